@@ -1,0 +1,1 @@
+//! Actors: countries, organizations, people and media coded country+sector.

@@ -1,0 +1,1 @@
+//! Scoring against the geo gold corpus (not yet written).

@@ -1,0 +1,1 @@
+//! Scoring against the petrarch gold corpus (not yet written).

@@ -1,0 +1,1 @@
+//! Scoring against the plover gold corpus (not yet written).

@@ -1,0 +1,1 @@
+//! Scoring against the seed example.

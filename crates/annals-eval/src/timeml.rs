@@ -1,0 +1,1 @@
+//! Scoring against the timeml gold corpus (not yet written).

@@ -1,0 +1,1 @@
+//! Events: PLOVER/CAMEO coding with modality, quantities and attribution.

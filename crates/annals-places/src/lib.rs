@@ -1,0 +1,1 @@
+//! Places: the embedded gazetteer, toponym recognition and geocoding.

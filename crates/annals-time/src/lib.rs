@@ -1,0 +1,1 @@
+//! Time expressions: recognition, TIMEX3 normalization and narrative anchoring.
