@@ -88,6 +88,9 @@ pub struct Origin {
     /// 1-based item number within a feed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item: Option<u64>,
+    /// The id the input itself gave the article (a JSONL `id`, a feed item's guid).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record_id: Option<String>,
     /// The reader that produced the document (`text`, `jsonl`, `html`, `feed`).
     pub format: String,
 }
