@@ -1,1 +1,28 @@
-fn main() {}
+//! `annals`: the command-line tool over the annals library crates.
+//!
+//! It owns argument parsing, progress bars, output streams and exit codes; everything else is
+//! done by the library crates (see ARCHITECTURE.md).
+
+mod bench;
+mod cli;
+mod eval;
+mod extract;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args = cli::Cli::parse();
+    let result = match args.command {
+        cli::Command::Extract(a) => extract::run(a),
+        cli::Command::Eval(a) => eval::run(a),
+        cli::Command::Bench(a) => bench::run(a),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,111 @@
+//! `annals bench`: per-stage throughput on one core, with peak resident memory.
+//!
+//! Each stage runs over the whole corpus held in memory (after the read stage), single-threaded,
+//! so the figures are per core. Peak RSS is the kernel's high-water mark (`VmHWM`), reset before
+//! each stage where the kernel allows it, so each row shows that stage's own peak.
+
+use crate::cli::BenchArgs;
+use crate::extract::{Tally, inputs};
+use annals_document::Document;
+use annals_ingest::Item;
+use annals_pipeline::Pipeline;
+use indicatif::ProgressBar;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+/// One measured stage.
+struct Row {
+    stage: &'static str,
+    docs: u64,
+    bytes: u64,
+    elapsed: Duration,
+    peak_rss_kb: Option<u64>,
+    found: String,
+}
+
+/// The process's peak resident set size in KiB (Linux `VmHWM`).
+fn peak_rss_kb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Resets the peak RSS mark to the current RSS (Linux 4.0+); a no-op elsewhere.
+fn reset_peak_rss() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+fn measure(stage: &'static str, docs: &[Document], repeat: usize, mut f: impl FnMut(&Document) -> usize) -> Row {
+    reset_peak_rss();
+    let start = Instant::now();
+    let mut found = 0usize;
+    for _ in 0..repeat {
+        for doc in docs {
+            found += f(doc);
+        }
+    }
+    let elapsed = start.elapsed();
+    Row {
+        stage,
+        docs: (docs.len() * repeat) as u64,
+        bytes: (docs.iter().map(|d| d.text.len()).sum::<usize>() * repeat) as u64,
+        elapsed,
+        peak_rss_kb: peak_rss_kb(),
+        found: found.to_string(),
+    }
+}
+
+pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
+    let repeat = args.repeat.max(1);
+    let mut tally = Tally::default();
+    let (inputs, options) = inputs(&args.input, &mut tally);
+    let hidden = ProgressBar::hidden();
+
+    reset_peak_rss();
+    let start = Instant::now();
+    let mut docs = Vec::new();
+    for input in &inputs {
+        annals_ingest::read_input(input, &options, &mut |item| match item {
+            Item::Document(doc) => docs.push(*doc),
+            Item::Diagnostic(d) => tally.report(&d, &hidden),
+        });
+    }
+    let read = Row {
+        stage: "read",
+        docs: docs.len() as u64,
+        bytes: docs.iter().map(|d| d.text.len() as u64).sum(),
+        elapsed: start.elapsed(),
+        peak_rss_kb: peak_rss_kb(),
+        found: format!("{} docs", docs.len()),
+    };
+    if docs.is_empty() {
+        anyhow::bail!("no documents read from the inputs");
+    }
+
+    let load_start = Instant::now();
+    let pipeline = Pipeline::new();
+    let load = load_start.elapsed();
+
+    let rows = vec![
+        read,
+        measure("segment", &docs, repeat, |d| pipeline.segment(d).len()),
+        measure("extract (all stages)", &docs, repeat, |d| pipeline.extract(d.clone()).sentences.len()),
+    ];
+
+    println!("corpus: {} documents, {:.2} MB of text; pipeline loaded in {:.0} ms; repeat {repeat}; 1 thread",
+        rows[0].docs, rows[0].bytes as f64 / 1e6, load.as_secs_f64() * 1e3);
+    println!("{:<22} {:>10} {:>12} {:>10} {:>14} {:>14}", "stage", "docs", "docs/s", "MB/s", "peak RSS MB", "found");
+    for r in &rows {
+        let secs = r.elapsed.as_secs_f64().max(1e-9);
+        println!(
+            "{:<22} {:>10} {:>12.0} {:>10.2} {:>14} {:>14}",
+            r.stage,
+            r.docs,
+            r.docs as f64 / secs,
+            r.bytes as f64 / 1e6 / secs,
+            r.peak_rss_kb.map(|kb| format!("{:.1}", kb as f64 / 1024.0)).unwrap_or_else(|| "n/a".into()),
+            r.found,
+        );
+    }
+    Ok(tally.exit_code())
+}
