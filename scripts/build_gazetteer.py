@@ -203,6 +203,13 @@ def main():
         lat, lon = centroid(admin1_cities.get(("US", st["code"]), []))
         rows.append([str(st["geonameid"]), "region", st["name"], ascii_fold(st["name"]), "",
                      fmt(lat), fmt(lon), "US", st["code"], "US-" + st["code"], "0", "A", "ADM1"])
+    state_coords = {st["code"]: centroid(admin1_cities.get(("US", st["code"]), []))
+                    for st in states.values()}
+    # US counties: no coordinates in the package, so they carry their state's centroid.
+    for county in load("us_counties.json"):
+        lat, lon = state_coords.get(county["state"], (None, None))
+        rows.append(["0", "region", county["name"], ascii_fold(county["name"]), "", fmt(lat),
+                     fmt(lon), "US", county["state"], "US-" + county["fips"], "0", "A", "ADM2"])
     for sub in pycountry.subdivisions:
         iso2 = sub.country_code
         if iso2 == "US" or getattr(sub, "parent_code", None) or iso2 not in countries:

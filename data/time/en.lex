@@ -183,6 +183,6 @@ holiday 12-25 christmas
 holiday 11:4:4 thanksgiving
 
 # tense markers of the clause (past direction / future direction)
-past past said was were had did reported told announced added ago last earlier previously claimed confirmed noted stated killed died
-future will 'll shall tomorrow scheduled slated due deadline upcoming until
+past PAST said was were had did reported told announced added ago last earlier previously claimed confirmed noted stated killed died
+future FUTURE will 'll shall tomorrow scheduled slated due deadline upcoming until
 pastsuffix ed ed

@@ -15,6 +15,7 @@ const VERBS: &str = include_str!("../../../data/actors/metonymy_verbs.txt");
 const MODIFIERS: &str = include_str!("../../../data/actors/modifiers.txt");
 const STOPNAMES: &str = include_str!("../../../data/actors/stopnames.txt");
 const SECTORS: &str = include_str!("../../../data/actors/sectors.tsv");
+const ADJECTIVAL: &str = include_str!("../../../data/actors/adjectival_roles.txt");
 
 /// How a country phrase was written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,6 +103,7 @@ pub(crate) struct Lexicon {
     pub verbs: HashSet<String>,
     pub modifiers: HashSet<String>,
     pub stopnames: HashSet<String>,
+    pub adjectival: HashSet<String>,
     pub countries: Vec<CountryForms>,
 }
 
@@ -177,6 +179,7 @@ impl Lexicon {
             verbs: word_set(VERBS),
             modifiers: word_set(MODIFIERS),
             stopnames: word_set(STOPNAMES),
+            adjectival: word_set(ADJECTIVAL),
             countries: Vec::new(),
         }
     }
@@ -369,7 +372,7 @@ impl Lexicon {
         let mut i = 0;
         while i < toks.len() {
             let mut best: Option<(usize, usize)> = None;
-            let mut consider = |id: usize, best: &mut Option<(usize, usize)>| {
+            let consider = |id: usize, best: &mut Option<(usize, usize)>| {
                 if let Some(n) = self.matches(id, toks, i) {
                     let better = match *best {
                         None => true,

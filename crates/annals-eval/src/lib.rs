@@ -3,6 +3,7 @@
 //! Each corpus has its own module with a `run` function returning a [`Report`]; the `annals eval`
 //! command prints the report and checks `--floor name=value` thresholds against its metrics.
 
+pub mod actors;
 pub mod geo;
 pub mod petrarch;
 pub mod plover;

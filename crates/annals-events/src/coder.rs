@@ -26,6 +26,7 @@ impl Default for EventCoder {
 #[derive(Debug, Clone)]
 struct Trig {
     rule: usize,
+    future: bool,
     head: usize,
     first: usize,
     last: usize, // exclusive
@@ -335,6 +336,12 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 after += 1;
             }
             let comma_before = (0..i).rev().find(|&j| self.key(j) == ",");
+            // A verb that is also an event trigger ("denied", "confirmed") frames a clause only
+            // when one follows ("denied that", "denied, ...").
+            let also_trigger = self.coder.lex.by_head.contains_key(k);
+            if also_trigger && after < n && !matches!(self.key(i + 1), "that" | "it" | "," | "\"" | "“") {
+                continue;
+            }
             if after >= n {
                 if let Some(c) = comma_before {
                     if c + 1 < i && c > 0 {
@@ -606,7 +613,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 let Some(start) = self.match_pre(i, &r.pre) else { continue };
                 let score = r.weight * 4 + usize::from(r.origin == crate::lexicon::Origin::Dictionary) * 2;
                 if best.as_ref().is_none_or(|(b, _)| score > *b) {
-                    best = Some((score, Trig { rule: ri, head: i, first: start, last: end }));
+                    best = Some((score, Trig { rule: ri, future: false, head: i, first: start, last: end }));
                 }
             }
             if let Some((_, t)) = best {
@@ -643,6 +650,12 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                     !matches!(k, "," | "." | "and" | "but" | "while") && !is_hard(k) && !self.cues().report.contains_key(k)
                 });
                 if governs && gap <= 8 && clear {
+                    if lex.rules[prev.rule].intent {
+                        // "decided to impose a curfew": the intended act, coded as future.
+                        let first = prev.first;
+                        out.pop();
+                        out.push(Trig { future: true, first, ..t });
+                    }
                     continue;
                 }
             }
@@ -827,7 +840,9 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
         let from = limit.max(head.saturating_sub(10));
         for i in from..head {
             for (phrase, m) in &self.cues().modal {
-                if phrase_at(self.t, i, phrase) {
+                // Auxiliaries bind the verb group only: at most three words before the trigger.
+                let near = head.saturating_sub(i + phrase.len()) <= 3 || m == "conditional";
+                if near && i + phrase.len() <= head && phrase_at(self.t, i, phrase) {
                     found.push((m.clone(), i));
                 }
             }
@@ -997,7 +1012,15 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             }
             // Category: casualty words after the unit (or number) or just before the number.
             let mut category = String::new();
+            for x in start.saturating_sub(2)..start {
+                if let Some(c) = self.cues().casualty.get(self.key(x)) {
+                    category = c.clone();
+                }
+            }
             for x in e..(e + 5).min(n) {
+                if !category.is_empty() {
+                    break;
+                }
                 if let Some(c) = self.cues().casualty.get(self.key(x)) {
                     category = c.clone();
                     break;
@@ -1122,8 +1145,12 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             let actor: Vec<Party> = source.map(|s| self.group(s).into_iter().map(|g| self.party(g)).collect()).unwrap_or_default();
             let mut recipient: Vec<Party> = target.map(|s| self.group(s).into_iter().map(|g| self.party(g)).collect()).unwrap_or_default();
             recipient.retain(|r| !actor.iter().any(|a| a.span == r.span));
-            let (modality, mrules) = self.modality(limit, tr.first, frame);
+            let (mut modality, mrules) = self.modality(limit, tr.first, frame);
             rules.extend(mrules);
+            if tr.future && modality != Modality::Negated {
+                modality = Modality::Future;
+                rules.push("events/modality/intent_complement".into());
+            }
             let mut event = rule.event.clone();
             let mut context = rule.context.clone();
             let mut mode = rule.mode.clone();
@@ -1161,7 +1188,16 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             if !recipient.is_empty() {
                 confidence += 0.15;
             }
-            confidence += 0.05 * rule.weight.min(2) as f64;
+            confidence += 0.02 * rule.weight.min(2) as f64;
+            if nominal {
+                confidence -= 0.05;
+            }
+            if tr.head > 0 && self.key(tr.head).ends_with("ing") && matches!(self.key(tr.head - 1), "," | "and" | "by" | "after" | "before") {
+                confidence -= 0.05;
+            }
+            if in_skipped {
+                confidence -= 0.1;
+            }
             if matches!(modality, Modality::Negated | Modality::Hypothetical | Modality::Conditional) {
                 confidence -= 0.1;
             }
@@ -1198,7 +1234,11 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             let hi = heads[i - first_new];
             let hj = heads[i + 1 - first_new];
             let clear = (hi..hj).all(|x| !matches!(self.key(x), "," | ";" | "and" | "but" | "."));
-            if a.event == b.event && hj - hi <= 8 && clear {
+            // "attacked X, killing 10 and wounding 20": participles continue the event.
+            let participle = self.key(hj).ends_with("ing") && hj > 0 && matches!(self.key(hj - 1), "," | "and");
+            // "X attacked Y, and three soldiers were wounded": an agentless passive of the same type.
+            let agentless = b.actor.is_empty() && b.rules.iter().any(|r| r == "events/args/passive");
+            if a.event == b.event && ((hj - hi <= 8 && clear) || participle || agentless) {
                 let mut b = events.remove(i + 1);
                 heads.remove(i + 1 - first_new);
                 let a = &mut events[i];

@@ -356,6 +356,7 @@ fn make_rule(
         cameo: if code == "---" { String::new() } else { code.to_string() },
         speaker: false,
         passive_source: false,
+        intent: false,
         weight,
         origin: Origin::Dictionary,
         source_before,

@@ -61,6 +61,8 @@ pub struct Rule {
     pub speaker: bool,
     /// In a passive without agent, the subject is the source.
     pub passive_source: bool,
+    /// An intention ("decided to", "ready to"): the complement's event is coded, as future.
+    pub intent: bool,
     /// Literal tokens in the pattern beyond the head (specificity).
     pub weight: usize,
     /// Where the rule came from.
@@ -288,6 +290,7 @@ impl Lexicon {
                 cameo: get(4).to_string(),
                 speaker: flags.contains("speaker"),
                 passive_source: flags.contains("passive_source"),
+                intent: flags.contains("intent"),
                 weight,
                 origin: Origin::Builtin,
                 source_before: false,

@@ -391,3 +391,18 @@ impl TimeView for annals_time::TimeAnnotations {
         })
     }
 }
+
+impl ActorView for annals_actors::ActorMention {
+    fn span(&self) -> Span {
+        self.span
+    }
+    fn code(&self) -> &str {
+        &self.code
+    }
+    fn country(&self) -> &str {
+        self.country.as_deref().unwrap_or("")
+    }
+    fn sector(&self) -> &str {
+        self.sector.as_deref().unwrap_or("")
+    }
+}

@@ -156,7 +156,11 @@ fn single_words(
                 message: format!("expected one word, found {entry:?}"),
             });
         }
-        set.insert(if lowercase { entry.to_ascii_lowercase() } else { entry.to_string() });
+        set.insert(if lowercase {
+            entry.to_ascii_lowercase()
+        } else {
+            entry.to_string()
+        });
     }
     Ok(set)
 }
@@ -180,7 +184,9 @@ impl NewsSegmenter {
                 message,
             };
             let [abbrev, class] = fields[..] else {
-                return Err(malformed(format!("expected `ABBREV CLASS`, found {entry:?}")));
+                return Err(malformed(format!(
+                    "expected `ABBREV CLASS`, found {entry:?}"
+                )));
             };
             if !abbrev.ends_with('.') || abbrev.len() < 2 {
                 return Err(malformed(format!("{abbrev:?} must end with a period")));
@@ -263,6 +269,10 @@ impl NewsSegmenter {
     ) -> Option<(&'static str, SentenceKind)> {
         let ptext = prev.text(text);
         if next.breaks >= 2 {
+            if is_dateline(state, ptext) {
+                // `KYIV (Reuters) —` on a paragraph of its own runs on into the next one.
+                return None;
+            }
             return Some(self.end_of_block(ptext, state, rules::PARAGRAPH));
         }
         let ntext = next.text(text);
@@ -327,24 +337,25 @@ impl NewsSegmenter {
                 };
                 match class {
                     Some(AbbrevClass::Prefix) => None,
-                    Some(AbbrevClass::Final) => {
-                        self.is_starter(ntext).then_some(rules::ABBREVIATION_STARTER)
-                    }
+                    Some(AbbrevClass::Final) => self
+                        .is_starter(ntext)
+                        .then_some(rules::ABBREVIATION_STARTER),
                     None => Some(rules::PERIOD),
                 }
             }
         }
     }
 
-    /// A line break after a line without final punctuation: a boundary when the line is a
-    /// sentence of its own (a heading) and the next line starts with a capital.
+    /// A line break after a line without final punctuation: a boundary when the next line
+    /// starts with a capital, unless the sentence already runs over a line break (the text is
+    /// wrapped) or the line ends with a word or mark after which text goes on.
     fn line_break_boundary(
         &self,
         ptext: &str,
         ntext: &str,
         state: &State,
     ) -> Option<(&'static str, SentenceKind)> {
-        if !state.seg_line_start || state.seg_breaks > 0 || state.paren_depth > 0 {
+        if state.seg_breaks > 0 || state.paren_depth > 0 {
             return None;
         }
         if classify_start(ntext) != Start::Upper {
@@ -411,8 +422,10 @@ impl NewsSegmenter {
             [inner @ .., b'.' | b')'] => inner,
             _ => return false,
         };
-        let numbered = !inner.is_empty() && inner.len() <= 3 && inner.iter().all(u8::is_ascii_digit);
-        let lettered = inner.len() == 1 && inner[0].is_ascii_lowercase() && bytes.last() == Some(&b')');
+        let numbered =
+            !inner.is_empty() && inner.len() <= 3 && inner.iter().all(u8::is_ascii_digit);
+        let lettered =
+            inner.len() == 1 && inner[0].is_ascii_lowercase() && bytes.last() == Some(&b')');
         numbered || lettered
     }
 
@@ -440,7 +453,8 @@ impl NewsSegmenter {
                 matches!(c, '.' | ',' | ';' | ':' | '!' | '?' | ')' | ']' | '…')
             });
             if trail.ends_with(['"', '”', '»']) {
-                let before = trail[..trail.len() - trail.chars().next_back().map_or(0, char::len_utf8)]
+                let before = trail
+                    [..trail.len() - trail.chars().next_back().map_or(0, char::len_utf8)]
                     .chars()
                     .next_back();
                 if before == Some(',') {
@@ -458,14 +472,30 @@ impl NewsSegmenter {
     }
 }
 
+/// Whether the segment so far is a dateline (`KYIV (Reuters) —`, `MIAMI (AP) _`): one short
+/// line that starts with a word in capitals and ends with a dash.
+fn is_dateline(state: &State, last: &str) -> bool {
+    state.seg_first_allcaps
+        && state.seg_line_start
+        && state.seg_breaks == 0
+        && state.seg_words <= 8
+        && last.ends_with(['—', '–', '-', '_'])
+}
+
 /// Punctuation that, ending a line, means the sentence goes on.
 fn is_continuation_punct(c: char) -> bool {
-    matches!(c, ',' | ';' | ':' | '-' | '–' | '—' | '(' | '/' | '&' | '+' | '=')
+    matches!(
+        c,
+        ',' | ';' | ':' | '-' | '–' | '—' | '_' | '(' | '/' | '&' | '+' | '='
+    )
 }
 
 /// Leading punctuation that opens a quote or parenthetical.
 fn is_opener(c: char) -> bool {
-    matches!(c, '"' | '\'' | '“' | '‘' | '«' | '‹' | '(' | '[' | '{' | '¿' | '¡' | '„')
+    matches!(
+        c,
+        '"' | '\'' | '`' | '“' | '‘' | '«' | '‹' | '(' | '[' | '{' | '¿' | '¡' | '„'
+    )
 }
 
 /// Trailing punctuation that closes a quote or parenthetical.
@@ -560,7 +590,11 @@ fn classify_start(token: &str) -> Start {
         Some(c) if c.is_numeric() => Start::Digit,
         Some(c) if c.is_alphabetic() => Start::Other,
         Some(c) if c.is_ascii_punctuation() || is_dash_or_dots(c) => {
-            if rest.chars().any(char::is_alphanumeric) { Start::Other } else { Start::NoAlnum }
+            if rest.chars().any(char::is_alphanumeric) {
+                Start::Other
+            } else {
+                Start::NoAlnum
+            }
         }
         Some(_) => Start::Other,
     }
@@ -594,6 +628,32 @@ impl Token {
         text.get(self.start..self.end).unwrap_or("")
     }
 }
+
+const PUNCT: u8 = 0;
+const ALNUM: u8 = 1;
+const SPACE: u8 = 2;
+const OPEN: u8 = 3;
+const CLOSE: u8 = 4;
+const NON_ASCII: u8 = 5;
+
+/// The class of each byte inside a token: ASCII letters and digits, ASCII white space,
+/// brackets, other ASCII, and bytes of multi-byte characters.
+const BYTE_CLASS: [u8; 256] = {
+    let mut table = [NON_ASCII; 256];
+    let mut b = 0;
+    while b < 128 {
+        let byte = b as u8;
+        table[b] = match byte {
+            b'\t'..=b'\r' | b' ' => SPACE,
+            b'(' | b'[' | b'{' => OPEN,
+            b')' | b']' | b'}' => CLOSE,
+            _ if byte.is_ascii_alphanumeric() => ALNUM,
+            _ => PUNCT,
+        };
+        b += 1;
+    }
+    table
+};
 
 /// Iterator over the tokens of a text from a byte position (on a character boundary).
 struct Tokens<'t> {
@@ -645,24 +705,25 @@ impl<'t> Tokens<'t> {
         tok.start = pos;
         // The token itself.
         while let Some(&b) = bytes.get(pos) {
-            if b < 0x80 {
-                match b {
-                    b'\t'..=b'\r' | b' ' => break,
-                    b'(' | b'[' | b'{' => tok.opens += 1,
-                    b')' | b']' | b'}' => tok.closes += 1,
-                    _ => tok.alnum |= b.is_ascii_alphanumeric(),
+            match BYTE_CLASS[usize::from(b)] {
+                ALNUM => tok.alnum = true,
+                PUNCT => {}
+                SPACE => break,
+                OPEN => tok.opens += 1,
+                CLOSE => tok.closes += 1,
+                _ => {
+                    let Some(c) = self.text.get(pos..).and_then(|s| s.chars().next()) else {
+                        break;
+                    };
+                    if c.is_whitespace() {
+                        break;
+                    }
+                    tok.alnum |= c.is_alphanumeric();
+                    pos += c.len_utf8();
+                    continue;
                 }
-                pos += 1;
-            } else {
-                let Some(c) = self.text.get(pos..).and_then(|s| s.chars().next()) else {
-                    break;
-                };
-                if c.is_whitespace() {
-                    break;
-                }
-                tok.alnum |= c.is_alphanumeric();
-                pos += c.len_utf8();
             }
+            pos += 1;
         }
         tok.end = pos;
         self.pos = pos;
@@ -733,7 +794,10 @@ impl State {
         self.before_last_dots = self.last_dots;
         self.last_dots = !t.is_empty() && t.bytes().all(|b| b == b'.');
         if tok.opens > 0 || tok.closes > 0 {
-            let depth = self.paren_depth.saturating_add(tok.opens).saturating_sub(tok.closes);
+            let depth = self
+                .paren_depth
+                .saturating_add(tok.opens)
+                .saturating_sub(tok.closes);
             if self.paren_depth == 0 && depth > 0 {
                 self.paren_tokens = 0;
             }
@@ -792,7 +856,10 @@ mod tests {
             err.to_string(),
             "abbreviations line 3: unknown class \"sometimes\" (expected `prefix` or `final`)"
         );
-        let lists = SegmentLists { abbreviations: "Mr prefix\n", ..SegmentLists::embedded() };
+        let lists = SegmentLists {
+            abbreviations: "Mr prefix\n",
+            ..SegmentLists::embedded()
+        };
         assert!(NewsSegmenter::from_lists(lists).is_err());
     }
 

@@ -89,14 +89,21 @@ fn fixtures() {
     let segmenter = NewsSegmenter::new();
     let mut failures = Vec::new();
     for case in &cases {
-        assert!(!case.expected.is_empty(), "case {:?} expects no sentence", case.name);
+        assert!(
+            !case.expected.is_empty(),
+            "case {:?} expects no sentence",
+            case.name
+        );
         let got: Vec<String> = segmenter
             .segment(&case.input)
             .iter()
             .map(|s| show(s.kind, &s.rule, s.span.slice(&case.input)))
             .collect();
-        let want: Vec<String> =
-            case.expected.iter().map(|e| show(e.kind, &e.rule, &e.text)).collect();
+        let want: Vec<String> = case
+            .expected
+            .iter()
+            .map(|e| show(e.kind, &e.rule, &e.text))
+            .collect();
         if got != want {
             failures.push(format!(
                 "case {:?} (cases.txt line {}):\n  expected:\n    {}\n  got:\n    {}",

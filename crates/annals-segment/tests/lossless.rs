@@ -13,13 +13,20 @@ fn check_lossless(text: &str, sentences: &[Sentence]) -> Result<(), String> {
             return Err(format!("empty span {}", s.span));
         }
         if start < covered {
-            return Err(format!("span {} overlaps or is out of order (previous end {covered})", s.span));
+            return Err(format!(
+                "span {} overlaps or is out of order (previous end {covered})",
+                s.span
+            ));
         }
         let Some(gap) = text.get(covered..start) else {
-            return Err(format!("gap {covered}..{start} is off character boundaries"));
+            return Err(format!(
+                "gap {covered}..{start} is off character boundaries"
+            ));
         };
         if !gap.chars().all(char::is_whitespace) {
-            return Err(format!("gap {covered}..{start} has non-white-space {gap:?}"));
+            return Err(format!(
+                "gap {covered}..{start} has non-white-space {gap:?}"
+            ));
         }
         let Some(body) = text.get(start..end) else {
             return Err(format!("span {} is off character boundaries", s.span));
@@ -93,10 +100,22 @@ fn crlf_and_unicode_paragraph_breaks() {
     assert_eq!(
         got,
         [
-            ("Talks resume", SentenceKind::Heading, "segment/heading/no_final_punct"),
-            ("The envoys met.", SentenceKind::Body, "segment/boundary/period"),
+            (
+                "Talks resume",
+                SentenceKind::Heading,
+                "segment/heading/no_final_punct"
+            ),
+            (
+                "The envoys met.",
+                SentenceKind::Body,
+                "segment/boundary/period"
+            ),
             ("They left.", SentenceKind::Body, "segment/boundary/period"),
-            ("Then nothing.", SentenceKind::Body, "segment/boundary/period"),
+            (
+                "Then nothing.",
+                SentenceKind::Body,
+                "segment/boundary/period"
+            ),
         ]
     );
 }

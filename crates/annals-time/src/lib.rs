@@ -109,6 +109,7 @@ pub struct TimeAnnotations {
 #[derive(Debug, Clone)]
 pub struct TimeRecognizer {
     set: RuleSet,
+    past_suffixes: Vec<String>,
 }
 
 impl Default for TimeRecognizer {
@@ -173,12 +174,17 @@ impl TimeRecognizer {
             Ok(set) => set,
             Err(e) => unreachable!("built-in time rules do not compile: {e}"),
         });
-        TimeRecognizer { set: set.clone() }
+        TimeRecognizer::with_set(set.clone())
     }
 
     /// A recognizer from a lexicon and a rule file in the format of `data/time/README.md`.
     pub fn from_rules(lexicon: &str, rules: &str) -> Result<TimeRecognizer, RuleError> {
-        Ok(TimeRecognizer { set: RuleSet::compile(lexicon, rules)? })
+        Ok(TimeRecognizer::with_set(RuleSet::compile(lexicon, rules)?))
+    }
+
+    fn with_set(set: RuleSet) -> TimeRecognizer {
+        let past_suffixes = set.class("pastsuffix").map(|c| set.words_of(c).map(str::to_string).collect()).unwrap_or_default();
+        TimeRecognizer { set, past_suffixes }
     }
 
     /// Finds the spans of time expressions only (no normalization), for benchmarks.
@@ -186,7 +192,9 @@ impl TimeRecognizer {
         let lower = text.to_ascii_lowercase();
         let mut toks = Vec::new();
         scan::tokenize(text, &mut toks);
-        let scanner = Scanner { set: &self.set, text, lower: &lower, toks: &toks };
+        let mut ids = Vec::new();
+        scan::token_ids(&self.set, &lower, &toks, &mut ids);
+        let scanner = Scanner { set: &self.set, text, lower: &lower, toks: &toks, ids: &ids };
         let mut matches = Vec::new();
         scanner.scan(&mut matches);
         matches.iter().map(|m| Span::new(toks[m.start].start, toks[m.end - 1].end)).collect()
@@ -200,7 +208,9 @@ impl TimeRecognizer {
         let lower = text.to_ascii_lowercase();
         let mut toks = Vec::new();
         scan::tokenize(text, &mut toks);
-        let scanner = Scanner { set: &self.set, text, lower: &lower, toks: &toks };
+        let mut ids = Vec::new();
+        scan::token_ids(&self.set, &lower, &toks, &mut ids);
+        let scanner = Scanner { set: &self.set, text, lower: &lower, toks: &toks, ids: &ids };
         let mut matches = Vec::new();
         scanner.scan(&mut matches);
 
@@ -229,7 +239,7 @@ impl TimeRecognizer {
             while ti < toks.len() && toks[ti].end <= sspan.end {
                 ti += 1;
             }
-            let markers = self.markers(&lower, &toks[tstart..ti], tstart);
+            let markers = self.markers(&lower, &toks[tstart..ti], &ids[tstart..ti], tstart);
             let mut set_here: Option<Narrative> = None;
             while mi < matches.len() && toks[matches[mi].start].start < sspan.end {
                 let m = &matches[mi];
@@ -288,10 +298,10 @@ impl TimeRecognizer {
     }
 
     /// Tense markers of a sentence: token index and direction.
-    fn markers(&self, lower: &str, toks: &[Tok], offset: usize) -> Vec<(usize, Dir)> {
-        let past_class = self.set.class("past");
-        let future_class = self.set.class("future");
-        let suffixes: Vec<&str> = self.set.class("pastsuffix").map(|c| self.set.words_of(c).collect()).unwrap_or_default();
+    fn markers(&self, lower: &str, toks: &[Tok], ids: &[u32], offset: usize) -> Vec<(usize, Dir)> {
+        let past_class = self.set.known.past;
+        let future_class = self.set.known.future;
+        let suffixes = &self.past_suffixes;
         let mut out = Vec::new();
         for (i, t) in toks.iter().enumerate() {
             if t.kind != Kind::Word {
@@ -299,8 +309,9 @@ impl TimeRecognizer {
             }
             let w = lower.get(t.start..t.end).unwrap_or("");
             let mut dir = None;
-            if let Some(es) = self.set.words.get(w) {
-                for e in es {
+            let id = ids.get(i).copied().unwrap_or(rules::NO_ID);
+            if id != rules::NO_ID {
+                for e in &self.set.entries[id as usize] {
                     if Some(e.class) == past_class {
                         dir = Some(Dir::Past);
                     } else if Some(e.class) == future_class {

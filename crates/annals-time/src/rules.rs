@@ -1,6 +1,32 @@
 //! The rule format: a lexicon of word classes and a list of token patterns with actions.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// FNV-1a: a fast hash for the short words of the vocabulary.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+/// A hash map keyed by vocabulary words.
+pub(crate) type WordMap<V> = HashMap<String, V, BuildHasherDefault<Fnv>>;
+
+/// No vocabulary id.
+pub(crate) const NO_ID: u32 = u32::MAX;
 
 /// Why a rule file could not be compiled.
 #[derive(Debug, thiserror::Error)]
@@ -43,8 +69,8 @@ pub(crate) enum Builtin {
 /// One alternative of a pattern element.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Alt {
-    /// A literal token (lower case).
-    Lit(String),
+    /// A literal token (lower case) and its word id.
+    Lit(String, u32),
     /// A lexicon class.
     Class(u16),
     /// A built-in matcher.
@@ -77,6 +103,30 @@ pub(crate) struct Rule {
     pub timex_type: &'static str,
     pub action: String,
     pub args: Vec<(String, Arg)>,
+    /// A quick test of whether the rule can match at a token.
+    pub check: Check,
+}
+
+/// The first required element of a rule: how many optional elements may precede it and which
+/// tokens can start it.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Check {
+    /// Optional elements before it.
+    pub lead: usize,
+    /// Bit set over word ids.
+    pub bits: Vec<u64>,
+    /// Digit counts of a number token that can start it (bit n: n digits, bit 4: four or more).
+    pub numeric: u32,
+}
+
+impl Check {
+    /// Whether a token with this id (or a number) can start the required element.
+    pub fn accepts(&self, id: u32, digits: usize) -> bool {
+        if digits > 0 {
+            return self.numeric & (1 << digits.min(4)) != 0;
+        }
+        self.bits.get(id as usize / 64).is_some_and(|w| w & (1 << (id % 64)) != 0)
+    }
 }
 
 /// One lexicon entry for a word.
@@ -84,6 +134,8 @@ pub(crate) struct Rule {
 pub(crate) struct Entry {
     pub class: u16,
     pub value: String,
+    /// The value as a number, when it is one.
+    pub num: Option<i64>,
     /// Matches only this exact spelling (the lexicon wrote it with capitals).
     pub exact: Option<String>,
     /// May be followed by an abbreviation period.
@@ -94,13 +146,29 @@ pub(crate) struct Entry {
 #[derive(Debug, Clone)]
 pub(crate) struct RuleSet {
     pub class_names: Vec<String>,
-    pub words: HashMap<String, Vec<Entry>>,
+    /// Every word of the lexicon and of the rules: its id.
+    pub vocab: WordMap<u32>,
+    /// Lexicon entries of each word id.
+    pub entries: Vec<Vec<Entry>>,
     pub rules: Vec<Rule>,
-    /// Rules that may start at a token with this lower-case text.
-    pub trigger: HashMap<String, Vec<u16>>,
+    /// Rules that may start at each word id.
+    pub trigger: Vec<Vec<u16>>,
     /// Rules that may start at a digit token.
     pub numeric: Vec<u16>,
     pub max_word: usize,
+    /// Ids of the classes the code reads.
+    pub known: Known,
+}
+
+/// Ids of the lexicon classes the code reads (see the README of the rule files).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Known {
+    pub numword: Option<u16>,
+    pub tens: Option<u16>,
+    pub scale: Option<u16>,
+    pub ordinal: Option<u16>,
+    pub past: Option<u16>,
+    pub future: Option<u16>,
 }
 
 impl RuleSet {
@@ -111,27 +179,47 @@ impl RuleSet {
 
     /// Words of a class (lower case).
     pub fn words_of(&self, class: u16) -> impl Iterator<Item = &str> {
-        self.words
+        self.vocab
             .iter()
-            .filter(move |(_, es)| es.iter().any(|e| e.class == class))
+            .filter(move |(_, id)| self.entries[**id as usize].iter().any(|e| e.class == class))
             .map(|(w, _)| w.as_str())
+    }
+
+    /// The lexicon entries of a word (lower case).
+    pub fn entries_of(&self, word: &str) -> &[Entry] {
+        match self.vocab.get(word) {
+            Some(id) => &self.entries[*id as usize],
+            None => &[],
+        }
     }
 
     /// The value of `word` in class `class_name`, if listed.
     pub fn lookup(&self, word: &str, class_name: &str) -> Option<&str> {
         let class = self.class(class_name)?;
-        self.words.get(word)?.iter().find(|e| e.class == class).map(|e| e.value.as_str())
+        self.entries_of(word).iter().find(|e| e.class == class).map(|e| e.value.as_str())
+    }
+
+    fn intern_word(&mut self, word: &str) -> u32 {
+        if let Some(id) = self.vocab.get(word) {
+            return *id;
+        }
+        let id = self.entries.len() as u32;
+        self.vocab.insert(word.to_string(), id);
+        self.entries.push(Vec::new());
+        id
     }
 
     /// Compiles a lexicon and a rule file.
     pub fn compile(lexicon: &str, rules: &str) -> Result<RuleSet, RuleError> {
         let mut set = RuleSet {
             class_names: Vec::new(),
-            words: HashMap::new(),
+            vocab: WordMap::default(),
+            entries: Vec::new(),
             rules: Vec::new(),
-            trigger: HashMap::new(),
+            trigger: Vec::new(),
             numeric: Vec::new(),
             max_word: 0,
+            known: Known::default(),
         };
         for (n, raw) in lexicon.lines().enumerate() {
             let line = raw.split('#').next().unwrap_or("").trim();
@@ -152,9 +240,11 @@ impl RuleSet {
                 };
                 let lower = base.to_lowercase();
                 let exact = (lower != base).then(|| base.to_string());
-                set.words.entry(lower).or_default().push(Entry {
+                let id = set.intern_word(&lower);
+                set.entries[id as usize].push(Entry {
                     class,
                     value: value.to_string(),
+                    num: value.parse().ok(),
                     exact,
                     dotted,
                 });
@@ -172,6 +262,14 @@ impl RuleSet {
             set.rules.push(rule);
         }
         set.index()?;
+        set.known = Known {
+            numword: set.class("numword"),
+            tens: set.class("tens"),
+            scale: set.class("scale"),
+            ordinal: set.class("ordinal"),
+            past: set.class("past"),
+            future: set.class("future"),
+        };
         Ok(set)
     }
 
@@ -219,7 +317,7 @@ impl RuleSet {
                         _ => return Err(format!("unknown built-in #{b}")),
                     })
                 } else {
-                    Alt::Lit(alt.to_lowercase())
+                    Alt::Lit(alt.to_lowercase(), NO_ID)
                 });
             }
             elems.push(Elem { alts, optional });
@@ -255,59 +353,72 @@ impl RuleSet {
             };
             args.push((k.to_string(), arg));
         }
-        Ok(Rule { id, elems, timex_type, action, args })
+        Ok(Rule { id, elems, timex_type, action, args, check: Check::default() })
     }
 
     /// Builds the first-token index of the rules.
+    /// The words an element can start with, and the digit counts of numbers it can start at
+    /// (bit n: n digits; bit 4: four or more).
+    fn element_keys(&self, elem: &Elem, class_words: &[Vec<String>], out: &mut Vec<String>) -> u32 {
+        let words_of = |name: &str| self.class(name).map(|c| class_words[c as usize].clone()).unwrap_or_default();
+        let mut numeric = 0u32;
+        for alt in &elem.alts {
+            match alt {
+                Alt::Lit(w, _) => out.push(w.clone()),
+                Alt::Not(_) | Alt::ClauseStart => {}
+                Alt::Class(c) => out.extend(class_words[*c as usize].iter().cloned()),
+                Alt::Builtin(b) => {
+                    numeric |= match b {
+                        Builtin::Year | Builtin::Decade => 1 << 4,
+                        Builtin::Num | Builtin::Ord => 0b1110,
+                        Builtin::Day | Builtin::Month2 | Builtin::Clock => 0b110,
+                        Builtin::Int => u32::MAX,
+                    };
+                    match b {
+                        Builtin::Num | Builtin::Year => {
+                            out.push("'".into());
+                            for c in ["numword", "tens", "ordinal"] {
+                                out.extend(words_of(c));
+                            }
+                        }
+                        Builtin::Day | Builtin::Ord => out.extend(words_of("ordinal")),
+                        Builtin::Decade => out.push("'".into()),
+                        _ => {}
+                    }
+                }
+            }
+        }
+        numeric
+    }
+
+    /// Builds the first-token index of the rules and each rule's quick check.
     fn index(&mut self) -> Result<(), RuleError> {
         let class_words: Vec<Vec<String>> = (0..self.class_names.len() as u16)
             .map(|c| self.words_of(c).map(str::to_string).collect())
             .collect();
-        let number_words: Vec<String> = ["numword", "tens", "ordinal"]
-            .iter()
-            .filter_map(|n| self.class(n))
-            .flat_map(|c| class_words[c as usize].clone())
-            .collect();
-        let ordinal_words: Vec<String> =
-            self.class("ordinal").map(|c| class_words[c as usize].clone()).unwrap_or_default();
         let mut trigger: HashMap<String, Vec<u16>> = HashMap::new();
         let mut numeric = Vec::new();
+        let mut required: Vec<(usize, Vec<String>, u32)> = Vec::new();
         for (ri, rule) in self.rules.iter().enumerate() {
-            let ri = ri as u16;
-            let mut add = |w: &str| {
-                let v = trigger.entry(w.to_string()).or_default();
-                if v.last() != Some(&ri) {
-                    v.push(ri);
-                }
-            };
+            let mut lead = 0;
             let mut closed = false;
             for elem in &rule.elems {
-                for alt in &elem.alts {
-                    match alt {
-                        Alt::Lit(w) => add(w),
-                        Alt::Not(_) | Alt::ClauseStart => {}
-                        Alt::Class(c) => class_words[*c as usize].iter().for_each(|w| add(w)),
-                        Alt::Builtin(b) => {
-                            if numeric.last() != Some(&ri) {
-                                numeric.push(ri);
-                            }
-                            match b {
-                                Builtin::Num => number_words.iter().for_each(|w| add(w)),
-                                Builtin::Day | Builtin::Ord => ordinal_words.iter().for_each(|w| add(w)),
-                                Builtin::Year => {
-                                    add("'");
-                                    number_words.iter().for_each(|w| add(w));
-                                }
-                                Builtin::Decade => add("'"),
-                                _ => {}
-                            }
-                        }
-                    }
-                }
+                let mut words = Vec::new();
+                let num = self.element_keys(elem, &class_words, &mut words);
                 let zero_width = elem.alts.iter().all(|a| matches!(a, Alt::Not(_) | Alt::ClauseStart));
+                for w in &words {
+                    trigger.entry(w.clone()).or_default().push(ri as u16);
+                }
+                if num != 0 && numeric.last() != Some(&(ri as u16)) {
+                    numeric.push(ri as u16);
+                }
                 if !elem.optional && !zero_width {
+                    required.push((lead, words, num));
                     closed = true;
                     break;
+                }
+                if !zero_width {
+                    lead += 1;
                 }
             }
             if !closed {
@@ -318,8 +429,48 @@ impl RuleSet {
             v.sort_unstable();
             v.dedup();
         }
-        self.max_word = trigger.keys().map(|k| k.len()).max().unwrap_or(0);
-        self.trigger = trigger;
+        for word in trigger.keys() {
+            self.intern_word(word);
+        }
+        let literals: Vec<String> = self
+            .rules
+            .iter()
+            .flat_map(|r| r.elems.iter().flat_map(|e| e.alts.iter()))
+            .filter_map(|a| match a {
+                Alt::Lit(w, _) => Some(w.clone()),
+                _ => None,
+            })
+            .collect();
+        for word in &literals {
+            self.intern_word(word);
+        }
+        self.max_word = self.vocab.keys().map(String::len).max().unwrap_or(0);
+        self.trigger = vec![Vec::new(); self.entries.len()];
+        for (word, rules) in trigger {
+            if let Some(&id) = self.vocab.get(&word) {
+                self.trigger[id as usize] = rules;
+            }
+        }
+        let vocab = &self.vocab;
+        for rule in &mut self.rules {
+            for elem in &mut rule.elems {
+                for alt in &mut elem.alts {
+                    if let Alt::Lit(w, id) = alt {
+                        *id = vocab.get(w.as_str()).copied().unwrap_or(NO_ID);
+                    }
+                }
+            }
+        }
+        let n = self.entries.len();
+        for (rule, (lead, words, num)) in self.rules.iter_mut().zip(required) {
+            let mut bits = vec![0u64; n.div_ceil(64)];
+            for w in &words {
+                if let Some(&id) = self.vocab.get(w) {
+                    bits[id as usize / 64] |= 1 << (id % 64);
+                }
+            }
+            rule.check = Check { lead, bits, numeric: num };
+        }
         self.numeric = numeric;
         Ok(())
     }

@@ -1,6 +1,6 @@
 //! Tokenizing and pattern matching.
 
-use crate::rules::{Alt, Builtin, Rule, RuleSet};
+use crate::rules::{Alt, Builtin, Entry, NO_ID, Rule, RuleSet};
 
 /// The kind of a token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -136,12 +136,31 @@ pub(crate) struct Scanner<'r, 't> {
     pub text: &'t str,
     pub lower: &'t str,
     pub toks: &'t [Tok],
+    /// The vocabulary id of each token ([`NO_ID`] when it has none).
+    pub ids: &'t [u32],
+}
+
+/// The vocabulary id of every token.
+pub(crate) fn token_ids(set: &RuleSet, lower: &str, toks: &[Tok], out: &mut Vec<u32>) {
+    out.clear();
+    out.extend(toks.iter().map(|t| {
+        if t.kind == Kind::Num || t.end - t.start > set.max_word {
+            return NO_ID;
+        }
+        lower.get(t.start..t.end).and_then(|w| set.vocab.get(w)).copied().unwrap_or(NO_ID)
+    }));
 }
 
 impl<'r, 't> Scanner<'r, 't> {
     fn low(&self, t: usize) -> &'t str {
         let tok = &self.toks[t];
         self.lower.get(tok.start..tok.end).unwrap_or("")
+    }
+
+    /// The digit count of a number token, 0 for other tokens.
+    fn num_len(&self, t: usize) -> usize {
+        let tok = &self.toks[t];
+        if tok.kind == Kind::Num { tok.end - tok.start } else { 0 }
     }
 
     fn adjacent(&self, t: usize) -> bool {
@@ -160,8 +179,7 @@ impl<'r, 't> Scanner<'r, 't> {
             let tok = self.toks[i];
             let cands: &[u16] = match tok.kind {
                 Kind::Num => &self.set.numeric,
-                _ if tok.end - tok.start > self.set.max_word => &[],
-                _ => self.set.trigger.get(self.low(i)).map(Vec::as_slice).unwrap_or(&[]),
+                _ => self.set.trigger.get(self.ids[i] as usize).map(Vec::as_slice).unwrap_or(&[]),
             };
             if cands.is_empty() || !self.starts_cleanly(i) {
                 i += 1;
@@ -170,6 +188,11 @@ impl<'r, 't> Scanner<'r, 't> {
             let mut best: Option<Match<'r>> = None;
             for &ri in cands {
                 let rule = &self.set.rules[ri as usize];
+                let check = &rule.check;
+                let reach = (i + check.lead + 1).min(self.toks.len());
+                if !(i..reach).any(|j| check.accepts(self.ids[j], self.num_len(j))) {
+                    continue;
+                }
                 caps.clear();
                 caps.resize(rule.elems.len(), None);
                 if let Some(mut end) = self.match_from(rule, 0, i, &mut caps) {
@@ -242,7 +265,7 @@ impl<'r, 't> Scanner<'r, 't> {
     fn match_alt(&self, alt: &Alt, t: usize) -> Option<(usize, Cap<'r>)> {
         let tok = self.toks[t];
         match alt {
-            Alt::Lit(w) => (self.low(t) == w).then_some((t + 1, Cap::Text(tok.start, tok.end))),
+            Alt::Lit(_, id) => (*id != NO_ID && self.ids[t] == *id).then_some((t + 1, Cap::Text(tok.start, tok.end))),
             Alt::Class(c) => self.match_class(*c, t).map(|(n, v)| (n, Cap::Lex(v))),
             Alt::Builtin(b) => self.match_builtin(*b, t),
             Alt::Not(w) => (self.low(t) != w).then_some((t, Cap::Text(tok.start, tok.start))),
@@ -258,8 +281,7 @@ impl<'r, 't> Scanner<'r, 't> {
         if tok.kind == Kind::Num {
             return None;
         }
-        let entries = self.set.words.get(self.low(t))?;
-        let e = entries.iter().find(|e| {
+        let e = self.entries(t).iter().find(|e| {
             e.class == class && e.exact.as_deref().is_none_or(|x| self.text.get(tok.start..tok.end) == Some(x))
         })?;
         let next = if e.dotted && self.adjacent(t + 1) && self.is_lit(t + 1, ".") { t + 2 } else { t + 1 };
@@ -274,11 +296,16 @@ impl<'r, 't> Scanner<'r, 't> {
         Some((self.low(t).parse().ok()?, tok.end - tok.start))
     }
 
-    fn class_value(&self, t: usize, class: &str) -> Option<i64> {
-        if t >= self.toks.len() {
-            return None;
+    fn entries(&self, t: usize) -> &'r [Entry] {
+        match self.ids.get(t) {
+            Some(&id) if id != NO_ID => &self.set.entries[id as usize],
+            _ => &[],
         }
-        self.set.lookup(self.low(t), class)?.parse().ok()
+    }
+
+    fn class_value(&self, t: usize, class: Option<u16>) -> Option<i64> {
+        let class = class?;
+        self.entries(t).iter().find(|e| e.class == class)?.num
     }
 
     fn ordinal_suffix(&self, t: usize) -> bool {
@@ -305,12 +332,12 @@ impl<'r, 't> Scanner<'r, 't> {
                 if let Some((v, len)) = self.digits(t) {
                     return (len == 4 && (1000..=2199).contains(&v)).then_some((t + 1, Cap::Int(v)));
                 }
-                if let Some(hi) = self.class_value(t, "numword").filter(|v| (11..=20).contains(v)) {
+                if let Some(hi) = self.class_value(t, self.set.known.numword).filter(|v| (11..=20).contains(v)) {
                     // nineteen ninety-six, twenty ten
                     let (next, lo) = self.number_words(t + 1)?;
-                    return (self.class_value(t + 1, "tens").is_some() && (10..100).contains(&lo)).then_some((next, Cap::Int(hi * 100 + lo)));
+                    return (self.class_value(t + 1, self.set.known.tens).is_some() && (10..100).contains(&lo)).then_some((next, Cap::Int(hi * 100 + lo)));
                 }
-                if self.class_value(t, "numword") == Some(2) && self.is_lit(t + 1, "thousand") {
+                if self.class_value(t, self.set.known.numword) == Some(2) && self.is_lit(t + 1, "thousand") {
                     let (next, v) = self.number_words(t)?;
                     return (2000..2100).contains(&v).then_some((next, Cap::Int(v)));
                 }
@@ -330,7 +357,7 @@ impl<'r, 't> Scanner<'r, 't> {
                     let next = if self.ordinal_suffix(t + 1) { t + 2 } else { t + 1 };
                     return Some((next, Cap::Int(v)));
                 }
-                self.class_value(t, "ordinal").filter(|v| *v <= 31).map(|v| (t + 1, Cap::Int(v)))
+                self.class_value(t, self.set.known.ordinal).filter(|v| *v <= 31).map(|v| (t + 1, Cap::Int(v)))
             }
             Builtin::Month2 => {
                 let (v, len) = self.digits(t)?;
@@ -340,7 +367,7 @@ impl<'r, 't> Scanner<'r, 't> {
                 if let Some((v, len)) = self.digits(t) {
                     return (len <= 3 && self.ordinal_suffix(t + 1)).then_some((t + 2, Cap::Int(v)));
                 }
-                self.class_value(t, "ordinal").map(|v| (t + 1, Cap::Int(v)))
+                self.class_value(t, self.set.known.ordinal).map(|v| (t + 1, Cap::Int(v)))
             }
             Builtin::Decade => {
                 let (t0, v, len) = if self.is_lit(t, "'") && self.adjacent(t + 1) {
@@ -379,7 +406,7 @@ impl<'r, 't> Scanner<'r, 't> {
         let mut cur = 0i64;
         let mut any = false;
         while i < self.toks.len() {
-            if let Some(v) = self.class_value(i, "numword") {
+            if let Some(v) = self.class_value(i, self.set.known.numword) {
                 if any && cur % 100 != 0 && cur % 10 == 0 && cur >= 20 && v < 10 {
                     cur += v;
                 } else if any && cur != 0 && !(cur % 100 == 0 && v < 100) {
@@ -387,12 +414,12 @@ impl<'r, 't> Scanner<'r, 't> {
                 } else {
                     cur += v;
                 }
-            } else if let Some(v) = self.class_value(i, "tens") {
+            } else if let Some(v) = self.class_value(i, self.set.known.tens) {
                 if any && cur % 100 != 0 {
                     break;
                 }
                 cur += v;
-            } else if let Some(v) = self.class_value(i, "scale") {
+            } else if let Some(v) = self.class_value(i, self.set.known.scale) {
                 if !any {
                     break;
                 }
@@ -402,7 +429,7 @@ impl<'r, 't> Scanner<'r, 't> {
                 } else {
                     cur = cur.max(1) * v;
                 }
-            } else if any && self.is_lit(i, "-") && self.adjacent(i) && self.adjacent(i + 1) && self.class_value(i + 1, "numword").is_some() {
+            } else if any && self.is_lit(i, "-") && self.adjacent(i) && self.adjacent(i + 1) && self.class_value(i + 1, self.set.known.numword).is_some() {
                 i += 1;
                 continue;
             } else {

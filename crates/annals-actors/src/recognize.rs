@@ -1,0 +1,661 @@
+//! Building actor mentions from lexicon items: country + role, role + "of" country, titles and
+//! appositives for people, metonymy for capitals, coreference by name inside the document.
+
+use crate::lexicon::{Entry, Form, Item, Lexicon, nonstate_kind};
+use crate::tokens::{Token, tokenize};
+use crate::{ActorKind, ActorMention, split_code};
+use annals_document::{Date, Sentence, Span};
+
+/// A mention under construction, in token positions of its sentence.
+#[derive(Debug, Clone)]
+struct Draft {
+    t0: usize,
+    t1: usize,
+    code: String,
+    kind: ActorKind,
+    /// Canonical name; `None`: the text of the span.
+    name: Option<String>,
+    /// Tokens of a person's name inside the span.
+    name_toks: Option<(usize, usize)>,
+    role: Option<String>,
+    rule: String,
+    confidence: f32,
+    coref_of: Option<usize>,
+    /// Whether the code came from a country name in the text (used for context inference).
+    state_name: bool,
+}
+
+/// A known person for coreference: mention index and lower-case name words.
+struct Person {
+    index: usize,
+    words: Vec<String>,
+}
+
+/// The code an item contributes as a modifier ("Russian", "GUR"), if any.
+fn cue_code(lex: &Lexicon, item: &Item, date: Option<Date>) -> Option<String> {
+    match &item.entry {
+        Entry::Country { code, .. } | Entry::Capital { code } => Some(code.clone()),
+        Entry::Org { code, .. } => Some(code.clone()),
+        Entry::Dict { entry, .. } => dict_code(lex, *entry, date),
+        _ => None,
+    }
+}
+
+fn dict_code(lex: &Lexicon, entry: usize, date: Option<Date>) -> Option<String> {
+    let actor = lex.dict_entries.get(entry)?;
+    let probe = crate::dictionary::ActorEntry { names: Vec::new(), codes: actor.codes.clone(), line: 0 };
+    probe.code_on(date).map(|c| c.split('/').next().unwrap_or(c).to_string())
+}
+
+/// Combines a modifier's code with a role's sector: the modifier keeps its own sector if it has one.
+fn combine(cue: &str, agent: &str, prefix: bool) -> String {
+    if agent.is_empty() {
+        return cue.to_string();
+    }
+    let (_, cue_sector) = split_code(cue);
+    if cue_sector.is_some() || cue.ends_with(agent) {
+        return cue.to_string();
+    }
+    if prefix { format!("{agent}{cue}") } else { format!("{cue}{agent}") }
+}
+
+fn is_word(toks: &[Token], i: usize, words: &[&str]) -> bool {
+    toks.get(i).is_some_and(|t| words.contains(&t.norm.as_str()))
+}
+
+fn is_ordinal_or_number(t: &Token) -> bool {
+    let n = &t.norm;
+    let digits = n.trim_end_matches(|c: char| c.is_alphabetic());
+    digits.chars().any(|c| c.is_ascii_digit()) && digits.chars().all(|c| c.is_ascii_digit() || c == ',' || c == '.')
+}
+
+/// Whether tokens `[a, b)` may stand between a modifier and a role noun.
+fn gap_ok(lex: &Lexicon, toks: &[Token], a: usize, b: usize) -> bool {
+    b >= a
+        && b - a <= 4
+        && toks[a..b].iter().all(|t| t.norm == "'s" || lex.modifiers.contains(&t.norm) || is_ordinal_or_number(t) || t.norm == "-")
+}
+
+/// A person's name starting at token `i`: capitalized words not in the lexicon.
+fn name_at(lex: &Lexicon, toks: &[Token], i: usize, item_at: &[Option<usize>]) -> Option<usize> {
+    const PARTICLES: &[&str] = &["de", "da", "van", "von", "bin", "ibn", "al", "el", "der", "du", "la", "le", "abu", "bint"];
+    let mut j = i;
+    let mut last_cap = None;
+    while j < toks.len() && j - i < 5 {
+        let t = &toks[j];
+        if item_at.get(j).copied().flatten().is_some() {
+            break;
+        }
+        let plain_word = t.word && !t.norm.chars().any(|c| c.is_ascii_digit());
+        if plain_word && t.cap && !lex.stopnames.contains(t.norm.trim_end_matches('.')) && !(t.upper && t.norm.len() > 3 && j == i)
+        {
+            last_cap = Some(j + 1);
+            j += 1;
+        } else if plain_word && j > i && PARTICLES.contains(&t.norm.as_str()) {
+            j += 1;
+        } else {
+            break;
+        }
+    }
+    last_cap.filter(|&e| e > i)
+}
+
+fn kind_of_code(code: &str, fallback: ActorKind) -> ActorKind {
+    let (country, sector) = split_code(code);
+    if let Some(k) = country.as_deref().and_then(nonstate_kind) {
+        return k;
+    }
+    if sector.is_none() && code.len() == 3 {
+        return ActorKind::State;
+    }
+    fallback
+}
+
+/// Whether the role noun at item `k` is used as an adjective ("military cooperation").
+fn adjectival_use(lex: &Lexicon, toks: &[Token], items: &[Item], k: usize) -> bool {
+    let it = &items[k];
+    let Entry::Agent { .. } = &it.entry else {
+        return false;
+    };
+    let phrase: Vec<&str> = toks[it.t0..it.t1].iter().map(|t| t.norm.as_str()).collect();
+    if !lex.adjectival.contains(&phrase.join(" ")) {
+        return false;
+    }
+    if items.get(k + 1).is_some_and(|n| n.t0 == it.t1 && matches!(n.entry, Entry::Agent { .. })) {
+        return false;
+    }
+    toks.get(it.t1).is_some_and(|t| {
+        t.word
+            && !t.cap
+            && t.norm.chars().all(|c| c.is_alphabetic() || c == '-')
+            && !lex.stopnames.contains(&t.norm)
+            && !lex.verbs.contains(&t.norm)
+            && !(t.norm.ends_with("ed") && t.norm.len() > 4)
+            && !matches!(t.norm.as_str(), "is" | "are" | "was" | "were" | "has" | "have" | "had" | "will" | "would" | "who" | "which" | "that")
+    })
+}
+
+/// Recognizes actors in every sentence.
+pub(crate) fn recognize(lex: &Lexicon, text: &str, sentences: &[Sentence], date: Option<Date>) -> Vec<ActorMention> {
+    let whole = [Sentence {
+        span: Span::new(0, text.len()),
+        kind: annals_document::SentenceKind::Body,
+        rule: String::new(),
+    }];
+    let sentences = if sentences.is_empty() { &whole[..] } else { sentences };
+    let mut out: Vec<ActorMention> = Vec::new();
+    let mut people: Vec<Person> = Vec::new();
+    for s in sentences {
+        if s.span.end > text.len() || !text.is_char_boundary(s.span.start) || !text.is_char_boundary(s.span.end) {
+            continue;
+        }
+        let toks = tokenize(text, s.span.start, s.span.end);
+        let items = lex.items(&toks);
+        let mut drafts = sentence_drafts(lex, &toks, &items, date);
+        coreference(&toks, &mut drafts, &people, &items);
+        drafts.sort_by_key(|d| (d.t0, d.t1));
+        for d in drafts {
+            let start = toks[d.t0].start;
+            let end = toks[d.t1 - 1].end;
+            if out.last().is_some_and(|m| m.span.end > start) {
+                continue;
+            }
+            let mut code = d.code;
+            let mut name = match (d.name_toks, d.name) {
+                (Some((a, b)), _) => text[toks[a].start..toks[b - 1].end].to_string(),
+                (None, Some(n)) => n,
+                (None, None) => text[start..end].to_string(),
+            };
+            let mut role = d.role;
+            if let Some(a) = d.coref_of
+                && let Some(ante) = out.get(a)
+            {
+                code = ante.code.clone();
+                name = ante.name.clone();
+                role = ante.role.clone();
+            }
+            let (country, sector) = split_code(&code);
+            let index = out.len();
+            if d.kind == ActorKind::Person && d.coref_of.is_none() && d.name_toks.is_some() {
+                let words: Vec<String> = name
+                    .split_whitespace()
+                    .map(|w| w.to_lowercase().replace(['’', 'ʼ'], "'"))
+                    .filter(|w| w.chars().count() >= 3)
+                    .collect();
+                if !words.is_empty() {
+                    people.push(Person { index, words });
+                }
+            }
+            let rule = if d.state_name { format!("{}#state", d.rule) } else { d.rule };
+            out.push(ActorMention {
+                span: Span::new(start, end),
+                text: text[start..end].to_string(),
+                code,
+                country,
+                sector,
+                kind: d.kind,
+                name,
+                role,
+                coref_of: d.coref_of,
+                rule,
+                confidence: d.confidence,
+            });
+        }
+    }
+    infer_person_countries(&mut out);
+    for m in &mut out {
+        if let Some(stripped) = m.rule.strip_suffix("#state") {
+            m.rule = stripped.to_string();
+        }
+    }
+    drop_uncoded(out)
+}
+
+/// Removes mentions left without any code, renumbering antecedent indices.
+fn drop_uncoded(out: Vec<ActorMention>) -> Vec<ActorMention> {
+    let mut new_index = vec![None; out.len()];
+    let mut kept = Vec::with_capacity(out.len());
+    for (i, m) in out.into_iter().enumerate() {
+        if m.code.is_empty() {
+            continue;
+        }
+        new_index[i] = Some(kept.len());
+        kept.push(m);
+    }
+    for m in &mut kept {
+        m.coref_of = m.coref_of.and_then(|a| new_index.get(a).copied().flatten());
+        if m.coref_of.is_none() && m.rule == "actor/coref/name" {
+            m.confidence = m.confidence.min(0.5);
+        }
+    }
+    kept
+}
+
+/// People with a role but no country take the nearest preceding country named in the text.
+fn infer_person_countries(out: &mut [ActorMention]) {
+    for i in 0..out.len() {
+        let named = out[i].rule.starts_with("actor/person/");
+        if out[i].kind != ActorKind::Person || !named || out[i].country.is_some() || out[i].coref_of.is_some() {
+            continue;
+        }
+        let found = out[..i]
+            .iter()
+            .rev()
+            .find(|m| m.rule.ends_with("#state") && m.country.is_some())
+            .and_then(|m| m.country.clone());
+        if let Some(country) = found {
+            let sector = out[i].sector.clone().unwrap_or_default();
+            out[i].code = format!("{country}{sector}");
+            let (c, s) = split_code(&out[i].code);
+            out[i].country = c;
+            out[i].sector = s;
+            out[i].rule = format!("{}/context_country", out[i].rule);
+            out[i].confidence = out[i].confidence.min(0.4);
+        }
+    }
+    // Mentions that refer back to a person take its code.
+    for i in 0..out.len() {
+        if let Some(a) = out[i].coref_of
+            && a < i
+        {
+            let (code, country, sector) = (out[a].code.clone(), out[a].country.clone(), out[a].sector.clone());
+            out[i].code = code;
+            out[i].country = country;
+            out[i].sector = sector;
+        }
+    }
+}
+
+/// The mentions of one sentence.
+fn sentence_drafts(lex: &Lexicon, toks: &[Token], items: &[Item], date: Option<Date>) -> Vec<Draft> {
+    let mut item_at: Vec<Option<usize>> = vec![None; toks.len()];
+    for (k, it) in items.iter().enumerate() {
+        for slot in item_at.iter_mut().take(it.t1).skip(it.t0) {
+            *slot = Some(k);
+        }
+    }
+    let mut used = vec![false; items.len()];
+    let mut drafts: Vec<Draft> = Vec::new();
+    let mut k = 0;
+    while k < items.len() {
+        if used[k] {
+            k += 1;
+            continue;
+        }
+        let it = &items[k];
+        if adjectival_use(lex, toks, items, k) {
+            used[k] = true;
+            k += 1;
+            continue;
+        }
+        // A modifier followed by a role noun: "North Korean troops", "UN peacekeepers".
+        if let Some(cue) = cue_code(lex, it, date)
+            && let Some(a) = items.get(k + 1)
+            && !used[k + 1]
+            && matches!(a.entry, Entry::Agent { .. })
+            && gap_ok(lex, toks, it.t1, a.t0)
+            && !adjectival_use(lex, toks, items, k + 1)
+        {
+            let mut d = agent_draft(lex, toks, items, &item_at, &mut used, k + 1, Some((cue.clone(), it.t0)), date);
+            used[k] = true;
+            d.confidence = 0.9;
+            // Coordinated modifiers sharing the role: "Russian and North Korean troops".
+            if k >= 1
+                && !used[k - 1]
+                && let Some(prev_cue) = cue_code(lex, &items[k - 1], date)
+                && matches!(items[k - 1].entry, Entry::Country { form: Form::Adjective, .. })
+                && it.t0 == items[k - 1].t1 + 1
+                && is_word(toks, items[k - 1].t1, &["and", "or", ","])
+            {
+                used[k - 1] = true;
+                let (_, sector) = split_code(&d.code);
+                let sector = sector.unwrap_or_default();
+                drafts.push(Draft {
+                    t0: items[k - 1].t0,
+                    t1: items[k - 1].t1,
+                    code: combine(&prev_cue, &sector, false),
+                    kind: if d.kind == ActorKind::Person { ActorKind::Group } else { d.kind },
+                    name: None,
+                    name_toks: None,
+                    role: d.role.clone(),
+                    rule: d.rule.clone(),
+                    confidence: 0.8,
+                    coref_of: None,
+                    state_name: false,
+                });
+            }
+            drafts.push(d);
+            k += 1;
+            continue;
+        }
+        match &it.entry {
+            Entry::Agent { .. } => {
+                let d = agent_draft(lex, toks, items, &item_at, &mut used, k, None, date);
+                drafts.push(d);
+            }
+            Entry::Country { code, form } => {
+                used[k] = true;
+                match form {
+                    Form::Name => drafts.push(Draft {
+                        t0: it.t0,
+                        t1: it.t1,
+                        code: code.clone(),
+                        kind: kind_of_code(code, ActorKind::State),
+                        name: None,
+                        name_toks: None,
+                        role: None,
+                        rule: "actor/country/name".into(),
+                        confidence: 0.9,
+                        coref_of: None,
+                        state_name: true,
+                    }),
+                    Form::People => drafts.push(Draft {
+                        t0: it.t0,
+                        t1: it.t1,
+                        code: code.clone(),
+                        kind: ActorKind::Group,
+                        name: None,
+                        name_toks: None,
+                        role: None,
+                        rule: "actor/country/people".into(),
+                        confidence: 0.8,
+                        coref_of: None,
+                        state_name: false,
+                    }),
+                    // An adjective before anything but a role noun modifies a thing, not an actor.
+                    Form::Adjective => {}
+                }
+            }
+            Entry::Capital { code } => {
+                used[k] = true;
+                if let Some((rule, conf)) = metonymy(lex, toks, items, k) {
+                    drafts.push(Draft {
+                        t0: it.t0,
+                        t1: it.t1,
+                        code: format!("{code}GOV"),
+                        kind: ActorKind::State,
+                        name: None,
+                        name_toks: None,
+                        role: None,
+                        rule: rule.into(),
+                        confidence: conf,
+                        coref_of: None,
+                        state_name: false,
+                    });
+                }
+            }
+            Entry::Org { code, kind, name, rule } => {
+                used[k] = true;
+                let mut d = Draft {
+                    t0: it.t0,
+                    t1: it.t1,
+                    code: code.clone(),
+                    kind: *kind,
+                    name: Some(name.clone()),
+                    name_toks: None,
+                    role: None,
+                    rule: rule.clone(),
+                    confidence: 0.85,
+                    coref_of: None,
+                    state_name: false,
+                };
+                attach_name(lex, toks, &item_at, &mut d, false);
+                drafts.push(d);
+            }
+            Entry::Media { country, name, rule } => {
+                used[k] = true;
+                let code = match country {
+                    Some(c) => format!("{c}MED"),
+                    None => "MED".to_string(),
+                };
+                drafts.push(Draft {
+                    t0: it.t0,
+                    t1: it.t1,
+                    code,
+                    kind: ActorKind::Media,
+                    name: Some(name.clone()),
+                    name_toks: None,
+                    role: None,
+                    rule: rule.clone(),
+                    confidence: 0.85,
+                    coref_of: None,
+                    state_name: false,
+                });
+            }
+            Entry::Dict { entry, rule } => {
+                used[k] = true;
+                if let Some(code) = dict_code(lex, *entry, date) {
+                    let name = lex.dict_entries.get(*entry).map(|a| a.name.clone()).unwrap_or_default();
+                    let is_state = code.len() == 3;
+                    drafts.push(Draft {
+                        t0: it.t0,
+                        t1: it.t1,
+                        kind: kind_of_code(&code, ActorKind::Organization),
+                        code,
+                        name: Some(name),
+                        name_toks: None,
+                        role: None,
+                        rule: rule.clone(),
+                        confidence: 0.85,
+                        coref_of: None,
+                        state_name: is_state,
+                    });
+                }
+            }
+        }
+        k += 1;
+    }
+    drafts
+}
+
+/// Builds the mention of the role noun at item `k`, with an optional modifier code before it,
+/// "of <country>" after it, chained roles ("Foreign Ministry spokesman") and a person's name.
+#[allow(clippy::too_many_arguments)]
+fn agent_draft(
+    lex: &Lexicon,
+    toks: &[Token],
+    items: &[Item],
+    item_at: &[Option<usize>],
+    used: &mut [bool],
+    k: usize,
+    cue: Option<(String, usize)>,
+    date: Option<Date>,
+) -> Draft {
+    let Entry::Agent { code: sector, prefix, kind, role, rule } = &items[k].entry else {
+        unreachable!("agent_draft is called on agent items")
+    };
+    used[k] = true;
+    let mut kind = *kind;
+    let mut role = role.clone();
+    let mut rule = rule.clone();
+    let mut t0 = items[k].t0;
+    let mut t1 = items[k].t1;
+    let mut last = k;
+    // Chained roles: the first gives the sector, the last the kind and role.
+    while let Some(next) = items.get(last + 1)
+        && !used[last + 1]
+        && let Entry::Agent { kind: nk, role: nr, rule: nrule, .. } = &next.entry
+        && gap_ok(lex, toks, t1, next.t0)
+        && next.t0 - t1 <= 2
+    {
+        used[last + 1] = true;
+        kind = *nk;
+        role = nr.clone();
+        rule = nrule.clone();
+        t1 = next.t1;
+        last += 1;
+    }
+    let mut code = match &cue {
+        Some((c, start)) => {
+            t0 = *start;
+            combine(c, sector, *prefix)
+        }
+        None => sector.clone(),
+    };
+    // "of [the] <country|organization>" (and "from" for groups).
+    if cue.is_none() || code.len() == sector.len() {
+        let mut j = t1;
+        if is_word(toks, j, &["of"]) || (kind == ActorKind::Group && is_word(toks, j, &["from"])) {
+            j += 1;
+            if is_word(toks, j, &["the"]) {
+                j += 1;
+            }
+            if let Some(Some(n)) = item_at.get(j)
+                && items[*n].t0 == j
+                && !used[*n]
+                && let Some(c) = cue_code(lex, &items[*n], date)
+                && !matches!(items[*n].entry, Entry::Country { form: Form::Adjective, .. })
+            {
+                used[*n] = true;
+                code = combine(&c, sector, *prefix);
+                t1 = items[*n].t1;
+            }
+        }
+    }
+    // Extend over modifiers and ordinals before the role ("the 11th separate airborne brigade").
+    if cue.is_none() {
+        while t0 > 0 && gap_ok(lex, toks, t0 - 1, t0) && toks[t0 - 1].norm != "'s" && item_at[t0 - 1].is_none() {
+            t0 -= 1;
+        }
+    }
+    let mut d = Draft {
+        t0,
+        t1,
+        code,
+        kind,
+        name: None,
+        name_toks: None,
+        role: Some(role),
+        rule,
+        confidence: if cue.is_some() { 0.9 } else { 0.6 },
+        coref_of: None,
+        state_name: false,
+    };
+    if d.kind == ActorKind::Person {
+        attach_name(lex, toks, item_at, &mut d, true);
+    }
+    d
+}
+
+/// Adds a person's name after a title ("ambassador Georgy Zinoviev", optionally after a comma)
+/// or before it as an appositive ("Georgy Zinoviev, the ambassador").
+fn attach_name(lex: &Lexicon, toks: &[Token], item_at: &[Option<usize>], d: &mut Draft, before_too: bool) {
+    let mut j = d.t1;
+    let comma = is_word(toks, j, &[","]);
+    if comma {
+        j += 1;
+    }
+    if let Some(end) = name_at(lex, toks, j, item_at) {
+        // After a comma only a name closed by another comma or the sentence end is appositive.
+        let closed = !comma || matches!(toks.get(end).map(|t| t.norm.as_str()), None | Some(",") | Some(".") | Some(";"));
+        if closed {
+            d.name_toks = Some((j, end));
+            d.t1 = end;
+            d.kind = ActorKind::Person;
+            d.rule = "actor/person/title".into();
+            d.confidence = d.confidence.max(0.85);
+            return;
+        }
+    }
+    if before_too && d.t0 >= 2 {
+        let mut s = d.t0;
+        if is_word(toks, s - 1, &["the", "a", "an"]) {
+            s -= 1;
+        }
+        if s >= 2 && is_word(toks, s - 1, &[","]) {
+            let comma_at = s - 1;
+            let mut b = comma_at;
+            while b > 0 && comma_at - b < 4 {
+                let t = &toks[b - 1];
+                if t.word && t.cap && item_at[b - 1].is_none() && !lex.stopnames.contains(&t.norm) {
+                    b -= 1;
+                } else {
+                    break;
+                }
+            }
+            if b < comma_at {
+                d.name_toks = Some((b, comma_at));
+                d.t0 = b;
+                d.rule = "actor/person/appositive".into();
+                d.confidence = d.confidence.max(0.8);
+            }
+        }
+    }
+}
+
+/// Whether the capital at item `k` stands for its government, with the rule id and confidence.
+fn metonymy(lex: &Lexicon, toks: &[Token], items: &[Item], k: usize) -> Option<(&'static str, f32)> {
+    let it = &items[k];
+    let is_capital = |n: usize| items.get(n).is_some_and(|x| matches!(x.entry, Entry::Capital { .. }));
+    // "Moscow and Pyongyang": two capitals coordinated.
+    if is_word(toks, it.t1, &["and", "&"]) && is_capital(k + 1) && items[k + 1].t0 == it.t1 + 1 {
+        return Some(("actor/metonymy/capital_pair", 0.7));
+    }
+    if k >= 1 && is_capital(k - 1) && items[k - 1].t1 + 1 == it.t0 && is_word(toks, it.t0 - 1, &["and", "&"]) {
+        return Some(("actor/metonymy/capital_pair", 0.7));
+    }
+    // "Moscow said", "Pyongyang has denied", "Seoul's foreign ministry said" is handled as a cue.
+    let mut j = it.t1;
+    let mut skipped = 0;
+    while skipped < 2
+        && toks.get(j).is_some_and(|t| matches!(t.norm.as_str(), "has" | "have" | "had" | "also" | "again" | "quickly" | "reportedly" | "officially" | "later" | "firmly" | "strongly" | "then" | "will" | "would" | "could" | "may" | "might" | "did" | "does" | "not"))
+    {
+        j += 1;
+        skipped += 1;
+    }
+    if toks.get(j).is_some_and(|t| lex.verbs.contains(&t.norm)) && (skipped > 0 || !matches!(toks[j].norm.as_str(), "has" | "have" | "had" | "will" | "would")) {
+        return Some(("actor/metonymy/capital_verb", 0.75));
+    }
+    // "urged Washington to", "accused Moscow of".
+    if it.t0 >= 1 && lex.verbs.contains(&toks[it.t0 - 1].norm) && is_word(toks, it.t1, &["to", "of", "over", "for"]) {
+        return Some(("actor/metonymy/capital_object", 0.65));
+    }
+    None
+}
+
+/// Later mentions of a known person by (part of) their name: "Zinoviev", the right "Kim".
+fn coreference(toks: &[Token], drafts: &mut Vec<Draft>, people: &[Person], items: &[Item]) {
+    let mut covered = vec![false; toks.len()];
+    for d in drafts.iter() {
+        for c in covered.iter_mut().take(d.t1).skip(d.t0) {
+            *c = true;
+        }
+    }
+    for it in items {
+        for c in covered.iter_mut().take(it.t1).skip(it.t0) {
+            *c = true;
+        }
+    }
+    // Earlier people of this sentence count too (drafts are not yet indexed: skip them).
+    let mut i = 0;
+    while i < toks.len() {
+        let t = &toks[i];
+        if covered[i] || !t.word || !t.cap || t.norm.chars().count() < 3 {
+            i += 1;
+            continue;
+        }
+        let found = people.iter().rev().find(|p| p.words.contains(&t.norm));
+        let Some(p) = found else {
+            i += 1;
+            continue;
+        };
+        let mut end = i + 1;
+        while end < toks.len() && !covered[end] && toks[end].cap && p.words.contains(&toks[end].norm) {
+            end += 1;
+        }
+        drafts.push(Draft {
+            t0: i,
+            t1: end,
+            code: String::new(),
+            kind: ActorKind::Person,
+            name: None,
+            name_toks: None,
+            role: None,
+            rule: "actor/coref/name".into(),
+            confidence: 0.8,
+            coref_of: Some(p.index),
+            state_name: false,
+        });
+        i = end;
+    }
+}

@@ -1,0 +1,106 @@
+//! RSS and Atom feeds (parsed by feed-rs): one document per item.
+
+use crate::html::{collapse, fragment_text};
+use crate::{Item, ReadOptions, new_document, too_large};
+use annals_document::{Date, Diagnostic, Origin};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+/// Reads a feed; `lossy` is the UTF-8-repaired text to fall back on when `bytes` do not parse.
+pub fn read(
+    name: &str,
+    bytes: &[u8],
+    lossy: Option<&str>,
+    options: &ReadOptions,
+    sink: &mut dyn FnMut(Item),
+) {
+    let parse = |b: &[u8]| match catch_unwind(AssertUnwindSafe(|| feed_rs::parser::parse(b))) {
+        Ok(Ok(feed)) => Ok(feed),
+        Ok(Err(e)) => Err(e.to_string()),
+        Err(_) => Err("the feed parser failed".to_string()),
+    };
+    let mut parsed = parse(bytes);
+    if parsed.is_err() {
+        if let Some(text) = lossy {
+            sink(Item::Diagnostic(Diagnostic::warning(name, "invalid UTF-8 replaced with U+FFFD")));
+            parsed = parse(text.as_bytes());
+        }
+    }
+    let feed = match parsed {
+        Ok(feed) => feed,
+        Err(e) => {
+            let message = format!("not a readable RSS or Atom feed: {e}");
+            sink(Item::Diagnostic(Diagnostic::error(name, message.trim_end_matches('.'))));
+            return;
+        }
+    };
+    let outlet = feed.title.as_ref().map(|t| inline_text(&t.content)).filter(|s| !s.is_empty());
+    if feed.entries.is_empty() {
+        sink(Item::Diagnostic(Diagnostic::warning(name, "feed has no items")));
+    }
+    for (i, entry) in feed.entries.into_iter().enumerate() {
+        let index = i as u64 + 1;
+        let body = entry
+            .content
+            .and_then(|c| c.body)
+            .filter(|b| !b.trim().is_empty())
+            .or_else(|| entry.summary.map(|s| s.content));
+        let text = body.map(|b| block_text(&b)).unwrap_or_default();
+        if text.is_empty() {
+            let message = format!("item {index} has no text, skipped");
+            sink(Item::Diagnostic(Diagnostic::warning(name, message)));
+            continue;
+        }
+        if text.len() > options.max_document_bytes {
+            let diag = too_large(name.to_string(), text.len() as u64, options.max_document_bytes);
+            let diag = Diagnostic { message: format!("item {index}: {}", diag.message), ..diag };
+            sink(Item::Diagnostic(diag));
+            continue;
+        }
+        let origin = Origin {
+            path: name.to_string(),
+            item: Some(index),
+            record_id: Some(entry.id).filter(|id| !id.is_empty()),
+            format: "feed".to_string(),
+            ..Origin::default()
+        };
+        let mut doc = new_document(text, origin);
+        doc.title = entry.title.map(|t| inline_text(&t.content)).filter(|s| !s.is_empty());
+        doc.date = entry.published.or(entry.updated).and_then(|dt| utc_date(dt.timestamp()));
+        let link = entry
+            .links
+            .iter()
+            .find(|l| l.rel.as_deref().is_none_or(|r| r == "alternate"))
+            .or(entry.links.first());
+        doc.url = link.map(|l| l.href.trim().to_string()).filter(|s| !s.is_empty());
+        doc.outlet = outlet.clone();
+        if let Some(language) = entry.language.or_else(|| feed.language.clone()) {
+            let language = language.trim();
+            if !language.is_empty() {
+                doc.language = language.to_string();
+            }
+        }
+        doc.refresh_id();
+        sink(Item::Document(Box::new(doc)));
+    }
+}
+
+/// Whether a string has markup or entities to decode.
+fn looks_like_html(s: &str) -> bool {
+    s.contains('&') || s.as_bytes().windows(2).any(|w| w[0] == b'<' && (w[1].is_ascii_alphabetic() || w[1] == b'/' || w[1] == b'!'))
+}
+
+/// Text of an item body: HTML converted by the HTML reader, plain text trimmed.
+fn block_text(s: &str) -> String {
+    if looks_like_html(s) { fragment_text(s) } else { s.trim().to_string() }
+}
+
+/// A title or outlet name on one line.
+fn inline_text(s: &str) -> String {
+    if looks_like_html(s) { collapse(&fragment_text(s)) } else { collapse(s) }
+}
+
+/// The UTC calendar date of a Unix time.
+fn utc_date(seconds: i64) -> Option<Date> {
+    let ts = jiff::Timestamp::from_second(seconds).ok()?;
+    Some(ts.to_zoned(jiff::tz::TimeZone::UTC).date())
+}

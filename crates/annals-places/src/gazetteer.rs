@@ -1,0 +1,277 @@
+//! The embedded gazetteer: countries, first-level regions, US counties and cities from GeoNames.
+
+use fst::{IntoStreamer, Map, MapBuilder, Streamer};
+use serde::Serialize;
+use std::io::Read;
+use std::sync::OnceLock;
+
+const GAZETTEER_GZ: &[u8] = include_bytes!("../../../data/places/gazetteer.tsv.gz");
+
+/// What kind of place a gazetteer entry is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PlaceKind {
+    /// A country or territory.
+    Country,
+    /// A first- or second-level administrative region (state, province, county).
+    Region,
+    /// A populated place.
+    City,
+}
+
+impl PlaceKind {
+    /// The precision name used in mentions: `country`, `region` or `city`.
+    pub fn precision(self) -> &'static str {
+        match self {
+            PlaceKind::Country => "country",
+            PlaceKind::Region => "region",
+            PlaceKind::City => "city",
+        }
+    }
+}
+
+/// One gazetteer entry.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Place {
+    /// GeoNames id (0 for regions the sources give no id).
+    pub geonameid: u32,
+    /// Country, region or city.
+    pub kind: PlaceKind,
+    /// Preferred name.
+    pub name: String,
+    /// Latitude, when known.
+    pub lat: Option<f64>,
+    /// Longitude, when known.
+    pub lon: Option<f64>,
+    /// ISO 3166-1 alpha-2 code of the country.
+    pub country: String,
+    /// GeoNames admin1 code of the region the place lies in (empty when unknown).
+    pub admin1: String,
+    /// ISO code of the entry itself: alpha-3 for countries, ISO 3166-2 for regions.
+    pub code: String,
+    /// Population (0 when unknown).
+    pub population: u64,
+    /// GeoNames feature class (`A` or `P`).
+    pub feature_class: String,
+    /// GeoNames feature code (`PCLI`, `ADM1`, `ADM2`, `PPLC`, `PPL`).
+    pub feature_code: String,
+}
+
+/// The gazetteer: entries and an automaton over all their names.
+pub struct Gazetteer {
+    places: Vec<Place>,
+    names: Map<Vec<u8>>,
+    postings: Vec<u32>,
+    regions: std::collections::HashMap<String, u32>,
+}
+
+impl std::fmt::Debug for Gazetteer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Gazetteer({} places, {} names)", self.places.len(), self.names.len())
+    }
+}
+
+/// Why a gazetteer could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum GazetteerError {
+    /// The compressed data could not be read.
+    #[error("cannot decompress gazetteer: {0}")]
+    Decompress(#[from] std::io::Error),
+    /// The name automaton could not be built.
+    #[error("cannot index gazetteer names: {0}")]
+    Index(#[from] fst::Error),
+}
+
+/// Normalizes a name to its lookup key: words (letters, digits, inner apostrophes and hyphens)
+/// joined by one space, curly apostrophes made straight, periods and other punctuation dropped.
+pub fn name_key(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for (s, e) in crate::tokens::word_spans(name) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        for ch in name[s..e].chars() {
+            out.push(if ch == '\u{2019}' { '\'' } else { ch });
+        }
+    }
+    out
+}
+
+impl Gazetteer {
+    /// The embedded gazetteer, loaded once.
+    pub fn builtin() -> &'static Gazetteer {
+        static GAZ: OnceLock<Gazetteer> = OnceLock::new();
+        GAZ.get_or_init(|| {
+            Gazetteer::from_gzip(GAZETTEER_GZ).unwrap_or_else(|_| Gazetteer::from_tsv(""))
+        })
+    }
+
+    /// Loads a gzip-compressed gazetteer in the `gazetteer.tsv.gz` format.
+    pub fn from_gzip(bytes: &[u8]) -> Result<Gazetteer, GazetteerError> {
+        let mut text = String::new();
+        flate2::read::GzDecoder::new(bytes).read_to_string(&mut text)?;
+        Ok(Gazetteer::from_tsv(&text))
+    }
+
+    /// Loads a gazetteer from its TSV text (malformed lines are skipped).
+    pub fn from_tsv(text: &str) -> Gazetteer {
+        let mut places = Vec::new();
+        let mut keys: Vec<(String, u32)> = Vec::new();
+        for line in text.lines() {
+            if line.starts_with('#') {
+                continue;
+            }
+            let f: Vec<&str> = line.split('\t').collect();
+            if f.len() < 13 {
+                continue;
+            }
+            let kind = match f[1] {
+                "country" => PlaceKind::Country,
+                "region" => PlaceKind::Region,
+                "city" => PlaceKind::City,
+                _ => continue,
+            };
+            let idx = places.len() as u32;
+            for n in [f[2], f[3]].into_iter().chain(f[4].split('|')) {
+                let k = name_key(n);
+                if !k.is_empty() {
+                    keys.push((k, idx));
+                }
+            }
+            places.push(Place {
+                geonameid: f[0].parse().unwrap_or(0),
+                kind,
+                name: f[2].to_string(),
+                lat: f[5].parse().ok(),
+                lon: f[6].parse().ok(),
+                country: f[7].to_string(),
+                admin1: f[8].to_string(),
+                code: f[9].to_string(),
+                population: f[10].parse().unwrap_or(0),
+                feature_class: f[11].to_string(),
+                feature_code: f[12].to_string(),
+            });
+        }
+        keys.sort_unstable();
+        keys.dedup();
+        let mut postings = Vec::with_capacity(keys.len() + keys.len() / 2);
+        let mut builder = MapBuilder::memory();
+        let mut i = 0;
+        while i < keys.len() {
+            let start = postings.len() as u64;
+            let mut j = i;
+            while j < keys.len() && keys[j].0 == keys[i].0 {
+                postings.push(keys[j].1);
+                j += 1;
+            }
+            let len = (postings.len() as u64) - start;
+            // Keys are sorted and unique, so insertion cannot fail.
+            let _ = builder.insert(keys[i].0.as_bytes(), (start << 24) | len.min(0xFF_FFFF));
+            i = j;
+        }
+        let names = builder
+            .into_inner()
+            .ok()
+            .and_then(|b| Map::new(b).ok())
+            .unwrap_or_else(|| Map::default());
+        let mut regions = std::collections::HashMap::new();
+        for (i, p) in places.iter().enumerate() {
+            if p.kind == PlaceKind::Region && p.feature_code == "ADM1" && !p.admin1.is_empty() {
+                regions.entry(format!("{}.{}", p.country, p.admin1)).or_insert(i as u32);
+            }
+        }
+        Gazetteer { places, names, postings, regions }
+    }
+
+    /// Every entry.
+    pub fn places(&self) -> &[Place] {
+        &self.places
+    }
+
+    /// The entry at `index` (as returned by [`Gazetteer::lookup`]).
+    pub fn place(&self, index: u32) -> Option<&Place> {
+        self.places.get(index as usize)
+    }
+
+    /// Number of distinct name keys.
+    pub fn name_count(&self) -> usize {
+        self.names.len()
+    }
+
+    fn postings_of(&self, value: u64) -> &[u32] {
+        let start = (value >> 24) as usize;
+        let len = (value & 0xFF_FFFF) as usize;
+        self.postings.get(start..start + len).unwrap_or(&[])
+    }
+
+    /// Indexes of the entries that have this exact name (after [`name_key`] normalization).
+    pub fn lookup(&self, name: &str) -> &[u32] {
+        match self.names.get(name_key(name).as_bytes()) {
+            Some(v) => self.postings_of(v),
+            None => &[],
+        }
+    }
+
+    /// Indexes of entries having an already-normalized key.
+    pub fn lookup_key(&self, key: &str) -> &[u32] {
+        match self.names.get(key.as_bytes()) {
+            Some(v) => self.postings_of(v),
+            None => &[],
+        }
+    }
+
+    /// Entries whose name is one edit (insertion, deletion, substitution) away from `key`,
+    /// as `(matched name, entry index)` pairs.
+    pub fn lookup_fuzzy(&self, key: &str) -> Vec<(String, u32)> {
+        let mut out = Vec::new();
+        let Ok(lev) = fst::automaton::Levenshtein::new(key, 1) else {
+            return out;
+        };
+        let mut stream = self.names.search(lev).into_stream();
+        while let Some((k, v)) = stream.next() {
+            let name = String::from_utf8_lossy(k).into_owned();
+            for &p in self.postings_of(v) {
+                out.push((name.clone(), p));
+            }
+        }
+        out
+    }
+
+    /// The first-level region with this GeoNames admin1 code in this country (ISO alpha-2).
+    pub fn region_of(&self, country: &str, admin1: &str) -> Option<&Place> {
+        self.regions.get(&format!("{country}.{admin1}")).and_then(|&i| self.place(i))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_gazetteer_loads_with_many_cities() {
+        let g = Gazetteer::builtin();
+        let cities = g.places().iter().filter(|p| p.kind == PlaceKind::City).count();
+        assert!(cities > 20_000, "{cities}");
+        let seoul: Vec<&Place> = g.lookup("Seoul").iter().filter_map(|&i| g.place(i)).collect();
+        assert!(seoul.iter().any(|p| p.country == "KR" && p.feature_code == "PPLC"));
+        assert!(!g.lookup("Texas").is_empty());
+        assert!(g.lookup("Xyzzyville").is_empty());
+    }
+
+    #[test]
+    fn keys_normalize_punctuation() {
+        assert_eq!(name_key("St. Louis"), "St Louis");
+        assert_eq!(name_key("Côte d\u{2019}Ivoire"), "Côte d'Ivoire");
+        assert_eq!(name_key("  Rostov-on-Don "), "Rostov-on-Don");
+    }
+
+    #[test]
+    fn fuzzy_lookup_finds_one_edit() {
+        let g = Gazetteer::from_tsv(
+            "1\tcity\tUssuriysk\tUssuriysk\t\t43.8\t131.9\tRU\t59\t\t170000\tP\tPPL\n",
+        );
+        let hits = g.lookup_fuzzy("Usuriysk");
+        assert_eq!(hits.len(), 1);
+        assert_eq!(hits[0].0, "Ussuriysk");
+    }
+}

@@ -1,0 +1,770 @@
+//! Toponym recognition and geocoding.
+
+use crate::countries::Countries;
+use crate::gazetteer::{Gazetteer, Place, PlaceKind};
+use crate::tokens::word_spans;
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use annals_document::{Sentence, Span};
+use serde::Serialize;
+use std::collections::{HashMap, HashSet};
+
+const GUARDS_TSV: &str = include_str!("../../../data/places/guards.tsv");
+
+/// Longest place name tried, in words.
+const MAX_WORDS: usize = 6;
+
+/// What the caller knows about a document beyond its text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PlaceContext {
+    /// The outlet's country (ISO alpha-2, alpha-3 or CAMEO code), a hint for ambiguous names.
+    pub outlet_country: Option<String>,
+}
+
+/// A place named in the text, resolved to a gazetteer entry.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlaceMention {
+    /// Byte span of the name in the document text (a possessive `'s` left out).
+    pub span: Span,
+    /// The name as written.
+    pub text: String,
+    /// The gazetteer's preferred name of the place.
+    pub name: String,
+    /// GeoNames id (0 for regions the sources give no id).
+    pub geonameid: u32,
+    /// Latitude, when known.
+    pub lat: Option<f64>,
+    /// Longitude, when known.
+    pub lon: Option<f64>,
+    /// ISO 3166-1 alpha-3 code of the country (use `Countries::by_code` for the CAMEO code).
+    pub country: String,
+    /// GeoNames admin1 code of the first-level region (empty when unknown).
+    pub admin1: String,
+    /// GeoNames feature class.
+    pub feature_class: String,
+    /// GeoNames feature code.
+    pub feature_code: String,
+    /// `country`, `region` or `city`.
+    pub precision: &'static str,
+    /// Population of the place (0 when unknown).
+    pub population: u64,
+    /// The rule that found it, e.g. `places/exact/cue`.
+    pub rule: String,
+    /// Confidence in `[0, 1]`.
+    pub confidence: f64,
+    /// True when the name stands for a government ("Moscow said"), not a location.
+    pub metonymy: bool,
+}
+
+#[derive(Default)]
+struct Guards {
+    never: HashSet<String>,
+    common: HashSet<String>,
+    given: HashSet<String>,
+    person: HashSet<String>,
+    title: HashSet<String>,
+    cue1: HashSet<String>,
+    cue2: HashSet<(String, String)>,
+    suffix: HashSet<String>,
+    connector: HashSet<String>,
+    speech1: HashSet<String>,
+    speech2: HashSet<(String, String)>,
+    direction: HashSet<String>,
+    notafter: HashSet<String>,
+}
+
+impl Guards {
+    fn parse(text: &str) -> Guards {
+        let mut g = Guards::default();
+        for line in text.lines() {
+            if line.starts_with('#') {
+                continue;
+            }
+            let Some((class, entry)) = line.split_once('\t') else {
+                continue;
+            };
+            let entry = entry.trim().to_string();
+            let pair = || {
+                entry
+                    .split_once(' ')
+                    .map(|(a, b)| (a.to_string(), b.to_string()))
+            };
+            match class {
+                "never" => {
+                    g.never.insert(entry);
+                }
+                "common" => {
+                    g.common.insert(entry);
+                }
+                "given" => {
+                    g.given.insert(entry);
+                }
+                "person" => {
+                    g.person.insert(entry);
+                }
+                "title" => {
+                    g.title.insert(entry);
+                }
+                "cue" => match pair() {
+                    Some(p) => {
+                        g.cue2.insert(p);
+                    }
+                    None => {
+                        g.cue1.insert(entry);
+                    }
+                },
+                "speech" => match pair() {
+                    Some(p) => {
+                        g.speech2.insert(p);
+                    }
+                    None => {
+                        g.speech1.insert(entry);
+                    }
+                },
+                "suffix" => {
+                    g.suffix.insert(entry);
+                }
+                "connector" => {
+                    g.connector.insert(entry);
+                }
+                "direction" => {
+                    g.direction.insert(entry);
+                }
+                "notafter" => {
+                    g.notafter.insert(entry);
+                }
+                _ => {}
+            }
+        }
+        g
+    }
+}
+
+/// Finds place names in text and resolves them to gazetteer entries.
+pub struct PlaceRecognizer {
+    gaz: &'static Gazetteer,
+    countries: &'static Countries,
+    guards: Guards,
+    abbrev: AhoCorasick,
+    abbrev_country: Vec<usize>,
+    /// Gazetteer index of each country entry, by ISO alpha-2 code.
+    country_entry: HashMap<String, u32>,
+}
+
+impl std::fmt::Debug for PlaceRecognizer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "PlaceRecognizer({:?})", self.gaz)
+    }
+}
+
+impl Default for PlaceRecognizer {
+    fn default() -> Self {
+        PlaceRecognizer::new()
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Word {
+    start: usize,
+    end: usize,
+    /// End without a possessive `'s`.
+    stem_end: usize,
+    cap: bool,
+    initial: bool,
+}
+
+#[derive(Debug, Clone)]
+struct Candidate {
+    first: usize,
+    last: usize,
+    span: Span,
+    entries: Vec<u32>,
+    rule: &'static str,
+    cue: bool,
+    fuzzy: bool,
+    /// Entry forced by containment ("Paris, Texas").
+    forced: Option<u32>,
+    /// Region or country this candidate was found to contain ("Texas" in "Paris, Texas").
+    container_of: bool,
+    in_name: bool,
+}
+
+fn first_upper(s: &str) -> bool {
+    s.chars().next().is_some_and(char::is_uppercase)
+}
+
+fn possessive_stem(word: &str) -> usize {
+    for suffix in ["'s", "\u{2019}s", "\u{2bc}s"] {
+        if let Some(stem) = word.strip_suffix(suffix) {
+            return stem.len();
+        }
+    }
+    word.len()
+}
+
+impl PlaceRecognizer {
+    /// A recognizer over the embedded gazetteer, country table and guard lists.
+    pub fn new() -> PlaceRecognizer {
+        let gaz = Gazetteer::builtin();
+        let countries = Countries::builtin();
+        let guards = Guards::parse(GUARDS_TSV);
+        let mut pats = Vec::new();
+        let mut abbrev_country = Vec::new();
+        for (i, c) in countries.all().iter().enumerate() {
+            for a in &c.abbreviations {
+                pats.push(a.clone());
+                abbrev_country.push(i);
+            }
+        }
+        let abbrev = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&pats)
+            .unwrap_or_else(|_| AhoCorasick::new(Vec::<String>::new()).expect("empty automaton"));
+        let mut country_entry = HashMap::new();
+        for (i, p) in gaz.places().iter().enumerate() {
+            if p.kind == PlaceKind::Country {
+                country_entry.insert(p.country.clone(), i as u32);
+            }
+        }
+        PlaceRecognizer { gaz, countries, guards, abbrev, abbrev_country, country_entry }
+    }
+
+    fn words(&self, text: &str, sentences: &[Sentence]) -> Vec<Word> {
+        let spans = word_spans(text);
+        let mut starts: Vec<usize> = sentences.iter().map(|s| s.span.start).collect();
+        starts.sort_unstable();
+        let mut next_start = 0;
+        let mut words = Vec::with_capacity(spans.len());
+        for (k, &(s, e)) in spans.iter().enumerate() {
+            let w = &text[s..e];
+            let initial = if sentences.is_empty() {
+                k == 0 || {
+                    let prev = &text[spans[k - 1].1..s];
+                    prev.contains(['.', '!', '?', '\n'])
+                }
+            } else {
+                let mut init = false;
+                while next_start < starts.len() && starts[next_start] <= s {
+                    init = true;
+                    next_start += 1;
+                }
+                init
+            };
+            words.push(Word {
+                start: s,
+                end: e,
+                stem_end: s + possessive_stem(w),
+                cap: first_upper(w),
+                initial,
+            });
+        }
+        words
+    }
+
+    /// Finds and resolves the places named in `text`.
+    ///
+    /// `sentences` (may be empty) tells which words start a sentence; `context` gives hints for
+    /// ambiguous names. Never fails: unknown or unresolvable names are left out.
+    pub fn recognize(
+        &self,
+        text: &str,
+        sentences: &[Sentence],
+        context: &PlaceContext,
+    ) -> Vec<PlaceMention> {
+        let words = self.words(text, sentences);
+        let mut cands = self.candidates(text, &words);
+        self.abbreviations(text, &words, &mut cands);
+        cands.sort_by_key(|c| (c.span.start, std::cmp::Reverse(c.span.end)));
+        self.containment(text, &mut cands);
+        let outlet = context
+            .outlet_country
+            .as_deref()
+            .and_then(|c| self.countries.by_code(c))
+            .map(|c| c.iso2.clone());
+        self.resolve(text, &words, &cands, outlet.as_deref())
+    }
+
+    fn word_text<'t>(text: &'t str, w: &Word) -> &'t str {
+        &text[w.start..w.stem_end]
+    }
+
+    fn has_cue(&self, text: &str, words: &[Word], first: usize) -> bool {
+        if first == 0 {
+            return false;
+        }
+        let prev = &words[first - 1];
+        // The gap must stay inside one clause.
+        let gap = &text[prev.end..words[first].start];
+        if gap.contains(['.', ';', '\n', '(', ')']) {
+            return false;
+        }
+        let p1 = text[prev.start..prev.end].to_lowercase();
+        if self.guards.cue1.contains(&p1) {
+            return true;
+        }
+        if first >= 2 {
+            let p2 = text[words[first - 2].start..words[first - 2].end].to_lowercase();
+            if self.guards.cue2.contains(&(p2, p1)) {
+                return true;
+            }
+        }
+        false
+    }
+
+    fn candidates(&self, text: &str, words: &[Word]) -> Vec<Candidate> {
+        let mut out = Vec::new();
+        let mut i = 0;
+        let mut key = String::new();
+        while i < words.len() {
+            if !words[i].cap {
+                i += 1;
+                continue;
+            }
+            let mut found: Option<(usize, &[u32], usize)> = None;
+            let mut limit = i;
+            // Extend over words joined by plain spaces (or "St. ") whose inner words are
+            // capitalized or connectors.
+            while limit + 1 < words.len() && limit + 1 - i < MAX_WORDS {
+                let gap = &text[words[limit].end..words[limit + 1].start];
+                let plain = !gap.is_empty()
+                    && gap.len() <= 3
+                    && gap.chars().all(|c| c == ' ' || c == '.')
+                    && gap.chars().filter(|&c| c == '.').count() <= 1
+                    && words[limit].stem_end == words[limit].end;
+                if !plain {
+                    break;
+                }
+                let next = &words[limit + 1];
+                let nw = &text[next.start..next.end];
+                if !(next.cap || self.guards.connector.contains(nw)) {
+                    break;
+                }
+                if gap.contains('.') && !(limit == i && text[words[i].start..words[i].end].len() <= 3)
+                {
+                    break;
+                }
+                limit += 1;
+            }
+            for last in (i..=limit).rev() {
+                if !words[last].cap {
+                    continue;
+                }
+                key.clear();
+                for (n, w) in words[i..=last].iter().enumerate() {
+                    if n > 0 {
+                        key.push(' ');
+                    }
+                    let end = if n + i == last { w.stem_end } else { w.end };
+                    key.push_str(&text[w.start..end].replace('\u{2019}', "'"));
+                }
+                let mut hits = self.gaz.lookup_key(&key);
+                let mut end = words[last].stem_end;
+                if hits.is_empty() && last == i {
+                    // "Seoul-based": drop a location suffix.
+                    if let Some((head, tail)) = key.rsplit_once('-')
+                        && self.guards.suffix.contains(&tail.to_lowercase())
+                    {
+                        hits = self.gaz.lookup_key(head);
+                        end = words[i].start + head.len();
+                    }
+                }
+                if !hits.is_empty() {
+                    found = Some((last, hits, end));
+                    break;
+                }
+            }
+            match found {
+                Some((last, hits, end)) => {
+                    let w0 = &words[i];
+                    let span = Span::new(w0.start, end);
+                    let suffix_cue = end < words[last].end;
+                    out.push(Candidate {
+                        first: i,
+                        last,
+                        span,
+                        entries: hits.to_vec(),
+                        rule: "places/exact",
+                        cue: suffix_cue || self.has_cue(text, words, i),
+                        fuzzy: false,
+                        forced: None,
+                        container_of: false,
+                        in_name: false,
+                    });
+                    i = last + 1;
+                }
+                None => {
+                    if let Some(c) = self.fuzzy(text, words, i) {
+                        out.push(c);
+                    }
+                    i += 1;
+                }
+            }
+        }
+        out
+    }
+
+    fn fuzzy(&self, text: &str, words: &[Word], i: usize) -> Option<Candidate> {
+        let w = &words[i];
+        let word = Self::word_text(text, w);
+        if word.chars().count() < 7
+            || !word.chars().all(char::is_alphabetic)
+            || w.initial
+            || self.guards.never.contains(word)
+            || self.guards.common.contains(word)
+        {
+            return None;
+        }
+        // Not inside a run of capitalized words (a name of a person or organization).
+        let cap_before = i > 0 && words[i - 1].cap && !text[words[i - 1].end..w.start].contains([',', '.']);
+        let cap_after = i + 1 < words.len()
+            && words[i + 1].cap
+            && !text[w.end..words[i + 1].start].contains([',', '.']);
+        if cap_before || cap_after {
+            return None;
+        }
+        let first = word.chars().next()?;
+        let hits = self.gaz.lookup_fuzzy(word);
+        let mut entries: Vec<u32> = hits
+            .into_iter()
+            .filter(|(name, _)| name.starts_with(first) && !name.contains(' '))
+            .map(|(_, p)| p)
+            .collect();
+        entries.sort_unstable();
+        entries.dedup();
+        if entries.is_empty() {
+            return None;
+        }
+        Some(Candidate {
+            first: i,
+            last: i,
+            span: Span::new(w.start, w.stem_end),
+            entries,
+            rule: "places/fuzzy",
+            cue: self.has_cue(text, words, i),
+            fuzzy: true,
+            forced: None,
+            container_of: false,
+            in_name: false,
+        })
+    }
+
+    fn abbreviations(&self, text: &str, words: &[Word], out: &mut Vec<Candidate>) {
+        for m in self.abbrev.find_iter(text) {
+            let before_ok = text[..m.start()].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
+            let after_ok = text[m.end()..].chars().next().is_none_or(|c| !c.is_alphanumeric());
+            if !before_ok || !after_ok {
+                continue;
+            }
+            let span = Span::new(m.start(), m.end());
+            if out.iter().any(|c| c.span.overlaps(span)) {
+                continue;
+            }
+            let Some(country) = self.countries.all().get(self.abbrev_country[m.pattern().as_usize()])
+            else {
+                continue;
+            };
+            let Some(&entry) = self.country_entry.get(&country.iso2) else {
+                continue;
+            };
+            let first = words.iter().position(|w| w.start >= m.start()).unwrap_or(0);
+            let last = words.iter().rposition(|w| w.end <= m.end()).unwrap_or(first);
+            out.push(Candidate {
+                first,
+                last: last.max(first),
+                span,
+                entries: vec![entry],
+                rule: "places/abbreviation",
+                cue: self.has_cue(text, words, first),
+                fuzzy: false,
+                forced: None,
+                container_of: false,
+                in_name: false,
+            });
+        }
+    }
+
+    /// "Paris, Texas", "Alexandria, Louisiana": a place followed by a comma and a region or
+    /// country that contains one of its readings.
+    fn containment(&self, text: &str, cands: &mut [Candidate]) {
+        for k in 0..cands.len().saturating_sub(1) {
+            let (a, b) = (&cands[k], &cands[k + 1]);
+            let gap = text.get(a.span.end..b.span.start).unwrap_or("");
+            if gap.trim() != "," {
+                continue;
+            }
+            let mut best: Option<(u32, u32, u64)> = None;
+            for &ea in &a.entries {
+                let Some(pa) = self.gaz.place(ea) else { continue };
+                for &eb in &b.entries {
+                    let Some(pb) = self.gaz.place(eb) else { continue };
+                    if ea == eb || pb.kind == PlaceKind::City || pa.kind == PlaceKind::Country {
+                        continue;
+                    }
+                    let contains = pa.country == pb.country
+                        && (pb.kind == PlaceKind::Country
+                            || (pb.feature_code == "ADM1"
+                                && !pb.admin1.is_empty()
+                                && pb.admin1 == pa.admin1));
+                    if contains && best.is_none_or(|(_, _, pop)| pa.population > pop) {
+                        best = Some((ea, eb, pa.population));
+                    }
+                }
+            }
+            if let Some((ea, eb, _)) = best {
+                cands[k].forced = Some(ea);
+                cands[k].cue = true;
+                cands[k + 1].forced = Some(eb);
+                cands[k + 1].container_of = true;
+            }
+        }
+    }
+
+    fn prior(&self, p: &Place) -> f64 {
+        match p.kind {
+            PlaceKind::Country => 20.0,
+            PlaceKind::Region if p.feature_code == "ADM1" => 14.0,
+            PlaceKind::Region => 9.0,
+            PlaceKind::City => {
+                let base = 2.0 * ((p.population as f64) + 10.0).log10();
+                if p.feature_code == "PPLC" { base + 2.0 } else { base }
+            }
+        }
+    }
+
+    fn keep(&self, text: &str, words: &[Word], c: &Candidate) -> Option<&'static str> {
+        let single = c.first == c.last;
+        let first_word = Self::word_text(text, &words[c.first]);
+        let has_region_or_country = c.entries.iter().any(|&e| {
+            self.gaz.place(e).is_some_and(|p| p.kind != PlaceKind::City)
+        });
+        let strong = c.cue || c.forced.is_some() || c.container_of;
+        let next = words.get(c.last + 1);
+        let next_cap = next.is_some_and(|n| {
+            n.cap && text[words[c.last].end..n.start].chars().all(|ch| ch == ' ')
+        });
+        let prev = c.first.checked_sub(1).map(|p| &words[p]);
+        let prev_adjacent = prev.filter(|p| {
+            p.cap && text[p.end..words[c.first].start].chars().all(|ch| ch == ' ' || ch == '.')
+        });
+        let prev_word = prev_adjacent.map(|p| &text[p.start..p.end]);
+        if let Some(n) = next {
+            let nw = &text[n.start..n.end];
+            if self.guards.notafter.contains(nw)
+                && text[words[c.last].end..n.start].chars().all(|ch| ch == ' ')
+            {
+                return None;
+            }
+        }
+        if single {
+            if self.guards.never.contains(first_word) && c.rule != "places/abbreviation" {
+                return None;
+            }
+            if self.guards.common.contains(first_word) && (!strong || words[c.first].initial) {
+                return None;
+            }
+            if self.guards.person.contains(first_word) && (!c.cue || next_cap) {
+                return None;
+            }
+            if self.guards.given.contains(first_word) && next_cap && !c.container_of {
+                return None;
+            }
+        }
+        if let Some(pw) = prev_word {
+            if self.guards.title.contains(pw) {
+                return None;
+            }
+            if (self.guards.given.contains(pw) || self.guards.person.contains(pw))
+                && !words[c.first - 1].initial
+                && !has_region_or_country
+            {
+                return None;
+            }
+        }
+        if c.fuzzy {
+            return Some("places/fuzzy");
+        }
+        if next_cap && !strong && single && !has_region_or_country {
+            return Some("places/in_name");
+        }
+        Some(c.rule)
+    }
+
+    fn resolve(
+        &self,
+        text: &str,
+        words: &[Word],
+        cands: &[Candidate],
+        outlet: Option<&str>,
+    ) -> Vec<PlaceMention> {
+        // Keep the candidates that pass the guards.
+        let kept: Vec<(usize, &'static str)> = cands
+            .iter()
+            .enumerate()
+            .filter_map(|(k, c)| self.keep(text, words, c).map(|r| (k, r)))
+            .collect();
+        // Document context: countries and regions of unambiguous or strong readings.
+        let mut country_votes: HashMap<&str, f64> = HashMap::new();
+        let mut admin_votes: HashMap<(&str, &str), f64> = HashMap::new();
+        for &(k, rule) in &kept {
+            let c = &cands[k];
+            if c.fuzzy || rule == "places/in_name" {
+                continue;
+            }
+            let best = self.best_prior(c);
+            let Some(p) = best.and_then(|e| self.gaz.place(e)) else { continue };
+            let clear = c.forced.is_some()
+                || p.kind != PlaceKind::City
+                || c.entries.iter().all(|&e| self.gaz.place(e).is_some_and(|q| q.country == p.country));
+            if clear {
+                *country_votes.entry(p.country.as_str()).or_default() += 1.0;
+                if p.kind == PlaceKind::Region && !p.admin1.is_empty() {
+                    *admin_votes.entry((p.country.as_str(), p.admin1.as_str())).or_default() += 1.0;
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for &(k, rule) in &kept {
+            let c = &cands[k];
+            let chosen = match c.forced {
+                Some(e) => Some((e, 30.0)),
+                None => c
+                    .entries
+                    .iter()
+                    .filter_map(|&e| self.gaz.place(e).map(|p| (e, p)))
+                    .map(|(e, p)| {
+                        let mut s = self.prior(p);
+                        let votes = country_votes.get(p.country.as_str()).copied().unwrap_or(0.0);
+                        // A place's own reading does not count as context for itself.
+                        let own = if p.kind != PlaceKind::City { 1.0 } else { 0.0 };
+                        s += 3.0 * (votes - own).clamp(0.0, 2.0);
+                        if outlet == Some(p.country.as_str()) {
+                            s += 3.0;
+                        }
+                        if admin_votes.contains_key(&(p.country.as_str(), p.admin1.as_str()))
+                            && p.kind == PlaceKind::City
+                        {
+                            s += 3.0;
+                        }
+                        (e, s)
+                    })
+                    .max_by(|a, b| a.1.total_cmp(&b.1)),
+            };
+            let Some((entry, score)) = chosen else { continue };
+            let Some(p) = self.gaz.place(entry) else { continue };
+            if c.fuzzy {
+                // A misspelled name needs support: a cue, a list of places, or a large place
+                // in a country the document already talks about.
+                let in_country = country_votes.contains_key(p.country.as_str());
+                if !(c.cue || in_country && p.population >= 50_000 || p.population >= 500_000) {
+                    continue;
+                }
+            }
+            let iso3 = self
+                .countries
+                .by_code(&p.country)
+                .map(|c| c.iso3.clone())
+                .unwrap_or_else(|| p.country.clone());
+            let mut confidence: f64 = match rule {
+                "places/fuzzy" => 0.6,
+                "places/in_name" => 0.4,
+                "places/abbreviation" => 0.9,
+                _ => 0.75,
+            };
+            if c.cue {
+                confidence += 0.1;
+            }
+            if c.forced.is_some() || p.kind == PlaceKind::Country {
+                confidence += 0.1;
+            }
+            if c.entries.len() > 1 && c.forced.is_none() && score < 12.0 {
+                confidence -= 0.1;
+            }
+            let rule = if c.forced.is_some() && !c.container_of {
+                "places/exact/containment".to_string()
+            } else if c.cue && rule == "places/exact" {
+                "places/exact/cue".to_string()
+            } else {
+                rule.to_string()
+            };
+            out.push(PlaceMention {
+                span: c.span,
+                text: c.span.slice(text).to_string(),
+                name: p.name.clone(),
+                geonameid: p.geonameid,
+                lat: p.lat,
+                lon: p.lon,
+                country: iso3,
+                admin1: p.admin1.clone(),
+                feature_class: p.feature_class.clone(),
+                feature_code: p.feature_code.clone(),
+                precision: p.kind.precision(),
+                population: p.population,
+                rule,
+                confidence: confidence.clamp(0.0, 1.0),
+                metonymy: false,
+            });
+        }
+        self.metonymy(text, &mut out);
+        out
+    }
+
+    fn best_prior(&self, c: &Candidate) -> Option<u32> {
+        if let Some(e) = c.forced {
+            return Some(e);
+        }
+        c.entries
+            .iter()
+            .filter_map(|&e| self.gaz.place(e).map(|p| (e, self.prior(p))))
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+            .map(|(e, _)| e)
+    }
+
+    fn is_government_seat(m: &PlaceMention) -> bool {
+        m.feature_code == "PPLC" || m.precision == "country"
+    }
+
+    /// Marks capitals and countries that stand for governments: followed by a speech or
+    /// attitude verb ("Moscow said", "Moscow and Pyongyang deny"), or capitals of different
+    /// countries coordinated with each other ("between Moscow and Pyongyang").
+    fn metonymy(&self, text: &str, mentions: &mut [PlaceMention]) {
+        let lower_words = |s: &str| -> Vec<String> {
+            word_spans(s).into_iter().take(2).map(|(a, b)| s[a..b].to_lowercase()).collect()
+        };
+        let n = mentions.len();
+        let mut k = 0;
+        while k < n {
+            // Group coordinated mentions: "X and Y", "X, Y and Z".
+            let mut end = k;
+            while end + 1 < n {
+                let gap = text.get(mentions[end].span.end..mentions[end + 1].span.start).unwrap_or("");
+                let g = gap.trim();
+                if g == "and" || g == "," || g == ", and" || g == "or" {
+                    end += 1;
+                } else {
+                    break;
+                }
+            }
+            let group = &mentions[k..=end];
+            let all_seats = group.iter().all(Self::is_government_seat);
+            let after = text.get(mentions[end].span.end..).unwrap_or("");
+            let after = after.strip_prefix(['\'', '\u{2019}']).unwrap_or(after);
+            let next = lower_words(after.get(..after.len().min(40)).unwrap_or(""));
+            let speech = match next.as_slice() {
+                [a, b, ..] => {
+                    self.guards.speech1.contains(a)
+                        || self.guards.speech2.contains(&(a.clone(), b.clone()))
+                }
+                [a] => self.guards.speech1.contains(a),
+                [] => false,
+            };
+            let capitals_of_different_countries = group.len() >= 2
+                && group.iter().all(|m| m.feature_code == "PPLC")
+                && group.iter().any(|m| m.country != group[0].country);
+            if all_seats && (speech || capitals_of_different_countries) {
+                for m in &mut mentions[k..=end] {
+                    m.metonymy = true;
+                }
+            }
+            k = end + 1;
+        }
+    }
+}

@@ -1,0 +1,47 @@
+//! Word tokens of a text, as byte spans.
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric()
+}
+
+fn is_joiner(c: char) -> bool {
+    matches!(c, '\'' | '\u{2019}' | '-' | '\u{2010}' | '\u{2011}')
+}
+
+/// Byte spans of the words of `text`: runs of letters and digits, with an apostrophe or hyphen
+/// kept when it stands between two of them (`Rostov-on-Don`, `d'Ivoire`).
+pub fn word_spans(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start: Option<usize> = None;
+    let mut iter = text.char_indices().peekable();
+    while let Some((i, c)) = iter.next() {
+        if is_word_char(c) {
+            if start.is_none() {
+                start = Some(i);
+            }
+        } else if is_joiner(c)
+            && start.is_some()
+            && iter.peek().is_some_and(|&(_, n)| is_word_char(n))
+        {
+            // keep going: the joiner is inside a word
+        } else if let Some(s) = start.take() {
+            out.push((s, i));
+        }
+    }
+    if let Some(s) = start {
+        out.push((s, text.len()));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_keep_inner_joiners() {
+        let t = "In Rostov-on-Don, Côte d\u{2019}Ivoire's - ok.";
+        let w: Vec<&str> = word_spans(t).iter().map(|&(s, e)| &t[s..e]).collect();
+        assert_eq!(w, vec!["In", "Rostov-on-Don", "Côte", "d\u{2019}Ivoire's", "ok"]);
+    }
+}

@@ -1,0 +1,78 @@
+//! Throughput of the time recognizer alone: `bench DIR` over every `.tml` (TEXT, tags stripped)
+//! and `.txt` file under DIR. Run with `--release`.
+
+use annals_time::TimeRecognizer;
+use std::path::Path;
+use std::time::Instant;
+
+fn collect(dir: &Path, out: &mut Vec<String>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            collect(&path, out);
+            continue;
+        }
+        let Ok(raw) = std::fs::read_to_string(&path) else { continue };
+        match path.extension().and_then(|e| e.to_str()) {
+            Some("tml") => out.push(strip_tags(text_element(&raw))),
+            Some("txt") => out.push(raw),
+            _ => {}
+        }
+    }
+}
+
+fn text_element(xml: &str) -> &str {
+    let start = xml.find("<TEXT>").map(|i| i + 6).unwrap_or(0);
+    let end = xml.rfind("</TEXT>").unwrap_or(xml.len()).max(start);
+    xml.get(start..end).unwrap_or("")
+}
+
+fn strip_tags(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut in_tag = false;
+    for c in s.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn main() {
+    let Some(dir) = std::env::args().nth(1) else {
+        eprintln!("usage: bench DIR");
+        std::process::exit(2);
+    };
+    let mut texts = Vec::new();
+    collect(Path::new(&dir), &mut texts);
+    let bytes: usize = texts.iter().map(String::len).sum();
+    if bytes == 0 {
+        eprintln!("no text under {dir}");
+        std::process::exit(1);
+    }
+    let rec = TimeRecognizer::new();
+    let date = "2000-01-01".parse().ok();
+    for (name, full) in [("recognize spans", false), ("recognize + normalize", true)] {
+        let (mut rounds, mut found) = (0usize, 0usize);
+        let start = Instant::now();
+        while start.elapsed().as_secs_f64() < 2.0 {
+            for t in &texts {
+                found += if full { rec.recognize(t, &[], date).expressions.len() } else { rec.spans(t).len() };
+            }
+            rounds += 1;
+        }
+        let secs = start.elapsed().as_secs_f64();
+        let mb = (bytes * rounds) as f64 / 1e6;
+        println!(
+            "{name}: {} documents, {:.2} MB x {rounds} rounds in {secs:.2} s: {:.1} MB/s ({} expressions per round)",
+            texts.len(),
+            bytes as f64 / 1e6,
+            mb / secs,
+            found / rounds.max(1)
+        );
+    }
+}
