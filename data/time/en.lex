@@ -60,6 +60,7 @@ unit WE weekend weekends
 
 # a unit used without a number, as a plural ("for weeks", "days")
 units Y years
+units Q quarters
 units M months
 units W weeks
 units D days
@@ -184,5 +185,5 @@ holiday 11:4:4 thanksgiving
 
 # tense markers of the clause (past direction / future direction)
 past PAST said was were had did reported told announced added ago last earlier previously claimed confirmed noted stated killed died
-future FUTURE will 'll shall tomorrow scheduled slated due deadline upcoming until
+future FUTURE will 'll shall tomorrow scheduled slated due upcoming would expected expects plans planned intends
 pastsuffix ed ed

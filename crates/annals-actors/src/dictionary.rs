@@ -79,8 +79,9 @@ pub struct ActorEntry {
 
 impl ActorEntry {
     /// The code that applies on `date`: the first bounded code covering it, else the first
-    /// unbounded code; without a date, the first unbounded code, else the open-ended latest one,
-    /// else the first. `None` when the entry has no code or resolves to a discard code.
+    /// unbounded code. Without a date, the most recent role: an open-ended `>` code, else the
+    /// bounded code that ends last, else the unbounded one. `None` when the entry has no code or
+    /// resolves to a discard code (`---`).
     pub fn code_on(&self, date: Option<Date>) -> Option<&str> {
         let chosen = match date {
             Some(d) => self
@@ -91,9 +92,9 @@ impl ActorEntry {
             None => self
                 .codes
                 .iter()
-                .find(|c| c.is_default())
-                .or_else(|| self.codes.iter().find(|c| c.from.is_some() && c.to.is_none()))
-                .or_else(|| self.codes.first()),
+                .find(|c| c.from.is_some() && c.to.is_none())
+                .or_else(|| self.codes.iter().filter(|c| c.to.is_some()).max_by_key(|c| c.to))
+                .or_else(|| self.codes.iter().find(|c| c.is_default())),
         }?;
         (!chosen.code.is_empty()).then_some(chosen.code.as_str())
     }
@@ -140,6 +141,8 @@ pub struct AgentDictionary {
     pub source: String,
     /// The entries in file order.
     pub entries: Vec<AgentEntry>,
+    /// Lines skipped or repaired, as `line: message`.
+    pub warnings: Vec<String>,
 }
 
 /// Parses a TABARI date: `YYMMDD` (years below 30 are 20xx) or `YYYYMMDD`.
@@ -200,7 +203,8 @@ fn clean_lines(text: &str) -> Vec<(usize, String)> {
 }
 
 /// Splits `[...]` groups off a line: the text before the first `[`, and each bracket's content.
-fn brackets(line: &str, source: &str, number: usize) -> Result<(String, Vec<String>), DictionaryError> {
+/// A `[` left open takes the rest of the line (a stray `}` dropped) and adds a warning.
+fn brackets(line: &str, number: usize, warnings: &mut Vec<String>) -> (String, Vec<String>) {
     let mut head = String::new();
     let mut groups = Vec::new();
     let mut rest = line;
@@ -211,18 +215,22 @@ fn brackets(line: &str, source: &str, number: usize) -> Result<(String, Vec<Stri
             first = false;
         }
         let after = &rest[open + 1..];
-        let close = after.find(']').ok_or_else(|| DictionaryError::Parse {
-            source_name: source.to_string(),
-            line: number,
-            message: "`[` without `]`".to_string(),
-        })?;
-        groups.push(after[..close].to_string());
-        rest = &after[close + 1..];
+        match after.find(']') {
+            Some(close) => {
+                groups.push(after[..close].to_string());
+                rest = &after[close + 1..];
+            }
+            None => {
+                warnings.push(format!("{number}: `[` without `]`"));
+                groups.push(after.trim_end_matches(['}', ' ', '\t']).to_string());
+                rest = "";
+            }
+        }
     }
     if first {
         head = rest.to_string();
     }
-    Ok((head, groups))
+    (head, groups)
 }
 
 /// Parses the inside of one code bracket: `CODE`, `CODE >D`, `CODE <D`, `CODE D-D`.
@@ -278,7 +286,7 @@ impl ActorDictionary {
                 continue;
             }
             let starts_indented = line.starts_with(|c: char| c.is_whitespace());
-            let (head, groups) = brackets(&line, source_name, number)?;
+            let (head, groups) = brackets(&line, number, &mut dict.warnings);
             let head_trim = head.trim();
             let mut codes = Vec::new();
             for g in &groups {
@@ -333,7 +341,7 @@ impl AgentDictionary {
     /// Parses an agent dictionary; `source_name` names it in rule ids and messages.
     pub fn parse(text: &str, source_name: &str) -> Result<AgentDictionary, DictionaryError> {
         let mut sets: Vec<(String, Vec<String>)> = Vec::new();
-        let mut dict = AgentDictionary { source: source_name.to_string(), entries: Vec::new() };
+        let mut dict = AgentDictionary { source: source_name.to_string(), entries: Vec::new(), warnings: Vec::new() };
         for (number, line) in clean_lines(text) {
             let trimmed = line.trim();
             if trimmed.is_empty() {
@@ -347,13 +355,10 @@ impl AgentDictionary {
                 sets.push((name.trim().to_string(), values));
                 continue;
             }
-            let (head, groups) = brackets(trimmed, source_name, number)?;
+            let (head, groups) = brackets(trimmed, number, &mut dict.warnings);
             let Some(code_raw) = groups.first() else {
-                return Err(DictionaryError::Parse {
-                    source_name: source_name.to_string(),
-                    line: number,
-                    message: "agent without a [code]".to_string(),
-                });
+                dict.warnings.push(format!("{number}: agent without a [code]"));
+                continue;
             };
             let code_raw: String = code_raw.chars().filter(|c| !c.is_whitespace()).collect();
             let (code, position) = if let Some(c) = code_raw.strip_prefix('~') {
@@ -365,11 +370,10 @@ impl AgentDictionary {
             };
             let (phrase, plurals) = match head.find('{') {
                 Some(open) => {
-                    let close = head[open..].find('}').map(|c| open + c).ok_or_else(|| DictionaryError::Parse {
-                        source_name: source_name.to_string(),
-                        line: number,
-                        message: "`{` without `}`".to_string(),
-                    })?;
+                    let Some(close) = head[open..].find('}').map(|c| open + c) else {
+                        dict.warnings.push(format!("{number}: `{{` without `}}`"));
+                        continue;
+                    };
                     let inner = &head[open + 1..close];
                     let given: Vec<String> = inner
                         .split(',')

@@ -155,6 +155,25 @@ pub(crate) fn nonstate_kind(code: &str) -> Option<ActorKind> {
     nonstate().get(code).copied()
 }
 
+/// Rewrites a CAMEO code's sector groups to PLOVER's: CAMEO `MED` (media) is PLOVER `JRN`,
+/// CAMEO `HLH` (health) is PLOVER `MED`. `skip_first` keeps the country group as it is.
+pub(crate) fn plover_sectors(code: &str, skip_first: bool) -> String {
+    if !code.is_ascii() || code.len() % 3 != 0 {
+        return code.to_string();
+    }
+    let mut out = String::with_capacity(code.len());
+    for i in 0..code.len() / 3 {
+        let g = &code[i * 3..i * 3 + 3];
+        out.push_str(match g {
+            _ if i == 0 && skip_first => g,
+            "MED" => "JRN",
+            "HLH" => "MED",
+            _ => g,
+        });
+    }
+    out
+}
+
 /// English plural of a lower-case word.
 pub(crate) fn plural_of(word: &str) -> String {
     if word.ends_with('s') || word.ends_with('x') || word.ends_with("ch") || word.ends_with("sh") {
@@ -306,7 +325,12 @@ impl Lexicon {
             }
             let idx = self.dict_entries.len();
             let canonical = entry.names.first().map(|n| title_case(n)).unwrap_or_default();
-            self.dict_entries.push(DictActor { name: canonical, codes: entry.codes.clone() });
+            let codes = entry
+                .codes
+                .iter()
+                .map(|c| DatedCode { code: plover_sectors(&c.code, true), ..c.clone() })
+                .collect();
+            self.dict_entries.push(DictActor { name: canonical, codes });
             for name in &entry.names {
                 let exact = name.ends_with('_');
                 let words = phrase_words(name);
@@ -328,7 +352,7 @@ impl Lexicon {
                 let role = form.to_lowercase().replace('_', " ");
                 let kind = if i == 0 { ActorKind::Person } else { ActorKind::Group };
                 let e = Entry::Agent {
-                    code: entry.code.clone(),
+                    code: plover_sectors(&entry.code, false),
                     prefix: entry.position == AgentPosition::Prefix,
                     kind,
                     role: entry.forms.first().map(|f| f.to_lowercase().replace('_', " ")).unwrap_or(role),
@@ -366,76 +390,92 @@ impl Lexicon {
         p.entries.iter().any(|(c, _)| Self::case_ok(*c, span)).then_some(n)
     }
 
-    /// Longest-match phrase items over a sentence's tokens, disjoint, in order.
+    /// Longest-match phrase items over a sentence's tokens, disjoint, in order. When several
+    /// phrases of the longest length match (an exact name and a dictionary stem), their entries
+    /// compete together.
     pub(crate) fn items(&self, toks: &[Token]) -> Vec<Item> {
         let mut out = Vec::new();
         let mut i = 0;
+        let mut found: Vec<(usize, usize)> = Vec::new();
         while i < toks.len() {
-            let mut best: Option<(usize, usize)> = None;
-            let consider = |id: usize, best: &mut Option<(usize, usize)>| {
-                if let Some(n) = self.matches(id, toks, i) {
-                    let better = match *best {
-                        None => true,
-                        Some((bn, bid)) => {
-                            n > bn || (n == bn && self.best_rank(id, &toks[i..i + n]) < self.best_rank(bid, &toks[i..i + bn]))
-                        }
-                    };
-                    if better {
-                        *best = Some((n, id));
-                    }
-                }
-            };
+            found.clear();
             if let Some(ids) = self.by_first.get(&toks[i].norm) {
                 for &id in ids {
-                    consider(id, &mut best);
+                    if let Some(n) = self.matches(id, toks, i) {
+                        found.push((n, id));
+                    }
                 }
             }
             let norm = &toks[i].norm;
             for (cut, _) in norm.char_indices().skip(4).chain(std::iter::once((norm.len(), ' '))) {
                 if let Some(ids) = self.stems.get(&norm[..cut]) {
                     for &id in ids {
-                        consider(id, &mut best);
+                        if let Some(n) = self.matches(id, toks, i) {
+                            found.push((n, id));
+                        }
                     }
                 }
             }
-            match best {
-                Some((n, id)) => {
-                    let entry = self.pick(id, &toks[i..i + n]);
-                    out.push(Item { t0: i, t1: i + n, entry });
-                    i += n;
-                }
-                None => i += 1,
+            let Some(n) = found.iter().map(|f| f.0).max() else {
+                i += 1;
+                continue;
+            };
+            let span = &toks[i..i + n];
+            let entries: Vec<&Entry> = found
+                .iter()
+                .filter(|f| f.0 == n)
+                .flat_map(|f| self.allowed(f.1, span))
+                .collect();
+            if let Some(entry) = self.pick(&entries) {
+                out.push(Item { t0: i, t1: i + n, entry });
             }
+            i += n;
         }
         out
     }
 
-    fn best_rank(&self, id: usize, span: &[Token]) -> u8 {
-        self.allowed(id, span).map(Entry::rank).min().unwrap_or(9)
+    /// The length and sector of a role noun phrase at the start of `toks`, if one is shorter
+    /// than the whole ("President" in a dictionary phrase "President X").
+    pub(crate) fn title_prefix(&self, toks: &[Token]) -> Option<(usize, String)> {
+        let ids = self.by_first.get(&toks.first()?.norm)?;
+        let mut best: Option<(usize, String)> = None;
+        for &id in ids {
+            if let Some(n) = self.matches(id, toks, 0)
+                && n < toks.len()
+                && best.as_ref().is_none_or(|b| n > b.0)
+                && let Some(Entry::Agent { code, kind: ActorKind::Person, .. }) =
+                    self.allowed(id, &toks[..n]).find(|e| matches!(e, Entry::Agent { .. }))
+            {
+                best = Some((n, code.clone()));
+            }
+        }
+        best
     }
 
     fn allowed<'a>(&'a self, id: usize, span: &'a [Token]) -> impl Iterator<Item = &'a Entry> + 'a {
         self.phrases[id].entries.iter().filter(|(c, _)| Self::case_ok(*c, span)).map(|(_, e)| e)
     }
 
-    /// The entry a phrase stands for: the best-ranked one, except that a built-in country entry
-    /// beats a dictionary entry coding the same country (it keeps the name/adjective form).
-    fn pick(&self, id: usize, span: &[Token]) -> Entry {
-        let entries: Vec<&Entry> = self.allowed(id, span).collect();
-        let mut best = entries[0].clone();
-        for e in &entries {
+    /// The entry matched phrases stand for: the best-ranked one, except that a built-in country
+    /// or capital entry beats a dictionary entry coding the same country (it keeps the form).
+    fn pick(&self, entries: &[&Entry]) -> Option<Entry> {
+        let mut best = (*entries.first()?).clone();
+        for e in entries {
             if e.rank() < best.rank() {
                 best = (*e).clone();
             }
         }
-        if let Entry::Dict { entry, .. } = &best
-            && let Some(country) = entries.iter().find(|e| matches!(e, Entry::Country { .. }))
-            && let Entry::Country { code, .. } = country
-            && self.dict_entries[*entry].codes.iter().all(|c| c.code.starts_with(code.as_str()) && c.code.len() == code.len())
-        {
-            return (*country).clone();
+        if let Entry::Dict { entry, .. } = &best {
+            let codes = &self.dict_entries[*entry].codes;
+            for e in entries {
+                if let Entry::Country { code, .. } | Entry::Capital { code } = e
+                    && codes.iter().all(|c| c.code.starts_with(code.as_str()))
+                {
+                    return Some((*e).clone());
+                }
+            }
         }
-        best
+        Some(best)
     }
 }
 

@@ -71,9 +71,18 @@ fn is_ordinal_or_number(t: &Token) -> bool {
 
 /// Whether tokens `[a, b)` may stand between a modifier and a role noun.
 fn gap_ok(lex: &Lexicon, toks: &[Token], a: usize, b: usize) -> bool {
+    let title_case = toks.get(b).is_some_and(|t| t.cap);
     b >= a
         && b - a <= 4
-        && toks[a..b].iter().all(|t| t.norm == "'s" || lex.modifiers.contains(&t.norm) || is_ordinal_or_number(t) || t.norm == "-")
+        && toks[a..b].iter().all(|t| {
+            t.norm == "'s"
+                || lex.modifiers.contains(&t.norm)
+                || is_ordinal_or_number(t)
+                || (t.word && t.upper && t.norm.chars().any(|c| c.is_ascii_digit()))
+                || t.norm == "-"
+                || (t.word && t.norm.len() > 5 && t.norm.ends_with("ing") && !t.cap)
+                || (t.word && t.cap && !t.upper && !lex.stopnames.contains(&t.norm) && (title_case || b - a <= 1))
+        })
 }
 
 /// A person's name starting at token `i`: capitalized words not in the lexicon.
@@ -135,6 +144,42 @@ fn adjectival_use(lex: &Lexicon, toks: &[Token], items: &[Item], k: usize) -> bo
     })
 }
 
+/// Words before a place name that make it a location, not an actor.
+const LOCATIVE: &[&str] = &[
+    "in", "at", "near", "from", "into", "outside", "around", "across", "through", "via", "toward", "towards", "of",
+    "downtown", "central", "northern", "southern", "eastern", "western",
+];
+
+/// Words before a role noun that make its holder a former official (sector `ELI`).
+const FORMER: &[&str] = &["former", "ex", "ousted", "exiled", "deposed", "late"];
+
+/// Whether adjective item `k` is coordinated with a second adjective that has a role noun
+/// ("French and Egyptian warships"), so that the role noun codes both.
+fn coordinated_with_role(lex: &Lexicon, toks: &[Token], items: &[Item], k: usize) -> bool {
+    let it = &items[k];
+    let (Some(b), Some(c)) = (items.get(k + 1), items.get(k + 2)) else {
+        return false;
+    };
+    is_word(toks, it.t1, &["and", "or", ","])
+        && b.t0 == it.t1 + 1
+        && matches!(b.entry, Entry::Country { form: Form::Adjective, .. })
+        && matches!(c.entry, Entry::Agent { .. })
+        && gap_ok(lex, toks, b.t1, c.t0)
+}
+
+/// Whether a capitalized non-person role noun is the tail of a proper name ("West Bank").
+fn proper_name_part(toks: &[Token], items: &[Item], k: usize) -> bool {
+    let it = &items[k];
+    let Entry::Agent { kind, .. } = &it.entry else {
+        return false;
+    };
+    if *kind == ActorKind::Person || it.t0 < 2 || !toks[it.t0].cap {
+        return false;
+    }
+    let prev = &toks[it.t0 - 1];
+    prev.word && prev.cap && !items.iter().any(|x| x.t0 < it.t0 && it.t0 - 1 < x.t1)
+}
+
 /// Recognizes actors in every sentence.
 pub(crate) fn recognize(lex: &Lexicon, text: &str, sentences: &[Sentence], date: Option<Date>) -> Vec<ActorMention> {
     let whole = [Sentence {
@@ -145,7 +190,8 @@ pub(crate) fn recognize(lex: &Lexicon, text: &str, sentences: &[Sentence], date:
     let sentences = if sentences.is_empty() { &whole[..] } else { sentences };
     let mut out: Vec<ActorMention> = Vec::new();
     let mut people: Vec<Person> = Vec::new();
-    for s in sentences {
+    let mut sentence_of: Vec<usize> = Vec::new();
+    for (sentence_index, s) in sentences.iter().enumerate() {
         if s.span.end > text.len() || !text.is_char_boundary(s.span.start) || !text.is_char_boundary(s.span.end) {
             continue;
         }
@@ -187,6 +233,7 @@ pub(crate) fn recognize(lex: &Lexicon, text: &str, sentences: &[Sentence], date:
                 }
             }
             let rule = if d.state_name { format!("{}#state", d.rule) } else { d.rule };
+            sentence_of.push(sentence_index);
             out.push(ActorMention {
                 span: Span::new(start, end),
                 text: text[start..end].to_string(),
@@ -202,7 +249,7 @@ pub(crate) fn recognize(lex: &Lexicon, text: &str, sentences: &[Sentence], date:
             });
         }
     }
-    infer_person_countries(&mut out);
+    infer_person_countries(&mut out, &sentence_of);
     for m in &mut out {
         if let Some(stripped) = m.rule.strip_suffix("#state") {
             m.rule = stripped.to_string();
@@ -232,7 +279,9 @@ fn drop_uncoded(out: Vec<ActorMention>) -> Vec<ActorMention> {
 }
 
 /// People with a role but no country take the nearest preceding country named in the text.
-fn infer_person_countries(out: &mut [ActorMention]) {
+/// Only earlier sentences count: inside one sentence a country named before a person is as often
+/// the other party ("arrived in X, the defense secretary said").
+fn infer_person_countries(out: &mut [ActorMention], sentence_of: &[usize]) {
     for i in 0..out.len() {
         let named = out[i].rule.starts_with("actor/person/");
         if out[i].kind != ActorKind::Person || !named || out[i].country.is_some() || out[i].coref_of.is_some() {
@@ -240,7 +289,10 @@ fn infer_person_countries(out: &mut [ActorMention]) {
         }
         let found = out[..i]
             .iter()
+            .zip(sentence_of)
             .rev()
+            .filter(|(_, s)| **s < sentence_of[i])
+            .map(|(m, _)| m)
             .find(|m| m.rule.ends_with("#state") && m.country.is_some())
             .and_then(|m| m.country.clone());
         if let Some(country) = found {
@@ -283,9 +335,36 @@ fn sentence_drafts(lex: &Lexicon, toks: &[Token], items: &[Item], date: Option<D
             continue;
         }
         let it = &items[k];
-        if adjectival_use(lex, toks, items, k) {
+        if adjectival_use(lex, toks, items, k) || proper_name_part(toks, items, k) {
             used[k] = true;
             k += 1;
+            continue;
+        }
+        // A country followed by a dictionary actor: "Egyptian President X" (the dictionary
+        // phrase being "President X").
+        if matches!(it.entry, Entry::Country { .. })
+            && let Some(b) = items.get(k + 1)
+            && !used[k + 1]
+            && let Entry::Dict { entry, rule } = &b.entry
+            && (b.t0 == it.t1 || (b.t0 == it.t1 + 1 && toks[it.t1].norm == "'s"))
+            && let Some(code) = dict_code(lex, *entry, date)
+        {
+            used[k] = true;
+            used[k + 1] = true;
+            drafts.push(Draft {
+                t0: it.t0,
+                t1: b.t1,
+                kind: kind_of_code(&code, ActorKind::Person),
+                code,
+                name: lex.dict_entries.get(*entry).map(|a| a.name.clone()),
+                name_toks: Some((b.t0, b.t1)),
+                role: None,
+                rule: rule.clone(),
+                confidence: 0.85,
+                coref_of: None,
+                state_name: false,
+            });
+            k += 2;
             continue;
         }
         // A modifier followed by a role noun: "North Korean troops", "UN peacekeepers".
@@ -294,7 +373,7 @@ fn sentence_drafts(lex: &Lexicon, toks: &[Token], items: &[Item], date: Option<D
             && !used[k + 1]
             && matches!(a.entry, Entry::Agent { .. })
             && gap_ok(lex, toks, it.t1, a.t0)
-            && !adjectival_use(lex, toks, items, k + 1)
+            && !proper_name_part(toks, items, k + 1)
         {
             let mut d = agent_draft(lex, toks, items, &item_at, &mut used, k + 1, Some((cue.clone(), it.t0)), date);
             used[k] = true;
@@ -352,7 +431,7 @@ fn sentence_drafts(lex: &Lexicon, toks: &[Token], items: &[Item], date: Option<D
                     Form::People => drafts.push(Draft {
                         t0: it.t0,
                         t1: it.t1,
-                        code: code.clone(),
+                        code: format!("{code}CVL"),
                         kind: ActorKind::Group,
                         name: None,
                         name_toks: None,
@@ -362,17 +441,36 @@ fn sentence_drafts(lex: &Lexicon, toks: &[Token], items: &[Item], date: Option<D
                         coref_of: None,
                         state_name: false,
                     }),
-                    // An adjective before anything but a role noun modifies a thing, not an actor.
-                    Form::Adjective => {}
+                    // An adjective before anything but a role noun usually modifies a thing
+                    // ("Russian training grounds"); kept with low confidence for coders that
+                    // code the country of a proposal or an attack.
+                    Form::Adjective if coordinated_with_role(lex, toks, items, k) => used[k] = false,
+                    Form::Adjective => drafts.push(Draft {
+                        t0: it.t0,
+                        t1: it.t1,
+                        code: code.clone(),
+                        kind: ActorKind::State,
+                        name: None,
+                        name_toks: None,
+                        role: None,
+                        rule: "actor/country/adjective".into(),
+                        confidence: 0.3,
+                        coref_of: None,
+                        state_name: false,
+                    }),
                 }
             }
             Entry::Capital { code } => {
                 used[k] = true;
-                if let Some((rule, conf)) = metonymy(lex, toks, items, k) {
+                let located = it.t0 >= 1 && is_word(toks, it.t0 - 1, LOCATIVE);
+                let found = metonymy(lex, toks, items, k)
+                    .map(|(rule, conf)| (format!("{code}GOV"), rule, conf))
+                    .or_else(|| (!located).then(|| (code.clone(), "actor/capital/name", 0.35)));
+                if let Some((code, rule, conf)) = found {
                     drafts.push(Draft {
                         t0: it.t0,
                         t1: it.t1,
-                        code: format!("{code}GOV"),
+                        code,
                         kind: ActorKind::State,
                         name: None,
                         name_toks: None,
@@ -405,8 +503,8 @@ fn sentence_drafts(lex: &Lexicon, toks: &[Token], items: &[Item], date: Option<D
             Entry::Media { country, name, rule } => {
                 used[k] = true;
                 let code = match country {
-                    Some(c) => format!("{c}MED"),
-                    None => "MED".to_string(),
+                    Some(c) => format!("{c}JRN"),
+                    None => "JRN".to_string(),
                 };
                 drafts.push(Draft {
                     t0: it.t0,
@@ -424,9 +522,17 @@ fn sentence_drafts(lex: &Lexicon, toks: &[Token], items: &[Item], date: Option<D
             }
             Entry::Dict { entry, rule } => {
                 used[k] = true;
-                if let Some(code) = dict_code(lex, *entry, date) {
+                if let Some(mut code) = dict_code(lex, *entry, date) {
                     let name = lex.dict_entries.get(*entry).map(|a| a.name.clone()).unwrap_or_default();
                     let is_state = code.len() == 3;
+                    // "President X" as one dictionary phrase: the title tells the current office.
+                    if let Some((_, sector)) = lex.title_prefix(&toks[it.t0..it.t1])
+                        && !sector.is_empty()
+                        && let (Some(country), _) = split_code(&code)
+                    {
+                        let former = it.t0 >= 1 && FORMER.contains(&toks[it.t0 - 1].norm.as_str());
+                        code = format!("{country}{}", if former { "ELI" } else { sector.as_str() });
+                    }
                     drafts.push(Draft {
                         t0: it.t0,
                         t1: it.t1,
@@ -495,7 +601,11 @@ fn agent_draft(
     // "of [the] <country|organization>" (and "from" for groups).
     if cue.is_none() || code.len() == sector.len() {
         let mut j = t1;
-        if is_word(toks, j, &["of"]) || (kind == ActorKind::Group && is_word(toks, j, &["from"])) {
+        let domestic = matches!(sector.as_str(), "REB" | "COP" | "CVL" | "OPP" | "REF" | "CRM" | "LAB" | "PTY" | "AGR" | "EDU" | "HLH");
+        if is_word(toks, j, &["of"])
+            || (kind == ActorKind::Group && is_word(toks, j, &["from"]))
+            || (domestic && is_word(toks, j, &["in"]))
+        {
             j += 1;
             if is_word(toks, j, &["the"]) {
                 j += 1;
@@ -518,6 +628,13 @@ fn agent_draft(
             t0 -= 1;
         }
     }
+    // "former President": the holder left office.
+    let a0 = items[k].t0;
+    let former = (a0.saturating_sub(4)..a0).any(|i| FORMER.contains(&toks[i].norm.as_str()) && gap_ok(lex, toks, i, a0.max(i)));
+    if former {
+        let (country, _) = split_code(&code);
+        code = format!("{}ELI", country.unwrap_or_default());
+    }
     let mut d = Draft {
         t0,
         t1,
@@ -531,6 +648,26 @@ fn agent_draft(
         coref_of: None,
         state_name: false,
     };
+    // A title before a dictionary person: "President X" where the dictionary knows X.
+    if d.kind == ActorKind::Person
+        && let Some(Some(n)) = item_at.get(d.t1)
+        && items[*n].t0 == d.t1
+        && !used[*n]
+        && let Entry::Dict { entry, rule } = &items[*n].entry
+        && let Some(dcode) = dict_code(lex, *entry, date)
+    {
+        used[*n] = true;
+        let (dcountry, dsector) = split_code(&dcode);
+        let (_, own_sector) = split_code(&d.code);
+        let sector = if former { Some("ELI".to_string()) } else { own_sector.or(dsector) };
+        d.code = format!("{}{}", dcountry.unwrap_or_default(), sector.unwrap_or_default());
+        d.name = lex.dict_entries.get(*entry).map(|a| a.name.clone());
+        d.name_toks = Some((items[*n].t0, items[*n].t1));
+        d.t1 = items[*n].t1;
+        d.rule = rule.clone();
+        d.confidence = 0.85;
+        return d;
+    }
     if d.kind == ActorKind::Person {
         attach_name(lex, toks, item_at, &mut d, true);
     }
@@ -587,6 +724,13 @@ fn attach_name(lex: &Lexicon, toks: &[Token], item_at: &[Option<usize>], d: &mut
 fn metonymy(lex: &Lexicon, toks: &[Token], items: &[Item], k: usize) -> Option<(&'static str, f32)> {
     let it = &items[k];
     let is_capital = |n: usize| items.get(n).is_some_and(|x| matches!(x.entry, Entry::Capital { .. }));
+    if it.t0 >= 1 && is_word(toks, it.t0 - 1, LOCATIVE) {
+        return None;
+    }
+    // "an admission by Moscow": the agent of a passive or a nominalization.
+    if it.t0 >= 1 && is_word(toks, it.t0 - 1, &["by"]) {
+        return Some(("actor/metonymy/capital_agent", 0.6));
+    }
     // "Moscow and Pyongyang": two capitals coordinated.
     if is_word(toks, it.t1, &["and", "&"]) && is_capital(k + 1) && items[k + 1].t0 == it.t1 + 1 {
         return Some(("actor/metonymy/capital_pair", 0.7));
@@ -605,6 +749,11 @@ fn metonymy(lex: &Lexicon, toks: &[Token], items: &[Item], k: usize) -> Option<(
     }
     if toks.get(j).is_some_and(|t| lex.verbs.contains(&t.norm)) && (skipped > 0 || !matches!(toks[j].norm.as_str(), "has" | "have" | "had" | "will" | "would")) {
         return Some(("actor/metonymy/capital_verb", 0.75));
+    }
+    // A sentence that opens with the capital as its subject ("Washington, along with ..." is not
+    // told apart from a dateline, so a comma after the name rules it out).
+    if it.t0 == 0 && toks.get(it.t1).is_some_and(|t| t.word && !t.cap) {
+        return Some(("actor/metonymy/capital_subject", 0.55));
     }
     // "urged Washington to", "accused Moscow of".
     if it.t0 >= 1 && lex.verbs.contains(&toks[it.t0 - 1].norm) && is_word(toks, it.t1, &["to", "of", "over", "for"]) {

@@ -56,7 +56,9 @@ enum Outcome {
 
 fn judge(mentions: &[ActorMention], span: Span, code: &str, sector: &str) -> Outcome {
     let want_country = normalize_country(code);
-    let want_sector = sector.trim().get(..3).unwrap_or(sector.trim()).to_ascii_uppercase();
+    // `***` in the corpus marks a sector left open.
+    let sector = sector.trim().trim_start_matches('*');
+    let want_sector = sector.get(..3).unwrap_or(sector).to_ascii_uppercase();
     let over: Vec<&ActorMention> = mentions.iter().filter(|m| m.span.overlaps(span)).collect();
     if over.is_empty() {
         return Outcome::Missing;

@@ -30,6 +30,17 @@ pub fn triples(events: &[Event]) -> BTreeSet<Triple> {
         let mut codes = e.cameo.split(':');
         let forward = codes.next().unwrap_or("").to_string();
         let backward = codes.next().map(str::to_string);
+        // PETRARCH pairs the members of a compound source with each other when there is no target.
+        if e.recipient.is_empty() && e.actor.len() >= 2 {
+            for a in &e.actor {
+                for b in &e.actor {
+                    if a.span != b.span {
+                        out.insert((a.code.clone(), b.code.clone(), forward.clone()));
+                    }
+                }
+            }
+            continue;
+        }
         let sources: Vec<&str> = if e.actor.is_empty() { vec![""] } else { e.actor.iter().map(|p| p.code.as_str()).collect() };
         let targets: Vec<&str> = if e.recipient.is_empty() { vec![""] } else { e.recipient.iter().map(|p| p.code.as_str()).collect() };
         for s in &sources {
@@ -80,6 +91,7 @@ pub fn run(dir: &Path, with_errors: bool) -> Result<Report, EvalError> {
     let verbs = VerbDictionary::read(&verbs_path).map_err(|e| read_err(&verbs_path, e))?;
     let mut coder = EventCoder::new();
     coder.add_dictionary(&verbs, true);
+    coder.keep_unmapped(true);
     let mut dicts = Vec::new();
     for suffix in ["actors.txt", "agents.txt"] {
         if let Some(p) = find(dir, suffix) {

@@ -103,7 +103,10 @@ fn trim(text: &str, span: Span) -> Span {
 struct Tally {
     gold: usize,
     found: usize,
-    strict: usize,
+    /// Exact extents, counted by gold type (for recall).
+    strict_gold: usize,
+    /// Exact extents, counted by found type (for precision).
+    strict_found: usize,
     relaxed_gold: usize,
     relaxed_found: usize,
     type_ok: usize,
@@ -122,14 +125,15 @@ impl Tally {
     fn add(&mut self, o: &Tally) {
         self.gold += o.gold;
         self.found += o.found;
-        self.strict += o.strict;
+        self.strict_gold += o.strict_gold;
+        self.strict_found += o.strict_found;
         self.relaxed_gold += o.relaxed_gold;
         self.relaxed_found += o.relaxed_found;
         self.type_ok += o.type_ok;
         self.value_ok += o.value_ok;
     }
     fn strict_f1(&self) -> f64 {
-        f1(ratio(self.strict, self.found), ratio(self.strict, self.gold))
+        f1(ratio(self.strict_found, self.found), ratio(self.strict_gold, self.gold))
     }
     fn relaxed_p(&self) -> f64 {
         ratio(self.relaxed_found, self.found)
@@ -164,8 +168,9 @@ fn score_doc(name: &str, doc: &TimemlDoc, found: &[TimeExpression], tallies: &mu
                 used[i] = true;
                 let f = &found[i];
                 t.relaxed_gold += 1;
-                if f.span == g.span {
-                    t.strict += 1;
+                let exact = f.span == g.span;
+                if exact {
+                    t.strict_gold += 1;
                 } else {
                     errors.push(format!("{name}: extent \"{gtext}\" found as \"{}\" ({})", f.text, f.rule));
                 }
@@ -182,6 +187,7 @@ fn score_doc(name: &str, doc: &TimemlDoc, found: &[TimeExpression], tallies: &mu
                 }
                 let ft = &mut tallies[type_index(&f.timex_type)];
                 ft.relaxed_found += 1;
+                ft.strict_found += usize::from(exact);
             }
         }
     }
@@ -254,8 +260,8 @@ pub fn run(dir: &Path, with_errors: bool) -> Result<Report, EvalError> {
     }
     report.row(row("all", &all));
     let value_accuracy = ratio(all.value_ok, all.relaxed_gold);
-    report.metric("strict_precision", ratio(all.strict, all.found));
-    report.metric("strict_recall", ratio(all.strict, all.gold));
+    report.metric("strict_precision", ratio(all.strict_found, all.found));
+    report.metric("strict_recall", ratio(all.strict_gold, all.gold));
     report.metric("strict_f1", all.strict_f1());
     report.metric("relaxed_precision", all.relaxed_p());
     report.metric("relaxed_recall", all.relaxed_r());

@@ -14,6 +14,7 @@ use std::cell::RefCell;
 #[derive(Debug, Clone)]
 pub struct EventCoder {
     lex: Lexicon,
+    keep_unmapped: bool,
 }
 
 impl Default for EventCoder {
@@ -27,6 +28,7 @@ impl Default for EventCoder {
 struct Trig {
     rule: usize,
     future: bool,
+    reach: usize,
     head: usize,
     first: usize,
     last: usize, // exclusive
@@ -64,7 +66,13 @@ fn is_hard(k: &str) -> bool {
 impl EventCoder {
     /// A coder with the built-in lexicons.
     pub fn new() -> EventCoder {
-        EventCoder { lex: Lexicon::builtin() }
+        EventCoder { lex: Lexicon::builtin(), keep_unmapped: false }
+    }
+
+    /// Also emits events for dictionary codes that have no PLOVER type (CAMEO 01 statements,
+    /// other code schemes), with an empty `event`; off by default.
+    pub fn keep_unmapped(&mut self, keep: bool) {
+        self.keep_unmapped = keep;
     }
 
     /// Adds the patterns of a PETRARCH/TABARI verb dictionary; with `replace`, the built-in
@@ -99,6 +107,10 @@ impl EventCoder {
         A: ActorView,
     {
         let exprs = times.expressions();
+        // Indices sorted by start, so that each sentence finds its findings by binary search.
+        let actor_ix = Sorted::new(actors.iter().map(ActorView::span));
+        let place_ix = Sorted::new(places.iter().map(PlaceView::span));
+        let expr_ix = Sorted::new(exprs.iter().map(|e| e.span));
         let mut events = Vec::new();
         let mut credit: Vec<AttributionLink> = Vec::new();
         TOKENS.with(|cell| {
@@ -109,7 +121,12 @@ impl EventCoder {
                 if toks.is_empty() {
                     continue;
                 }
-                let ctx = SentCtx::new(self, text, &toks, sentence.span, actors, places, &exprs);
+                let found = Found {
+                    actors: actor_ix.within(sentence.span),
+                    places: place_ix.within(sentence.span),
+                    exprs: expr_ix.within(sentence.span),
+                };
+                let ctx = SentCtx::new(self, text, &toks, sentence.span, actors, places, &exprs, found);
                 if let Some(link) = ctx.credit() {
                     credit.push(link);
                     continue;
@@ -141,6 +158,33 @@ impl EventCoder {
     }
 }
 
+/// Spans sorted by start, for range queries.
+struct Sorted {
+    order: Vec<(usize, usize)>,
+}
+
+impl Sorted {
+    fn new(spans: impl Iterator<Item = Span>) -> Sorted {
+        let mut order: Vec<(usize, usize)> = spans.enumerate().map(|(i, s)| (s.start, i)).collect();
+        order.sort_unstable();
+        Sorted { order }
+    }
+
+    /// Indices of the spans that start inside `span`, in text order.
+    fn within(&self, span: Span) -> Vec<usize> {
+        let from = self.order.partition_point(|(s, _)| *s < span.start);
+        let to = self.order.partition_point(|(s, _)| *s < span.end);
+        self.order[from..to.max(from)].iter().map(|(_, i)| *i).collect()
+    }
+}
+
+/// The findings of one sentence, as indices into the document's lists.
+struct Found {
+    actors: Vec<usize>,
+    places: Vec<usize>,
+    exprs: Vec<usize>,
+}
+
 struct SentCtx<'a, A, P> {
     coder: &'a EventCoder,
     text: &'a str,
@@ -148,6 +192,7 @@ struct SentCtx<'a, A, P> {
     span: Span,
     actors: &'a [A],
     places: &'a [P],
+    local_places: Vec<usize>,
     local: Vec<LocalActor>,
     actor_at: Vec<Option<usize>>,
     time_at: Vec<Option<usize>>,
@@ -164,11 +209,13 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
         actors: &'a [A],
         places: &'a [P],
         exprs: &'a [TimeRef],
+        found: Found,
     ) -> Self {
         let n = t.len();
         let mut local = Vec::new();
         let mut actor_at = vec![None; n];
-        for (idx, a) in actors.iter().enumerate() {
+        for &idx in &found.actors {
+            let Some(a) = actors.get(idx) else { continue };
             let s = a.span();
             if !span.overlaps(s) {
                 continue;
@@ -186,7 +233,8 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
         }
         let mut time_at = vec![None; n];
         let mut times = Vec::new();
-        for e in exprs {
+        for &ei in &found.exprs {
+            let Some(e) = exprs.get(ei) else { continue };
             if !span.overlaps(e.span) {
                 continue;
             }
@@ -198,7 +246,8 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 }
             }
         }
-        let mut ctx = SentCtx { coder, text, t, span, actors, places, local, actor_at, time_at, times, skipped: vec![false; n] };
+        let local_places = found.places;
+        let mut ctx = SentCtx { coder, text, t, span, actors, places, local_places, local, actor_at, time_at, times, skipped: vec![false; n] };
         ctx.mark_skipped();
         ctx
     }
@@ -227,7 +276,9 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             let k = self.key(i);
             let opens = (k == "," && {
                 let next = self.key(i + 1);
-                self.cues().boundary.get(next).is_some_and(|v| v == "relative")
+                // ", a key ally of X," is an appositive.
+                (matches!(next, "a" | "an") && i > 0 && self.actor_at[i - 1].is_some())
+                    || self.cues().boundary.get(next).is_some_and(|v| v == "relative")
                     || self.cues().according.iter().any(|(w, r)| r == "inner" && w.first().is_some_and(|f| f == next))
             }) || k == "(";
             if opens {
@@ -321,6 +372,10 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 }
             }
             let Some(stance) = self.cues().report.get(k) else { continue };
+            // "the United States", "Post": a capitalized word inside a name is no verb.
+            if self.actor_at[i].is_some() || (i > 0 && self.t.toks[i].capital) {
+                continue;
+            }
             let stance = match stance.as_str() {
                 "alleged" => Modality::Alleged,
                 "denied" => Modality::Denied,
@@ -446,7 +501,11 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
     fn split_links(&self, s: usize, e: usize, rule: &str) -> Vec<AttributionLink> {
         let mut s = s;
         let mut e = e;
-        while s < e && matches!(self.key(s), "the" | "a" | "an" | "," | "that") {
+        // Leading function words go, but not the article of a name ("The Guardian").
+        while s < e
+            && (matches!(self.key(s), "a" | "an" | "," | "that" | "and" | "but" | "while")
+                || (self.key(s) == "the" && !(self.t.toks[s].capital && self.t.toks.get(s + 1).is_some_and(|t| t.capital))))
+        {
             s += 1;
         }
         while e > s && matches!(self.key(e - 1), "," | "." | "that") {
@@ -539,7 +598,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                     }
                     if skip > 0 {
                         let k = self.key(p - 1);
-                        if matches!(k, "," | "." | ";") || is_hard(k) {
+                        if matches!(k, "," | "." | ";" | "(" | ")" | ":") {
                             break;
                         }
                     }
@@ -602,21 +661,42 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
         let lex = &self.coder.lex;
         let mut found: Vec<Trig> = Vec::new();
         for i in 0..n {
-            if self.actor_at[i].is_some() || self.time_at[i].is_some() {
+            if self.time_at[i].is_some() {
                 continue;
             }
             let Some(rules) = lex.by_head.get(self.key(i)) else { continue };
+            // Inside an actor ("the Aid Agency") only a pattern reaching past the actor counts
+            // ("a battalion ... is being formed").
+            let actor_end = self.actor_at[i].map(|li| self.local[li].last);
             let mut best: Option<(usize, Trig)> = None;
+            // "a strike" is a noun, "troops strike" a verb.
+            let prev = if i > 0 { self.key(i - 1) } else { "" };
+            let noun_context = matches!(prev, "a" | "an" | "the" | "its" | "their" | "his" | "her" | "general" | "hunger" | "'s");
+            let verb_context = i > 0 && (self.actor_at[i - 1].is_some() || matches!(prev, "to" | "will" | "would" | "could" | "did" | "not"));
             for &ri in rules {
                 let r: &Rule = &lex.rules[ri];
                 let Some(end) = self.match_post(i + 1, &r.post, n) else { continue };
                 let Some(start) = self.match_pre(i, &r.pre) else { continue };
-                let score = r.weight * 4 + usize::from(r.origin == crate::lexicon::Origin::Dictionary) * 2;
+                // The verb as written in its own entry beats another entry's inflected form.
+                let own = r.heads.first().is_some_and(|h| h == self.key(i));
+                let fit = usize::from((r.noun && noun_context) || (!r.noun && verb_context));
+                let score = r.weight * 4 + usize::from(r.origin == crate::lexicon::Origin::Dictionary) * 2 + usize::from(own) + fit;
                 if best.as_ref().is_none_or(|(b, _)| score > *b) {
-                    best = Some((score, Trig { rule: ri, future: false, head: i, first: start, last: end }));
+                    best = Some((score, Trig { rule: ri, future: false, reach: end, head: i, first: start, last: end }));
                 }
             }
             if let Some((_, t)) = best {
+                if actor_end.is_some_and(|e| t.last <= e || lex.rules[t.rule].weight == 0) {
+                    continue;
+                }
+                // A trigger noun modifying another noun ("aid groups") or a participle used as an
+                // adjective ("the occupied territories") is no event.
+                if t.last == i + 1 && self.cues().modifier.iter().any(|m| m == self.key(i + 1)) {
+                    continue;
+                }
+                if i > 0 && self.key(i).ends_with("ed") && matches!(self.key(i - 1), "the" | "a" | "an") && self.t.toks.get(i + 1).is_some_and(|x| x.word) {
+                    continue;
+                }
                 // A reporting verb followed by "that" is a frame, not an event.
                 if self.cues().report.contains_key(self.key(i)) && self.key(i + 1) == "that" {
                     continue;
@@ -641,16 +721,31 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
         // Governing verbal events absorb the triggers of their complement ("threatened to attack").
         let mut out: Vec<Trig> = Vec::new();
         for t in kept {
-            if let Some(prev) = out.last() {
+            if let Some(prev) = out.last_mut() {
                 let pe = &lex.rules[prev.rule].event;
-                let governs = matches!(pe.as_str(), "AGREE" | "REQUEST" | "REJECT" | "THREATEN" | "ACCUSE" | "CONCEDE");
-                let gap = t.first.saturating_sub(prev.last);
-                let clear = (prev.last..t.first).all(|x| {
+                let te = &lex.rules[t.rule].event;
+                let governs = matches!(pe.as_str(), "AGREE" | "REQUEST" | "REJECT" | "THREATEN" | "ACCUSE" | "CONCEDE" | "SANCTION");
+                let gap = t.first.saturating_sub(prev.reach);
+                let clear = (prev.reach..t.first).all(|x| {
                     let k = self.key(x);
                     !matches!(k, "," | "." | "and" | "but" | "while") && !is_hard(k) && !self.cues().report.contains_key(k)
                 });
+                // The object of a trigger of the same type ("provide food aid"), and the
+                // demands of a protest ("demonstrated calling for"), belong to it.
+                let same = pe == te && gap <= 6 && clear;
+                let protest_demand = pe == "PROTEST" && te == "REQUEST" && gap <= 10 && (prev.reach..t.first).all(|x| !matches!(self.key(x), ";" | "."));
+                if (same || protest_demand) && !lex.rules[prev.rule].intent && !lex.rules[prev.rule].delegate {
+                    prev.reach = prev.reach.max(t.last);
+                    continue;
+                }
                 if governs && gap <= 8 && clear {
-                    if lex.rules[prev.rule].intent {
+                    prev.reach = prev.reach.max(t.last);
+                    let prev = &*prev;
+                    if lex.rules[prev.rule].delegate {
+                        let first = prev.first;
+                        out.pop();
+                        out.push(Trig { first, ..t });
+                    } else if lex.rules[prev.rule].intent {
                         // "decided to impose a curfew": the intended act, coded as future.
                         let first = prev.first;
                         out.pop();
@@ -682,14 +777,30 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
     /// The actor group (compound "X and Y") containing local actor `li`.
     fn group(&self, li: usize) -> Vec<usize> {
         let mut out = vec![li];
-        let joiner = |k: &str| matches!(k, "and" | "," | "or" | "the" | "&");
+        let joiner = |k: &str| matches!(k, "and" | "," | "or" | "the" | "&" | "nor" | "neither" | "either" | "both");
+        // Lower-case words that are neither verbs nor function words ("the evil Arnor").
+        let adjective = |x: usize| {
+            let k = self.key(x);
+            self.t.toks.get(x).is_some_and(|t| t.word && !t.capital)
+                && !self.is_verbish(k)
+                && self.is_prep(k).is_none()
+                && !self.cues().boundary.contains_key(k)
+                && !self.cues().passive.iter().any(|p| p == k)
+                && !k.ends_with("ed")
+                && !k.chars().next().is_some_and(|c| c.is_ascii_digit())
+        };
         // Right.
         let mut cur = li;
         loop {
             let mut j = self.local[cur].last;
             let mut saw_join = false;
-            while j < self.t.len() && joiner(self.key(j)) {
-                saw_join |= self.key(j) != "the";
+            let mut adjectives = 0;
+            while j < self.t.len() && (joiner(self.key(j)) || (saw_join && adjectives < 2 && adjective(j))) {
+                if joiner(self.key(j)) {
+                    saw_join |= self.key(j) != "the";
+                } else {
+                    adjectives += 1;
+                }
                 j += 1;
             }
             let only_comma = saw_join && (self.local[cur].last..j).all(|x| matches!(self.key(x), "," | "the"));
@@ -715,8 +826,13 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
         loop {
             let mut j = self.local[cur].first;
             let mut saw_join = false;
-            while j > 0 && joiner(self.key(j - 1)) {
-                saw_join |= self.key(j - 1) != "the";
+            let mut adjectives = 0;
+            while j > 0 && (joiner(self.key(j - 1)) || (adjectives < 2 && adjective(j - 1) && (j.saturating_sub(4)..j - 1).any(|x| matches!(self.key(x), "and" | "," | "or" | "nor")))) {
+                if joiner(self.key(j - 1)) {
+                    saw_join |= self.key(j - 1) != "the";
+                } else {
+                    adjectives += 1;
+                }
                 j -= 1;
             }
             if j == 0 {
@@ -803,8 +919,61 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 }
             } else if role != "locative" && prep != "by" {
                 return Some(li);
+            } else if prep == "by" && j > from {
+                // "condemned an attack by X": the agent of a noun is the target of the verb.
+                let b = self.before(la.first).unwrap_or(0);
+                let noun_before = b > 0 && !self.key(b - 1).ends_with("ed") && !self.key(b - 1).ends_with("en");
+                if noun_before && self.coder.lex.by_head.contains_key(self.key(b - 1)) {
+                    return Some(li);
+                }
             }
             j = la.last;
+        }
+        None
+    }
+
+    /// The country of the nearest actor or place with one, for a party coded without a country.
+    fn context_country(&self, span: Span) -> Option<String> {
+        let mut best: Option<(usize, String)> = None;
+        let mut consider = |s: Span, c: &str| {
+            if c.len() != 3 || s.overlaps(span) || !self.span.contains(s) {
+                return;
+            }
+            let d = if s.start >= span.end { s.start - span.end } else { span.start.saturating_sub(s.end) };
+            if best.as_ref().is_none_or(|(bd, _)| d < *bd) {
+                best = Some((d, c.to_string()));
+            }
+        };
+        for la in &self.local {
+            let a = &self.actors[la.idx];
+            consider(a.span(), a.country());
+        }
+        for &pi in &self.local_places {
+            if let Some(p) = self.places.get(pi) {
+                consider(p.span(), p.country());
+            }
+        }
+        best.map(|(_, c)| c)
+    }
+
+    /// The first actor after a locative preposition, right of `from`, before `limit`.
+    fn locative_object(&self, from: usize, limit: usize) -> Option<usize> {
+        let mut j = from;
+        while j < limit.min(self.t.len()) {
+            let k = self.key(j);
+            if is_hard(k) || k == "." || k == "," || self.cues().report.contains_key(k) {
+                return None;
+            }
+            if let Some(li) = self.actor_at[j] {
+                let la = self.local[li];
+                let prep = self.before(la.first).map(|b| self.key(b)).unwrap_or("");
+                if !self.skipped[la.first] && self.is_prep(prep) == Some("locative") {
+                    return Some(li);
+                }
+                j = la.last;
+                continue;
+            }
+            j += 1;
         }
         None
     }
@@ -1069,7 +1238,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 continue;
             }
             let rule = &lex.rules[tr.rule];
-            if !lex.types.contains_key(&rule.event) {
+            if !lex.types.contains_key(&rule.event) && !(rule.event.is_empty() && self.coder.keep_unmapped) {
                 // A dictionary pattern coded "no event" ([---]) or a statement.
                 continue;
             }
@@ -1097,10 +1266,22 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             let nominal = tr.head > 0 && matches!(self.key(tr.head - 1), "a" | "an" | "the" | "'s" | "its" | "their");
             let mut source: Option<usize> = None;
             let mut target: Option<usize> = None;
+            let head_actor = self.actor_at[tr.head];
             #[allow(clippy::if_same_then_else)]
-            if rule.speaker {
-                let Some(f) = frame else { continue };
-                let Some(sp) = f.speaker_actor else { continue };
+            if let Some(ha) = head_actor {
+                // "a battalion staffed by X is being formed": the agent, else the unit itself.
+                source = self.object(tr.head + 1, tr.last.max(tr.head + 8).min(n), true).or(Some(ha));
+                rules.push("events/args/unit_subject".into());
+            } else if rule.speaker {
+                let that = (0..tr.first).rev().find(|&x| self.key(x) == "that");
+                let sp = match frame.and_then(|f| f.speaker_actor) {
+                    Some(sp) => sp,
+                    None => match that.and_then(|x| self.subject(x, 0, false)) {
+                        Some(sp) => sp,
+                        None => continue,
+                    },
+                };
+                limit = limit.max(that.map_or(limit, |x| x + 1));
                 source = Some(sp);
                 target = (limit..tr.first).rev().find_map(|x| self.actor_at[x]).or_else(|| self.object(tr.last, right_limit, false));
                 rules.push("events/args/speaker_source".into());
@@ -1124,7 +1305,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 source = self.object(tr.last, right_limit, false);
                 rules.push("events/args/nominal_between".into());
             } else if nominal {
-                let agent = self.object(tr.head + 1, (tr.head + 4).min(n), true);
+                let agent = self.object(tr.head + 1, (tr.head + 6).min(n), true);
                 source = agent.or_else(|| {
                     if tr.head >= 2 && self.key(tr.head - 1) == "'s" {
                         self.actor_at[tr.head - 2]
@@ -1139,11 +1320,34 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 target = self.object(tr.last, right_limit, false);
                 rules.push("events/args/svo".into());
             }
+            // "X said it would ...": a pronoun subject in the reported clause is the speaker.
+            if source.is_none() && !passive {
+                if let Some(f) = frame {
+                    let mut x = f.scope.0;
+                    while x < tr.head && (self.time_at[x].is_some() || matches!(self.key(x), "on" | "that" | "," | "in")) {
+                        x += 1;
+                    }
+                    let pronoun = (x..tr.head.min(x + 2)).any(|x| matches!(self.key(x), "it" | "they" | "he" | "she" | "we"));
+                    if pronoun && f.speaker_actor.is_some() {
+                        source = f.speaker_actor;
+                        rules.push("events/args/pronoun_speaker".into());
+                    }
+                }
+            }
             if target.is_some() && target == source {
                 target = None;
             }
-            let actor: Vec<Party> = source.map(|s| self.group(s).into_iter().map(|g| self.party(g)).collect()).unwrap_or_default();
+            let mut actor: Vec<Party> = source.map(|s| self.group(s).into_iter().map(|g| self.party(g)).collect()).unwrap_or_default();
             let mut recipient: Vec<Party> = target.map(|s| self.group(s).into_iter().map(|g| self.party(g)).collect()).unwrap_or_default();
+            for p in actor.iter_mut().chain(recipient.iter_mut()) {
+                if p.country.is_empty() {
+                    if let Some(c) = self.context_country(p.span) {
+                        p.code = format!("{c}{}", p.code);
+                        p.country = c;
+                        rules.push("events/args/country_from_context".into());
+                    }
+                }
+            }
             recipient.retain(|r| !actor.iter().any(|a| a.span == r.span));
             let (mut modality, mrules) = self.modality(limit, tr.first, frame);
             rules.extend(mrules);
@@ -1155,8 +1359,11 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             let mut context = rule.context.clone();
             let mut mode = rule.mode.clone();
             let quad = |e: &str| lex.types.get(e).map_or(0, |t| t.quad);
+            // Dictionaries carry their own codes for such forms; the PLOVER retyping is for the
+            // built-in lexicon.
+            let retype = rule.origin == crate::lexicon::Origin::Builtin;
             match modality {
-                Modality::Future | Modality::Hypothetical | Modality::Conditional => {
+                Modality::Future | Modality::Hypothetical | Modality::Conditional if retype => {
                     if let Some(t) = lex.types.get(&event) {
                         if t.future_as != event {
                             event = t.future_as.clone();
@@ -1166,13 +1373,36 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                     }
                     context.push(if modality == Modality::Future { "future".into() } else { "hypothetical".into() });
                 }
-                Modality::Negated => {
+                Modality::Negated if retype => {
                     if matches!(quad(&event), 1 | 2) {
                         event = "REJECT".into();
                         mode.clear();
                         rules.push("events/type/negated_cooperation_is_reject".into());
                     }
                     context.push("negation".into());
+                }
+                _ => {}
+            }
+            // A place-like actor after "in" is the target when nothing else is ("criticized the
+            // closure of guest houses in X").
+            if recipient.is_empty() {
+                if let Some(li) = self.locative_object(tr.last, right_limit) {
+                    if !actor.iter().any(|a| a.span == self.party(li).span) {
+                        recipient = self.group(li).into_iter().map(|g| self.party(g)).collect();
+                        rules.push("events/args/locative_target".into());
+                    }
+                }
+            }
+            match lex.types.get(&event).filter(|_| retype).map(|t| t.parties.as_str()) {
+                Some("domestic") if recipient.is_empty() => {
+                    if let Some(a) = actor.first().filter(|a| !a.country.is_empty()) {
+                        recipient.push(Party { text: a.text.clone(), code: a.country.clone(), country: a.country.clone(), sector: String::new(), span: a.span });
+                        rules.push("events/args/domestic_recipient".into());
+                    }
+                }
+                Some("reciprocal") if !mode.iter().any(|m| m == "visit") && !actor.is_empty() => {
+                    actor.append(&mut recipient);
+                    rules.push("events/args/reciprocal".into());
                 }
                 _ => {}
             }
@@ -1192,7 +1422,15 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             if nominal {
                 confidence -= 0.05;
             }
-            if tr.head > 0 && self.key(tr.head).ends_with("ing") && matches!(self.key(tr.head - 1), "," | "and" | "by" | "after" | "before") {
+            if tr.head > 0 && self.key(tr.head).ends_with("ing") && matches!(self.key(tr.head - 1), "," | "and" | "by" | "after" | "before" | "at" | "for" | "of" | "in" | "on" | "without") {
+                confidence -= 0.05;
+            }
+            // An adjunct ("following the killing of", "amid protests") is background.
+            if (tr.first.saturating_sub(4)..tr.first).any(|x| self.cues().boundary.get(self.key(x)).is_some_and(|b| b == "adjunct")) {
+                confidence -= 0.08;
+            }
+            if tr.first > 0 && self.key(tr.first - 1) == "to" {
+                // A purpose clause ("resigned to allow elections").
                 confidence -= 0.05;
             }
             if in_skipped {
@@ -1374,7 +1612,8 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
     fn place(&self, tr: &Trig, frame: Option<&Frame>, actor: &[Party], recipient: &[Party]) -> Option<EventLoc> {
         let (s, e) = frame.map_or((0, self.t.len()), |f| f.scope);
         let mut best: Option<(usize, usize)> = None;
-        for (pi, p) in self.places.iter().enumerate() {
+        for &pi in &self.local_places {
+            let Some(p) = self.places.get(pi) else { continue };
             let sp = p.span();
             if !self.span.contains(sp) {
                 continue;

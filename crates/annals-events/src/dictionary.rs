@@ -321,6 +321,14 @@ pub fn cameo_to_plover(code: &str) -> (String, String) {
     ("NONE".into(), String::new())
 }
 
+/// A code of digits with an optional letter suffix, optionally `A:B`.
+fn valid_code(code: &str) -> bool {
+    code.split(':').all(|part| {
+        let digits = part.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+        (2..=4).contains(&digits.len()) && digits.chars().all(|c| c.is_ascii_digit()) && part.len() - digits.len() <= 1
+    }) && code.split(':').count() <= 2
+}
+
 #[allow(clippy::too_many_arguments)]
 fn make_rule(
     table: &[(String, String, String)],
@@ -336,6 +344,10 @@ fn make_rule(
         return None;
     }
     let primary = code.split(':').next().unwrap_or("").to_string();
+    if code != "---" && !valid_code(code) {
+        // Test markers such as [+++] or [xxy] code nothing and are not read as patterns.
+        return None;
+    }
     let (event, mode) = if code == "---" {
         ("NONE".to_string(), String::new())
     } else {
@@ -343,8 +355,10 @@ fn make_rule(
             .iter()
             .find(|(p, _, _)| primary.starts_with(p.as_str()))
             .map(|(_, e, m)| (e.clone(), m.clone()))
-            .unwrap_or(("NONE".into(), String::new()))
+            .unwrap_or((String::new(), String::new()))
     };
+    // Codes without a PLOVER type (CAMEO 01 statements, other schemes) keep an empty event.
+    let event = if event == "NONE" && code != "---" { String::new() } else { event };
     Some(Rule {
         id,
         heads,
@@ -357,6 +371,8 @@ fn make_rule(
         speaker: false,
         passive_source: false,
         intent: false,
+        delegate: false,
+        noun: false,
         weight,
         origin: Origin::Dictionary,
         source_before,
@@ -413,5 +429,6 @@ GRANT
         assert_eq!(cameo_to_plover("0874").0, "RETREAT");
         assert_eq!(cameo_to_plover("111").1, "disapprove");
         assert_eq!(cameo_to_plover("010").0, "NONE");
+        assert!(valid_code("075A") && valid_code("032:033") && !valid_code("+++") && !valid_code("xxy"));
     }
 }

@@ -18,6 +18,8 @@ pub struct EventType {
     pub future_as: String,
     /// The default two-digit CAMEO root.
     pub cameo_root: String,
+    /// Party default: `domestic`, `reciprocal` or empty.
+    pub parties: String,
 }
 
 /// One element of a pattern: a choice of token sequences, or a gap.
@@ -63,6 +65,10 @@ pub struct Rule {
     pub passive_source: bool,
     /// An intention ("decided to", "ready to"): the complement's event is coded, as future.
     pub intent: bool,
+    /// A directive ("ordered"): the complement's event is coded, as is.
+    pub delegate: bool,
+    /// The head is a noun (`~n`): preferred after a determiner, not after a subject.
+    pub noun: bool,
     /// Literal tokens in the pattern beyond the head (specificity).
     pub weight: usize,
     /// Where the rule came from.
@@ -106,6 +112,8 @@ pub struct Cues {
     pub credit: Vec<Vec<String>>,
     /// Carrier nouns ("message of X").
     pub carrier: Vec<String>,
+    /// Nouns after which a trigger noun is only a modifier ("aid groups").
+    pub modifier: Vec<String>,
 }
 
 /// Everything the coder loads at start-up.
@@ -264,6 +272,7 @@ impl Lexicon {
                 quad: cols[1].parse().unwrap_or(0),
                 future_as: cols[3].to_string(),
                 cameo_root: cols[4].to_string(),
+                parties: cols.get(5).map(|p| p.trim_matches('-').to_string()).unwrap_or_default(),
             });
         }
         let mut lex = Lexicon { types, rules: Vec::new(), by_head: HashMap::new(), cues: load_cues(), irregular };
@@ -291,6 +300,8 @@ impl Lexicon {
                 speaker: flags.contains("speaker"),
                 passive_source: flags.contains("passive_source"),
                 intent: flags.contains("intent"),
+                delegate: flags.contains("delegate"),
+                noun: get(0).split_whitespace().next().is_some_and(|h| h.ends_with("~n")),
                 weight,
                 origin: Origin::Builtin,
                 source_before: false,
@@ -359,6 +370,7 @@ fn load_cues() -> Cues {
             }
             "credit" => c.credit.push(words(w)),
             "carrier" => c.carrier.push(w.to_string()),
+            "modifier" => c.modifier.push(w.to_string()),
             _ => {}
         }
     }

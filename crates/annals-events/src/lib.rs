@@ -406,3 +406,18 @@ impl ActorView for annals_actors::ActorMention {
         self.sector.as_deref().unwrap_or("")
     }
 }
+
+impl PlaceView for annals_places::PlaceMention {
+    fn span(&self) -> Span {
+        self.span
+    }
+    fn country(&self) -> &str {
+        &self.country
+    }
+    fn coordinates(&self) -> Option<(f64, f64)> {
+        self.lat.zip(self.lon)
+    }
+    fn precision(&self) -> &str {
+        self.precision
+    }
+}

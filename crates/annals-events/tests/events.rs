@@ -81,8 +81,12 @@ fn relative_clauses_and_locatives_are_not_arguments() {
     let e = first("Arnor, which borders Rohan, attacked Gondor.");
     assert_eq!(codes(&e.actor), vec!["ARN"]);
     assert_eq!(codes(&e.recipient), vec!["GON"]);
+    let e = first("Arnor troops attacked Rohan in Gondor.");
+    assert_eq!(codes(&e.recipient), vec!["ROH"]);
+    // With no other target, the place-like actor is the target, marked by its rule.
     let e = first("Arnor troops attacked rebels in Gondor.");
-    assert!(e.recipient.is_empty(), "{:?}", e.recipient);
+    assert_eq!(codes(&e.recipient), vec!["GON"]);
+    assert!(e.rules.iter().any(|r| r == "events/args/locative_target"));
 }
 
 #[test]
@@ -110,11 +114,11 @@ fn reporting_frames_code_the_reported_event() {
 fn attribution_chains_outermost_first() {
     let e = first("The Daily Herald, citing Gondor intelligence, reported that Arnor troops attacked Rohan.");
     let chain: Vec<(&str, SourceKind)> = e.attribution.iter().map(|a| (a.text.as_str(), a.kind)).collect();
-    assert_eq!(chain, vec![("Daily Herald", SourceKind::Media), ("Gondor intelligence", SourceKind::Intelligence)]);
+    assert_eq!(chain, vec![("The Daily Herald", SourceKind::Media), ("Gondor intelligence", SourceKind::Intelligence)]);
 
     let e = first("An anonymous Gondor official told The Evening Post that Arnor troops are helping Mordor.");
     let chain: Vec<&str> = e.attribution.iter().map(|a| a.text.as_str()).collect();
-    assert_eq!(chain, vec!["Evening Post", "anonymous Gondor official"]);
+    assert_eq!(chain, vec!["The Evening Post", "anonymous Gondor official"]);
     assert_eq!(e.attribution[1].kind, SourceKind::Anonymous);
     assert_eq!(e.modality, Modality::Alleged);
 

@@ -12,18 +12,19 @@ const NAMED_PATTERNS: [&str; 4] = ["%d %B %Y", "%B %d, %Y", "%d %b %Y", "%b %d, 
 /// A date-time gives the calendar date as written (the publisher's local date).
 pub fn parse_date(value: &str) -> Option<Date> {
     let value = value.trim();
-    if let Some((date, used)) = parse_date_prefix(value) {
-        if value.get(used..).is_some_and(|rest| rest.trim().is_empty()) {
-            return Some(date);
-        }
+    if let Some((date, used)) = parse_date_prefix(value)
+        && value.get(used..).is_some_and(|rest| rest.trim().is_empty())
+    {
+        return Some(date);
     }
     if let Some(date) = iso_date_with_time(value) {
         return Some(date);
     }
-    if value.len() <= 64 && value.bytes().any(|b| b == b':') {
-        if let Ok(zoned) = jiff::fmt::rfc2822::parse(value) {
-            return Some(zoned.date());
-        }
+    if value.len() <= 64
+        && value.bytes().any(|b| b == b':')
+        && let Ok(zoned) = jiff::fmt::rfc2822::parse(value)
+    {
+        return Some(zoned.date());
     }
     None
 }
@@ -40,18 +41,23 @@ pub fn parse_date_prefix(value: &str) -> Option<(Date, usize)> {
     }
     let (words, used) = first_words(value, 3)?;
     for pattern in NAMED_PATTERNS {
-        if let Ok(tm) = jiff::fmt::strtime::parse(pattern, &words) {
-            if let Ok(date) = tm.to_date() {
-                return Some((date, used));
-            }
+        if let Ok(tm) = jiff::fmt::strtime::parse(pattern, &words)
+            && let Ok(date) = tm.to_date()
+        {
+            return Some((date, used));
         }
     }
     None
 }
 
-/// `YYYY-MM-DD`, optionally followed by `T` and a time: the date part.
+/// `YYYY-MM-DD`, optionally followed by `T` and a time: the date part; or basic `YYYYMMDD`.
 fn iso_token(token: &str) -> Option<Date> {
     let bytes = token.as_bytes();
+    if bytes.len() == 8 && bytes.iter().all(u8::is_ascii_digit) {
+        let n = |r: std::ops::Range<usize>| token.get(r).and_then(|s| s.parse::<i16>().ok());
+        let (y, m, d) = (n(0..4)?, n(4..6)?, n(6..8)?);
+        return Date::new(y, i8::try_from(m).ok()?, i8::try_from(d).ok()?).ok();
+    }
     if bytes.len() < 10 {
         return None;
     }
@@ -59,7 +65,13 @@ fn iso_token(token: &str) -> Option<Date> {
         return None;
     }
     let date = token.get(..10)?;
-    if !date.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() }) {
+    if !date.bytes().enumerate().all(|(i, b)| {
+        if i == 4 || i == 7 {
+            b == b'-'
+        } else {
+            b.is_ascii_digit()
+        }
+    }) {
         return None;
     }
     date.parse::<Date>().ok()
@@ -85,7 +97,9 @@ fn first_words(value: &str, n: usize) -> Option<(String, usize)> {
     let mut offset = 0;
     while count < n {
         let start = rest.find(|c: char| !c.is_whitespace())?;
-        let word_len = rest[start..].find(char::is_whitespace).unwrap_or(rest.len() - start);
+        let word_len = rest[start..]
+            .find(char::is_whitespace)
+            .unwrap_or(rest.len() - start);
         let word = &rest[start..start + word_len];
         if word.len() > 16 {
             return None;
@@ -113,17 +127,32 @@ mod tests {
     #[test]
     fn accepts_the_documented_forms() {
         assert_eq!(parse_date("2024-10-21"), Some(d("2024-10-21")));
-        assert_eq!(parse_date("2024-10-21T23:30:00-04:00"), Some(d("2024-10-21")));
+        assert_eq!(
+            parse_date("2024-10-21T23:30:00-04:00"),
+            Some(d("2024-10-21"))
+        );
         assert_eq!(parse_date("2024-10-21T08:00:00Z"), Some(d("2024-10-21")));
         assert_eq!(parse_date("2024-10-21 08:00"), Some(d("2024-10-21")));
         assert_eq!(parse_date("21 October 2024"), Some(d("2024-10-21")));
         assert_eq!(parse_date("October 21, 2024"), Some(d("2024-10-21")));
-        assert_eq!(parse_date("Mon, 21 Oct 2024 09:00:00 +0000"), Some(d("2024-10-21")));
+        assert_eq!(
+            parse_date("Mon, 21 Oct 2024 09:00:00 +0000"),
+            Some(d("2024-10-21"))
+        );
     }
 
     #[test]
     fn rejects_non_dates() {
-        for bad in ["", "2024-13-01", "2024-10-2", "yesterday", "20241021", "2024-10-21x", "é"] {
+        for bad in [
+            "",
+            "2024-13-01",
+            "2024-10-2",
+            "yesterday",
+            "20241321",
+            "2024102",
+            "2024-10-21x",
+            "é",
+        ] {
             assert_eq!(parse_date(bad), None, "{bad}");
         }
     }

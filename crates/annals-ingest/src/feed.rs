@@ -1,6 +1,6 @@
 //! RSS and Atom feeds (parsed by feed-rs): one document per item.
 
-use crate::html::{collapse, fragment_text};
+use crate::html::{collapse, fragment_text, too_deep_message};
 use crate::{Item, ReadOptions, new_document, too_large};
 use annals_document::{Date, Diagnostic, Origin};
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -19,23 +19,36 @@ pub fn read(
         Err(_) => Err("the feed parser failed".to_string()),
     };
     let mut parsed = parse(bytes);
-    if parsed.is_err() {
-        if let Some(text) = lossy {
-            sink(Item::Diagnostic(Diagnostic::warning(name, "invalid UTF-8 replaced with U+FFFD")));
-            parsed = parse(text.as_bytes());
-        }
+    if parsed.is_err()
+        && let Some(text) = lossy
+    {
+        sink(Item::Diagnostic(Diagnostic::warning(
+            name,
+            "invalid UTF-8 replaced with U+FFFD",
+        )));
+        parsed = parse(text.as_bytes());
     }
     let feed = match parsed {
         Ok(feed) => feed,
         Err(e) => {
             let message = format!("not a readable RSS or Atom feed: {e}");
-            sink(Item::Diagnostic(Diagnostic::error(name, message.trim_end_matches('.'))));
+            sink(Item::Diagnostic(Diagnostic::error(
+                name,
+                message.trim_end_matches('.'),
+            )));
             return;
         }
     };
-    let outlet = feed.title.as_ref().map(|t| inline_text(&t.content)).filter(|s| !s.is_empty());
+    let outlet = feed
+        .title
+        .as_ref()
+        .map(|t| inline_text(&t.content))
+        .filter(|s| !s.is_empty());
     if feed.entries.is_empty() {
-        sink(Item::Diagnostic(Diagnostic::warning(name, "feed has no items")));
+        sink(Item::Diagnostic(Diagnostic::warning(
+            name,
+            "feed has no items",
+        )));
     }
     for (i, entry) in feed.entries.into_iter().enumerate() {
         let index = i as u64 + 1;
@@ -44,15 +57,26 @@ pub fn read(
             .and_then(|c| c.body)
             .filter(|b| !b.trim().is_empty())
             .or_else(|| entry.summary.map(|s| s.content));
-        let text = body.map(|b| block_text(&b)).unwrap_or_default();
+        let Some(text) = body.map_or(Some(String::new()), |b| block_text(&b)) else {
+            let message = format!("item {index}: {}", too_deep_message());
+            sink(Item::Diagnostic(Diagnostic::error(name, message)));
+            continue;
+        };
         if text.is_empty() {
             let message = format!("item {index} has no text, skipped");
             sink(Item::Diagnostic(Diagnostic::warning(name, message)));
             continue;
         }
         if text.len() > options.max_document_bytes {
-            let diag = too_large(name.to_string(), text.len() as u64, options.max_document_bytes);
-            let diag = Diagnostic { message: format!("item {index}: {}", diag.message), ..diag };
+            let diag = too_large(
+                name.to_string(),
+                text.len() as u64,
+                options.max_document_bytes,
+            );
+            let diag = Diagnostic {
+                message: format!("item {index}: {}", diag.message),
+                ..diag
+            };
             sink(Item::Diagnostic(diag));
             continue;
         }
@@ -64,14 +88,22 @@ pub fn read(
             ..Origin::default()
         };
         let mut doc = new_document(text, origin);
-        doc.title = entry.title.map(|t| inline_text(&t.content)).filter(|s| !s.is_empty());
-        doc.date = entry.published.or(entry.updated).and_then(|dt| utc_date(dt.timestamp()));
+        doc.title = entry
+            .title
+            .map(|t| inline_text(&t.content))
+            .filter(|s| !s.is_empty());
+        doc.date = entry
+            .published
+            .or(entry.updated)
+            .and_then(|dt| utc_date(dt.timestamp()));
         let link = entry
             .links
             .iter()
             .find(|l| l.rel.as_deref().is_none_or(|r| r == "alternate"))
             .or(entry.links.first());
-        doc.url = link.map(|l| l.href.trim().to_string()).filter(|s| !s.is_empty());
+        doc.url = link
+            .map(|l| l.href.trim().to_string())
+            .filter(|s| !s.is_empty());
         doc.outlet = outlet.clone();
         if let Some(language) = entry.language.or_else(|| feed.language.clone()) {
             let language = language.trim();
@@ -86,17 +118,29 @@ pub fn read(
 
 /// Whether a string has markup or entities to decode.
 fn looks_like_html(s: &str) -> bool {
-    s.contains('&') || s.as_bytes().windows(2).any(|w| w[0] == b'<' && (w[1].is_ascii_alphabetic() || w[1] == b'/' || w[1] == b'!'))
+    s.contains('&')
+        || s.as_bytes()
+            .windows(2)
+            .any(|w| w[0] == b'<' && (w[1].is_ascii_alphabetic() || w[1] == b'/' || w[1] == b'!'))
 }
 
-/// Text of an item body: HTML converted by the HTML reader, plain text trimmed.
-fn block_text(s: &str) -> String {
-    if looks_like_html(s) { fragment_text(s) } else { s.trim().to_string() }
+/// Text of an item body: HTML converted by the HTML reader, plain text trimmed; `None` when
+/// the HTML nests too deeply.
+fn block_text(s: &str) -> Option<String> {
+    if looks_like_html(s) {
+        fragment_text(s)
+    } else {
+        Some(s.trim().to_string())
+    }
 }
 
-/// A title or outlet name on one line.
+/// A title or outlet name on one line (markup that nests too deeply is dropped).
 fn inline_text(s: &str) -> String {
-    if looks_like_html(s) { collapse(&fragment_text(s)) } else { collapse(s) }
+    if looks_like_html(s) {
+        collapse(&fragment_text(s).unwrap_or_default())
+    } else {
+        collapse(s)
+    }
 }
 
 /// The UTC calendar date of a Unix time.

@@ -20,6 +20,8 @@ struct Rules {
     heading: HashSet<String>,
     boilerplate: HashSet<String>,
     date_meta: Vec<String>,
+    flat: HashSet<String>,
+    raw: HashSet<String>,
 }
 
 /// The rules, parsed once.
@@ -36,7 +38,9 @@ fn parse_rules(source: &str) -> Rules {
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        let Some((kind, value)) = line.split_once(char::is_whitespace) else { continue };
+        let Some((kind, value)) = line.split_once(char::is_whitespace) else {
+            continue;
+        };
         let value = value.trim().to_ascii_lowercase();
         match kind {
             "skip" => drop(rules.skip.insert(value)),
@@ -45,6 +49,8 @@ fn parse_rules(source: &str) -> Rules {
             "heading" => drop(rules.heading.insert(value)),
             "boilerplate" => drop(rules.boilerplate.insert(value)),
             "date-meta" => rules.date_meta.push(value),
+            "flat" => drop(rules.flat.insert(value)),
+            "raw" => drop(rules.raw.insert(value)),
             _ => {}
         }
     }
@@ -59,21 +65,28 @@ impl Rules {
             return true;
         }
         if el.attr("hidden").is_some()
-            || el.attr("aria-hidden").is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
+            || el
+                .attr("aria-hidden")
+                .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
         {
             return true;
         }
         if let Some(style) = el.attr("style") {
-            let compact: String =
-                style.chars().filter(|c| !c.is_whitespace()).flat_map(char::to_lowercase).collect();
+            let compact: String = style
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .flat_map(char::to_lowercase)
+                .collect();
             if compact.contains("display:none") || compact.contains("visibility:hidden") {
                 return true;
             }
         }
-        if let Some(role) = el.attr("role") {
-            if role.split_whitespace().any(|r| self.skip_role.contains(&r.to_ascii_lowercase())) {
-                return true;
-            }
+        if let Some(role) = el.attr("role")
+            && role
+                .split_whitespace()
+                .any(|r| self.skip_role.contains(&r.to_ascii_lowercase()))
+        {
+            return true;
         }
         if matches!(name, "body" | "main" | "article" | "html") {
             return false;
@@ -83,7 +96,9 @@ impl Rules {
             for class in value.split_whitespace() {
                 let class = class.to_ascii_lowercase();
                 if self.boilerplate.contains(&class)
-                    || class.split(['-', '_']).any(|part| self.boilerplate.contains(part))
+                    || class
+                        .split(['-', '_'])
+                        .any(|part| self.boilerplate.contains(part))
                 {
                     return true;
                 }
@@ -128,9 +143,86 @@ struct Meta {
     ld_headline: Option<String>,
 }
 
-/// Extracts metadata and main text from an HTML page.
-pub fn extract_page(source: &str) -> Page {
+/// Deepest nesting accepted: tree building costs time proportional to depth for every tag.
+pub const MAX_DEPTH: usize = 512;
+
+/// The error for a page nested deeper than [`MAX_DEPTH`].
+pub fn too_deep_message() -> String {
+    format!("HTML nested more than {MAX_DEPTH} levels deep, skipped")
+}
+
+/// Estimates how deeply `source` nests: start tags minus end tags, leaving out `flat` elements,
+/// self-closing tags, comments and `raw` content. Stops counting once past [`MAX_DEPTH`].
+fn nesting_depth(source: &str, rules: &Rules) -> usize {
+    let b = source.as_bytes();
+    let (mut i, mut depth, mut max) = (0usize, 0usize, 0usize);
+    let mut name = String::new();
+    while let Some(off) = b.get(i..).and_then(|rest| rest.iter().position(|&c| c == b'<')) {
+        i += off + 1;
+        if b.get(i..).is_some_and(|rest| rest.starts_with(b"!--")) {
+            i = find(b, i + 3, b"-->").map_or(b.len(), |j| j + 3);
+            continue;
+        }
+        let closing = b.get(i) == Some(&b'/');
+        if closing {
+            i += 1;
+        }
+        let start = i;
+        while b.get(i).is_some_and(u8::is_ascii_alphanumeric) {
+            i += 1;
+        }
+        if i == start {
+            continue;
+        }
+        name.clear();
+        name.extend(b[start..i].iter().map(|c| char::from(c.to_ascii_lowercase())));
+        let end = b.get(i..).and_then(|rest| rest.iter().position(|&c| c == b'>')).map(|j| i + j);
+        let self_closing = end.is_some_and(|j| j > 0 && b[j - 1] == b'/');
+        i = end.map_or(b.len(), |j| j + 1);
+        if rules.flat.contains(&name) || self_closing {
+            continue;
+        }
+        if closing {
+            depth = depth.saturating_sub(1);
+            continue;
+        }
+        if rules.raw.contains(&name) {
+            i = find_end_tag(b, i, name.as_bytes()).unwrap_or(b.len());
+            continue;
+        }
+        depth += 1;
+        max = max.max(depth);
+        if max > MAX_DEPTH {
+            break;
+        }
+    }
+    max
+}
+
+/// Position of `needle` in `b` at or after `from`.
+fn find(b: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    b.get(from..)?.windows(needle.len()).position(|w| w == needle).map(|j| from + j)
+}
+
+/// Position of `</name` (any case) in `b` at or after `from`.
+fn find_end_tag(b: &[u8], from: usize, name: &[u8]) -> Option<usize> {
+    let mut i = from;
+    loop {
+        let at = find(b, i, b"</")?;
+        let after = at + 2;
+        if b.get(after..after + name.len()).is_some_and(|n| n.eq_ignore_ascii_case(name)) {
+            return Some(after + name.len());
+        }
+        i = after;
+    }
+}
+
+/// Extracts metadata and main text from an HTML page; `None` when it nests too deeply.
+pub fn extract_page(source: &str) -> Option<Page> {
     let rules = rules();
+    if nesting_depth(source, rules) > MAX_DEPTH {
+        return None;
+    }
     let html = Html::parse_document(source);
     let root = html.tree.root();
     let mut meta = Meta::default();
@@ -158,12 +250,11 @@ pub fn extract_page(source: &str) -> Page {
                         "article" => open_articles.push((node.id(), 0)),
                         _ => {}
                     }
-                } else if let Some(text) = node.value().as_text() {
-                    if skipping.is_none() {
-                        if let Some((_, len)) = paragraph.as_mut() {
-                            *len += text.split_whitespace().map(|w| w.len() + 1).sum::<usize>();
-                        }
-                    }
+                } else if let Some(text) = node.value().as_text()
+                    && skipping.is_none()
+                    && let Some((_, len)) = paragraph.as_mut()
+                {
+                    *len += text.split_whitespace().map(|w| w.len() + 1).sum::<usize>();
                 }
             }
             Edge::Close(node) => {
@@ -186,10 +277,10 @@ pub fn extract_page(source: &str) -> Page {
                             *total += len;
                         }
                     }
-                } else if open_articles.last().is_some_and(|(id, _)| *id == node.id()) {
-                    if let Some(done) = open_articles.pop() {
-                        articles.push(done);
-                    }
+                } else if open_articles.last().is_some_and(|(id, _)| *id == node.id())
+                    && let Some(done) = open_articles.pop()
+                {
+                    articles.push(done);
                 }
             }
         }
@@ -213,14 +304,18 @@ pub fn extract_page(source: &str) -> Page {
             });
             inside.or(meta.times.first()).map(|(_, d)| *d)
         });
-    Page {
-        title: meta.og_title.or(meta.title).or(meta.ld_headline).or(meta.h1),
+    Some(Page {
+        title: meta
+            .og_title
+            .or(meta.title)
+            .or(meta.ld_headline)
+            .or(meta.h1),
         date,
         outlet: meta.site_name.or(meta.ld_publisher),
         url: meta.canonical.or(meta.og_url),
         language: meta.language,
         text,
-    }
+    })
 }
 
 /// The element holding the article: the `<article>` with the most paragraph text, else the
@@ -236,18 +331,22 @@ fn choose_container<'a>(
             best_article = Some((id, len));
         }
     }
-    let best_article = best_article.and_then(|(id, _)| html.tree.get(id));
-    if let Some(node) = best_article {
-        return node;
-    }
     // Ties go to the node that comes first in the document: an ancestor before its children.
     let mut best: Option<(usize, NodeRef<'a, Node>)> = None;
     for node in html.tree.root().descendants() {
-        if let Some(&s) = score.get(&node.id()) {
-            if s > 0 && best.is_none_or(|(b, _)| s > b) {
-                best = Some((s, node));
-            }
+        if let Some(&s) = score.get(&node.id())
+            && s > 0
+            && best.is_none_or(|(b, _)| s > b)
+        {
+            best = Some((s, node));
         }
+    }
+    // An <article> wins unless it is a teaser next to a block with far more paragraph text.
+    if let Some((id, len)) = best_article
+        && best.is_none_or(|(b, _)| len * 2 >= b)
+        && let Some(node) = html.tree.get(id)
+    {
+        return node;
     }
     if let Some((_, node)) = best {
         return node;
@@ -258,7 +357,9 @@ fn choose_container<'a>(
             .descendants()
             .find(|n| n.value().as_element().is_some_and(|e| e.name() == name))
     };
-    named("main").or_else(|| named("body")).unwrap_or_else(|| html.tree.root())
+    named("main")
+        .or_else(|| named("body"))
+        .unwrap_or_else(|| html.tree.root())
 }
 
 /// Records the metadata an element carries.
@@ -268,15 +369,16 @@ fn collect_meta(meta: &mut Meta, node: NodeRef<'_, Node>, el: &Element, rules: &
         if s.is_empty() { None } else { Some(s) }
     };
     match el.name() {
-        "html" => {
-            if meta.language.is_none() {
-                meta.language = el.attr("lang").and_then(clean);
-            }
+        "html" if meta.language.is_none() => {
+            meta.language = el.attr("lang").and_then(clean);
         }
         "meta" => {
             let content = el.attr("content").or_else(|| el.attr("datetime"));
             let Some(content) = content else { return };
-            for key in [el.attr("property"), el.attr("name"), el.attr("itemprop")].into_iter().flatten() {
+            for key in [el.attr("property"), el.attr("name"), el.attr("itemprop")]
+                .into_iter()
+                .flatten()
+            {
                 let key = key.trim().to_ascii_lowercase();
                 match key.as_str() {
                     "og:title" if meta.og_title.is_none() => meta.og_title = clean(content),
@@ -284,19 +386,19 @@ fn collect_meta(meta: &mut Meta, node: NodeRef<'_, Node>, el: &Element, rules: &
                     "og:url" if meta.og_url.is_none() => meta.og_url = clean(content),
                     _ => {}
                 }
-                if let Some(rank) = rules.date_meta.iter().position(|k| *k == key) {
-                    if meta.meta_date.is_none_or(|(r, _)| rank < r) {
-                        if let Some(date) = parse_date(content) {
-                            meta.meta_date = Some((rank, date));
-                        }
-                    }
+                if let Some(rank) = rules.date_meta.iter().position(|k| *k == key)
+                    && meta.meta_date.is_none_or(|(r, _)| rank < r)
+                    && let Some(date) = parse_date(content)
+                {
+                    meta.meta_date = Some((rank, date));
                 }
             }
         }
         "link" => {
-            let canonical = el
-                .attr("rel")
-                .is_some_and(|rel| rel.split_whitespace().any(|r| r.eq_ignore_ascii_case("canonical")));
+            let canonical = el.attr("rel").is_some_and(|rel| {
+                rel.split_whitespace()
+                    .any(|r| r.eq_ignore_ascii_case("canonical"))
+            });
             if canonical && meta.canonical.is_none() {
                 meta.canonical = el.attr("href").and_then(clean);
             }
@@ -309,11 +411,11 @@ fn collect_meta(meta: &mut Meta, node: NodeRef<'_, Node>, el: &Element, rules: &
             }
         }
         "script" => {
-            let json = el.attr("type").is_some_and(|t| t.to_ascii_lowercase().contains("ld+json"));
-            if json {
-                if let Ok(value) = serde_json::from_str::<Value>(text_of(node).trim()) {
-                    json_ld(meta, &value);
-                }
+            let json = el
+                .attr("type")
+                .is_some_and(|t| t.to_ascii_lowercase().contains("ld+json"));
+            if json && let Ok(value) = serde_json::from_str::<Value>(text_of(node).trim()) {
+                json_ld(meta, &value);
             }
         }
         _ => {}
@@ -328,14 +430,19 @@ fn json_ld(meta: &mut Meta, value: &Value) {
             Value::Array(items) => stack.extend(items.iter().rev()),
             Value::Object(map) => {
                 let is_article = map.get("@type").is_some_and(|t| {
-                    let has = |s: &str| s.contains("Article") || s == "Report" || s == "BlogPosting";
+                    let has =
+                        |s: &str| s.contains("Article") || s == "Report" || s == "BlogPosting";
                     match t {
                         Value::String(s) => has(s),
                         Value::Array(a) => a.iter().any(|v| v.as_str().is_some_and(has)),
                         _ => false,
                     }
                 });
-                if let Some(date) = map.get("datePublished").and_then(Value::as_str).and_then(parse_date) {
+                if let Some(date) = map
+                    .get("datePublished")
+                    .and_then(Value::as_str)
+                    .and_then(parse_date)
+                {
                     if is_article && meta.ld_article_date.is_none() {
                         meta.ld_article_date = Some(date);
                     }
@@ -393,12 +500,16 @@ pub fn collapse(s: &str) -> String {
     out
 }
 
-/// Text of an HTML fragment (a feed item's content): every block, no link-list filtering.
-pub fn fragment_text(source: &str) -> String {
+/// Text of an HTML fragment (a feed item's content): every block, no link-list filtering;
+/// `None` when it nests too deeply.
+pub fn fragment_text(source: &str) -> Option<String> {
+    if nesting_depth(source, rules()) > MAX_DEPTH {
+        return None;
+    }
     let html = Html::parse_fragment(source);
     let mut blocks = Blocks::new(false);
     walk(html.tree.root(), rules(), &mut blocks, false);
-    blocks.finish()
+    Some(blocks.finish())
 }
 
 /// Collects paragraphs from the subtree of `container`.
@@ -431,10 +542,10 @@ fn walk(container: NodeRef<'_, Node>, rules: &Rules, blocks: &mut Blocks, page: 
                     } else if name == "a" {
                         blocks.link += 1;
                     }
-                } else if let Some(text) = node.value().as_text() {
-                    if header.is_none() || blocks.heading > 0 {
-                        blocks.push(text);
-                    }
+                } else if let Some(text) = node.value().as_text()
+                    && (header.is_none() || blocks.heading > 0)
+                {
+                    blocks.push(text);
                 }
             }
             Edge::Close(node) => {
@@ -553,16 +664,33 @@ mod tests {
 
     #[test]
     fn inline_markup_keeps_word_boundaries() {
-        let t = fragment_text("<p>Troops <b>moved</b>north and <i>then</i> left.</p><p>Second &amp; last.</p>");
+        let t = fragment_text(
+            "<p>Troops <b>moved</b>north and <i>then</i> left.</p><p>Second &amp; last.</p>",
+        )
+        .unwrap();
         assert_eq!(t, "Troops movednorth and then left.\n\nSecond & last.");
-        let t = fragment_text("<p>One<br>two <br/> three</p>");
+        let t = fragment_text("<p>One<br>two <br/> three</p>").unwrap();
         assert_eq!(t, "One\ntwo\nthree");
+    }
+
+    #[test]
+    fn nesting_depth_estimate() {
+        let r = rules();
+        assert_eq!(nesting_depth("<div><p>a<p>b<br><img src=x></div><div><span>c</span></div>", r), 2);
+        assert_eq!(nesting_depth("<script>if (a<div) {}</script><!-- <div><div> --><svg/>", r), 0);
+        assert_eq!(nesting_depth("<DIV><Div></DIV></div><div>", r), 2);
+        let deep = "<div>".repeat(MAX_DEPTH + 10);
+        assert!(nesting_depth(&deep, r) > MAX_DEPTH);
+        assert!(extract_page(&deep).is_none());
     }
 
     #[test]
     fn rules_file_parses() {
         let r = rules();
         assert!(r.skip.contains("script") && r.block.contains("p") && r.heading.contains("h1"));
-        assert_eq!(r.date_meta.first().map(String::as_str), Some("article:published_time"));
+        assert_eq!(
+            r.date_meta.first().map(String::as_str),
+            Some("article:published_time")
+        );
     }
 }

@@ -11,25 +11,28 @@ use std::io::{self, BufRead};
 /// Extra bytes a JSONL line may carry beyond the document limit (field names, metadata, escapes).
 const LINE_SLACK: usize = 64 * 1024;
 
-/// One article record. Unknown fields are ignored; `null` counts as absent.
+/// One article record. Unknown fields are ignored; `null` counts as absent. Only `text` must
+/// have the right type: a metadata field of another type is ignored with a warning.
 #[derive(Debug, Deserialize)]
 struct Record {
     #[serde(default)]
     id: Option<Value>,
     #[serde(default)]
-    date: Option<String>,
+    date: Option<Value>,
     #[serde(default)]
-    published: Option<String>,
+    published: Option<Value>,
     #[serde(default)]
-    title: Option<String>,
-    #[serde(default, alias = "outlet")]
-    source: Option<String>,
+    title: Option<Value>,
     #[serde(default)]
-    url: Option<String>,
+    source: Option<Value>,
+    #[serde(default)]
+    outlet: Option<Value>,
+    #[serde(default)]
+    url: Option<Value>,
     #[serde(default)]
     text: Option<String>,
     #[serde(default)]
-    language: Option<String>,
+    language: Option<Value>,
 }
 
 /// What one call of [`read_line`] found.
@@ -111,7 +114,10 @@ pub fn read_lines<R: BufRead + ?Sized>(
             Ok(line) => line,
             Err(e) => {
                 let at = format!("{name}:{}", number + 1);
-                sink(Item::Diagnostic(Diagnostic::error(at, format!("cannot read input: {e}"))));
+                sink(Item::Diagnostic(Diagnostic::error(
+                    at,
+                    format!("cannot read input: {e}"),
+                )));
                 return;
             }
         };
@@ -121,14 +127,22 @@ pub fn read_lines<R: BufRead + ?Sized>(
             Line::End => break,
             Line::TooLong(bytes) => {
                 records += 1;
-                sink(Item::Diagnostic(too_large(at(), bytes, options.max_document_bytes)));
+                sink(Item::Diagnostic(too_large(
+                    at(),
+                    bytes,
+                    options.max_document_bytes,
+                )));
             }
             Line::Read => {
                 if buf.iter().all(u8::is_ascii_whitespace) {
                     continue;
                 }
                 records += 1;
-                let bytes = if number == 1 { buf.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&buf) } else { &buf };
+                let bytes = if number == 1 {
+                    buf.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&buf)
+                } else {
+                    &buf
+                };
                 let text = decode(bytes, &at(), sink);
                 let origin = Origin {
                     path: name.to_string(),
@@ -138,7 +152,10 @@ pub fn read_lines<R: BufRead + ?Sized>(
                 };
                 match serde_json::from_str::<Record>(&text) {
                     Ok(record) => emit(record, origin, &at(), "", options, sink),
-                    Err(e) => sink(Item::Diagnostic(Diagnostic::error(at(), json_error(&e, true)))),
+                    Err(e) => sink(Item::Diagnostic(Diagnostic::error(
+                        at(),
+                        json_error(&e, true),
+                    ))),
                 }
             }
         }
@@ -153,8 +170,11 @@ pub fn read_document(name: &str, text: &str, options: &ReadOptions, sink: &mut d
     let trimmed = text.trim_start_matches('\u{feff}').trim_start();
     if trimmed.starts_with('{') {
         if let Ok(record) = serde_json::from_str::<Record>(trimmed) {
-            let origin =
-                Origin { path: name.to_string(), format: "jsonl".to_string(), ..Origin::default() };
+            let origin = Origin {
+                path: name.to_string(),
+                format: "jsonl".to_string(),
+                ..Origin::default()
+            };
             emit(record, origin, name, "", options, sink);
             return;
         }
@@ -164,8 +184,15 @@ pub fn read_document(name: &str, text: &str, options: &ReadOptions, sink: &mut d
     let values = match serde_json::from_str::<Vec<Value>>(text) {
         Ok(values) => values,
         Err(e) => {
-            let at = if e.line() > 0 { format!("{name}:{}", e.line()) } else { name.to_string() };
-            sink(Item::Diagnostic(Diagnostic::error(at, json_error(&e, false))));
+            let at = if e.line() > 0 {
+                format!("{name}:{}", e.line())
+            } else {
+                name.to_string()
+            };
+            sink(Item::Diagnostic(Diagnostic::error(
+                at,
+                json_error(&e, false),
+            )));
             return;
         }
     };
@@ -214,23 +241,38 @@ fn emit(
         }
     };
     if text.len() > options.max_document_bytes {
-        let diag = too_large(at.to_string(), text.len() as u64, options.max_document_bytes);
-        let diag = Diagnostic { message: format!("{prefix}{}", diag.message), ..diag };
+        let diag = too_large(
+            at.to_string(),
+            text.len() as u64,
+            options.max_document_bytes,
+        );
+        let diag = Diagnostic {
+            message: format!("{prefix}{}", diag.message),
+            ..diag
+        };
         sink(Item::Diagnostic(diag));
         return;
     }
-    origin.record_id = match record.id {
-        None | Some(Value::Null) => None,
-        Some(Value::String(s)) => Some(s),
-        Some(Value::Number(n)) => Some(n.to_string()),
-        Some(_) => {
-            let message = format!("{prefix}field \"id\" must be a string or a number");
-            sink(Item::Diagnostic(Diagnostic::error(at, message)));
-            return;
+    let mut field = |name: &str, value: Option<Value>, numbers: bool| -> Option<String> {
+        match value {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) => Some(s.trim().to_string()).filter(|s| !s.is_empty()),
+            Some(Value::Number(n)) if numbers => Some(n.to_string()),
+            Some(_) => {
+                let message = format!("{prefix}field \"{name}\" is not a string, ignored");
+                sink(Item::Diagnostic(Diagnostic::warning(at, message)));
+                None
+            }
         }
     };
+    origin.record_id = field("id", record.id, true);
+    let date = field("date", record.date, true).or_else(|| field("published", record.published, true));
+    let title = field("title", record.title, false);
+    let outlet = field("outlet", record.outlet, false).or_else(|| field("source", record.source, false));
+    let url = field("url", record.url, false);
+    let language = field("language", record.language, false);
     let mut doc = new_document(text.trim().to_string(), origin);
-    if let Some(raw) = record.date.or(record.published) {
+    if let Some(raw) = date {
         match parse_date(&raw) {
             Some(date) => doc.date = Some(date),
             None => {
@@ -240,11 +282,11 @@ fn emit(
             }
         }
     }
-    doc.title = record.title.filter(|s| !s.trim().is_empty());
-    doc.outlet = record.source.filter(|s| !s.trim().is_empty());
-    doc.url = record.url.filter(|s| !s.trim().is_empty());
-    if let Some(language) = record.language.filter(|s| !s.trim().is_empty()) {
-        doc.language = language.trim().to_string();
+    doc.title = title;
+    doc.outlet = outlet;
+    doc.url = url;
+    if let Some(language) = language {
+        doc.language = language;
     }
     doc.refresh_id();
     sink(Item::Document(Box::new(doc)));
@@ -281,7 +323,10 @@ mod tests {
         let mut buf = Vec::new();
         assert_eq!(read_line(&mut reader, &mut buf, 10).unwrap(), Line::Read);
         assert_eq!(buf, b"short");
-        assert_eq!(read_line(&mut reader, &mut buf, 10).unwrap(), Line::TooLong(25));
+        assert_eq!(
+            read_line(&mut reader, &mut buf, 10).unwrap(),
+            Line::TooLong(25)
+        );
         assert_eq!(read_line(&mut reader, &mut buf, 10).unwrap(), Line::Read);
         assert_eq!(buf, b"ok");
         assert_eq!(read_line(&mut reader, &mut buf, 10).unwrap(), Line::End);

@@ -150,7 +150,10 @@ impl FromStr for Format {
 
     fn from_str(s: &str) -> Result<Format, UnknownFormat> {
         let lower = s.trim().to_ascii_lowercase();
-        Format::ALL.into_iter().find(|f| f.name() == lower).ok_or_else(|| UnknownFormat(s.to_string()))
+        Format::ALL
+            .into_iter()
+            .find(|f| f.name() == lower)
+            .ok_or_else(|| UnknownFormat(s.to_string()))
     }
 }
 
@@ -171,13 +174,17 @@ pub struct ReadOptions {
     /// Largest document text (or JSONL line, or text file) accepted, in bytes; larger ones are
     /// skipped with an error. Default 32 MiB.
     pub max_document_bytes: usize,
-    /// Largest input read whole (an HTML page, a feed, a JSON array), in bytes. Default 512 MiB.
+    /// Largest input read whole (an HTML page, a feed, a JSON array), in bytes. Default 256 MiB.
     pub max_input_bytes: usize,
 }
 
 impl Default for ReadOptions {
     fn default() -> ReadOptions {
-        ReadOptions { format: None, max_document_bytes: 32 << 20, max_input_bytes: 512 << 20 }
+        ReadOptions {
+            format: None,
+            max_document_bytes: 32 << 20,
+            max_input_bytes: 256 << 20,
+        }
     }
 }
 
@@ -207,10 +214,17 @@ pub fn read_input(input: &Input, options: &ReadOptions, sink: &mut dyn FnMut(Ite
     }
     match File::open(&input.path) {
         Ok(file) => {
-            let size = file.metadata().ok().filter(|m| m.is_file()).map(|m| m.len());
+            let size = file
+                .metadata()
+                .ok()
+                .filter(|m| m.is_file())
+                .map(|m| m.len());
             read_stream(&name, size, file, options, sink);
         }
-        Err(e) => sink(Item::Diagnostic(Diagnostic::error(name, format!("cannot read input: {e}")))),
+        Err(e) => sink(Item::Diagnostic(Diagnostic::error(
+            name,
+            format!("cannot read input: {e}"),
+        ))),
     }
 }
 
@@ -229,8 +243,14 @@ fn read_stream<R: Read>(
     sink: &mut dyn FnMut(Item),
 ) {
     let mut head = Vec::with_capacity(sniff::HEAD_BYTES);
-    if let Err(e) = (&mut reader).take(sniff::HEAD_BYTES as u64).read_to_end(&mut head) {
-        sink(Item::Diagnostic(Diagnostic::error(name, format!("cannot read input: {e}"))));
+    if let Err(e) = (&mut reader)
+        .take(sniff::HEAD_BYTES as u64)
+        .read_to_end(&mut head)
+    {
+        sink(Item::Diagnostic(Diagnostic::error(
+            name,
+            format!("cannot read input: {e}"),
+        )));
         return;
     }
     if head.is_empty() {
@@ -238,7 +258,10 @@ fn read_stream<R: Read>(
         return;
     }
     if sniff::is_binary(&head) {
-        sink(Item::Diagnostic(Diagnostic::error(name, "binary file, skipped")));
+        sink(Item::Diagnostic(Diagnostic::error(
+            name,
+            "binary file, skipped",
+        )));
         return;
     }
     let kind = sniff::decide(name, &head, options.format);
@@ -248,7 +271,11 @@ fn read_stream<R: Read>(
         jsonl::read_lines(name, &mut buffered, options, sink);
         return;
     }
-    let limit = if kind == Kind::Text { options.max_document_bytes } else { options.max_input_bytes };
+    let limit = if kind == Kind::Text {
+        options.max_document_bytes
+    } else {
+        options.max_input_bytes
+    };
     let bytes = match read_bounded(rest, limit as u64, size) {
         Ok(Ok(bytes)) => bytes,
         Ok(Err(total)) => {
@@ -262,7 +289,10 @@ fn read_stream<R: Read>(
             return;
         }
         Err(e) => {
-            sink(Item::Diagnostic(Diagnostic::error(name, format!("cannot read input: {e}"))));
+            sink(Item::Diagnostic(Diagnostic::error(
+                name,
+                format!("cannot read input: {e}"),
+            )));
             return;
         }
     };
@@ -278,7 +308,10 @@ fn read_stream<R: Read>(
         feed::read(name, &bytes, lossy.as_deref(), options, sink);
         return;
     }
-    let decoded = decode(&bytes, name, sink);
+    let decoded = match kind {
+        Kind::Html => decode_html(&bytes, name, sink),
+        _ => decode(&bytes, name, sink),
+    };
     let text = decoded.strip_prefix('\u{feff}').unwrap_or(&decoded);
     match kind {
         Kind::Text => text::read(name, text, sink),
@@ -289,12 +322,16 @@ fn read_stream<R: Read>(
 
 /// Reads at most `limit` bytes; `Ok(Err(total))` when the input is larger (the rest is counted,
 /// not kept).
-fn read_bounded(mut reader: impl Read, limit: u64, size: Option<u64>) -> io::Result<Result<Vec<u8>, u64>> {
+fn read_bounded(
+    mut reader: impl Read,
+    limit: u64,
+    size: Option<u64>,
+) -> io::Result<Result<Vec<u8>, u64>> {
     if let Some(size) = size.filter(|&s| s > limit) {
         return Ok(Err(size));
     }
     let mut bytes = Vec::with_capacity(size.unwrap_or(0).min(limit) as usize);
-    (&mut reader).take(limit + 1).read_to_end(&mut bytes)?;
+    (&mut reader).take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > limit {
         let more = io::copy(&mut reader, &mut io::sink())?;
         return Ok(Err(bytes.len() as u64 + more));
@@ -304,19 +341,37 @@ fn read_bounded(mut reader: impl Read, limit: u64, size: Option<u64>) -> io::Res
 
 /// Reads an HTML page into one document.
 fn read_html(name: &str, source: &str, options: &ReadOptions, sink: &mut dyn FnMut(Item)) {
-    let Ok(page) = catch_unwind(AssertUnwindSafe(|| html::extract_page(source))) else {
-        sink(Item::Diagnostic(Diagnostic::error(name, "the HTML parser failed")));
-        return;
+    let page = match catch_unwind(AssertUnwindSafe(|| html::extract_page(source))) {
+        Ok(Some(page)) => page,
+        Ok(None) => {
+            sink(Item::Diagnostic(Diagnostic::error(name, html::too_deep_message())));
+            return;
+        }
+        Err(_) => {
+            sink(Item::Diagnostic(Diagnostic::error(name, "the HTML parser failed")));
+            return;
+        }
     };
     if page.text.is_empty() {
-        sink(Item::Diagnostic(Diagnostic::error(name, "no article text found")));
+        sink(Item::Diagnostic(Diagnostic::error(
+            name,
+            "no article text found",
+        )));
         return;
     }
     if page.text.len() > options.max_document_bytes {
-        sink(Item::Diagnostic(too_large(name.to_string(), page.text.len() as u64, options.max_document_bytes)));
+        sink(Item::Diagnostic(too_large(
+            name.to_string(),
+            page.text.len() as u64,
+            options.max_document_bytes,
+        )));
         return;
     }
-    let origin = Origin { path: name.to_string(), format: "html".to_string(), ..Origin::default() };
+    let origin = Origin {
+        path: name.to_string(),
+        format: "html".to_string(),
+        ..Origin::default()
+    };
     let mut doc = new_document(page.text, origin);
     doc.title = page.title;
     doc.date = page.date;
@@ -342,13 +397,52 @@ fn decode<'a>(bytes: &'a [u8], at: &str, sink: &mut dyn FnMut(Item)) -> Cow<'a, 
     match std::str::from_utf8(bytes) {
         Ok(text) => Cow::Borrowed(text),
         Err(_) => {
-            sink(Item::Diagnostic(Diagnostic::warning(at, "invalid UTF-8 replaced with U+FFFD")));
+            sink(Item::Diagnostic(Diagnostic::warning(
+                at,
+                "invalid UTF-8 replaced with U+FFFD",
+            )));
             String::from_utf8_lossy(bytes)
         }
     }
 }
 
+/// An HTML page as text: UTF-8, else the charset its `<meta>` declares, else UTF-8 repaired.
+fn decode_html<'a>(bytes: &'a [u8], at: &str, sink: &mut dyn FnMut(Item)) -> Cow<'a, str> {
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return Cow::Borrowed(text);
+    }
+    let head = &bytes[..bytes.len().min(sniff::HEAD_BYTES)];
+    let encoding = declared_charset(head).and_then(encoding_rs::Encoding::for_label);
+    match encoding {
+        Some(encoding) if encoding != encoding_rs::UTF_8 => {
+            let (text, had_errors) = encoding.decode_without_bom_handling(bytes);
+            if had_errors {
+                let message = format!("invalid {} bytes replaced with U+FFFD", encoding.name());
+                sink(Item::Diagnostic(Diagnostic::warning(at, message)));
+            }
+            text
+        }
+        _ => decode(bytes, at, sink),
+    }
+}
+
+/// The label after the first `charset=` in `head` (quotes and spaces skipped).
+fn declared_charset(head: &[u8]) -> Option<&[u8]> {
+    let at = head.windows(8).position(|w| w.eq_ignore_ascii_case(b"charset="))?;
+    let rest = &head[at + 8..];
+    let start = rest.iter().position(|b| !matches!(b, b'"' | b'\'' | b' '))?;
+    let rest = &rest[start..];
+    let len = rest
+        .iter()
+        .position(|b| !(b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b':' | b'.')))
+        .unwrap_or(rest.len());
+    (len > 0).then(|| &rest[..len])
+}
+
 /// The error for a document over the size limit.
 fn too_large(at: String, bytes: u64, limit: usize) -> Diagnostic {
-    Diagnostic::error(at, format!("document of {bytes} bytes exceeds the limit of {limit} bytes"))
+    Diagnostic::error(
+        at,
+        format!("document of {bytes} bytes exceeds the limit of {limit} bytes"),
+    )
 }

@@ -55,9 +55,13 @@ pub fn format_from_name(name: &str) -> Option<Format> {
 /// Decides the reader: a forced format wins, then the extension, then the content.
 pub fn decide(name: &str, head: &[u8], forced: Option<Format>) -> Kind {
     let first = first_significant_byte(head);
-    let json_document =
-        first == Some(b'[') || (extension(name).as_deref() == Some("json") && first == Some(b'{'));
-    let format = forced.or_else(|| format_from_name(name)).unwrap_or_else(|| sniff(head));
+    let json_document = first == Some(b'[')
+        || (extension(name).as_deref() == Some("json")
+            && first == Some(b'{')
+            && !first_line_is_json(head));
+    let format = forced
+        .or_else(|| format_from_name(name))
+        .unwrap_or_else(|| sniff(head));
     match format {
         Format::Text => Kind::Text,
         Format::Jsonl if json_document => Kind::JsonDocument,
@@ -94,6 +98,17 @@ fn first_significant_byte(head: &[u8]) -> Option<u8> {
     head.iter().copied().find(|b| !b.is_ascii_whitespace())
 }
 
+/// Whether the first non-blank line of `head` is complete and holds one JSON value (so the
+/// input is JSONL even when named `.json`).
+fn first_line_is_json(head: &[u8]) -> bool {
+    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    let mut lines = head.split(|&b| b == b'\n');
+    let Some(line) = lines.find(|l| !l.iter().all(u8::is_ascii_whitespace)) else {
+        return false;
+    };
+    lines.next().is_some() && serde_json::from_slice::<serde::de::IgnoredAny>(line).is_ok()
+}
+
 /// Whether the first bytes look binary: a NUL byte, or more than 30% control bytes.
 pub fn is_binary(head: &[u8]) -> bool {
     let head = &head[..head.len().min(HEAD_BYTES)];
@@ -115,9 +130,13 @@ mod tests {
     fn extension_and_content_decide() {
         assert_eq!(decide("a/b.JSONL", b"{}", None), Kind::Jsonl);
         assert_eq!(decide("a/b.json", b" [ {} ]", None), Kind::JsonDocument);
-        assert_eq!(decide("a/b.json", b"{}\n{}", None), Kind::JsonDocument);
+        assert_eq!(decide("a/b.json", b"{}\n{}", None), Kind::Jsonl);
+        assert_eq!(decide("a/b.json", b"{\n  \"text\": 1\n}", None), Kind::JsonDocument);
         assert_eq!(decide("-", b"{\"text\":1}", None), Kind::Jsonl);
-        assert_eq!(decide("-", b"<?xml version=\"1.0\"?><rss>", None), Kind::Feed);
+        assert_eq!(
+            decide("-", b"<?xml version=\"1.0\"?><rss>", None),
+            Kind::Feed
+        );
         assert_eq!(decide("x", b"<!DOCTYPE html><p>", None), Kind::Html);
         assert_eq!(decide("x.txt", b"<html>", None), Kind::Text);
         assert_eq!(decide("x.txt", b"<html>", Some(Format::Html)), Kind::Html);

@@ -65,7 +65,9 @@ pub fn split_header(text: &str) -> (Header, usize) {
                 let used = token_len(value);
                 let token = &value[..used];
                 if (2..=35).contains(&used)
-                    && token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+                    && token
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
                 {
                     header.language = Some(token.to_string());
                     Some(used)
@@ -74,7 +76,11 @@ pub fn split_header(text: &str) -> (Header, usize) {
                 }
             }
             "title" | "outlet" | "source" if !value.is_empty() => {
-                let slot = if key == "title" { &mut header.title } else { &mut header.outlet };
+                let slot = if key == "title" {
+                    &mut header.title
+                } else {
+                    &mut header.outlet
+                };
                 *slot = Some(value.trim().to_string());
                 Some(value.len())
             }
@@ -88,7 +94,11 @@ pub fn split_header(text: &str) -> (Header, usize) {
             let skip = text[rest_at..].len() - text[rest_at..].trim_start().len();
             return (header, rest_at + skip);
         }
-        pos = if line_end < text.len() { line_end + 1 } else { text.len() };
+        pos = if line_end < text.len() {
+            line_end + 1
+        } else {
+            text.len()
+        };
     }
     (header, pos)
 }
@@ -111,7 +121,11 @@ pub fn read(name: &str, text: &str, sink: &mut dyn FnMut(Item)) {
         sink(Item::Diagnostic(diag));
         return;
     }
-    let origin = Origin { path: name.to_string(), format: "text".to_string(), ..Origin::default() };
+    let origin = Origin {
+        path: name.to_string(),
+        format: "text".to_string(),
+        ..Origin::default()
+    };
     let mut doc = new_document(body.to_string(), origin);
     doc.title = header.title;
     doc.date = header.date;

@@ -12,13 +12,19 @@ pub fn expand(paths: &[PathBuf], sink: &mut dyn FnMut(Item)) -> Vec<Input> {
     let mut out = Vec::new();
     for path in paths {
         if path.as_os_str() == "-" {
-            out.push(Input { path: path.clone(), size: None });
+            out.push(Input {
+                path: path.clone(),
+                size: None,
+            });
             continue;
         }
         match fs::metadata(path) {
             Err(e) => report(sink, path, &format!("cannot read input: {e}")),
             Ok(meta) if meta.is_dir() => walk_dir(path, &mut out, sink),
-            Ok(meta) => out.push(Input { path: path.clone(), size: Some(meta.len()) }),
+            Ok(meta) => out.push(Input {
+                path: path.clone(),
+                size: Some(meta.len()),
+            }),
         }
     }
     out
@@ -52,9 +58,15 @@ fn walk_dir(root: &Path, out: &mut Vec<Input>, sink: &mut dyn FnMut(Item)) {
                 }
             }
             Ok(meta) => {
-                let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+                let name = path
+                    .file_name()
+                    .map(|n| n.to_string_lossy())
+                    .unwrap_or_default();
                 if meta.is_file() && wanted(&name) {
-                    out.push(Input { path, size: Some(meta.len()) });
+                    out.push(Input {
+                        path,
+                        size: Some(meta.len()),
+                    });
                 }
             }
         }
@@ -95,5 +107,8 @@ fn list(
 
 /// Sends an error about `path`.
 fn report(sink: &mut dyn FnMut(Item), path: &Path, message: &str) {
-    sink(Item::Diagnostic(Diagnostic::error(path.display().to_string(), message)));
+    sink(Item::Diagnostic(Diagnostic::error(
+        path.display().to_string(),
+        message,
+    )));
 }

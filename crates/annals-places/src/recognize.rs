@@ -185,7 +185,6 @@ struct Candidate {
     forced: Option<u32>,
     /// Region or country this candidate was found to contain ("Texas" in "Paris, Texas").
     container_of: bool,
-    in_name: bool,
 }
 
 fn first_upper(s: &str) -> bool {
@@ -387,8 +386,7 @@ impl PlaceRecognizer {
                         fuzzy: false,
                         forced: None,
                         container_of: false,
-                        in_name: false,
-                    });
+                                });
                     i = last + 1;
                 }
                 None => {
@@ -421,11 +419,15 @@ impl PlaceRecognizer {
         if cap_before || cap_after {
             return None;
         }
+        if self.countries.by_name(word).is_some() {
+            return None;
+        }
         let first = word.chars().next()?;
+        let last = word.chars().next_back()?;
         let hits = self.gaz.lookup_fuzzy(word);
         let mut entries: Vec<u32> = hits
             .into_iter()
-            .filter(|(name, _)| name.starts_with(first) && !name.contains(' '))
+            .filter(|(name, _)| name.starts_with(first) && name.ends_with(last) && !name.contains(' '))
             .map(|(_, p)| p)
             .collect();
         entries.sort_unstable();
@@ -443,7 +445,6 @@ impl PlaceRecognizer {
             fuzzy: true,
             forced: None,
             container_of: false,
-            in_name: false,
         })
     }
 
@@ -477,8 +478,7 @@ impl PlaceRecognizer {
                 fuzzy: false,
                 forced: None,
                 container_of: false,
-                in_name: false,
-            });
+                });
         }
     }
 
@@ -521,7 +521,8 @@ impl PlaceRecognizer {
     fn prior(&self, p: &Place) -> f64 {
         match p.kind {
             PlaceKind::Country => 20.0,
-            PlaceKind::Region if p.feature_code == "ADM1" => 14.0,
+            PlaceKind::Region if p.feature_code == "CONT" => 22.0,
+            PlaceKind::Region if p.feature_code == "ADM1" => 12.0,
             PlaceKind::Region => 9.0,
             PlaceKind::City => {
                 let base = 2.0 * ((p.population as f64) + 10.0).log10();
@@ -582,7 +583,7 @@ impl PlaceRecognizer {
         if c.fuzzy {
             return Some("places/fuzzy");
         }
-        if next_cap && !strong && single && !has_region_or_country {
+        if next_cap && !strong && single {
             return Some("places/in_name");
         }
         Some(c.rule)
@@ -604,6 +605,8 @@ impl PlaceRecognizer {
         // Document context: countries and regions of unambiguous or strong readings.
         let mut country_votes: HashMap<&str, f64> = HashMap::new();
         let mut admin_votes: HashMap<(&str, &str), f64> = HashMap::new();
+        // What each candidate itself voted for, so that it does not count as its own context.
+        let mut own_vote: HashMap<usize, (&str, &str)> = HashMap::new();
         for &(k, rule) in &kept {
             let c = &cands[k];
             if c.fuzzy || rule == "places/in_name" {
@@ -616,9 +619,13 @@ impl PlaceRecognizer {
                 || c.entries.iter().all(|&e| self.gaz.place(e).is_some_and(|q| q.country == p.country));
             if clear {
                 *country_votes.entry(p.country.as_str()).or_default() += 1.0;
-                if p.kind == PlaceKind::Region && !p.admin1.is_empty() {
+                let admin = if p.kind != PlaceKind::Country && !p.admin1.is_empty() {
                     *admin_votes.entry((p.country.as_str(), p.admin1.as_str())).or_default() += 1.0;
-                }
+                    p.admin1.as_str()
+                } else {
+                    ""
+                };
+                own_vote.insert(k, (p.country.as_str(), admin));
             }
         }
         let mut out = Vec::new();
@@ -633,16 +640,21 @@ impl PlaceRecognizer {
                     .map(|(e, p)| {
                         let mut s = self.prior(p);
                         let votes = country_votes.get(p.country.as_str()).copied().unwrap_or(0.0);
-                        // A place's own reading does not count as context for itself.
-                        let own = if p.kind != PlaceKind::City { 1.0 } else { 0.0 };
-                        s += 3.0 * (votes - own).clamp(0.0, 2.0);
+                        let mine = own_vote.get(&k).copied();
+                        let own = if mine.is_some_and(|m| m.0 == p.country) { 1.0 } else { 0.0 };
+                        s += 3.0 * (votes - own).clamp(0.0, 3.0);
                         if outlet == Some(p.country.as_str()) {
                             s += 3.0;
                         }
-                        if admin_votes.contains_key(&(p.country.as_str(), p.admin1.as_str()))
-                            && p.kind == PlaceKind::City
-                        {
-                            s += 3.0;
+                        // Cities in a region the document names, regions holding its cities.
+                        let in_admin = admin_votes
+                            .get(&(p.country.as_str(), p.admin1.as_str()))
+                            .copied()
+                            .unwrap_or(0.0);
+                        let own_admin =
+                            if mine == Some((p.country.as_str(), p.admin1.as_str())) { 1.0 } else { 0.0 };
+                        if p.kind != PlaceKind::Country && in_admin - own_admin > 0.0 {
+                            s += 5.0;
                         }
                         (e, s)
                     })
@@ -759,7 +771,11 @@ impl PlaceRecognizer {
             let capitals_of_different_countries = group.len() >= 2
                 && group.iter().all(|m| m.feature_code == "PPLC")
                 && group.iter().any(|m| m.country != group[0].country);
-            if all_seats && (speech || capitals_of_different_countries) {
+            let before = text.get(..mentions[k].span.start).unwrap_or("");
+            let modifier = before.trim_end().rsplit(char::is_whitespace).next().is_some_and(|w| {
+                w.eq_ignore_ascii_case("of") || w.eq_ignore_ascii_case("in")
+            });
+            if all_seats && !modifier && (speech || capitals_of_different_countries) {
                 for m in &mut mentions[k..=end] {
                     m.metonymy = true;
                 }

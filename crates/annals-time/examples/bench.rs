@@ -6,14 +6,18 @@ use std::path::Path;
 use std::time::Instant;
 
 fn collect(dir: &Path, out: &mut Vec<String>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
             collect(&path, out);
             continue;
         }
-        let Ok(raw) = std::fs::read_to_string(&path) else { continue };
+        let Ok(raw) = std::fs::read_to_string(&path) else {
+            continue;
+        };
         match path.extension().and_then(|e| e.to_str()) {
             Some("tml") => out.push(strip_tags(text_element(&raw))),
             Some("txt") => out.push(raw),
@@ -61,7 +65,11 @@ fn main() {
         let start = Instant::now();
         while start.elapsed().as_secs_f64() < 2.0 {
             for t in &texts {
-                found += if full { rec.recognize(t, &[], date).expressions.len() } else { rec.spans(t).len() };
+                found += if full {
+                    rec.recognize(t, &[], date).expressions.len()
+                } else {
+                    rec.spans(t).len()
+                };
             }
             rounds += 1;
         }

@@ -1,7 +1,7 @@
 //! Calendar values: periods of a given granularity, their TIMEX3 form and their intervals.
 
 use jiff::ToSpan;
-use jiff::civil::{Date, ISOWeekDate, Weekday};
+use jiff::civil::{Date, Weekday};
 
 /// How coarse a calendar value is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -54,7 +54,12 @@ pub(crate) struct Point {
 }
 
 pub(crate) fn date(y: i64, m: i64, d: i64) -> Option<Date> {
-    Date::new(i16::try_from(y).ok()?, i8::try_from(m).ok()?, i8::try_from(d).ok()?).ok()
+    Date::new(
+        i16::try_from(y).ok()?,
+        i8::try_from(m).ok()?,
+        i8::try_from(d).ok()?,
+    )
+    .ok()
 }
 
 fn months_add(d: Date, n: i64) -> Option<Date> {
@@ -77,14 +82,22 @@ impl Point {
             Gran::Half => date(y, (m - 1) / 6 * 6 + 1, 1)?,
             Gran::Season => {
                 // seasons start in March, June, September, December
-                let (sy, sm) = if m <= 2 { (y - 1, 12) } else { (y, (m - 3) / 3 * 3 + 3) };
+                let (sy, sm) = if m <= 2 {
+                    (y - 1, 12)
+                } else {
+                    (y, (m - 3) / 3 * 3 + 3)
+                };
                 date(sy, sm, 1)?
             }
             Gran::Year => date(y, 1, 1)?,
             Gran::Decade => date(y - y.rem_euclid(10), 1, 1)?,
             Gran::Century => date(y - y.rem_euclid(100), 1, 1)?,
         };
-        Some(Point { gran, start, tod: None })
+        Some(Point {
+            gran,
+            start,
+            tod: None,
+        })
     }
 
     /// The same kind of period `k` steps later (earlier when negative).
@@ -111,7 +124,11 @@ impl Point {
             Gran::Weekend => s.checked_add(6.days()).ok(),
             _ => last(self.step(1)),
         }?;
-        let start = if self.gran == Gran::Weekend { s.checked_add(5.days()).ok()? } else { s };
+        let start = if self.gran == Gran::Weekend {
+            s.checked_add(5.days()).ok()?
+        } else {
+            s
+        };
         Some((start, end))
     }
 
@@ -124,7 +141,11 @@ impl Point {
             Gran::Week | Gran::Weekend => {
                 let w = s.iso_week_date();
                 let base = format!("{:04}-W{:02}", w.year(), w.week());
-                if self.gran == Gran::Weekend { base + "-WE" } else { base }
+                if self.gran == Gran::Weekend {
+                    base + "-WE"
+                } else {
+                    base
+                }
             }
             Gran::Month => format!("{:04}-{:02}", y, s.month()),
             Gran::Quarter => format!("{:04}-Q{}", y, (s.month() - 1) / 3 + 1),
@@ -156,7 +177,13 @@ impl Point {
 
 /// The smallest common period (day, week, month, quarter, year) containing both days.
 pub(crate) fn enclosing(a: Date, b: Date) -> Option<Point> {
-    for g in [Gran::Day, Gran::Week, Gran::Month, Gran::Quarter, Gran::Year] {
+    for g in [
+        Gran::Day,
+        Gran::Week,
+        Gran::Month,
+        Gran::Quarter,
+        Gran::Year,
+    ] {
         let p = Point::containing(g, a)?;
         if Point::containing(g, b)? == p {
             return Some(p);
@@ -168,10 +195,4 @@ pub(crate) fn enclosing(a: Date, b: Date) -> Option<Point> {
 /// The weekday numbered 1 (Monday) to 7 (Sunday).
 pub(crate) fn weekday(n: i64) -> Option<Weekday> {
     Weekday::from_monday_one_offset(i8::try_from(n).ok()?).ok()
-}
-
-/// Monday of ISO week `w` of `y`.
-#[allow(dead_code)]
-pub(crate) fn iso_week(y: i16, w: i8) -> Option<Date> {
-    ISOWeekDate::new(y, w, Weekday::Monday).ok().map(|d| d.date())
 }

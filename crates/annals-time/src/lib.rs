@@ -162,7 +162,15 @@ struct Resolved {
 
 impl Resolved {
     fn plain(value: String) -> Resolved {
-        Resolved { value, earliest: None, latest: None, r#mod: None, anchor: None, sets: None, period: None }
+        Resolved {
+            value,
+            earliest: None,
+            latest: None,
+            r#mod: None,
+            anchor: None,
+            sets: None,
+            period: None,
+        }
     }
 }
 
@@ -183,7 +191,10 @@ impl TimeRecognizer {
     }
 
     fn with_set(set: RuleSet) -> TimeRecognizer {
-        let past_suffixes = set.class("pastsuffix").map(|c| set.words_of(c).map(str::to_string).collect()).unwrap_or_default();
+        let past_suffixes = set
+            .class("pastsuffix")
+            .map(|c| set.words_of(c).map(str::to_string).collect())
+            .unwrap_or_default();
         TimeRecognizer { set, past_suffixes }
     }
 
@@ -194,23 +205,43 @@ impl TimeRecognizer {
         scan::tokenize(text, &mut toks);
         let mut ids = Vec::new();
         scan::token_ids(&self.set, &lower, &toks, &mut ids);
-        let scanner = Scanner { set: &self.set, text, lower: &lower, toks: &toks, ids: &ids };
+        let scanner = Scanner {
+            set: &self.set,
+            text,
+            lower: &lower,
+            toks: &toks,
+            ids: &ids,
+        };
         let mut matches = Vec::new();
         scanner.scan(&mut matches);
-        matches.iter().map(|m| Span::new(toks[m.start].start, toks[m.end - 1].end)).collect()
+        matches
+            .iter()
+            .map(|m| Span::new(toks[m.start].start, toks[m.end - 1].end))
+            .collect()
     }
 
     /// Finds, normalizes and anchors the time expressions of `text`.
     ///
     /// `sentences` are the text's sentences in order (when empty, the text is one sentence);
     /// `document_date` anchors deictic expressions ("yesterday") and starts the narrative time.
-    pub fn recognize(&self, text: &str, sentences: &[Sentence], document_date: Option<Date>) -> TimeAnnotations {
+    pub fn recognize(
+        &self,
+        text: &str,
+        sentences: &[Sentence],
+        document_date: Option<Date>,
+    ) -> TimeAnnotations {
         let lower = text.to_ascii_lowercase();
         let mut toks = Vec::new();
         scan::tokenize(text, &mut toks);
         let mut ids = Vec::new();
         scan::token_ids(&self.set, &lower, &toks, &mut ids);
-        let scanner = Scanner { set: &self.set, text, lower: &lower, toks: &toks, ids: &ids };
+        let scanner = Scanner {
+            set: &self.set,
+            text,
+            lower: &lower,
+            toks: &toks,
+            ids: &ids,
+        };
         let mut matches = Vec::new();
         scanner.scan(&mut matches);
 
@@ -222,7 +253,9 @@ impl TimeRecognizer {
         };
         let mut ctx = Ctx {
             doc: document_date,
-            narrative: document_date.and_then(|d| Point::containing(Gran::Day, d)).map(|point| Narrative { point, span: None }),
+            narrative: document_date
+                .and_then(|d| Point::containing(Gran::Day, d))
+                .map(|point| Narrative { point, span: None }),
             period: None,
             tense: Dir::Nearest,
             text,
@@ -239,7 +272,14 @@ impl TimeRecognizer {
             while ti < toks.len() && toks[ti].end <= sspan.end {
                 ti += 1;
             }
-            let markers = self.markers(&lower, &toks[tstart..ti], &ids[tstart..ti], tstart);
+            let has_match = matches
+                .get(mi)
+                .is_some_and(|m| toks[m.start].start < sspan.end);
+            let markers = if has_match {
+                self.markers(&lower, &toks[tstart..ti], &ids[tstart..ti], tstart)
+            } else {
+                Vec::new()
+            };
             let mut set_here: Option<Narrative> = None;
             while mi < matches.len() && toks[matches[mi].start].start < sspan.end {
                 let m = &matches[mi];
@@ -254,10 +294,16 @@ impl TimeRecognizer {
                     continue;
                 };
                 if let Some(point) = res.period {
-                    ctx.period = Some(Narrative { point, span: Some(span) });
+                    ctx.period = Some(Narrative {
+                        point,
+                        span: Some(span),
+                    });
                 }
                 if let Some(point) = res.sets {
-                    let n = Narrative { point, span: Some(span) };
+                    let n = Narrative {
+                        point,
+                        span: Some(span),
+                    };
                     ctx.narrative = Some(n);
                     if set_here.is_none() {
                         set_here = Some(n);
@@ -286,7 +332,11 @@ impl TimeRecognizer {
                 let iv = n.point.interval();
                 out.narrative.push(NarrativeTime {
                     sentence: si,
-                    value: Point { tod: None, ..n.point }.value(),
+                    value: Point {
+                        tod: None,
+                        ..n.point
+                    }
+                    .value(),
                     earliest: iv.map(|i| i.0),
                     latest: iv.map(|i| i.1),
                     span: n.span,
@@ -358,7 +408,9 @@ impl TimeRecognizer {
     /// A direction or step word ("before", "last", "next") as a number via the lexicon.
     fn word_number(&self, word: &str) -> Option<i64> {
         let w = word.to_ascii_lowercase();
-        ["back", "forth", "which", "numword"].iter().find_map(|c| self.set.lookup(&w, c)?.parse().ok())
+        ["back", "forth", "which", "numword"]
+            .iter()
+            .find_map(|c| self.set.lookup(&w, c)?.parse().ok())
     }
 
     fn string(&self, m: &Match<'_>, key: &str, text: &str) -> Option<String> {
@@ -376,13 +428,18 @@ impl TimeRecognizer {
             return Some(u);
         }
         let w = u.to_ascii_lowercase();
-        self.set.lookup(&w, "unit").or_else(|| self.set.lookup(&w, "units")).map(str::to_string)
+        self.set
+            .lookup(&w, "unit")
+            .or_else(|| self.set.lookup(&w, "units"))
+            .map(str::to_string)
     }
 
     fn resolve(&self, m: &Match<'_>, ctx: &mut Ctx<'_>) -> Option<Resolved> {
         let rule = &self.set.rules[m.rule as usize];
         let text = ctx.text;
-        let r#mod = self.string(m, "mod", text).filter(|s| s.chars().all(|c| c.is_ascii_uppercase() || c == '_'));
+        let r#mod = self
+            .string(m, "mod", text)
+            .filter(|s| s.chars().all(|c| c.is_ascii_uppercase() || c == '_'));
         let mut res = match rule.action.as_str() {
             "date" => self.resolve_date(m, ctx),
             "period" => self.resolve_period(m, ctx),
@@ -399,24 +456,28 @@ impl TimeRecognizer {
                     "PAST_REF" => (None, d),
                     _ => (d, None),
                 };
-                Some(Resolved { earliest: e, latest: l, ..Resolved::plain(v) })
+                Some(Resolved {
+                    earliest: e,
+                    latest: l,
+                    ..Resolved::plain(v)
+                })
             }
             _ => None,
         }?;
         if let Some(md) = &r#mod {
-            if let (Some(e), Some(l)) = (res.earliest, res.latest) {
-                if let Ok(span) = e.until(l) {
-                    let days = i64::from(span.get_days());
-                    let third = days / 3;
-                    let (a, b) = match md.as_str() {
-                        "START" => (0, third),
-                        "MID" => (third, days - third),
-                        "END" => (days - third, days),
-                        _ => (0, days),
-                    };
-                    res.earliest = e.checked_add(a.days()).ok();
-                    res.latest = e.checked_add(b.days()).ok();
-                }
+            if let (Some(e), Some(l)) = (res.earliest, res.latest)
+                && let Ok(span) = e.until(l)
+            {
+                let days = i64::from(span.get_days());
+                let third = days / 3;
+                let (a, b) = match md.as_str() {
+                    "START" => (0, third),
+                    "MID" => (third, days - third),
+                    "END" => (days - third, days),
+                    _ => (0, days),
+                };
+                res.earliest = e.checked_add(a.days()).ok();
+                res.latest = e.checked_add(b.days()).ok();
             }
             res.r#mod = Some(md.clone());
         }
@@ -426,7 +487,14 @@ impl TimeRecognizer {
     fn doc_anchor(ctx: &Ctx<'_>) -> Option<(Point, Anchor)> {
         let d = ctx.doc?;
         let p = Point::containing(Gran::Day, d)?;
-        Some((p, Anchor { kind: "document_date".into(), span: None, value: p.value() }))
+        Some((
+            p,
+            Anchor {
+                kind: "document_date".into(),
+                span: None,
+                value: p.value(),
+            },
+        ))
     }
 
     /// The narrative anchor (falls back to the document date; future-tense clauses use the
@@ -434,8 +502,18 @@ impl TimeRecognizer {
     fn narr_anchor(ctx: &Ctx<'_>) -> Option<(Point, Anchor)> {
         match ctx.narrative {
             Some(n) if n.span.is_some() && ctx.tense != Dir::Future => {
-                let p = Point { tod: None, ..n.point };
-                Some((p, Anchor { kind: "narrative".into(), span: n.span, value: p.value() }))
+                let p = Point {
+                    tod: None,
+                    ..n.point
+                };
+                Some((
+                    p,
+                    Anchor {
+                        kind: "narrative".into(),
+                        span: n.span,
+                        value: p.value(),
+                    },
+                ))
             }
             _ => Self::doc_anchor(ctx),
         }
@@ -445,9 +523,20 @@ impl TimeRecognizer {
         match self.string(m, "anchor", ctx.text).as_deref() {
             // a year back from a reporting period the text has named is that period a year
             // earlier: "a year ago" after "the third quarter" is last year's third quarter
-            Some("narr" | "docperiod") if self.unit(m, ctx.text).as_deref() == Some("Y") && ctx.period.is_some() && ctx.tense != Dir::Future => {
+            Some("narr" | "docperiod")
+                if self.unit(m, ctx.text).as_deref() == Some("Y")
+                    && ctx.period.is_some()
+                    && ctx.tense != Dir::Future =>
+            {
                 let n = ctx.period?;
-                Some((n.point, Anchor { kind: "narrative".into(), span: n.span, value: n.point.value() }))
+                Some((
+                    n.point,
+                    Anchor {
+                        kind: "narrative".into(),
+                        span: n.span,
+                        value: n.point.value(),
+                    },
+                ))
             }
             Some("narr") => Self::narr_anchor(ctx),
             _ => Self::doc_anchor(ctx),
@@ -471,7 +560,11 @@ impl TimeRecognizer {
 
     fn resolve_date(&self, m: &Match<'_>, ctx: &mut Ctx<'_>) -> Option<Resolved> {
         let text = ctx.text;
-        let y = self.int(m, "y", text);
+        // a year given relative to the document's: "June last year" (yk=-1)
+        let y = self.int(m, "y", text).or_else(|| {
+            let k = self.int(m, "yk", text)?;
+            Some(i64::from(ctx.doc?.year()) + k)
+        });
         let mo = self.int(m, "m", text);
         let d = self.int(m, "d", text);
         let w = self.int(m, "w", text);
@@ -490,12 +583,39 @@ impl TimeRecognizer {
             None => (mo, d),
         };
         let anchor = Self::doc_anchor(ctx);
-        let make: Box<dyn Fn(i64) -> Option<Point>> = if let Some(dec) = self.int(m, "decade", text) {
-            return Some(self.absolute(Point { gran: Gran::Decade, start: calendar::date(dec * 10, 1, 1)?, tod: None }, false));
+        let as_week = self.string(m, "gran", text).as_deref() == Some("W");
+        let make: Box<dyn Fn(i64) -> Option<Point>> = if let Some(dec) = self.int(m, "decade", text)
+        {
+            return Some(self.absolute(
+                Point {
+                    gran: Gran::Decade,
+                    start: calendar::date(dec * 10, 1, 1)?,
+                    tod: None,
+                },
+                false,
+            ));
         } else if let Some(c) = self.int(m, "century", text) {
-            return Some(self.absolute(Point { gran: Gran::Century, start: calendar::date((c - 1) * 100, 1, 1)?, tod: None }, false));
+            return Some(self.absolute(
+                Point {
+                    gran: Gran::Century,
+                    start: calendar::date((c - 1) * 100, 1, 1)?,
+                    tod: None,
+                },
+                false,
+            ));
         } else if let (Some(mo), Some(d)) = (mo, d) {
-            Box::new(move |y| Some(Point { gran: Gran::Day, start: calendar::date(y, mo, d)?, tod }))
+            Box::new(move |y| {
+                let day = calendar::date(y, mo, d)?;
+                if as_week {
+                    Point::containing(Gran::Week, day)
+                } else {
+                    Some(Point {
+                        gran: Gran::Day,
+                        start: day,
+                        tod,
+                    })
+                }
+            })
         } else if let Some(mo) = mo {
             Box::new(move |y| Point::containing(Gran::Month, calendar::date(y, mo, 1)?))
         } else if let Some(q) = self.int(m, "q", text).filter(|q| (1..=4).contains(q)) {
@@ -515,6 +635,8 @@ impl TimeRecognizer {
                 return Some(Resolved::plain(format!("XXXX-WXX-{w}")));
             };
             let wd = calendar::weekday(w)?;
+            // news reports weekdays of the past week unless the clause is about the future
+            let dir = if dir == Dir::Nearest { Dir::Past } else { dir };
             let base = ap.start;
             let mut best: Option<(i64, Date)> = None;
             for off in -7i64..=7 {
@@ -529,13 +651,21 @@ impl TimeRecognizer {
                     Dir::FutureStrict => off > 0,
                     Dir::Nearest | Dir::Same => true,
                 };
-                let score = if dir == Dir::Nearest { off.abs() * 2 + i64::from(off > 0) } else { off.abs() };
+                let score = if dir == Dir::Nearest {
+                    off.abs() * 2 + i64::from(off > 0)
+                } else {
+                    off.abs()
+                };
                 if ok && best.is_none_or(|(s, _)| score < s) {
                     best = Some((score, day));
                 }
             }
             let (_, day) = best?;
-            let p = Point { gran: Gran::Day, start: day, tod };
+            let p = Point {
+                gran: Gran::Day,
+                start: day,
+                tod,
+            };
             let mut r = self.absolute(p, true);
             r.anchor = Some(a);
             return Some(r);
@@ -584,7 +714,11 @@ impl TimeRecognizer {
                 i64::from(here.until(s).ok()?.get_days())
             };
             // without a tense, the past one wins unless the coming one is near
-            let dist = if dir == Dir::Nearest && s > here && dist > NEAR_FUTURE_DAYS { dist + 366 } else { dist };
+            let dist = if dir == Dir::Nearest && s > here && dist > NEAR_FUTURE_DAYS {
+                dist + 366
+            } else {
+                dist
+            };
             if ok && best.is_none_or(|(bd, _)| dist < bd) {
                 best = Some((dist, p));
             }
@@ -601,7 +735,9 @@ impl TimeRecognizer {
     /// A holiday on the n-th weekday of a month (`month:n:weekday`), in the nearest year.
     fn nth_weekday(&self, spec: &str, ctx: &Ctx<'_>) -> Option<Resolved> {
         let mut parts = spec.split(':').map(|p| p.parse::<i64>().ok());
-        let (Some(Some(mo)), Some(Some(n)), Some(Some(w))) = (parts.next(), parts.next(), parts.next()) else {
+        let (Some(Some(mo)), Some(Some(n)), Some(Some(w))) =
+            (parts.next(), parts.next(), parts.next())
+        else {
             return None;
         };
         let (ap, a) = Self::doc_anchor(ctx)?;
@@ -610,7 +746,9 @@ impl TimeRecognizer {
         let mut best: Option<(i64, Date)> = None;
         for y in y0 - 1..=y0 + 1 {
             let first = calendar::date(y, mo, 1)?;
-            let shift = (i64::from(wd.to_monday_zero_offset()) - i64::from(first.weekday().to_monday_zero_offset())).rem_euclid(7);
+            let shift = (i64::from(wd.to_monday_zero_offset())
+                - i64::from(first.weekday().to_monday_zero_offset()))
+            .rem_euclid(7);
             let day = first.checked_add((shift + 7 * (n - 1)).days()).ok()?;
             let dist = i64::from(day.until(ap.start).ok()?.get_days()).abs();
             if best.is_none_or(|(b, _)| dist < b) {
@@ -665,11 +803,30 @@ impl TimeRecognizer {
     fn resolve_time(&self, m: &Match<'_>, ctx: &mut Ctx<'_>) -> Option<Resolved> {
         let tod = self.tod(m, ctx.text)?;
         let Some((p, a)) = Self::narr_anchor(ctx) else {
-            let v = Point { gran: Gran::Day, start: calendar::date(2000, 1, 1)?, tod: Some(tod) }.value();
-            return Some(Resolved::plain(format!("XXXX-XX-XX{}", v.get(10..).unwrap_or(""))));
+            let v = Point {
+                gran: Gran::Day,
+                start: calendar::date(2000, 1, 1)?,
+                tod: Some(tod),
+            }
+            .value();
+            return Some(Resolved::plain(format!(
+                "XXXX-XX-XX{}",
+                v.get(10..).unwrap_or("")
+            )));
         };
-        let day = if p.gran == Gran::Day { p.start } else { ctx.doc.unwrap_or(p.start) };
-        let mut r = self.absolute(Point { gran: Gran::Day, start: day, tod: Some(tod) }, false);
+        let day = if p.gran == Gran::Day {
+            p.start
+        } else {
+            ctx.doc.unwrap_or(p.start)
+        };
+        let mut r = self.absolute(
+            Point {
+                gran: Gran::Day,
+                start: day,
+                tod: Some(tod),
+            },
+            false,
+        );
         r.anchor = Some(a);
         Some(r)
     }
@@ -680,10 +837,18 @@ impl TimeRecognizer {
         let k = self.int(m, "k", text).unwrap_or(0);
         let tod = self.tod(m, text);
         let Some((ap, a)) = self.anchor_for(m, ctx) else {
-            return Some(Resolved::plain(if k < 0 { "PAST_REF" } else if k > 0 { "FUTURE_REF" } else { "PRESENT_REF" }.into()));
+            return Some(Resolved::plain(
+                if k < 0 {
+                    "PAST_REF"
+                } else if k > 0 {
+                    "FUTURE_REF"
+                } else {
+                    "PRESENT_REF"
+                }
+                .into(),
+            ));
         };
-        let base = if gran == Gran::Day && ap.gran != Gran::Day { ap.start } else { ap.start };
-        let mut p = Point::containing(gran, base)?.step(k)?;
+        let mut p = Point::containing(gran, ap.start)?.step(k)?;
         p.tod = tod;
         let deictic = a.kind == "document_date" && gran == Gran::Day;
         let mut r = self.absolute(p, deictic);
@@ -707,7 +872,9 @@ impl TimeRecognizer {
             },
         };
         let Some((ap, a)) = self.anchor_for(m, ctx) else {
-            return Some(Resolved::plain(if dir < 0 { "PAST_REF" } else { "FUTURE_REF" }.into()));
+            return Some(Resolved::plain(
+                if dir < 0 { "PAST_REF" } else { "FUTURE_REF" }.into(),
+            ));
         };
         let shift = |n: i64| -> Option<Date> {
             let n = n * dir;
@@ -726,17 +893,37 @@ impl TimeRecognizer {
         };
         let mut r = if lo == hi {
             // keep the anchor's granularity when shifting a period by a coarser unit
-            let out_gran = if ap.gran != Gran::Day && gran >= ap.gran { ap.gran } else { gran };
+            let out_gran = if ap.gran != Gran::Day && gran >= ap.gran {
+                ap.gran
+            } else {
+                gran
+            };
             let p = Point::containing(out_gran, shift(lo)?)?;
-            Resolved { period: None, ..self.absolute(p, false) }
+            Resolved {
+                period: None,
+                ..self.absolute(p, false)
+            }
         } else {
             let (a1, b1) = (shift(lo)?, shift(hi)?);
             let (e, l) = if a1 <= b1 { (a1, b1) } else { (b1, a1) };
-            let (e, l) = (Point::containing(gran, e)?.interval()?.0, Point::containing(gran, l)?.interval()?.1);
+            let (e, l) = (
+                Point::containing(gran, e)?.interval()?.0,
+                Point::containing(gran, l)?.interval()?.1,
+            );
             let value = calendar::enclosing(e, l)
                 .map(|p| p.value())
-                .unwrap_or_else(|| if dir < 0 { "PAST_REF".into() } else { "FUTURE_REF".into() });
-            Resolved { earliest: Some(e), latest: Some(l), ..Resolved::plain(value) }
+                .unwrap_or_else(|| {
+                    if dir < 0 {
+                        "PAST_REF".into()
+                    } else {
+                        "FUTURE_REF".into()
+                    }
+                });
+            Resolved {
+                earliest: Some(e),
+                latest: Some(l),
+                ..Resolved::plain(value)
+            }
         };
         r.anchor = Some(a);
         Some(r)
@@ -745,31 +932,41 @@ impl TimeRecognizer {
     fn resolve_range(&self, m: &Match<'_>, ctx: &mut Ctx<'_>) -> Option<Resolved> {
         let text = ctx.text;
         let (ap, a) = Self::doc_anchor(ctx)?;
-        let (first, last) = if let (Some(w1), Some(w2)) = (self.int(m, "w", text), self.int(m, "w2", text)) {
-            let week = Point::containing(Gran::Week, ap.start)?;
-            let week = if ctx.tense == Dir::Future { week } else if ap.start.weekday().to_monday_one_offset() < w2 as i8 { week.step(-1)? } else { week };
-            (week.start.checked_add((w1 - 1).days()).ok()?, week.start.checked_add((w2 - 1).days()).ok()?)
-        } else {
-            let mo = self.int(m, "m", text)?;
-            let (d1, d2) = (self.int(m, "d", text)?, self.int(m, "d2", text)?);
-            let y = match self.int(m, "y", text) {
-                Some(y) => y,
-                None => {
-                    let y0 = i64::from(ap.start.year());
-                    let mut best = (i64::MAX, y0);
-                    for y in y0 - 1..=y0 + 1 {
-                        if let Some(dd) = calendar::date(y, mo, d1) {
-                            let dist = i64::from(dd.until(ap.start).ok()?.get_days()).abs();
-                            if dist < best.0 {
-                                best = (dist, y);
+        let (first, last) =
+            if let (Some(w1), Some(w2)) = (self.int(m, "w", text), self.int(m, "w2", text)) {
+                let week = Point::containing(Gran::Week, ap.start)?;
+                let week = if ctx.tense == Dir::Future {
+                    week
+                } else if ap.start.weekday().to_monday_one_offset() < w2 as i8 {
+                    week.step(-1)?
+                } else {
+                    week
+                };
+                (
+                    week.start.checked_add((w1 - 1).days()).ok()?,
+                    week.start.checked_add((w2 - 1).days()).ok()?,
+                )
+            } else {
+                let mo = self.int(m, "m", text)?;
+                let (d1, d2) = (self.int(m, "d", text)?, self.int(m, "d2", text)?);
+                let y = match self.int(m, "y", text) {
+                    Some(y) => y,
+                    None => {
+                        let y0 = i64::from(ap.start.year());
+                        let mut best = (i64::MAX, y0);
+                        for y in y0 - 1..=y0 + 1 {
+                            if let Some(dd) = calendar::date(y, mo, d1) {
+                                let dist = i64::from(dd.until(ap.start).ok()?.get_days()).abs();
+                                if dist < best.0 {
+                                    best = (dist, y);
+                                }
                             }
                         }
+                        best.1
                     }
-                    best.1
-                }
+                };
+                (calendar::date(y, mo, d1)?, calendar::date(y, mo, d2)?)
             };
-            (calendar::date(y, mo, d1)?, calendar::date(y, mo, d2)?)
-        };
         if first > last {
             return None;
         }
@@ -829,12 +1026,45 @@ enum ArgVal<'a> {
 }
 
 fn format_num(v: f64) -> String {
-    if v.fract() == 0.0 { format!("{}", v as i64) } else { format!("{v}") }
+    if v.fract() == 0.0 {
+        format!("{}", v as i64)
+    } else {
+        format!("{v}")
+    }
 }
 
 /// A TIMEX3 duration: `P3D`, `PT24H`, `PXY`.
 fn duration(n: &str, unit: &str) -> String {
-    let years = |k: f64| n.parse::<f64>().ok().map(|v| format!("P{}Y", format_num(v * k)));
+    // a half unit is written in the next smaller units: P2Y6M, PT5H30M
+    if let Ok(v) = n.parse::<f64>()
+        && v.fract() == 0.5
+    {
+        let w = v.trunc() as i64;
+        let lead = |s: &str, w: i64| {
+            if w > 0 {
+                format!("{w}{s}")
+            } else {
+                String::new()
+            }
+        };
+        return match unit {
+            "Y" => format!("P{}6M", lead("Y", w)),
+            "Q" => format!("P{}M15D", w * 3 + 1),
+            "M" => format!("P{}15D", lead("M", w)),
+            "W" => format!("P{}DT12H", w * 7 + 3),
+            "D" => format!("P{}T12H", lead("D", w)),
+            "H" => format!("PT{}30M", lead("H", w)),
+            "MIN" => format!("PT{}30S", lead("M", w)),
+            "DE" => format!("P{}Y", w * 10 + 5),
+            "CE" => format!("P{}Y", w * 100 + 50),
+            _ => format!("P{n}{unit}"),
+        };
+    }
+    let years = |k: f64| {
+        n.parse::<f64>()
+            .ok()
+            .map(|v| format!("P{}Y", format_num(v * k)))
+    };
     match unit {
         "DE" => years(10.0).unwrap_or_else(|| format!("P{n}DE")),
         "CE" => years(100.0).unwrap_or_else(|| format!("P{n}CE")),
@@ -842,5 +1072,94 @@ fn duration(n: &str, unit: &str) -> String {
         "MIN" => format!("PT{n}M"),
         "S" => format!("PT{n}S"),
         _ => format!("P{n}{unit}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(s: &str) -> Option<Date> {
+        s.parse().ok()
+    }
+
+    #[test]
+    fn rule_errors_name_the_line() {
+        let lex = "unit D day days\n";
+        for (rules, want) in [
+            ("x/y  @nope => DATE date d=$1", "unknown class"),
+            ("x/y  day => WHEN date", "expected DATE"),
+            ("x/y  day => DATE date d=$2", "out of range"),
+            ("x/y  day DATE date", "missing =>"),
+            ("x/y  day? => DATE date", "only optional"),
+            ("x/y  day => DATE frobnicate", "unknown action"),
+        ] {
+            let err = TimeRecognizer::from_rules(lex, rules)
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
+            assert!(err.contains(want), "{rules}: {err}");
+        }
+        assert!(TimeRecognizer::from_rules("unit\n", "").is_err());
+    }
+
+    #[test]
+    fn another_language_is_just_data() {
+        let lex = "unit D tag tagen\nnumword 2 zwei\nback -1 vor\n";
+        let rules = "shift/vor  vor #num @unit => DATE shift n=$2 unit=$3 dir=-1 anchor=doc\n";
+        let rec = TimeRecognizer::from_rules(lex, rules).expect("compiles");
+        let found = rec.recognize("Das war vor zwei Tagen.", &[], date("2024-10-21"));
+        assert_eq!(found.expressions.len(), 1);
+        assert_eq!(found.expressions[0].value, "2024-10-19");
+        assert_eq!(found.expressions[0].rule, "time/shift/vor");
+    }
+
+    #[test]
+    fn without_a_document_date_values_keep_unknowns() {
+        let rec = TimeRecognizer::new();
+        let found = rec.recognize(
+            "It rained on Tuesday and on June 3, then for two days.",
+            &[],
+            None,
+        );
+        let values: Vec<&str> = found.expressions.iter().map(|e| e.value.as_str()).collect();
+        assert_eq!(values, ["XXXX-WXX-2", "XXXX-06-03", "P2D"]);
+        assert!(found.narrative.is_empty());
+    }
+
+    #[test]
+    fn serializes_type_and_mod_names() {
+        let rec = TimeRecognizer::new();
+        let found = rec.recognize("Sales fell in early 2023.", &[], date("2024-10-21"));
+        let json = serde_json::to_string(&found).unwrap_or_default();
+        assert!(json.contains("\"type\":\"DATE\""), "{json}");
+        assert!(json.contains("\"mod\":\"START\""), "{json}");
+        assert!(json.contains("\"narrative\""), "{json}");
+    }
+
+    #[test]
+    fn spans_agree_with_recognize() {
+        let rec = TimeRecognizer::new();
+        let text = "Three years ago, on March 3, the plant closed; it reopened last week.";
+        let spans = rec.spans(text);
+        let found: Vec<Span> = rec
+            .recognize(text, &[], date("2024-10-21"))
+            .expressions
+            .iter()
+            .map(|e| e.span)
+            .collect();
+        assert_eq!(spans, found);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics_and_spans_fall_on_char_boundaries(text in "(\\PC|[0-9 .,'-]|Oct|May|ago|days|the|last|week|a\\.m\\.){0,40}") {
+            let rec = TimeRecognizer::new();
+            let found = rec.recognize(&text, &[], date("2024-02-29"));
+            for e in &found.expressions {
+                proptest::prop_assert!(text.get(e.span.start..e.span.end).is_some());
+                proptest::prop_assert_eq!(e.span.slice(&text), e.text.as_str());
+            }
+        }
     }
 }

@@ -13,7 +13,11 @@ impl Hasher for Fnv {
     }
 
     fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
         for b in bytes {
             h ^= u64::from(*b);
             h = h.wrapping_mul(0x0100_0000_01b3);
@@ -42,7 +46,10 @@ pub enum RuleError {
 }
 
 fn syntax(line: usize, message: impl Into<String>) -> RuleError {
-    RuleError::Syntax { line, message: message.into() }
+    RuleError::Syntax {
+        line,
+        message: message.into(),
+    }
 }
 
 /// A built-in token matcher (`#name` in a pattern).
@@ -95,6 +102,12 @@ pub(crate) enum Arg {
     Lit(String),
 }
 
+fn is_zero_width(elem: &Elem) -> bool {
+    elem.alts
+        .iter()
+        .all(|a| matches!(a, Alt::Not(_) | Alt::ClauseStart))
+}
+
 /// A compiled rule.
 #[derive(Debug, Clone)]
 pub(crate) struct Rule {
@@ -105,6 +118,11 @@ pub(crate) struct Rule {
     pub args: Vec<(String, Arg)>,
     /// A quick test of whether the rule can match at a token.
     pub check: Check,
+    /// A quick test of the tokens after the first element, when the rule starts with a
+    /// required element and has a second required one.
+    pub next: Option<Check>,
+    /// The most tokens the first element takes when it starts at a word (none: unbounded).
+    pub first_span: Option<usize>,
 }
 
 /// The first required element of a rule: how many optional elements may precede it and which
@@ -125,7 +143,9 @@ impl Check {
         if digits > 0 {
             return self.numeric & (1 << digits.min(4)) != 0;
         }
-        self.bits.get(id as usize / 64).is_some_and(|w| w & (1 << (id % 64)) != 0)
+        self.bits
+            .get(id as usize / 64)
+            .is_some_and(|w| w & (1 << (id % 64)) != 0)
     }
 }
 
@@ -151,8 +171,11 @@ pub(crate) struct RuleSet {
     /// Lexicon entries of each word id.
     pub entries: Vec<Vec<Entry>>,
     pub rules: Vec<Rule>,
-    /// Rules that may start at each word id.
+    /// Rules that may start at each word id with their first required element.
     pub trigger: Vec<Vec<u16>>,
+    /// Rules that may start at each word id with an optional element, and the union of their
+    /// checks (a quick test of the tokens after it).
+    pub lead_trigger: Vec<(Vec<u16>, Check)>,
     /// Rules that may start at a digit token.
     pub numeric: Vec<u16>,
     pub max_word: usize,
@@ -174,7 +197,10 @@ pub(crate) struct Known {
 impl RuleSet {
     /// The id of a class by name.
     pub fn class(&self, name: &str) -> Option<u16> {
-        self.class_names.iter().position(|c| c == name).map(|i| i as u16)
+        self.class_names
+            .iter()
+            .position(|c| c == name)
+            .map(|i| i as u16)
     }
 
     /// Words of a class (lower case).
@@ -196,7 +222,10 @@ impl RuleSet {
     /// The value of `word` in class `class_name`, if listed.
     pub fn lookup(&self, word: &str, class_name: &str) -> Option<&str> {
         let class = self.class(class_name)?;
-        self.entries_of(word).iter().find(|e| e.class == class).map(|e| e.value.as_str())
+        self.entries_of(word)
+            .iter()
+            .find(|e| e.class == class)
+            .map(|e| e.value.as_str())
     }
 
     fn intern_word(&mut self, word: &str) -> u32 {
@@ -217,6 +246,7 @@ impl RuleSet {
             entries: Vec::new(),
             rules: Vec::new(),
             trigger: Vec::new(),
+            lead_trigger: Vec::new(),
             numeric: Vec::new(),
             max_word: 0,
             known: Known::default(),
@@ -332,15 +362,25 @@ impl RuleSet {
             Some("DURATION") => "DURATION",
             Some("SET") => "SET",
             Some("NONE") => "NONE",
-            other => return Err(format!("expected DATE, TIME, DURATION or SET, found {other:?}")),
+            other => {
+                return Err(format!(
+                    "expected DATE, TIME, DURATION or SET, found {other:?}"
+                ));
+            }
         };
         let action = rhs.next().ok_or("missing action")?.to_string();
-        if !["date", "period", "shift", "dur", "ref", "time", "range", "set", "ignore"].contains(&action.as_str()) {
+        if ![
+            "date", "period", "shift", "dur", "ref", "time", "range", "set", "ignore",
+        ]
+        .contains(&action.as_str())
+        {
             return Err(format!("unknown action {action}"));
         }
         let mut args = Vec::new();
         for kv in rhs {
-            let (k, v) = kv.split_once('=').ok_or_else(|| format!("expected key=value, found {kv}"))?;
+            let (k, v) = kv
+                .split_once('=')
+                .ok_or_else(|| format!("expected key=value, found {kv}"))?;
             let arg = match v.strip_prefix('$') {
                 Some(n) => {
                     let i: usize = n.parse().map_err(|_| format!("bad capture {v}"))?;
@@ -353,17 +393,33 @@ impl RuleSet {
             };
             args.push((k.to_string(), arg));
         }
-        Ok(Rule { id, elems, timex_type, action, args, check: Check::default() })
+        Ok(Rule {
+            id,
+            elems,
+            timex_type,
+            action,
+            args,
+            check: Check::default(),
+            next: None,
+            first_span: None,
+        })
     }
 
     /// Builds the first-token index of the rules.
     /// The words an element can start with, and the digit counts of numbers it can start at
     /// (bit n: n digits; bit 4: four or more).
     fn element_keys(&self, elem: &Elem, class_words: &[Vec<String>], out: &mut Vec<String>) -> u32 {
-        let words_of = |name: &str| self.class(name).map(|c| class_words[c as usize].clone()).unwrap_or_default();
+        let words_of = |name: &str| {
+            self.class(name)
+                .map(|c| class_words[c as usize].clone())
+                .unwrap_or_default()
+        };
         let mut numeric = 0u32;
         for alt in &elem.alts {
             match alt {
+                Alt::Lit(w, _) if !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit()) => {
+                    numeric |= 1 << w.len().min(4);
+                }
                 Alt::Lit(w, _) => out.push(w.clone()),
                 Alt::Not(_) | Alt::ClauseStart => {}
                 Alt::Class(c) => out.extend(class_words[*c as usize].iter().cloned()),
@@ -397,17 +453,28 @@ impl RuleSet {
             .map(|c| self.words_of(c).map(str::to_string).collect())
             .collect();
         let mut trigger: HashMap<String, Vec<u16>> = HashMap::new();
+        let mut lead_trigger: HashMap<String, Vec<u16>> = HashMap::new();
         let mut numeric = Vec::new();
         let mut required: Vec<(usize, Vec<String>, u32)> = Vec::new();
+        let mut seconds: Vec<Option<(usize, Vec<String>, u32)>> = Vec::new();
         for (ri, rule) in self.rules.iter().enumerate() {
             let mut lead = 0;
             let mut closed = false;
             for elem in &rule.elems {
                 let mut words = Vec::new();
                 let num = self.element_keys(elem, &class_words, &mut words);
-                let zero_width = elem.alts.iter().all(|a| matches!(a, Alt::Not(_) | Alt::ClauseStart));
+                let zero_width = elem
+                    .alts
+                    .iter()
+                    .all(|a| matches!(a, Alt::Not(_) | Alt::ClauseStart));
+                let required_here = !elem.optional && !zero_width;
                 for w in &words {
-                    trigger.entry(w.clone()).or_default().push(ri as u16);
+                    let map = if required_here {
+                        &mut trigger
+                    } else {
+                        &mut lead_trigger
+                    };
+                    map.entry(w.clone()).or_default().push(ri as u16);
                 }
                 if num != 0 && numeric.last() != Some(&(ri as u16)) {
                     numeric.push(ri as u16);
@@ -422,15 +489,50 @@ impl RuleSet {
                 }
             }
             if !closed {
-                return Err(syntax(0, format!("rule {} has only optional elements", rule.id)));
+                return Err(syntax(
+                    0,
+                    format!("rule {} has only optional elements", rule.id),
+                ));
+            }
+            // the keys of what may follow a required first element
+            let first_required = rule
+                .elems
+                .first()
+                .is_some_and(|e| !e.optional && !is_zero_width(e));
+            let mut second = None;
+            if first_required {
+                let (mut lead, mut words, mut num) = (0, Vec::new(), 0);
+                for elem in rule.elems.iter().skip(1) {
+                    if is_zero_width(elem) {
+                        continue;
+                    }
+                    num |= self.element_keys(elem, &class_words, &mut words);
+                    if !elem.optional {
+                        second = Some((lead, words, num));
+                        break;
+                    }
+                    lead += 1;
+                }
+            }
+            seconds.push(second);
+        }
+        // a word that can start a rule directly need not be tried again as its optional lead
+        for (w, rules) in lead_trigger.iter_mut() {
+            if let Some(direct) = trigger.get(w) {
+                rules.retain(|r| !direct.contains(r));
             }
         }
-        for v in trigger.values_mut() {
+        for v in trigger.values_mut().chain(lead_trigger.values_mut()) {
             v.sort_unstable();
             v.dedup();
         }
-        for word in trigger.keys() {
-            self.intern_word(word);
+        for word in trigger
+            .keys()
+            .chain(lead_trigger.keys())
+            .cloned()
+            .collect::<Vec<_>>()
+        {
+            self.intern_word(&word);
         }
         let literals: Vec<String> = self
             .rules
@@ -469,7 +571,70 @@ impl RuleSet {
                     bits[id as usize / 64] |= 1 << (id % 64);
                 }
             }
-            rule.check = Check { lead, bits, numeric: num };
+            rule.check = Check {
+                lead,
+                bits,
+                numeric: num,
+            };
+        }
+        let max_word_span =
+            |rule: &Rule, entries: &[Vec<Entry>], vocab: &WordMap<u32>| -> Option<usize> {
+                let mut span = 1;
+                for alt in &rule.elems.first()?.alts {
+                    match alt {
+                        Alt::Lit(..) => {}
+                        Alt::Class(c) => {
+                            let dotted = vocab.values().any(|id| {
+                                entries[*id as usize]
+                                    .iter()
+                                    .any(|e| e.class == *c && e.dotted)
+                            });
+                            if dotted {
+                                span = span.max(2);
+                            }
+                        }
+                        _ => return None,
+                    }
+                }
+                Some(span)
+            };
+        for (ri, second) in seconds.into_iter().enumerate() {
+            let span = max_word_span(&self.rules[ri], &self.entries, &self.vocab);
+            let rule = &mut self.rules[ri];
+            rule.first_span = span;
+            rule.next = second.map(|(lead, words, num)| {
+                let mut bits = vec![0u64; n.div_ceil(64)];
+                for w in &words {
+                    if let Some(&id) = self.vocab.get(w) {
+                        bits[id as usize / 64] |= 1 << (id % 64);
+                    }
+                }
+                Check {
+                    lead,
+                    bits,
+                    numeric: num,
+                }
+            });
+        }
+        self.lead_trigger = vec![(Vec::new(), Check::default()); self.entries.len()];
+        for (word, rules) in lead_trigger {
+            let Some(&id) = self.vocab.get(&word) else {
+                continue;
+            };
+            let mut union = Check {
+                lead: 0,
+                bits: vec![0u64; n.div_ceil(64)],
+                numeric: 0,
+            };
+            for &r in &rules {
+                let c = &self.rules[r as usize].check;
+                union.lead = union.lead.max(c.lead);
+                union.numeric |= c.numeric;
+                for (u, b) in union.bits.iter_mut().zip(&c.bits) {
+                    *u |= b;
+                }
+            }
+            self.lead_trigger[id as usize] = (rules, union);
         }
         self.numeric = numeric;
         Ok(())

@@ -45,11 +45,18 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) {
             kind = Kind::Num;
         } else if c.is_ascii_alphabetic() || (c >= 0x80 && is_alpha_at(text, i)) {
             loop {
-                while i < b.len() && (b[i].is_ascii_alphabetic() || (b[i] >= 0x80 && is_alpha_at(text, i))) {
+                while i < b.len()
+                    && (b[i].is_ascii_alphabetic() || (b[i] >= 0x80 && is_alpha_at(text, i)))
+                {
                     i += char_len(b[i]);
                 }
                 // a.m., p.m., U.S.: a period between single letters joins the word
-                if i + 1 < b.len() && b[i] == b'.' && b[i + 1].is_ascii_alphabetic() && i - start <= 3 && word_is_dotted(b, start, i) {
+                if i + 1 < b.len()
+                    && b[i] == b'.'
+                    && b[i + 1].is_ascii_alphabetic()
+                    && i - start <= 3
+                    && word_is_dotted(b, start, i)
+                {
                     i += 1;
                     if i + 1 < b.len() && !b[i + 1].is_ascii_alphabetic() || i + 1 == b.len() {
                         i += 1;
@@ -61,7 +68,11 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) {
                     continue;
                 }
                 // we'll, don't (but the possessive 's is a token of its own)
-                if i + 1 < b.len() && b[i] == b'\'' && b[i + 1].is_ascii_alphabetic() && !is_possessive(b, i) {
+                if i + 1 < b.len()
+                    && b[i] == b'\''
+                    && b[i + 1].is_ascii_alphabetic()
+                    && !is_possessive(b, i)
+                {
                     i += 1;
                     continue;
                 }
@@ -75,7 +86,12 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) {
             }
             kind = Kind::Punct;
         }
-        out.push(Tok { start, end: i, kind, space_before: space });
+        out.push(Tok {
+            start,
+            end: i,
+            kind,
+            space_before: space,
+        });
         space = false;
     }
 }
@@ -105,7 +121,9 @@ fn char_len(first: u8) -> usize {
 }
 
 fn is_alpha_at(text: &str, i: usize) -> bool {
-    text.get(i..).and_then(|s| s.chars().next()).is_some_and(char::is_alphabetic)
+    text.get(i..)
+        .and_then(|s| s.chars().next())
+        .is_some_and(char::is_alphabetic)
 }
 
 /// A captured element value.
@@ -147,7 +165,11 @@ pub(crate) fn token_ids(set: &RuleSet, lower: &str, toks: &[Tok], out: &mut Vec<
         if t.kind == Kind::Num || t.end - t.start > set.max_word {
             return NO_ID;
         }
-        lower.get(t.start..t.end).and_then(|w| set.vocab.get(w)).copied().unwrap_or(NO_ID)
+        lower
+            .get(t.start..t.end)
+            .and_then(|w| set.vocab.get(w))
+            .copied()
+            .unwrap_or(NO_ID)
     }));
 }
 
@@ -160,7 +182,11 @@ impl<'r, 't> Scanner<'r, 't> {
     /// The digit count of a number token, 0 for other tokens.
     fn num_len(&self, t: usize) -> usize {
         let tok = &self.toks[t];
-        if tok.kind == Kind::Num { tok.end - tok.start } else { 0 }
+        if tok.kind == Kind::Num {
+            tok.end - tok.start
+        } else {
+            0
+        }
     }
 
     fn adjacent(&self, t: usize) -> bool {
@@ -177,21 +203,57 @@ impl<'r, 't> Scanner<'r, 't> {
         let mut i = 0;
         while i < self.toks.len() {
             let tok = self.toks[i];
-            let cands: &[u16] = match tok.kind {
-                Kind::Num => &self.set.numeric,
-                _ => self.set.trigger.get(self.ids[i] as usize).map(Vec::as_slice).unwrap_or(&[]),
+            let is_num = tok.kind == Kind::Num;
+            let direct: &[u16] = match tok.kind {
+                Kind::Num => &[],
+                _ => self
+                    .set
+                    .trigger
+                    .get(self.ids[i] as usize)
+                    .map(Vec::as_slice)
+                    .unwrap_or(&[]),
             };
-            if cands.is_empty() || !self.starts_cleanly(i) {
+            // rules to check first: numbers try every rule that can start with a number
+            let from = if is_num { i } else { i + 1 };
+            let lead: &[u16] = match self.set.lead_trigger.get(self.ids[i] as usize) {
+                _ if is_num => &self.set.numeric,
+                Some((rules, union)) => {
+                    let reach = (i + union.lead + 1).min(self.toks.len());
+                    if (i + 1..reach).any(|j| union.accepts(self.ids[j], self.num_len(j))) {
+                        rules
+                    } else {
+                        &[]
+                    }
+                }
+                _ => &[],
+            };
+            if (direct.is_empty() && lead.is_empty()) || !self.starts_cleanly(i) {
                 i += 1;
                 continue;
             }
             let mut best: Option<Match<'r>> = None;
-            for &ri in cands {
+            for (k, &ri) in direct.iter().chain(lead).enumerate() {
                 let rule = &self.set.rules[ri as usize];
-                let check = &rule.check;
-                let reach = (i + check.lead + 1).min(self.toks.len());
-                if !(i..reach).any(|j| check.accepts(self.ids[j], self.num_len(j))) {
-                    continue;
+                if k >= direct.len() {
+                    let check = &rule.check;
+                    let reach = (i + check.lead + 1).min(self.toks.len());
+                    if !(from..reach).any(|j| check.accepts(self.ids[j], self.num_len(j))) {
+                        continue;
+                    }
+                }
+                // the first element starts here: can the next one follow?
+                if let Some(next) = &rule.next {
+                    let first = if is_num { Some(3) } else { rule.first_span };
+                    if let Some(first) = first {
+                        let from_next = i + 1;
+                        let reach = (i + first + next.lead + 1).min(self.toks.len());
+                        if (is_num || k < direct.len())
+                            && !(from_next..reach)
+                                .any(|j| next.accepts(self.ids[j], self.num_len(j)))
+                        {
+                            continue;
+                        }
+                    }
                 }
                 caps.clear();
                 caps.resize(rule.elems.len(), None);
@@ -200,8 +262,16 @@ impl<'r, 't> Scanner<'r, 't> {
                     while end > i + 1 && matches!(self.low(end - 1), "," | "-" | "/") {
                         end -= 1;
                     }
-                    if end > i && self.ends_cleanly(end) && best.as_ref().is_none_or(|b| end > b.end) {
-                        best = Some(Match { rule: ri, start: i, end, caps: caps.clone() });
+                    let better = best
+                        .as_ref()
+                        .is_none_or(|b| end > b.end || (end == b.end && ri < b.rule));
+                    if end > i && self.ends_cleanly(end) && better {
+                        best = Some(Match {
+                            rule: ri,
+                            start: i,
+                            end,
+                            caps: caps.clone(),
+                        });
                     }
                 }
             }
@@ -222,7 +292,10 @@ impl<'r, 't> Scanner<'r, 't> {
         let prev = &self.toks[i - 1];
         match prev.kind {
             Kind::Word | Kind::Num => false,
-            Kind::Punct => !matches!(self.text.get(prev.start..prev.end), Some("$" | "£" | "€" | "." | "," | ":")),
+            Kind::Punct => !matches!(
+                self.text.get(prev.start..prev.end),
+                Some("$" | "£" | "€" | "." | "," | ":")
+            ),
         }
     }
 
@@ -238,7 +311,13 @@ impl<'r, 't> Scanner<'r, 't> {
         }
     }
 
-    fn match_from(&self, rule: &Rule, ei: usize, ti: usize, caps: &mut Vec<Option<Cap<'r>>>) -> Option<usize> {
+    fn match_from(
+        &self,
+        rule: &Rule,
+        ei: usize,
+        ti: usize,
+        caps: &mut Vec<Option<Cap<'r>>>,
+    ) -> Option<usize> {
         let Some(elem) = rule.elems.get(ei) else {
             return Some(ti);
         };
@@ -265,7 +344,14 @@ impl<'r, 't> Scanner<'r, 't> {
     fn match_alt(&self, alt: &Alt, t: usize) -> Option<(usize, Cap<'r>)> {
         let tok = self.toks[t];
         match alt {
-            Alt::Lit(_, id) => (*id != NO_ID && self.ids[t] == *id).then_some((t + 1, Cap::Text(tok.start, tok.end))),
+            Alt::Lit(w, id) => {
+                let hit = if tok.kind == Kind::Num {
+                    self.low(t) == w
+                } else {
+                    *id != NO_ID && self.ids[t] == *id
+                };
+                hit.then_some((t + 1, Cap::Text(tok.start, tok.end)))
+            }
             Alt::Class(c) => self.match_class(*c, t).map(|(n, v)| (n, Cap::Lex(v))),
             Alt::Builtin(b) => self.match_builtin(*b, t),
             Alt::Not(w) => (self.low(t) != w).then_some((t, Cap::Text(tok.start, tok.start))),
@@ -282,9 +368,16 @@ impl<'r, 't> Scanner<'r, 't> {
             return None;
         }
         let e = self.entries(t).iter().find(|e| {
-            e.class == class && e.exact.as_deref().is_none_or(|x| self.text.get(tok.start..tok.end) == Some(x))
+            e.class == class
+                && e.exact
+                    .as_deref()
+                    .is_none_or(|x| self.text.get(tok.start..tok.end) == Some(x))
         })?;
-        let next = if e.dotted && self.adjacent(t + 1) && self.is_lit(t + 1, ".") { t + 2 } else { t + 1 };
+        let next = if e.dotted && self.adjacent(t + 1) && self.is_lit(t + 1, ".") {
+            t + 2
+        } else {
+            t + 1
+        };
         Some((next, e.value.as_str()))
     }
 
@@ -309,7 +402,11 @@ impl<'r, 't> Scanner<'r, 't> {
     }
 
     fn ordinal_suffix(&self, t: usize) -> bool {
-        self.adjacent(t) && matches!(self.toks.get(t).map(|_| self.low(t)), Some("st" | "nd" | "rd" | "th"))
+        self.adjacent(t)
+            && matches!(
+                self.toks.get(t).map(|_| self.low(t)),
+                Some("st" | "nd" | "rd" | "th")
+            )
     }
 
     fn match_builtin(&self, b: Builtin, t: usize) -> Option<(usize, Cap<'r>)> {
@@ -321,7 +418,11 @@ impl<'r, 't> Scanner<'r, 't> {
                         return None;
                     }
                     // 1,500 and 2.5 are not counts of time units we use
-                    if self.adjacent(t + 1) && (self.is_lit(t + 1, ",") || self.is_lit(t + 1, ".")) && self.digits(t + 2).is_some() && self.adjacent(t + 2) {
+                    if self.adjacent(t + 1)
+                        && (self.is_lit(t + 1, ",") || self.is_lit(t + 1, "."))
+                        && self.digits(t + 2).is_some()
+                        && self.adjacent(t + 2)
+                    {
                         return None;
                     }
                     return Some((t + 1, Cap::Int(v)));
@@ -330,14 +431,22 @@ impl<'r, 't> Scanner<'r, 't> {
             }
             Builtin::Year => {
                 if let Some((v, len)) = self.digits(t) {
-                    return (len == 4 && (1000..=2199).contains(&v)).then_some((t + 1, Cap::Int(v)));
+                    return (len == 4 && (1000..=2199).contains(&v))
+                        .then_some((t + 1, Cap::Int(v)));
                 }
-                if let Some(hi) = self.class_value(t, self.set.known.numword).filter(|v| (11..=20).contains(v)) {
+                if let Some(hi) = self
+                    .class_value(t, self.set.known.numword)
+                    .filter(|v| (11..=20).contains(v))
+                {
                     // nineteen ninety-six, twenty ten
                     let (next, lo) = self.number_words(t + 1)?;
-                    return (self.class_value(t + 1, self.set.known.tens).is_some() && (10..100).contains(&lo)).then_some((next, Cap::Int(hi * 100 + lo)));
+                    return (self.class_value(t + 1, self.set.known.tens).is_some()
+                        && (10..100).contains(&lo))
+                    .then_some((next, Cap::Int(hi * 100 + lo)));
                 }
-                if self.class_value(t, self.set.known.numword) == Some(2) && self.is_lit(t + 1, "thousand") {
+                if self.class_value(t, self.set.known.numword) == Some(2)
+                    && self.is_lit(t + 1, "thousand")
+                {
                     let (next, v) = self.number_words(t)?;
                     return (2000..2100).contains(&v).then_some((next, Cap::Int(v)));
                 }
@@ -354,10 +463,16 @@ impl<'r, 't> Scanner<'r, 't> {
                     if len > 2 || !(1..=31).contains(&v) {
                         return None;
                     }
-                    let next = if self.ordinal_suffix(t + 1) { t + 2 } else { t + 1 };
+                    let next = if self.ordinal_suffix(t + 1) {
+                        t + 2
+                    } else {
+                        t + 1
+                    };
                     return Some((next, Cap::Int(v)));
                 }
-                self.class_value(t, self.set.known.ordinal).filter(|v| *v <= 31).map(|v| (t + 1, Cap::Int(v)))
+                self.class_value(t, self.set.known.ordinal)
+                    .filter(|v| *v <= 31)
+                    .map(|v| (t + 1, Cap::Int(v)))
             }
             Builtin::Month2 => {
                 let (v, len) = self.digits(t)?;
@@ -365,14 +480,24 @@ impl<'r, 't> Scanner<'r, 't> {
             }
             Builtin::Ord => {
                 if let Some((v, len)) = self.digits(t) {
-                    return (len <= 3 && self.ordinal_suffix(t + 1)).then_some((t + 2, Cap::Int(v)));
+                    return (len <= 3 && self.ordinal_suffix(t + 1))
+                        .then_some((t + 2, Cap::Int(v)));
                 }
-                self.class_value(t, self.set.known.ordinal).map(|v| (t + 1, Cap::Int(v)))
+                self.class_value(t, self.set.known.ordinal)
+                    .map(|v| (t + 1, Cap::Int(v)))
             }
             Builtin::Decade => {
                 let (t0, v, len) = if self.is_lit(t, "'") && self.adjacent(t + 1) {
                     let (v, len) = self.digits(t + 1)?;
-                    (t + 1, if len == 2 { if v <= 30 { 2000 + v } else { 1900 + v } } else { v }, len)
+                    (
+                        t + 1,
+                        if len == 2 {
+                            if v <= 30 { 2000 + v } else { 1900 + v }
+                        } else {
+                            v
+                        },
+                        len,
+                    )
                 } else {
                     let (v, len) = self.digits(t)?;
                     (t, v, len)
@@ -380,19 +505,21 @@ impl<'r, 't> Scanner<'r, 't> {
                 if !(len == 4 || (len == 2 && t0 == t + 1)) || v % 10 != 0 {
                     return None;
                 }
-                (self.adjacent(t0 + 1) && self.is_lit(t0 + 1, "s")).then_some((t0 + 2, Cap::Int(v / 10)))
+                (self.adjacent(t0 + 1) && self.is_lit(t0 + 1, "s"))
+                    .then_some((t0 + 2, Cap::Int(v / 10)))
             }
             Builtin::Clock => {
                 let (h, len) = self.digits(t)?;
                 if len > 2 || h > 24 {
                     return None;
                 }
-                if self.adjacent(t + 1) && (self.is_lit(t + 1, ":") || self.is_lit(t + 1, ".")) && self.adjacent(t + 2) {
-                    if let Some((m, 2)) = self.digits(t + 2) {
-                        if m < 60 {
-                            return Some((t + 3, Cap::Clock(h as u32, m as u32)));
-                        }
-                    }
+                if self.adjacent(t + 1)
+                    && (self.is_lit(t + 1, ":") || self.is_lit(t + 1, "."))
+                    && self.adjacent(t + 2)
+                    && let Some((m, 2)) = self.digits(t + 2)
+                    && m < 60
+                {
+                    return Some((t + 3, Cap::Clock(h as u32, m as u32)));
                 }
                 Some((t + 1, Cap::Clock(h as u32, 0)))
             }
@@ -429,7 +556,12 @@ impl<'r, 't> Scanner<'r, 't> {
                 } else {
                     cur = cur.max(1) * v;
                 }
-            } else if any && self.is_lit(i, "-") && self.adjacent(i) && self.adjacent(i + 1) && self.class_value(i + 1, self.set.known.numword).is_some() {
+            } else if any
+                && self.is_lit(i, "-")
+                && self.adjacent(i)
+                && self.adjacent(i + 1)
+                && self.class_value(i + 1, self.set.known.numword).is_some()
+            {
                 i += 1;
                 continue;
             } else {

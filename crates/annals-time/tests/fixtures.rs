@@ -36,10 +36,13 @@ fn parse(src: &str) -> Vec<Case> {
         match key {
             "date" => case.date = Some(rest.parse().expect("bad date")),
             "text" => case.sentences.push(rest.to_string()),
-            "expect" => case.expect.push(rest.split('|').map(|s| s.trim().to_string()).collect()),
+            "expect" => case
+                .expect
+                .push(rest.split('|').map(|s| s.trim().to_string()).collect()),
             "narrative" => {
                 let (i, v) = rest.split_once('|').expect("narrative INDEX | VALUE");
-                case.narrative.push((i.trim().parse().expect("index"), v.trim().to_string()));
+                case.narrative
+                    .push((i.trim().parse().expect("index"), v.trim().to_string()));
             }
             "only" => case.only = true,
             other => panic!("line {}: unknown key {other}", i + 1),
@@ -64,15 +67,30 @@ fn fixtures() {
             }
             let start = text.len();
             text.push_str(s);
-            sentences.push(Sentence { span: Span::new(start, text.len()), kind: SentenceKind::Body, rule: "test".into() });
+            sentences.push(Sentence {
+                span: Span::new(start, text.len()),
+                kind: SentenceKind::Body,
+                rule: "test".into(),
+            });
         }
         let found = rec.recognize(&text, &sentences, case.date);
         let shown: Vec<String> = found
             .expressions
             .iter()
-            .map(|e| format!("{:?} {} {} [{:?}..{:?}]", e.text, e.timex_type, e.value, e.earliest, e.latest))
+            .map(|e| {
+                format!(
+                    "{:?} {} {} [{:?}..{:?}]",
+                    e.text, e.timex_type, e.value, e.earliest, e.latest
+                )
+            })
             .collect();
-        let mut fail = |msg: String| failures.push(format!("line {}: {msg}\n    found: {}", case.line, shown.join("; ")));
+        let mut fail = |msg: String| {
+            failures.push(format!(
+                "line {}: {msg}\n    found: {}",
+                case.line,
+                shown.join("; ")
+            ))
+        };
         for exp in &case.expect {
             let (want_text, want_type, want_value) = (&exp[0], &exp[1], &exp[2]);
             let Some(e) = found.expressions.iter().find(|e| &e.text == want_text) else {
@@ -80,29 +98,47 @@ fn fixtures() {
                 continue;
             };
             if &e.timex_type != want_type || (want_value != "*" && &e.value != want_value) {
-                fail(format!("{want_text:?}: expected {want_type} {want_value}, got {} {}", e.timex_type, e.value));
+                fail(format!(
+                    "{want_text:?}: expected {want_type} {want_value}, got {} {}",
+                    e.timex_type, e.value
+                ));
             }
             if let Some(extra) = exp.get(3) {
                 let got_e = e.earliest.map(|d| d.to_string()).unwrap_or_default();
                 let got_l = e.latest.map(|d| d.to_string()).unwrap_or_default();
                 if let Some(after) = extra.strip_prefix("after ") {
                     if got_e.is_empty() || got_e.as_str() <= after {
-                        fail(format!("{want_text:?}: expected earliest after {after}, got {got_e:?}"));
+                        fail(format!(
+                            "{want_text:?}: expected earliest after {after}, got {got_e:?}"
+                        ));
                     }
                 } else if format!("{got_e}..{got_l}") != *extra {
-                    fail(format!("{want_text:?}: expected interval {extra}, got {got_e}..{got_l}"));
+                    fail(format!(
+                        "{want_text:?}: expected interval {extra}, got {got_e}..{got_l}"
+                    ));
                 }
             }
         }
         if case.only && found.expressions.len() != case.expect.len() {
-            fail(format!("expected exactly {} expressions", case.expect.len()));
+            fail(format!(
+                "expected exactly {} expressions",
+                case.expect.len()
+            ));
         }
         for (i, v) in &case.narrative {
             match found.narrative.iter().find(|n| n.sentence == *i) {
                 Some(n) if &n.value == v => {}
-                other => fail(format!("narrative of sentence {i}: expected {v}, got {:?}", other.map(|n| &n.value))),
+                other => fail(format!(
+                    "narrative of sentence {i}: expected {v}, got {:?}",
+                    other.map(|n| &n.value)
+                )),
             }
         }
     }
-    assert!(failures.is_empty(), "{} failing fixture(s):\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failing fixture(s):\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

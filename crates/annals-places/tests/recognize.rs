@@ -1,0 +1,140 @@
+//! Place recognition on sentences written for these tests.
+
+use annals_places::{PlaceContext, PlaceMention, PlaceRecognizer};
+use std::sync::OnceLock;
+
+fn rec() -> &'static PlaceRecognizer {
+    static R: OnceLock<PlaceRecognizer> = OnceLock::new();
+    R.get_or_init(PlaceRecognizer::new)
+}
+
+fn find(text: &str) -> Vec<PlaceMention> {
+    rec().recognize(text, &[], &PlaceContext::default())
+}
+
+fn named<'a>(found: &'a [PlaceMention], text: &str) -> Option<&'a PlaceMention> {
+    found.iter().find(|m| m.text == text)
+}
+
+#[test]
+fn cities_regions_and_countries() {
+    let t = "Relief convoys left Kharkiv for Odesa, while aid also reached Bavaria and Chile.";
+    let f = find(t);
+    let kh = named(&f, "Kharkiv").expect("Kharkiv");
+    assert_eq!(kh.country, "UKR");
+    assert_eq!(kh.precision, "city");
+    assert_eq!(kh.span.slice(t), "Kharkiv");
+    assert_eq!(named(&f, "Odesa").map(|m| m.country.as_str()), Some("UKR"));
+    assert_eq!(named(&f, "Bavaria").map(|m| m.precision), Some("region"));
+    let chile = named(&f, "Chile").expect("Chile");
+    assert_eq!((chile.precision, chile.country.as_str()), ("country", "CHL"));
+}
+
+#[test]
+fn multiword_possessive_and_suffix() {
+    let t = "Buenos Aires's mayor met a Rio de Janeiro delegation and a Nairobi-based charity.";
+    let f = find(t);
+    let ba = named(&f, "Buenos Aires").expect("Buenos Aires");
+    assert_eq!(ba.country, "ARG");
+    assert_eq!(named(&f, "Rio de Janeiro").map(|m| m.country.as_str()), Some("BRA"));
+    let nb = named(&f, "Nairobi").expect("Nairobi in Nairobi-based");
+    assert_eq!(nb.country, "KEN");
+}
+
+#[test]
+fn guards_drop_people_months_and_common_words() {
+    let t = "Kim Min-jun arrived in May. Reading the letter, Jordan Whitfield smiled. \
+             Nice weather helped President Lincoln's staff.";
+    let f = find(t);
+    for bad in ["Kim", "May", "Reading", "Jordan", "Nice", "Lincoln"] {
+        assert!(named(&f, bad).is_none(), "{bad} taken as a place: {f:?}");
+    }
+}
+
+#[test]
+fn common_word_place_with_cue_is_kept() {
+    let f = find("The festival moved from Nice to Lyon last year.");
+    assert_eq!(named(&f, "Nice").map(|m| m.country.as_str()), Some("FRA"));
+    assert_eq!(named(&f, "Lyon").map(|m| m.country.as_str()), Some("FRA"));
+}
+
+#[test]
+fn one_edit_typos_of_long_names() {
+    // "Novosibirsk" with a letter dropped, and "Yekaterinburg" with one letter changed.
+    let t = "Factories in Novosibirk and Yekatarinburg stopped work.";
+    let f = find(t);
+    let n = named(&f, "Novosibirk").expect("typo of Novosibirsk");
+    assert_eq!((n.name.as_str(), n.country.as_str()), ("Novosibirsk", "RUS"));
+    assert_eq!(n.rule, "places/fuzzy");
+    assert_eq!(named(&f, "Yekatarinburg").map(|m| m.country.as_str()), Some("RUS"));
+    // Short words get no fuzzy matching, and demonyms are not misspelled countries.
+    let g = find("Russian officials in Lodnon spoke.");
+    assert!(named(&g, "Russian").is_none(), "{g:?}");
+    assert!(named(&g, "Lodnon").is_none(), "{g:?}");
+}
+
+#[test]
+fn containment_picks_the_contained_reading() {
+    let t = "The fair opened in Paris, Texas, and later in Alexandria, Louisiana.";
+    let f = find(t);
+    let paris = named(&f, "Paris").expect("Paris");
+    assert_eq!((paris.country.as_str(), paris.admin1.as_str()), ("USA", "TX"));
+    assert!(paris.rule.contains("containment"), "{}", paris.rule);
+    let alex = named(&f, "Alexandria").expect("Alexandria");
+    assert_eq!((alex.country.as_str(), alex.admin1.as_str()), ("USA", "LA"));
+    assert!(named(&f, "Texas").is_some());
+    // Without context the larger place wins.
+    let g = find("Tourists crowded Paris and Alexandria this summer.");
+    assert_eq!(named(&g, "Paris").map(|m| m.country.as_str()), Some("FRA"));
+    assert_eq!(named(&g, "Alexandria").map(|m| m.country.as_str()), Some("EGY"));
+}
+
+#[test]
+fn document_and_outlet_context() {
+    let g = find("Storms hit Georgia and Alabama, closing schools across Atlanta.");
+    let ga = named(&g, "Georgia").expect("Georgia");
+    assert_eq!((ga.country.as_str(), ga.precision), ("USA", "region"));
+    let h = find("Troops left Georgia after talks in Tbilisi.");
+    assert_eq!(named(&h, "Georgia").map(|m| m.country.as_str()), Some("GEO"));
+    let ctx = PlaceContext { outlet_country: Some("USA".into()) };
+    let text = "The lab in Cambridge reopened.";
+    let k = rec().recognize(text, &[], &ctx);
+    assert_eq!(named(&k, "Cambridge").map(|m| m.country.as_str()), Some("USA"));
+    let k = rec().recognize(text, &[], &PlaceContext { outlet_country: Some("GB".into()) });
+    assert_eq!(named(&k, "Cambridge").map(|m| m.country.as_str()), Some("GBR"));
+}
+
+#[test]
+fn metonymy_of_capitals_and_countries() {
+    let t = "Berlin said the talks failed. Ties between Tokyo and Canberra grew. \
+             Protesters marched in Berlin.";
+    let f = find(t);
+    let berlins: Vec<&PlaceMention> = f.iter().filter(|m| m.text == "Berlin").collect();
+    assert_eq!(berlins.len(), 2);
+    assert!(berlins[0].metonymy, "Berlin said");
+    assert!(!berlins[1].metonymy, "in Berlin");
+    assert!(named(&f, "Tokyo").is_some_and(|m| m.metonymy));
+    assert!(named(&f, "Canberra").is_some_and(|m| m.metonymy));
+    let g = find("Hungary denied the report.");
+    assert!(named(&g, "Hungary").is_some_and(|m| m.metonymy));
+    let h = find("Floods in Osaka and Kobe closed roads.");
+    assert!(h.iter().all(|m| !m.metonymy), "{h:?}");
+}
+
+#[test]
+fn abbreviations_and_spans_on_non_ascii_text() {
+    let t = "Ministers from the U.S. and the UK met in Zürich\u{2019}s old town — then in Kraków.";
+    let f = find(t);
+    assert_eq!(named(&f, "U.S.").map(|m| m.country.as_str()), Some("USA"));
+    assert_eq!(named(&f, "UK").map(|m| m.country.as_str()), Some("GBR"));
+    let z = named(&f, "Zürich").expect("Zürich");
+    assert_eq!(z.span.slice(t), "Zürich");
+    assert_eq!(named(&f, "Kraków").map(|m| m.country.as_str()), Some("POL"));
+}
+
+#[test]
+fn never_panics_on_odd_input() {
+    for t in ["", " ", "Ä", "in", "In X", "\u{2019}s", "A-", "-A", "São Paulo\u{2019}", "U.S"] {
+        let _ = find(t);
+    }
+}

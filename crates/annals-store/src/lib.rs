@@ -1,0 +1,230 @@
+//! The annals store: documents and their events in one SQLite file.
+//!
+//! [`Store::insert_batch`] writes extraction records in one transaction; a document already in the
+//! store (same id) is skipped, so ingesting the same input twice, or again after the process was
+//! killed mid-way, neither loses nor duplicates anything. The file runs in WAL mode, so readers
+//! ([`Store::search`]) do not block the writer. [`Store::search`] combines SQLite FTS5 full-text
+//! search over titles and texts with filters on the events (actor, country, event type, mode,
+//! modality, date range, place or bounding box, attribution source).
+//!
+//! ```
+//! use annals_document::Document;
+//! use annals_pipeline::Pipeline;
+//! use annals_store::{Query, Store};
+//!
+//! let dir = tempfile::tempdir().unwrap();
+//! let mut store = Store::open(dir.path().join("annals.db")).unwrap();
+//! let record = Pipeline::new().extract(Document::new("Farmers protested in Lyon.".into()));
+//! let stats = store.insert_batch(&[record.clone(), record]).unwrap();
+//! assert_eq!((stats.inserted, stats.skipped), (1, 1));
+//! let hits = store.search(&Query { text: Some("protest".into()), ..Query::default() }).unwrap();
+//! assert_eq!(hits.len(), 1);
+//! ```
+
+mod record;
+mod schema;
+mod search;
+
+pub use record::{EventRow, Participant, Record};
+pub use schema::SCHEMA_VERSION;
+pub use search::{Hit, Query};
+
+use annals_pipeline::Extraction;
+use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
+use std::path::Path;
+use std::time::Duration;
+
+/// What can go wrong with the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// SQLite reported an error (cannot open, disk full, corrupt file, ...).
+    #[error("store: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// The file was written by a newer annals whose schema this one does not know.
+    #[error("store schema version {found} is newer than this annals supports ({supported})")]
+    TooNew {
+        /// Version found in the file.
+        found: i64,
+        /// Latest version this build knows.
+        supported: i64,
+    },
+    /// A store opened read-only has an older schema and needs a read-write open to migrate.
+    #[error("store schema version {found} needs migrating to {supported}; open it read-write once")]
+    NeedsMigration {
+        /// Version found in the file.
+        found: i64,
+        /// Latest version this build knows.
+        supported: i64,
+    },
+    /// A search query is malformed (e.g. a bounding box with min above max).
+    #[error("invalid query: {0}")]
+    Query(String),
+}
+
+/// What one [`Store::insert_batch`] did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct InsertStats {
+    /// Documents written.
+    pub inserted: u64,
+    /// Documents skipped because a document with the same id was already stored.
+    pub skipped: u64,
+    /// Event rows written.
+    pub events: u64,
+}
+
+/// How much the store holds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Counts {
+    /// Documents stored.
+    pub documents: u64,
+    /// Events stored.
+    pub events: u64,
+}
+
+/// An open store file.
+#[derive(Debug)]
+pub struct Store {
+    conn: Connection,
+}
+
+impl Store {
+    /// Opens (creating if needed) the store at `path` and migrates it to [`SCHEMA_VERSION`].
+    pub fn open(path: impl AsRef<Path>) -> Result<Store, StoreError> {
+        let conn = Connection::open(path)?;
+        Store::configure(&conn)?;
+        let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        schema::migrate(&conn)?;
+        Ok(Store { conn })
+    }
+
+    /// Opens an existing store for reading only (it must already be at [`SCHEMA_VERSION`]).
+    pub fn open_read_only(path: impl AsRef<Path>) -> Result<Store, StoreError> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags)?;
+        Store::configure(&conn)?;
+        let found = schema::version(&conn)?;
+        if found > SCHEMA_VERSION {
+            return Err(StoreError::TooNew { found, supported: SCHEMA_VERSION });
+        }
+        if found < SCHEMA_VERSION {
+            return Err(StoreError::NeedsMigration { found, supported: SCHEMA_VERSION });
+        }
+        Ok(Store { conn })
+    }
+
+    fn configure(conn: &Connection) -> Result<(), StoreError> {
+        conn.busy_timeout(Duration::from_secs(30))?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        Ok(())
+    }
+
+    /// The schema version of the open file.
+    pub fn schema_version(&self) -> Result<i64, StoreError> {
+        schema::version(&self.conn)
+    }
+
+    /// Writes `records` in one transaction, skipping documents already stored.
+    pub fn insert_batch(&mut self, records: &[Extraction]) -> Result<InsertStats, StoreError> {
+        let rows: Vec<Record> = records.iter().map(Record::from_extraction).collect();
+        self.insert_records(&rows)
+    }
+
+    /// Writes prepared rows in one transaction, skipping documents already stored (by id).
+    ///
+    /// Build the rows with [`Record::from_extraction`] (in parallel, if you like) and write them
+    /// here; either the whole batch is committed or none of it.
+    pub fn insert_records(&mut self, records: &[Record]) -> Result<InsertStats, StoreError> {
+        let mut stats = InsertStats::default();
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        {
+            let mut doc = tx.prepare_cached(
+                "INSERT INTO documents
+                     (id, title, date, outlet, url, language, origin, text, record, ingested_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,
+                         strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+                 ON CONFLICT(id) DO NOTHING",
+            )?;
+            let mut event = tx.prepare_cached(
+                "INSERT INTO events (doc_id, idx, event, mode, modality, date, earliest, latest,
+                     actor_code, actor_country, recipient_code, recipient_country,
+                     place, lat, lon, source, json)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
+                 ON CONFLICT DO NOTHING",
+            )?;
+            let mut party = tx.prepare_cached(
+                "INSERT INTO event_actors (doc_id, idx, role, n, code, country)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
+            )?;
+            for r in records {
+                let changed = doc.execute(params![
+                    r.id, r.title, r.date, r.outlet, r.url, r.language, r.origin, r.text, r.record
+                ])?;
+                if changed == 0 {
+                    stats.skipped += 1;
+                    continue;
+                }
+                stats.inserted += 1;
+                for e in &r.events {
+                    let first = |list: &[Participant]| list.first().cloned().unwrap_or_default();
+                    let (a, b) = (first(&e.actors), first(&e.recipients));
+                    stats.events += event.execute(params![
+                        r.id, e.idx, e.event, e.mode, e.modality, e.date, e.earliest, e.latest,
+                        a.code, a.country, b.code, b.country, e.place, e.lat, e.lon, e.source,
+                        e.json
+                    ])? as u64;
+                    for (role, list) in [("actor", &e.actors), ("recipient", &e.recipients)] {
+                        for (n, p) in list.iter().enumerate() {
+                            party.execute(params![r.id, e.idx, role, n as i64, p.code, p.country])?;
+                        }
+                    }
+                }
+            }
+        }
+        tx.commit()?;
+        Ok(stats)
+    }
+
+    /// How many documents and events are stored.
+    pub fn counts(&self) -> Result<Counts, StoreError> {
+        let count = |sql: &str| -> Result<u64, StoreError> {
+            Ok(self.conn.query_row(sql, [], |r| r.get::<_, i64>(0))?.max(0) as u64)
+        };
+        Ok(Counts {
+            documents: count("SELECT COUNT(*) FROM documents")?,
+            events: count("SELECT COUNT(*) FROM events")?,
+        })
+    }
+
+    /// Whether a document with this id is stored.
+    pub fn contains(&self, id: &str) -> Result<bool, StoreError> {
+        let found = self
+            .conn
+            .query_row("SELECT 1 FROM documents WHERE id = ?1", [id], |_| Ok(()))
+            .optional()?;
+        Ok(found.is_some())
+    }
+
+    /// The stored extraction record of a document, as JSON (text included), if present.
+    pub fn record(&self, id: &str) -> Result<Option<serde_json::Value>, StoreError> {
+        let row: Option<(String, String)> = self
+            .conn
+            .query_row("SELECT record, text FROM documents WHERE id = ?1", [id], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?;
+        Ok(row.map(|(record, text)| {
+            let mut value: serde_json::Value =
+                serde_json::from_str(&record).unwrap_or(serde_json::Value::Null);
+            if let Some(map) = value.as_object_mut() {
+                map.insert("text".into(), serde_json::Value::String(text));
+            }
+            value
+        }))
+    }
+
+    /// Runs [`Query`] and returns the matching documents, best first.
+    pub fn search(&self, query: &Query) -> Result<Vec<Hit>, StoreError> {
+        search::run(&self.conn, query)
+    }
+}

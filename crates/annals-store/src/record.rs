@@ -1,0 +1,285 @@
+//! Turning an extraction record into the rows the store writes.
+//!
+//! The record is read through its JSON form, so the store keeps working while the stages add
+//! or rename fields: every event field is optional and read defensively.
+
+use annals_pipeline::Extraction;
+use serde_json::{Map, Value};
+
+/// One document ready to be written: its columns, its record and its events.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Record {
+    /// The document id (primary key).
+    pub id: String,
+    /// Headline.
+    pub title: Option<String>,
+    /// Publication date, ISO 8601.
+    pub date: Option<String>,
+    /// Publisher.
+    pub outlet: Option<String>,
+    /// Address of the article.
+    pub url: Option<String>,
+    /// BCP 47 language tag.
+    pub language: String,
+    /// Where the document was read from, as JSON.
+    pub origin: String,
+    /// The article text.
+    pub text: String,
+    /// The whole extraction record as JSON, without its `text` (kept in its own column).
+    pub record: String,
+    /// The events found in the document, in record order.
+    pub events: Vec<EventRow>,
+}
+
+/// One participant of an event (an actor or a recipient).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Participant {
+    /// Actor code (CAMEO style, e.g. `USAGOV`).
+    pub code: Option<String>,
+    /// Country code of the participant.
+    pub country: Option<String>,
+}
+
+/// The searchable columns of one event, plus the event itself as JSON.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EventRow {
+    /// Position of the event in the record's `events` list.
+    pub idx: i64,
+    /// PLOVER event type.
+    pub event: Option<String>,
+    /// PLOVER mode.
+    pub mode: Option<String>,
+    /// Modality (asserted, denied, hypothetical, ...).
+    pub modality: Option<String>,
+    /// The event date as written in the record.
+    pub date: Option<String>,
+    /// Earliest date the event may have happened (falls back to the date, then the document date).
+    pub earliest: Option<String>,
+    /// Latest date the event may have happened (falls back to the date, then the document date).
+    pub latest: Option<String>,
+    /// Actors (the side that acts).
+    pub actors: Vec<Participant>,
+    /// Recipients (the side acted upon).
+    pub recipients: Vec<Participant>,
+    /// Place name.
+    pub place: Option<String>,
+    /// Place latitude.
+    pub lat: Option<f64>,
+    /// Place longitude.
+    pub lon: Option<f64>,
+    /// Attribution sources (who says so), joined with `; `.
+    pub source: Option<String>,
+    /// The event object as JSON.
+    pub json: String,
+}
+
+impl Record {
+    /// The rows for one extraction record.
+    pub fn from_extraction(extraction: &Extraction) -> Record {
+        let value = serde_json::to_value(extraction).unwrap_or(Value::Null);
+        let mut record = Record::from_value(value);
+        // The typed document is authoritative for the columns.
+        let doc = &extraction.document;
+        record.id.clone_from(&doc.id);
+        record.title.clone_from(&doc.title);
+        record.date = doc.date.map(|d| d.to_string());
+        record.outlet.clone_from(&doc.outlet);
+        record.url.clone_from(&doc.url);
+        record.language.clone_from(&doc.language);
+        record.text.clone_from(&doc.text);
+        record
+    }
+
+    /// The rows for an extraction record given as JSON (the document fields at the top level,
+    /// as `annals extract` prints them). Missing fields become empty columns.
+    pub fn from_value(value: Value) -> Record {
+        let mut map = match value {
+            Value::Object(map) => map,
+            _ => Map::new(),
+        };
+        let text = match map.remove("text") {
+            Some(Value::String(s)) => s,
+            _ => String::new(),
+        };
+        let date = text_of(map.get("date"));
+        let events = match map.get("events") {
+            Some(Value::Array(list)) => list
+                .iter()
+                .enumerate()
+                .map(|(i, ev)| EventRow::from_value(i as i64, ev, date.as_deref()))
+                .collect(),
+            _ => Vec::new(),
+        };
+        let origin = map.get("origin").map(Value::to_string).unwrap_or_else(|| "{}".into());
+        Record {
+            id: text_of(map.get("id")).unwrap_or_default(),
+            title: text_of(map.get("title")),
+            date,
+            outlet: text_of(map.get("outlet")),
+            url: text_of(map.get("url")),
+            language: text_of(map.get("language")).unwrap_or_else(|| "en".into()),
+            origin,
+            text,
+            record: Value::Object(map).to_string(),
+            events,
+        }
+    }
+}
+
+impl EventRow {
+    /// The columns of the event at `idx`; `doc_date` stands in when the event has no date.
+    pub fn from_value(idx: i64, ev: &Value, doc_date: Option<&str>) -> EventRow {
+        let field = |key: &str| ev.get(key);
+        let event = code_of(field("event")).or_else(|| code_of(field("event_type")));
+        let (date, mut earliest, mut latest) = match field("date") {
+            Some(Value::Object(d)) => {
+                (text_of(d.get("value")), text_of(d.get("earliest")), text_of(d.get("latest")))
+            }
+            other => (text_of(other), None, None),
+        };
+        if earliest.is_none() {
+            earliest = date.clone().or_else(|| doc_date.map(str::to_string));
+        }
+        if latest.is_none() {
+            latest = date.clone().or_else(|| doc_date.map(str::to_string));
+        }
+        let loc = field("event_loc").or_else(|| field("place")).or_else(|| field("location"));
+        let (place, lat, lon) = match loc {
+            Some(Value::Object(l)) => (
+                text_of(l.get("name")),
+                number_of(l.get("lat")),
+                number_of(l.get("lon")).or_else(|| number_of(l.get("lng"))),
+            ),
+            other => (text_of(other), None, None),
+        };
+        EventRow {
+            idx,
+            event,
+            mode: code_of(field("mode")),
+            modality: code_of(field("modality")),
+            date,
+            earliest,
+            latest,
+            actors: participants(field("actor")),
+            recipients: participants(field("recipient")),
+            place,
+            lat,
+            lon,
+            source: sources(field("attribution")),
+            json: ev.to_string(),
+        }
+    }
+}
+
+/// A string, or a number or boolean written as one; `None` for anything else or an empty string.
+fn text_of(v: Option<&Value>) -> Option<String> {
+    match v? {
+        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// A code given as a string or as an object with a `code` (or `type`, `name`) field.
+fn code_of(v: Option<&Value>) -> Option<String> {
+    match v? {
+        Value::Object(m) => {
+            text_of(m.get("code")).or_else(|| text_of(m.get("type"))).or_else(|| text_of(m.get("name")))
+        }
+        other => text_of(Some(other)),
+    }
+}
+
+/// A number, or a string holding one; finite values only.
+fn number_of(v: Option<&Value>) -> Option<f64> {
+    let n = match v? {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }?;
+    n.is_finite().then_some(n)
+}
+
+/// Participants given as one object, a list of objects, or bare code strings.
+fn participants(v: Option<&Value>) -> Vec<Participant> {
+    let one = |p: &Value| match p {
+        Value::Object(m) => Some(Participant {
+            code: text_of(m.get("code")),
+            country: text_of(m.get("country")),
+        }),
+        Value::String(_) => Some(Participant { code: text_of(Some(p)), country: None }),
+        _ => None,
+    };
+    match v {
+        Some(Value::Array(list)) => list.iter().filter_map(one).collect(),
+        Some(p) => one(p).into_iter().collect(),
+        None => Vec::new(),
+    }
+    .into_iter()
+    .filter(|p| p.code.is_some() || p.country.is_some())
+    .collect()
+}
+
+/// Attribution sources (objects with `text`, or strings), joined with `; `.
+fn sources(v: Option<&Value>) -> Option<String> {
+    let one = |a: &Value| match a {
+        Value::Object(m) => text_of(m.get("text")).or_else(|| text_of(m.get("source"))),
+        other => text_of(Some(other)),
+    };
+    let list: Vec<String> = match v {
+        Some(Value::Array(items)) => items.iter().filter_map(one).collect(),
+        Some(a) => one(a).into_iter().collect(),
+        None => Vec::new(),
+    };
+    (!list.is_empty()).then(|| list.join("; "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn reads_events_defensively() {
+        let rec = Record::from_value(json!({
+            "id": "abc", "date": "2024-03-02", "language": "en", "text": "Body.",
+            "origin": {"path": "a.txt", "format": "text"},
+            "events": [
+                {"event": "PROTEST", "mode": "demonstrate", "modality": "asserted",
+                 "date": {"value": "2024-03-01", "earliest": "2024-03-01", "latest": "2024-03-01"},
+                 "actor": [{"code": "FRACVL", "country": "FRA"}, {"code": "FRALAB"}],
+                 "recipient": {"code": "FRAGOV", "country": "FRA"},
+                 "event_loc": {"name": "Lyon", "lat": 45.76, "lon": "4.84"},
+                 "attribution": [{"text": "the police", "kind": "official"}, {"text": "organisers"}]},
+                {"event": {"code": "ACCUSE"}, "actor": "not-an-object", "date": 7},
+                "garbage",
+                {"actor": null, "event_loc": [1, 2], "lat": "x"}
+            ]
+        }));
+        assert_eq!(rec.id, "abc");
+        assert_eq!(rec.text, "Body.");
+        assert!(!rec.record.contains("Body."), "text is kept out of the record column");
+        assert_eq!(rec.events.len(), 4);
+        let e = &rec.events[0];
+        assert_eq!(e.event.as_deref(), Some("PROTEST"));
+        assert_eq!(e.actors.len(), 2);
+        assert_eq!(e.actors[1].code.as_deref(), Some("FRALAB"));
+        assert_eq!(e.recipients[0].country.as_deref(), Some("FRA"));
+        assert_eq!((e.lat, e.lon), (Some(45.76), Some(4.84)));
+        assert_eq!(e.source.as_deref(), Some("the police; organisers"));
+        let e = &rec.events[1];
+        assert_eq!(e.event.as_deref(), Some("ACCUSE"));
+        assert_eq!(e.date.as_deref(), Some("7"));
+        let e = &rec.events[2];
+        assert_eq!(e.event, None);
+        assert_eq!(e.earliest.as_deref(), Some("2024-03-02"), "document date stands in");
+        assert_eq!(rec.events[3].place, None);
+    }
+
+    #[test]
+    fn non_object_record_gives_empty_columns() {
+        let rec = Record::from_value(json!([1, 2]));
+        assert!(rec.id.is_empty() && rec.events.is_empty());
+    }
+}

@@ -1,0 +1,329 @@
+//! Search: full text (FTS5) over documents, plus filters on their events.
+
+use crate::StoreError;
+use rusqlite::{Connection, params_from_iter, types::Value as Sql};
+use serde::{Deserialize, Serialize};
+
+/// A search over the store. Every field is optional; the given ones must all hold.
+///
+/// Event filters (`actor`, `country`, `event`, `mode`, `modality`, `from`, `to`, `bbox`, `place`,
+/// `source`) select documents with at least one event satisfying all of them at once.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Query {
+    /// Full-text query over titles and texts: words (all must occur, stemmed), `word*` for a
+    /// prefix, `OR` between two words for either.
+    pub text: Option<String>,
+    /// Actor code prefix, on either side of the event (`USA` matches `USAGOV`).
+    pub actor: Option<String>,
+    /// Country code of an actor or recipient.
+    pub country: Option<String>,
+    /// PLOVER event type (case-insensitive).
+    pub event: Option<String>,
+    /// PLOVER mode.
+    pub mode: Option<String>,
+    /// Modality (asserted, denied, ...).
+    pub modality: Option<String>,
+    /// Events that may have happened on or after this date (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`).
+    pub from: Option<String>,
+    /// Events that may have happened on or before this date (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`).
+    pub to: Option<String>,
+    /// Events located inside this box.
+    pub bbox: Option<BBox>,
+    /// Events whose place name contains this (case-insensitive).
+    pub place: Option<String>,
+    /// Events attributed to a source whose text contains this (case-insensitive).
+    pub source: Option<String>,
+    /// Documents from this outlet (case-insensitive).
+    pub outlet: Option<String>,
+    /// At most this many hits (all when `None`).
+    pub limit: Option<u64>,
+    /// Skip this many hits first.
+    pub offset: u64,
+}
+
+/// A bounding box in degrees; a box with `min_lon > max_lon` crosses the antimeridian.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct BBox {
+    /// Western edge.
+    pub min_lon: f64,
+    /// Southern edge.
+    pub min_lat: f64,
+    /// Eastern edge.
+    pub max_lon: f64,
+    /// Northern edge.
+    pub max_lat: f64,
+}
+
+impl std::str::FromStr for BBox {
+    type Err = StoreError;
+
+    /// Parses `min_lon,min_lat,max_lon,max_lat`.
+    fn from_str(s: &str) -> Result<BBox, StoreError> {
+        let bad = || StoreError::Query(format!("bounding box `{s}`: want min_lon,min_lat,max_lon,max_lat"));
+        let nums: Vec<f64> = s
+            .split(',')
+            .map(|p| p.trim().parse::<f64>().ok().filter(|n| n.is_finite()))
+            .collect::<Option<_>>()
+            .ok_or_else(bad)?;
+        let [min_lon, min_lat, max_lon, max_lat] = nums[..] else { return Err(bad()) };
+        Ok(BBox { min_lon, min_lat, max_lon, max_lat })
+    }
+}
+
+/// One matching document.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Hit {
+    /// Document id.
+    pub id: String,
+    /// Headline.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Publication date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// Publisher.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outlet: Option<String>,
+    /// Address of the article.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Full-text relevance (higher is better), for text queries.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
+    /// The best-matching passage, matches in `[brackets]`, for text queries.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub snippet: Option<String>,
+    /// The document's events that satisfy the event filters (all its events without any).
+    pub events: Vec<serde_json::Value>,
+}
+
+/// Escapes `%`, `_` and `\` for a `LIKE ... ESCAPE '\'` pattern.
+fn like_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Turns user words into an FTS5 query: each word a quoted phrase, `word*` a prefix, `OR` kept.
+fn fts_query(text: &str) -> Option<String> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let mut out = String::new();
+    let mut pending_or = false;
+    for (i, word) in words.iter().enumerate() {
+        if *word == "OR" && i > 0 && i + 1 < words.len() {
+            pending_or = true;
+            continue;
+        }
+        let (stem, prefix) = match word.strip_suffix('*') {
+            Some(s) => (s.trim_end_matches('*'), true),
+            None => (*word, false),
+        };
+        // Quote marks carry no meaning inside a word; drop them.
+        let stem: String = stem.chars().filter(|c| *c != '"').collect();
+        if !stem.chars().any(char::is_alphanumeric) {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(if pending_or { " OR " } else { " AND " });
+        }
+        pending_or = false;
+        out.push('"');
+        out.push_str(&stem);
+        out.push('"');
+        if prefix {
+            out.push('*');
+        }
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+/// A query date (`YYYY`, `YYYY-MM`, `YYYY-MM-DD`), or an error naming the field.
+fn checked_date<'a>(field: &str, s: &'a str) -> Result<&'a str, StoreError> {
+    let s = s.trim();
+    let parts: Vec<&str> = s.split('-').collect();
+    let ok = !parts.is_empty()
+        && parts.len() <= 3
+        && parts.first().is_some_and(|y| y.len() == 4)
+        && parts.iter().skip(1).all(|p| p.len() == 2)
+        && parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit()));
+    if ok { Ok(s) } else { Err(StoreError::Query(format!("--{field} `{s}`: want YYYY, YYYY-MM or YYYY-MM-DD"))) }
+}
+
+/// The SQL condition over events `e` for the event filters, with its parameters.
+fn event_filter(q: &Query) -> Result<Option<(String, Vec<Sql>)>, StoreError> {
+    let mut conds: Vec<&str> = Vec::new();
+    let mut params: Vec<Sql> = Vec::new();
+    let text = |s: &str| Sql::Text(s.trim().to_string());
+    if let Some(v) = &q.event {
+        conds.push("e.event = ? COLLATE NOCASE");
+        params.push(text(v));
+    }
+    if let Some(v) = &q.mode {
+        conds.push("e.mode = ? COLLATE NOCASE");
+        params.push(text(v));
+    }
+    if let Some(v) = &q.modality {
+        conds.push("e.modality = ? COLLATE NOCASE");
+        params.push(text(v));
+    }
+    if let Some(v) = &q.from {
+        conds.push("e.latest >= ?");
+        params.push(text(checked_date("from", v)?));
+    }
+    if let Some(v) = &q.to {
+        // Pad a partial date so that every day of that month or year sorts below it.
+        let to = checked_date("to", v)?;
+        let padded = match to.len() {
+            4 => format!("{to}-99-99"),
+            7 => format!("{to}-99"),
+            _ => to.to_string(),
+        };
+        conds.push("e.earliest <= ?");
+        params.push(Sql::Text(padded));
+    }
+    if let Some(b) = &q.bbox {
+        if b.min_lat > b.max_lat {
+            return Err(StoreError::Query("bounding box has min_lat above max_lat".into()));
+        }
+        conds.push("e.lat BETWEEN ? AND ?");
+        params.extend([Sql::Real(b.min_lat), Sql::Real(b.max_lat)]);
+        if b.min_lon <= b.max_lon {
+            conds.push("e.lon BETWEEN ? AND ?");
+        } else {
+            conds.push("(e.lon >= ? OR e.lon <= ?)");
+        }
+        params.extend([Sql::Real(b.min_lon), Sql::Real(b.max_lon)]);
+    }
+    if let Some(v) = &q.place {
+        conds.push("e.place LIKE ? ESCAPE '\\'");
+        params.push(Sql::Text(format!("%{}%", like_escape(v.trim()))));
+    }
+    if let Some(v) = &q.source {
+        conds.push("e.source LIKE ? ESCAPE '\\'");
+        params.push(Sql::Text(format!("%{}%", like_escape(v.trim()))));
+    }
+    if let Some(v) = &q.actor {
+        conds.push(
+            "EXISTS (SELECT 1 FROM event_actors p WHERE p.doc_id = e.doc_id AND p.idx = e.idx
+                     AND p.code LIKE ? ESCAPE '\\')",
+        );
+        params.push(Sql::Text(format!("{}%", like_escape(v.trim()))));
+    }
+    if let Some(v) = &q.country {
+        conds.push(
+            "EXISTS (SELECT 1 FROM event_actors p WHERE p.doc_id = e.doc_id AND p.idx = e.idx
+                     AND p.country = ? COLLATE NOCASE)",
+        );
+        params.push(text(v));
+    }
+    Ok((!conds.is_empty()).then(|| (conds.join(" AND "), params)))
+}
+
+/// Runs `q` against the store.
+pub(crate) fn run(conn: &Connection, q: &Query) -> Result<Vec<Hit>, StoreError> {
+    let events = event_filter(q)?;
+    let fts = q.text.as_deref().and_then(fts_query);
+    if q.text.as_deref().is_some_and(|t| !t.trim().is_empty()) && fts.is_none() {
+        return Ok(Vec::new()); // only punctuation: nothing can match
+    }
+    let mut sql = String::from("SELECT d.id, d.title, d.date, d.outlet, d.url");
+    let mut params: Vec<Sql> = Vec::new();
+    if fts.is_some() {
+        sql.push_str(
+            ", -bm25(documents_fts), snippet(documents_fts, -1, '[', ']', '…', 16)
+             FROM documents_fts f JOIN documents d ON d.rowid = f.rowid
+             WHERE documents_fts MATCH ?",
+        );
+    } else {
+        sql.push_str(", NULL, NULL FROM documents d WHERE 1");
+    }
+    if let Some(f) = &fts {
+        params.push(Sql::Text(f.clone()));
+    }
+    if let Some(v) = &q.outlet {
+        sql.push_str(" AND d.outlet = ? COLLATE NOCASE");
+        params.push(Sql::Text(v.trim().to_string()));
+    }
+    if let Some((cond, p)) = &events {
+        sql.push_str(" AND EXISTS (SELECT 1 FROM events e WHERE e.doc_id = d.id AND ");
+        sql.push_str(cond);
+        sql.push(')');
+        params.extend(p.iter().cloned());
+    }
+    sql.push_str(if fts.is_some() { " ORDER BY bm25(documents_fts)," } else { " ORDER BY" });
+    sql.push_str(" d.date IS NULL, d.date DESC, d.id LIMIT ? OFFSET ?");
+    let limit = q.limit.map_or(-1, |l| i64::try_from(l).unwrap_or(i64::MAX));
+    params.push(Sql::Integer(limit));
+    params.push(Sql::Integer(i64::try_from(q.offset).unwrap_or(i64::MAX)));
+
+    let mut stmt = conn.prepare(&sql)?;
+    let mut hits = stmt
+        .query_map(params_from_iter(params.iter()), |r| {
+            Ok(Hit {
+                id: r.get(0)?,
+                title: r.get(1)?,
+                date: r.get(2)?,
+                outlet: r.get(3)?,
+                url: r.get(4)?,
+                score: r.get(5)?,
+                snippet: r.get(6)?,
+                events: Vec::new(),
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+
+    let mut ev_sql = String::from("SELECT e.json FROM events e WHERE e.doc_id = ?");
+    if let Some((cond, _)) = &events {
+        ev_sql.push_str(" AND ");
+        ev_sql.push_str(cond);
+    }
+    ev_sql.push_str(" ORDER BY e.idx");
+    let mut ev_stmt = conn.prepare(&ev_sql)?;
+    for hit in &mut hits {
+        let mut p = vec![Sql::Text(hit.id.clone())];
+        if let Some((_, extra)) = &events {
+            p.extend(extra.iter().cloned());
+        }
+        hit.events = ev_stmt
+            .query_map(params_from_iter(p.iter()), |r| r.get::<_, String>(0))?
+            .map(|json| json.map(|j| serde_json::from_str(&j).unwrap_or(serde_json::Value::Null)))
+            .collect::<Result<Vec<_>, _>>()?;
+    }
+    Ok(hits)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fts_query_quotes_words() {
+        assert_eq!(fts_query("troops  moved").as_deref(), Some("\"troops\" AND \"moved\""));
+        assert_eq!(fts_query("U.S. prot*").as_deref(), Some("\"U.S.\" AND \"prot\"*"));
+        assert_eq!(fts_query("a OR b").as_deref(), Some("\"a\" OR \"b\""));
+        assert_eq!(fts_query("OR \"x"), Some("\"OR\" AND \"x\"".into()));
+        assert_eq!(fts_query(" -- \" "), None);
+    }
+
+    #[test]
+    fn bbox_parses_and_rejects() {
+        let b: BBox = "-5, 41, 10,51.5".parse().unwrap();
+        assert_eq!(b.max_lat, 51.5);
+        assert!("1,2,3".parse::<BBox>().is_err());
+        assert!("1,2,3,x".parse::<BBox>().is_err());
+        assert!("1,2,3,NaN".parse::<BBox>().is_err());
+    }
+
+    #[test]
+    fn dates_are_checked() {
+        assert!(checked_date("from", "2024").is_ok());
+        assert!(checked_date("from", "2024-03-01").is_ok());
+        assert!(checked_date("from", "2024-3-1").is_err());
+        assert!(checked_date("from", "yesterday").is_err());
+    }
+}
