@@ -20,7 +20,11 @@ fn main() {
         }
     };
     let sentences = NewsSegmenter::new().segment(&text);
-    for (i, m) in recognizer.recognize(&text, &sentences, date).iter().enumerate() {
+    for (i, m) in recognizer
+        .recognize(&text, &sentences, date)
+        .iter()
+        .enumerate()
+    {
         println!(
             "{i:3} {:<12} {:<13} {:<40} name={:?} role={:?} coref={:?} {} {:.2}",
             m.code,

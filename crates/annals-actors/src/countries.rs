@@ -24,7 +24,10 @@ pub(crate) struct CountryForms {
 
 fn strip_the(name: &str) -> String {
     let n = name.trim();
-    n.strip_prefix("the ").or_else(|| n.strip_prefix("The ")).unwrap_or(n).to_string()
+    n.strip_prefix("the ")
+        .or_else(|| n.strip_prefix("The "))
+        .unwrap_or(n)
+        .to_string()
 }
 
 fn push_unique(list: &mut Vec<String>, value: String) {
@@ -37,7 +40,10 @@ fn push_unique(list: &mut Vec<String>, value: String) {
 pub(crate) fn builtin() -> Vec<CountryForms> {
     let mut out: Vec<CountryForms> = Vec::new();
     for c in Countries::builtin().all() {
-        let mut f = CountryForms { code: c.cameo.clone(), ..CountryForms::default() };
+        let mut f = CountryForms {
+            code: c.cameo.clone(),
+            ..CountryForms::default()
+        };
         push_unique(&mut f.names, strip_the(&c.name));
         for n in &c.names {
             push_unique(&mut f.names, strip_the(n));
@@ -70,14 +76,18 @@ pub(crate) fn builtin() -> Vec<CountryForms> {
             continue;
         }
         let cols: Vec<&str> = line.split('\t').collect();
-        let (Some(code), Some(field), Some(values)) = (cols.first(), cols.get(1), cols.get(2)) else {
+        let (Some(code), Some(field), Some(values)) = (cols.first(), cols.get(1), cols.get(2))
+        else {
             continue;
         };
         let code = code.trim().to_ascii_uppercase();
         let idx = match out.iter().position(|f| f.code == code) {
             Some(i) => i,
             None => {
-                out.push(CountryForms { code: code.clone(), ..CountryForms::default() });
+                out.push(CountryForms {
+                    code: code.clone(),
+                    ..CountryForms::default()
+                });
                 out.len() - 1
             }
         };

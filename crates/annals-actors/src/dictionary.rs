@@ -93,7 +93,12 @@ impl ActorEntry {
                 .codes
                 .iter()
                 .find(|c| c.from.is_some() && c.to.is_none())
-                .or_else(|| self.codes.iter().filter(|c| c.to.is_some()).max_by_key(|c| c.to))
+                .or_else(|| {
+                    self.codes
+                        .iter()
+                        .filter(|c| c.to.is_some())
+                        .max_by_key(|c| c.to)
+                })
                 .or_else(|| self.codes.iter().find(|c| c.is_default())),
         }?;
         (!chosen.code.is_empty()).then_some(chosen.code.as_str())
@@ -236,19 +241,28 @@ fn brackets(line: &str, number: usize, warnings: &mut Vec<String>) -> (String, V
 /// Parses the inside of one code bracket: `CODE`, `CODE >D`, `CODE <D`, `CODE D-D`.
 fn parse_code(inner: &str) -> Result<DatedCode, String> {
     let inner = inner.trim();
-    let (code_part, date_part) = match inner.find(|c: char| c.is_whitespace() || c == '<' || c == '>') {
-        Some(i) => (&inner[..i], inner[i..].trim()),
-        None => (inner, ""),
-    };
+    let (code_part, date_part) =
+        match inner.find(|c: char| c.is_whitespace() || c == '<' || c == '>') {
+            Some(i) => (&inner[..i], inner[i..].trim()),
+            None => (inner, ""),
+        };
     let (code_part, date_part) = if code_part.starts_with(|c: char| c.is_ascii_digit()) {
         ("", inner)
     } else {
         (code_part, date_part)
     };
     let code: String = code_part.trim().to_ascii_uppercase();
-    let code = if code.chars().all(|c| !c.is_ascii_alphanumeric()) { String::new() } else { code };
+    let code = if code.chars().all(|c| !c.is_ascii_alphanumeric()) {
+        String::new()
+    } else {
+        code
+    };
     let spec: String = date_part.chars().filter(|c| !c.is_whitespace()).collect();
-    let mut dated = DatedCode { code, from: None, to: None };
+    let mut dated = DatedCode {
+        code,
+        from: None,
+        to: None,
+    };
     if spec.is_empty() {
         return Ok(dated);
     }
@@ -318,7 +332,11 @@ impl ActorDictionary {
                 };
                 entry.codes.extend(codes);
             } else {
-                dict.entries.push(ActorEntry { names: vec![norm_name(head_trim)], codes, line: number });
+                dict.entries.push(ActorEntry {
+                    names: vec![norm_name(head_trim)],
+                    codes,
+                    line: number,
+                });
             }
         }
         Ok(dict)
@@ -341,7 +359,11 @@ impl AgentDictionary {
     /// Parses an agent dictionary; `source_name` names it in rule ids and messages.
     pub fn parse(text: &str, source_name: &str) -> Result<AgentDictionary, DictionaryError> {
         let mut sets: Vec<(String, Vec<String>)> = Vec::new();
-        let mut dict = AgentDictionary { source: source_name.to_string(), entries: Vec::new(), warnings: Vec::new() };
+        let mut dict = AgentDictionary {
+            source: source_name.to_string(),
+            entries: Vec::new(),
+            warnings: Vec::new(),
+        };
         for (number, line) in clean_lines(text) {
             let trimmed = line.trim();
             if trimmed.is_empty() {
@@ -351,13 +373,17 @@ impl AgentDictionary {
                 && let Some((name, values)) = trimmed.split_once('=')
                 && !name.contains('[')
             {
-                let values = values.split(',').map(|v| norm_name(v).to_ascii_uppercase()).collect();
+                let values = values
+                    .split(',')
+                    .map(|v| norm_name(v).to_ascii_uppercase())
+                    .collect();
                 sets.push((name.trim().to_string(), values));
                 continue;
             }
             let (head, groups) = brackets(trimmed, number, &mut dict.warnings);
             let Some(code_raw) = groups.first() else {
-                dict.warnings.push(format!("{number}: agent without a [code]"));
+                dict.warnings
+                    .push(format!("{number}: agent without a [code]"));
                 continue;
             };
             let code_raw: String = code_raw.chars().filter(|c| !c.is_whitespace()).collect();
@@ -403,7 +429,12 @@ impl AgentDictionary {
                 }
             }
             forms.dedup();
-            dict.entries.push(AgentEntry { forms, code: code.to_ascii_uppercase(), position, line: number });
+            dict.entries.push(AgentEntry {
+                forms,
+                code: code.to_ascii_uppercase(),
+                position,
+                line: number,
+            });
         }
         Ok(dict)
     }
@@ -439,5 +470,9 @@ pub(crate) fn sniff_kind(text: &str) -> DictionaryKind {
             }
         }
     }
-    if tilde > plain { DictionaryKind::Agents } else { DictionaryKind::Actors }
+    if tilde > plain {
+        DictionaryKind::Agents
+    } else {
+        DictionaryKind::Actors
+    }
 }

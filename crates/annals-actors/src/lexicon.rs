@@ -1,10 +1,10 @@
 //! The phrase lexicon: countries, capitals, agents, organizations, media and dictionary actors,
 //! indexed by first word for longest-match lookup.
 
+use crate::ActorKind;
 use crate::countries::{self, CountryForms};
 use crate::dictionary::{ActorDictionary, AgentDictionary, AgentPosition, DatedCode};
 use crate::tokens::{Token, phrase_words};
-use crate::ActorKind;
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
@@ -36,11 +36,26 @@ pub(crate) enum Entry {
     /// A capital city (a government by metonymy in some contexts).
     Capital { code: String },
     /// A role noun: `code` is the sector (empty: taken from what the role is "of").
-    Agent { code: String, prefix: bool, kind: ActorKind, role: String, rule: String },
+    Agent {
+        code: String,
+        prefix: bool,
+        kind: ActorKind,
+        role: String,
+        rule: String,
+    },
     /// A named organization with its full code.
-    Org { code: String, kind: ActorKind, name: String, rule: String },
+    Org {
+        code: String,
+        kind: ActorKind,
+        name: String,
+        rule: String,
+    },
     /// A news outlet or platform.
-    Media { country: Option<String>, name: String, rule: String },
+    Media {
+        country: Option<String>,
+        name: String,
+        rule: String,
+    },
     /// A dictionary actor; index into [`Lexicon::dict_entries`].
     Dict { entry: usize, rule: String },
 }
@@ -108,7 +123,9 @@ pub(crate) struct Lexicon {
 }
 
 fn data_lines(text: &str) -> impl Iterator<Item = &str> {
-    text.lines().map(str::trim_end).filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+    text.lines()
+        .map(str::trim_end)
+        .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
 }
 
 fn word_set(text: &str) -> HashSet<String> {
@@ -132,7 +149,10 @@ fn nonstate() -> &'static HashMap<String, ActorKind> {
         for line in data_lines(SECTORS) {
             let cols: Vec<&str> = line.split('\t').collect();
             if cols.get(1).map(|c| c.trim()) == Some("nonstate") {
-                let kind = cols.get(2).and_then(|k| ActorKind::parse(k)).unwrap_or(ActorKind::Organization);
+                let kind = cols
+                    .get(2)
+                    .and_then(|k| ActorKind::parse(k))
+                    .unwrap_or(ActorKind::Organization);
                 m.insert(cols[0].trim().to_ascii_uppercase(), kind);
             }
         }
@@ -158,7 +178,7 @@ pub(crate) fn nonstate_kind(code: &str) -> Option<ActorKind> {
 /// Rewrites a CAMEO code's sector groups to PLOVER's: CAMEO `MED` (media) is PLOVER `JRN`,
 /// CAMEO `HLH` (health) is PLOVER `MED`. `skip_first` keeps the country group as it is.
 pub(crate) fn plover_sectors(code: &str, skip_first: bool) -> String {
-    if !code.is_ascii() || code.len() % 3 != 0 {
+    if !code.is_ascii() || !code.len().is_multiple_of(3) {
         return code.to_string();
     }
     let mut out = String::with_capacity(code.len());
@@ -178,7 +198,9 @@ pub(crate) fn plover_sectors(code: &str, skip_first: bool) -> String {
 pub(crate) fn plural_of(word: &str) -> String {
     if word.ends_with('s') || word.ends_with('x') || word.ends_with("ch") || word.ends_with("sh") {
         format!("{word}es")
-    } else if word.ends_with('y') && !(word.ends_with("ay") || word.ends_with("ey") || word.ends_with("oy")) {
+    } else if word.ends_with('y')
+        && !(word.ends_with("ay") || word.ends_with("ey") || word.ends_with("oy"))
+    {
         format!("{}ies", &word[..word.len() - 1])
     } else if let Some(stem) = word.strip_suffix("man") {
         format!("{stem}men")
@@ -215,7 +237,11 @@ impl Lexicon {
             Some(&id) => id,
             None => {
                 let id = self.phrases.len();
-                self.phrases.push(Phrase { words: words.clone(), stem, entries: Vec::new() });
+                self.phrases.push(Phrase {
+                    words: words.clone(),
+                    stem,
+                    entries: Vec::new(),
+                });
                 self.by_words.insert(key, id);
                 if stem && words.len() == 1 {
                     self.stems.entry(words[0].clone()).or_default().push(id);
@@ -226,7 +252,11 @@ impl Lexicon {
             }
         };
         let phrase = &mut self.phrases[id];
-        if !phrase.entries.iter().any(|(c, e)| *c == case && *e == entry) {
+        if !phrase
+            .entries
+            .iter()
+            .any(|(c, e)| *c == case && *e == entry)
+        {
             phrase.entries.push((case, entry));
         }
     }
@@ -238,34 +268,84 @@ impl Lexicon {
         let countries = lex.countries.clone();
         for c in &countries {
             for n in &c.names {
-                lex.add(n, false, Case::Capitalized, Entry::Country { code: c.code.clone(), form: Form::Name });
+                lex.add(
+                    n,
+                    false,
+                    Case::Capitalized,
+                    Entry::Country {
+                        code: c.code.clone(),
+                        form: Form::Name,
+                    },
+                );
             }
             for n in &c.abbreviations {
-                lex.add(n, false, Case::Upper, Entry::Country { code: c.code.clone(), form: Form::Name });
+                lex.add(
+                    n,
+                    false,
+                    Case::Upper,
+                    Entry::Country {
+                        code: c.code.clone(),
+                        form: Form::Name,
+                    },
+                );
             }
             for n in &c.adjectives {
-                lex.add(n, false, Case::Capitalized, Entry::Country { code: c.code.clone(), form: Form::Adjective });
+                lex.add(
+                    n,
+                    false,
+                    Case::Capitalized,
+                    Entry::Country {
+                        code: c.code.clone(),
+                        form: Form::Adjective,
+                    },
+                );
             }
             for n in &c.people {
-                lex.add(n, false, Case::Capitalized, Entry::Country { code: c.code.clone(), form: Form::People });
+                lex.add(
+                    n,
+                    false,
+                    Case::Capitalized,
+                    Entry::Country {
+                        code: c.code.clone(),
+                        form: Form::People,
+                    },
+                );
             }
             for n in &c.capitals {
-                lex.add(n, false, Case::Capitalized, Entry::Capital { code: c.code.clone() });
+                lex.add(
+                    n,
+                    false,
+                    Case::Capitalized,
+                    Entry::Capital {
+                        code: c.code.clone(),
+                    },
+                );
             }
         }
         for line in data_lines(AGENTS) {
             let cols: Vec<&str> = line.split('\t').map(str::trim).collect();
-            let (Some(names), Some(code), Some(kind)) = (cols.first(), cols.get(1), cols.get(2)) else {
+            let (Some(names), Some(code), Some(kind)) = (cols.first(), cols.get(1), cols.get(2))
+            else {
                 continue;
             };
             let kind = ActorKind::parse(kind).unwrap_or(ActorKind::Group);
-            let code = if *code == "-" { String::new() } else { code.to_ascii_uppercase() };
+            let code = if *code == "-" {
+                String::new()
+            } else {
+                code.to_ascii_uppercase()
+            };
             let plural = cols.get(3).copied().unwrap_or("");
             for name in names.split('|') {
                 let name = name.trim();
                 let role = name.to_string();
                 let rule = format!("actor/agent/{}", name.replace(' ', "_"));
-                let entry = Entry::Agent { code: code.clone(), prefix: false, kind, role: role.clone(), rule: rule.clone() };
+                let entry = Entry::Agent {
+                    code: code.clone(),
+                    prefix: false,
+                    kind,
+                    role: role.clone(),
+                    rule: rule.clone(),
+                };
                 lex.add(name, false, Case::Any, entry);
                 let plurals: Vec<String> = match plural {
                     "-" => Vec::new(),
@@ -280,24 +360,48 @@ impl Lexicon {
                     given => given.split('|').map(|p| p.trim().to_string()).collect(),
                 };
                 for p in plurals {
-                    let pkind = if kind == ActorKind::Person { ActorKind::Group } else { kind };
-                    let entry = Entry::Agent { code: code.clone(), prefix: false, kind: pkind, role: role.clone(), rule: rule.clone() };
+                    let pkind = if kind == ActorKind::Person {
+                        ActorKind::Group
+                    } else {
+                        kind
+                    };
+                    let entry = Entry::Agent {
+                        code: code.clone(),
+                        prefix: false,
+                        kind: pkind,
+                        role: role.clone(),
+                        rule: rule.clone(),
+                    };
                     lex.add(&p, false, Case::Any, entry);
                 }
             }
         }
         for line in data_lines(ORGANIZATIONS) {
             let cols: Vec<&str> = line.split('\t').map(str::trim).collect();
-            let (Some(names), Some(code), Some(kind)) = (cols.first(), cols.get(1), cols.get(2)) else {
+            let (Some(names), Some(code), Some(kind)) = (cols.first(), cols.get(1), cols.get(2))
+            else {
                 continue;
             };
             let kind = ActorKind::parse(kind).unwrap_or(ActorKind::Organization);
-            let canonical = cols.get(3).map(|s| s.to_string()).unwrap_or_else(|| names.split('|').next().unwrap_or("").to_string());
+            let canonical = cols
+                .get(3)
+                .map(|s| s.to_string())
+                .unwrap_or_else(|| names.split('|').next().unwrap_or("").to_string());
             let rule = format!("actor/org/{}", canonical.to_lowercase().replace(' ', "_"));
             for name in names.split('|') {
                 let name = name.trim();
                 let case = case_of(name);
-                lex.add(name, false, case, Entry::Org { code: code.to_ascii_uppercase(), kind, name: canonical.clone(), rule: rule.clone() });
+                lex.add(
+                    name,
+                    false,
+                    case,
+                    Entry::Org {
+                        code: code.to_ascii_uppercase(),
+                        kind,
+                        name: canonical.clone(),
+                        rule: rule.clone(),
+                    },
+                );
             }
         }
         for line in data_lines(MEDIA) {
@@ -306,11 +410,23 @@ impl Lexicon {
                 continue;
             };
             let country = (*country != "-").then(|| country.to_ascii_uppercase());
-            let canonical = cols.get(3).map(|s| s.to_string()).unwrap_or_else(|| names.split('|').next().unwrap_or("").to_string());
+            let canonical = cols
+                .get(3)
+                .map(|s| s.to_string())
+                .unwrap_or_else(|| names.split('|').next().unwrap_or("").to_string());
             let rule = format!("actor/media/{}", canonical.to_lowercase().replace(' ', "_"));
             for name in names.split('|') {
                 let name = name.trim();
-                lex.add(name, false, case_of(name), Entry::Media { country: country.clone(), name: canonical.clone(), rule: rule.clone() });
+                lex.add(
+                    name,
+                    false,
+                    case_of(name),
+                    Entry::Media {
+                        country: country.clone(),
+                        name: canonical.clone(),
+                        rule: rule.clone(),
+                    },
+                );
             }
         }
         lex
@@ -318,28 +434,54 @@ impl Lexicon {
 
     /// Merges a PETRARCH actor dictionary.
     pub(crate) fn add_actor_dictionary(&mut self, dict: &ActorDictionary) {
-        let rule = format!("actor/dict/{}", dict.source.trim_end_matches(".txt").trim_end_matches(".actors"));
+        let rule = format!(
+            "actor/dict/{}",
+            dict.source
+                .trim_end_matches(".txt")
+                .trim_end_matches(".actors")
+        );
         for entry in &dict.entries {
             if entry.codes.is_empty() {
                 continue;
             }
             let idx = self.dict_entries.len();
-            let canonical = entry.names.first().map(|n| title_case(n)).unwrap_or_default();
+            let canonical = entry
+                .names
+                .first()
+                .map(|n| title_case(n))
+                .unwrap_or_default();
             let codes = entry
                 .codes
                 .iter()
-                .map(|c| DatedCode { code: plover_sectors(&c.code, true), ..c.clone() })
+                .map(|c| DatedCode {
+                    code: plover_sectors(&c.code, true),
+                    ..c.clone()
+                })
                 .collect();
-            self.dict_entries.push(DictActor { name: canonical, codes });
+            self.dict_entries.push(DictActor {
+                name: canonical,
+                codes,
+            });
             for name in &entry.names {
                 let exact = name.ends_with('_');
                 let words = phrase_words(name);
-                let case = if words.iter().all(|w| w.chars().filter(|c| c.is_alphabetic()).count() <= 3) {
+                let case = if words
+                    .iter()
+                    .all(|w| w.chars().filter(|c| c.is_alphabetic()).count() <= 3)
+                {
                     Case::Upper
                 } else {
                     Case::Capitalized
                 };
-                self.add(name, !exact, case, Entry::Dict { entry: idx, rule: rule.clone() });
+                self.add(
+                    name,
+                    !exact,
+                    case,
+                    Entry::Dict {
+                        entry: idx,
+                        rule: rule.clone(),
+                    },
+                );
             }
         }
     }
@@ -350,12 +492,20 @@ impl Lexicon {
         for entry in &dict.entries {
             for (i, form) in entry.forms.iter().enumerate() {
                 let role = form.to_lowercase().replace('_', " ");
-                let kind = if i == 0 { ActorKind::Person } else { ActorKind::Group };
+                let kind = if i == 0 {
+                    ActorKind::Person
+                } else {
+                    ActorKind::Group
+                };
                 let e = Entry::Agent {
                     code: plover_sectors(&entry.code, false),
                     prefix: entry.position == AgentPosition::Prefix,
                     kind,
-                    role: entry.forms.first().map(|f| f.to_lowercase().replace('_', " ")).unwrap_or(role),
+                    role: entry
+                        .forms
+                        .first()
+                        .map(|f| f.to_lowercase().replace('_', " "))
+                        .unwrap_or(role),
                     rule: rule_base.clone(),
                 };
                 self.add(form, false, Case::Any, e);
@@ -367,7 +517,10 @@ impl Lexicon {
         match case {
             Case::Any => true,
             Case::Capitalized => toks.first().is_some_and(|t| t.cap),
-            Case::Upper => toks.iter().filter(|t| t.word).all(|t| t.upper || t.norm.chars().all(|c| c.is_ascii_digit())),
+            Case::Upper => toks
+                .iter()
+                .filter(|t| t.word)
+                .all(|t| t.upper || t.norm.chars().all(|c| c.is_ascii_digit())),
         }
     }
 
@@ -387,7 +540,10 @@ impl Lexicon {
                 return None;
             }
         }
-        p.entries.iter().any(|(c, _)| Self::case_ok(*c, span)).then_some(n)
+        p.entries
+            .iter()
+            .any(|(c, _)| Self::case_ok(*c, span))
+            .then_some(n)
     }
 
     /// Longest-match phrase items over a sentence's tokens, disjoint, in order. When several
@@ -407,7 +563,11 @@ impl Lexicon {
                 }
             }
             let norm = &toks[i].norm;
-            for (cut, _) in norm.char_indices().skip(4).chain(std::iter::once((norm.len(), ' '))) {
+            for (cut, _) in norm
+                .char_indices()
+                .skip(4)
+                .chain(std::iter::once((norm.len(), ' ')))
+            {
                 if let Some(ids) = self.stems.get(&norm[..cut]) {
                     for &id in ids {
                         if let Some(n) = self.matches(id, toks, i) {
@@ -427,7 +587,11 @@ impl Lexicon {
                 .flat_map(|f| self.allowed(f.1, span))
                 .collect();
             if let Some(entry) = self.pick(&entries) {
-                out.push(Item { t0: i, t1: i + n, entry });
+                out.push(Item {
+                    t0: i,
+                    t1: i + n,
+                    entry,
+                });
             }
             i += n;
         }
@@ -443,8 +607,13 @@ impl Lexicon {
             if let Some(n) = self.matches(id, toks, 0)
                 && n < toks.len()
                 && best.as_ref().is_none_or(|b| n > b.0)
-                && let Some(Entry::Agent { code, kind: ActorKind::Person, .. }) =
-                    self.allowed(id, &toks[..n]).find(|e| matches!(e, Entry::Agent { .. }))
+                && let Some(Entry::Agent {
+                    code,
+                    kind: ActorKind::Person,
+                    ..
+                }) = self
+                    .allowed(id, &toks[..n])
+                    .find(|e| matches!(e, Entry::Agent { .. }))
             {
                 best = Some((n, code.clone()));
             }
@@ -453,7 +622,11 @@ impl Lexicon {
     }
 
     fn allowed<'a>(&'a self, id: usize, span: &'a [Token]) -> impl Iterator<Item = &'a Entry> + 'a {
-        self.phrases[id].entries.iter().filter(|(c, _)| Self::case_ok(*c, span)).map(|(_, e)| e)
+        self.phrases[id]
+            .entries
+            .iter()
+            .filter(|(c, _)| Self::case_ok(*c, span))
+            .map(|(_, e)| e)
     }
 
     /// The entry matched phrases stand for: the best-ranked one, except that a built-in country

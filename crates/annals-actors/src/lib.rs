@@ -123,7 +123,9 @@ pub fn split_code(code: &str) -> (Option<String>, Option<String>) {
         return (None, None);
     }
     let upper = code.to_ascii_uppercase();
-    let groups: Vec<&str> = (0..upper.len() / 3).map(|i| &upper[i * 3..i * 3 + 3]).collect();
+    let groups: Vec<&str> = (0..upper.len() / 3)
+        .map(|i| &upper[i * 3..i * 3 + 3])
+        .collect();
     if let Some(first) = groups.first()
         && lexicon::is_sector(first)
         && !lexicon::is_country_like(first)
@@ -131,13 +133,23 @@ pub fn split_code(code: &str) -> (Option<String>, Option<String>) {
         return (None, Some(first.to_string()));
     }
     let country = groups.first().map(|g| g.to_string());
-    let sector = groups.iter().skip(1).find(|g| lexicon::is_sector(g)).map(|g| g.to_string());
+    let sector = groups
+        .iter()
+        .skip(1)
+        .find(|g| lexicon::is_sector(g))
+        .map(|g| g.to_string());
     (country, sector)
 }
 
 /// The mentions (from a list sorted by position) that lie inside `span`, e.g. a sentence.
-pub fn mentions_in(mentions: &[ActorMention], span: Span) -> impl Iterator<Item = (usize, &ActorMention)> {
-    mentions.iter().enumerate().filter(move |(_, m)| span.contains(m.span))
+pub fn mentions_in(
+    mentions: &[ActorMention],
+    span: Span,
+) -> impl Iterator<Item = (usize, &ActorMention)> {
+    mentions
+        .iter()
+        .enumerate()
+        .filter(move |(_, m)| span.contains(m.span))
 }
 
 /// The mention covering byte `position`, if any.
@@ -163,12 +175,16 @@ impl Default for ActorRecognizer {
 impl ActorRecognizer {
     /// The recognizer with the built-in lexicons (`data/actors/`) and country table.
     pub fn new() -> ActorRecognizer {
-        ActorRecognizer { lexicon: lexicon::Lexicon::builtin() }
+        ActorRecognizer {
+            lexicon: lexicon::Lexicon::builtin(),
+        }
     }
 
     /// The built-in recognizer plus PETRARCH/TABARI dictionaries read from `paths` (actor or
     /// agent files, told apart by content).
-    pub fn with_dictionaries<P: AsRef<Path>>(paths: &[P]) -> Result<ActorRecognizer, DictionaryError> {
+    pub fn with_dictionaries<P: AsRef<Path>>(
+        paths: &[P],
+    ) -> Result<ActorRecognizer, DictionaryError> {
         let mut recognizer = ActorRecognizer::new();
         for path in paths {
             let path = path.as_ref();
@@ -223,7 +239,12 @@ impl ActorRecognizer {
     /// Finds the actors in `text`, sentence by sentence (the whole text is one sentence when
     /// `sentences` is empty); date-bounded dictionary codes resolve against `document_date`.
     /// Mentions come sorted by start, disjoint.
-    pub fn recognize(&self, text: &str, sentences: &[Sentence], document_date: Option<Date>) -> Vec<ActorMention> {
+    pub fn recognize(
+        &self,
+        text: &str,
+        sentences: &[Sentence],
+        document_date: Option<Date>,
+    ) -> Vec<ActorMention> {
         recognize::recognize(&self.lexicon, text, sentences, document_date)
     }
 }

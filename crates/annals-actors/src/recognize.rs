@@ -43,8 +43,14 @@ fn cue_code(lex: &Lexicon, item: &Item, date: Option<Date>) -> Option<String> {
 
 fn dict_code(lex: &Lexicon, entry: usize, date: Option<Date>) -> Option<String> {
     let actor = lex.dict_entries.get(entry)?;
-    let probe = crate::dictionary::ActorEntry { names: Vec::new(), codes: actor.codes.clone(), line: 0 };
-    probe.code_on(date).map(|c| c.split('/').next().unwrap_or(c).to_string())
+    let probe = crate::dictionary::ActorEntry {
+        names: Vec::new(),
+        codes: actor.codes.clone(),
+        line: 0,
+    };
+    probe
+        .code_on(date)
+        .map(|c| c.split('/').next().unwrap_or(c).to_string())
 }
 
 /// Combines a modifier's code with a role's sector: the modifier keeps its own sector if it has one.
@@ -56,17 +62,25 @@ fn combine(cue: &str, agent: &str, prefix: bool) -> String {
     if cue_sector.is_some() || cue.ends_with(agent) {
         return cue.to_string();
     }
-    if prefix { format!("{agent}{cue}") } else { format!("{cue}{agent}") }
+    if prefix {
+        format!("{agent}{cue}")
+    } else {
+        format!("{cue}{agent}")
+    }
 }
 
 fn is_word(toks: &[Token], i: usize, words: &[&str]) -> bool {
-    toks.get(i).is_some_and(|t| words.contains(&t.norm.as_str()))
+    toks.get(i)
+        .is_some_and(|t| words.contains(&t.norm.as_str()))
 }
 
 fn is_ordinal_or_number(t: &Token) -> bool {
     let n = &t.norm;
     let digits = n.trim_end_matches(|c: char| c.is_alphabetic());
-    digits.chars().any(|c| c.is_ascii_digit()) && digits.chars().all(|c| c.is_ascii_digit() || c == ',' || c == '.')
+    digits.chars().any(|c| c.is_ascii_digit())
+        && digits
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == ',' || c == '.')
 }
 
 /// Whether tokens `[a, b)` may stand between a modifier and a role noun.
@@ -81,13 +95,19 @@ fn gap_ok(lex: &Lexicon, toks: &[Token], a: usize, b: usize) -> bool {
                 || (t.word && t.upper && t.norm.chars().any(|c| c.is_ascii_digit()))
                 || t.norm == "-"
                 || (t.word && t.norm.len() > 5 && t.norm.ends_with("ing") && !t.cap)
-                || (t.word && t.cap && !t.upper && !lex.stopnames.contains(&t.norm) && (title_case || b - a <= 1))
+                || (t.word
+                    && t.cap
+                    && !t.upper
+                    && !lex.stopnames.contains(&t.norm)
+                    && (title_case || b - a <= 1))
         })
 }
 
 /// A person's name starting at token `i`: capitalized words not in the lexicon.
 fn name_at(lex: &Lexicon, toks: &[Token], i: usize, item_at: &[Option<usize>]) -> Option<usize> {
-    const PARTICLES: &[&str] = &["de", "da", "van", "von", "bin", "ibn", "al", "el", "der", "du", "la", "le", "abu", "bint"];
+    const PARTICLES: &[&str] = &[
+        "de", "da", "van", "von", "bin", "ibn", "al", "el", "der", "du", "la", "le", "abu", "bint",
+    ];
     let mut j = i;
     let mut last_cap = None;
     while j < toks.len() && j - i < 5 {
@@ -96,7 +116,10 @@ fn name_at(lex: &Lexicon, toks: &[Token], i: usize, item_at: &[Option<usize>]) -
             break;
         }
         let plain_word = t.word && !t.norm.chars().any(|c| c.is_ascii_digit());
-        if plain_word && t.cap && !lex.stopnames.contains(t.norm.trim_end_matches('.')) && !(t.upper && t.norm.len() > 3 && j == i)
+        if plain_word
+            && t.cap
+            && !lex.stopnames.contains(t.norm.trim_end_matches('.'))
+            && !(t.upper && t.norm.len() > 3 && j == i)
         {
             last_cap = Some(j + 1);
             j += 1;
@@ -130,7 +153,10 @@ fn adjectival_use(lex: &Lexicon, toks: &[Token], items: &[Item], k: usize) -> bo
     if !lex.adjectival.contains(&phrase.join(" ")) {
         return false;
     }
-    if items.get(k + 1).is_some_and(|n| n.t0 == it.t1 && matches!(n.entry, Entry::Agent { .. })) {
+    if items
+        .get(k + 1)
+        .is_some_and(|n| n.t0 == it.t1 && matches!(n.entry, Entry::Agent { .. }))
+    {
         return false;
     }
     toks.get(it.t1).is_some_and(|t| {
@@ -139,15 +165,28 @@ fn adjectival_use(lex: &Lexicon, toks: &[Token], items: &[Item], k: usize) -> bo
             && t.norm.chars().all(|c| c.is_alphabetic() || c == '-')
             && !lex.stopnames.contains(&t.norm)
             && !lex.verbs.contains(&t.norm)
-            && !(t.norm.ends_with("ed") && t.norm.len() > 4)
-            && !matches!(t.norm.as_str(), "is" | "are" | "was" | "were" | "has" | "have" | "had" | "will" | "would" | "who" | "which" | "that")
+            && (!t.norm.ends_with("ed") || t.norm.len() <= 4)
+            && !matches!(
+                t.norm.as_str(),
+                "is" | "are"
+                    | "was"
+                    | "were"
+                    | "has"
+                    | "have"
+                    | "had"
+                    | "will"
+                    | "would"
+                    | "who"
+                    | "which"
+                    | "that"
+            )
     })
 }
 
 /// Words before a place name that make it a location, not an actor.
 const LOCATIVE: &[&str] = &[
-    "in", "at", "near", "from", "into", "outside", "around", "across", "through", "via", "toward", "towards", "of",
-    "downtown", "central", "northern", "southern", "eastern", "western",
+    "in", "at", "near", "from", "into", "outside", "around", "across", "through", "via", "toward",
+    "towards", "of", "downtown", "central", "northern", "southern", "eastern", "western",
 ];
 
 /// Words before a role noun that make its holder a former official (sector `ELI`).
@@ -162,7 +201,13 @@ fn coordinated_with_role(lex: &Lexicon, toks: &[Token], items: &[Item], k: usize
     };
     is_word(toks, it.t1, &["and", "or", ","])
         && b.t0 == it.t1 + 1
-        && matches!(b.entry, Entry::Country { form: Form::Adjective, .. })
+        && matches!(
+            b.entry,
+            Entry::Country {
+                form: Form::Adjective,
+                ..
+            }
+        )
         && matches!(c.entry, Entry::Agent { .. })
         && gap_ok(lex, toks, b.t1, c.t0)
 }
@@ -181,18 +226,30 @@ fn proper_name_part(toks: &[Token], items: &[Item], k: usize) -> bool {
 }
 
 /// Recognizes actors in every sentence.
-pub(crate) fn recognize(lex: &Lexicon, text: &str, sentences: &[Sentence], date: Option<Date>) -> Vec<ActorMention> {
+pub(crate) fn recognize(
+    lex: &Lexicon,
+    text: &str,
+    sentences: &[Sentence],
+    date: Option<Date>,
+) -> Vec<ActorMention> {
     let whole = [Sentence {
         span: Span::new(0, text.len()),
         kind: annals_document::SentenceKind::Body,
         rule: String::new(),
     }];
-    let sentences = if sentences.is_empty() { &whole[..] } else { sentences };
+    let sentences = if sentences.is_empty() {
+        &whole[..]
+    } else {
+        sentences
+    };
     let mut out: Vec<ActorMention> = Vec::new();
     let mut people: Vec<Person> = Vec::new();
     let mut sentence_of: Vec<usize> = Vec::new();
     for (sentence_index, s) in sentences.iter().enumerate() {
-        if s.span.end > text.len() || !text.is_char_boundary(s.span.start) || !text.is_char_boundary(s.span.end) {
+        if s.span.end > text.len()
+            || !text.is_char_boundary(s.span.start)
+            || !text.is_char_boundary(s.span.end)
+        {
             continue;
         }
         let toks = tokenize(text, s.span.start, s.span.end);
@@ -232,7 +289,11 @@ pub(crate) fn recognize(lex: &Lexicon, text: &str, sentences: &[Sentence], date:
                     people.push(Person { index, words });
                 }
             }
-            let rule = if d.state_name { format!("{}#state", d.rule) } else { d.rule };
+            let rule = if d.state_name {
+                format!("{}#state", d.rule)
+            } else {
+                d.rule
+            };
             sentence_of.push(sentence_index);
             out.push(ActorMention {
                 span: Span::new(start, end),
@@ -284,7 +345,11 @@ fn drop_uncoded(out: Vec<ActorMention>) -> Vec<ActorMention> {
 fn infer_person_countries(out: &mut [ActorMention], sentence_of: &[usize]) {
     for i in 0..out.len() {
         let named = out[i].rule.starts_with("actor/person/");
-        if out[i].kind != ActorKind::Person || !named || out[i].country.is_some() || out[i].coref_of.is_some() {
+        if out[i].kind != ActorKind::Person
+            || !named
+            || out[i].country.is_some()
+            || out[i].coref_of.is_some()
+        {
             continue;
         }
         let found = out[..i]
@@ -310,7 +375,11 @@ fn infer_person_countries(out: &mut [ActorMention], sentence_of: &[usize]) {
         if let Some(a) = out[i].coref_of
             && a < i
         {
-            let (code, country, sector) = (out[a].code.clone(), out[a].country.clone(), out[a].sector.clone());
+            let (code, country, sector) = (
+                out[a].code.clone(),
+                out[a].country.clone(),
+                out[a].sector.clone(),
+            );
             out[i].code = code;
             out[i].country = country;
             out[i].sector = sector;
@@ -319,7 +388,12 @@ fn infer_person_countries(out: &mut [ActorMention], sentence_of: &[usize]) {
 }
 
 /// The mentions of one sentence.
-fn sentence_drafts(lex: &Lexicon, toks: &[Token], items: &[Item], date: Option<Date>) -> Vec<Draft> {
+fn sentence_drafts(
+    lex: &Lexicon,
+    toks: &[Token],
+    items: &[Item],
+    date: Option<Date>,
+) -> Vec<Draft> {
     let mut item_at: Vec<Option<usize>> = vec![None; toks.len()];
     for (k, it) in items.iter().enumerate() {
         for slot in item_at.iter_mut().take(it.t1).skip(it.t0) {
@@ -375,14 +449,29 @@ fn sentence_drafts(lex: &Lexicon, toks: &[Token], items: &[Item], date: Option<D
             && gap_ok(lex, toks, it.t1, a.t0)
             && !proper_name_part(toks, items, k + 1)
         {
-            let mut d = agent_draft(lex, toks, items, &item_at, &mut used, k + 1, Some((cue.clone(), it.t0)), date);
+            let mut d = agent_draft(
+                lex,
+                toks,
+                items,
+                &item_at,
+                &mut used,
+                k + 1,
+                Some((cue.clone(), it.t0)),
+                date,
+            );
             used[k] = true;
             d.confidence = 0.9;
             // Coordinated modifiers sharing the role: "Russian and North Korean troops".
             if k >= 1
                 && !used[k - 1]
                 && let Some(prev_cue) = cue_code(lex, &items[k - 1], date)
-                && matches!(items[k - 1].entry, Entry::Country { form: Form::Adjective, .. })
+                && matches!(
+                    items[k - 1].entry,
+                    Entry::Country {
+                        form: Form::Adjective,
+                        ..
+                    }
+                )
                 && it.t0 == items[k - 1].t1 + 1
                 && is_word(toks, items[k - 1].t1, &["and", "or", ","])
             {
@@ -393,7 +482,11 @@ fn sentence_drafts(lex: &Lexicon, toks: &[Token], items: &[Item], date: Option<D
                     t0: items[k - 1].t0,
                     t1: items[k - 1].t1,
                     code: combine(&prev_cue, &sector, false),
-                    kind: if d.kind == ActorKind::Person { ActorKind::Group } else { d.kind },
+                    kind: if d.kind == ActorKind::Person {
+                        ActorKind::Group
+                    } else {
+                        d.kind
+                    },
                     name: None,
                     name_toks: None,
                     role: d.role.clone(),
@@ -444,7 +537,9 @@ fn sentence_drafts(lex: &Lexicon, toks: &[Token], items: &[Item], date: Option<D
                     // An adjective before anything but a role noun usually modifies a thing
                     // ("Russian training grounds"); kept with low confidence for coders that
                     // code the country of a proposal or an attack.
-                    Form::Adjective if coordinated_with_role(lex, toks, items, k) => used[k] = false,
+                    Form::Adjective if coordinated_with_role(lex, toks, items, k) => {
+                        used[k] = false
+                    }
                     Form::Adjective => drafts.push(Draft {
                         t0: it.t0,
                         t1: it.t1,
@@ -482,7 +577,12 @@ fn sentence_drafts(lex: &Lexicon, toks: &[Token], items: &[Item], date: Option<D
                     });
                 }
             }
-            Entry::Org { code, kind, name, rule } => {
+            Entry::Org {
+                code,
+                kind,
+                name,
+                rule,
+            } => {
                 used[k] = true;
                 let mut d = Draft {
                     t0: it.t0,
@@ -500,7 +600,11 @@ fn sentence_drafts(lex: &Lexicon, toks: &[Token], items: &[Item], date: Option<D
                 attach_name(lex, toks, &item_at, &mut d, false);
                 drafts.push(d);
             }
-            Entry::Media { country, name, rule } => {
+            Entry::Media {
+                country,
+                name,
+                rule,
+            } => {
                 used[k] = true;
                 let code = match country {
                     Some(c) => format!("{c}JRN"),
@@ -523,7 +627,11 @@ fn sentence_drafts(lex: &Lexicon, toks: &[Token], items: &[Item], date: Option<D
             Entry::Dict { entry, rule } => {
                 used[k] = true;
                 if let Some(mut code) = dict_code(lex, *entry, date) {
-                    let name = lex.dict_entries.get(*entry).map(|a| a.name.clone()).unwrap_or_default();
+                    let name = lex
+                        .dict_entries
+                        .get(*entry)
+                        .map(|a| a.name.clone())
+                        .unwrap_or_default();
                     let is_state = code.len() == 3;
                     // "President X" as one dictionary phrase: the title tells the current office.
                     if let Some((_, sector)) = lex.title_prefix(&toks[it.t0..it.t1])
@@ -567,7 +675,14 @@ fn agent_draft(
     cue: Option<(String, usize)>,
     date: Option<Date>,
 ) -> Draft {
-    let Entry::Agent { code: sector, prefix, kind, role, rule } = &items[k].entry else {
+    let Entry::Agent {
+        code: sector,
+        prefix,
+        kind,
+        role,
+        rule,
+    } = &items[k].entry
+    else {
         unreachable!("agent_draft is called on agent items")
     };
     used[k] = true;
@@ -580,7 +695,12 @@ fn agent_draft(
     // Chained roles: the first gives the sector, the last the kind and role.
     while let Some(next) = items.get(last + 1)
         && !used[last + 1]
-        && let Entry::Agent { kind: nk, role: nr, rule: nrule, .. } = &next.entry
+        && let Entry::Agent {
+            kind: nk,
+            role: nr,
+            rule: nrule,
+            ..
+        } = &next.entry
         && gap_ok(lex, toks, t1, next.t0)
         && next.t0 - t1 <= 2
     {
@@ -601,7 +721,10 @@ fn agent_draft(
     // "of [the] <country|organization>" (and "from" for groups).
     if cue.is_none() || code.len() == sector.len() {
         let mut j = t1;
-        let domestic = matches!(sector.as_str(), "REB" | "COP" | "CVL" | "OPP" | "REF" | "CRM" | "LAB" | "PTY" | "AGR" | "EDU" | "HLH");
+        let domestic = matches!(
+            sector.as_str(),
+            "REB" | "COP" | "CVL" | "OPP" | "REF" | "CRM" | "LAB" | "PTY" | "AGR" | "EDU" | "HLH"
+        );
         if is_word(toks, j, &["of"])
             || (kind == ActorKind::Group && is_word(toks, j, &["from"]))
             || (domestic && is_word(toks, j, &["in"]))
@@ -614,7 +737,13 @@ fn agent_draft(
                 && items[*n].t0 == j
                 && !used[*n]
                 && let Some(c) = cue_code(lex, &items[*n], date)
-                && !matches!(items[*n].entry, Entry::Country { form: Form::Adjective, .. })
+                && !matches!(
+                    items[*n].entry,
+                    Entry::Country {
+                        form: Form::Adjective,
+                        ..
+                    }
+                )
             {
                 used[*n] = true;
                 code = combine(&c, sector, *prefix);
@@ -624,13 +753,18 @@ fn agent_draft(
     }
     // Extend over modifiers and ordinals before the role ("the 11th separate airborne brigade").
     if cue.is_none() {
-        while t0 > 0 && gap_ok(lex, toks, t0 - 1, t0) && toks[t0 - 1].norm != "'s" && item_at[t0 - 1].is_none() {
+        while t0 > 0
+            && gap_ok(lex, toks, t0 - 1, t0)
+            && toks[t0 - 1].norm != "'s"
+            && item_at[t0 - 1].is_none()
+        {
             t0 -= 1;
         }
     }
     // "former President": the holder left office.
     let a0 = items[k].t0;
-    let former = (a0.saturating_sub(4)..a0).any(|i| FORMER.contains(&toks[i].norm.as_str()) && gap_ok(lex, toks, i, a0.max(i)));
+    let former = (a0.saturating_sub(4)..a0)
+        .any(|i| FORMER.contains(&toks[i].norm.as_str()) && gap_ok(lex, toks, i, a0.max(i)));
     if former {
         let (country, _) = split_code(&code);
         code = format!("{}ELI", country.unwrap_or_default());
@@ -659,8 +793,16 @@ fn agent_draft(
         used[*n] = true;
         let (dcountry, dsector) = split_code(&dcode);
         let (_, own_sector) = split_code(&d.code);
-        let sector = if former { Some("ELI".to_string()) } else { own_sector.or(dsector) };
-        d.code = format!("{}{}", dcountry.unwrap_or_default(), sector.unwrap_or_default());
+        let sector = if former {
+            Some("ELI".to_string())
+        } else {
+            own_sector.or(dsector)
+        };
+        d.code = format!(
+            "{}{}",
+            dcountry.unwrap_or_default(),
+            sector.unwrap_or_default()
+        );
         d.name = lex.dict_entries.get(*entry).map(|a| a.name.clone());
         d.name_toks = Some((items[*n].t0, items[*n].t1));
         d.t1 = items[*n].t1;
@@ -676,7 +818,13 @@ fn agent_draft(
 
 /// Adds a person's name after a title ("ambassador Georgy Zinoviev", optionally after a comma)
 /// or before it as an appositive ("Georgy Zinoviev, the ambassador").
-fn attach_name(lex: &Lexicon, toks: &[Token], item_at: &[Option<usize>], d: &mut Draft, before_too: bool) {
+fn attach_name(
+    lex: &Lexicon,
+    toks: &[Token],
+    item_at: &[Option<usize>],
+    d: &mut Draft,
+    before_too: bool,
+) {
     let mut j = d.t1;
     let comma = is_word(toks, j, &[","]);
     if comma {
@@ -684,7 +832,11 @@ fn attach_name(lex: &Lexicon, toks: &[Token], item_at: &[Option<usize>], d: &mut
     }
     if let Some(end) = name_at(lex, toks, j, item_at) {
         // After a comma only a name closed by another comma or the sentence end is appositive.
-        let closed = !comma || matches!(toks.get(end).map(|t| t.norm.as_str()), None | Some(",") | Some(".") | Some(";"));
+        let closed = !comma
+            || matches!(
+                toks.get(end).map(|t| t.norm.as_str()),
+                None | Some(",") | Some(".") | Some(";")
+            );
         if closed {
             d.name_toks = Some((j, end));
             d.t1 = end;
@@ -721,9 +873,18 @@ fn attach_name(lex: &Lexicon, toks: &[Token], item_at: &[Option<usize>], d: &mut
 }
 
 /// Whether the capital at item `k` stands for its government, with the rule id and confidence.
-fn metonymy(lex: &Lexicon, toks: &[Token], items: &[Item], k: usize) -> Option<(&'static str, f32)> {
+fn metonymy(
+    lex: &Lexicon,
+    toks: &[Token],
+    items: &[Item],
+    k: usize,
+) -> Option<(&'static str, f32)> {
     let it = &items[k];
-    let is_capital = |n: usize| items.get(n).is_some_and(|x| matches!(x.entry, Entry::Capital { .. }));
+    let is_capital = |n: usize| {
+        items
+            .get(n)
+            .is_some_and(|x| matches!(x.entry, Entry::Capital { .. }))
+    };
     if it.t0 >= 1 && is_word(toks, it.t0 - 1, LOCATIVE) {
         return None;
     }
@@ -735,19 +896,53 @@ fn metonymy(lex: &Lexicon, toks: &[Token], items: &[Item], k: usize) -> Option<(
     if is_word(toks, it.t1, &["and", "&"]) && is_capital(k + 1) && items[k + 1].t0 == it.t1 + 1 {
         return Some(("actor/metonymy/capital_pair", 0.7));
     }
-    if k >= 1 && is_capital(k - 1) && items[k - 1].t1 + 1 == it.t0 && is_word(toks, it.t0 - 1, &["and", "&"]) {
+    if k >= 1
+        && is_capital(k - 1)
+        && items[k - 1].t1 + 1 == it.t0
+        && is_word(toks, it.t0 - 1, &["and", "&"])
+    {
         return Some(("actor/metonymy/capital_pair", 0.7));
     }
     // "Moscow said", "Pyongyang has denied", "Seoul's foreign ministry said" is handled as a cue.
     let mut j = it.t1;
     let mut skipped = 0;
     while skipped < 2
-        && toks.get(j).is_some_and(|t| matches!(t.norm.as_str(), "has" | "have" | "had" | "also" | "again" | "quickly" | "reportedly" | "officially" | "later" | "firmly" | "strongly" | "then" | "will" | "would" | "could" | "may" | "might" | "did" | "does" | "not"))
+        && toks.get(j).is_some_and(|t| {
+            matches!(
+                t.norm.as_str(),
+                "has"
+                    | "have"
+                    | "had"
+                    | "also"
+                    | "again"
+                    | "quickly"
+                    | "reportedly"
+                    | "officially"
+                    | "later"
+                    | "firmly"
+                    | "strongly"
+                    | "then"
+                    | "will"
+                    | "would"
+                    | "could"
+                    | "may"
+                    | "might"
+                    | "did"
+                    | "does"
+                    | "not"
+            )
+        })
     {
         j += 1;
         skipped += 1;
     }
-    if toks.get(j).is_some_and(|t| lex.verbs.contains(&t.norm)) && (skipped > 0 || !matches!(toks[j].norm.as_str(), "has" | "have" | "had" | "will" | "would")) {
+    if toks.get(j).is_some_and(|t| lex.verbs.contains(&t.norm))
+        && (skipped > 0
+            || !matches!(
+                toks[j].norm.as_str(),
+                "has" | "have" | "had" | "will" | "would"
+            ))
+    {
         return Some(("actor/metonymy/capital_verb", 0.75));
     }
     // A sentence that opens with the capital as its subject ("Washington, along with ..." is not
@@ -756,7 +951,10 @@ fn metonymy(lex: &Lexicon, toks: &[Token], items: &[Item], k: usize) -> Option<(
         return Some(("actor/metonymy/capital_subject", 0.55));
     }
     // "urged Washington to", "accused Moscow of".
-    if it.t0 >= 1 && lex.verbs.contains(&toks[it.t0 - 1].norm) && is_word(toks, it.t1, &["to", "of", "over", "for"]) {
+    if it.t0 >= 1
+        && lex.verbs.contains(&toks[it.t0 - 1].norm)
+        && is_word(toks, it.t1, &["to", "of", "over", "for"])
+    {
         return Some(("actor/metonymy/capital_object", 0.65));
     }
     None
@@ -789,7 +987,11 @@ fn coreference(toks: &[Token], drafts: &mut Vec<Draft>, people: &[Person], items
             continue;
         };
         let mut end = i + 1;
-        while end < toks.len() && !covered[end] && toks[end].cap && p.words.contains(&toks[end].norm) {
+        while end < toks.len()
+            && !covered[end]
+            && toks[end].cap
+            && p.words.contains(&toks[end].norm)
+        {
             end += 1;
         }
         drafts.push(Draft {

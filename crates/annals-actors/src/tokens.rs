@@ -49,9 +49,8 @@ pub(crate) fn tokenize(text: &str, start: usize, end: usize) -> Vec<Token> {
         let mut j = i + 1;
         while j < chars.len() {
             let cj = chars[j].1;
-            if cj.is_alphanumeric() {
-                j += 1;
-            } else if is_joiner(cj) && chars.get(j + 1).is_some_and(|n| n.1.is_alphanumeric()) {
+            let joins = is_joiner(cj) && chars.get(j + 1).is_some_and(|n| n.1.is_alphanumeric());
+            if cj.is_alphanumeric() || joins {
                 j += 1;
             } else {
                 break;
@@ -103,13 +102,23 @@ fn make(text: &str, start: usize, end: usize, word: bool) -> Token {
     let upper = !letters.is_empty()
         && letters.iter().all(|c| c.is_uppercase())
         && (letters.len() >= 2 || raw.contains('.'));
-    Token { start, end, norm, cap, upper, word }
+    Token {
+        start,
+        end,
+        norm,
+        cap,
+        upper,
+        word,
+    }
 }
 
 /// The normalized words of a lexicon phrase (`_` and spaces separate words).
 pub(crate) fn phrase_words(phrase: &str) -> Vec<String> {
     let spaced = phrase.replace('_', " ");
-    tokenize(&spaced, 0, spaced.len()).into_iter().map(|t| t.norm).collect()
+    tokenize(&spaced, 0, spaced.len())
+        .into_iter()
+        .map(|t| t.norm)
+        .collect()
 }
 
 #[cfg(test)]
@@ -117,14 +126,26 @@ mod tests {
     use super::*;
 
     fn norms(text: &str) -> Vec<String> {
-        tokenize(text, 0, text.len()).into_iter().map(|t| t.norm).collect()
+        tokenize(text, 0, text.len())
+            .into_iter()
+            .map(|t| t.norm)
+            .collect()
     }
 
     #[test]
     fn words_abbreviations_and_possessives() {
-        assert_eq!(norms("The U.S. envoy's car."), ["the", "u.s.", "envoy", "'s", "car", "."]);
-        assert_eq!(norms("South Koreaʼs Kim Hong-Kyung"), ["south", "korea", "'s", "kim", "hong-kyung"]);
-        assert_eq!(norms("George W. Bush (USA)"), ["george", "w.", "bush", "(", "usa", ")"]);
+        assert_eq!(
+            norms("The U.S. envoy's car."),
+            ["the", "u.s.", "envoy", "'s", "car", "."]
+        );
+        assert_eq!(
+            norms("South Koreaʼs Kim Hong-Kyung"),
+            ["south", "korea", "'s", "kim", "hong-kyung"]
+        );
+        assert_eq!(
+            norms("George W. Bush (USA)"),
+            ["george", "w.", "bush", "(", "usa", ")"]
+        );
     }
 
     #[test]

@@ -35,13 +35,20 @@ fn reset_peak_rss() {
     let _ = std::fs::write("/proc/self/clear_refs", "5");
 }
 
-fn measure(stage: &'static str, docs: &[Document], repeat: usize, mut f: impl FnMut(&Document) -> usize) -> Row {
+/// Runs `f` over every document (`repeat` times) and returns the stage's row; `f` gets the
+/// document's index and returns how many findings it made, summed into the row's `found`.
+fn measure(
+    stage: &'static str,
+    docs: &[Document],
+    repeat: usize,
+    mut f: impl FnMut(usize, &Document) -> usize,
+) -> Row {
     reset_peak_rss();
     let start = Instant::now();
     let mut found = 0usize;
     for _ in 0..repeat {
-        for doc in docs {
-            found += f(doc);
+        for (i, doc) in docs.iter().enumerate() {
+            found += f(i, doc);
         }
     }
     let elapsed = start.elapsed();
@@ -86,10 +93,15 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
     let pipeline = Pipeline::new();
     let load = load_start.elapsed();
 
+    let sentences: Vec<_> = docs.iter().map(|d| pipeline.segment(d)).collect();
     let rows = vec![
         read,
-        measure("segment", &docs, repeat, |d| pipeline.segment(d).len()),
-        measure("extract (all stages)", &docs, repeat, |d| pipeline.extract(d.clone()).sentences.len()),
+        measure("segment", &docs, repeat, |_, d| pipeline.segment(d).len()),
+        measure("times", &docs, repeat, |i, d| pipeline.times(d, &sentences[i]).expressions.len()),
+        measure("extract (all stages)", &docs, repeat, |_, d| {
+            let record = pipeline.extract(d.clone());
+            record.sentences.len() + record.times.len()
+        }),
     ];
 
     println!("corpus: {} documents, {:.2} MB of text; pipeline loaded in {:.0} ms; repeat {repeat}; 1 thread",

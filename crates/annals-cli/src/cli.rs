@@ -19,6 +19,10 @@ pub enum Command {
     Eval(EvalArgs),
     /// Measure throughput (documents/s, MB/s, peak RSS) of each stage over a corpus
     Bench(BenchArgs),
+    /// Read articles, run the pipeline and store documents and events in a store file
+    Ingest(IngestArgs),
+    /// Search a store: full text plus event filters; prints one JSON hit per line
+    Search(Box<SearchArgs>),
 }
 
 /// Input formats that `--format` can force.
@@ -98,4 +102,71 @@ pub struct BenchArgs {
     /// Run each stage over the corpus this many times
     #[arg(long, default_value_t = 1)]
     pub repeat: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct IngestArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// The store file (SQLite), created if missing
+    #[arg(long, default_value = "annals.db")]
+    pub db: PathBuf,
+    /// Documents extracted and committed together
+    #[arg(long, default_value_t = 500)]
+    pub batch: usize,
+    /// Worker threads (default: one per core)
+    #[arg(long, short = 'j')]
+    pub threads: Option<usize>,
+    /// Never show a progress bar, even on a terminal
+    #[arg(long)]
+    pub no_progress: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// Words to find in titles and texts (all of them; `word*` for a prefix, `OR` between two)
+    #[arg(value_name = "QUERY")]
+    pub query: Vec<String>,
+    /// The store file to search
+    #[arg(long, default_value = "annals.db")]
+    pub db: PathBuf,
+    /// Actor code prefix, actor or recipient side (e.g. USA, USAGOV)
+    #[arg(long)]
+    pub actor: Option<String>,
+    /// Country code of an actor or recipient
+    #[arg(long)]
+    pub country: Option<String>,
+    /// PLOVER event type (e.g. PROTEST)
+    #[arg(long)]
+    pub event: Option<String>,
+    /// PLOVER mode
+    #[arg(long)]
+    pub mode: Option<String>,
+    /// Modality (asserted, denied, hypothetical, ...)
+    #[arg(long)]
+    pub modality: Option<String>,
+    /// Events on or after this date (YYYY, YYYY-MM or YYYY-MM-DD)
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Events on or before this date (YYYY, YYYY-MM or YYYY-MM-DD)
+    #[arg(long)]
+    pub to: Option<String>,
+    /// Events inside min_lon,min_lat,max_lon,max_lat
+    #[arg(long, value_name = "BOX", allow_hyphen_values = true)]
+    pub bbox: Option<String>,
+    /// Events whose place name contains this
+    #[arg(long)]
+    pub place: Option<String>,
+    /// Events attributed to a source containing this
+    #[arg(long)]
+    pub source: Option<String>,
+    /// Documents from this outlet
+    #[arg(long)]
+    pub outlet: Option<String>,
+    /// Print at most this many hits
+    #[arg(long, default_value_t = 20)]
+    pub limit: u64,
+    /// Skip this many hits first
+    #[arg(long, default_value_t = 0)]
+    pub offset: u64,
 }

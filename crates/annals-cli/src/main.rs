@@ -7,6 +7,8 @@ mod bench;
 mod cli;
 mod eval;
 mod extract;
+mod ingest;
+mod search;
 
 use clap::Parser;
 use std::process::ExitCode;
@@ -17,6 +19,8 @@ fn main() -> ExitCode {
         cli::Command::Extract(a) => extract::run(a),
         cli::Command::Eval(a) => eval::run(a),
         cli::Command::Bench(a) => bench::run(a),
+        cli::Command::Ingest(a) => ingest::run(a),
+        cli::Command::Search(a) => search::run(*a),
     };
     match result {
         Ok(code) => code,

@@ -7,7 +7,11 @@ fn main() {
         return;
     };
     let errors = args.iter().any(|a| a == "--errors");
-    let dicts: Vec<&String> = args.iter().skip(1).filter(|a| !a.starts_with("--")).collect();
+    let dicts: Vec<&String> = args
+        .iter()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
     let recognizer = match annals_actors::ActorRecognizer::with_dictionaries(&dicts) {
         Ok(r) => r,
         Err(e) => {

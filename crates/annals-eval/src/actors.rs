@@ -91,7 +91,11 @@ pub fn run(path: &Path, with_errors: bool) -> Result<Report, EvalError> {
 }
 
 /// Scores with a given recognizer (e.g. one with extra dictionaries loaded).
-pub fn run_with(path: &Path, with_errors: bool, recognizer: &ActorRecognizer) -> Result<Report, EvalError> {
+pub fn run_with(
+    path: &Path,
+    with_errors: bool,
+    recognizer: &ActorRecognizer,
+) -> Result<Report, EvalError> {
     let raw = std::fs::read_to_string(path).map_err(|e| EvalError::Read {
         path: path.display().to_string(),
         message: e.to_string(),
@@ -161,11 +165,22 @@ pub fn run_with(path: &Path, with_errors: bool, recognizer: &ActorRecognizer) ->
     }
     let mut report = Report::new(
         format!("actors: {} ({records} records)", path.display()),
-        &["role", "gold", "found", "country right", "code right", "code accuracy"],
+        &[
+            "role",
+            "gold",
+            "found",
+            "country right",
+            "code right",
+            "code accuracy",
+        ],
     );
     for (slot, role) in ["source", "target"].iter().enumerate() {
         let t = &tallies[slot];
-        let acc = if t.gold == 0 { 0.0 } else { t.right as f64 / t.gold as f64 };
+        let acc = if t.gold == 0 {
+            0.0
+        } else {
+            t.right as f64 / t.gold as f64
+        };
         report.row(vec![
             role.to_string(),
             t.gold.to_string(),
@@ -179,7 +194,13 @@ pub fn run_with(path: &Path, with_errors: bool, recognizer: &ActorRecognizer) ->
     let gold: usize = tallies.iter().map(|t| t.gold).sum();
     let found: usize = tallies.iter().map(|t| t.found).sum();
     let country: usize = tallies.iter().map(|t| t.country).sum();
-    let ratio = |a: usize| if gold == 0 { 0.0 } else { a as f64 / gold as f64 };
+    let ratio = |a: usize| {
+        if gold == 0 {
+            0.0
+        } else {
+            a as f64 / gold as f64
+        }
+    };
     report.metric("actor_found", ratio(found));
     report.metric("actor_country_accuracy", ratio(country));
     report.errors = errors;
@@ -196,15 +217,28 @@ mod tests {
         let report = run(&path, true).unwrap();
         assert_eq!(report.rows.len(), 2);
         // Every source in the fixture is codable by the built-in lexicons but one.
-        assert_eq!(report.get("source_code_accuracy"), Some(0.75), "{report}\n{:#?}", report.errors);
-        assert_eq!(report.get("target_code_accuracy"), Some(1.0), "{report}\n{:#?}", report.errors);
+        assert_eq!(
+            report.get("source_code_accuracy"),
+            Some(0.75),
+            "{report}\n{:#?}",
+            report.errors
+        );
+        assert_eq!(
+            report.get("target_code_accuracy"),
+            Some(1.0),
+            "{report}\n{:#?}",
+            report.errors
+        );
         assert_eq!(report.errors.len(), 1, "{:#?}", report.errors);
         assert!(report.errors[0].contains("Missing"), "{:#?}", report.errors);
     }
 
     #[test]
     fn missing_file_is_a_read_error() {
-        assert!(matches!(run(Path::new("no/such/file.jsonl"), false), Err(EvalError::Read { .. })));
+        assert!(matches!(
+            run(Path::new("no/such/file.jsonl"), false),
+            Err(EvalError::Read { .. })
+        ));
     }
 
     #[test]

@@ -47,7 +47,11 @@ fn attr(e: &BytesStart<'_>, name: &[u8]) -> Option<String> {
 pub fn parse(xml: &str) -> Result<TimemlDoc, String> {
     let mut reader = Reader::from_str(xml);
     reader.config_mut().trim_text(false);
-    let mut doc = TimemlDoc { dct: None, text: String::new(), timexes: Vec::new() };
+    let mut doc = TimemlDoc {
+        dct: None,
+        text: String::new(),
+        timexes: Vec::new(),
+    };
     let mut in_text = false;
     let mut open: Option<(usize, String, String)> = None;
     loop {
@@ -57,8 +61,11 @@ pub fn parse(xml: &str) -> Result<TimemlDoc, String> {
             Ok(Event::Start(e)) => match e.name().as_ref() {
                 b"TEXT" => in_text = true,
                 b"TIMEX3" => {
-                    if attr(&e, b"functionInDocument").as_deref() == Some("CREATION_TIME") && doc.dct.is_none() {
-                        doc.dct = attr(&e, b"value").and_then(|v| v.get(..10).and_then(|d| d.parse().ok()));
+                    if attr(&e, b"functionInDocument").as_deref() == Some("CREATION_TIME")
+                        && doc.dct.is_none()
+                    {
+                        doc.dct = attr(&e, b"value")
+                            .and_then(|v| v.get(..10).and_then(|d| d.parse().ok()));
                     }
                     if in_text {
                         let ty = attr(&e, b"type").unwrap_or_default();
@@ -74,14 +81,20 @@ pub fn parse(xml: &str) -> Result<TimemlDoc, String> {
                     if let Some((start, timex_type, value)) = open.take() {
                         let span = trim(&doc.text, Span::new(start, doc.text.len()));
                         if !span.is_empty() {
-                            doc.timexes.push(GoldTimex { span, timex_type, value });
+                            doc.timexes.push(GoldTimex {
+                                span,
+                                timex_type,
+                                value,
+                            });
                         }
                     }
                 }
                 _ => {}
             },
             Ok(Event::Text(t)) if in_text => {
-                let s = t.unescape().map_err(|e| format!("at byte {}: {e}", reader.buffer_position()))?;
+                let s = t
+                    .unescape()
+                    .map_err(|e| format!("at byte {}: {e}", reader.buffer_position()))?;
                 doc.text.push_str(&s);
             }
             Ok(Event::CData(t)) if in_text => doc.text.push_str(&String::from_utf8_lossy(&t)),
@@ -114,7 +127,11 @@ struct Tally {
 }
 
 fn f1(p: f64, r: f64) -> f64 {
-    if p + r == 0.0 { 0.0 } else { 2.0 * p * r / (p + r) }
+    if p + r == 0.0 {
+        0.0
+    } else {
+        2.0 * p * r / (p + r)
+    }
 }
 
 fn ratio(a: usize, b: usize) -> f64 {
@@ -133,7 +150,10 @@ impl Tally {
         self.value_ok += o.value_ok;
     }
     fn strict_f1(&self) -> f64 {
-        f1(ratio(self.strict_found, self.found), ratio(self.strict_gold, self.gold))
+        f1(
+            ratio(self.strict_found, self.found),
+            ratio(self.strict_gold, self.gold),
+        )
     }
     fn relaxed_p(&self) -> f64 {
         ratio(self.relaxed_found, self.found)
@@ -154,16 +174,27 @@ fn type_index(t: &str) -> usize {
 
 /// Scores one document: per-type tallies (by gold type for recall, by found type for
 /// precision) and error lines.
-fn score_doc(name: &str, doc: &TimemlDoc, found: &[TimeExpression], tallies: &mut [Tally; 4], errors: &mut Vec<String>) {
+fn score_doc(
+    name: &str,
+    doc: &TimemlDoc,
+    found: &[TimeExpression],
+    tallies: &mut [Tally; 4],
+    errors: &mut Vec<String>,
+) {
     let mut used = vec![false; found.len()];
     for g in &doc.timexes {
         let t = &mut tallies[type_index(&g.timex_type)];
         t.gold += 1;
         let exact = found.iter().position(|f| f.span == g.span);
-        let hit = exact.filter(|&i| !used[i]).or_else(|| (0..found.len()).find(|&i| !used[i] && found[i].span.overlaps(g.span)));
+        let hit = exact
+            .filter(|&i| !used[i])
+            .or_else(|| (0..found.len()).find(|&i| !used[i] && found[i].span.overlaps(g.span)));
         let gtext = g.span.slice(&doc.text);
         match hit {
-            None => errors.push(format!("{name}: missed \"{gtext}\" ({} {})", g.timex_type, g.value)),
+            None => errors.push(format!(
+                "{name}: missed \"{gtext}\" ({} {})",
+                g.timex_type, g.value
+            )),
             Some(i) => {
                 used[i] = true;
                 let f = &found[i];
@@ -172,7 +203,10 @@ fn score_doc(name: &str, doc: &TimemlDoc, found: &[TimeExpression], tallies: &mu
                 if exact {
                     t.strict_gold += 1;
                 } else {
-                    errors.push(format!("{name}: extent \"{gtext}\" found as \"{}\" ({})", f.text, f.rule));
+                    errors.push(format!(
+                        "{name}: extent \"{gtext}\" found as \"{}\" ({})",
+                        f.text, f.rule
+                    ));
                 }
                 if f.timex_type == g.timex_type {
                     t.type_ok += 1;
@@ -196,14 +230,20 @@ fn score_doc(name: &str, doc: &TimemlDoc, found: &[TimeExpression], tallies: &mu
         if !used[i] {
             // an expression overlapping a gold one already matched is not spurious twice over
             if !doc.timexes.iter().any(|g| g.span.overlaps(f.span)) {
-                errors.push(format!("{name}: spurious \"{}\" ({} {}) ({})", f.text, f.timex_type, f.value, f.rule));
+                errors.push(format!(
+                    "{name}: spurious \"{}\" ({} {}) ({})",
+                    f.text, f.timex_type, f.value, f.rule
+                ));
             }
         }
     }
 }
 
 fn tml_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), EvalError> {
-    let entries = std::fs::read_dir(dir).map_err(|e| EvalError::Read { path: dir.display().to_string(), message: e.to_string() })?;
+    let entries = std::fs::read_dir(dir).map_err(|e| EvalError::Read {
+        path: dir.display().to_string(),
+        message: e.to_string(),
+    })?;
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
@@ -229,16 +269,37 @@ pub fn run(dir: &Path, with_errors: bool) -> Result<Report, EvalError> {
     let mut tallies = [Tally::default(); 4];
     let mut errors = Vec::new();
     for path in &files {
-        let xml = std::fs::read_to_string(path).map_err(|e| EvalError::Read { path: path.display().to_string(), message: e.to_string() })?;
-        let doc = parse(&xml).map_err(|message| EvalError::Parse { path: path.display().to_string(), message })?;
+        let xml = std::fs::read_to_string(path).map_err(|e| EvalError::Read {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        })?;
+        let doc = parse(&xml).map_err(|message| EvalError::Parse {
+            path: path.display().to_string(),
+            message,
+        })?;
         let sentences = segmenter.segment(&doc.text);
-        let found = recognizer.recognize(&doc.text, &sentences, doc.dct).expressions;
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let found = recognizer
+            .recognize(&doc.text, &sentences, doc.dct)
+            .expressions;
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         score_doc(&name, &doc, &found, &mut tallies, &mut errors);
     }
     let mut report = Report::new(
         format!("timeml: {} ({} documents)", dir.display(), files.len()),
-        &["type", "gold", "found", "strict_f1", "relaxed_p", "relaxed_r", "relaxed_f1", "type_acc", "value_acc"],
+        &[
+            "type",
+            "gold",
+            "found",
+            "strict_f1",
+            "relaxed_p",
+            "relaxed_r",
+            "relaxed_f1",
+            "type_acc",
+            "value_acc",
+        ],
     );
     let mut all = Tally::default();
     let row = |name: &str, t: &Tally| {

@@ -1,7 +1,7 @@
 //! The event coder: triggers, arguments, frames, modality, quantities, dates and places.
 
 use crate::dictionary::VerbDictionary;
-use crate::lexicon::{Lexicon, PTok, Rule};
+use crate::lexicon::{Lexicon, PTok, Rule, START_ACCORDING, START_APPROX, START_CREDIT, START_MODAL, START_VAGUE};
 use crate::text::{Tokens, tokenize};
 use crate::{
     ActorView, AttributionLink, Event, EventDate, EventLoc, Evidence, Modality, Party, PlaceView, Quantity,
@@ -256,6 +256,11 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
         self.t.key(i)
     }
 
+    /// Whether a cue phrase of a kind (`START_*`) may start at token `i`.
+    fn starts(&self, i: usize, kind: u8) -> bool {
+        self.cues().starts.get(self.key(i)).is_some_and(|k| k & kind != 0)
+    }
+
     fn cues(&self) -> &crate::lexicon::Cues {
         &self.coder.lex.cues
     }
@@ -299,8 +304,14 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
     /// A sentence crediting an outlet for the whole article ("Outlet writes about it").
     fn credit(&self) -> Option<AttributionLink> {
         let n = self.t.len();
+        if n > 12 {
+            return None;
+        }
         for phrase in &self.cues().credit {
             for start in 1..n {
+                if !self.starts(start, START_CREDIT) {
+                    continue;
+                }
                 if phrase_at(self.t, start, phrase) && start + phrase.len() + 1 >= n {
                     let (text, span) = self.raw(0, start);
                     if text.is_empty() || start > 6 {
@@ -348,7 +359,8 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
         for i in 0..n {
             let k = self.key(i);
             // "according to X"
-            for (phrase, role) in &self.cues().according {
+            let according = if self.starts(i, START_ACCORDING) { self.cues().according.as_slice() } else { &[] };
+            for (phrase, role) in according {
                 if role != "outer" || !phrase_at(self.t, i, phrase) {
                     continue;
                 }
@@ -1008,6 +1020,9 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
         let mut found: Vec<(String, usize)> = Vec::new();
         let from = limit.max(head.saturating_sub(10));
         for i in from..head {
+            if !self.starts(i, START_MODAL) {
+                continue;
+            }
             for (phrase, m) in &self.cues().modal {
                 // Auxiliaries bind the verb group only: at most three words before the trigger.
                 let near = head.saturating_sub(i + phrase.len()) <= 3 || m == "conditional";
@@ -1018,6 +1033,9 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
         }
         // "if" anywhere before the trigger in the sentence.
         for i in 0..from {
+            if !self.starts(i, START_MODAL) {
+                continue;
+            }
             for (phrase, m) in &self.cues().modal {
                 if m == "conditional" && phrase_at(self.t, i, phrase) {
                     found.push((m.clone(), i));
@@ -1111,11 +1129,18 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 i += 1;
                 continue;
             }
+            let k0 = self.key(i);
+            let numeric = k0.starts_with(|c: char| c.is_ascii_digit()) || k0.split('-').all(|p| self.cues().number.contains_key(p));
+            if !numeric && !self.starts(i, START_APPROX | START_VAGUE) {
+                i += 1;
+                continue;
+            }
             let start = i;
             let mut j = i;
             let mut approx = false;
             let mut rule = "events/quantity/number";
-            for a in &self.cues().approx {
+            let approx_here = if self.starts(j, START_APPROX) { self.cues().approx.as_slice() } else { &[] };
+            for a in approx_here {
                 if phrase_at(self.t, j, a) {
                     approx = true;
                     j += a.len();

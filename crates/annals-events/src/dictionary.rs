@@ -15,7 +15,7 @@
 //! ```
 
 use crate::lexicon::{Lexicon, Origin, PTok, Rule, verb_forms};
-use std::collections::HashMap;
+use crate::lexicon::HashMap;
 
 const CAMEO: &str = include_str!("../../../data/events/cameo.tsv");
 

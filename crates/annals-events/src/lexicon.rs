@@ -1,6 +1,31 @@
 //! The built-in lexicons (`data/events/*.tsv`), trigger patterns and English inflection.
 
-use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// FNV-1a: a fast hash for the short word keys of the lexicons.
+#[derive(Debug, Clone, Copy)]
+pub struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 ^= u64::from(*b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+/// A hash map keyed by words.
+pub type HashMap<K, V> = std::collections::HashMap<K, V, BuildHasherDefault<Fnv>>;
 
 const PLOVER: &str = include_str!("../../../data/events/plover.tsv");
 const IRREGULAR: &str = include_str!("../../../data/events/irregular.tsv");
@@ -114,7 +139,20 @@ pub struct Cues {
     pub carrier: Vec<String>,
     /// Nouns after which a trigger noun is only a modifier ("aid groups").
     pub modifier: Vec<String>,
+    /// For each word that starts a cue phrase, the kinds it may start ([`START_MODAL`], ...).
+    pub starts: HashMap<String, u8>,
 }
+
+/// A modality cue may start here.
+pub const START_MODAL: u8 = 1;
+/// An approximator may start here.
+pub const START_APPROX: u8 = 2;
+/// A vague quantity may start here.
+pub const START_VAGUE: u8 = 4;
+/// An attribution marker may start here.
+pub const START_ACCORDING: u8 = 8;
+/// An outlet credit phrase may start here.
+pub const START_CREDIT: u8 = 16;
 
 /// Everything the coder loads at start-up.
 #[derive(Debug, Clone)]
@@ -256,13 +294,13 @@ fn parse_pattern(pattern: &str, irregular: &HashMap<String, Vec<String>>) -> Opt
 impl Lexicon {
     /// Loads the built-in lexicons.
     pub fn builtin() -> Lexicon {
-        let mut irregular = HashMap::new();
+        let mut irregular: HashMap<String, Vec<String>> = HashMap::default();
         for cols in data_lines(IRREGULAR) {
             if let (Some(lemma), Some(forms)) = (cols.first(), cols.get(1)) {
                 irregular.insert(lemma.to_string(), words(forms));
             }
         }
-        let mut types = HashMap::new();
+        let mut types: HashMap<String, EventType> = HashMap::default();
         for cols in data_lines(PLOVER) {
             if cols.len() < 5 {
                 continue;
@@ -275,7 +313,7 @@ impl Lexicon {
                 parties: cols.get(5).map(|p| p.trim_matches('-').to_string()).unwrap_or_default(),
             });
         }
-        let mut lex = Lexicon { types, rules: Vec::new(), by_head: HashMap::new(), cues: load_cues(), irregular };
+        let mut lex = Lexicon { types, rules: Vec::new(), by_head: HashMap::default(), cues: load_cues(), irregular };
         for cols in data_lines(TRIGGERS) {
             let get = |i: usize| cols.get(i).copied().unwrap_or("");
             let Some((heads, post, weight)) = parse_pattern(get(0), &lex.irregular) else { continue };
@@ -374,6 +412,28 @@ fn load_cues() -> Cues {
             _ => {}
         }
     }
+    let mut starts: HashMap<String, u8> = HashMap::default();
+    let mut mark = |phrase: &[String], bit: u8| {
+        if let Some(w) = phrase.first() {
+            *starts.entry(w.clone()).or_default() |= bit;
+        }
+    };
+    for (p, _) in &c.modal {
+        mark(p, START_MODAL);
+    }
+    for p in &c.approx {
+        mark(p, START_APPROX);
+    }
+    for (p, _) in &c.vague {
+        mark(p, START_VAGUE);
+    }
+    for (p, _) in &c.according {
+        mark(p, START_ACCORDING);
+    }
+    for p in &c.credit {
+        mark(p, START_CREDIT);
+    }
+    c.starts = starts;
     // Longest phrases first so that "at least" wins over "at".
     c.vague.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
     c.approx.sort_by_key(|a| std::cmp::Reverse(a.len()));

@@ -154,11 +154,18 @@ fn push(text: &str, s: usize, e: usize, word: bool, out: &mut Tokens) {
     let raw = text.get(s..e).unwrap_or("");
     let capital = raw.chars().next().is_some_and(char::is_uppercase);
     let key_start = out.keys.len();
-    for c in raw.chars() {
-        if is_apostrophe(c) {
-            out.keys.push('\'');
-        } else {
-            out.keys.extend(c.to_lowercase());
+    if raw.is_ascii() {
+        out.keys.push_str(raw);
+        if let Some(k) = out.keys.get_mut(key_start..) {
+            k.make_ascii_lowercase();
+        }
+    } else {
+        for c in raw.chars() {
+            if is_apostrophe(c) {
+                out.keys.push('\'');
+            } else {
+                out.keys.extend(c.to_lowercase());
+            }
         }
     }
     out.toks.push(Tok { start: s, end: e, word, capital, key_start, key_end: out.keys.len() });

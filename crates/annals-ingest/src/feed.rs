@@ -2,7 +2,10 @@
 
 use crate::html::{collapse, fragment_text, too_deep_message};
 use crate::{Item, ReadOptions, new_document, too_large};
+use crate::date::{parse_date, parse_date_prefix};
 use annals_document::{Date, Diagnostic, Origin};
+use chrono::{DateTime, NaiveDate, Utc};
+use feed_rs::model::{Link, Text};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 /// Reads a feed; `lossy` is the UTF-8-repaired text to fall back on when `bytes` do not parse.
@@ -13,7 +16,11 @@ pub fn read(
     options: &ReadOptions,
     sink: &mut dyn FnMut(Item),
 ) {
-    let parse = |b: &[u8]| match catch_unwind(AssertUnwindSafe(|| feed_rs::parser::parse(b))) {
+    let parser = feed_rs::parser::Builder::new()
+        .timestamp_parser(local_date_timestamp)
+        .id_generator(|_: &[Link], _: &Option<Text>, _: Option<&str>| String::new())
+        .build();
+    let parse = |b: &[u8]| match catch_unwind(AssertUnwindSafe(|| parser.parse(b))) {
         Ok(Ok(feed)) => Ok(feed),
         Ok(Err(e)) => Err(e.to_string()),
         Err(_) => Err("the feed parser failed".to_string()),
@@ -143,8 +150,50 @@ fn inline_text(s: &str) -> String {
     }
 }
 
+/// Feed timestamps read as the calendar date written in them (the publisher's local date),
+/// returned as midnight UTC of that date so that the model's UTC time keeps it.
+fn local_date_timestamp(value: &str) -> Option<DateTime<Utc>> {
+    let date = feed_date(value)?;
+    let naive = NaiveDate::from_ymd_opt(
+        i32::from(date.year()),
+        u32::try_from(date.month()).ok()?,
+        u32::try_from(date.day()).ok()?,
+    )?;
+    Some(naive.and_hms_opt(0, 0, 0)?.and_utc())
+}
+
+/// A feed date: any form [`parse_date`] takes, else a loose RFC 822 date (`Tues, 1 Oct 2024 9:00
+/// EDT`): the day, month name and year after an optional weekday.
+fn feed_date(value: &str) -> Option<Date> {
+    let value = value.trim();
+    if let Some(date) = parse_date(value) {
+        return Some(date);
+    }
+    let rest = match value.split_once(',') {
+        Some((weekday, rest)) if weekday.len() <= 10 && weekday.bytes().all(|b| b.is_ascii_alphabetic()) => rest,
+        _ => value,
+    };
+    parse_date_prefix(rest.trim_start()).map(|(date, _)| date)
+}
+
 /// The UTC calendar date of a Unix time.
 fn utc_date(seconds: i64) -> Option<Date> {
     let ts = jiff::Timestamp::from_second(seconds).ok()?;
     Some(ts.to_zoned(jiff::tz::TimeZone::UTC).date())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn feed_dates_keep_the_local_day() {
+        let d = |s: &str| s.parse::<Date>().unwrap();
+        assert_eq!(feed_date("2024-04-03T23:30:00-05:00"), Some(d("2024-04-03")));
+        assert_eq!(feed_date("Wed, 03 Apr 2024 23:30:00 -0500"), Some(d("2024-04-03")));
+        assert_eq!(feed_date("Tues, 1 Oct 2024 9:00 XYZ"), Some(d("2024-10-01")));
+        assert_eq!(feed_date("soon"), None);
+        let ts = local_date_timestamp("Wed, 03 Apr 2024 23:30:00 -0500").unwrap();
+        assert_eq!(utc_date(ts.timestamp()), Some(d("2024-04-03")));
+    }
 }

@@ -135,6 +135,7 @@ struct Meta {
     canonical: Option<String>,
     og_url: Option<String>,
     language: Option<String>,
+    meta_language: Option<String>,
     meta_date: Option<(usize, Date)>,
     times: Vec<(NodeId, Date)>,
     ld_date: Option<Date>,
@@ -157,7 +158,10 @@ fn nesting_depth(source: &str, rules: &Rules) -> usize {
     let b = source.as_bytes();
     let (mut i, mut depth, mut max) = (0usize, 0usize, 0usize);
     let mut name = String::new();
-    while let Some(off) = b.get(i..).and_then(|rest| rest.iter().position(|&c| c == b'<')) {
+    while let Some(off) = b
+        .get(i..)
+        .and_then(|rest| rest.iter().position(|&c| c == b'<'))
+    {
         i += off + 1;
         if b.get(i..).is_some_and(|rest| rest.starts_with(b"!--")) {
             i = find(b, i + 3, b"-->").map_or(b.len(), |j| j + 3);
@@ -175,8 +179,15 @@ fn nesting_depth(source: &str, rules: &Rules) -> usize {
             continue;
         }
         name.clear();
-        name.extend(b[start..i].iter().map(|c| char::from(c.to_ascii_lowercase())));
-        let end = b.get(i..).and_then(|rest| rest.iter().position(|&c| c == b'>')).map(|j| i + j);
+        name.extend(
+            b[start..i]
+                .iter()
+                .map(|c| char::from(c.to_ascii_lowercase())),
+        );
+        let end = b
+            .get(i..)
+            .and_then(|rest| rest.iter().position(|&c| c == b'>'))
+            .map(|j| i + j);
         let self_closing = end.is_some_and(|j| j > 0 && b[j - 1] == b'/');
         i = end.map_or(b.len(), |j| j + 1);
         if rules.flat.contains(&name) || self_closing {
@@ -201,7 +212,10 @@ fn nesting_depth(source: &str, rules: &Rules) -> usize {
 
 /// Position of `needle` in `b` at or after `from`.
 fn find(b: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    b.get(from..)?.windows(needle.len()).position(|w| w == needle).map(|j| from + j)
+    b.get(from..)?
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|j| from + j)
 }
 
 /// Position of `</name` (any case) in `b` at or after `from`.
@@ -210,7 +224,9 @@ fn find_end_tag(b: &[u8], from: usize, name: &[u8]) -> Option<usize> {
     loop {
         let at = find(b, i, b"</")?;
         let after = at + 2;
-        if b.get(after..after + name.len()).is_some_and(|n| n.eq_ignore_ascii_case(name)) {
+        if b.get(after..after + name.len())
+            .is_some_and(|n| n.eq_ignore_ascii_case(name))
+        {
             return Some(after + name.len());
         }
         i = after;
@@ -313,7 +329,7 @@ pub fn extract_page(source: &str) -> Option<Page> {
         date,
         outlet: meta.site_name.or(meta.ld_publisher),
         url: meta.canonical.or(meta.og_url),
-        language: meta.language,
+        language: meta.language.or(meta.meta_language),
         text,
     })
 }
@@ -375,6 +391,12 @@ fn collect_meta(meta: &mut Meta, node: NodeRef<'_, Node>, el: &Element, rules: &
         "meta" => {
             let content = el.attr("content").or_else(|| el.attr("datetime"));
             let Some(content) = content else { return };
+            let http_language = el
+                .attr("http-equiv")
+                .is_some_and(|h| h.trim().eq_ignore_ascii_case("content-language"));
+            if http_language && meta.meta_language.is_none() {
+                meta.meta_language = content.split(',').next().and_then(clean);
+            }
             for key in [el.attr("property"), el.attr("name"), el.attr("itemprop")]
                 .into_iter()
                 .flatten()
@@ -384,6 +406,9 @@ fn collect_meta(meta: &mut Meta, node: NodeRef<'_, Node>, el: &Element, rules: &
                     "og:title" if meta.og_title.is_none() => meta.og_title = clean(content),
                     "og:site_name" if meta.site_name.is_none() => meta.site_name = clean(content),
                     "og:url" if meta.og_url.is_none() => meta.og_url = clean(content),
+                    "og:locale" if meta.meta_language.is_none() => {
+                        meta.meta_language = clean(&content.replace('_', "-"));
+                    }
                     _ => {}
                 }
                 if let Some(rank) = rules.date_meta.iter().position(|k| *k == key)
@@ -628,7 +653,12 @@ impl Blocks {
         }
     }
 
+    /// A `<br>`: a line break, or a paragraph break when it follows another.
     fn line_break(&mut self) {
+        if self.current.ends_with('\n') {
+            self.flush();
+            return;
+        }
         let trimmed = self.current.trim_end().len();
         self.current.truncate(trimmed);
         if !self.current.is_empty() {
@@ -671,13 +701,24 @@ mod tests {
         assert_eq!(t, "Troops movednorth and then left.\n\nSecond & last.");
         let t = fragment_text("<p>One<br>two <br/> three</p>").unwrap();
         assert_eq!(t, "One\ntwo\nthree");
+        let t = fragment_text("<div>First part.<br><br>Second part.<br> <br>Third.</div>").unwrap();
+        assert_eq!(t, "First part.\n\nSecond part.\n\nThird.");
     }
 
     #[test]
     fn nesting_depth_estimate() {
         let r = rules();
-        assert_eq!(nesting_depth("<div><p>a<p>b<br><img src=x></div><div><span>c</span></div>", r), 2);
-        assert_eq!(nesting_depth("<script>if (a<div) {}</script><!-- <div><div> --><svg/>", r), 0);
+        assert_eq!(
+            nesting_depth(
+                "<div><p>a<p>b<br><img src=x></div><div><span>c</span></div>",
+                r
+            ),
+            2
+        );
+        assert_eq!(
+            nesting_depth("<script>if (a<div) {}</script><!-- <div><div> --><svg/>", r),
+            0
+        );
         assert_eq!(nesting_depth("<DIV><Div></DIV></div><div>", r), 2);
         let deep = "<div>".repeat(MAX_DEPTH + 10);
         assert!(nesting_depth(&deep, r) > MAX_DEPTH);

@@ -266,9 +266,11 @@ fn emit(
         }
     };
     origin.record_id = field("id", record.id, true);
-    let date = field("date", record.date, true).or_else(|| field("published", record.published, true));
+    let date =
+        field("date", record.date, true).or_else(|| field("published", record.published, true));
     let title = field("title", record.title, false);
-    let outlet = field("outlet", record.outlet, false).or_else(|| field("source", record.source, false));
+    let outlet =
+        field("outlet", record.outlet, false).or_else(|| field("source", record.source, false));
     let url = field("url", record.url, false);
     let language = field("language", record.language, false);
     let mut doc = new_document(text.trim().to_string(), origin);

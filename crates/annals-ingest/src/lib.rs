@@ -48,12 +48,16 @@
 //! ## JSONL
 //!
 //! One JSON object per line: `{"id", "date" | "published", "title", "source" (or "outlet"),
-//! "url", "text", "language"}`; only `text` is required. Dates may be dates or RFC 3339
-//! date-times. `id` becomes [`annals_document::Origin::record_id`]. Blank lines are skipped; a
-//! bad line (broken JSON, no text, wrong types) is an error naming `path:line`. Lines are read
-//! with a bounded reader: a line longer than the document limit is skipped without being held
-//! in memory. A `.json` file (or any JSON input starting with `[`) may hold an array of such
-//! objects, or a single object.
+//! "url", "text", "language"}`; only `text` is required and other fields are ignored. Dates may
+//! be dates, RFC 3339 date-times or `YYYYMMDD`. `id` (a string or a number) becomes
+//! [`annals_document::Origin::record_id`]. Blank lines are skipped. A bad line is an error naming
+//! `path:line` and the reader goes on: broken JSON, a line that is not an object, a missing or
+//! empty `text`, a `text` that is not a string. A metadata field of the wrong type (say a
+//! `source` that is a list) is ignored with a warning, and so is a date that cannot be read.
+//! Lines are read with a bounded reader: a line longer than the document limit is skipped
+//! without being held in memory. A `.json` file (or any JSON input starting with `[`) may hold
+//! an array of such objects, or a single (pretty-printed) object; a `.json` file whose first
+//! line is a complete object is read as JSONL.
 //!
 //! ## HTML
 //!
@@ -64,13 +68,15 @@
 //! joined with a blank line. Metadata: title from `og:title`, `<title>`, JSON-LD `headline` or
 //! the first `<h1>`; date from `article:published_time` (and similar `<meta>`), JSON-LD
 //! `datePublished`, or `<time datetime>`; outlet from `og:site_name` or JSON-LD
-//! `publisher.name`; URL from `<link rel=canonical>` or `og:url`; language from `<html lang>`.
-//! The rules live in `data/ingest/html.txt`.
+//! `publisher.name`; URL from `<link rel=canonical>` or `og:url`; language from `<html lang>`, else `og:locale` or `Content-Language`.
+//! The rules live in `data/ingest/html.txt`. A page that is not UTF-8 is decoded with the
+//! charset its `<meta>` declares. A page nested more than 512 levels deep is skipped with an
+//! error (tree building would take time quadratic in its size).
 //!
 //! ## Feeds
 //!
 //! RSS 0.9x/1.0/2.0 and Atom: one document per item, its text the content (else the summary)
-//! with HTML converted to text, its date the published (else updated) time in UTC, its URL the
+//! with HTML converted to text, its date the published (else updated) time as a UTC date, its URL the
 //! first link, its outlet the feed title; [`annals_document::Origin::item`] is the 1-based item
 //! number and `record_id` the item's id. Items without text are skipped with a warning.
 //!
@@ -331,7 +337,9 @@ fn read_bounded(
         return Ok(Err(size));
     }
     let mut bytes = Vec::with_capacity(size.unwrap_or(0).min(limit) as usize);
-    (&mut reader).take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
+    (&mut reader)
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)?;
     if bytes.len() as u64 > limit {
         let more = io::copy(&mut reader, &mut io::sink())?;
         return Ok(Err(bytes.len() as u64 + more));
@@ -344,11 +352,17 @@ fn read_html(name: &str, source: &str, options: &ReadOptions, sink: &mut dyn FnM
     let page = match catch_unwind(AssertUnwindSafe(|| html::extract_page(source))) {
         Ok(Some(page)) => page,
         Ok(None) => {
-            sink(Item::Diagnostic(Diagnostic::error(name, html::too_deep_message())));
+            sink(Item::Diagnostic(Diagnostic::error(
+                name,
+                html::too_deep_message(),
+            )));
             return;
         }
         Err(_) => {
-            sink(Item::Diagnostic(Diagnostic::error(name, "the HTML parser failed")));
+            sink(Item::Diagnostic(Diagnostic::error(
+                name,
+                "the HTML parser failed",
+            )));
             return;
         }
     };
@@ -428,9 +442,13 @@ fn decode_html<'a>(bytes: &'a [u8], at: &str, sink: &mut dyn FnMut(Item)) -> Cow
 
 /// The label after the first `charset=` in `head` (quotes and spaces skipped).
 fn declared_charset(head: &[u8]) -> Option<&[u8]> {
-    let at = head.windows(8).position(|w| w.eq_ignore_ascii_case(b"charset="))?;
+    let at = head
+        .windows(8)
+        .position(|w| w.eq_ignore_ascii_case(b"charset="))?;
     let rest = &head[at + 8..];
-    let start = rest.iter().position(|b| !matches!(b, b'"' | b'\'' | b' '))?;
+    let start = rest
+        .iter()
+        .position(|b| !matches!(b, b'"' | b'\'' | b' '))?;
     let rest = &rest[start..];
     let len = rest
         .iter()

@@ -131,7 +131,10 @@ mod tests {
         assert_eq!(decide("a/b.JSONL", b"{}", None), Kind::Jsonl);
         assert_eq!(decide("a/b.json", b" [ {} ]", None), Kind::JsonDocument);
         assert_eq!(decide("a/b.json", b"{}\n{}", None), Kind::Jsonl);
-        assert_eq!(decide("a/b.json", b"{\n  \"text\": 1\n}", None), Kind::JsonDocument);
+        assert_eq!(
+            decide("a/b.json", b"{\n  \"text\": 1\n}", None),
+            Kind::JsonDocument
+        );
         assert_eq!(decide("-", b"{\"text\":1}", None), Kind::Jsonl);
         assert_eq!(
             decide("-", b"<?xml version=\"1.0\"?><rss>", None),

@@ -229,10 +229,19 @@ fn wrong_metadata_types_are_ignored_with_a_warning() {
     let out = read_mem("m.jsonl", line, &opts());
     assert_eq!(out.docs.len(), 1);
     let doc = &out.docs[0];
-    assert_eq!((doc.outlet.as_deref(), doc.origin.record_id.as_deref()), (None, None));
+    assert_eq!(
+        (doc.outlet.as_deref(), doc.origin.record_id.as_deref()),
+        (None, None)
+    );
     assert_eq!(doc.date, Some(common::date("1995-01-01")));
     let warnings: Vec<&str> = out.warnings().iter().map(|d| d.message.as_str()).collect();
-    assert_eq!(warnings, ["field \"id\" is not a string, ignored", "field \"source\" is not a string, ignored"]);
+    assert_eq!(
+        warnings,
+        [
+            "field \"id\" is not a string, ignored",
+            "field \"source\" is not a string, ignored"
+        ]
+    );
     assert!(out.errors().is_empty());
 }
 
@@ -242,10 +251,38 @@ fn html_in_a_declared_legacy_charset_is_decoded() {
 <body><p>The caf\xe9 owners\x92 union met on Monday.</p></body></html>";
     let out = read_mem("legacy.html", page, &opts());
     assert!(out.diags.is_empty(), "{:?}", out.diags);
-    assert_eq!(out.docs[0].text, "The caf\u{e9} owners\u{2019} union met on Monday.");
+    assert_eq!(
+        out.docs[0].text,
+        "The caf\u{e9} owners\u{2019} union met on Monday."
+    );
     // Without a declaration the bytes are repaired, with a warning.
     let page = b"<html><body><p>The caf\xe9 owners met.</p></body></html>";
     let out = read_mem("plain.html", page, &opts());
     assert_eq!(out.docs[0].text, "The caf\u{fffd} owners met.");
     assert_eq!(out.warnings().len(), 1);
+}
+
+#[test]
+fn pathologically_nested_html_is_skipped_quickly() {
+    let page = format!(
+        "<html><body>{}<p>Deep text.</p></body></html>",
+        "<div>".repeat(100_000)
+    );
+    let start = std::time::Instant::now();
+    let out = read_mem("deep.html", page.as_bytes(), &opts());
+    assert!(start.elapsed().as_secs() < 5);
+    assert!(out.docs.is_empty());
+    assert_eq!(
+        out.errors()[0].message,
+        "HTML nested more than 512 levels deep, skipped"
+    );
+    // Ordinary nesting is fine.
+    let page = format!(
+        "<html><body>{}<p>Deep text.</p></body></html>",
+        "<div>".repeat(100)
+    );
+    assert_eq!(
+        read_mem("ok.html", page.as_bytes(), &opts()).docs[0].text,
+        "Deep text."
+    );
 }

@@ -382,3 +382,29 @@ fn json_file_with_one_pretty_printed_record() {
     assert_eq!(out.docs.len(), 2);
     assert_eq!(out.docs[1].origin.line, Some(2));
 }
+
+#[test]
+fn html_language_fallbacks_and_br_paragraphs() {
+    let page = b"<html><head><meta property=\"og:locale\" content=\"de_DE\"></head>\
+<body><div>Erster Absatz.<br><br>Zweiter Absatz.</div></body></html>";
+    let out = read_mem("x.html", page, &opts());
+    let doc = &out.docs[0];
+    assert_eq!(doc.language, "de-DE");
+    assert_eq!(doc.text, "Erster Absatz.\n\nZweiter Absatz.");
+    let page = b"<html lang=\"es\"><head><meta property=\"og:locale\" content=\"de_DE\"></head><body><p>Hola.</p></body></html>";
+    assert_eq!(read_mem("y.html", page, &opts()).docs[0].language, "es");
+}
+
+#[test]
+fn feed_item_dates_are_the_local_day_and_missing_ids_stay_missing() {
+    let rss = br#"<?xml version="1.0"?><rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>DC</title>
+<item><title>A</title><description>Troops left the town.</description><dc:date>2024-04-03T23:30:00-05:00</dc:date></item>
+<item><title>B</title><description>Police arrived.</description><pubDate>Wed, 03 Apr 2024 22:00:00 -0700</pubDate></item>
+</channel></rss>"#;
+    let out = read_mem("f.rss", rss, &opts());
+    assert_eq!(out.docs.len(), 2);
+    for doc in &out.docs {
+        assert_eq!(doc.date, Some(date("2024-04-03")));
+        assert_eq!(doc.origin.record_id, None);
+    }
+}

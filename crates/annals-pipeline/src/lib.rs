@@ -12,6 +12,7 @@
 
 use annals_document::{Document, Sentence};
 use annals_segment::NewsSegmenter;
+use annals_time::{NarrativeTime, TimeAnnotations, TimeExpression, TimeRecognizer};
 use serde::Serialize;
 
 /// Everything annals finds in one document: the document and each stage's findings.
@@ -25,18 +26,23 @@ pub struct Extraction {
     pub document: Document,
     /// Its sentences, in order.
     pub sentences: Vec<Sentence>,
+    /// Time expressions, normalized to TIMEX3 values with calendar intervals.
+    pub times: Vec<TimeExpression>,
+    /// The narrative time of each sentence (the date its clauses are about).
+    pub narrative_times: Vec<NarrativeTime>,
 }
 
 /// The stages, loaded once and shared across documents (and threads).
 #[derive(Debug, Default)]
 pub struct Pipeline {
     segmenter: NewsSegmenter,
+    times: TimeRecognizer,
 }
 
 impl Pipeline {
     /// The default pipeline: built-in lexicons and rules.
     pub fn new() -> Pipeline {
-        Pipeline { segmenter: NewsSegmenter::new() }
+        Pipeline { segmenter: NewsSegmenter::new(), times: TimeRecognizer::new() }
     }
 
     /// Segments `document` only (the first stage, for benchmarks).
@@ -44,9 +50,15 @@ impl Pipeline {
         self.segmenter.segment(&document.text)
     }
 
+    /// Recognizes the time expressions of `document` given its sentences.
+    pub fn times(&self, document: &Document, sentences: &[Sentence]) -> TimeAnnotations {
+        self.times.recognize(&document.text, sentences, document.date)
+    }
+
     /// Runs every stage over `document`.
     pub fn extract(&self, document: Document) -> Extraction {
         let sentences = self.segment(&document);
-        Extraction { document, sentences }
+        let TimeAnnotations { expressions, narrative } = self.times(&document, &sentences);
+        Extraction { document, sentences, times: expressions, narrative_times: narrative }
     }
 }

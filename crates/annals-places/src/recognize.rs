@@ -9,6 +9,7 @@ use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 
 const GUARDS_TSV: &str = include_str!("../../../data/places/guards.tsv");
+const REGION_ABBREV_TSV: &str = include_str!("../../../data/places/region_abbrev.tsv");
 
 /// Longest place name tried, in words.
 const MAX_WORDS: usize = 6;
@@ -145,9 +146,9 @@ pub struct PlaceRecognizer {
     countries: &'static Countries,
     guards: Guards,
     abbrev: AhoCorasick,
-    abbrev_country: Vec<usize>,
-    /// Gazetteer index of each country entry, by ISO alpha-2 code.
-    country_entry: HashMap<String, u32>,
+    /// Gazetteer entry of each abbreviation, and whether it is a region's (taken only after
+    /// "Place,").
+    abbrev_entry: Vec<(u32, bool)>,
 }
 
 impl std::fmt::Debug for PlaceRecognizer {
@@ -206,25 +207,40 @@ impl PlaceRecognizer {
         let gaz = Gazetteer::builtin();
         let countries = Countries::builtin();
         let guards = Guards::parse(GUARDS_TSV);
+        let mut country_entry = HashMap::new();
+        let mut region_code = HashMap::new();
+        for (i, p) in gaz.places().iter().enumerate() {
+            if p.kind == PlaceKind::Country {
+                country_entry.insert(p.country.clone(), i as u32);
+            } else if p.kind == PlaceKind::Region && !p.code.is_empty() {
+                region_code.entry(p.code.clone()).or_insert(i as u32);
+            }
+        }
         let mut pats = Vec::new();
-        let mut abbrev_country = Vec::new();
-        for (i, c) in countries.all().iter().enumerate() {
+        let mut abbrev_entry = Vec::new();
+        for c in countries.all() {
+            let Some(&entry) = country_entry.get(&c.iso2) else { continue };
             for a in &c.abbreviations {
                 pats.push(a.clone());
-                abbrev_country.push(i);
+                abbrev_entry.push((entry, false));
+            }
+        }
+        for line in REGION_ABBREV_TSV.lines() {
+            if line.starts_with('#') {
+                continue;
+            }
+            if let Some((a, code)) = line.split_once('\t')
+                && let Some(&entry) = region_code.get(code.trim())
+            {
+                pats.push(a.to_string());
+                abbrev_entry.push((entry, true));
             }
         }
         let abbrev = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
             .build(&pats)
             .unwrap_or_else(|_| AhoCorasick::new(Vec::<String>::new()).expect("empty automaton"));
-        let mut country_entry = HashMap::new();
-        for (i, p) in gaz.places().iter().enumerate() {
-            if p.kind == PlaceKind::Country {
-                country_entry.insert(p.country.clone(), i as u32);
-            }
-        }
-        PlaceRecognizer { gaz, countries, guards, abbrev, abbrev_country, country_entry }
+        PlaceRecognizer { gaz, countries, guards, abbrev, abbrev_entry }
     }
 
     fn words(&self, text: &str, sentences: &[Sentence]) -> Vec<Word> {
@@ -270,8 +286,10 @@ impl PlaceRecognizer {
         context: &PlaceContext,
     ) -> Vec<PlaceMention> {
         let words = self.words(text, sentences);
-        let mut cands = self.candidates(text, &words);
+        let mut cands = Vec::new();
         self.abbreviations(text, &words, &mut cands);
+        let taken: Vec<Span> = cands.iter().map(|c| c.span).collect();
+        cands.extend(self.candidates(text, &words).into_iter().filter(|c| !taken.iter().any(|t| t.overlaps(c.span))));
         cands.sort_by_key(|c| (c.span.start, std::cmp::Reverse(c.span.end)));
         self.containment(text, &mut cands);
         let outlet = context
@@ -327,8 +345,7 @@ impl PlaceRecognizer {
                 let plain = !gap.is_empty()
                     && gap.len() <= 3
                     && gap.chars().all(|c| c == ' ' || c == '.')
-                    && gap.chars().filter(|&c| c == '.').count() <= 1
-                    && words[limit].stem_end == words[limit].end;
+                    && gap.chars().filter(|&c| c == '.').count() <= 1;
                 if !plain {
                     break;
                 }
@@ -456,16 +473,12 @@ impl PlaceRecognizer {
                 continue;
             }
             let span = Span::new(m.start(), m.end());
-            if out.iter().any(|c| c.span.overlaps(span)) {
+            let Some(&(entry, region)) = self.abbrev_entry.get(m.pattern().as_usize()) else {
+                continue;
+            };
+            if region && !text[..m.start()].trim_end_matches(' ').ends_with(',') {
                 continue;
             }
-            let Some(country) = self.countries.all().get(self.abbrev_country[m.pattern().as_usize()])
-            else {
-                continue;
-            };
-            let Some(&entry) = self.country_entry.get(&country.iso2) else {
-                continue;
-            };
             let first = words.iter().position(|w| w.start >= m.start()).unwrap_or(0);
             let last = words.iter().rposition(|w| w.end <= m.end()).unwrap_or(first);
             out.push(Candidate {
@@ -473,7 +486,7 @@ impl PlaceRecognizer {
                 last: last.max(first),
                 span,
                 entries: vec![entry],
-                rule: "places/abbreviation",
+                rule: if region { "places/abbreviation/region" } else { "places/abbreviation" },
                 cue: self.has_cue(text, words, first),
                 fuzzy: false,
                 forced: None,
@@ -522,7 +535,7 @@ impl PlaceRecognizer {
         match p.kind {
             PlaceKind::Country => 20.0,
             PlaceKind::Region if p.feature_code == "CONT" => 22.0,
-            PlaceKind::Region if p.feature_code == "ADM1" => 12.0,
+            PlaceKind::Region if p.feature_code == "ADM1" => 15.0,
             PlaceKind::Region => 9.0,
             PlaceKind::City => {
                 let base = 2.0 * ((p.population as f64) + 10.0).log10();
@@ -580,6 +593,9 @@ impl PlaceRecognizer {
                 return None;
             }
         }
+        if c.rule == "places/abbreviation/region" && !c.container_of {
+            return None;
+        }
         if c.fuzzy {
             return Some("places/fuzzy");
         }
@@ -631,12 +647,18 @@ impl PlaceRecognizer {
         let mut out = Vec::new();
         for &(k, rule) in &kept {
             let c = &cands[k];
+            // A country's own name is not read as a city of the same name ("Mexico").
+            let names_country = c
+                .entries
+                .iter()
+                .any(|&e| self.gaz.place(e).is_some_and(|p| p.kind == PlaceKind::Country));
             let chosen = match c.forced {
                 Some(e) => Some((e, 30.0)),
                 None => c
                     .entries
                     .iter()
                     .filter_map(|&e| self.gaz.place(e).map(|p| (e, p)))
+                    .filter(|(_, p)| !(names_country && p.kind == PlaceKind::City))
                     .map(|(e, p)| {
                         let mut s = self.prior(p);
                         let votes = country_votes.get(p.country.as_str()).copied().unwrap_or(0.0);

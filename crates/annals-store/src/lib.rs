@@ -27,7 +27,7 @@ mod search;
 
 pub use record::{EventRow, Participant, Record};
 pub use schema::SCHEMA_VERSION;
-pub use search::{Hit, Query};
+pub use search::{BBox, Hit, Query};
 
 use annals_pipeline::Extraction;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
@@ -40,8 +40,8 @@ pub enum StoreError {
     /// SQLite reported an error (cannot open, disk full, corrupt file, ...).
     #[error("store: {0}")]
     Sqlite(#[from] rusqlite::Error),
-    /// The file was written by a newer annals whose schema this one does not know.
-    #[error("store schema version {found} is newer than this annals supports ({supported})")]
+    /// The file has a schema version this annals does not know (written by a newer annals).
+    #[error("store schema version {found} is unknown to this annals (it knows up to {supported})")]
     TooNew {
         /// Version found in the file.
         found: i64,
@@ -105,10 +105,16 @@ impl Store {
         Store::configure(&conn)?;
         let found = schema::version(&conn)?;
         if found > SCHEMA_VERSION {
-            return Err(StoreError::TooNew { found, supported: SCHEMA_VERSION });
+            return Err(StoreError::TooNew {
+                found,
+                supported: SCHEMA_VERSION,
+            });
         }
         if found < SCHEMA_VERSION {
-            return Err(StoreError::NeedsMigration { found, supported: SCHEMA_VERSION });
+            return Err(StoreError::NeedsMigration {
+                found,
+                supported: SCHEMA_VERSION,
+            });
         }
         Ok(Store { conn })
     }
@@ -136,7 +142,9 @@ impl Store {
     /// here; either the whole batch is committed or none of it.
     pub fn insert_records(&mut self, records: &[Record]) -> Result<InsertStats, StoreError> {
         let mut stats = InsertStats::default();
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         {
             let mut doc = tx.prepare_cached(
                 "INSERT INTO documents
@@ -175,7 +183,8 @@ impl Store {
                     ])? as u64;
                     for (role, list) in [("actor", &e.actors), ("recipient", &e.recipients)] {
                         for (n, p) in list.iter().enumerate() {
-                            party.execute(params![r.id, e.idx, role, n as i64, p.code, p.country])?;
+                            party
+                                .execute(params![r.id, e.idx, role, n as i64, p.code, p.country])?;
                         }
                     }
                 }
@@ -209,9 +218,11 @@ impl Store {
     pub fn record(&self, id: &str) -> Result<Option<serde_json::Value>, StoreError> {
         let row: Option<(String, String)> = self
             .conn
-            .query_row("SELECT record, text FROM documents WHERE id = ?1", [id], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
+            .query_row(
+                "SELECT record, text FROM documents WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
             .optional()?;
         Ok(row.map(|(record, text)| {
             let mut value: serde_json::Value =

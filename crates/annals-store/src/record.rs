@@ -110,7 +110,10 @@ impl Record {
                 .collect(),
             _ => Vec::new(),
         };
-        let origin = map.get("origin").map(Value::to_string).unwrap_or_else(|| "{}".into());
+        let origin = map
+            .get("origin")
+            .map(Value::to_string)
+            .unwrap_or_else(|| "{}".into());
         Record {
             id: text_of(map.get("id")).unwrap_or_default(),
             title: text_of(map.get("title")),
@@ -132,9 +135,11 @@ impl EventRow {
         let field = |key: &str| ev.get(key);
         let event = code_of(field("event")).or_else(|| code_of(field("event_type")));
         let (date, mut earliest, mut latest) = match field("date") {
-            Some(Value::Object(d)) => {
-                (text_of(d.get("value")), text_of(d.get("earliest")), text_of(d.get("latest")))
-            }
+            Some(Value::Object(d)) => (
+                text_of(d.get("value")),
+                text_of(d.get("earliest")),
+                text_of(d.get("latest")),
+            ),
             other => (text_of(other), None, None),
         };
         if earliest.is_none() {
@@ -143,7 +148,9 @@ impl EventRow {
         if latest.is_none() {
             latest = date.clone().or_else(|| doc_date.map(str::to_string));
         }
-        let loc = field("event_loc").or_else(|| field("place")).or_else(|| field("location"));
+        let loc = field("event_loc")
+            .or_else(|| field("place"))
+            .or_else(|| field("location"));
         let (place, lat, lon) = match loc {
             Some(Value::Object(l)) => (
                 text_of(l.get("name")),
@@ -184,9 +191,9 @@ fn text_of(v: Option<&Value>) -> Option<String> {
 /// A code given as a string or as an object with a `code` (or `type`, `name`) field.
 fn code_of(v: Option<&Value>) -> Option<String> {
     match v? {
-        Value::Object(m) => {
-            text_of(m.get("code")).or_else(|| text_of(m.get("type"))).or_else(|| text_of(m.get("name")))
-        }
+        Value::Object(m) => text_of(m.get("code"))
+            .or_else(|| text_of(m.get("type")))
+            .or_else(|| text_of(m.get("name"))),
         other => text_of(Some(other)),
     }
 }
@@ -208,7 +215,10 @@ fn participants(v: Option<&Value>) -> Vec<Participant> {
             code: text_of(m.get("code")),
             country: text_of(m.get("country")),
         }),
-        Value::String(_) => Some(Participant { code: text_of(Some(p)), country: None }),
+        Value::String(_) => Some(Participant {
+            code: text_of(Some(p)),
+            country: None,
+        }),
         _ => None,
     };
     match v {
@@ -259,7 +269,10 @@ mod tests {
         }));
         assert_eq!(rec.id, "abc");
         assert_eq!(rec.text, "Body.");
-        assert!(!rec.record.contains("Body."), "text is kept out of the record column");
+        assert!(
+            !rec.record.contains("Body."),
+            "text is kept out of the record column"
+        );
         assert_eq!(rec.events.len(), 4);
         let e = &rec.events[0];
         assert_eq!(e.event.as_deref(), Some("PROTEST"));
@@ -273,7 +286,11 @@ mod tests {
         assert_eq!(e.date.as_deref(), Some("7"));
         let e = &rec.events[2];
         assert_eq!(e.event, None);
-        assert_eq!(e.earliest.as_deref(), Some("2024-03-02"), "document date stands in");
+        assert_eq!(
+            e.earliest.as_deref(),
+            Some("2024-03-02"),
+            "document date stands in"
+        );
         assert_eq!(rec.events[3].place, None);
     }
 

@@ -20,6 +20,11 @@ pub(crate) fn version(conn: &Connection) -> Result<i64, StoreError> {
 
 /// Brings the store up to [`SCHEMA_VERSION`].
 pub(crate) fn migrate(conn: &Connection) -> Result<(), StoreError> {
+    // Fast path without the write lock, so opening a current store never waits on a writer.
+    let found = version(conn)?;
+    if found == SCHEMA_VERSION {
+        return Ok(());
+    }
     loop {
         // Re-read inside the write lock: another process may have migrated meanwhile.
         conn.execute_batch("BEGIN IMMEDIATE")?;
@@ -42,7 +47,16 @@ pub(crate) fn migrate(conn: &Connection) -> Result<(), StoreError> {
 fn step(conn: &Connection) -> Result<bool, StoreError> {
     let found = version(conn)?;
     if found > SCHEMA_VERSION {
-        return Err(StoreError::TooNew { found, supported: SCHEMA_VERSION });
+        return Err(StoreError::TooNew {
+            found,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    if found < 0 {
+        return Err(StoreError::TooNew {
+            found,
+            supported: SCHEMA_VERSION,
+        });
     }
     let Some(sql) = usize::try_from(found).ok().and_then(|v| MIGRATIONS.get(v)) else {
         return Ok(false);

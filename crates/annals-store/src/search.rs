@@ -59,14 +59,25 @@ impl std::str::FromStr for BBox {
 
     /// Parses `min_lon,min_lat,max_lon,max_lat`.
     fn from_str(s: &str) -> Result<BBox, StoreError> {
-        let bad = || StoreError::Query(format!("bounding box `{s}`: want min_lon,min_lat,max_lon,max_lat"));
+        let bad = || {
+            StoreError::Query(format!(
+                "bounding box `{s}`: want min_lon,min_lat,max_lon,max_lat"
+            ))
+        };
         let nums: Vec<f64> = s
             .split(',')
             .map(|p| p.trim().parse::<f64>().ok().filter(|n| n.is_finite()))
             .collect::<Option<_>>()
             .ok_or_else(bad)?;
-        let [min_lon, min_lat, max_lon, max_lat] = nums[..] else { return Err(bad()) };
-        Ok(BBox { min_lon, min_lat, max_lon, max_lat })
+        let [min_lon, min_lat, max_lon, max_lat] = nums[..] else {
+            return Err(bad());
+        };
+        Ok(BBox {
+            min_lon,
+            min_lat,
+            max_lon,
+            max_lat,
+        })
     }
 }
 
@@ -151,7 +162,13 @@ fn checked_date<'a>(field: &str, s: &'a str) -> Result<&'a str, StoreError> {
         && parts.first().is_some_and(|y| y.len() == 4)
         && parts.iter().skip(1).all(|p| p.len() == 2)
         && parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit()));
-    if ok { Ok(s) } else { Err(StoreError::Query(format!("--{field} `{s}`: want YYYY, YYYY-MM or YYYY-MM-DD"))) }
+    if ok {
+        Ok(s)
+    } else {
+        Err(StoreError::Query(format!(
+            "--{field} `{s}`: want YYYY, YYYY-MM or YYYY-MM-DD"
+        )))
+    }
 }
 
 /// The SQL condition over events `e` for the event filters, with its parameters.
@@ -188,7 +205,9 @@ fn event_filter(q: &Query) -> Result<Option<(String, Vec<Sql>)>, StoreError> {
     }
     if let Some(b) = &q.bbox {
         if b.min_lat > b.max_lat {
-            return Err(StoreError::Query("bounding box has min_lat above max_lat".into()));
+            return Err(StoreError::Query(
+                "bounding box has min_lat above max_lat".into(),
+            ));
         }
         conds.push("e.lat BETWEEN ? AND ?");
         params.extend([Sql::Real(b.min_lat), Sql::Real(b.max_lat)]);
@@ -255,7 +274,11 @@ pub(crate) fn run(conn: &Connection, q: &Query) -> Result<Vec<Hit>, StoreError> 
         sql.push(')');
         params.extend(p.iter().cloned());
     }
-    sql.push_str(if fts.is_some() { " ORDER BY bm25(documents_fts)," } else { " ORDER BY" });
+    sql.push_str(if fts.is_some() {
+        " ORDER BY bm25(documents_fts),"
+    } else {
+        " ORDER BY"
+    });
     sql.push_str(" d.date IS NULL, d.date DESC, d.id LIMIT ? OFFSET ?");
     let limit = q.limit.map_or(-1, |l| i64::try_from(l).unwrap_or(i64::MAX));
     params.push(Sql::Integer(limit));
@@ -303,8 +326,14 @@ mod tests {
 
     #[test]
     fn fts_query_quotes_words() {
-        assert_eq!(fts_query("troops  moved").as_deref(), Some("\"troops\" AND \"moved\""));
-        assert_eq!(fts_query("U.S. prot*").as_deref(), Some("\"U.S.\" AND \"prot\"*"));
+        assert_eq!(
+            fts_query("troops  moved").as_deref(),
+            Some("\"troops\" AND \"moved\"")
+        );
+        assert_eq!(
+            fts_query("U.S. prot*").as_deref(),
+            Some("\"U.S.\" AND \"prot\"*")
+        );
         assert_eq!(fts_query("a OR b").as_deref(), Some("\"a\" OR \"b\""));
         assert_eq!(fts_query("OR \"x"), Some("\"OR\" AND \"x\"".into()));
         assert_eq!(fts_query(" -- \" "), None);

@@ -1,0 +1,419 @@
+//! Behaviour of the actor recognizer on sentences written for these tests.
+
+use annals_actors::{
+    ActorDictionary, ActorKind, ActorMention, ActorRecognizer, AgentDictionary, AgentPosition,
+    DictionaryKind, date_from_tabari, mention_at, mentions_in, split_code,
+};
+use annals_document::{Date, Span};
+use annals_segment::NewsSegmenter;
+
+fn run(r: &ActorRecognizer, text: &str, date: Option<Date>) -> Vec<ActorMention> {
+    let sentences = NewsSegmenter::new().segment(text);
+    let mentions = r.recognize(text, &sentences, date);
+    for m in &mentions {
+        assert_eq!(m.span.slice(text), m.text, "span and text agree");
+    }
+    mentions
+}
+
+fn codes(mentions: &[ActorMention]) -> Vec<(&str, &str)> {
+    mentions
+        .iter()
+        .map(|m| (m.text.as_str(), m.code.as_str()))
+        .collect()
+}
+
+fn find<'a>(mentions: &'a [ActorMention], text: &str) -> &'a ActorMention {
+    mentions
+        .iter()
+        .find(|m| m.text.contains(text))
+        .unwrap_or_else(|| panic!("no mention with {text:?} in {:#?}", codes(mentions)))
+}
+
+#[test]
+fn agents_code_country_and_sector() {
+    let r = ActorRecognizer::new();
+    let m = run(
+        &r,
+        "Chilean police detained Peruvian lawmakers while Kenyan troops watched.",
+        None,
+    );
+    assert_eq!(
+        codes(&m),
+        [
+            ("Chilean police", "CHLCOP"),
+            ("Peruvian lawmakers", "PERLEG"),
+            ("Kenyan troops", "KENMIL")
+        ]
+    );
+    let troops = find(&m, "Kenyan troops");
+    assert_eq!(troops.country.as_deref(), Some("KEN"));
+    assert_eq!(troops.sector.as_deref(), Some("MIL"));
+    assert_eq!(troops.kind, ActorKind::Group);
+    assert_eq!(troops.rule, "actor/agent/troops");
+}
+
+#[test]
+fn role_nouns_used_as_adjectives_are_not_actors() {
+    let r = ActorRecognizer::new();
+    let m = run(
+        &r,
+        "The talks covered military cooperation and police training.",
+        None,
+    );
+    assert!(m.is_empty(), "{:#?}", codes(&m));
+    let m = run(&r, "The military said the border was calm.", None);
+    assert_eq!(codes(&m), [("military", "MIL")]);
+}
+
+#[test]
+fn organizations_of_a_country_and_numbered_units() {
+    let r = ActorRecognizer::new();
+    let text =
+        "The Ministry of Defense of Peru thanked the 4th mechanized brigade of the Chilean army.";
+    let m = run(&r, text, None);
+    assert_eq!(find(&m, "Ministry of Defense").code, "PERGOV");
+    let unit = find(&m, "brigade");
+    assert!(
+        unit.text.starts_with("4th mechanized brigade"),
+        "{}",
+        unit.text
+    );
+    assert_eq!(unit.sector.as_deref(), Some("MIL"));
+}
+
+#[test]
+fn people_from_titles_and_appositives() {
+    let r = ActorRecognizer::new();
+    let text = "The Brazilian ambassador Ana Souza met Pedro Alves, the Portuguese foreign minister, in Lisbon. \
+                The deputy interior minister of Peru Carlos Ruiz-Diaz left early.";
+    let m = run(&r, text, None);
+    let ana = find(&m, "Ana Souza");
+    assert_eq!(
+        (ana.code.as_str(), ana.kind, ana.name.as_str()),
+        ("BRAGOV", ActorKind::Person, "Ana Souza")
+    );
+    assert_eq!(ana.role.as_deref(), Some("ambassador"));
+    let pedro = find(&m, "Pedro Alves");
+    assert_eq!(
+        (pedro.code.as_str(), pedro.name.as_str()),
+        ("PRTGOV", "Pedro Alves")
+    );
+    assert_eq!(pedro.rule, "actor/person/appositive");
+    let carlos = find(&m, "Carlos Ruiz-Diaz");
+    assert_eq!(
+        (carlos.code.as_str(), carlos.name.as_str()),
+        ("PERGOV", "Carlos Ruiz-Diaz")
+    );
+    assert!(
+        !m.iter().any(|x| x.text == "Lisbon"),
+        "a capital after `in` is a place"
+    );
+}
+
+#[test]
+fn head_of_an_agency_takes_the_agency_code() {
+    let r = ActorRecognizer::new();
+    let m = run(
+        &r,
+        "The head of the SBU Ivan Kovalenko spoke to the FSB.",
+        None,
+    );
+    let p = find(&m, "Ivan Kovalenko");
+    assert_eq!((p.code.as_str(), p.kind), ("UKRSPY", ActorKind::Person));
+    assert_eq!(find(&m, "FSB").code, "RUSSPY");
+}
+
+#[test]
+fn coreference_picks_the_latest_person_with_the_name() {
+    let r = ActorRecognizer::new();
+    let text = "The Chilean foreign minister Luis Vega arrived. Vega said talks went well. \
+                Later the Kenyan ambassador Amos Vega arrived. Vega disagreed.";
+    let m = run(&r, text, None);
+    let corefs: Vec<&ActorMention> = m.iter().filter(|x| x.rule == "actor/coref/name").collect();
+    assert_eq!(corefs.len(), 2, "{:#?}", codes(&m));
+    let first = corefs[0].coref_of.unwrap();
+    assert_eq!(m[first].name, "Luis Vega");
+    assert_eq!(corefs[0].code, "CHLGOV");
+    let second = corefs[1].coref_of.unwrap();
+    assert_eq!(m[second].name, "Amos Vega");
+    assert_eq!(corefs[1].code, "KENGOV");
+}
+
+#[test]
+fn title_without_country_takes_the_country_of_an_earlier_sentence() {
+    let r = ActorRecognizer::new();
+    let m = run(
+        &r,
+        "Floods hit Peru again. President Quispe visited the towns.",
+        None,
+    );
+    let p = find(&m, "Quispe");
+    assert_eq!(p.code, "PERGOV");
+    assert!(
+        p.rule.ends_with("context_country") && p.confidence < 0.5,
+        "{p:?}"
+    );
+}
+
+#[test]
+fn media_outlets_and_platforms() {
+    let r = ActorRecognizer::new();
+    let m = run(
+        &r,
+        "Reuters and Yonhap reported it, citing a post on Telegram.",
+        None,
+    );
+    assert_eq!(
+        codes(&m),
+        [
+            ("Reuters", "GBRJRN"),
+            ("Yonhap", "KORJRN"),
+            ("Telegram", "JRN")
+        ]
+    );
+    assert!(m.iter().all(|x| x.kind == ActorKind::Media));
+}
+
+#[test]
+fn capitals_stand_for_governments_with_verbs_and_in_pairs() {
+    let r = ActorRecognizer::new();
+    let m = run(
+        &r,
+        "Nairobi denied the report. Ties between Lima and Santiago improved.",
+        None,
+    );
+    assert_eq!(
+        codes(&m),
+        [
+            ("Nairobi", "KENGOV"),
+            ("Lima", "PERGOV"),
+            ("Santiago", "CHLGOV")
+        ]
+    );
+    assert_eq!(m[1].rule, "actor/metonymy/capital_pair");
+    let m = run(&r, "The talks were held in Nairobi.", None);
+    assert!(m.is_empty(), "{:#?}", codes(&m));
+}
+
+#[test]
+fn compound_modifiers_share_the_role() {
+    let r = ActorRecognizer::new();
+    let m = run(&r, "Peruvian and Chilean warships sailed.", None);
+    assert_eq!(
+        codes(&m),
+        [("Peruvian", "PERMIL"), ("Chilean warships", "CHLMIL")]
+    );
+}
+
+#[test]
+fn international_and_non_state_codes() {
+    let r = ActorRecognizer::new();
+    let m = run(
+        &r,
+        "UN peacekeepers and the Security Council criticized NATO and Amnesty International.",
+        None,
+    );
+    let pk = find(&m, "UN peacekeepers");
+    assert_eq!(
+        (pk.country.as_deref(), pk.sector.as_deref()),
+        (Some("IGO"), Some("MIL"))
+    );
+    let sc = find(&m, "Security Council");
+    assert_eq!(
+        (sc.country.as_deref(), sc.sector.as_deref(), sc.kind),
+        (Some("IGO"), Some("GOV"), ActorKind::Igo)
+    );
+    assert_eq!(find(&m, "NATO").country.as_deref(), Some("IGO"));
+    let ngo = find(&m, "Amnesty");
+    assert_eq!(
+        (ngo.country.as_deref(), ngo.kind),
+        (Some("NGO"), ActorKind::Ngo)
+    );
+}
+
+const ACTORS: &str = "\
+# A small dictionary written for the tests
+<!-- a block comment
+     over two lines [NOT A CODE] -->
+FREEDONIA_  [FRD]
++FREEDONIAN
++FREE_STATE_OF_FREEDONIA_
+RUFUS_FIREFLY_  # the leader
++FIREFLY_
+\t[FRDELI <330101]
+\t[FRDGOV 330101-331231]
+\t[FRDOPP >350101]
+SYLVANIA [SYL]
+TRENTINO_ [SYLGOV 330101-331231] [SYLELI]
+";
+
+#[test]
+fn actor_dictionary_parses_synonyms_comments_and_dates() {
+    let d = ActorDictionary::parse(ACTORS, "Test.actors.txt").unwrap();
+    assert_eq!(d.entries.len(), 4);
+    assert_eq!(
+        d.entries[0].names,
+        ["FREEDONIA_", "FREEDONIAN", "FREE_STATE_OF_FREEDONIA_"]
+    );
+    let firefly = &d.entries[1];
+    assert_eq!(firefly.names, ["RUFUS_FIREFLY_", "FIREFLY_"]);
+    assert_eq!(firefly.codes.len(), 3);
+    assert_eq!(firefly.codes[0].to, Some(Date::constant(1932, 12, 31)));
+    assert_eq!(firefly.codes[1].from, Some(Date::constant(1933, 1, 1)));
+    assert_eq!(firefly.codes[2].from, Some(Date::constant(1935, 1, 1)));
+    assert_eq!(
+        firefly.code_on(Some(Date::constant(1933, 6, 1))),
+        Some("FRDGOV")
+    );
+    assert_eq!(
+        firefly.code_on(Some(Date::constant(1920, 6, 1))),
+        Some("FRDELI")
+    );
+    assert_eq!(
+        firefly.code_on(Some(Date::constant(1934, 6, 1))),
+        None,
+        "no code covers 1934"
+    );
+    assert_eq!(
+        firefly.code_on(Some(Date::constant(1936, 6, 1))),
+        Some("FRDOPP")
+    );
+    let trentino = &d.entries[3];
+    assert_eq!(
+        trentino.code_on(Some(Date::constant(1933, 3, 1))),
+        Some("SYLGOV")
+    );
+    assert_eq!(
+        trentino.code_on(Some(Date::constant(1950, 3, 1))),
+        Some("SYLELI")
+    );
+    assert_eq!(
+        date_from_tabari("19330101"),
+        Some(Date::constant(1933, 1, 1))
+    );
+    assert_eq!(date_from_tabari("250101"), Some(Date::constant(2025, 1, 1)));
+    assert_eq!(date_from_tabari("2501"), None);
+}
+
+#[test]
+fn dictionary_errors_and_repairs() {
+    assert!(ActorDictionary::parse("+ORPHAN_SYNONYM\n", "bad.txt").is_err());
+    let d = ActorDictionary::parse("GRAND_FENWICK [GFW >999999]\nDUCHY [DCH\n", "odd.txt").unwrap();
+    assert_eq!(d.entries.len(), 2);
+    assert_eq!(d.warnings.len(), 2, "{:?}", d.warnings);
+    assert_eq!(d.entries[1].codes[0].code, "DCH");
+}
+
+#[test]
+fn date_bounded_codes_resolve_against_the_document_date() {
+    let mut r = ActorRecognizer::new();
+    r.add_dictionary_text(ACTORS, "Test.actors.txt", DictionaryKind::Auto)
+        .unwrap();
+    let text = "Rufus Firefly warned Sylvania.";
+    let m = run(&r, text, Some(Date::constant(1933, 5, 2)));
+    assert_eq!(
+        codes(&m),
+        [("Rufus Firefly", "FRDGOV"), ("Sylvania", "SYL")]
+    );
+    assert!(m[0].rule.starts_with("actor/dict/Test"), "{}", m[0].rule);
+    let m = run(&r, text, Some(Date::constant(1931, 5, 2)));
+    assert_eq!(m[0].code, "FRDELI");
+    let m = run(&r, text, None);
+    assert_eq!(m[0].code, "FRDOPP", "without a date the most recent role");
+    // Stems: SYLVANIA without a final underscore also matches "Sylvanian".
+    let m = run(
+        &r,
+        "Sylvanian diplomats left Freedonia.",
+        Some(Date::constant(1933, 5, 2)),
+    );
+    assert_eq!(
+        codes(&m),
+        [("Sylvanian diplomats", "SYLGOV"), ("Freedonia", "FRD")]
+    );
+}
+
+const AGENTS: &str = "\
+!PERSON! = MAN, WOMAN
+!MINIST! = MINISTER, MINISTRY
+TAX_COLLECTOR [~GOVTAX] # regular plural
+DUCK!PERSON! {DUCKMEN} [~AGR]
+LOBBY_GROUP {} [NGO~]
+WAR_!MINIST! [~MIL]
+";
+
+#[test]
+fn agent_dictionary_parses_plurals_sets_and_prefixes() {
+    let d = AgentDictionary::parse(AGENTS, "Test.agents.txt").unwrap();
+    assert_eq!(d.entries.len(), 4);
+    assert_eq!(d.entries[0].forms, ["TAX_COLLECTOR", "TAX_COLLECTORS"]);
+    assert_eq!(d.entries[0].code, "GOVTAX");
+    assert_eq!(d.entries[1].forms, ["DUCKMAN", "DUCKWOMAN", "DUCKMEN"]);
+    assert_eq!(d.entries[2].forms, ["LOBBY_GROUP"]);
+    assert_eq!(d.entries[2].position, AgentPosition::Prefix);
+    assert_eq!(d.entries[3].forms[..2], ["WAR_MINISTER", "WAR_MINISTRY"]);
+    let mut r = ActorRecognizer::new();
+    r.add_dictionary_text(AGENTS, "Test.agents.txt", DictionaryKind::Auto)
+        .unwrap();
+    let m = run(&r, "Kenyan tax collectors met a Chilean lobby group.", None);
+    assert_eq!(
+        codes(&m),
+        [
+            ("Kenyan tax collectors", "KENGOVTAX"),
+            ("Chilean lobby group", "NGOCHL")
+        ]
+    );
+}
+
+#[test]
+fn lookups_by_position_and_sentence() {
+    let r = ActorRecognizer::new();
+    let text = "Kenyan troops moved. Chilean police stayed.";
+    let m = run(&r, text, None);
+    let (i, hit) = mention_at(&m, 3).unwrap();
+    assert_eq!((i, hit.code.as_str()), (0, "KENMIL"));
+    assert!(mention_at(&m, 16).is_none());
+    let second: Vec<usize> = mentions_in(&m, Span::new(21, text.len()))
+        .map(|(i, _)| i)
+        .collect();
+    assert_eq!(second, [1]);
+}
+
+#[test]
+fn code_splitting() {
+    assert_eq!(
+        split_code("KORGOV"),
+        (Some("KOR".into()), Some("GOV".into()))
+    );
+    assert_eq!(
+        split_code("IGOUNOGOV"),
+        (Some("IGO".into()), Some("GOV".into()))
+    );
+    assert_eq!(split_code("MIL"), (None, Some("MIL".into())));
+    assert_eq!(split_code("RUS"), (Some("RUS".into()), None));
+    assert_eq!(split_code("ü"), (None, None));
+}
+
+mod no_panics {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn any_text_any_sentences(text in "\\PC{0,80}", a in 0usize..90, b in 0usize..90) {
+            static R: std::sync::OnceLock<ActorRecognizer> = std::sync::OnceLock::new();
+            let r = R.get_or_init(ActorRecognizer::new);
+            let sentences = [annals_document::Sentence {
+                span: Span::new(a, b),
+                kind: annals_document::SentenceKind::Body,
+                rule: String::new(),
+            }];
+            for m in r.recognize(&text, &sentences, None) {
+                prop_assert_eq!(m.span.slice(&text), m.text.as_str());
+            }
+            let _ = r.recognize(&text, &[], None);
+            let _ = ActorDictionary::parse(&text, "fuzz");
+            let _ = AgentDictionary::parse(&text, "fuzz");
+        }
+    }
+}

@@ -1,0 +1,191 @@
+//! `annals ingest` survives `kill -9`: a rerun completes the store without losing or duplicating.
+
+use annals_store::{Query, Store};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_annals");
+
+/// Writes `n` small articles as JSONL, every seventh one repeated later under another record id;
+/// returns the number of distinct documents.
+fn write_corpus(path: &Path, n: usize) -> usize {
+    let mut out = String::new();
+    let line = |i: usize, rid: String| {
+        format!(
+            "{{\"id\":\"{rid}\",\"title\":\"Bulletin {i}\",\"date\":\"2025-{:02}-{:02}\",\
+             \"outlet\":\"Test Wire\",\"text\":\"Officials in district {} met union leaders on \
+             Monday about wages, bulletin {i} says. Talks resume next week. Ref {}.\"}}\n",
+            i % 12 + 1,
+            i % 28 + 1,
+            i % 31,
+            i * 7919 % 100_003
+        )
+    };
+    for i in 0..n {
+        out.push_str(&line(i, format!("r{i}")));
+        if i % 7 == 3 {
+            out.push_str(&line(i / 2, format!("dup{i}")));
+        }
+    }
+    std::fs::write(path, out).unwrap();
+    n
+}
+
+fn ingest(input: &Path, db: &Path) -> Command {
+    let mut cmd = Command::new(BIN);
+    cmd.arg("ingest")
+        .arg(input)
+        .arg("--db")
+        .arg(db)
+        .args(["--batch", "40", "--no-progress"]);
+    cmd.stdout(Stdio::null()).stderr(Stdio::piped());
+    cmd
+}
+
+fn documents(db: &Path) -> u64 {
+    Store::open_read_only(db)
+        .and_then(|s| s.counts())
+        .map_or(0, |c| c.documents)
+}
+
+#[test]
+fn killed_ingest_resumes_without_loss_or_duplicates() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut n = 3000;
+    // Start, wait for a few committed batches, SIGKILL. Should the machine be so fast that the
+    // run ends before the kill, try again with a larger corpus.
+    let (input, killed_db, distinct) = loop {
+        let input = dir.path().join(format!("docs-{n}.jsonl"));
+        let db = dir.path().join(format!("killed-{n}.db"));
+        let distinct = write_corpus(&input, n);
+        let mut child = ingest(&input, &db).spawn().unwrap();
+        let start = Instant::now();
+        while documents(&db) < 200 && start.elapsed() < Duration::from_secs(20) {
+            if child.try_wait().unwrap().is_some() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        let finished_first = child.try_wait().unwrap().is_some();
+        child.kill().unwrap_or(()); // SIGKILL on Unix
+        child.wait().unwrap();
+        let stored = documents(&db) as usize;
+        if !finished_first && stored < distinct {
+            assert!(stored > 0, "the kill came before any commit");
+            eprintln!("killed after {stored} of {distinct} documents");
+            break (input, db, distinct);
+        }
+        assert!(
+            n < 50_000,
+            "ingest always finished before it could be killed"
+        );
+        n *= 4;
+    };
+
+    // Kill a rerun too, once it has committed more, then rerun to completion over the store
+    // killed twice, and once more into a fresh store.
+    let before = documents(&killed_db);
+    let mut child = ingest(&input, &killed_db).spawn().unwrap();
+    let start = Instant::now();
+    while documents(&killed_db) < before + 200 && start.elapsed() < Duration::from_secs(20) {
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    child.kill().unwrap_or(());
+    child.wait().unwrap();
+    eprintln!("killed again after {} documents", documents(&killed_db));
+    let rerun = ingest(&input, &killed_db).output().unwrap();
+    assert!(
+        rerun.status.success(),
+        "{}",
+        String::from_utf8_lossy(&rerun.stderr)
+    );
+    let summary = String::from_utf8_lossy(&rerun.stderr);
+    assert!(summary.contains("already present"), "{summary}");
+    let clean_db = input.with_extension("clean.db");
+    let clean = ingest(&input, &clean_db).output().unwrap();
+    assert!(
+        clean.status.success(),
+        "{}",
+        String::from_utf8_lossy(&clean.stderr)
+    );
+
+    let resumed = Store::open(&killed_db).unwrap();
+    let fresh = Store::open(&clean_db).unwrap();
+    let counts = resumed.counts().unwrap();
+    assert_eq!(
+        counts.documents as usize, distinct,
+        "every distinct document, once"
+    );
+    assert_eq!(
+        counts,
+        fresh.counts().unwrap(),
+        "same documents and events as an unbroken run"
+    );
+    let all = |s: &Store| -> Vec<String> {
+        let mut ids: Vec<String> = s
+            .search(&Query::default())
+            .unwrap()
+            .into_iter()
+            .map(|h| h.id)
+            .collect();
+        ids.sort();
+        ids
+    };
+    let ids = all(&resumed);
+    assert_eq!(ids, all(&fresh));
+    for id in ids.iter().step_by(37) {
+        assert_eq!(
+            resumed.record(id).unwrap(),
+            fresh.record(id).unwrap(),
+            "record {id}"
+        );
+    }
+}
+
+#[test]
+fn search_prints_jsonl_hits() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("docs.jsonl");
+    let db = dir.path().join("s.db");
+    write_corpus(&input, 60);
+    let out = ingest(&input, &db).output().unwrap();
+    assert!(out.status.success());
+    let search = |args: &[&str]| {
+        let out = Command::new(BIN)
+            .arg("search")
+            .arg("--db")
+            .arg(&db)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let text = search(&["bulletin", "17", "--limit", "5"]);
+    let hits: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    // Bulletin 48 mentions district 17 too, but the one titled "Bulletin 17" ranks first.
+    assert_eq!(hits.len(), 2, "{text}");
+    assert_eq!(hits[0]["title"], "Bulletin 17", "{text}");
+    assert_eq!(search(&["union", "--limit", "3"]).lines().count(), 3);
+    assert_eq!(search(&["nonexistentword"]).lines().count(), 0);
+    // A missing store is an error, not a new empty file.
+    let missing = dir.path().join("none.db");
+    let out = Command::new(BIN)
+        .args(["search", "--db"])
+        .arg(&missing)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!missing.exists());
+}

@@ -1,0 +1,359 @@
+//! Store behaviour: idempotent batches, migrations, full-text search and every filter.
+
+use annals_document::Document;
+use annals_pipeline::Pipeline;
+use annals_store::{Query, Record, SCHEMA_VERSION, Store, StoreError};
+use serde_json::{Value, json};
+
+fn doc(id: &str, date: &str, title: &str, text: &str, outlet: &str, events: Value) -> Record {
+    Record::from_value(json!({
+        "id": id, "title": title, "date": date, "outlet": outlet, "language": "en",
+        "origin": {"path": "test", "format": "jsonl"}, "text": text, "sentences": [],
+        "events": events,
+    }))
+}
+
+/// Three articles with events written for these tests.
+fn corpus() -> Vec<Record> {
+    vec![
+        doc(
+            "d1",
+            "2024-03-02",
+            "Farmers block roads near Lyon",
+            "Farmers blocked roads near Lyon on Friday to protest fuel taxes, police said.",
+            "Rhone Daily",
+            json!([{
+                "event": "PROTEST", "mode": "demonstrate", "modality": "asserted",
+                "date": {"value": "2024-03-01", "earliest": "2024-03-01", "latest": "2024-03-01"},
+                "actor": {"code": "FRAAGR", "country": "FRA"},
+                "recipient": {"code": "FRAGOV", "country": "FRA"},
+                "event_loc": {"name": "Lyon", "lat": 45.76, "lon": 4.84},
+                "attribution": [{"text": "police", "kind": "official"}]
+            }]),
+        ),
+        doc(
+            "d2",
+            "2024-06-10",
+            "Ministers trade accusations",
+            "Officials in Ankara accused Athens of airspace violations, the ministry said.",
+            "Aegean Wire",
+            json!([
+                {
+                    "event": "ACCUSE", "mode": "", "modality": "asserted",
+                    "date": {"value": "2024-06-09"},
+                    "actor": [{"code": "TURGOV", "country": "TUR"}],
+                    "recipient": [{"code": "GRCGOV", "country": "GRC"}],
+                    "event_loc": {"name": "Ankara", "lat": 39.93, "lon": 32.86},
+                    "attribution": [{"text": "the ministry", "kind": "official"}]
+                },
+                {
+                    "event": "PROTEST", "mode": "demonstrate", "modality": "hypothetical",
+                    "actor": {"code": "GRCCVL", "country": "GRC"},
+                    "event_loc": {"name": "Athens", "lat": 37.98, "lon": 23.73}
+                }
+            ]),
+        ),
+        doc(
+            "d3",
+            "2023-11-20",
+            "Quiet week at the port",
+            "Nothing of note happened at the port of Valmora this week.",
+            "Rhone Daily",
+            json!([]),
+        ),
+    ]
+}
+
+fn store() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path().join("t.db")).unwrap();
+    store.insert_records(&corpus()).unwrap();
+    (dir, store)
+}
+
+fn ids(store: &Store, q: Query) -> Vec<String> {
+    store
+        .search(&q)
+        .unwrap()
+        .into_iter()
+        .map(|h| h.id)
+        .collect()
+}
+
+#[test]
+fn batches_are_idempotent_by_document_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.db");
+    let mut store = Store::open(&path).unwrap();
+    let first = store.insert_records(&corpus()).unwrap();
+    assert_eq!((first.inserted, first.skipped, first.events), (3, 0, 3));
+    let again = store.insert_records(&corpus()).unwrap();
+    assert_eq!((again.inserted, again.skipped, again.events), (0, 3, 0));
+    drop(store);
+    // Reopening keeps everything, and a batch with a duplicate inside it stores it once.
+    let mut store = Store::open(&path).unwrap();
+    let mut twice = corpus();
+    twice.push(twice[0].clone());
+    let stats = store.insert_records(&twice).unwrap();
+    assert_eq!((stats.inserted, stats.skipped), (0, 4));
+    let counts = store.counts().unwrap();
+    assert_eq!((counts.documents, counts.events), (3, 3));
+    assert!(store.contains("d2").unwrap());
+    assert!(!store.contains("d9").unwrap());
+}
+
+#[test]
+fn pipeline_records_round_trip() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path().join("t.db")).unwrap();
+    let pipeline = Pipeline::new();
+    let a = pipeline.extract(
+        Document::new("Talks resumed in Geneva. Both sides met.".into())
+            .with_date(Some("2024-01-05".parse().unwrap())),
+    );
+    let b = pipeline.extract(Document::new("A second, unrelated article.".into()));
+    let stats = store
+        .insert_batch(&[a.clone(), b.clone(), a.clone()])
+        .unwrap();
+    assert_eq!((stats.inserted, stats.skipped), (2, 1));
+    let stored = store.record(&a.document.id).unwrap().unwrap();
+    assert_eq!(
+        stored,
+        serde_json::to_value(&a).unwrap(),
+        "the record comes back whole"
+    );
+    assert_eq!(store.record("nope").unwrap(), None);
+}
+
+#[test]
+fn full_text_is_stemmed_ranked_and_snippeted() {
+    let (_dir, store) = store();
+    let hits = store
+        .search(&Query {
+            text: Some("protesting".into()),
+            ..Query::default()
+        })
+        .unwrap();
+    assert_eq!(
+        hits.iter().map(|h| h.id.as_str()).collect::<Vec<_>>(),
+        ["d1"]
+    );
+    let snippet = hits[0].snippet.as_deref().unwrap();
+    assert!(snippet.contains("[protest]"), "{snippet}");
+    assert!(hits[0].score.is_some());
+    assert_eq!(
+        hits[0].events.len(),
+        1,
+        "all events of the hit without event filters"
+    );
+    // Titles are indexed; every word must occur; prefix and OR work; punctuation is safe.
+    assert_eq!(
+        ids(
+            &store,
+            Query {
+                text: Some("quiet".into()),
+                ..Query::default()
+            }
+        ),
+        ["d3"]
+    );
+    assert!(
+        ids(
+            &store,
+            Query {
+                text: Some("farmers ankara".into()),
+                ..Query::default()
+            }
+        )
+        .is_empty()
+    );
+    let mut either = ids(
+        &store,
+        Query {
+            text: Some("farmers OR ankara".into()),
+            ..Query::default()
+        },
+    );
+    either.sort();
+    assert_eq!(either, ["d1", "d2"]);
+    assert_eq!(
+        ids(
+            &store,
+            Query {
+                text: Some("accus*".into()),
+                ..Query::default()
+            }
+        ),
+        ["d2"]
+    );
+    assert!(
+        ids(
+            &store,
+            Query {
+                text: Some("\"(AND* OR".into()),
+                ..Query::default()
+            }
+        )
+        .is_empty()
+    );
+}
+
+#[test]
+fn event_filters_select_documents_and_their_matching_events() {
+    let (_dir, store) = store();
+    let q = |f: fn(&mut Query)| {
+        let mut q = Query::default();
+        f(&mut q);
+        let mut v = ids(&store, q);
+        v.sort();
+        v
+    };
+    assert_eq!(q(|q| q.event = Some("protest".into())), ["d1", "d2"]);
+    assert_eq!(
+        q(|q| q.actor = Some("TUR".into())),
+        ["d2"],
+        "actor code prefix"
+    );
+    assert_eq!(
+        q(|q| q.actor = Some("GRCGOV".into())),
+        ["d2"],
+        "recipient side counts"
+    );
+    assert_eq!(q(|q| q.country = Some("fra".into())), ["d1"]);
+    assert_eq!(q(|q| q.mode = Some("demonstrate".into())), ["d1", "d2"]);
+    assert_eq!(q(|q| q.modality = Some("hypothetical".into())), ["d2"]);
+    assert_eq!(q(|q| q.source = Some("MINISTRY".into())), ["d2"]);
+    assert_eq!(q(|q| q.place = Some("lyo".into())), ["d1"]);
+    assert_eq!(
+        q(|q| q.bbox = Some("-5,41,10,51.5".parse().unwrap())),
+        ["d1"]
+    );
+    assert_eq!(q(|q| q.bbox = Some("20,35,35,42".parse().unwrap())), ["d2"]);
+    assert_eq!(q(|q| q.outlet = Some("rhone daily".into())), ["d1", "d3"]);
+    // Dates: an event without its own date takes the document's (d2's protest: 2024-06-10).
+    assert_eq!(q(|q| q.from = Some("2024-06".into())), ["d2"]);
+    assert_eq!(q(|q| q.to = Some("2024-03".into())), ["d1"]);
+    assert_eq!(
+        q(|q| q.to = Some("2024-02-29".into())),
+        Vec::<String>::new()
+    );
+    assert_eq!(q(|q| q.from = Some("2024-06-10".into())), ["d2"]);
+    assert_eq!(
+        q(|q| q.from = Some("2024-06-11".into())),
+        Vec::<String>::new()
+    );
+    // All event filters must hold for the same event: TUR never protested.
+    assert!(
+        q(|q| {
+            q.actor = Some("TUR".into());
+            q.event = Some("PROTEST".into());
+        })
+        .is_empty()
+    );
+    // Only the matching events come back with the hit.
+    let hits = store
+        .search(&Query {
+            event: Some("ACCUSE".into()),
+            ..Query::default()
+        })
+        .unwrap();
+    assert_eq!(hits[0].events.len(), 1);
+    assert_eq!(hits[0].events[0]["event"], "ACCUSE");
+    // Text and filters combine.
+    let both = Query {
+        text: Some("police".into()),
+        country: Some("GRC".into()),
+        ..Query::default()
+    };
+    assert!(ids(&store, both).is_empty());
+}
+
+#[test]
+fn limit_offset_and_order() {
+    let (_dir, store) = store();
+    // Without text: newest first.
+    assert_eq!(ids(&store, Query::default()), ["d2", "d1", "d3"]);
+    let page = Query {
+        limit: Some(1),
+        offset: 1,
+        ..Query::default()
+    };
+    assert_eq!(ids(&store, page), ["d1"]);
+}
+
+#[test]
+fn malformed_queries_are_errors_not_panics() {
+    let (_dir, store) = store();
+    let bad_date = Query {
+        from: Some("last week".into()),
+        ..Query::default()
+    };
+    assert!(matches!(store.search(&bad_date), Err(StoreError::Query(_))));
+    let bad_box = Query {
+        bbox: Some("0,50,10,40".parse().unwrap()),
+        ..Query::default()
+    };
+    assert!(matches!(store.search(&bad_box), Err(StoreError::Query(_))));
+    // An antimeridian box is fine.
+    let wrap = Query {
+        bbox: Some("170,-50,-170,50".parse().unwrap()),
+        ..Query::default()
+    };
+    assert!(store.search(&wrap).unwrap().is_empty());
+}
+
+#[test]
+fn migrates_a_version_1_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(include_str!("fixtures/store-v1.sql"))
+            .unwrap();
+    }
+    // A read-only open refuses an old schema instead of guessing.
+    assert!(matches!(
+        Store::open_read_only(&path),
+        Err(StoreError::NeedsMigration { found: 1, .. })
+    ));
+    let mut store = Store::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    // The old document was indexed by the migration and is found by text and by filter.
+    let q = Query {
+        text: Some("harbour".into()),
+        actor: Some("VAL".into()),
+        ..Query::default()
+    };
+    let hits = store.search(&q).unwrap();
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0].outlet.as_deref(), Some("Coastal Courier"));
+    // New writes go on as usual and are indexed by the triggers.
+    store.insert_records(&corpus()).unwrap();
+    assert_eq!(store.counts().unwrap().documents, 4);
+    assert_eq!(
+        ids(
+            &store,
+            Query {
+                text: Some("airspace".into()),
+                ..Query::default()
+            }
+        ),
+        ["d2"]
+    );
+    drop(store);
+    assert!(Store::open_read_only(&path).is_ok());
+}
+
+#[test]
+fn refuses_a_newer_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("new.db");
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute_batch("PRAGMA user_version = 99")
+        .unwrap();
+    assert!(matches!(
+        Store::open(&path),
+        Err(StoreError::TooNew { found: 99, .. })
+    ));
+}
