@@ -85,22 +85,22 @@ fn is_ordinal_or_number(t: &Token) -> bool {
 
 /// Whether tokens `[a, b)` may stand between a modifier and a role noun.
 fn gap_ok(lex: &Lexicon, toks: &[Token], a: usize, b: usize) -> bool {
+    if b < a || b - a > 4 {
+        return false;
+    }
     let title_case = toks.get(b).is_some_and(|t| t.cap);
-    b >= a
-        && b - a <= 4
-        && toks[a..b].iter().all(|t| {
-            t.norm == "'s"
-                || lex.modifiers.contains(&t.norm)
-                || is_ordinal_or_number(t)
-                || (t.word && t.upper && t.norm.chars().any(|c| c.is_ascii_digit()))
-                || t.norm == "-"
-                || (t.word && t.norm.len() > 5 && t.norm.ends_with("ing") && !t.cap)
-                || (t.word
-                    && t.cap
-                    && !t.upper
-                    && !lex.stopnames.contains(&t.norm)
-                    && (title_case || b - a <= 1))
-        })
+    let mut names = 0;
+    toks[a..b].iter().all(|t| {
+        let name = t.word && t.cap && !t.upper && !lex.stopnames.contains(&t.norm);
+        names += usize::from(name);
+        t.norm == "'s"
+            || lex.modifiers.contains(&t.norm)
+            || is_ordinal_or_number(t)
+            || (t.word && t.upper && t.norm.chars().any(|c| c.is_ascii_digit()))
+            || t.norm == "-"
+            || (t.word && t.norm.len() > 5 && t.norm.ends_with("ing") && !t.cap)
+            || (name && (title_case || names <= 1))
+    })
 }
 
 /// A person's name starting at token `i`: capitalized words not in the lexicon.

@@ -77,6 +77,31 @@ pub(crate) fn tokenize(text: &str, start: usize, end: usize) -> Vec<Token> {
                 split_at = Some(word_end - suffix.len());
             }
         }
+        // "US-led", "Iranian-backed": the actor before the hyphen is a token of its own.
+        if split_at.is_none()
+            && let Some(h) = w.rfind('-')
+            && matches!(
+                w[h + 1..].to_ascii_lowercase().as_str(),
+                "led"
+                    | "backed"
+                    | "based"
+                    | "brokered"
+                    | "sponsored"
+                    | "funded"
+                    | "allied"
+                    | "trained"
+                    | "supported"
+                    | "controlled"
+                    | "run"
+            )
+            && h > 0
+        {
+            out.push(make(text, word_start, word_start + h, true));
+            out.push(make(text, word_start + h, word_start + h + 1, false));
+            out.push(make(text, word_start + h + 1, word_end, true));
+            i = j;
+            continue;
+        }
         match split_at {
             Some(cut) => {
                 out.push(make(text, word_start, cut, true));

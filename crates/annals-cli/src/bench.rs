@@ -97,16 +97,25 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
     let rows = vec![
         read,
         measure("segment", &docs, repeat, |_, d| pipeline.segment(d).len()),
-        measure("times", &docs, repeat, |i, d| pipeline.times(d, &sentences[i]).expressions.len()),
+        measure("times", &docs, repeat, |i, d| {
+            pipeline.times(d, &sentences[i]).expressions.len()
+        }),
         measure("extract (all stages)", &docs, repeat, |_, d| {
             let record = pipeline.extract(d.clone());
             record.sentences.len() + record.times.len()
         }),
     ];
 
-    println!("corpus: {} documents, {:.2} MB of text; pipeline loaded in {:.0} ms; repeat {repeat}; 1 thread",
-        rows[0].docs, rows[0].bytes as f64 / 1e6, load.as_secs_f64() * 1e3);
-    println!("{:<22} {:>10} {:>12} {:>10} {:>14} {:>14}", "stage", "docs", "docs/s", "MB/s", "peak RSS MB", "found");
+    println!(
+        "corpus: {} documents, {:.2} MB of text; pipeline loaded in {:.0} ms; repeat {repeat}; 1 thread",
+        rows[0].docs,
+        rows[0].bytes as f64 / 1e6,
+        load.as_secs_f64() * 1e3
+    );
+    println!(
+        "{:<22} {:>10} {:>12} {:>10} {:>14} {:>14}",
+        "stage", "docs", "docs/s", "MB/s", "peak RSS MB", "found"
+    );
     for r in &rows {
         let secs = r.elapsed.as_secs_f64().max(1e-9);
         println!(
@@ -115,7 +124,9 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
             r.docs,
             r.docs as f64 / secs,
             r.bytes as f64 / 1e6 / secs,
-            r.peak_rss_kb.map(|kb| format!("{:.1}", kb as f64 / 1024.0)).unwrap_or_else(|| "n/a".into()),
+            r.peak_rss_kb
+                .map(|kb| format!("{:.1}", kb as f64 / 1024.0))
+                .unwrap_or_else(|| "n/a".into()),
             r.found,
         );
     }

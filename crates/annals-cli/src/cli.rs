@@ -93,6 +93,31 @@ pub enum EvalCorpus {
         /// The folder holding article.txt and expected.json
         dir: PathBuf,
     },
+    /// TimeML (TimeBank, AQUAINT, TempEval-3): extent, type and value scores of time expressions
+    Timeml {
+        /// A folder of .tml files (searched recursively)
+        dir: PathBuf,
+    },
+    /// Geoparsing (LGL or GeoVirus XML): toponym P/R/F1, accuracy@161 km, error in km
+    Geo {
+        /// lgl.xml or geovirus.xml
+        file: PathBuf,
+    },
+    /// PLOVER gold records: how often the marked source and target actors get their codes
+    Actors {
+        /// A PLOVER gold-standard JSONL file
+        file: PathBuf,
+    },
+    /// PLOVER gold records: event type accuracy and macro-F1, (source, event[, target]) F1
+    Plover {
+        /// A PLOVER gold-standard JSONL file
+        file: PathBuf,
+    },
+    /// PETRARCH2 unit tests: loads the folder's dictionaries, scores expected triples
+    Petrarch {
+        /// The folder with PETR.UnitTest.records.jsonl and the PETR.Validate.* dictionaries
+        dir: PathBuf,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -13,9 +13,17 @@ struct Floor {
 }
 
 fn parse_floor(s: &str) -> anyhow::Result<Floor> {
-    let (name, value) = s.split_once('=').with_context(|| format!("--floor {s}: expected NAME=VALUE"))?;
-    let value: f64 = value.trim().parse().with_context(|| format!("--floor {s}: {value} is not a number"))?;
-    Ok(Floor { name: name.trim().to_string(), value })
+    let (name, value) = s
+        .split_once('=')
+        .with_context(|| format!("--floor {s}: expected NAME=VALUE"))?;
+    let value: f64 = value
+        .trim()
+        .parse()
+        .with_context(|| format!("--floor {s}: {value} is not a number"))?;
+    Ok(Floor {
+        name: name.trim().to_string(),
+        value,
+    })
 }
 
 /// The floors a report fails, as messages; an unknown metric name is a usage error.
@@ -24,19 +32,35 @@ fn check_floors(report: &Report, floors: &[Floor]) -> anyhow::Result<Vec<String>
     for floor in floors {
         let Some(value) = report.get(&floor.name) else {
             let known: Vec<&str> = report.metrics.iter().map(|m| m.name.as_str()).collect();
-            bail!("--floor {}: no such metric (known: {})", floor.name, known.join(", "));
+            bail!(
+                "--floor {}: no such metric (known: {})",
+                floor.name,
+                known.join(", ")
+            );
         };
         if value + 1e-9 < floor.value {
-            failed.push(format!("{} = {:.3} is below its floor {:.3}", floor.name, value, floor.value));
+            failed.push(format!(
+                "{} = {:.3} is below its floor {:.3}",
+                floor.name, value, floor.value
+            ));
         }
     }
     Ok(failed)
 }
 
 pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
-    let floors = args.floors.iter().map(|s| parse_floor(s)).collect::<anyhow::Result<Vec<_>>>()?;
+    let floors = args
+        .floors
+        .iter()
+        .map(|s| parse_floor(s))
+        .collect::<anyhow::Result<Vec<_>>>()?;
     let report = match &args.corpus {
         EvalCorpus::Seed { dir } => annals_eval::seed::run(dir)?,
+        EvalCorpus::Timeml { dir } => annals_eval::timeml::run(dir, args.errors)?,
+        EvalCorpus::Geo { file } => annals_eval::geo::run(file, args.errors)?,
+        EvalCorpus::Actors { file } => annals_eval::actors::run(file, args.errors)?,
+        EvalCorpus::Plover { file } => annals_eval::plover::run(file, args.errors)?,
+        EvalCorpus::Petrarch { dir } => annals_eval::petrarch::run(dir, args.errors)?,
     };
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
@@ -52,7 +76,11 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
     for msg in &failed {
         eprintln!("error: {msg}");
     }
-    Ok(if failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if failed.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 #[cfg(test)]
@@ -61,13 +89,29 @@ mod tests {
 
     #[test]
     fn floors_parse_and_fail_below() {
-        assert_eq!(parse_floor("f1=0.8").unwrap(), Floor { name: "f1".into(), value: 0.8 });
+        assert_eq!(
+            parse_floor("f1=0.8").unwrap(),
+            Floor {
+                name: "f1".into(),
+                value: 0.8
+            }
+        );
         assert!(parse_floor("f1").is_err());
         assert!(parse_floor("f1=high").is_err());
         let mut r = Report::new("t", &["a"]);
         r.metric("f1", 0.75);
-        assert_eq!(check_floors(&r, &[parse_floor("f1=0.7").unwrap()]).unwrap().len(), 0);
-        assert_eq!(check_floors(&r, &[parse_floor("f1=0.8").unwrap()]).unwrap().len(), 1);
+        assert_eq!(
+            check_floors(&r, &[parse_floor("f1=0.7").unwrap()])
+                .unwrap()
+                .len(),
+            0
+        );
+        assert_eq!(
+            check_floors(&r, &[parse_floor("f1=0.8").unwrap()])
+                .unwrap()
+                .len(),
+            1
+        );
         assert!(check_floors(&r, &[parse_floor("nope=0.1").unwrap()]).is_err());
     }
 }

@@ -34,7 +34,11 @@ impl Tally {
 
     /// Exit 0 when every input was read, 1 when some failed.
     pub fn exit_code(&self) -> ExitCode {
-        if self.errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS }
+        if self.errors > 0 {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        }
     }
 }
 
@@ -46,7 +50,10 @@ pub fn inputs(args: &InputArgs, tally: &mut Tally) -> (Vec<Input>, ReadOptions) 
             tally.report(&d, &hidden);
         }
     });
-    let options = ReadOptions { format: args.format.map(Into::into), ..ReadOptions::default() };
+    let options = ReadOptions {
+        format: args.format.map(Into::into),
+        ..ReadOptions::default()
+    };
     (inputs, options)
 }
 
@@ -66,7 +73,9 @@ pub fn progress(inputs: &[Input], enabled: bool) -> ProgressBar {
 
 pub fn run(args: ExtractArgs) -> anyhow::Result<ExitCode> {
     if let Some(n) = args.threads {
-        rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global()?;
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n.max(1))
+            .build_global()?;
     }
     let mut tally = Tally::default();
     let (inputs, options) = inputs(&args.input, &mut tally);

@@ -36,7 +36,10 @@ impl Span {
         if start <= end {
             Span { start, end }
         } else {
-            Span { start: end, end: start }
+            Span {
+                start: end,
+                end: start,
+            }
         }
     }
 
@@ -67,7 +70,10 @@ impl Span {
 
     /// The same span moved `offset` bytes to the right (for findings made on a slice).
     pub fn shift(&self, offset: usize) -> Span {
-        Span { start: self.start + offset, end: self.end + offset }
+        Span {
+            start: self.start + offset,
+            end: self.end + offset,
+        }
     }
 }
 
@@ -230,12 +236,20 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// An error about `input`.
     pub fn error(input: impl Into<String>, message: impl Into<String>) -> Diagnostic {
-        Diagnostic { severity: Severity::Error, input: input.into(), message: message.into() }
+        Diagnostic {
+            severity: Severity::Error,
+            input: input.into(),
+            message: message.into(),
+        }
     }
 
     /// A warning about `input`.
     pub fn warning(input: impl Into<String>, message: impl Into<String>) -> Diagnostic {
-        Diagnostic { severity: Severity::Warning, input: input.into(), message: message.into() }
+        Diagnostic {
+            severity: Severity::Warning,
+            input: input.into(),
+            message: message.into(),
+        }
     }
 }
 
@@ -258,7 +272,10 @@ mod tests {
         let a = document_id("Troops  moved.\n\nThen left.", None);
         let b = document_id(" Troops moved. Then left. ", None);
         assert_eq!(a, b);
-        let dated = document_id("Troops moved. Then left.", Some("2024-10-21".parse().unwrap()));
+        let dated = document_id(
+            "Troops moved. Then left.",
+            Some("2024-10-21".parse().unwrap()),
+        );
         assert_ne!(a, dated);
         assert_ne!(a, document_id("Troops moved. Then stayed.", None));
     }

@@ -40,7 +40,10 @@ pub struct GoldArticle {
 
 /// Converts a character offset to a byte offset into `text` (clamped to its end).
 fn char_to_byte(text: &str, chars: usize) -> usize {
-    text.char_indices().nth(chars).map(|(b, _)| b).unwrap_or(text.len())
+    text.char_indices()
+        .nth(chars)
+        .map(|(b, _)| b)
+        .unwrap_or(text.len())
 }
 
 /// Parses an LGL or GeoVirus XML file into articles.
@@ -52,7 +55,10 @@ pub fn parse(xml: &str, path: &str) -> Result<Vec<GoldArticle>, EvalError> {
     // Raw fields of the toponym being read: start, end, name, lat, lon.
     let mut fields: [String; 5] = Default::default();
     let mut raw: Vec<[String; 5]> = Vec::new();
-    let err = |e: &dyn std::fmt::Display| EvalError::Parse { path: path.to_string(), message: e.to_string() };
+    let err = |e: &dyn std::fmt::Display| EvalError::Parse {
+        path: path.to_string(),
+        message: e.to_string(),
+    };
     loop {
         let event = reader.read_event().map_err(|e| err(&e))?;
         match event {
@@ -74,18 +80,27 @@ pub fn parse(xml: &str, path: &str) -> Result<Vec<GoldArticle>, EvalError> {
                 } else if name == "article" {
                     let mut toponyms = Vec::new();
                     for f in &raw {
-                        let (Ok(s), Ok(e)) = (f[0].trim().parse::<usize>(), f[1].trim().parse::<usize>())
+                        let (Ok(s), Ok(e)) =
+                            (f[0].trim().parse::<usize>(), f[1].trim().parse::<usize>())
                         else {
                             continue;
                         };
-                        let coords = match (f[3].trim().parse::<f64>(), f[4].trim().parse::<f64>()) {
+                        let coords = match (f[3].trim().parse::<f64>(), f[4].trim().parse::<f64>())
+                        {
                             (Ok(a), Ok(b)) => Some((a, b)),
                             _ => None,
                         };
                         let span = Span::new(char_to_byte(&text, s), char_to_byte(&text, e));
-                        toponyms.push(GoldToponym { span, name: f[2].trim().to_string(), coords });
+                        toponyms.push(GoldToponym {
+                            span,
+                            name: f[2].trim().to_string(),
+                            coords,
+                        });
                     }
-                    articles.push(GoldArticle { text: std::mem::take(&mut text), toponyms });
+                    articles.push(GoldArticle {
+                        text: std::mem::take(&mut text),
+                        toponyms,
+                    });
                 }
             }
             Event::Text(t) => {
@@ -105,7 +120,11 @@ pub fn parse(xml: &str, path: &str) -> Result<Vec<GoldArticle>, EvalError> {
 
 fn collect(stack: &[String], s: &str, text: &mut String, fields: &mut [String; 5]) {
     let Some(top) = stack.last() else { return };
-    let parent = stack.len().checked_sub(2).and_then(|i| stack.get(i)).map(String::as_str);
+    let parent = stack
+        .len()
+        .checked_sub(2)
+        .and_then(|i| stack.get(i))
+        .map(String::as_str);
     let in_topo = stack.iter().any(|t| t == "toponym" || t == "location");
     match (top.as_str(), in_topo) {
         ("text", false) if parent == Some("article") => text.push_str(s),
@@ -133,7 +152,10 @@ pub fn auc(errors: &[f64]) -> f64 {
     if errors.is_empty() {
         return 0.0;
     }
-    let mut scaled: Vec<f64> = errors.iter().map(|e| (e + 1.0).ln() / (MAX_KM + 1.0).ln()).collect();
+    let mut scaled: Vec<f64> = errors
+        .iter()
+        .map(|e| (e + 1.0).ln() / (MAX_KM + 1.0).ln())
+        .collect();
     scaled.sort_by(f64::total_cmp);
     if scaled.len() == 1 {
         return scaled[0];
@@ -173,11 +195,18 @@ impl Tally {
 
     fn f1(&self) -> f64 {
         let (p, r) = (self.precision(), self.recall());
-        if p + r == 0.0 { 0.0 } else { 2.0 * p * r / (p + r) }
+        if p + r == 0.0 {
+            0.0
+        } else {
+            2.0 * p * r / (p + r)
+        }
     }
 
     fn acc161(&self) -> f64 {
-        ratio(self.errors_km.iter().filter(|&&e| e <= 161.0).count(), self.errors_km.len())
+        ratio(
+            self.errors_km.iter().filter(|&&e| e <= 161.0).count(),
+            self.errors_km.len(),
+        )
     }
 
     fn mean(&self) -> f64 {
@@ -210,7 +239,12 @@ fn score_article(
     found: &[PlaceMention],
     errors: Option<&mut Vec<String>>,
 ) -> Tally {
-    let mut t = Tally { docs: 1, gold: article.toponyms.len(), predicted: found.len(), ..Tally::default() };
+    let mut t = Tally {
+        docs: 1,
+        gold: article.toponyms.len(),
+        predicted: found.len(),
+        ..Tally::default()
+    };
     let mut used = vec![false; found.len()];
     let mut lines = Vec::new();
     for g in &article.toponyms {
@@ -219,7 +253,10 @@ fn score_article(
             .enumerate()
             .filter(|(i, m)| !used[*i] && m.span.overlaps(g.span))
             .max_by_key(|(_, m)| {
-                m.span.end.min(g.span.end).saturating_sub(m.span.start.max(g.span.start))
+                m.span
+                    .end
+                    .min(g.span.end)
+                    .saturating_sub(m.span.start.max(g.span.start))
             })
             .map(|(i, _)| i);
         match hit {
@@ -251,7 +288,10 @@ fn score_article(
             // A second mention inside an already matched gold span is not a false alarm.
             t.matched_pred += 1;
         } else {
-            lines.push(format!("false {doc}: {:?} -> {} ({}) [{}]", m.text, m.name, m.country, m.rule));
+            lines.push(format!(
+                "false {doc}: {:?} -> {} ({}) [{}]",
+                m.text, m.name, m.country, m.rule
+            ));
         }
     }
     if let Some(e) = errors {
@@ -260,10 +300,17 @@ fn score_article(
     t
 }
 
-fn corpus(path: &Path, rec: &PlaceRecognizer, seg: &NewsSegmenter, errors: Option<&mut Vec<String>>) -> Result<Tally, EvalError> {
+fn corpus(
+    path: &Path,
+    rec: &PlaceRecognizer,
+    seg: &NewsSegmenter,
+    errors: Option<&mut Vec<String>>,
+) -> Result<Tally, EvalError> {
     let p = path.display().to_string();
-    let xml = std::fs::read_to_string(path)
-        .map_err(|e| EvalError::Read { path: p.clone(), message: e.to_string() })?;
+    let xml = std::fs::read_to_string(path).map_err(|e| EvalError::Read {
+        path: p.clone(),
+        message: e.to_string(),
+    })?;
     let articles = parse(&xml, &p)?;
     let mut total = Tally::default();
     let mut lines = Vec::new();
@@ -280,7 +327,9 @@ fn corpus(path: &Path, rec: &PlaceRecognizer, seg: &NewsSegmenter, errors: Optio
 }
 
 fn stem(path: &Path) -> String {
-    path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 fn row(name: &str, t: &Tally) -> Vec<String> {
@@ -314,7 +363,10 @@ fn metrics(report: &mut Report, prefix: &str, t: &Tally) {
 pub fn run(path: &Path, with_errors: bool) -> Result<Report, EvalError> {
     let files: Vec<std::path::PathBuf> = if path.is_dir() {
         let mut v: Vec<_> = std::fs::read_dir(path)
-            .map_err(|e| EvalError::Read { path: path.display().to_string(), message: e.to_string() })?
+            .map_err(|e| EvalError::Read {
+                path: path.display().to_string(),
+                message: e.to_string(),
+            })?
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| p.extension().is_some_and(|x| x == "xml"))
             .collect();
@@ -326,8 +378,25 @@ pub fn run(path: &Path, with_errors: bool) -> Result<Report, EvalError> {
     let rec = PlaceRecognizer::new();
     let seg = NewsSegmenter::new();
     let mut report = Report::new(
-        format!("geo: {} ({} file{})", path.display(), files.len(), if files.len() == 1 { "" } else { "s" }),
-        &["corpus", "docs", "gold", "found", "precision", "recall", "f1", "acc161", "median_km", "mean_km", "auc"],
+        format!(
+            "geo: {} ({} file{})",
+            path.display(),
+            files.len(),
+            if files.len() == 1 { "" } else { "s" }
+        ),
+        &[
+            "corpus",
+            "docs",
+            "gold",
+            "found",
+            "precision",
+            "recall",
+            "f1",
+            "acc161",
+            "median_km",
+            "mean_km",
+            "auc",
+        ],
     );
     let mut total = Tally::default();
     let mut per = Vec::new();

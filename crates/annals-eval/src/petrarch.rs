@@ -41,8 +41,16 @@ pub fn triples(events: &[Event]) -> BTreeSet<Triple> {
             }
             continue;
         }
-        let sources: Vec<&str> = if e.actor.is_empty() { vec![""] } else { e.actor.iter().map(|p| p.code.as_str()).collect() };
-        let targets: Vec<&str> = if e.recipient.is_empty() { vec![""] } else { e.recipient.iter().map(|p| p.code.as_str()).collect() };
+        let sources: Vec<&str> = if e.actor.is_empty() {
+            vec![""]
+        } else {
+            e.actor.iter().map(|p| p.code.as_str()).collect()
+        };
+        let targets: Vec<&str> = if e.recipient.is_empty() {
+            vec![""]
+        } else {
+            e.recipient.iter().map(|p| p.code.as_str()).collect()
+        };
         for s in &sources {
             for t in &targets {
                 out.insert((s.to_string(), t.to_string(), forward.clone()));
@@ -59,14 +67,20 @@ fn find(dir: &Path, suffix: &str) -> Option<PathBuf> {
     let mut hits: Vec<PathBuf> = std::fs::read_dir(dir)
         .ok()?
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.file_name().is_some_and(|n| n.to_string_lossy().to_lowercase().ends_with(suffix)))
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().to_lowercase().ends_with(suffix))
+        })
         .collect();
     hits.sort();
     hits.into_iter().next()
 }
 
 fn read_err(path: &Path, e: impl ToString) -> EvalError {
-    EvalError::Read { path: path.display().to_string(), message: e.to_string() }
+    EvalError::Read {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    }
 }
 
 /// Sentence-level discard phrases (lower case) from a PETRARCH discards file.
@@ -79,7 +93,14 @@ pub fn read_discards(text: &str) -> Vec<String> {
 }
 
 fn discarded(text: &str, discards: &[String]) -> bool {
-    let lower = format!(" {} ", text.to_lowercase().split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" "));
+    let lower = format!(
+        " {} ",
+        text.to_lowercase()
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
     discards.iter().any(|d| lower.contains(&format!(" {d} ")))
 }
 
@@ -87,7 +108,8 @@ fn discarded(text: &str, discards: &[String]) -> bool {
 pub fn run(dir: &Path, with_errors: bool) -> Result<Report, EvalError> {
     let records_path = dir.join("PETR.UnitTest.records.jsonl");
     let raw = std::fs::read_to_string(&records_path).map_err(|e| read_err(&records_path, e))?;
-    let verbs_path = find(dir, "verbs.txt").ok_or_else(|| read_err(dir, "no *verbs.txt dictionary"))?;
+    let verbs_path =
+        find(dir, "verbs.txt").ok_or_else(|| read_err(dir, "no *verbs.txt dictionary"))?;
     let verbs = VerbDictionary::read(&verbs_path).map_err(|e| read_err(&verbs_path, e))?;
     let mut coder = EventCoder::new();
     coder.add_dictionary(&verbs, true);
@@ -104,7 +126,8 @@ pub fn run(dir: &Path, with_errors: bool) -> Result<Report, EvalError> {
         None => Vec::new(),
     };
 
-    let (mut want, mut got, mut quiet, mut quiet_ok, mut records, mut skipped) = (0usize, 0usize, 0usize, 0usize, 0usize, 0usize);
+    let (mut want, mut got, mut quiet, mut quiet_ok, mut records, mut skipped) =
+        (0usize, 0usize, 0usize, 0usize, 0usize, 0usize);
     let mut errors = Vec::new();
     for (n, line) in raw.lines().enumerate() {
         if line.trim().is_empty() {
@@ -114,24 +137,47 @@ pub fn run(dir: &Path, with_errors: bool) -> Result<Report, EvalError> {
             path: format!("{}:{}", records_path.display(), n + 1),
             message: e.to_string(),
         })?;
-        let expected = v.get("expected").and_then(Value::as_array).cloned().unwrap_or_default();
+        let expected = v
+            .get("expected")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
         if expected.iter().any(|e| e.get("error").is_some()) {
             skipped += 1;
             continue;
         }
         records += 1;
-        let text = v.get("text").and_then(Value::as_str).unwrap_or("").trim().to_string();
-        let date = v
-            .get("date")
+        let text = v
+            .get("text")
             .and_then(Value::as_str)
-            .and_then(|d| if d.len() == 8 { format!("{}-{}-{}", &d[..4], &d[4..6], &d[6..]).parse().ok() } else { None });
+            .unwrap_or("")
+            .trim()
+            .to_string();
+        let date = v.get("date").and_then(Value::as_str).and_then(|d| {
+            if d.len() == 8 {
+                format!("{}-{}-{}", &d[..4], &d[4..6], &d[6..]).parse().ok()
+            } else {
+                None
+            }
+        });
         let found = if discarded(&text, &discards) {
             BTreeSet::new()
         } else {
             let doc = Document::new(text.clone()).with_date(date);
-            let sentences = vec![Sentence { span: Span::new(0, text.len()), kind: SentenceKind::Body, rule: "eval/petrarch/record".into() }];
+            let sentences = vec![Sentence {
+                span: Span::new(0, text.len()),
+                kind: SentenceKind::Body,
+                rule: "eval/petrarch/record".into(),
+            }];
             let actors: Vec<ActorMention> = recognizer.recognize(&text, &sentences, date);
-            let events = coder.code(&text, &sentences, &TimeFacts::default(), &[] as &[PlaceRef], &actors, &doc);
+            let events = coder.code(
+                &text,
+                &sentences,
+                &TimeFacts::default(),
+                &[] as &[PlaceRef],
+                &actors,
+                &doc,
+            );
             triples(&events)
         };
         let id = v.get("id").and_then(Value::as_str).unwrap_or("");
@@ -155,14 +201,35 @@ pub fn run(dir: &Path, with_errors: bool) -> Result<Report, EvalError> {
             }
         }
     }
-    let triples_share = if want == 0 { 0.0 } else { got as f64 / want as f64 };
-    let quiet_share = if quiet == 0 { 1.0 } else { quiet_ok as f64 / quiet as f64 };
+    let triples_share = if want == 0 {
+        0.0
+    } else {
+        got as f64 / want as f64
+    };
+    let quiet_share = if quiet == 0 {
+        1.0
+    } else {
+        quiet_ok as f64 / quiet as f64
+    };
     let mut report = Report::new(
-        format!("petrarch: {} ({records} records, {skipped} error records skipped)", dir.display()),
+        format!(
+            "petrarch: {} ({records} records, {skipped} error records skipped)",
+            dir.display()
+        ),
         &["kind", "found", "expected", "share"],
     );
-    report.row(vec!["triples produced exactly".into(), got.to_string(), want.to_string(), share(triples_share)]);
-    report.row(vec!["no-event records left empty".into(), quiet_ok.to_string(), quiet.to_string(), share(quiet_share)]);
+    report.row(vec![
+        "triples produced exactly".into(),
+        got.to_string(),
+        want.to_string(),
+        share(triples_share),
+    ]);
+    report.row(vec![
+        "no-event records left empty".into(),
+        quiet_ok.to_string(),
+        quiet.to_string(),
+        share(quiet_share),
+    ]);
     report.metric("triples", triples_share);
     report.metric("noevents_empty", quiet_share);
     report.errors = errors;
@@ -175,7 +242,13 @@ mod tests {
     use annals_events::Party;
 
     fn party(code: &str) -> Party {
-        Party { text: code.into(), code: code.into(), country: String::new(), sector: String::new(), span: Span::new(0, 0) }
+        Party {
+            text: code.into(),
+            code: code.into(),
+            country: String::new(),
+            sector: String::new(),
+            span: Span::new(0, 0),
+        }
     }
 
     #[test]
@@ -183,8 +256,19 @@ mod tests {
         let coder = EventCoder::new();
         let text = "Arnor troops attacked Gondor.";
         let doc = Document::new(text.into());
-        let s = vec![Sentence { span: Span::new(0, text.len()), kind: SentenceKind::Body, rule: "t".into() }];
-        let mut ev = coder.code(text, &s, &TimeFacts::default(), &[] as &[PlaceRef], &[] as &[annals_events::ActorRef], &doc);
+        let s = vec![Sentence {
+            span: Span::new(0, text.len()),
+            kind: SentenceKind::Body,
+            rule: "t".into(),
+        }];
+        let mut ev = coder.code(
+            text,
+            &s,
+            &TimeFacts::default(),
+            &[] as &[PlaceRef],
+            &[] as &[annals_events::ActorRef],
+            &doc,
+        );
         assert_eq!(ev.len(), 1);
         ev[0].actor = vec![party("ARN"), party("ROH")];
         ev[0].recipient = vec![party("GON")];

@@ -53,7 +53,10 @@ fn norm_code(code: &str) -> String {
 
 /// Reads a PLOVER gold JSONL file.
 pub fn read_gold(path: &Path) -> Result<Vec<GoldRecord>, EvalError> {
-    let raw = std::fs::read_to_string(path).map_err(|e| EvalError::Read { path: path.display().to_string(), message: e.to_string() })?;
+    let raw = std::fs::read_to_string(path).map_err(|e| EvalError::Read {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    })?;
     let mut out = Vec::new();
     for (n, line) in raw.lines().enumerate() {
         if line.trim().is_empty() {
@@ -76,9 +79,22 @@ pub fn read_gold(path: &Path) -> Result<Vec<GoldRecord>, EvalError> {
                 .unwrap_or_default()
         };
         out.push(GoldRecord {
-            id: v.get("id").and_then(Value::as_str).unwrap_or("").to_string(),
-            text: v.get("text").and_then(Value::as_str).unwrap_or("").trim().to_string(),
-            event: v.get("event").and_then(Value::as_str).unwrap_or("").to_string(),
+            id: v
+                .get("id")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string(),
+            text: v
+                .get("text")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .trim()
+                .to_string(),
+            event: v
+                .get("event")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string(),
             sources: codes("source"),
             targets: codes("target"),
         });
@@ -88,22 +104,39 @@ pub fn read_gold(path: &Path) -> Result<Vec<GoldRecord>, EvalError> {
 
 /// The main event of a sentence: the most confident, the earliest on ties.
 pub fn main_event(events: &[Event]) -> Option<&Event> {
-    events.iter().fold(None, |best: Option<&Event>, e| match best {
-        Some(b) if b.confidence >= e.confidence => Some(b),
-        _ => Some(e),
-    })
+    events
+        .iter()
+        .fold(None, |best: Option<&Event>, e| match best {
+            Some(b) if b.confidence >= e.confidence => Some(b),
+            _ => Some(e),
+        })
 }
 
 fn party_code(p: &annals_events::Party) -> String {
-    if p.country.is_empty() { norm_code(&p.code) } else { norm_code(&p.country) }
+    if p.country.is_empty() {
+        norm_code(&p.code)
+    } else {
+        norm_code(&p.country)
+    }
 }
 
 /// Codes one sentence with the given recognizer and coder.
 pub fn predict(recognizer: &ActorRecognizer, coder: &EventCoder, text: &str) -> Prediction {
     let doc = Document::new(text.to_string());
-    let sentences = vec![Sentence { span: Span::new(0, text.len()), kind: SentenceKind::Body, rule: "eval/plover/record".into() }];
+    let sentences = vec![Sentence {
+        span: Span::new(0, text.len()),
+        kind: SentenceKind::Body,
+        rule: "eval/plover/record".into(),
+    }];
     let actors: Vec<ActorMention> = recognizer.recognize(text, &sentences, None);
-    let events = coder.code(text, &sentences, &TimeFacts::default(), &[] as &[PlaceRef], &actors, &doc);
+    let events = coder.code(
+        text,
+        &sentences,
+        &TimeFacts::default(),
+        &[] as &[PlaceRef],
+        &actors,
+        &doc,
+    );
     match main_event(&events) {
         Some(e) => Prediction {
             event: e.event.clone(),
@@ -116,7 +149,11 @@ pub fn predict(recognizer: &ActorRecognizer, coder: &EventCoder, text: &str) -> 
 }
 
 fn f1(p: f64, r: f64) -> f64 {
-    if p + r == 0.0 { 0.0 } else { 2.0 * p * r / (p + r) }
+    if p + r == 0.0 {
+        0.0
+    } else {
+        2.0 * p * r / (p + r)
+    }
 }
 
 fn ratio(a: usize, b: usize) -> f64 {
@@ -125,10 +162,22 @@ fn ratio(a: usize, b: usize) -> f64 {
 
 /// Scores predictions against gold records (same order) and builds the report.
 pub fn score(title: &str, gold: &[GoldRecord], pred: &[Prediction], with_errors: bool) -> Report {
-    let mut report = Report::new(title, &["event", "gold", "coded", "right", "precision", "recall", "f1"]);
+    let mut report = Report::new(
+        title,
+        &[
+            "event",
+            "gold",
+            "coded",
+            "right",
+            "precision",
+            "recall",
+            "f1",
+        ],
+    );
     let types: BTreeSet<&str> = gold.iter().map(|g| g.event.as_str()).collect();
     let mut per: BTreeMap<&str, (usize, usize, usize)> = BTreeMap::new();
-    let (mut right, mut se_tp, mut se_pred, mut se_gold, mut set_tp, mut set_pred, mut set_gold) = (0, 0, 0, 0, 0, 0, 0);
+    let (mut right, mut se_tp, mut se_pred, mut se_gold, mut set_tp, mut set_pred, mut set_gold) =
+        (0, 0, 0, 0, 0, 0, 0);
     let mut errors = Vec::new();
     for (g, p) in gold.iter().zip(pred) {
         per.entry(g.event.as_str()).or_default().0 += 1;
@@ -150,7 +199,11 @@ pub fn score(title: &str, gold: &[GoldRecord], pred: &[Prediction], with_errors:
         // (source, event, target): an empty target matches an empty target.
         set_pred += usize::from(has_pred_se);
         set_gold += usize::from(has_gold_se);
-        let target_ok = if g.targets.is_empty() { p.targets.is_empty() } else { p.targets.iter().any(|t| g.targets.contains(t)) };
+        let target_ok = if g.targets.is_empty() {
+            p.targets.is_empty()
+        } else {
+            p.targets.iter().any(|t| g.targets.contains(t))
+        };
         set_tp += usize::from(se_ok && target_ok);
         if with_errors && !(se_ok && target_ok) {
             errors.push(format!(
@@ -171,16 +224,55 @@ pub fn score(title: &str, gold: &[GoldRecord], pred: &[Prediction], with_errors:
         let (ng, np, tp) = per.get(t).copied().unwrap_or_default();
         let (pr, rc) = (ratio(tp, np), ratio(tp, ng));
         macro_sum += f1(pr, rc);
-        report.row(vec![t.to_string(), ng.to_string(), np.to_string(), tp.to_string(), share(pr), share(rc), share(f1(pr, rc))]);
+        report.row(vec![
+            t.to_string(),
+            ng.to_string(),
+            np.to_string(),
+            tp.to_string(),
+            share(pr),
+            share(rc),
+            share(f1(pr, rc)),
+        ]);
     }
     let n = gold.len();
     let accuracy = ratio(right, n);
-    let macro_f1 = if types.is_empty() { 0.0 } else { macro_sum / types.len() as f64 };
+    let macro_f1 = if types.is_empty() {
+        0.0
+    } else {
+        macro_sum / types.len() as f64
+    };
     let se_f1 = f1(ratio(se_tp, se_pred), ratio(se_tp, se_gold));
     let set_f1 = f1(ratio(set_tp, set_pred), ratio(set_tp, set_gold));
-    report.row(vec!["all (accuracy)".into(), n.to_string(), pred.iter().filter(|p| !p.event.is_empty()).count().to_string(), right.to_string(), "-".into(), "-".into(), share(accuracy)]);
-    report.row(vec!["(source, event)".into(), se_gold.to_string(), se_pred.to_string(), se_tp.to_string(), share(ratio(se_tp, se_pred)), share(ratio(se_tp, se_gold)), share(se_f1)]);
-    report.row(vec!["(source, event, target)".into(), set_gold.to_string(), set_pred.to_string(), set_tp.to_string(), share(ratio(set_tp, set_pred)), share(ratio(set_tp, set_gold)), share(set_f1)]);
+    report.row(vec![
+        "all (accuracy)".into(),
+        n.to_string(),
+        pred.iter()
+            .filter(|p| !p.event.is_empty())
+            .count()
+            .to_string(),
+        right.to_string(),
+        "-".into(),
+        "-".into(),
+        share(accuracy),
+    ]);
+    report.row(vec![
+        "(source, event)".into(),
+        se_gold.to_string(),
+        se_pred.to_string(),
+        se_tp.to_string(),
+        share(ratio(se_tp, se_pred)),
+        share(ratio(se_tp, se_gold)),
+        share(se_f1),
+    ]);
+    report.row(vec![
+        "(source, event, target)".into(),
+        set_gold.to_string(),
+        set_pred.to_string(),
+        set_tp.to_string(),
+        share(ratio(set_tp, set_pred)),
+        share(ratio(set_tp, set_gold)),
+        share(set_f1),
+    ]);
     report.metric("event_accuracy", accuracy);
     report.metric("event_macro_f1", macro_f1);
     report.metric("source_event_f1", se_f1);
@@ -194,8 +286,16 @@ pub fn run(path: &Path, with_errors: bool) -> Result<Report, EvalError> {
     let gold = read_gold(path)?;
     let recognizer = ActorRecognizer::new();
     let coder = EventCoder::new();
-    let pred: Vec<Prediction> = gold.iter().map(|g| predict(&recognizer, &coder, &g.text)).collect();
-    Ok(score(&format!("plover: {} ({} records)", path.display(), gold.len()), &gold, &pred, with_errors))
+    let pred: Vec<Prediction> = gold
+        .iter()
+        .map(|g| predict(&recognizer, &coder, &g.text))
+        .collect();
+    Ok(score(
+        &format!("plover: {} ({} records)", path.display(), gold.len()),
+        &gold,
+        &pred,
+        with_errors,
+    ))
 }
 
 #[cfg(test)]
@@ -223,8 +323,16 @@ mod tests {
 
     #[test]
     fn scores_types_pairs_and_triples() {
-        let gold = vec![rec("ASSAULT", &["ARN"], &["GON"]), rec("AGREE", &["ARN", "GON"], &[]), rec("ACCUSE", &["ROH"], &["ARN"])];
-        let p = vec![pred("ASSAULT", &["ARN"], &["GON"]), pred("AGREE", &["GON"], &["ROH"]), pred("REJECT", &["ROH"], &["ARN"])];
+        let gold = vec![
+            rec("ASSAULT", &["ARN"], &["GON"]),
+            rec("AGREE", &["ARN", "GON"], &[]),
+            rec("ACCUSE", &["ROH"], &["ARN"]),
+        ];
+        let p = vec![
+            pred("ASSAULT", &["ARN"], &["GON"]),
+            pred("AGREE", &["GON"], &["ROH"]),
+            pred("REJECT", &["ROH"], &["ARN"]),
+        ];
         let r = score("t", &gold, &p, true);
         assert!((r.get("event_accuracy").unwrap() - 2.0 / 3.0).abs() < 1e-9);
         // Pairs: 2 of 3 right in both directions.

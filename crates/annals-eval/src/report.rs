@@ -42,12 +42,18 @@ impl Report {
 
     /// Records a headline metric.
     pub fn metric(&mut self, name: &str, value: f64) {
-        self.metrics.push(Metric { name: name.to_string(), value });
+        self.metrics.push(Metric {
+            name: name.to_string(),
+            value,
+        });
     }
 
     /// The value of the metric called `name`.
     pub fn get(&self, name: &str) -> Option<f64> {
-        self.metrics.iter().find(|m| m.name == name).map(|m| m.value)
+        self.metrics
+            .iter()
+            .find(|m| m.name == name)
+            .map(|m| m.value)
     }
 }
 

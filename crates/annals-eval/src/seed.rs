@@ -30,7 +30,10 @@ pub fn run(dir: &Path) -> Result<Report, EvalError> {
     let article = dir.join("article.txt");
     let mut docs = Vec::new();
     let mut read_errors = Vec::new();
-    let input = Input { path: article.clone(), size: None };
+    let input = Input {
+        path: article.clone(),
+        size: None,
+    };
     annals_ingest::read_input(&input, &ReadOptions::default(), &mut |item| match item {
         Item::Document(d) => docs.push(*d),
         Item::Diagnostic(d) if d.severity == Severity::Error => read_errors.push(d.to_string()),
@@ -39,7 +42,11 @@ pub fn run(dir: &Path) -> Result<Report, EvalError> {
     let Some(doc) = docs.into_iter().next() else {
         return Err(EvalError::Read {
             path: article.display().to_string(),
-            message: if read_errors.is_empty() { "no document".into() } else { read_errors.join("; ") },
+            message: if read_errors.is_empty() {
+                "no document".into()
+            } else {
+                read_errors.join("; ")
+            },
         });
     };
     let record = Pipeline::new().extract(doc);
@@ -52,35 +59,62 @@ pub fn run(dir: &Path) -> Result<Report, EvalError> {
 
 /// Scores one extraction record (as JSON) against an `expected.json` value.
 pub fn score(expected: &Value, found: &Value, name: &str) -> Report {
-    let mut report = Report::new(format!("seed: {name}"), &["kind", "found", "required", "share"]);
+    let mut report = Report::new(
+        format!("seed: {name}"),
+        &["kind", "found", "required", "share"],
+    );
     let mut errors = Vec::new();
 
     let want_date = expected.pointer("/document/date").and_then(Value::as_str);
     let got_date = found.get("date").and_then(Value::as_str);
     let date_ok = want_date.is_some() && want_date == got_date;
     if !date_ok {
-        errors.push(format!("document date: expected {want_date:?}, found {got_date:?}"));
+        errors.push(format!(
+            "document date: expected {want_date:?}, found {got_date:?}"
+        ));
     }
-    add(&mut report, "document date", usize::from(date_ok), 1, "date");
+    add(
+        &mut report,
+        "document date",
+        usize::from(date_ok),
+        1,
+        "date",
+    );
 
     let sentences = arr(found, "sentences");
-    let headings = sentences.iter().filter(|s| s.get("kind").and_then(Value::as_str) == Some("heading")).count();
-    report.row(vec!["sentences (headings)".into(), format!("{} ({headings})", sentences.len()), "-".into(), "-".into()]);
+    let headings = sentences
+        .iter()
+        .filter(|s| s.get("kind").and_then(Value::as_str) == Some("heading"))
+        .count();
+    report.row(vec![
+        "sentences (headings)".into(),
+        format!("{} ({headings})", sentences.len()),
+        "-".into(),
+        "-".into(),
+    ]);
     report.metric("sentences", sentences.len() as f64);
     report.metric("headings", headings as f64);
 
-    let (n, total) = count(arr(expected, "times"), &mut errors, |t| time_found(t, arr(found, "times")));
+    let (n, total) = count(arr(expected, "times"), &mut errors, |t| {
+        time_found(t, arr(found, "times"))
+    });
     add(&mut report, "times", n, total, "times");
-    let (n, total) = count(arr(expected, "places"), &mut errors, |p| place_found(p, arr(found, "places")));
+    let (n, total) = count(arr(expected, "places"), &mut errors, |p| {
+        place_found(p, arr(found, "places"))
+    });
     add(&mut report, "places", n, total, "places");
-    let (n, total) = count(arr(expected, "people"), &mut errors, |p| person_found(p, arr(found, "actors")));
+    let (n, total) = count(arr(expected, "people"), &mut errors, |p| {
+        person_found(p, arr(found, "actors"))
+    });
     add(&mut report, "people", n, total, "people");
     let required: Vec<Value> = arr(expected, "events")
         .iter()
         .filter(|e| !e.get("optional").and_then(Value::as_bool).unwrap_or(false))
         .cloned()
         .collect();
-    let (n, total) = count(&required, &mut errors, |e| event_found(e, arr(found, "events")));
+    let (n, total) = count(&required, &mut errors, |e| {
+        event_found(e, arr(found, "events"))
+    });
     add(&mut report, "events (required)", n, total, "events");
     let events = arr(expected, "events");
     let (n, total) = count(arr(expected, "attribution_chains"), &mut errors, |c| {
@@ -92,7 +126,10 @@ pub fn score(expected: &Value, found: &Value, name: &str) -> Report {
 }
 
 fn arr<'v>(v: &'v Value, key: &str) -> &'v [Value] {
-    v.get(key).and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[])
+    v.get(key)
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
 }
 
 fn text<'v>(v: &'v Value, key: &str) -> &'v str {
@@ -102,19 +139,36 @@ fn text<'v>(v: &'v Value, key: &str) -> &'v str {
 fn strings(v: &Value, key: &str) -> Vec<String> {
     match v.get(key) {
         Some(Value::String(s)) => vec![s.clone()],
-        Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).map(str::to_string).collect(),
+        Some(Value::Array(a)) => a
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_string)
+            .collect(),
         _ => Vec::new(),
     }
 }
 
 fn add(report: &mut Report, kind: &str, n: usize, total: usize, metric: &str) {
-    let s = if total == 0 { 1.0 } else { n as f64 / total as f64 };
-    report.row(vec![kind.into(), n.to_string(), total.to_string(), share(s)]);
+    let s = if total == 0 {
+        1.0
+    } else {
+        n as f64 / total as f64
+    };
+    report.row(vec![
+        kind.into(),
+        n.to_string(),
+        total.to_string(),
+        share(s),
+    ]);
     report.metric(metric, s);
 }
 
 /// Counts the expected items `check` finds; `check` returns `Err(why)` for a miss.
-fn count(items: &[Value], errors: &mut Vec<String>, check: impl Fn(&Value) -> Result<(), String>) -> (usize, usize) {
+fn count(
+    items: &[Value],
+    errors: &mut Vec<String>,
+    check: impl Fn(&Value) -> Result<(), String>,
+) -> (usize, usize) {
     let mut n = 0;
     for item in items {
         match check(item) {
@@ -128,10 +182,13 @@ fn count(items: &[Value], errors: &mut Vec<String>, check: impl Fn(&Value) -> Re
 /// A found item whose `text` equals (case-insensitively) or contains the expected text.
 fn by_text<'v>(found: &'v [Value], want: &str) -> Vec<&'v Value> {
     let want = want.to_lowercase();
-    found.iter().filter(|f| {
-        let t = text(f, "text").to_lowercase();
-        !t.is_empty() && (t == want || t.contains(&want))
-    }).collect()
+    found
+        .iter()
+        .filter(|f| {
+            let t = text(f, "text").to_lowercase();
+            !t.is_empty() && (t == want || t.contains(&want))
+        })
+        .collect()
 }
 
 fn time_found(t: &Value, found: &[Value]) -> Result<(), String> {
@@ -160,8 +217,21 @@ fn time_found(t: &Value, found: &[Value]) -> Result<(), String> {
             }
         }
     }
-    let got: Vec<String> = cands.iter().map(|c| format!("{} [{}, {}]", text(c, "value"), text(c, "earliest"), text(c, "latest"))).collect();
-    Err(format!("time {want_text:?}: expected {want}, found {}", got.join(" | ")))
+    let got: Vec<String> = cands
+        .iter()
+        .map(|c| {
+            format!(
+                "{} [{}, {}]",
+                text(c, "value"),
+                text(c, "earliest"),
+                text(c, "latest")
+            )
+        })
+        .collect();
+    Err(format!(
+        "time {want_text:?}: expected {want}, found {}",
+        got.join(" | ")
+    ))
 }
 
 fn km(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
@@ -178,11 +248,19 @@ fn place_found(p: &Value, found: &[Value]) -> Result<(), String> {
     if cands.is_empty() {
         return Err(format!("place {want_text:?}: not recognized"));
     }
-    let (lat, lon) = (p.get("lat").and_then(Value::as_f64), p.get("lon").and_then(Value::as_f64));
+    let (lat, lon) = (
+        p.get("lat").and_then(Value::as_f64),
+        p.get("lon").and_then(Value::as_f64),
+    );
     let country = text(p, "country");
     for c in &cands {
         let country_ok = country.is_empty() || text(c, "country") == country;
-        let coords_ok = match (lat, lon, c.get("lat").and_then(Value::as_f64), c.get("lon").and_then(Value::as_f64)) {
+        let coords_ok = match (
+            lat,
+            lon,
+            c.get("lat").and_then(Value::as_f64),
+            c.get("lon").and_then(Value::as_f64),
+        ) {
             (Some(a), Some(b), Some(x), Some(y)) => km(a, b, x, y) <= MAX_KM,
             (None, None, _, _) => true,
             _ => false,
@@ -191,25 +269,49 @@ fn place_found(p: &Value, found: &[Value]) -> Result<(), String> {
             return Ok(());
         }
     }
-    let got: Vec<String> = cands.iter().map(|c| format!("{} ({:?}, {:?})", text(c, "country"), c.get("lat"), c.get("lon"))).collect();
-    Err(format!("place {want_text:?}: expected {country} near ({lat:?}, {lon:?}), found {}", got.join(" | ")))
+    let got: Vec<String> = cands
+        .iter()
+        .map(|c| {
+            format!(
+                "{} ({:?}, {:?})",
+                text(c, "country"),
+                c.get("lat"),
+                c.get("lon")
+            )
+        })
+        .collect();
+    Err(format!(
+        "place {want_text:?}: expected {country} near ({lat:?}, {lon:?}), found {}",
+        got.join(" | ")
+    ))
 }
 
 fn person_found(p: &Value, found: &[Value]) -> Result<(), String> {
     let want_text = text(p, "text");
     let mut cands = by_text(found, want_text);
     let lower = want_text.to_lowercase();
-    cands.extend(found.iter().filter(|f| text(f, "name").to_lowercase() == lower));
+    cands.extend(
+        found
+            .iter()
+            .filter(|f| text(f, "name").to_lowercase() == lower),
+    );
     if cands.is_empty() {
         return Err(format!("person {want_text:?}: not recognized"));
     }
     let mut codes = strings(p, "actor");
     codes.extend(strings(p, "accept_actor"));
-    if cands.iter().any(|c| codes.iter().any(|code| code == text(c, "code"))) {
+    if cands
+        .iter()
+        .any(|c| codes.iter().any(|code| code == text(c, "code")))
+    {
         return Ok(());
     }
     let got: Vec<&str> = cands.iter().map(|c| text(c, "code")).collect();
-    Err(format!("person {want_text:?}: expected {}, found {}", codes.join("|"), got.join(" | ")))
+    Err(format!(
+        "person {want_text:?}: expected {}, found {}",
+        codes.join("|"),
+        got.join(" | ")
+    ))
 }
 
 /// The code of an event's actor or recipient, which may be an object or a list of objects.
@@ -222,7 +324,10 @@ fn party_codes(e: &Value, key: &str) -> Vec<String> {
 }
 
 fn attribution_texts(e: &Value) -> Vec<String> {
-    arr(e, "attribution").iter().map(|a| text(a, "text").to_lowercase()).collect()
+    arr(e, "attribution")
+        .iter()
+        .map(|a| text(a, "text").to_lowercase())
+        .collect()
 }
 
 /// Why `f` does not match the expected event `e`, or `Ok` when it does.
@@ -232,7 +337,10 @@ fn event_matches(e: &Value, f: &Value) -> Result<(), String> {
     if !types.iter().any(|t| t == text(f, "event")) {
         return Err(format!("type {}", text(f, "event")));
     }
-    for (want_key, accept_key, got_key) in [("source", "accept_source", "actor"), ("target", "accept_target", "recipient")] {
+    for (want_key, accept_key, got_key) in [
+        ("source", "accept_source", "actor"),
+        ("target", "accept_target", "recipient"),
+    ] {
         let mut want = strings(e, want_key);
         if want.is_empty() {
             continue;
@@ -244,8 +352,14 @@ fn event_matches(e: &Value, f: &Value) -> Result<(), String> {
         }
     }
     if let Some(date) = e.get("date").and_then(Value::as_str) {
-        let value = f.pointer("/date/value").and_then(Value::as_str).unwrap_or("");
-        let earliest = f.pointer("/date/earliest").and_then(Value::as_str).unwrap_or("");
+        let value = f
+            .pointer("/date/value")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        let earliest = f
+            .pointer("/date/earliest")
+            .and_then(Value::as_str)
+            .unwrap_or("");
         let ok = match date.strip_prefix("after ") {
             Some(after) => !earliest.is_empty() && earliest >= after,
             None => value == date,
@@ -255,7 +369,10 @@ fn event_matches(e: &Value, f: &Value) -> Result<(), String> {
         }
     }
     if let Some(dead) = e.get("dead").and_then(Value::as_u64) {
-        let got = f.pointer("/dead/value").or_else(|| f.get("dead")).and_then(Value::as_u64);
+        let got = f
+            .pointer("/dead/value")
+            .or_else(|| f.get("dead"))
+            .and_then(Value::as_u64);
         if got != Some(dead) {
             return Err(format!("dead {got:?}"));
         }
@@ -280,15 +397,31 @@ fn event_found(e: &Value, found: &[Value]) -> Result<(), String> {
         }
     }
     let types = strings(e, "plover").join("|");
-    let close: Vec<&String> = near.iter().filter(|n| n.starts_with(&types)).take(3).collect();
-    Err(format!("event {key} ({types}): not found{}", if close.is_empty() { String::new() } else { format!("; closest {close:?}") }))
+    let close: Vec<&String> = near
+        .iter()
+        .filter(|n| n.starts_with(&types))
+        .take(3)
+        .collect();
+    Err(format!(
+        "event {key} ({types}): not found{}",
+        if close.is_empty() {
+            String::new()
+        } else {
+            format!("; closest {close:?}")
+        }
+    ))
 }
 
 fn chain_found(c: &Value, events: &[Value], found: &[Value]) -> Result<(), String> {
     let claim = text(c, "claim");
-    let chain: Vec<String> = strings(c, "chain").iter().map(|s| s.to_lowercase()).collect();
+    let chain: Vec<String> = strings(c, "chain")
+        .iter()
+        .map(|s| s.to_lowercase())
+        .collect();
     let expected_event = events.iter().find(|e| text(e, "key") == claim);
-    let mut types = expected_event.map(|e| strings(e, "plover")).unwrap_or_default();
+    let mut types = expected_event
+        .map(|e| strings(e, "plover"))
+        .unwrap_or_default();
     if let Some(e) = expected_event {
         types.extend(strings(e, "accept_plover"));
     }
@@ -299,18 +432,22 @@ fn chain_found(c: &Value, events: &[Value], found: &[Value]) -> Result<(), Strin
         let links = attribution_texts(f);
         // Outermost first: each expected link found in order.
         let mut at = 0;
-        let in_order = chain.iter().all(|want| match links[at..].iter().position(|l| l.contains(want.as_str())) {
-            Some(i) => {
-                at += i + 1;
-                true
+        let in_order = chain.iter().all(|want| {
+            match links[at..].iter().position(|l| l.contains(want.as_str())) {
+                Some(i) => {
+                    at += i + 1;
+                    true
+                }
+                None => false,
             }
-            None => false,
         });
         if in_order {
             return Ok(());
         }
     }
-    Err(format!("attribution chain for {claim}: {chain:?} not found in order"))
+    Err(format!(
+        "attribution chain for {claim}: {chain:?} not found in order"
+    ))
 }
 
 #[cfg(test)]
@@ -373,6 +510,10 @@ mod tests {
         assert_eq!(r.get("people"), Some(0.0));
         assert_eq!(r.get("events"), Some(0.0));
         assert_eq!(r.get("attribution"), Some(0.0), "chain out of order");
-        assert!(r.errors.iter().any(|e| e.contains("dead Some(3)")), "{:?}", r.errors);
+        assert!(
+            r.errors.iter().any(|e| e.contains("dead Some(3)")),
+            "{:?}",
+            r.errors
+        );
     }
 }

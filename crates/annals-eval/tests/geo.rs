@@ -4,7 +4,9 @@ use annals_eval::geo;
 use std::path::Path;
 
 fn fixture(name: &str) -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/geo").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/geo")
+        .join(name)
 }
 
 #[test]
@@ -31,7 +33,11 @@ fn geovirus_format_counts_misses() {
     let recall = r.get("recall").unwrap();
     assert!((recall - 2.0 / 3.0).abs() < 1e-9, "{r}\n{:?}", r.errors);
     assert_eq!(r.get("precision"), Some(1.0), "{r}\n{:?}", r.errors);
-    assert!(r.errors.iter().any(|e| e.contains("miss") && e.contains("Atlantis")));
+    assert!(
+        r.errors
+            .iter()
+            .any(|e| e.contains("miss") && e.contains("Atlantis"))
+    );
     let folder = geo::run(&fixture(""), false).unwrap();
     assert!(folder.get("lgl_tiny_f1").is_some());
     assert!(folder.get("f1").is_some());

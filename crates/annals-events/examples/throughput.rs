@@ -27,11 +27,22 @@ fn main() {
     let mut start = 0;
     for (i, _) in text.match_indices(". ") {
         let s = start + (text[start..=i].len() - text[start..=i].trim_start().len());
-        sentences.push(Sentence { span: Span::new(s, i + 1), kind: SentenceKind::Body, rule: "x".into() });
+        sentences.push(Sentence {
+            span: Span::new(s, i + 1),
+            kind: SentenceKind::Body,
+            rule: "x".into(),
+        });
         start = i + 1;
     }
     let mut taken = vec![false; text.len()];
-    for name in ["Arnor troops", "Arnor police", "Arnor", "Gondor intelligence", "Gondor", "Rohan"] {
+    for name in [
+        "Arnor troops",
+        "Arnor police",
+        "Arnor",
+        "Gondor intelligence",
+        "Gondor",
+        "Rohan",
+    ] {
         for (i, _) in text.match_indices(name) {
             if !taken[i..i + name.len()].iter().any(|t| *t) {
                 taken[i..i + name.len()].iter_mut().for_each(|t| *t = true);
@@ -45,8 +56,21 @@ fn main() {
     let t = Instant::now();
     let mut events = Vec::new();
     for _ in 0..3 {
-        events = coder.code(&text, &sentences, &TimeFacts::default(), &[] as &[PlaceRef], &actors, &doc);
+        events = coder.code(
+            &text,
+            &sentences,
+            &TimeFacts::default(),
+            &[] as &[PlaceRef],
+            &actors,
+            &doc,
+        );
     }
     let secs = t.elapsed().as_secs_f64() / 3.0;
-    println!("{} bytes, {} sentences, {} events in {secs:.3}s: {:.1} MB/s", text.len(), sentences.len(), events.len(), text.len() as f64 / secs / 1e6);
+    println!(
+        "{} bytes, {} sentences, {} events in {secs:.3}s: {:.1} MB/s",
+        text.len(),
+        sentences.len(),
+        events.len(),
+        text.len() as f64 / secs / 1e6
+    );
 }

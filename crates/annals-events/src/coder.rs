@@ -1,11 +1,13 @@
 //! The event coder: triggers, arguments, frames, modality, quantities, dates and places.
 
 use crate::dictionary::VerbDictionary;
-use crate::lexicon::{Lexicon, PTok, Rule, START_ACCORDING, START_APPROX, START_CREDIT, START_MODAL, START_VAGUE};
+use crate::lexicon::{
+    Lexicon, PTok, Rule, START_ACCORDING, START_APPROX, START_CREDIT, START_MODAL, START_VAGUE,
+};
 use crate::text::{Tokens, tokenize};
 use crate::{
-    ActorView, AttributionLink, Event, EventDate, EventLoc, Evidence, Modality, Party, PlaceView, Quantity,
-    SourceKind, TimeRef, TimeView,
+    ActorView, AttributionLink, Event, EventDate, EventLoc, Evidence, Modality, Party, PlaceView,
+    Quantity, SourceKind, TimeRef, TimeView,
 };
 use annals_document::{Document, Sentence, Span};
 use std::cell::RefCell;
@@ -66,7 +68,10 @@ fn is_hard(k: &str) -> bool {
 impl EventCoder {
     /// A coder with the built-in lexicons.
     pub fn new() -> EventCoder {
-        EventCoder { lex: Lexicon::builtin(), keep_unmapped: false }
+        EventCoder {
+            lex: Lexicon::builtin(),
+            keep_unmapped: false,
+        }
     }
 
     /// Also emits events for dictionary codes that have no PLOVER type (CAMEO 01 statements,
@@ -126,7 +131,16 @@ impl EventCoder {
                     places: place_ix.within(sentence.span),
                     exprs: expr_ix.within(sentence.span),
                 };
-                let ctx = SentCtx::new(self, text, &toks, sentence.span, actors, places, &exprs, found);
+                let ctx = SentCtx::new(
+                    self,
+                    text,
+                    &toks,
+                    sentence.span,
+                    actors,
+                    places,
+                    &exprs,
+                    found,
+                );
                 if let Some(link) = ctx.credit() {
                     credit.push(link);
                     continue;
@@ -152,7 +166,11 @@ impl EventCoder {
                 chain.append(&mut e.attribution);
                 e.attribution = chain;
             }
-            e.id = format!("{}-e{}", document.id.get(..12).unwrap_or(&document.id), n + 1);
+            e.id = format!(
+                "{}-e{}",
+                document.id.get(..12).unwrap_or(&document.id),
+                n + 1
+            );
         }
         events
     }
@@ -174,7 +192,10 @@ impl Sorted {
     fn within(&self, span: Span) -> Vec<usize> {
         let from = self.order.partition_point(|(s, _)| *s < span.start);
         let to = self.order.partition_point(|(s, _)| *s < span.end);
-        self.order[from..to.max(from)].iter().map(|(_, i)| *i).collect()
+        self.order[from..to.max(from)]
+            .iter()
+            .map(|(_, i)| *i)
+            .collect()
     }
 }
 
@@ -247,7 +268,20 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             }
         }
         let local_places = found.places;
-        let mut ctx = SentCtx { coder, text, t, span, actors, places, local_places, local, actor_at, time_at, times, skipped: vec![false; n] };
+        let mut ctx = SentCtx {
+            coder,
+            text,
+            t,
+            span,
+            actors,
+            places,
+            local_places,
+            local,
+            actor_at,
+            time_at,
+            times,
+            skipped: vec![false; n],
+        };
         ctx.mark_skipped();
         ctx
     }
@@ -258,7 +292,10 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
 
     /// Whether a cue phrase of a kind (`START_*`) may start at token `i`.
     fn starts(&self, i: usize, kind: u8) -> bool {
-        self.cues().starts.get(self.key(i)).is_some_and(|k| k & kind != 0)
+        self.cues()
+            .starts
+            .get(self.key(i))
+            .is_some_and(|k| k & kind != 0)
     }
 
     fn cues(&self) -> &crate::lexicon::Cues {
@@ -266,7 +303,10 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
     }
 
     fn raw(&self, first: usize, last: usize) -> (&'a str, Span) {
-        let (Some(a), Some(b)) = (self.t.toks.get(first), last.checked_sub(1).and_then(|l| self.t.toks.get(l))) else {
+        let (Some(a), Some(b)) = (
+            self.t.toks.get(first),
+            last.checked_sub(1).and_then(|l| self.t.toks.get(l)),
+        ) else {
             return ("", Span::new(0, 0));
         };
         let sp = Span::new(a.start, b.end);
@@ -283,8 +323,16 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 let next = self.key(i + 1);
                 // ", a key ally of X," is an appositive.
                 (matches!(next, "a" | "an") && i > 0 && self.actor_at[i - 1].is_some())
-                    || self.cues().boundary.get(next).is_some_and(|v| v == "relative")
-                    || self.cues().according.iter().any(|(w, r)| r == "inner" && w.first().is_some_and(|f| f == next))
+                    || self
+                        .cues()
+                        .boundary
+                        .get(next)
+                        .is_some_and(|v| v == "relative")
+                    || self
+                        .cues()
+                        .according
+                        .iter()
+                        .any(|(w, r)| r == "inner" && w.first().is_some_and(|f| f == next))
             }) || k == "(";
             if opens {
                 let close = if k == "(" { ")" } else { "," };
@@ -359,7 +407,11 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
         for i in 0..n {
             let k = self.key(i);
             // "according to X"
-            let according = if self.starts(i, START_ACCORDING) { self.cues().according.as_slice() } else { &[] };
+            let according = if self.starts(i, START_ACCORDING) {
+                self.cues().according.as_slice()
+            } else {
+                &[]
+            };
             for (phrase, role) in according {
                 if role != "outer" || !phrase_at(self.t, i, phrase) {
                     continue;
@@ -371,7 +423,11 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 }
                 if e > s {
                     let links = self.split_links(s, e, "events/attribution/according_to");
-                    let scope_end = if i > 0 && self.key(i - 1) == "," { i - 1 } else { i };
+                    let scope_end = if i > 0 && self.key(i - 1) == "," {
+                        i - 1
+                    } else {
+                        i
+                    };
                     let scope = if s <= 2 { (e, n) } else { (0, scope_end) };
                     frames.push(Frame {
                         verb: i,
@@ -383,7 +439,9 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                     });
                 }
             }
-            let Some(stance) = self.cues().report.get(k) else { continue };
+            let Some(stance) = self.cues().report.get(k) else {
+                continue;
+            };
             // "the United States", "Post": a capitalized word inside a name is no verb.
             if self.actor_at[i].is_some() || (i > 0 && self.t.toks[i].capital) {
                 continue;
@@ -399,21 +457,37 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             }
             // Post-posed: "..., X said (on Thursday)." or inverted "..., said X."
             let mut after = i + 1;
-            while after < n && (self.time_at[after].is_some() || matches!(self.key(after), "." | "on" | "in" | "late" | "earlier" | "today" | "yesterday" | "!")) {
+            while after < n
+                && (self.time_at[after].is_some()
+                    || matches!(
+                        self.key(after),
+                        "." | "on" | "in" | "late" | "earlier" | "today" | "yesterday" | "!"
+                    ))
+            {
                 after += 1;
             }
             let comma_before = (0..i).rev().find(|&j| self.key(j) == ",");
             // A verb that is also an event trigger ("denied", "confirmed") frames a clause only
             // when one follows ("denied that", "denied, ...").
             let also_trigger = self.coder.lex.by_head.contains_key(k);
-            if also_trigger && after < n && !matches!(self.key(i + 1), "that" | "it" | "," | "\"" | "“") {
+            if also_trigger
+                && after < n
+                && !matches!(self.key(i + 1), "that" | "it" | "," | "\"" | "“")
+            {
                 continue;
             }
             if after >= n {
                 if let Some(c) = comma_before {
                     if c + 1 < i && c > 0 {
                         let links = self.split_links(c + 1, i, "events/attribution/postposed");
-                        frames.push(Frame { verb: i, scope: (0, c), links, stance, speaker_actor: self.actor_in(c + 1, i), according: false });
+                        frames.push(Frame {
+                            verb: i,
+                            scope: (0, c),
+                            links,
+                            stance,
+                            speaker_actor: self.actor_in(c + 1, i),
+                            according: false,
+                        });
                     }
                 }
                 continue;
@@ -421,12 +495,21 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             if let Some(c) = comma_before.filter(|&c| c + 1 == i) {
                 // ", said Foreign Minister X."
                 let mut e = i + 1;
-                while e < n && self.key(e) != "." && self.key(e) != "," && self.time_at[e].is_none() {
+                while e < n && self.key(e) != "." && self.key(e) != "," && self.time_at[e].is_none()
+                {
                     e += 1;
                 }
-                if e > i + 1 && e + 2 >= n && c > 0 && e - (i + 1) <= 6 && self.key(i + 1) != "that" {
+                if e > i + 1 && e + 2 >= n && c > 0 && e - (i + 1) <= 6 && self.key(i + 1) != "that"
+                {
                     let links = self.split_links(i + 1, e, "events/attribution/inverted");
-                    frames.push(Frame { verb: i, scope: (0, c), links, stance, speaker_actor: self.actor_in(i + 1, e), according: false });
+                    frames.push(Frame {
+                        verb: i,
+                        scope: (0, c),
+                        links,
+                        stance,
+                        speaker_actor: self.actor_in(i + 1, e),
+                        according: false,
+                    });
                     continue;
                 }
             }
@@ -439,7 +522,11 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 while seg_start > 0 {
                     let kk = self.key(seg_start - 1);
                     let quote = matches!(kk, "\"" | "“" | "”");
-                    if kk == "," || kk == "that" || (is_hard(kk) && !quote) || self.cues().report.contains_key(kk) {
+                    if kk == ","
+                        || kk == "that"
+                        || (is_hard(kk) && !quote)
+                        || self.cues().report.contains_key(kk)
+                    {
                         break;
                     }
                     seg_start -= 1;
@@ -450,10 +537,20 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                     continue;
                 }
                 let first = self.key(seg_start);
-                let citing = self.cues().according.iter().any(|(w, r)| r == "inner" && w.first().is_some_and(|f| f == first));
+                let citing = self
+                    .cues()
+                    .according
+                    .iter()
+                    .any(|(w, r)| r == "inner" && w.first().is_some_and(|f| f == first));
                 if citing && seg_start > 1 && self.key(seg_start - 1) == "," {
-                    let phrase_len = self.cues().according.iter().find(|(w, _)| w.first().is_some_and(|f| f == first)).map_or(1, |(w, _)| w.len());
-                    let mut l = self.split_links(seg_start + phrase_len, j, "events/attribution/citing");
+                    let phrase_len = self
+                        .cues()
+                        .according
+                        .iter()
+                        .find(|(w, _)| w.first().is_some_and(|f| f == first))
+                        .map_or(1, |(w, _)| w.len());
+                    let mut l =
+                        self.split_links(seg_start + phrase_len, j, "events/attribution/citing");
                     l.append(&mut inner);
                     inner = l;
                     // Skip the comma(s) and continue with the segment before.
@@ -467,7 +564,10 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             }
             // Strip leading time expressions and adverbs from the speaker segment.
             let mut s = seg_start;
-            while s < j && (self.time_at[s].is_some() || matches!(self.key(s), "already" | "also" | "then" | "meanwhile")) {
+            while s < j
+                && (self.time_at[s].is_some()
+                    || matches!(self.key(s), "already" | "also" | "then" | "meanwhile"))
+            {
                 s += 1;
             }
             if s >= j {
@@ -482,7 +582,11 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             let mut c = i + 1;
             let mut hearer: Vec<AttributionLink> = Vec::new();
             if let Some(t) = (c..n.min(c + 8)).find(|&x| self.key(x) == "that") {
-                if t > c && (c..t).all(|x| self.key(x) != "," && !self.cues().report.contains_key(self.key(x))) {
+                if t > c
+                    && (c..t).all(|x| {
+                        self.key(x) != "," && !self.cues().report.contains_key(self.key(x))
+                    })
+                {
                     if matches!(k, "told" | "tell" | "tells" | "informed") {
                         hearer = self.split_links(c, t, "events/attribution/hearer");
                     }
@@ -500,13 +604,22 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             chain.append(&mut links);
             chain.append(&mut inner);
             let speaker_actor = self.actor_in(s, j);
-            frames.push(Frame { verb: i, scope: (c, n), links: chain, stance, speaker_actor, according: false });
+            frames.push(Frame {
+                verb: i,
+                scope: (c, n),
+                links: chain,
+                stance,
+                speaker_actor,
+                according: false,
+            });
         }
         frames
     }
 
     fn actor_in(&self, s: usize, e: usize) -> Option<usize> {
-        (s..e).rev().find_map(|x| self.actor_at.get(x).copied().flatten())
+        (s..e)
+            .rev()
+            .find_map(|x| self.actor_at.get(x).copied().flatten())
     }
 
     /// Splits a source noun phrase into attribution links.
@@ -515,8 +628,11 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
         let mut e = e;
         // Leading function words go, but not the article of a name ("The Guardian").
         while s < e
-            && (matches!(self.key(s), "a" | "an" | "," | "that" | "and" | "but" | "while")
-                || (self.key(s) == "the" && !(self.t.toks[s].capital && self.t.toks.get(s + 1).is_some_and(|t| t.capital))))
+            && (matches!(
+                self.key(s),
+                "a" | "an" | "," | "that" | "and" | "but" | "while"
+            ) || (self.key(s) == "the"
+                && !(self.t.toks[s].capital && self.t.toks.get(s + 1).is_some_and(|t| t.capital))))
         {
             s += 1;
         }
@@ -527,7 +643,12 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             return Vec::new();
         }
         // Pronouns are not sources.
-        if e - s == 1 && matches!(self.key(s), "he" | "she" | "they" | "it" | "we" | "i" | "this") {
+        if e - s == 1
+            && matches!(
+                self.key(s),
+                "he" | "she" | "they" | "it" | "we" | "i" | "this"
+            )
+        {
             return Vec::new();
         }
         // "the message of X" -> X.
@@ -540,10 +661,16 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
         // A quoted outlet name before the rest: "'Outlet' sources".
         let q = self.key(s);
         if matches!(q, "\"" | "“" | "«" | "'") {
-            if let Some(close) = (s + 1..e).find(|&x| matches!(self.key(x), "\"" | "”" | "»" | "'")) {
+            if let Some(close) = (s + 1..e).find(|&x| matches!(self.key(x), "\"" | "”" | "»" | "'"))
+            {
                 if close + 1 < e && close > s + 1 {
                     let (text, span) = self.raw(s + 1, close);
-                    out.push(AttributionLink { text: text.to_string(), kind: SourceKind::Media, span, rule: format!("{rule}/quoted_outlet") });
+                    out.push(AttributionLink {
+                        text: text.to_string(),
+                        kind: SourceKind::Media,
+                        span,
+                        rule: format!("{rule}/quoted_outlet"),
+                    });
                     out.extend(self.split_links(close + 1, e, rule));
                     return out;
                 }
@@ -556,23 +683,40 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 if self.kind_of(tail, None) == SourceKind::SocialMedia {
                     out.extend(self.split_links(s, on, rule));
                     let (text, span) = self.raw(on + 1, e);
-                    out.push(AttributionLink { text: text.to_string(), kind: SourceKind::SocialMedia, span, rule: format!("{rule}/channel") });
+                    out.push(AttributionLink {
+                        text: text.to_string(),
+                        kind: SourceKind::SocialMedia,
+                        span,
+                        rule: format!("{rule}/channel"),
+                    });
                     return out;
                 }
             }
         }
         let (text, span) = self.raw(s, e);
-        let actor = self.actor_in(s, e).map(|li| &self.actors[self.local[li].idx]);
+        let actor = self
+            .actor_in(s, e)
+            .map(|li| &self.actors[self.local[li].idx]);
         let kind = self.kind_of(text, actor.map(|a| a.sector()));
-        out.push(AttributionLink { text: text.to_string(), kind, span, rule: rule.to_string() });
+        out.push(AttributionLink {
+            text: text.to_string(),
+            kind,
+            span,
+            rule: rule.to_string(),
+        });
         out
     }
 
     fn kind_of(&self, text: &str, sector: Option<&str>) -> SourceKind {
         let lower = text.to_lowercase();
-        let words: Vec<&str> = lower.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+        let words: Vec<&str> = lower
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect();
         for (phrase, kind) in &self.cues().source {
-            let hit = words.windows(phrase.len()).any(|w| w.iter().zip(phrase).all(|(a, b)| a == b));
+            let hit = words
+                .windows(phrase.len())
+                .any(|w| w.iter().zip(phrase).all(|(a, b)| a == b));
             if hit {
                 return match kind.as_str() {
                     "media" => SourceKind::Media,
@@ -600,7 +744,9 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
 
     /// Matches `pat` forward from token `at`; returns the end token (exclusive).
     fn match_post(&self, at: usize, pat: &[PTok], limit: usize) -> Option<usize> {
-        let Some((first, rest)) = pat.split_first() else { return Some(at) };
+        let Some((first, rest)) = pat.split_first() else {
+            return Some(at);
+        };
         match first {
             PTok::Gap(g) => {
                 for skip in 0..=*g {
@@ -635,7 +781,9 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
 
     /// Matches `pre` backward, ending just before token `at`; returns the first token.
     fn match_pre(&self, at: usize, pat: &[PTok]) -> Option<usize> {
-        let Some((last, rest)) = pat.split_last() else { return Some(at) };
+        let Some((last, rest)) = pat.split_last() else {
+            return Some(at);
+        };
         match last {
             PTok::Gap(g) => {
                 for skip in 0..=*g {
@@ -676,25 +824,49 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             if self.time_at[i].is_some() {
                 continue;
             }
-            let Some(rules) = lex.by_head.get(self.key(i)) else { continue };
+            let Some(rules) = lex.by_head.get(self.key(i)) else {
+                continue;
+            };
             // Inside an actor ("the Aid Agency") only a pattern reaching past the actor counts
             // ("a battalion ... is being formed").
             let actor_end = self.actor_at[i].map(|li| self.local[li].last);
             let mut best: Option<(usize, Trig)> = None;
             // "a strike" is a noun, "troops strike" a verb.
             let prev = if i > 0 { self.key(i - 1) } else { "" };
-            let noun_context = matches!(prev, "a" | "an" | "the" | "its" | "their" | "his" | "her" | "general" | "hunger" | "'s");
-            let verb_context = i > 0 && (self.actor_at[i - 1].is_some() || matches!(prev, "to" | "will" | "would" | "could" | "did" | "not"));
+            let noun_context = matches!(
+                prev,
+                "a" | "an" | "the" | "its" | "their" | "his" | "her" | "general" | "hunger" | "'s"
+            );
+            let verb_context = i > 0
+                && (self.actor_at[i - 1].is_some()
+                    || matches!(prev, "to" | "will" | "would" | "could" | "did" | "not"));
             for &ri in rules {
                 let r: &Rule = &lex.rules[ri];
-                let Some(end) = self.match_post(i + 1, &r.post, n) else { continue };
-                let Some(start) = self.match_pre(i, &r.pre) else { continue };
+                let Some(end) = self.match_post(i + 1, &r.post, n) else {
+                    continue;
+                };
+                let Some(start) = self.match_pre(i, &r.pre) else {
+                    continue;
+                };
                 // The verb as written in its own entry beats another entry's inflected form.
                 let own = r.heads.first().is_some_and(|h| h == self.key(i));
                 let fit = usize::from((r.noun && noun_context) || (!r.noun && verb_context));
-                let score = r.weight * 4 + usize::from(r.origin == crate::lexicon::Origin::Dictionary) * 2 + usize::from(own) + fit;
+                let score = r.weight * 4
+                    + usize::from(r.origin == crate::lexicon::Origin::Dictionary) * 2
+                    + usize::from(own)
+                    + fit;
                 if best.as_ref().is_none_or(|(b, _)| score > *b) {
-                    best = Some((score, Trig { rule: ri, future: false, reach: end, head: i, first: start, last: end }));
+                    best = Some((
+                        score,
+                        Trig {
+                            rule: ri,
+                            future: false,
+                            reach: end,
+                            head: i,
+                            first: start,
+                            last: end,
+                        },
+                    ));
                 }
             }
             if let Some((_, t)) = best {
@@ -706,7 +878,11 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 if t.last == i + 1 && self.cues().modifier.iter().any(|m| m == self.key(i + 1)) {
                     continue;
                 }
-                if i > 0 && self.key(i).ends_with("ed") && matches!(self.key(i - 1), "the" | "a" | "an") && self.t.toks.get(i + 1).is_some_and(|x| x.word) {
+                if i > 0
+                    && self.key(i).ends_with("ed")
+                    && matches!(self.key(i - 1), "the" | "a" | "an")
+                    && self.t.toks.get(i + 1).is_some_and(|x| x.word)
+                {
                     continue;
                 }
                 // A reporting verb followed by "that" is a frame, not an event.
@@ -736,17 +912,28 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             if let Some(prev) = out.last_mut() {
                 let pe = &lex.rules[prev.rule].event;
                 let te = &lex.rules[t.rule].event;
-                let governs = matches!(pe.as_str(), "AGREE" | "REQUEST" | "REJECT" | "THREATEN" | "ACCUSE" | "CONCEDE" | "SANCTION");
+                let governs = matches!(
+                    pe.as_str(),
+                    "AGREE" | "REQUEST" | "REJECT" | "THREATEN" | "ACCUSE" | "CONCEDE" | "SANCTION"
+                );
                 let gap = t.first.saturating_sub(prev.reach);
                 let clear = (prev.reach..t.first).all(|x| {
                     let k = self.key(x);
-                    !matches!(k, "," | "." | "and" | "but" | "while") && !is_hard(k) && !self.cues().report.contains_key(k)
+                    !matches!(k, "," | "." | "and" | "but" | "while")
+                        && !is_hard(k)
+                        && !self.cues().report.contains_key(k)
                 });
                 // The object of a trigger of the same type ("provide food aid"), and the
                 // demands of a protest ("demonstrated calling for"), belong to it.
                 let same = pe == te && gap <= 6 && clear;
-                let protest_demand = pe == "PROTEST" && te == "REQUEST" && gap <= 10 && (prev.reach..t.first).all(|x| !matches!(self.key(x), ";" | "."));
-                if (same || protest_demand) && !lex.rules[prev.rule].intent && !lex.rules[prev.rule].delegate {
+                let protest_demand = pe == "PROTEST"
+                    && te == "REQUEST"
+                    && gap <= 10
+                    && (prev.reach..t.first).all(|x| !matches!(self.key(x), ";" | "."));
+                if (same || protest_demand)
+                    && !lex.rules[prev.rule].intent
+                    && !lex.rules[prev.rule].delegate
+                {
                     prev.reach = prev.reach.max(t.last);
                     continue;
                 }
@@ -761,7 +948,11 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                         // "decided to impose a curfew": the intended act, coded as future.
                         let first = prev.first;
                         out.pop();
-                        out.push(Trig { future: true, first, ..t });
+                        out.push(Trig {
+                            future: true,
+                            first,
+                            ..t
+                        });
                     }
                     continue;
                 }
@@ -789,7 +980,12 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
     /// The actor group (compound "X and Y") containing local actor `li`.
     fn group(&self, li: usize) -> Vec<usize> {
         let mut out = vec![li];
-        let joiner = |k: &str| matches!(k, "and" | "," | "or" | "the" | "&" | "nor" | "neither" | "either" | "both");
+        let joiner = |k: &str| {
+            matches!(
+                k,
+                "and" | "," | "or" | "the" | "&" | "nor" | "neither" | "either" | "both"
+            )
+        };
         // Lower-case words that are neither verbs nor function words ("the evil Arnor").
         let adjective = |x: usize| {
             let k = self.key(x);
@@ -807,7 +1003,9 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             let mut j = self.local[cur].last;
             let mut saw_join = false;
             let mut adjectives = 0;
-            while j < self.t.len() && (joiner(self.key(j)) || (saw_join && adjectives < 2 && adjective(j))) {
+            while j < self.t.len()
+                && (joiner(self.key(j)) || (saw_join && adjectives < 2 && adjective(j)))
+            {
                 if joiner(self.key(j)) {
                     saw_join |= self.key(j) != "the";
                 } else {
@@ -815,7 +1013,8 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 }
                 j += 1;
             }
-            let only_comma = saw_join && (self.local[cur].last..j).all(|x| matches!(self.key(x), "," | "the"));
+            let only_comma =
+                saw_join && (self.local[cur].last..j).all(|x| matches!(self.key(x), "," | "the"));
             let list_continues = |next: usize| {
                 let after = self.local[next].last;
                 matches!(self.key(after), "," | "and" | "or")
@@ -839,7 +1038,13 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             let mut j = self.local[cur].first;
             let mut saw_join = false;
             let mut adjectives = 0;
-            while j > 0 && (joiner(self.key(j - 1)) || (adjectives < 2 && adjective(j - 1) && (j.saturating_sub(4)..j - 1).any(|x| matches!(self.key(x), "and" | "," | "or" | "nor")))) {
+            while j > 0
+                && (joiner(self.key(j - 1))
+                    || (adjectives < 2
+                        && adjective(j - 1)
+                        && (j.saturating_sub(4)..j - 1)
+                            .any(|x| matches!(self.key(x), "and" | "," | "or" | "nor"))))
+            {
                 if joiner(self.key(j - 1)) {
                     saw_join |= self.key(j - 1) != "the";
                 } else {
@@ -851,7 +1056,11 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 break;
             }
             match self.actor_at.get(j - 1).copied().flatten() {
-                Some(prev) if prev != cur && (saw_join || j == self.local[cur].first) && !self.skipped[j - 1] => {
+                Some(prev)
+                    if prev != cur
+                        && (saw_join || j == self.local[cur].first)
+                        && !self.skipped[j - 1] =>
+                {
                     out.insert(0, prev);
                     cur = prev;
                 }
@@ -870,7 +1079,10 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             if is_hard(k) || (k == "that" && j > limit) {
                 return None;
             }
-            if self.cues().boundary.get(k).is_some_and(|v| v == "clause") && k != "that" && !(k == "as" || k == "so") {
+            if self.cues().boundary.get(k).is_some_and(|v| v == "clause")
+                && k != "that"
+                && !(k == "as" || k == "so")
+            {
                 return None;
             }
             let Some(li) = self.actor_at[j] else { continue };
@@ -934,7 +1146,8 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             } else if prep == "by" && j > from {
                 // "condemned an attack by X": the agent of a noun is the target of the verb.
                 let b = self.before(la.first).unwrap_or(0);
-                let noun_before = b > 0 && !self.key(b - 1).ends_with("ed") && !self.key(b - 1).ends_with("en");
+                let noun_before =
+                    b > 0 && !self.key(b - 1).ends_with("ed") && !self.key(b - 1).ends_with("en");
                 if noun_before && self.coder.lex.by_head.contains_key(self.key(b - 1)) {
                     return Some(li);
                 }
@@ -951,7 +1164,11 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             if c.len() != 3 || s.overlaps(span) || !self.span.contains(s) {
                 return;
             }
-            let d = if s.start >= span.end { s.start - span.end } else { span.start.saturating_sub(s.end) };
+            let d = if s.start >= span.end {
+                s.start - span.end
+            } else {
+                span.start.saturating_sub(s.end)
+            };
             if best.as_ref().is_none_or(|(bd, _)| d < *bd) {
                 best = Some((d, c.to_string()));
             }
@@ -995,7 +1212,9 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
         let participle = k.ends_with("ed")
             || k.ends_with("en")
             || k.ends_with("wn")
-            || self.coder.lex.irregular.values().any(|f| f.iter().skip(1).any(|x| x == k) && !k.ends_with("ing") && !k.ends_with('s'));
+            || self.coder.lex.irregular.values().any(|f| {
+                f.iter().skip(1).any(|x| x == k) && !k.ends_with("ing") && !k.ends_with('s')
+            });
         if !participle {
             return false;
         }
@@ -1016,7 +1235,12 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
         false
     }
 
-    fn modality(&self, limit: usize, head: usize, frame: Option<&Frame>) -> (Modality, Vec<String>) {
+    fn modality(
+        &self,
+        limit: usize,
+        head: usize,
+        frame: Option<&Frame>,
+    ) -> (Modality, Vec<String>) {
         let mut found: Vec<(String, usize)> = Vec::new();
         let from = limit.max(head.saturating_sub(10));
         for i in from..head {
@@ -1057,7 +1281,9 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
         } else if has("alleged") {
             Modality::Alleged
         } else if let Some(f) = frame {
-            if f.stance == Modality::Alleged || f.links.iter().any(|l| l.kind == SourceKind::Anonymous) {
+            if f.stance == Modality::Alleged
+                || f.links.iter().any(|l| l.kind == SourceKind::Anonymous)
+            {
                 Modality::Alleged
             } else {
                 Modality::Reported
@@ -1077,13 +1303,20 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
 
     fn number_at(&self, i: usize) -> Option<(u64, usize)> {
         let k = self.key(i);
-        if k.chars().all(|c| c.is_ascii_digit() || c == ',' || c == '.') && k.starts_with(|c: char| c.is_ascii_digit()) {
+        if k.chars()
+            .all(|c| c.is_ascii_digit() || c == ',' || c == '.')
+            && k.starts_with(|c: char| c.is_ascii_digit())
+        {
             let mut digits: String = k.chars().filter(|c| *c != ',').collect();
             let mut end = i + 1;
             // "11 000": a following group of exactly three digits.
             while let (Some(a), Some(b)) = (self.t.toks.get(end - 1), self.t.toks.get(end)) {
                 let nk = self.key(end);
-                if b.start == a.end + 1 && nk.len() == 3 && nk.chars().all(|c| c.is_ascii_digit()) && !digits.contains('.') {
+                if b.start == a.end + 1
+                    && nk.len() == 3
+                    && nk.chars().all(|c| c.is_ascii_digit())
+                    && !digits.contains('.')
+                {
                     digits.push_str(nk);
                     end += 1;
                 } else {
@@ -1130,7 +1363,8 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 continue;
             }
             let k0 = self.key(i);
-            let numeric = k0.starts_with(|c: char| c.is_ascii_digit()) || k0.split('-').all(|p| self.cues().number.contains_key(p));
+            let numeric = k0.starts_with(|c: char| c.is_ascii_digit())
+                || k0.split('-').all(|p| self.cues().number.contains_key(p));
             if !numeric && !self.starts(i, START_APPROX | START_VAGUE) {
                 i += 1;
                 continue;
@@ -1139,7 +1373,11 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             let mut j = i;
             let mut approx = false;
             let mut rule = "events/quantity/number";
-            let approx_here = if self.starts(j, START_APPROX) { self.cues().approx.as_slice() } else { &[] };
+            let approx_here = if self.starts(j, START_APPROX) {
+                self.cues().approx.as_slice()
+            } else {
+                &[]
+            };
             for a in approx_here {
                 if phrase_at(self.t, j, a) {
                     approx = true;
@@ -1160,7 +1398,11 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 // "10-15" as one token: the low end.
                 let k = self.key(j);
                 if let Some((a, b)) = k.split_once('-') {
-                    if !a.is_empty() && !b.is_empty() && a.chars().all(|c| c.is_ascii_digit()) && b.chars().all(|c| c.is_ascii_digit()) {
+                    if !a.is_empty()
+                        && !b.is_empty()
+                        && a.chars().all(|c| c.is_ascii_digit())
+                        && b.chars().all(|c| c.is_ascii_digit())
+                    {
                         if let Ok(v) = a.parse::<u64>() {
                             value = Some((v, j + 1));
                             approx = true;
@@ -1237,12 +1479,26 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                     _ => String::new(),
                 };
             }
-            if category.is_empty() || (unit.is_empty() && !matches!(category.as_str(), "dead" | "injured" | "arrested")) {
+            if category.is_empty()
+                || (unit.is_empty()
+                    && !matches!(category.as_str(), "dead" | "injured" | "arrested"))
+            {
                 i = e.max(i + 1);
                 continue;
             }
             let (text, span) = self.raw(start, e);
-            out.push((start, category, Quantity { value: v, unit, approximate: approx, text: text.to_string(), span, rule: rule.to_string() }));
+            out.push((
+                start,
+                category,
+                Quantity {
+                    value: v,
+                    unit,
+                    approximate: approx,
+                    text: text.to_string(),
+                    span,
+                    rule: rule.to_string(),
+                },
+            ));
             i = e.max(i + 1);
         }
         out
@@ -1252,8 +1508,11 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
 
     fn code(&self, events: &mut Vec<Event>, narrative: Option<&TimeRef>, doc: &Document) {
         let n = self.t.len();
-        let frames = self.frames();
         let trigs = self.triggers();
+        if trigs.is_empty() {
+            return;
+        }
+        let frames = self.frames();
         let lex = &self.coder.lex;
         let first_new = events.len();
         let mut heads: Vec<usize> = Vec::new();
@@ -1263,7 +1522,9 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 continue;
             }
             let rule = &lex.rules[tr.rule];
-            if !lex.types.contains_key(&rule.event) && !(rule.event.is_empty() && self.coder.keep_unmapped) {
+            if !lex.types.contains_key(&rule.event)
+                && !(rule.event.is_empty() && self.coder.keep_unmapped)
+            {
                 // A dictionary pattern coded "no event" ([---]) or a statement.
                 continue;
             }
@@ -1280,7 +1541,10 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             }
             let right_limit = {
                 let mut r = frame.map_or(n, |f| f.scope.1).min(tr.last + 15).min(n);
-                if let Some(next) = trigs.iter().find(|t| t.head > tr.head && !frames.iter().any(|f| f.verb == t.head)) {
+                if let Some(next) = trigs
+                    .iter()
+                    .find(|t| t.head > tr.head && !frames.iter().any(|f| f.verb == t.head))
+                {
                     r = r.min(next.first.max(tr.last));
                 }
                 r
@@ -1288,14 +1552,20 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             let mut rules = vec![rule.id.clone()];
             let in_skipped = self.skipped.get(tr.head).copied().unwrap_or(false);
             let passive = self.is_passive(tr.head);
-            let nominal = tr.head > 0 && matches!(self.key(tr.head - 1), "a" | "an" | "the" | "'s" | "its" | "their");
+            let nominal = tr.head > 0
+                && matches!(
+                    self.key(tr.head - 1),
+                    "a" | "an" | "the" | "'s" | "its" | "their"
+                );
             let mut source: Option<usize> = None;
             let mut target: Option<usize> = None;
             let head_actor = self.actor_at[tr.head];
             #[allow(clippy::if_same_then_else)]
             if let Some(ha) = head_actor {
                 // "a battalion staffed by X is being formed": the agent, else the unit itself.
-                source = self.object(tr.head + 1, tr.last.max(tr.head + 8).min(n), true).or(Some(ha));
+                source = self
+                    .object(tr.head + 1, tr.last.max(tr.head + 8).min(n), true)
+                    .or(Some(ha));
                 rules.push("events/args/unit_subject".into());
             } else if rule.speaker {
                 let that = (0..tr.first).rev().find(|&x| self.key(x) == "that");
@@ -1308,7 +1578,10 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 };
                 limit = limit.max(that.map_or(limit, |x| x + 1));
                 source = Some(sp);
-                target = (limit..tr.first).rev().find_map(|x| self.actor_at[x]).or_else(|| self.object(tr.last, right_limit, false));
+                target = (limit..tr.first)
+                    .rev()
+                    .find_map(|x| self.actor_at[x])
+                    .or_else(|| self.object(tr.last, right_limit, false));
                 rules.push("events/args/speaker_source".into());
             } else if passive {
                 let agent = self.object(tr.head + 1, right_limit.max((tr.head + 10).min(n)), true);
@@ -1338,7 +1611,9 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                         self.subject(tr.first, limit, in_skipped)
                     }
                 });
-                target = self.object(tr.last, right_limit, false).filter(|t| Some(*t) != source);
+                target = self
+                    .object(tr.last, right_limit, false)
+                    .filter(|t| Some(*t) != source);
                 rules.push("events/args/nominal".into());
             } else {
                 source = self.subject(tr.first, limit, in_skipped);
@@ -1349,10 +1624,14 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             if source.is_none() && !passive {
                 if let Some(f) = frame {
                     let mut x = f.scope.0;
-                    while x < tr.head && (self.time_at[x].is_some() || matches!(self.key(x), "on" | "that" | "," | "in")) {
+                    while x < tr.head
+                        && (self.time_at[x].is_some()
+                            || matches!(self.key(x), "on" | "that" | "," | "in"))
+                    {
                         x += 1;
                     }
-                    let pronoun = (x..tr.head.min(x + 2)).any(|x| matches!(self.key(x), "it" | "they" | "he" | "she" | "we"));
+                    let pronoun = (x..tr.head.min(x + 2))
+                        .any(|x| matches!(self.key(x), "it" | "they" | "he" | "she" | "we"));
                     if pronoun && f.speaker_actor.is_some() {
                         source = f.speaker_actor;
                         rules.push("events/args/pronoun_speaker".into());
@@ -1362,8 +1641,12 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             if target.is_some() && target == source {
                 target = None;
             }
-            let mut actor: Vec<Party> = source.map(|s| self.group(s).into_iter().map(|g| self.party(g)).collect()).unwrap_or_default();
-            let mut recipient: Vec<Party> = target.map(|s| self.group(s).into_iter().map(|g| self.party(g)).collect()).unwrap_or_default();
+            let mut actor: Vec<Party> = source
+                .map(|s| self.group(s).into_iter().map(|g| self.party(g)).collect())
+                .unwrap_or_default();
+            let mut recipient: Vec<Party> = target
+                .map(|s| self.group(s).into_iter().map(|g| self.party(g)).collect())
+                .unwrap_or_default();
             for p in actor.iter_mut().chain(recipient.iter_mut()) {
                 if p.country.is_empty() {
                     if let Some(c) = self.context_country(p.span) {
@@ -1396,7 +1679,11 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                             rules.push("events/type/future_as_intent".into());
                         }
                     }
-                    context.push(if modality == Modality::Future { "future".into() } else { "hypothetical".into() });
+                    context.push(if modality == Modality::Future {
+                        "future".into()
+                    } else {
+                        "hypothetical".into()
+                    });
                 }
                 Modality::Negated if retype => {
                     if matches!(quad(&event), 1 | 2) {
@@ -1418,10 +1705,21 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                     }
                 }
             }
-            match lex.types.get(&event).filter(|_| retype).map(|t| t.parties.as_str()) {
+            match lex
+                .types
+                .get(&event)
+                .filter(|_| retype)
+                .map(|t| t.parties.as_str())
+            {
                 Some("domestic") if recipient.is_empty() => {
                     if let Some(a) = actor.first().filter(|a| !a.country.is_empty()) {
-                        recipient.push(Party { text: a.text.clone(), code: a.country.clone(), country: a.country.clone(), sector: String::new(), span: a.span });
+                        recipient.push(Party {
+                            text: a.text.clone(),
+                            code: a.country.clone(),
+                            country: a.country.clone(),
+                            sector: String::new(),
+                            span: a.span,
+                        });
                         rules.push("events/args/domestic_recipient".into());
                     }
                 }
@@ -1431,7 +1729,14 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 }
                 _ => {}
             }
-            let cameo = if event == rule.event { rule.cameo.clone() } else { lex.types.get(&event).map(|t| format!("{}0", t.cameo_root)).unwrap_or_default() };
+            let cameo = if event == rule.event {
+                rule.cameo.clone()
+            } else {
+                lex.types
+                    .get(&event)
+                    .map(|t| format!("{}0", t.cameo_root))
+                    .unwrap_or_default()
+            };
             let (trig_text, trig_span) = self.raw(tr.first, tr.last);
             let attribution = self.chain(tr.head, &frames);
             let (date, reported_date) = self.dates(tr, frame, narrative, doc);
@@ -1447,11 +1752,31 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             if nominal {
                 confidence -= 0.05;
             }
-            if tr.head > 0 && self.key(tr.head).ends_with("ing") && matches!(self.key(tr.head - 1), "," | "and" | "by" | "after" | "before" | "at" | "for" | "of" | "in" | "on" | "without") {
+            if tr.head > 0
+                && self.key(tr.head).ends_with("ing")
+                && matches!(
+                    self.key(tr.head - 1),
+                    "," | "and"
+                        | "by"
+                        | "after"
+                        | "before"
+                        | "at"
+                        | "for"
+                        | "of"
+                        | "in"
+                        | "on"
+                        | "without"
+                )
+            {
                 confidence -= 0.05;
             }
             // An adjunct ("following the killing of", "amid protests") is background.
-            if (tr.first.saturating_sub(4)..tr.first).any(|x| self.cues().boundary.get(self.key(x)).is_some_and(|b| b == "adjunct")) {
+            if (tr.first.saturating_sub(4)..tr.first).any(|x| {
+                self.cues()
+                    .boundary
+                    .get(self.key(x))
+                    .is_some_and(|b| b == "adjunct")
+            }) {
                 confidence -= 0.08;
             }
             if tr.first > 0 && self.key(tr.first - 1) == "to" {
@@ -1461,7 +1786,10 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             if in_skipped {
                 confidence -= 0.1;
             }
-            if matches!(modality, Modality::Negated | Modality::Hypothetical | Modality::Conditional) {
+            if matches!(
+                modality,
+                Modality::Negated | Modality::Hypothetical | Modality::Conditional
+            ) {
                 confidence -= 0.1;
             }
             events.push(Event {
@@ -1483,7 +1811,10 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 weapons: None,
                 modality,
                 attribution,
-                trigger: Evidence { text: trig_text.to_string(), span: trig_span },
+                trigger: Evidence {
+                    text: trig_text.to_string(),
+                    span: trig_span,
+                },
                 sentence: self.span,
                 rules,
                 confidence: confidence.clamp(0.0, 1.0),
@@ -1498,9 +1829,11 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             let hj = heads[i + 1 - first_new];
             let clear = (hi..hj).all(|x| !matches!(self.key(x), "," | ";" | "and" | "but" | "."));
             // "attacked X, killing 10 and wounding 20": participles continue the event.
-            let participle = self.key(hj).ends_with("ing") && hj > 0 && matches!(self.key(hj - 1), "," | "and");
+            let participle =
+                self.key(hj).ends_with("ing") && hj > 0 && matches!(self.key(hj - 1), "," | "and");
             // "X attacked Y, and three soldiers were wounded": an agentless passive of the same type.
-            let agentless = b.actor.is_empty() && b.rules.iter().any(|r| r == "events/args/passive");
+            let agentless =
+                b.actor.is_empty() && b.rules.iter().any(|r| r == "events/args/passive");
             if a.event == b.event && ((hj - hi <= 8 && clear) || participle || agentless) {
                 let mut b = events.remove(i + 1);
                 heads.remove(i + 1 - first_new);
@@ -1511,15 +1844,23 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 if a.recipient.is_empty() {
                     a.recipient = std::mem::take(&mut b.recipient);
                 }
-                a.recipient.retain(|r| !a.actor.iter().any(|x| x.span == r.span));
+                a.recipient
+                    .retain(|r| !a.actor.iter().any(|x| x.span == r.span));
                 if a.event_loc.is_none() {
                     a.event_loc = b.event_loc.take();
                 }
-                a.mode.extend(b.mode.drain(..).filter(|m| !a.mode.contains(m)).collect::<Vec<_>>());
+                a.mode.extend(
+                    b.mode
+                        .drain(..)
+                        .filter(|m| !a.mode.contains(m))
+                        .collect::<Vec<_>>(),
+                );
                 a.rules.push("events/merge/same_clause".into());
                 a.rules.append(&mut b.rules);
                 a.trigger = Evidence {
-                    text: Span::new(a.trigger.span.start, b.trigger.span.end).slice(self.text).to_string(),
+                    text: Span::new(a.trigger.span.start, b.trigger.span.end)
+                        .slice(self.text)
+                        .to_string(),
                     span: Span::new(a.trigger.span.start, b.trigger.span.end),
                 };
                 continue;
@@ -1564,7 +1905,10 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
 
     fn chain(&self, head: usize, frames: &[Frame]) -> Vec<AttributionLink> {
         // Every frame whose scope holds the trigger; "according to" outermost, then wider first.
-        let mut around: Vec<&Frame> = frames.iter().filter(|f| f.scope.0 <= head && head < f.scope.1).collect();
+        let mut around: Vec<&Frame> = frames
+            .iter()
+            .filter(|f| f.scope.0 <= head && head < f.scope.1)
+            .collect();
         around.sort_by_key(|f| (!f.according, std::cmp::Reverse(f.scope.1 - f.scope.0)));
         let mut out: Vec<AttributionLink> = Vec::new();
         for f in around {
@@ -1589,7 +1933,13 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
         }
     }
 
-    fn dates(&self, tr: &Trig, frame: Option<&Frame>, narrative: Option<&TimeRef>, doc: &Document) -> (Option<EventDate>, Option<EventDate>) {
+    fn dates(
+        &self,
+        tr: &Trig,
+        frame: Option<&Frame>,
+        narrative: Option<&TimeRef>,
+        doc: &Document,
+    ) -> (Option<EventDate>, Option<EventDate>) {
         let (s, e) = frame.map_or((0, self.t.len()), |f| f.scope);
         let inside = self
             .times
@@ -1617,28 +1967,45 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             })
         };
         let doc_date = |rule: &str| {
-            doc.date.map(|d| EventDate { value: d.to_string(), earliest: None, latest: None, text: String::new(), span: None, rule: rule.to_string() })
+            doc.date.map(|d| EventDate {
+                value: d.to_string(),
+                earliest: None,
+                latest: None,
+                text: String::new(),
+                span: None,
+                rule: rule.to_string(),
+            })
         };
         let reported = match outside {
             Some(i) => Some(self.time_date(i, "events/reported/frame_time")),
-            None if frame.is_some() => narrative_date("events/reported/narrative").or_else(|| doc_date("events/reported/document")),
+            None if frame.is_some() => narrative_date("events/reported/narrative")
+                .or_else(|| doc_date("events/reported/document")),
             None => doc_date("events/reported/document"),
         };
         let date = match inside {
             Some(i) => Some(self.time_date(i, "events/date/clause_time")),
             None => match outside {
                 Some(i) => Some(self.time_date(i, "events/date/report_time")),
-                None => narrative_date("events/date/narrative").or_else(|| doc_date("events/date/document")),
+                None => narrative_date("events/date/narrative")
+                    .or_else(|| doc_date("events/date/document")),
             },
         };
         (date, reported)
     }
 
-    fn place(&self, tr: &Trig, frame: Option<&Frame>, actor: &[Party], recipient: &[Party]) -> Option<EventLoc> {
+    fn place(
+        &self,
+        tr: &Trig,
+        frame: Option<&Frame>,
+        actor: &[Party],
+        recipient: &[Party],
+    ) -> Option<EventLoc> {
         let (s, e) = frame.map_or((0, self.t.len()), |f| f.scope);
         let mut best: Option<(usize, usize)> = None;
         for &pi in &self.local_places {
-            let Some(p) = self.places.get(pi) else { continue };
+            let Some(p) = self.places.get(pi) else {
+                continue;
+            };
             let sp = p.span();
             if !self.span.contains(sp) {
                 continue;
@@ -1646,12 +2013,18 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             if actor.iter().chain(recipient).any(|a| a.span.overlaps(sp)) {
                 continue;
             }
-            let Some((a, _)) = tok_range(self.t, sp) else { continue };
+            let Some((a, _)) = tok_range(self.t, sp) else {
+                continue;
+            };
             if a < s || a >= e || self.skipped[a] {
                 continue;
             }
             let prep = self.before(a).map(|b| self.key(b)).unwrap_or("");
-            let bonus = if self.is_prep(prep) == Some("locative") { 0 } else { 6 };
+            let bonus = if self.is_prep(prep) == Some("locative") {
+                0
+            } else {
+                6
+            };
             let d = a.abs_diff(tr.head) + bonus;
             if best.is_none_or(|(bd, _)| d < bd) {
                 best = Some((d, pi));
@@ -1680,7 +2053,10 @@ fn phrase_at(t: &Tokens, at: usize, phrase: &[String]) -> bool {
 
 /// The tokens overlapping `span`: `(first, last_exclusive)`.
 fn tok_range(t: &Tokens, span: Span) -> Option<(usize, usize)> {
-    let first = t.toks.iter().position(|x| x.end > span.start && x.start < span.end)?;
+    let first = t
+        .toks
+        .iter()
+        .position(|x| x.end > span.start && x.start < span.end)?;
     let mut last = first + 1;
     while last < t.toks.len() && t.toks[last].start < span.end {
         last += 1;

@@ -14,8 +14,8 @@
 //! assert_eq!(d.pattern_count(), 1);
 //! ```
 
-use crate::lexicon::{Lexicon, Origin, PTok, Rule, verb_forms};
 use crate::lexicon::HashMap;
+use crate::lexicon::{Lexicon, Origin, PTok, Rule, verb_forms};
 
 const CAMEO: &str = include_str!("../../../data/events/cameo.tsv");
 
@@ -72,7 +72,11 @@ pub struct VerbDictionary {
 
 fn strip_comment(line: &str) -> &str {
     let line = line.split('#').next().unwrap_or("");
-    if line.trim_start().starts_with("<!--") { "" } else { line }
+    if line.trim_start().starts_with("<!--") {
+        ""
+    } else {
+        line
+    }
 }
 
 fn code_of(line: &str) -> (String, Option<String>) {
@@ -80,7 +84,11 @@ fn code_of(line: &str) -> (String, Option<String>) {
         if a < b {
             let code = line[a + 1..b].trim().to_string();
             let rest = format!("{}{}", &line[..a], &line[b + 1..]);
-            let code = if code.is_empty() || code.starts_with("---") { None } else { Some(code) };
+            let code = if code.is_empty() || code.starts_with("---") {
+                None
+            } else {
+                Some(code)
+            };
             return (rest, code);
         }
     }
@@ -93,7 +101,10 @@ fn groups(half: &str) -> Vec<Vec<String>> {
     for chunk in half.split_whitespace() {
         let mut g = Vec::new();
         for w in chunk.split('_') {
-            let w: String = w.chars().filter(|c| !matches!(c, '(' | ')' | '{' | '}' | '$' | '%' | '^')).collect();
+            let w: String = w
+                .chars()
+                .filter(|c| !matches!(c, '(' | ')' | '{' | '}' | '$' | '%' | '^'))
+                .collect();
             let w = w.trim_start_matches('+').to_lowercase();
             if w.is_empty() || w == "*" {
                 continue;
@@ -121,7 +132,9 @@ impl VerbDictionary {
             }
             if let Some(name) = line.strip_prefix('&') {
                 synset = Some(name.split_whitespace().next().unwrap_or("").to_uppercase());
-                d.synsets.entry(synset.clone().unwrap_or_default()).or_default();
+                d.synsets
+                    .entry(synset.clone().unwrap_or_default())
+                    .or_default();
                 continue;
             }
             if let Some(rest) = line.strip_prefix("---") {
@@ -131,12 +144,20 @@ impl VerbDictionary {
                 synset = None;
                 let rest = rest.trim_end_matches('-').trim();
                 let (name, code) = code_of(rest);
-                block = Some(Block { name: name.trim().to_string(), code, verbs: Vec::new(), patterns: Vec::new() });
+                block = Some(Block {
+                    name: name.trim().to_string(),
+                    code,
+                    verbs: Vec::new(),
+                    patterns: Vec::new(),
+                });
                 continue;
             }
             if let Some(member) = line.strip_prefix('+') {
                 if let Some(s) = &synset {
-                    d.synsets.entry(s.clone()).or_default().push(member.trim().to_string());
+                    d.synsets
+                        .entry(s.clone())
+                        .or_default()
+                        .push(member.trim().to_string());
                     continue;
                 }
             }
@@ -151,13 +172,25 @@ impl VerbDictionary {
                     None => ("", p.as_str()),
                 };
                 let source_before = pre.contains('$');
-                b.patterns.push(DPattern { pre: groups(pre), post: groups(post), code, source_before, line: ln + 1 });
+                b.patterns.push(DPattern {
+                    pre: groups(pre),
+                    post: groups(post),
+                    code,
+                    source_before,
+                    line: ln + 1,
+                });
                 continue;
             }
             // A verb line: WORD {FORMS} [code], or a phrase with +VERB.
             let (rest, code) = code_of(line);
             let (main, forms) = match (rest.find('{'), rest.find('}')) {
-                (Some(a), Some(z)) if a < z => (rest[..a].trim().to_string(), rest[a + 1..z].split_whitespace().map(str::to_string).collect::<Vec<_>>()),
+                (Some(a), Some(z)) if a < z => (
+                    rest[..a].trim().to_string(),
+                    rest[a + 1..z]
+                        .split_whitespace()
+                        .map(str::to_string)
+                        .collect::<Vec<_>>(),
+                ),
                 _ => (rest.trim().to_string(), Vec::new()),
             };
             let main = main.split_whitespace().next().unwrap_or("").to_string();
@@ -168,7 +201,12 @@ impl VerbDictionary {
             let head_at = parts.iter().position(|w| w.starts_with('+')).unwrap_or(0);
             let lower = |w: &str| w.trim_start_matches('+').to_lowercase();
             let pre: Vec<String> = parts[..head_at].iter().map(|w| lower(w)).collect();
-            let post: Vec<String> = parts.get(head_at + 1..).unwrap_or(&[]).iter().map(|w| lower(w)).collect();
+            let post: Vec<String> = parts
+                .get(head_at + 1..)
+                .unwrap_or(&[])
+                .iter()
+                .map(|w| lower(w))
+                .collect();
             let head = parts.get(head_at).map(|w| lower(w)).unwrap_or_default();
             let mut all = vec![head];
             for f in &forms {
@@ -178,7 +216,13 @@ impl VerbDictionary {
                     all.push(lower(w));
                 }
             }
-            b.verbs.push(DVerb { pre, forms: all, explicit: !forms.is_empty(), post, code });
+            b.verbs.push(DVerb {
+                pre,
+                forms: all,
+                explicit: !forms.is_empty(),
+                post,
+                code,
+            });
         }
         if let Some(b) = block.take() {
             d.blocks.push(b);
@@ -191,9 +235,15 @@ impl VerbDictionary {
 
     /// Reads and parses a dictionary file.
     pub fn read(path: &std::path::Path) -> Result<VerbDictionary, DictionaryError> {
-        let bytes = std::fs::read(path).map_err(|e| DictionaryError::Read { path: path.display().to_string(), message: e.to_string() })?;
+        let bytes = std::fs::read(path).map_err(|e| DictionaryError::Read {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        })?;
         let mut d = VerbDictionary::parse(&String::from_utf8_lossy(&bytes))?;
-        d.name = path.file_stem().map(|s| s.to_string_lossy().to_lowercase()).unwrap_or_default();
+        d.name = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().to_lowercase())
+            .unwrap_or_default();
         Ok(d)
     }
 
@@ -209,7 +259,9 @@ impl VerbDictionary {
 
     fn expand(&self, word: &str, depth: usize) -> Vec<Vec<String>> {
         if let Some(name) = word.strip_prefix('&') {
-            let Some(members) = self.synsets.get(&name.to_uppercase()) else { return Vec::new() };
+            let Some(members) = self.synsets.get(&name.to_uppercase()) else {
+                return Vec::new();
+            };
             if depth > 4 {
                 return Vec::new();
             }
@@ -217,7 +269,10 @@ impl VerbDictionary {
             for m in members {
                 // A member may be several words, and may itself name a synset.
                 let mut seqs: Vec<Vec<String>> = vec![Vec::new()];
-                for w in m.split(|c: char| c == ' ' || c == '_').filter(|w| !w.is_empty()) {
+                for w in m
+                    .split(|c: char| c == ' ' || c == '_')
+                    .filter(|w| !w.is_empty())
+                {
                     let alts = self.expand(&w.trim_start_matches('+').to_lowercase(), depth + 1);
                     let mut next = Vec::new();
                     for s in &seqs {
@@ -260,9 +315,14 @@ impl VerbDictionary {
     pub fn rules(&self, lex: &Lexicon) -> Vec<Rule> {
         let table = cameo_table();
         let mut out = Vec::new();
-        let name = if self.name.is_empty() { "verbs" } else { self.name.as_str() };
+        let name = if self.name.is_empty() {
+            "verbs"
+        } else {
+            self.name.as_str()
+        };
         for b in &self.blocks {
-            let mut heads: Vec<(Vec<String>, Vec<String>, Vec<String>, Option<String>)> = Vec::new();
+            let mut heads: Vec<(Vec<String>, Vec<String>, Vec<String>, Option<String>)> =
+                Vec::new();
             for v in &b.verbs {
                 let mut forms = v.forms.clone();
                 if !v.explicit {
@@ -270,24 +330,57 @@ impl VerbDictionary {
                         forms = verb_forms(lemma, &lex.irregular);
                     }
                 }
-                heads.push((v.pre.clone(), forms, v.post.clone(), v.code.clone().or_else(|| b.code.clone())));
+                heads.push((
+                    v.pre.clone(),
+                    forms,
+                    v.post.clone(),
+                    v.code.clone().or_else(|| b.code.clone()),
+                ));
             }
             for (pre, forms, post, code) in &heads {
-                let adj = |ws: &[String]| ws.iter().map(|w| PTok::Alt(vec![vec![w.clone()]])).collect::<Vec<_>>();
+                let adj = |ws: &[String]| {
+                    ws.iter()
+                        .map(|w| PTok::Alt(vec![vec![w.clone()]]))
+                        .collect::<Vec<_>>()
+                };
                 if let Some(code) = code {
-                    if let Some(r) = make_rule(&table, format!("events/dictionary/{name}/{}", b.name.to_lowercase()), forms.clone(), adj(pre), adj(post), code, 0, false) {
+                    if let Some(r) = make_rule(
+                        &table,
+                        format!("events/dictionary/{name}/{}", b.name.to_lowercase()),
+                        forms.clone(),
+                        adj(pre),
+                        adj(post),
+                        code,
+                        0,
+                        false,
+                    ) {
                         out.push(r);
                     }
                 }
                 for p in &b.patterns {
-                    let Some(code) = p.code.clone().or_else(|| Some("---".to_string())) else { continue };
+                    let Some(code) = p.code.clone().or_else(|| Some("---".to_string())) else {
+                        continue;
+                    };
                     let mut pre_t = self.half(&p.pre, true);
                     pre_t.extend(adj(pre));
                     let mut post_t = adj(post);
                     post_t.extend(self.half(&p.post, false));
                     let weight = p.pre.iter().chain(&p.post).map(Vec::len).sum::<usize>() + 1;
-                    let id = format!("events/dictionary/{name}/{}/line{}", b.name.to_lowercase(), p.line);
-                    if let Some(r) = make_rule(&table, id, forms.clone(), pre_t, post_t, &code, weight, p.source_before) {
+                    let id = format!(
+                        "events/dictionary/{name}/{}/line{}",
+                        b.name.to_lowercase(),
+                        p.line
+                    );
+                    if let Some(r) = make_rule(
+                        &table,
+                        id,
+                        forms.clone(),
+                        pre_t,
+                        post_t,
+                        &code,
+                        weight,
+                        p.source_before,
+                    ) {
                         out.push(r);
                     }
                 }
@@ -303,7 +396,11 @@ fn cameo_table() -> Vec<(String, String, String)> {
         .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
         .map(|l| {
             let c: Vec<&str> = l.split('\t').collect();
-            (c.first().unwrap_or(&"").to_string(), c.get(1).unwrap_or(&"").to_string(), c.get(2).unwrap_or(&"").to_string())
+            (
+                c.first().unwrap_or(&"").to_string(),
+                c.get(1).unwrap_or(&"").to_string(),
+                c.get(2).unwrap_or(&"").to_string(),
+            )
         })
         .collect();
     t.sort_by_key(|(p, _, _)| std::cmp::Reverse(p.len()));
@@ -325,7 +422,9 @@ pub fn cameo_to_plover(code: &str) -> (String, String) {
 fn valid_code(code: &str) -> bool {
     code.split(':').all(|part| {
         let digits = part.trim_end_matches(|c: char| c.is_ascii_alphabetic());
-        (2..=4).contains(&digits.len()) && digits.chars().all(|c| c.is_ascii_digit()) && part.len() - digits.len() <= 1
+        (2..=4).contains(&digits.len())
+            && digits.chars().all(|c| c.is_ascii_digit())
+            && part.len() - digits.len() <= 1
     }) && code.split(':').count() <= 2
 }
 
@@ -358,16 +457,28 @@ fn make_rule(
             .unwrap_or((String::new(), String::new()))
     };
     // Codes without a PLOVER type (CAMEO 01 statements, other schemes) keep an empty event.
-    let event = if event == "NONE" && code != "---" { String::new() } else { event };
+    let event = if event == "NONE" && code != "---" {
+        String::new()
+    } else {
+        event
+    };
     Some(Rule {
         id,
         heads,
         post,
         pre,
         event,
-        mode: if mode.is_empty() { Vec::new() } else { vec![mode] },
+        mode: if mode.is_empty() {
+            Vec::new()
+        } else {
+            vec![mode]
+        },
         context: Vec::new(),
-        cameo: if code == "---" { String::new() } else { code.to_string() },
+        cameo: if code == "---" {
+            String::new()
+        } else {
+            code.to_string()
+        },
         speaker: false,
         passive_source: false,
         intent: false,
@@ -407,7 +518,10 @@ GRANT
         assert_eq!(d.verb_count(), 4);
         assert_eq!(d.pattern_count(), 3);
         assert_eq!(d.synsets["ARMS"], vec!["TANKS", "HEAVY ARTILLERY"]);
-        assert_eq!(d.blocks[0].verbs[0].forms, vec!["hurl", "hurls", "hurling", "hurled"]);
+        assert_eq!(
+            d.blocks[0].verbs[0].forms,
+            vec!["hurl", "hurls", "hurling", "hurled"]
+        );
         assert_eq!(d.blocks[0].patterns[2].source_before, true);
         assert_eq!(d.blocks[1].verbs[1].forms[0], "give");
         assert_eq!(d.blocks[1].verbs[1].post, vec!["in"]);
@@ -419,16 +533,27 @@ GRANT
         let d = VerbDictionary::parse(DICT).unwrap();
         let lex = Lexicon::builtin();
         let rules = d.rules(&lex);
-        let arms = rules.iter().find(|r| r.cameo == "190" && r.heads.contains(&"lobbed".to_string())).unwrap();
+        let arms = rules
+            .iter()
+            .find(|r| r.cameo == "190" && r.heads.contains(&"lobbed".to_string()))
+            .unwrap();
         assert_eq!(arms.event, "ASSAULT");
         match arms.post.last() {
-            Some(PTok::Alt(alts)) => assert!(alts.contains(&vec!["heavy".to_string(), "artillery".to_string()])),
+            Some(PTok::Alt(alts)) => {
+                assert!(alts.contains(&vec!["heavy".to_string(), "artillery".to_string()]))
+            }
             other => panic!("{other:?}"),
         }
-        assert!(rules.iter().any(|r| r.cameo == "080" && r.event == "CONCEDE"));
+        assert!(
+            rules
+                .iter()
+                .any(|r| r.cameo == "080" && r.event == "CONCEDE")
+        );
         assert_eq!(cameo_to_plover("0874").0, "RETREAT");
         assert_eq!(cameo_to_plover("111").1, "disapprove");
         assert_eq!(cameo_to_plover("010").0, "NONE");
-        assert!(valid_code("075A") && valid_code("032:033") && !valid_code("+++") && !valid_code("xxy"));
+        assert!(
+            valid_code("075A") && valid_code("032:033") && !valid_code("+++") && !valid_code("xxy")
+        );
     }
 }

@@ -197,7 +197,13 @@ pub fn verb_forms(lemma: &str, irregular: &HashMap<String, Vec<String>>) -> Vec<
     }
     let last = b[n - 1];
     // Third person singular.
-    if lemma.ends_with('s') || lemma.ends_with("sh") || lemma.ends_with("ch") || lemma.ends_with('x') || lemma.ends_with('z') || lemma.ends_with('o') {
+    if lemma.ends_with('s')
+        || lemma.ends_with("sh")
+        || lemma.ends_with("ch")
+        || lemma.ends_with('x')
+        || lemma.ends_with('z')
+        || lemma.ends_with('o')
+    {
         out.push(format!("{lemma}es"));
     } else if last == b'y' && n > 1 && !is_vowel(b[n - 2]) {
         out.push(format!("{}ies", &lemma[..n - 1]));
@@ -221,7 +227,12 @@ pub fn verb_forms(lemma: &str, irregular: &HashMap<String, Vec<String>>) -> Vec<
         out.push(format!("{lemma}ed"));
         out.push(format!("{lemma}ing"));
         // Consonant-vowel-consonant: also the doubled forms (ban -> banned, commit -> committed).
-        if n >= 3 && !is_vowel(last) && !matches!(last, b'w' | b'x' | b'y') && is_vowel(b[n - 2]) && !is_vowel(b[n - 3]) {
+        if n >= 3
+            && !is_vowel(last)
+            && !matches!(last, b'w' | b'x' | b'y')
+            && is_vowel(b[n - 2])
+            && !is_vowel(b[n - 3])
+        {
             let c = last as char;
             out.push(format!("{lemma}{c}ed"));
             out.push(format!("{lemma}{c}ing"));
@@ -238,7 +249,11 @@ pub fn verb_forms(lemma: &str, irregular: &HashMap<String, Vec<String>>) -> Vec<
 pub fn noun_forms(noun: &str) -> Vec<String> {
     let b = noun.as_bytes();
     let n = b.len();
-    let plural = if noun.ends_with('s') || noun.ends_with("sh") || noun.ends_with("ch") || noun.ends_with('x') {
+    let plural = if noun.ends_with('s')
+        || noun.ends_with("sh")
+        || noun.ends_with("ch")
+        || noun.ends_with('x')
+    {
         format!("{noun}es")
     } else if n > 1 && b[n - 1] == b'y' && !is_vowel(b[n - 2]) {
         format!("{}ies", &noun[..n - 1])
@@ -274,10 +289,16 @@ fn expand_alt(tok: &str, irregular: &HashMap<String, Vec<String>>) -> Vec<Vec<St
 }
 
 /// Parses a built-in pattern into head forms and the tokens after it.
-fn parse_pattern(pattern: &str, irregular: &HashMap<String, Vec<String>>) -> Option<(Vec<String>, Vec<PTok>, usize)> {
+fn parse_pattern(
+    pattern: &str,
+    irregular: &HashMap<String, Vec<String>>,
+) -> Option<(Vec<String>, Vec<PTok>, usize)> {
     let mut toks = pattern.split_whitespace();
     let head = toks.next()?;
-    let heads: Vec<String> = expand_alt(head, irregular).into_iter().filter_map(|mut a| a.pop()).collect();
+    let heads: Vec<String> = expand_alt(head, irregular)
+        .into_iter()
+        .filter_map(|mut a| a.pop())
+        .collect();
     let mut post = Vec::new();
     let mut weight = 0;
     for t in toks {
@@ -305,18 +326,32 @@ impl Lexicon {
             if cols.len() < 5 {
                 continue;
             }
-            types.insert(cols[0].to_string(), EventType {
-                name: cols[0].to_string(),
-                quad: cols[1].parse().unwrap_or(0),
-                future_as: cols[3].to_string(),
-                cameo_root: cols[4].to_string(),
-                parties: cols.get(5).map(|p| p.trim_matches('-').to_string()).unwrap_or_default(),
-            });
+            types.insert(
+                cols[0].to_string(),
+                EventType {
+                    name: cols[0].to_string(),
+                    quad: cols[1].parse().unwrap_or(0),
+                    future_as: cols[3].to_string(),
+                    cameo_root: cols[4].to_string(),
+                    parties: cols
+                        .get(5)
+                        .map(|p| p.trim_matches('-').to_string())
+                        .unwrap_or_default(),
+                },
+            );
         }
-        let mut lex = Lexicon { types, rules: Vec::new(), by_head: HashMap::default(), cues: load_cues(), irregular };
+        let mut lex = Lexicon {
+            types,
+            rules: Vec::new(),
+            by_head: HashMap::default(),
+            cues: load_cues(),
+            irregular,
+        };
         for cols in data_lines(TRIGGERS) {
             let get = |i: usize| cols.get(i).copied().unwrap_or("");
-            let Some((heads, post, weight)) = parse_pattern(get(0), &lex.irregular) else { continue };
+            let Some((heads, post, weight)) = parse_pattern(get(0), &lex.irregular) else {
+                continue;
+            };
             if !lex.types.contains_key(get(1)) {
                 continue;
             }
@@ -324,7 +359,12 @@ impl Lexicon {
             let id = format!(
                 "events/lexicon/{}/{}",
                 get(1).to_lowercase(),
-                get(0).replace("~v", "").replace("~n", "").replace(" * ", "_").replace(' ', "_").replace('|', "+")
+                get(0)
+                    .replace("~v", "")
+                    .replace("~n", "")
+                    .replace(" * ", "_")
+                    .replace(' ', "_")
+                    .replace('|', "+")
             );
             lex.add(Rule {
                 id,
@@ -339,7 +379,10 @@ impl Lexicon {
                 passive_source: flags.contains("passive_source"),
                 intent: flags.contains("intent"),
                 delegate: flags.contains("delegate"),
-                noun: get(0).split_whitespace().next().is_some_and(|h| h.ends_with("~n")),
+                noun: get(0)
+                    .split_whitespace()
+                    .next()
+                    .is_some_and(|h| h.ends_with("~n")),
                 weight,
                 origin: Origin::Builtin,
                 source_before: false,
@@ -368,7 +411,11 @@ impl Lexicon {
 }
 
 fn split_list(s: &str) -> Vec<String> {
-    s.split(',').map(str::trim).filter(|x| !x.is_empty()).map(str::to_string).collect()
+    s.split(',')
+        .map(str::trim)
+        .filter(|x| !x.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 fn load_cues() -> Cues {
@@ -448,11 +495,20 @@ mod tests {
     fn inflects_regular_and_irregular_verbs() {
         let irr = Lexicon::builtin().irregular;
         let f = verb_forms("ban", &irr);
-        assert!(f.contains(&"banned".to_string()) && f.contains(&"bans".to_string()), "{f:?}");
+        assert!(
+            f.contains(&"banned".to_string()) && f.contains(&"bans".to_string()),
+            "{f:?}"
+        );
         let f = verb_forms("deny", &irr);
-        assert!(f.contains(&"denied".to_string()) && f.contains(&"denies".to_string()), "{f:?}");
+        assert!(
+            f.contains(&"denied".to_string()) && f.contains(&"denies".to_string()),
+            "{f:?}"
+        );
         let f = verb_forms("seize", &irr);
-        assert!(f.contains(&"seized".to_string()) && f.contains(&"seizing".to_string()), "{f:?}");
+        assert!(
+            f.contains(&"seized".to_string()) && f.contains(&"seizing".to_string()),
+            "{f:?}"
+        );
         let f = verb_forms("meet", &irr);
         assert!(f.contains(&"met".to_string()), "{f:?}");
         assert_eq!(noun_forms("rally"), vec!["rally", "rallies"]);
@@ -463,9 +519,15 @@ mod tests {
         let lex = Lexicon::builtin();
         assert_eq!(lex.types.len(), 16);
         for t in lex.types.keys() {
-            assert!(lex.rules.iter().any(|r| &r.event == t), "no trigger for {t}");
+            assert!(
+                lex.rules.iter().any(|r| &r.event == t),
+                "no trigger for {t}"
+            );
         }
         assert!(lex.by_head.contains_key("summoned"));
-        assert_eq!(lex.cues.report.get("said").map(String::as_str), Some("reported"));
+        assert_eq!(
+            lex.cues.report.get("said").map(String::as_str),
+            Some("reported")
+        );
     }
 }

@@ -304,7 +304,12 @@ impl ActorRef {
     pub fn new(span: Span, code: &str) -> ActorRef {
         let country = code.get(..3).unwrap_or("").to_string();
         let sector = code.get(3..6).unwrap_or("").to_string();
-        ActorRef { span, code: code.to_string(), country, sector }
+        ActorRef {
+            span,
+            code: code.to_string(),
+            country,
+            sector,
+        }
     }
 }
 
@@ -383,12 +388,15 @@ impl TimeView for annals_time::TimeAnnotations {
             .collect()
     }
     fn narrative(&self, index: usize) -> Option<TimeRef> {
-        self.narrative.iter().find(|n| n.sentence == index).map(|n| TimeRef {
-            span: n.span.unwrap_or(Span::new(0, 0)),
-            value: n.value.clone(),
-            earliest: n.earliest.map(|d| d.to_string()),
-            latest: n.latest.map(|d| d.to_string()),
-        })
+        self.narrative
+            .iter()
+            .find(|n| n.sentence == index)
+            .map(|n| TimeRef {
+                span: n.span.unwrap_or(Span::new(0, 0)),
+                value: n.value.clone(),
+                earliest: n.earliest.map(|d| d.to_string()),
+                latest: n.latest.map(|d| d.to_string()),
+            })
     }
 }
 

@@ -35,7 +35,10 @@ impl Tokens {
 
     /// The normalized key of token `i` (`""` out of range).
     pub fn key(&self, i: usize) -> &str {
-        self.toks.get(i).and_then(|t| self.keys.get(t.key_start..t.key_end)).unwrap_or("")
+        self.toks
+            .get(i)
+            .and_then(|t| self.keys.get(t.key_start..t.key_end))
+            .unwrap_or("")
     }
 
     /// Number of tokens.
@@ -81,7 +84,10 @@ pub fn tokenize(text: &str, start: usize, end: usize, out: &mut Tokens) {
                 if d == '-' || d == '.' || d == ',' || is_apostrophe(d) {
                     // Look one char further: only join when a word char follows.
                     let next = slice[j + d.len_utf8()..].chars().next();
-                    let prev_digit = text[s..e].chars().last().is_some_and(|p| p.is_ascii_digit());
+                    let prev_digit = text[s..e]
+                        .chars()
+                        .last()
+                        .is_some_and(|p| p.is_ascii_digit());
                     let joins = match (d, next) {
                         ('-', Some(n)) => is_word_char(n),
                         ('.', Some(n)) | (',', Some(n)) => prev_digit && n.is_ascii_digit(),
@@ -114,7 +120,8 @@ pub fn tokenize(text: &str, start: usize, end: usize, out: &mut Tokens) {
             // Split "didn't" into "did" + "n't".
             let word = &text[s..e];
             let bytes = word.as_bytes();
-            if bytes.len() > 1 && (bytes[bytes.len() - 1] == b'n' || bytes[bytes.len() - 1] == b'N') {
+            if bytes.len() > 1 && (bytes[bytes.len() - 1] == b'n' || bytes[bytes.len() - 1] == b'N')
+            {
                 if let Some(&(j, d)) = iter.peek() {
                     if is_apostrophe(d) && slice[j + d.len_utf8()..].starts_with(['t', 'T']) {
                         let after = j + d.len_utf8() + 1;
@@ -133,9 +140,16 @@ pub fn tokenize(text: &str, start: usize, end: usize, out: &mut Tokens) {
             // "'s" possessive or "'ll".
             let rest = &slice[i + c.len_utf8()..];
             let mut e = s + c.len_utf8();
-            let letters: usize = rest.chars().take_while(|x| x.is_alphabetic()).map(char::len_utf8).sum();
+            let letters: usize = rest
+                .chars()
+                .take_while(|x| x.is_alphabetic())
+                .map(char::len_utf8)
+                .sum();
             let word = &rest[..letters];
-            if matches!(word.to_ascii_lowercase().as_str(), "s" | "ll" | "re" | "ve" | "d" | "t") {
+            if matches!(
+                word.to_ascii_lowercase().as_str(),
+                "s" | "ll" | "re" | "ve" | "d" | "t"
+            ) {
                 e += letters;
                 for _ in 0..word.chars().count() {
                     iter.next();
@@ -168,7 +182,14 @@ fn push(text: &str, s: usize, e: usize, word: bool, out: &mut Tokens) {
             }
         }
     }
-    out.toks.push(Tok { start: s, end: e, word, capital, key_start, key_end: out.keys.len() });
+    out.toks.push(Tok {
+        start: s,
+        end: e,
+        word,
+        capital,
+        key_start,
+        key_end: out.keys.len(),
+    });
 }
 
 #[cfg(test)]
@@ -183,10 +204,16 @@ mod tests {
 
     #[test]
     fn splits_possessives_negations_and_punctuation() {
-        assert_eq!(words("Arnor's army didn't attack, it said."), vec![
-            "Arnor", "'s", "army", "did", "n't", "attack", ",", "it", "said", "."
-        ]);
-        assert_eq!(words("about 11,000 well-armed troops"), vec!["about", "11,000", "well-armed", "troops"]);
+        assert_eq!(
+            words("Arnor's army didn't attack, it said."),
+            vec![
+                "Arnor", "'s", "army", "did", "n't", "attack", ",", "it", "said", "."
+            ]
+        );
+        assert_eq!(
+            words("about 11,000 well-armed troops"),
+            vec!["about", "11,000", "well-armed", "troops"]
+        );
         assert_eq!(words("Koreaʼs core"), vec!["Korea", "ʼs", "core"]);
         let mut t = Tokens::default();
         tokenize("Koreaʼs", 0, 8, &mut t);

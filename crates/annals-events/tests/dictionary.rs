@@ -29,7 +29,14 @@ fn coder(replace: bool) -> EventCoder {
 fn run(c: &EventCoder, text: &str) -> Vec<annals_events::Event> {
     let names = [("Arnor", "ARN"), ("Gondor", "GON")];
     let doc = Document::new(text.to_string());
-    c.code(text, &sentences(text), &TimeFacts::default(), &[] as &[PlaceRef], &actors(text, &names), &doc)
+    c.code(
+        text,
+        &sentences(text),
+        &TimeFacts::default(),
+        &[] as &[PlaceRef],
+        &actors(text, &names),
+        &doc,
+    )
 }
 
 #[test]

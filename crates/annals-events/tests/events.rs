@@ -33,15 +33,25 @@ fn each_plover_type_has_a_trigger() {
         ("Arnor accused Gondor of spying.", "ACCUSE"),
         ("Arnor rejected the Gondor proposal.", "REJECT"),
         ("Arnor threatened to cut off gas to Gondor.", "THREATEN"),
-        ("Thousands protested in Gondor against the new tax.", "PROTEST"),
+        (
+            "Thousands protested in Gondor against the new tax.",
+            "PROTEST",
+        ),
         ("Arnor expelled Gondor diplomats.", "SANCTION"),
-        ("Arnor mobilized reservists on the Gondor border.", "MOBILIZE"),
+        (
+            "Arnor mobilized reservists on the Gondor border.",
+            "MOBILIZE",
+        ),
         ("Arnor police arrested dozens of Gondor traders.", "COERCE"),
         ("Arnor troops shelled Gondor overnight.", "ASSAULT"),
     ];
     for (text, want) in cases {
         let ev = code(text, ACTORS);
-        assert!(ev.iter().any(|e| e.event == want), "{text}: {:?}", ev.iter().map(|e| &e.event).collect::<Vec<_>>());
+        assert!(
+            ev.iter().any(|e| e.event == want),
+            "{text}: {:?}",
+            ev.iter().map(|e| &e.event).collect::<Vec<_>>()
+        );
     }
 }
 
@@ -91,7 +101,10 @@ fn relative_clauses_and_locatives_are_not_arguments() {
 
 #[test]
 fn coordinated_verbs_share_the_subject() {
-    let ev = code("Gondor summoned the Arnor ambassador and called for the withdrawal of Arnor troops.", ACTORS);
+    let ev = code(
+        "Gondor summoned the Arnor ambassador and called for the withdrawal of Arnor troops.",
+        ACTORS,
+    );
     let req = ev.iter().find(|e| e.event == "REQUEST").expect("request");
     assert_eq!(codes(&req.actor), vec!["GON"]);
     assert_eq!(codes(&req.recipient), vec!["ARNMIL"]);
@@ -112,31 +125,69 @@ fn reporting_frames_code_the_reported_event() {
 
 #[test]
 fn attribution_chains_outermost_first() {
-    let e = first("The Daily Herald, citing Gondor intelligence, reported that Arnor troops attacked Rohan.");
-    let chain: Vec<(&str, SourceKind)> = e.attribution.iter().map(|a| (a.text.as_str(), a.kind)).collect();
-    assert_eq!(chain, vec![("The Daily Herald", SourceKind::Media), ("Gondor intelligence", SourceKind::Intelligence)]);
+    let e = first(
+        "The Daily Herald, citing Gondor intelligence, reported that Arnor troops attacked Rohan.",
+    );
+    let chain: Vec<(&str, SourceKind)> = e
+        .attribution
+        .iter()
+        .map(|a| (a.text.as_str(), a.kind))
+        .collect();
+    assert_eq!(
+        chain,
+        vec![
+            ("The Daily Herald", SourceKind::Media),
+            ("Gondor intelligence", SourceKind::Intelligence)
+        ]
+    );
 
-    let e = first("An anonymous Gondor official told The Evening Post that Arnor troops are helping Mordor.");
+    let e = first(
+        "An anonymous Gondor official told The Evening Post that Arnor troops are helping Mordor.",
+    );
     let chain: Vec<&str> = e.attribution.iter().map(|a| a.text.as_str()).collect();
     assert_eq!(chain, vec!["The Evening Post", "anonymous Gondor official"]);
     assert_eq!(e.attribution[1].kind, SourceKind::Anonymous);
     assert_eq!(e.modality, Modality::Alleged);
 
-    let e = first("Arnor troops attacked Rohan, according to a statement of the Gondor embassy on Telegram.");
-    let chain: Vec<(&str, SourceKind)> = e.attribution.iter().map(|a| (a.text.as_str(), a.kind)).collect();
-    assert_eq!(chain, vec![("Gondor embassy", SourceKind::Official), ("Telegram", SourceKind::SocialMedia)]);
+    let e = first(
+        "Arnor troops attacked Rohan, according to a statement of the Gondor embassy on Telegram.",
+    );
+    let chain: Vec<(&str, SourceKind)> = e
+        .attribution
+        .iter()
+        .map(|a| (a.text.as_str(), a.kind))
+        .collect();
+    assert_eq!(
+        chain,
+        vec![
+            ("Gondor embassy", SourceKind::Official),
+            ("Telegram", SourceKind::SocialMedia)
+        ]
+    );
 
-    let ev = code("The Courier writes about it.\n\nArnor troops attacked Rohan.", ACTORS);
+    let ev = code(
+        "The Courier writes about it.\n\nArnor troops attacked Rohan.",
+        ACTORS,
+    );
     assert_eq!(ev.len(), 1);
     assert_eq!(ev[0].attribution[0].text, "The Courier");
 }
 
 #[test]
 fn modality_cues() {
-    assert_eq!(first("Arnor troops did not attack Rohan.").modality, Modality::Negated);
-    assert_eq!(first("Arnor troops could attack Rohan.").modality, Modality::Hypothetical);
+    assert_eq!(
+        first("Arnor troops did not attack Rohan.").modality,
+        Modality::Negated
+    );
+    assert_eq!(
+        first("Arnor troops could attack Rohan.").modality,
+        Modality::Hypothetical
+    );
     let ev = code("If talks fail, Arnor troops will attack Rohan.", ACTORS);
-    let e = ev.iter().find(|e| e.trigger.text == "attack").expect("attack");
+    let e = ev
+        .iter()
+        .find(|e| e.trigger.text == "attack")
+        .expect("attack");
     assert_eq!(e.modality, Modality::Conditional);
     assert_eq!(e.event, "THREATEN", "a conditional attack is a threat");
     let e = first("Arnor will support Rohan at the summit.");
@@ -145,9 +196,18 @@ fn modality_cues() {
     assert!(e.context.contains(&"future".to_string()));
     let e = first("Arnor will not accept the Rohan offer.");
     assert_eq!(e.event, "REJECT");
-    assert_eq!(first("Gondor denied that Arnor troops attacked Rohan.").modality, Modality::Denied);
-    assert_eq!(first("Arnor troops allegedly attacked Rohan.").modality, Modality::Alleged);
-    assert_eq!(first("Arnor troops attacked Rohan.").modality, Modality::Asserted);
+    assert_eq!(
+        first("Gondor denied that Arnor troops attacked Rohan.").modality,
+        Modality::Denied
+    );
+    assert_eq!(
+        first("Arnor troops allegedly attacked Rohan.").modality,
+        Modality::Alleged
+    );
+    assert_eq!(
+        first("Arnor troops attacked Rohan.").modality,
+        Modality::Asserted
+    );
 }
 
 #[test]
@@ -161,9 +221,15 @@ fn governing_verbs_absorb_their_complement() {
 
 #[test]
 fn several_events_per_sentence() {
-    let ev = code("Arnor troops attacked Rohan, and Gondor condemned the raid.", ACTORS);
+    let ev = code(
+        "Arnor troops attacked Rohan, and Gondor condemned the raid.",
+        ACTORS,
+    );
     let types: Vec<&str> = ev.iter().map(|e| e.event.as_str()).collect();
-    assert!(types.contains(&"ASSAULT") && types.contains(&"ACCUSE"), "{types:?}");
+    assert!(
+        types.contains(&"ASSAULT") && types.contains(&"ACCUSE"),
+        "{types:?}"
+    );
 }
 
 #[test]
@@ -173,12 +239,20 @@ fn quantities_follow_acled_conventions() {
     assert_eq!((q.value, q.approximate), (12, true));
     let e = first("Arnor troops shelled Gondor, killing between 10 and 15 people.");
     let _ = e;
-    let e = first("Arnor troops attacked Gondor, killing 10-15 civilians and wounding hundreds of people.");
-    assert_eq!(e.dead.as_ref().map(|q| (q.value, q.approximate)), Some((10, true)));
+    let e = first(
+        "Arnor troops attacked Gondor, killing 10-15 civilians and wounding hundreds of people.",
+    );
+    assert_eq!(
+        e.dead.as_ref().map(|q| (q.value, q.approximate)),
+        Some((10, true))
+    );
     assert_eq!(e.injured.as_ref().map(|q| q.value), Some(100));
     let e = first("About 11 000 Arnor troops were deployed to Gondor.");
     let q = e.size.expect("size");
-    assert_eq!((q.value, q.approximate, q.unit.as_str()), (11000, true, "troops"));
+    assert_eq!(
+        (q.value, q.approximate, q.unit.as_str()),
+        (11000, true, "troops")
+    );
     let e = first("Arnor troops attacked Gondor with twenty-five rockets.");
     assert_eq!(e.weapons.as_ref().map(|q| q.value), Some(25));
     let e = first("Arnor troops attacked Gondor, and three soldiers were wounded.");
@@ -189,14 +263,23 @@ fn quantities_follow_acled_conventions() {
 fn dates_and_places_per_event() {
     let text = "On May 4, the Daily Herald reported that Arnor troops attacked Gondor near Minas a day before.";
     let times = TimeFacts {
-        expressions: vec![time(text, "May 4", "2030-05-04"), time(text, "a day before", "2030-05-03")],
+        expressions: vec![
+            time(text, "May 4", "2030-05-04"),
+            time(text, "a day before", "2030-05-03"),
+        ],
         narrative: vec![],
     };
     let places = vec![place(text, "Minas", "GON")];
     let ev = code_with(text, ACTORS, &times, &places);
     let e = &ev[0];
-    assert_eq!(e.date.as_ref().map(|d| d.value.as_str()), Some("2030-05-03"));
-    assert_eq!(e.reported_date.as_ref().map(|d| d.value.as_str()), Some("2030-05-04"));
+    assert_eq!(
+        e.date.as_ref().map(|d| d.value.as_str()),
+        Some("2030-05-03")
+    );
+    assert_eq!(
+        e.reported_date.as_ref().map(|d| d.value.as_str()),
+        Some("2030-05-04")
+    );
     assert_eq!(e.event_loc.as_ref().map(|l| l.name.as_str()), Some("Minas"));
     // Without any time expression the publication date is used, with its rule.
     let e = first("Arnor troops attacked Gondor.");
@@ -211,16 +294,35 @@ fn output_has_spans_rules_and_plover_names() {
     let e = first(text);
     assert_eq!(e.trigger.span.slice(text), "attacked");
     assert_eq!(e.actor[0].span.slice(text), "Arnor troops");
-    assert!(e.rules.iter().any(|r| r.starts_with("events/lexicon/assault/")));
+    assert!(
+        e.rules
+            .iter()
+            .any(|r| r.starts_with("events/lexicon/assault/"))
+    );
     let json = serde_json::to_value(&e).unwrap();
-    for key in ["id", "event", "mode", "context", "cameo", "quad_code", "actor", "recipient", "modality", "attribution", "trigger", "rules", "confidence"] {
+    for key in [
+        "id",
+        "event",
+        "mode",
+        "context",
+        "cameo",
+        "quad_code",
+        "actor",
+        "recipient",
+        "modality",
+        "attribution",
+        "trigger",
+        "rules",
+        "confidence",
+    ] {
         assert!(json.get(key).is_some(), "{key} missing: {json}");
     }
 }
 
 #[test]
 fn no_panic_on_odd_text() {
-    let text = "Ünïcødé — “quoted” 11 000, 1.5 million; (brackets) ʼs n't ... — Arnor's Gondor, , and";
+    let text =
+        "Ünïcødé — “quoted” 11 000, 1.5 million; (brackets) ʼs n't ... — Arnor's Gondor, , and";
     for i in 0..text.len() {
         for j in i..text.len().min(i + 40) {
             if let Some(s) = text.get(i..j) {

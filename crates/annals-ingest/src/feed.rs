@@ -1,8 +1,8 @@
 //! RSS and Atom feeds (parsed by feed-rs): one document per item.
 
+use crate::date::{parse_date, parse_date_prefix};
 use crate::html::{collapse, fragment_text, too_deep_message};
 use crate::{Item, ReadOptions, new_document, too_large};
-use crate::date::{parse_date, parse_date_prefix};
 use annals_document::{Date, Diagnostic, Origin};
 use chrono::{DateTime, NaiveDate, Utc};
 use feed_rs::model::{Link, Text};
@@ -170,7 +170,11 @@ fn feed_date(value: &str) -> Option<Date> {
         return Some(date);
     }
     let rest = match value.split_once(',') {
-        Some((weekday, rest)) if weekday.len() <= 10 && weekday.bytes().all(|b| b.is_ascii_alphabetic()) => rest,
+        Some((weekday, rest))
+            if weekday.len() <= 10 && weekday.bytes().all(|b| b.is_ascii_alphabetic()) =>
+        {
+            rest
+        }
         _ => value,
     };
     parse_date_prefix(rest.trim_start()).map(|(date, _)| date)
@@ -189,9 +193,18 @@ mod tests {
     #[test]
     fn feed_dates_keep_the_local_day() {
         let d = |s: &str| s.parse::<Date>().unwrap();
-        assert_eq!(feed_date("2024-04-03T23:30:00-05:00"), Some(d("2024-04-03")));
-        assert_eq!(feed_date("Wed, 03 Apr 2024 23:30:00 -0500"), Some(d("2024-04-03")));
-        assert_eq!(feed_date("Tues, 1 Oct 2024 9:00 XYZ"), Some(d("2024-10-01")));
+        assert_eq!(
+            feed_date("2024-04-03T23:30:00-05:00"),
+            Some(d("2024-04-03"))
+        );
+        assert_eq!(
+            feed_date("Wed, 03 Apr 2024 23:30:00 -0500"),
+            Some(d("2024-04-03"))
+        );
+        assert_eq!(
+            feed_date("Tues, 1 Oct 2024 9:00 XYZ"),
+            Some(d("2024-10-01"))
+        );
         assert_eq!(feed_date("soon"), None);
         let ts = local_date_timestamp("Wed, 03 Apr 2024 23:30:00 -0500").unwrap();
         assert_eq!(utc_date(ts.timestamp()), Some(d("2024-04-03")));

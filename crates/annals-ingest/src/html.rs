@@ -5,6 +5,7 @@ use annals_document::Date;
 use ego_tree::{NodeId, NodeRef, iter::Edge};
 use scraper::{ElementRef, Html, Node, node::Element};
 use serde_json::Value;
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
@@ -94,8 +95,12 @@ impl Rules {
         let words = el.attr("class").into_iter().chain(el.attr("id"));
         for value in words {
             for class in value.split_whitespace() {
-                let class = class.to_ascii_lowercase();
-                if self.boilerplate.contains(&class)
+                let class: Cow<'_, str> = if class.bytes().any(|b| b.is_ascii_uppercase()) {
+                    Cow::Owned(class.to_ascii_lowercase())
+                } else {
+                    Cow::Borrowed(class)
+                };
+                if self.boilerplate.contains(class.as_ref())
                     || class
                         .split(['-', '_'])
                         .any(|part| self.boilerplate.contains(part))

@@ -29,7 +29,8 @@
 //! ## Text
 //!
 //! Plain text, optionally preceded by a header of `key value` lines (leading white space and a
-//! colon after the key are allowed). Accepted keys:
+//! colon after the key are allowed; with the colon, the key may be in any case: `Date:`).
+//! Accepted keys:
 //!
 //! | key | value |
 //! | --- | --- |
@@ -68,7 +69,8 @@
 //! joined with a blank line. Metadata: title from `og:title`, `<title>`, JSON-LD `headline` or
 //! the first `<h1>`; date from `article:published_time` (and similar `<meta>`), JSON-LD
 //! `datePublished`, or `<time datetime>`; outlet from `og:site_name` or JSON-LD
-//! `publisher.name`; URL from `<link rel=canonical>` or `og:url`; language from `<html lang>`, else `og:locale` or `Content-Language`.
+//! `publisher.name`; URL from `<link rel=canonical>` or `og:url`; language from `<html lang>`,
+//! else `og:locale` or `Content-Language`.
 //! The rules live in `data/ingest/html.txt`. A page that is not UTF-8 is decoded with the
 //! charset its `<meta>` declares. A page nested more than 512 levels deep is skipped with an
 //! error (tree building would take time quadratic in its size).
@@ -76,9 +78,10 @@
 //! ## Feeds
 //!
 //! RSS 0.9x/1.0/2.0 and Atom: one document per item, its text the content (else the summary)
-//! with HTML converted to text, its date the published (else updated) time as a UTC date, its URL the
-//! first link, its outlet the feed title; [`annals_document::Origin::item`] is the 1-based item
-//! number and `record_id` the item's id. Items without text are skipped with a warning.
+//! with HTML converted to text, its date the published (else updated) date as written in the
+//! item (the publisher's local day, not converted to UTC), its URL the first link, its outlet the
+//! feed title; [`annals_document::Origin::item`] is the 1-based item number and `record_id` the
+//! item's own id (`guid`, `id`) when it has one. Items without text are skipped with a warning.
 //!
 //! ## Folders and standard input
 //!

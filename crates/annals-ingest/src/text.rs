@@ -24,9 +24,9 @@ pub struct Header {
 /// Splits `text` into its header and the byte offset where the article text starts.
 ///
 /// Header lines are `key value` (a colon after the key is allowed, leading white space too). The
-/// header ends at the first line that does not start with a known key, or right after a single-token
-/// value (`date`, `url`, `language`) that is followed by more text on its line: that text is the
-/// start of the article.
+/// header ends at the first line that does not start with a known key, or right after a
+/// single-token value (`date`, `url`, `language`) that is followed by more text on its line:
+/// that text is the start of the article.
 pub fn split_header(text: &str) -> (Header, usize) {
     let mut header = Header::default();
     let mut pos = 0;
@@ -37,7 +37,12 @@ pub fn split_header(text: &str) -> (Header, usize) {
         let body = &line[indent..];
         let key_len = body.find(char::is_whitespace).unwrap_or(body.len());
         let raw_key = &body[..key_len];
-        let key = raw_key.strip_suffix(':').unwrap_or(raw_key);
+        // `date` or `date:`; any case (`Date:`) only with the colon.
+        let key = match raw_key.strip_suffix(':') {
+            Some(k) => k.to_ascii_lowercase(),
+            None => raw_key.to_string(),
+        };
+        let key = key.as_str();
         let after_key = &body[key_len..];
         let value_start = after_key.len() - after_key.trim_start().len();
         let value = after_key[value_start..].trim_end_matches(['\r', ' ', '\t']);
@@ -168,5 +173,18 @@ mod tests {
         assert_eq!(start, 0);
         let (h, start) = split_header("date palms grow here.");
         assert_eq!((h.present, start), (false, 0));
+        let (h, start) = split_header("Title Nine rules changed.");
+        assert_eq!((h.present, start), (false, 0));
+    }
+
+    #[test]
+    fn capitalized_keys_need_a_colon() {
+        let text =
+            "Title: Vote delayed\nDate: 21 October 2024\nSource: Wire\n\nThe vote was delayed.";
+        let (h, start) = split_header(text);
+        assert_eq!(h.title.as_deref(), Some("Vote delayed"));
+        assert_eq!(h.outlet.as_deref(), Some("Wire"));
+        assert_eq!(h.date, Some("2024-10-21".parse().unwrap()));
+        assert_eq!(text[start..].trim(), "The vote was delayed.");
     }
 }

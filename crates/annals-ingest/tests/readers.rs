@@ -408,3 +408,17 @@ fn feed_item_dates_are_the_local_day_and_missing_ids_stay_missing() {
         assert_eq!(doc.origin.record_id, None);
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn folder_symlink_loops_are_walked_once() {
+    let dir = std::env::temp_dir().join(format!("annals-ingest-loop-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("sub")).unwrap();
+    std::fs::write(dir.join("sub/a.txt"), "Guards closed the gate.").unwrap();
+    std::os::unix::fs::symlink(&dir, dir.join("sub/loop")).unwrap();
+    let inputs = expand(std::slice::from_ref(&dir), &mut |_| {});
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(inputs.len(), 1, "{inputs:?}");
+    assert!(inputs[0].path.ends_with("sub/a.txt"));
+}

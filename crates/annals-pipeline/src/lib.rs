@@ -42,7 +42,10 @@ pub struct Pipeline {
 impl Pipeline {
     /// The default pipeline: built-in lexicons and rules.
     pub fn new() -> Pipeline {
-        Pipeline { segmenter: NewsSegmenter::new(), times: TimeRecognizer::new() }
+        Pipeline {
+            segmenter: NewsSegmenter::new(),
+            times: TimeRecognizer::new(),
+        }
     }
 
     /// Segments `document` only (the first stage, for benchmarks).
@@ -52,13 +55,22 @@ impl Pipeline {
 
     /// Recognizes the time expressions of `document` given its sentences.
     pub fn times(&self, document: &Document, sentences: &[Sentence]) -> TimeAnnotations {
-        self.times.recognize(&document.text, sentences, document.date)
+        self.times
+            .recognize(&document.text, sentences, document.date)
     }
 
     /// Runs every stage over `document`.
     pub fn extract(&self, document: Document) -> Extraction {
         let sentences = self.segment(&document);
-        let TimeAnnotations { expressions, narrative } = self.times(&document, &sentences);
-        Extraction { document, sentences, times: expressions, narrative_times: narrative }
+        let TimeAnnotations {
+            expressions,
+            narrative,
+        } = self.times(&document, &sentences);
+        Extraction {
+            document,
+            sentences,
+            times: expressions,
+            narrative_times: narrative,
+        }
     }
 }

@@ -46,7 +46,10 @@ pub struct Countries {
 }
 
 fn split_list(s: &str) -> Vec<String> {
-    s.split('|').filter(|v| !v.is_empty()).map(str::to_string).collect()
+    s.split('|')
+        .filter(|v| !v.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 impl Countries {
@@ -117,7 +120,10 @@ impl Countries {
     /// `North Korea`, `North Korean`, `DPRK`); a leading `the ` is ignored.
     pub fn by_name(&self, name: &str) -> Option<&Country> {
         let name = name.trim();
-        let name = name.strip_prefix("the ").or_else(|| name.strip_prefix("The ")).unwrap_or(name);
+        let name = name
+            .strip_prefix("the ")
+            .or_else(|| name.strip_prefix("The "))
+            .unwrap_or(name);
         self.names.get(name).map(|&i| &self.list[i])
     }
 
@@ -139,7 +145,12 @@ mod tests {
         assert_eq!(prk.iso2, "KP");
         assert_eq!(c.by_name("DPRK").unwrap().iso3, "PRK");
         assert_eq!(c.by_name("North Korean").unwrap().iso3, "PRK");
-        assert_eq!(c.by_name("Democratic People's Republic of Korea").unwrap().iso3, "PRK");
+        assert_eq!(
+            c.by_name("Democratic People's Republic of Korea")
+                .unwrap()
+                .iso3,
+            "PRK"
+        );
         assert_eq!(c.by_name("South Korea").unwrap().iso3, "KOR");
         assert_eq!(c.by_name("U.S.").unwrap().iso3, "USA");
         assert_eq!(c.by_name("the United States").unwrap().iso3, "USA");

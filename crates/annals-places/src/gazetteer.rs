@@ -67,7 +67,12 @@ pub struct Gazetteer {
 
 impl std::fmt::Debug for Gazetteer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Gazetteer({} places, {} names)", self.places.len(), self.names.len())
+        write!(
+            f,
+            "Gazetteer({} places, {} names)",
+            self.places.len(),
+            self.names.len()
+        )
     }
 }
 
@@ -177,10 +182,17 @@ impl Gazetteer {
         let mut regions = std::collections::HashMap::new();
         for (i, p) in places.iter().enumerate() {
             if p.kind == PlaceKind::Region && p.feature_code == "ADM1" && !p.admin1.is_empty() {
-                regions.entry(format!("{}.{}", p.country, p.admin1)).or_insert(i as u32);
+                regions
+                    .entry(format!("{}.{}", p.country, p.admin1))
+                    .or_insert(i as u32);
             }
         }
-        Gazetteer { places, names, postings, regions }
+        Gazetteer {
+            places,
+            names,
+            postings,
+            regions,
+        }
     }
 
     /// Every entry.
@@ -239,7 +251,9 @@ impl Gazetteer {
 
     /// The first-level region with this GeoNames admin1 code in this country (ISO alpha-2).
     pub fn region_of(&self, country: &str, admin1: &str) -> Option<&Place> {
-        self.regions.get(&format!("{country}.{admin1}")).and_then(|&i| self.place(i))
+        self.regions
+            .get(&format!("{country}.{admin1}"))
+            .and_then(|&i| self.place(i))
     }
 }
 
@@ -250,10 +264,22 @@ mod tests {
     #[test]
     fn embedded_gazetteer_loads_with_many_cities() {
         let g = Gazetteer::builtin();
-        let cities = g.places().iter().filter(|p| p.kind == PlaceKind::City).count();
+        let cities = g
+            .places()
+            .iter()
+            .filter(|p| p.kind == PlaceKind::City)
+            .count();
         assert!(cities > 20_000, "{cities}");
-        let seoul: Vec<&Place> = g.lookup("Seoul").iter().filter_map(|&i| g.place(i)).collect();
-        assert!(seoul.iter().any(|p| p.country == "KR" && p.feature_code == "PPLC"));
+        let seoul: Vec<&Place> = g
+            .lookup("Seoul")
+            .iter()
+            .filter_map(|&i| g.place(i))
+            .collect();
+        assert!(
+            seoul
+                .iter()
+                .any(|p| p.country == "KR" && p.feature_code == "PPLC")
+        );
         assert!(!g.lookup("Texas").is_empty());
         assert!(g.lookup("Xyzzyville").is_empty());
     }

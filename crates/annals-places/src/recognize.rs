@@ -219,7 +219,9 @@ impl PlaceRecognizer {
         let mut pats = Vec::new();
         let mut abbrev_entry = Vec::new();
         for c in countries.all() {
-            let Some(&entry) = country_entry.get(&c.iso2) else { continue };
+            let Some(&entry) = country_entry.get(&c.iso2) else {
+                continue;
+            };
             for a in &c.abbreviations {
                 pats.push(a.clone());
                 abbrev_entry.push((entry, false));
@@ -240,7 +242,13 @@ impl PlaceRecognizer {
             .match_kind(MatchKind::LeftmostLongest)
             .build(&pats)
             .unwrap_or_else(|_| AhoCorasick::new(Vec::<String>::new()).expect("empty automaton"));
-        PlaceRecognizer { gaz, countries, guards, abbrev, abbrev_entry }
+        PlaceRecognizer {
+            gaz,
+            countries,
+            guards,
+            abbrev,
+            abbrev_entry,
+        }
     }
 
     fn words(&self, text: &str, sentences: &[Sentence]) -> Vec<Word> {
@@ -289,7 +297,11 @@ impl PlaceRecognizer {
         let mut cands = Vec::new();
         self.abbreviations(text, &words, &mut cands);
         let taken: Vec<Span> = cands.iter().map(|c| c.span).collect();
-        cands.extend(self.candidates(text, &words).into_iter().filter(|c| !taken.iter().any(|t| t.overlaps(c.span))));
+        cands.extend(
+            self.candidates(text, &words)
+                .into_iter()
+                .filter(|c| !taken.iter().any(|t| t.overlaps(c.span))),
+        );
         cands.sort_by_key(|c| (c.span.start, std::cmp::Reverse(c.span.end)));
         self.containment(text, &mut cands);
         let outlet = context
@@ -354,7 +366,8 @@ impl PlaceRecognizer {
                 if !(next.cap || self.guards.connector.contains(nw)) {
                     break;
                 }
-                if gap.contains('.') && !(limit == i && text[words[i].start..words[i].end].len() <= 3)
+                if gap.contains('.')
+                    && !(limit == i && text[words[i].start..words[i].end].len() <= 3)
                 {
                     break;
                 }
@@ -403,7 +416,7 @@ impl PlaceRecognizer {
                         fuzzy: false,
                         forced: None,
                         container_of: false,
-                                });
+                    });
                     i = last + 1;
                 }
                 None => {
@@ -429,7 +442,8 @@ impl PlaceRecognizer {
             return None;
         }
         // Not inside a run of capitalized words (a name of a person or organization).
-        let cap_before = i > 0 && words[i - 1].cap && !text[words[i - 1].end..w.start].contains([',', '.']);
+        let cap_before =
+            i > 0 && words[i - 1].cap && !text[words[i - 1].end..w.start].contains([',', '.']);
         let cap_after = i + 1 < words.len()
             && words[i + 1].cap
             && !text[w.end..words[i + 1].start].contains([',', '.']);
@@ -444,7 +458,9 @@ impl PlaceRecognizer {
         let hits = self.gaz.lookup_fuzzy(word);
         let mut entries: Vec<u32> = hits
             .into_iter()
-            .filter(|(name, _)| name.starts_with(first) && name.ends_with(last) && !name.contains(' '))
+            .filter(|(name, _)| {
+                name.starts_with(first) && name.ends_with(last) && !name.contains(' ')
+            })
             .map(|(_, p)| p)
             .collect();
         entries.sort_unstable();
@@ -467,8 +483,14 @@ impl PlaceRecognizer {
 
     fn abbreviations(&self, text: &str, words: &[Word], out: &mut Vec<Candidate>) {
         for m in self.abbrev.find_iter(text) {
-            let before_ok = text[..m.start()].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
-            let after_ok = text[m.end()..].chars().next().is_none_or(|c| !c.is_alphanumeric());
+            let before_ok = text[..m.start()]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !c.is_alphanumeric());
+            let after_ok = text[m.end()..]
+                .chars()
+                .next()
+                .is_none_or(|c| !c.is_alphanumeric());
             if !before_ok || !after_ok {
                 continue;
             }
@@ -480,18 +502,25 @@ impl PlaceRecognizer {
                 continue;
             }
             let first = words.iter().position(|w| w.start >= m.start()).unwrap_or(0);
-            let last = words.iter().rposition(|w| w.end <= m.end()).unwrap_or(first);
+            let last = words
+                .iter()
+                .rposition(|w| w.end <= m.end())
+                .unwrap_or(first);
             out.push(Candidate {
                 first,
                 last: last.max(first),
                 span,
                 entries: vec![entry],
-                rule: if region { "places/abbreviation/region" } else { "places/abbreviation" },
+                rule: if region {
+                    "places/abbreviation/region"
+                } else {
+                    "places/abbreviation"
+                },
                 cue: self.has_cue(text, words, first),
                 fuzzy: false,
                 forced: None,
                 container_of: false,
-                });
+            });
         }
     }
 
@@ -506,9 +535,13 @@ impl PlaceRecognizer {
             }
             let mut best: Option<(u32, u32, u64)> = None;
             for &ea in &a.entries {
-                let Some(pa) = self.gaz.place(ea) else { continue };
+                let Some(pa) = self.gaz.place(ea) else {
+                    continue;
+                };
                 for &eb in &b.entries {
-                    let Some(pb) = self.gaz.place(eb) else { continue };
+                    let Some(pb) = self.gaz.place(eb) else {
+                        continue;
+                    };
                     if ea == eb || pb.kind == PlaceKind::City || pa.kind == PlaceKind::Country {
                         continue;
                     }
@@ -539,7 +572,11 @@ impl PlaceRecognizer {
             PlaceKind::Region => 9.0,
             PlaceKind::City => {
                 let base = 2.0 * ((p.population as f64) + 10.0).log10();
-                if p.feature_code == "PPLC" { base + 2.0 } else { base }
+                if p.feature_code == "PPLC" {
+                    base + 2.0
+                } else {
+                    base
+                }
             }
         }
     }
@@ -547,17 +584,20 @@ impl PlaceRecognizer {
     fn keep(&self, text: &str, words: &[Word], c: &Candidate) -> Option<&'static str> {
         let single = c.first == c.last;
         let first_word = Self::word_text(text, &words[c.first]);
-        let has_region_or_country = c.entries.iter().any(|&e| {
-            self.gaz.place(e).is_some_and(|p| p.kind != PlaceKind::City)
-        });
+        let has_region_or_country = c
+            .entries
+            .iter()
+            .any(|&e| self.gaz.place(e).is_some_and(|p| p.kind != PlaceKind::City));
         let strong = c.cue || c.forced.is_some() || c.container_of;
         let next = words.get(c.last + 1);
-        let next_cap = next.is_some_and(|n| {
-            n.cap && text[words[c.last].end..n.start].chars().all(|ch| ch == ' ')
-        });
+        let next_cap = next
+            .is_some_and(|n| n.cap && text[words[c.last].end..n.start].chars().all(|ch| ch == ' '));
         let prev = c.first.checked_sub(1).map(|p| &words[p]);
         let prev_adjacent = prev.filter(|p| {
-            p.cap && text[p.end..words[c.first].start].chars().all(|ch| ch == ' ' || ch == '.')
+            p.cap
+                && text[p.end..words[c.first].start]
+                    .chars()
+                    .all(|ch| ch == ' ' || ch == '.')
         });
         let prev_word = prev_adjacent.map(|p| &text[p.start..p.end]);
         if let Some(n) = next {
@@ -629,14 +669,20 @@ impl PlaceRecognizer {
                 continue;
             }
             let best = self.best_prior(c);
-            let Some(p) = best.and_then(|e| self.gaz.place(e)) else { continue };
+            let Some(p) = best.and_then(|e| self.gaz.place(e)) else {
+                continue;
+            };
             let clear = c.forced.is_some()
                 || p.kind != PlaceKind::City
-                || c.entries.iter().all(|&e| self.gaz.place(e).is_some_and(|q| q.country == p.country));
+                || c.entries
+                    .iter()
+                    .all(|&e| self.gaz.place(e).is_some_and(|q| q.country == p.country));
             if clear {
                 *country_votes.entry(p.country.as_str()).or_default() += 1.0;
                 let admin = if p.kind != PlaceKind::Country && !p.admin1.is_empty() {
-                    *admin_votes.entry((p.country.as_str(), p.admin1.as_str())).or_default() += 1.0;
+                    *admin_votes
+                        .entry((p.country.as_str(), p.admin1.as_str()))
+                        .or_default() += 1.0;
                     p.admin1.as_str()
                 } else {
                     ""
@@ -648,10 +694,11 @@ impl PlaceRecognizer {
         for &(k, rule) in &kept {
             let c = &cands[k];
             // A country's own name is not read as a city of the same name ("Mexico").
-            let names_country = c
-                .entries
-                .iter()
-                .any(|&e| self.gaz.place(e).is_some_and(|p| p.kind == PlaceKind::Country));
+            let names_country = c.entries.iter().any(|&e| {
+                self.gaz
+                    .place(e)
+                    .is_some_and(|p| p.kind == PlaceKind::Country)
+            });
             let chosen = match c.forced {
                 Some(e) => Some((e, 30.0)),
                 None => c
@@ -661,9 +708,16 @@ impl PlaceRecognizer {
                     .filter(|(_, p)| !(names_country && p.kind == PlaceKind::City))
                     .map(|(e, p)| {
                         let mut s = self.prior(p);
-                        let votes = country_votes.get(p.country.as_str()).copied().unwrap_or(0.0);
+                        let votes = country_votes
+                            .get(p.country.as_str())
+                            .copied()
+                            .unwrap_or(0.0);
                         let mine = own_vote.get(&k).copied();
-                        let own = if mine.is_some_and(|m| m.0 == p.country) { 1.0 } else { 0.0 };
+                        let own = if mine.is_some_and(|m| m.0 == p.country) {
+                            1.0
+                        } else {
+                            0.0
+                        };
                         s += 3.0 * (votes - own).clamp(0.0, 3.0);
                         if outlet == Some(p.country.as_str()) {
                             s += 3.0;
@@ -673,8 +727,11 @@ impl PlaceRecognizer {
                             .get(&(p.country.as_str(), p.admin1.as_str()))
                             .copied()
                             .unwrap_or(0.0);
-                        let own_admin =
-                            if mine == Some((p.country.as_str(), p.admin1.as_str())) { 1.0 } else { 0.0 };
+                        let own_admin = if mine == Some((p.country.as_str(), p.admin1.as_str())) {
+                            1.0
+                        } else {
+                            0.0
+                        };
                         if p.kind != PlaceKind::Country && in_admin - own_admin > 0.0 {
                             s += 5.0;
                         }
@@ -682,8 +739,12 @@ impl PlaceRecognizer {
                     })
                     .max_by(|a, b| a.1.total_cmp(&b.1)),
             };
-            let Some((entry, score)) = chosen else { continue };
-            let Some(p) = self.gaz.place(entry) else { continue };
+            let Some((entry, score)) = chosen else {
+                continue;
+            };
+            let Some(p) = self.gaz.place(entry) else {
+                continue;
+            };
             if c.fuzzy {
                 // A misspelled name needs support: a cue, a list of places, or a large place
                 // in a country the document already talks about.
@@ -761,7 +822,11 @@ impl PlaceRecognizer {
     /// countries coordinated with each other ("between Moscow and Pyongyang").
     fn metonymy(&self, text: &str, mentions: &mut [PlaceMention]) {
         let lower_words = |s: &str| -> Vec<String> {
-            word_spans(s).into_iter().take(2).map(|(a, b)| s[a..b].to_lowercase()).collect()
+            word_spans(s)
+                .into_iter()
+                .take(2)
+                .map(|(a, b)| s[a..b].to_lowercase())
+                .collect()
         };
         let n = mentions.len();
         let mut k = 0;
@@ -769,7 +834,9 @@ impl PlaceRecognizer {
             // Group coordinated mentions: "X and Y", "X, Y and Z".
             let mut end = k;
             while end + 1 < n {
-                let gap = text.get(mentions[end].span.end..mentions[end + 1].span.start).unwrap_or("");
+                let gap = text
+                    .get(mentions[end].span.end..mentions[end + 1].span.start)
+                    .unwrap_or("");
                 let g = gap.trim();
                 if g == "and" || g == "," || g == ", and" || g == "or" {
                     end += 1;
@@ -794,9 +861,11 @@ impl PlaceRecognizer {
                 && group.iter().all(|m| m.feature_code == "PPLC")
                 && group.iter().any(|m| m.country != group[0].country);
             let before = text.get(..mentions[k].span.start).unwrap_or("");
-            let modifier = before.trim_end().rsplit(char::is_whitespace).next().is_some_and(|w| {
-                w.eq_ignore_ascii_case("of") || w.eq_ignore_ascii_case("in")
-            });
+            let modifier = before
+                .trim_end()
+                .rsplit(char::is_whitespace)
+                .next()
+                .is_some_and(|w| w.eq_ignore_ascii_case("of") || w.eq_ignore_ascii_case("in"));
             if all_seats && !modifier && (speech || capitals_of_different_countries) {
                 for m in &mut mentions[k..=end] {
                     m.metonymy = true;

@@ -42,6 +42,9 @@ mod tests {
     fn words_keep_inner_joiners() {
         let t = "In Rostov-on-Don, Côte d\u{2019}Ivoire's - ok.";
         let w: Vec<&str> = word_spans(t).iter().map(|&(s, e)| &t[s..e]).collect();
-        assert_eq!(w, vec!["In", "Rostov-on-Don", "Côte", "d\u{2019}Ivoire's", "ok"]);
+        assert_eq!(
+            w,
+            vec!["In", "Rostov-on-Don", "Côte", "d\u{2019}Ivoire's", "ok"]
+        );
     }
 }

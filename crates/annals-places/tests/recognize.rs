@@ -27,7 +27,10 @@ fn cities_regions_and_countries() {
     assert_eq!(named(&f, "Odesa").map(|m| m.country.as_str()), Some("UKR"));
     assert_eq!(named(&f, "Bavaria").map(|m| m.precision), Some("region"));
     let chile = named(&f, "Chile").expect("Chile");
-    assert_eq!((chile.precision, chile.country.as_str()), ("country", "CHL"));
+    assert_eq!(
+        (chile.precision, chile.country.as_str()),
+        ("country", "CHL")
+    );
 }
 
 #[test]
@@ -36,7 +39,10 @@ fn multiword_possessive_and_suffix() {
     let f = find(t);
     let ba = named(&f, "Buenos Aires").expect("Buenos Aires");
     assert_eq!(ba.country, "ARG");
-    assert_eq!(named(&f, "Rio de Janeiro").map(|m| m.country.as_str()), Some("BRA"));
+    assert_eq!(
+        named(&f, "Rio de Janeiro").map(|m| m.country.as_str()),
+        Some("BRA")
+    );
     let nb = named(&f, "Nairobi").expect("Nairobi in Nairobi-based");
     assert_eq!(nb.country, "KEN");
 }
@@ -64,9 +70,15 @@ fn one_edit_typos_of_long_names() {
     let t = "Factories in Novosibirk and Yekatarinburg stopped work.";
     let f = find(t);
     let n = named(&f, "Novosibirk").expect("typo of Novosibirsk");
-    assert_eq!((n.name.as_str(), n.country.as_str()), ("Novosibirsk", "RUS"));
+    assert_eq!(
+        (n.name.as_str(), n.country.as_str()),
+        ("Novosibirsk", "RUS")
+    );
     assert_eq!(n.rule, "places/fuzzy");
-    assert_eq!(named(&f, "Yekatarinburg").map(|m| m.country.as_str()), Some("RUS"));
+    assert_eq!(
+        named(&f, "Yekatarinburg").map(|m| m.country.as_str()),
+        Some("RUS")
+    );
     // Short words get no fuzzy matching, and demonyms are not misspelled countries.
     let g = find("Russian officials in Lodnon spoke.");
     assert!(named(&g, "Russian").is_none(), "{g:?}");
@@ -78,7 +90,10 @@ fn containment_picks_the_contained_reading() {
     let t = "The fair opened in Paris, Texas, and later in Alexandria, Louisiana.";
     let f = find(t);
     let paris = named(&f, "Paris").expect("Paris");
-    assert_eq!((paris.country.as_str(), paris.admin1.as_str()), ("USA", "TX"));
+    assert_eq!(
+        (paris.country.as_str(), paris.admin1.as_str()),
+        ("USA", "TX")
+    );
     assert!(paris.rule.contains("containment"), "{}", paris.rule);
     let alex = named(&f, "Alexandria").expect("Alexandria");
     assert_eq!((alex.country.as_str(), alex.admin1.as_str()), ("USA", "LA"));
@@ -86,7 +101,10 @@ fn containment_picks_the_contained_reading() {
     // Without context the larger place wins.
     let g = find("Tourists crowded Paris and Alexandria this summer.");
     assert_eq!(named(&g, "Paris").map(|m| m.country.as_str()), Some("FRA"));
-    assert_eq!(named(&g, "Alexandria").map(|m| m.country.as_str()), Some("EGY"));
+    assert_eq!(
+        named(&g, "Alexandria").map(|m| m.country.as_str()),
+        Some("EGY")
+    );
 }
 
 #[test]
@@ -95,13 +113,30 @@ fn document_and_outlet_context() {
     let ga = named(&g, "Georgia").expect("Georgia");
     assert_eq!((ga.country.as_str(), ga.precision), ("USA", "region"));
     let h = find("Troops left Georgia after talks in Tbilisi.");
-    assert_eq!(named(&h, "Georgia").map(|m| m.country.as_str()), Some("GEO"));
-    let ctx = PlaceContext { outlet_country: Some("USA".into()) };
+    assert_eq!(
+        named(&h, "Georgia").map(|m| m.country.as_str()),
+        Some("GEO")
+    );
+    let ctx = PlaceContext {
+        outlet_country: Some("USA".into()),
+    };
     let text = "The lab in Cambridge reopened.";
     let k = rec().recognize(text, &[], &ctx);
-    assert_eq!(named(&k, "Cambridge").map(|m| m.country.as_str()), Some("USA"));
-    let k = rec().recognize(text, &[], &PlaceContext { outlet_country: Some("GB".into()) });
-    assert_eq!(named(&k, "Cambridge").map(|m| m.country.as_str()), Some("GBR"));
+    assert_eq!(
+        named(&k, "Cambridge").map(|m| m.country.as_str()),
+        Some("USA")
+    );
+    let k = rec().recognize(
+        text,
+        &[],
+        &PlaceContext {
+            outlet_country: Some("GB".into()),
+        },
+    );
+    assert_eq!(
+        named(&k, "Cambridge").map(|m| m.country.as_str()),
+        Some("GBR")
+    );
 }
 
 #[test]
@@ -134,7 +169,18 @@ fn abbreviations_and_spans_on_non_ascii_text() {
 
 #[test]
 fn never_panics_on_odd_input() {
-    for t in ["", " ", "Ä", "in", "In X", "\u{2019}s", "A-", "-A", "São Paulo\u{2019}", "U.S"] {
+    for t in [
+        "",
+        " ",
+        "Ä",
+        "in",
+        "In X",
+        "\u{2019}s",
+        "A-",
+        "-A",
+        "São Paulo\u{2019}",
+        "U.S",
+    ] {
         let _ = find(t);
     }
 }

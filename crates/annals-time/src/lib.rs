@@ -553,7 +553,7 @@ impl TimeRecognizer {
         match self.int(m, "k", ctx.text) {
             Some(k) if k < 0 => Dir::PastStrict,
             Some(k) if k > 0 => Dir::FutureStrict,
-            Some(_) => Dir::Nearest,
+            Some(_) => Dir::Same,
             None => ctx.tense,
         }
     }
