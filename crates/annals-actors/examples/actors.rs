@@ -20,6 +20,21 @@ fn main() {
         }
     };
     let sentences = NewsSegmenter::new().segment(&text);
+    if let Ok(n) = std::env::var("ACTORS_BENCH")
+        .unwrap_or_default()
+        .parse::<usize>()
+    {
+        let start = std::time::Instant::now();
+        let mut total = 0;
+        for _ in 0..n {
+            total += recognizer.recognize(&text, &sentences, date).len();
+        }
+        let secs = start.elapsed().as_secs_f64();
+        eprintln!(
+            "{n} runs, {total} mentions, {:.0} documents/s",
+            n as f64 / secs
+        );
+    }
     for (i, m) in recognizer
         .recognize(&text, &sentences, date)
         .iter()

@@ -24,7 +24,8 @@ pub type Triple = (String, String, String);
 pub fn triples(events: &[Event]) -> BTreeSet<Triple> {
     let mut out = BTreeSet::new();
     for e in events {
-        if e.cameo.is_empty() {
+        // PETRARCH codes nothing without at least one coded party.
+        if e.cameo.is_empty() || (e.actor.is_empty() && e.recipient.is_empty()) {
             continue;
         }
         let mut codes = e.cameo.split(':');

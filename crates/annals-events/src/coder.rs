@@ -149,15 +149,15 @@ impl EventCoder {
                 ctx.code(&mut events, narrative.as_ref(), document);
             }
         });
-        if let Some(outlet) = document.outlet.as_deref().filter(|o| !o.is_empty()) {
-            if credit.is_empty() {
-                credit.push(AttributionLink {
-                    text: outlet.to_string(),
-                    kind: SourceKind::Media,
-                    span: Span::new(0, 0),
-                    rule: "events/attribution/outlet_metadata".into(),
-                });
-            }
+        if let Some(outlet) = document.outlet.as_deref().filter(|o| !o.is_empty())
+            && credit.is_empty()
+        {
+            credit.push(AttributionLink {
+                text: outlet.to_string(),
+                kind: SourceKind::Media,
+                span: Span::new(0, 0),
+                rule: "events/attribution/outlet_metadata".into(),
+            });
         }
         for (n, e) in events.iter_mut().enumerate() {
             if !credit.is_empty() {
@@ -222,6 +222,7 @@ struct SentCtx<'a, A, P> {
 }
 
 impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
+    #[allow(clippy::too_many_arguments)]
     fn new(
         coder: &'a EventCoder,
         text: &'a str,
@@ -466,6 +467,15 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             {
                 after += 1;
             }
+            // "..., an official said on Saturday.": a day name the time stage may not have marked.
+            if after + 2 >= n
+                && after < n
+                && self.actor_at[after].is_none()
+                && self.t.toks[after].capital
+                && matches!(self.key(after - 1), "on" | "last" | "this")
+            {
+                after = n;
+            }
             let comma_before = (0..i).rev().find(|&j| self.key(j) == ",");
             // A verb that is also an event trigger ("denied", "confirmed") frames a clause only
             // when one follows ("denied that", "denied, ...").
@@ -477,18 +487,19 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 continue;
             }
             if after >= n {
-                if let Some(c) = comma_before {
-                    if c + 1 < i && c > 0 {
-                        let links = self.split_links(c + 1, i, "events/attribution/postposed");
-                        frames.push(Frame {
-                            verb: i,
-                            scope: (0, c),
-                            links,
-                            stance,
-                            speaker_actor: self.actor_in(c + 1, i),
-                            according: false,
-                        });
-                    }
+                if let Some(c) = comma_before
+                    && c + 1 < i
+                    && c > 0
+                {
+                    let links = self.split_links(c + 1, i, "events/attribution/postposed");
+                    frames.push(Frame {
+                        verb: i,
+                        scope: (0, c),
+                        links,
+                        stance,
+                        speaker_actor: self.actor_in(c + 1, i),
+                        according: false,
+                    });
                 }
                 continue;
             }
@@ -581,17 +592,15 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             // Complement: after the verb, skipping a hearer ("told X that").
             let mut c = i + 1;
             let mut hearer: Vec<AttributionLink> = Vec::new();
-            if let Some(t) = (c..n.min(c + 8)).find(|&x| self.key(x) == "that") {
-                if t > c
-                    && (c..t).all(|x| {
-                        self.key(x) != "," && !self.cues().report.contains_key(self.key(x))
-                    })
-                {
-                    if matches!(k, "told" | "tell" | "tells" | "informed") {
-                        hearer = self.split_links(c, t, "events/attribution/hearer");
-                    }
-                    c = t + 1;
+            if let Some(t) = (c..n.min(c + 8)).find(|&x| self.key(x) == "that")
+                && t > c
+                && (c..t)
+                    .all(|x| self.key(x) != "," && !self.cues().report.contains_key(self.key(x)))
+            {
+                if matches!(k, "told" | "tell" | "tells" | "informed") {
+                    hearer = self.split_links(c, t, "events/attribution/hearer");
                 }
+                c = t + 1;
             }
             if c < n && self.key(c) == "that" {
                 c += 1;
@@ -652,45 +661,44 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             return Vec::new();
         }
         // "the message of X" -> X.
-        if self.cues().carrier.iter().any(|c| c == self.key(s)) {
-            if let Some(of) = (s + 1..e).find(|&x| matches!(self.key(x), "of" | "by" | "from")) {
-                return self.split_links(of + 1, e, rule);
-            }
+        if self.cues().carrier.iter().any(|c| c == self.key(s))
+            && let Some(of) = (s + 1..e).find(|&x| matches!(self.key(x), "of" | "by" | "from"))
+        {
+            return self.split_links(of + 1, e, rule);
         }
         let mut out = Vec::new();
         // A quoted outlet name before the rest: "'Outlet' sources".
         let q = self.key(s);
-        if matches!(q, "\"" | "“" | "«" | "'") {
-            if let Some(close) = (s + 1..e).find(|&x| matches!(self.key(x), "\"" | "”" | "»" | "'"))
-            {
-                if close + 1 < e && close > s + 1 {
-                    let (text, span) = self.raw(s + 1, close);
-                    out.push(AttributionLink {
-                        text: text.to_string(),
-                        kind: SourceKind::Media,
-                        span,
-                        rule: format!("{rule}/quoted_outlet"),
-                    });
-                    out.extend(self.split_links(close + 1, e, rule));
-                    return out;
-                }
-            }
+        if matches!(q, "\"" | "“" | "«" | "'")
+            && let Some(close) = (s + 1..e).find(|&x| matches!(self.key(x), "\"" | "”" | "»" | "'"))
+            && close + 1 < e
+            && close > s + 1
+        {
+            let (text, span) = self.raw(s + 1, close);
+            out.push(AttributionLink {
+                text: text.to_string(),
+                kind: SourceKind::Media,
+                span,
+                rule: format!("{rule}/quoted_outlet"),
+            });
+            out.extend(self.split_links(close + 1, e, rule));
+            return out;
         }
         // "X on Facebook" -> X, Facebook.
-        if let Some(on) = (s + 1..e).find(|&x| self.key(x) == "on") {
-            if on + 1 < e {
-                let (tail, _) = self.raw(on + 1, e);
-                if self.kind_of(tail, None) == SourceKind::SocialMedia {
-                    out.extend(self.split_links(s, on, rule));
-                    let (text, span) = self.raw(on + 1, e);
-                    out.push(AttributionLink {
-                        text: text.to_string(),
-                        kind: SourceKind::SocialMedia,
-                        span,
-                        rule: format!("{rule}/channel"),
-                    });
-                    return out;
-                }
+        if let Some(on) = (s + 1..e).find(|&x| self.key(x) == "on")
+            && on + 1 < e
+        {
+            let (tail, _) = self.raw(on + 1, e);
+            if self.kind_of(tail, None) == SourceKind::SocialMedia {
+                out.extend(self.split_links(s, on, rule));
+                let (text, span) = self.raw(on + 1, e);
+                out.push(AttributionLink {
+                    text: text.to_string(),
+                    kind: SourceKind::SocialMedia,
+                    span,
+                    rule: format!("{rule}/channel"),
+                });
+                return out;
             }
         }
         let (text, span) = self.raw(s, e);
@@ -768,10 +776,11 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             }
             PTok::Alt(alts) => {
                 for seq in alts {
-                    if at + seq.len() <= limit && self.match_seq(at, seq) {
-                        if let Some(e) = self.match_post(at + seq.len(), rest, limit) {
-                            return Some(e);
-                        }
+                    if at + seq.len() <= limit
+                        && self.match_seq(at, seq)
+                        && let Some(e) = self.match_post(at + seq.len(), rest, limit)
+                    {
+                        return Some(e);
                     }
                 }
                 None
@@ -805,10 +814,11 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             }
             PTok::Alt(alts) => {
                 for seq in alts {
-                    if seq.len() <= at && self.match_seq(at - seq.len(), seq) {
-                        if let Some(s) = self.match_pre(at - seq.len(), rest) {
-                            return Some(s);
-                        }
+                    if seq.len() <= at
+                        && self.match_seq(at - seq.len(), seq)
+                        && let Some(s) = self.match_pre(at - seq.len(), rest)
+                    {
+                        return Some(s);
                     }
                 }
                 None
@@ -1093,12 +1103,12 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             }
             if let Some(b) = self.before(la.first) {
                 let bk = self.key(b);
-                if let Some(role) = self.is_prep(bk) {
-                    if role != "other" || !matches!(bk, "of") {
-                        // "in X", "by X", "with X": not a subject; but "of X" is the owner of the subject.
-                        if bk != "of" {
-                            continue;
-                        }
+                if let Some(role) = self.is_prep(bk)
+                    && (role != "other" || !matches!(bk, "of"))
+                {
+                    // "in X", "by X", "with X": not a subject; but "of X" is the owner of the subject.
+                    if bk != "of" {
+                        continue;
                     }
                 }
                 if self.is_verbish(bk) && self.actor_at[b].is_none() {
@@ -1121,10 +1131,10 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             if self.cues().report.contains_key(k) {
                 return None;
             }
-            if let Some(b) = self.cues().boundary.get(k) {
-                if b == "relative" || (b == "clause" && k != "as" && k != "that") {
-                    return None;
-                }
+            if let Some(b) = self.cues().boundary.get(k)
+                && (b == "relative" || (b == "clause" && k != "as" && k != "that"))
+            {
+                return None;
             }
             let Some(li) = self.actor_at[j] else {
                 j += 1;
@@ -1397,31 +1407,28 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             if value.is_none() {
                 // "10-15" as one token: the low end.
                 let k = self.key(j);
-                if let Some((a, b)) = k.split_once('-') {
-                    if !a.is_empty()
-                        && !b.is_empty()
-                        && a.chars().all(|c| c.is_ascii_digit())
-                        && b.chars().all(|c| c.is_ascii_digit())
-                    {
-                        if let Ok(v) = a.parse::<u64>() {
-                            value = Some((v, j + 1));
-                            approx = true;
-                            rule = "events/quantity/range_low";
-                        }
-                    }
+                if let Some((a, b)) = k.split_once('-')
+                    && !a.is_empty()
+                    && !b.is_empty()
+                    && a.chars().all(|c| c.is_ascii_digit())
+                    && b.chars().all(|c| c.is_ascii_digit())
+                    && let Ok(v) = a.parse::<u64>()
+                {
+                    value = Some((v, j + 1));
+                    approx = true;
+                    rule = "events/quantity/range_low";
                 }
             }
             if value.is_none() {
                 value = self.number_at(j);
                 // Ranges: "10 to 15", "10-15": the low end.
-                if let Some((v, e)) = value {
-                    if matches!(self.key(e), "to" | "-" | "–" | "or") {
-                        if let Some((_, e2)) = self.number_at(e + 1) {
-                            value = Some((v, e2));
-                            approx = true;
-                            rule = "events/quantity/range_low";
-                        }
-                    }
+                if let Some((v, e)) = value
+                    && matches!(self.key(e), "to" | "-" | "–" | "or")
+                    && let Some((_, e2)) = self.number_at(e + 1)
+                {
+                    value = Some((v, e2));
+                    approx = true;
+                    rule = "events/quantity/range_low";
                 }
             }
             let Some((v, mut e)) = value else {
@@ -1522,9 +1529,9 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 continue;
             }
             let rule = &lex.rules[tr.rule];
-            if !lex.types.contains_key(&rule.event)
-                && !(rule.event.is_empty() && self.coder.keep_unmapped)
-            {
+            let coded = lex.types.contains_key(&rule.event)
+                || (rule.event.is_empty() && self.coder.keep_unmapped);
+            if !coded {
                 // A dictionary pattern coded "no event" ([---]) or a statement.
                 continue;
             }
@@ -1621,21 +1628,22 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 rules.push("events/args/svo".into());
             }
             // "X said it would ...": a pronoun subject in the reported clause is the speaker.
-            if source.is_none() && !passive {
-                if let Some(f) = frame {
-                    let mut x = f.scope.0;
-                    while x < tr.head
-                        && (self.time_at[x].is_some()
-                            || matches!(self.key(x), "on" | "that" | "," | "in"))
-                    {
-                        x += 1;
-                    }
-                    let pronoun = (x..tr.head.min(x + 2))
-                        .any(|x| matches!(self.key(x), "it" | "they" | "he" | "she" | "we"));
-                    if pronoun && f.speaker_actor.is_some() {
-                        source = f.speaker_actor;
-                        rules.push("events/args/pronoun_speaker".into());
-                    }
+            if source.is_none()
+                && !passive
+                && let Some(f) = frame
+            {
+                let mut x = f.scope.0;
+                while x < tr.head
+                    && (self.time_at[x].is_some()
+                        || matches!(self.key(x), "on" | "that" | "," | "in"))
+                {
+                    x += 1;
+                }
+                let pronoun = (x..tr.head.min(x + 2))
+                    .any(|x| matches!(self.key(x), "it" | "they" | "he" | "she" | "we"));
+                if pronoun && f.speaker_actor.is_some() {
+                    source = f.speaker_actor;
+                    rules.push("events/args/pronoun_speaker".into());
                 }
             }
             if target.is_some() && target == source {
@@ -1647,13 +1655,15 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             let mut recipient: Vec<Party> = target
                 .map(|s| self.group(s).into_iter().map(|g| self.party(g)).collect())
                 .unwrap_or_default();
+            let builtin = rule.origin == crate::lexicon::Origin::Builtin;
             for p in actor.iter_mut().chain(recipient.iter_mut()) {
-                if p.country.is_empty() {
-                    if let Some(c) = self.context_country(p.span) {
-                        p.code = format!("{c}{}", p.code);
-                        p.country = c;
-                        rules.push("events/args/country_from_context".into());
-                    }
+                if builtin
+                    && p.country.is_empty()
+                    && let Some(c) = self.context_country(p.span)
+                {
+                    p.code = format!("{c}{}", p.code);
+                    p.country = c;
+                    rules.push("events/args/country_from_context".into());
                 }
             }
             recipient.retain(|r| !actor.iter().any(|a| a.span == r.span));
@@ -1672,12 +1682,12 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             let retype = rule.origin == crate::lexicon::Origin::Builtin;
             match modality {
                 Modality::Future | Modality::Hypothetical | Modality::Conditional if retype => {
-                    if let Some(t) = lex.types.get(&event) {
-                        if t.future_as != event {
-                            event = t.future_as.clone();
-                            mode.clear();
-                            rules.push("events/type/future_as_intent".into());
-                        }
+                    if let Some(t) = lex.types.get(&event)
+                        && t.future_as != event
+                    {
+                        event = t.future_as.clone();
+                        mode.clear();
+                        rules.push("events/type/future_as_intent".into());
                     }
                     context.push(if modality == Modality::Future {
                         "future".into()
@@ -1697,13 +1707,12 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             }
             // A place-like actor after "in" is the target when nothing else is ("criticized the
             // closure of guest houses in X").
-            if recipient.is_empty() {
-                if let Some(li) = self.locative_object(tr.last, right_limit) {
-                    if !actor.iter().any(|a| a.span == self.party(li).span) {
-                        recipient = self.group(li).into_iter().map(|g| self.party(g)).collect();
-                        rules.push("events/args/locative_target".into());
-                    }
-                }
+            if recipient.is_empty()
+                && let Some(li) = self.locative_object(tr.last, right_limit)
+                && !actor.iter().any(|a| a.span == self.party(li).span)
+            {
+                recipient = self.group(li).into_iter().map(|g| self.party(g)).collect();
+                rules.push("events/args/locative_target".into());
             }
             match lex
                 .types

@@ -80,17 +80,17 @@ fn strip_comment(line: &str) -> &str {
 }
 
 fn code_of(line: &str) -> (String, Option<String>) {
-    if let (Some(a), Some(b)) = (line.find('['), line.rfind(']')) {
-        if a < b {
-            let code = line[a + 1..b].trim().to_string();
-            let rest = format!("{}{}", &line[..a], &line[b + 1..]);
-            let code = if code.is_empty() || code.starts_with("---") {
-                None
-            } else {
-                Some(code)
-            };
-            return (rest, code);
-        }
+    if let (Some(a), Some(b)) = (line.find('['), line.rfind(']'))
+        && a < b
+    {
+        let code = line[a + 1..b].trim().to_string();
+        let rest = format!("{}{}", &line[..a], &line[b + 1..]);
+        let code = if code.is_empty() || code.starts_with("---") {
+            None
+        } else {
+            Some(code)
+        };
+        return (rest, code);
     }
     (line.to_string(), None)
 }
@@ -152,14 +152,14 @@ impl VerbDictionary {
                 });
                 continue;
             }
-            if let Some(member) = line.strip_prefix('+') {
-                if let Some(s) = &synset {
-                    d.synsets
-                        .entry(s.clone())
-                        .or_default()
-                        .push(member.trim().to_string());
-                    continue;
-                }
+            if let Some(member) = line.strip_prefix('+')
+                && let Some(s) = &synset
+            {
+                d.synsets
+                    .entry(s.clone())
+                    .or_default()
+                    .push(member.trim().to_string());
+                continue;
             }
             let Some(b) = block.as_mut() else { continue };
             if let Some(p) = line.strip_prefix('-') {
@@ -269,10 +269,7 @@ impl VerbDictionary {
             for m in members {
                 // A member may be several words, and may itself name a synset.
                 let mut seqs: Vec<Vec<String>> = vec![Vec::new()];
-                for w in m
-                    .split(|c: char| c == ' ' || c == '_')
-                    .filter(|w| !w.is_empty())
-                {
+                for w in m.split([' ', '_']).filter(|w| !w.is_empty()) {
                     let alts = self.expand(&w.trim_start_matches('+').to_lowercase(), depth + 1);
                     let mut next = Vec::new();
                     for s in &seqs {
@@ -321,14 +318,13 @@ impl VerbDictionary {
             self.name.as_str()
         };
         for b in &self.blocks {
-            let mut heads: Vec<(Vec<String>, Vec<String>, Vec<String>, Option<String>)> =
-                Vec::new();
+            let mut heads: Vec<Head> = Vec::new();
             for v in &b.verbs {
                 let mut forms = v.forms.clone();
-                if !v.explicit {
-                    if let Some(lemma) = v.forms.first() {
-                        forms = verb_forms(lemma, &lex.irregular);
-                    }
+                if !v.explicit
+                    && let Some(lemma) = v.forms.first()
+                {
+                    forms = verb_forms(lemma, &lex.irregular);
                 }
                 heads.push((
                     v.pre.clone(),
@@ -343,8 +339,8 @@ impl VerbDictionary {
                         .map(|w| PTok::Alt(vec![vec![w.clone()]]))
                         .collect::<Vec<_>>()
                 };
-                if let Some(code) = code {
-                    if let Some(r) = make_rule(
+                if let Some(code) = code
+                    && let Some(r) = make_rule(
                         &table,
                         format!("events/dictionary/{name}/{}", b.name.to_lowercase()),
                         forms.clone(),
@@ -353,9 +349,9 @@ impl VerbDictionary {
                         code,
                         0,
                         false,
-                    ) {
-                        out.push(r);
-                    }
+                    )
+                {
+                    out.push(r);
                 }
                 for p in &b.patterns {
                     let Some(code) = p.code.clone().or_else(|| Some("---".to_string())) else {
@@ -389,6 +385,9 @@ impl VerbDictionary {
         out
     }
 }
+
+/// A verb of a block: words before it, its forms, words after it, its code.
+type Head = (Vec<String>, Vec<String>, Vec<String>, Option<String>);
 
 fn cameo_table() -> Vec<(String, String, String)> {
     let mut t: Vec<(String, String, String)> = CAMEO
@@ -522,7 +521,7 @@ GRANT
             d.blocks[0].verbs[0].forms,
             vec!["hurl", "hurls", "hurling", "hurled"]
         );
-        assert_eq!(d.blocks[0].patterns[2].source_before, true);
+        assert!(d.blocks[0].patterns[2].source_before);
         assert_eq!(d.blocks[1].verbs[1].forms[0], "give");
         assert_eq!(d.blocks[1].verbs[1].post, vec!["in"]);
         assert!(VerbDictionary::parse("no blocks here").is_err());

@@ -482,7 +482,7 @@ fn load_cues() -> Cues {
     }
     c.starts = starts;
     // Longest phrases first so that "at least" wins over "at".
-    c.vague.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+    c.vague.sort_by_key(|v| std::cmp::Reverse(v.0.len()));
     c.approx.sort_by_key(|a| std::cmp::Reverse(a.len()));
     c
 }

@@ -95,18 +95,15 @@ pub fn tokenize(text: &str, start: usize, end: usize, out: &mut Tokens) {
                             // Split possessive 's and n't.
                             let rest = &slice[j + d.len_utf8()..];
                             let word_so_far = &text[s..e];
-                            if (rest.starts_with('s') || rest.starts_with('S'))
-                                && !rest[1..].starts_with(|x: char| x.is_alphanumeric())
-                            {
-                                false
-                            } else if (rest.starts_with('t') || rest.starts_with('T'))
-                                && (word_so_far.ends_with('n') || word_so_far.ends_with('N'))
-                                && !rest[1..].starts_with(|x: char| x.is_alphanumeric())
-                            {
-                                false
-                            } else {
-                                is_word_char(n)
-                            }
+                            let alone = !rest
+                                .get(1..)
+                                .unwrap_or("")
+                                .starts_with(|x: char| x.is_alphanumeric());
+                            let possessive = rest.starts_with(['s', 'S']) && alone;
+                            let negation = rest.starts_with(['t', 'T'])
+                                && word_so_far.ends_with(['n', 'N'])
+                                && alone;
+                            !possessive && !negation && is_word_char(n)
                         }
                         _ => false,
                     };
@@ -120,19 +117,19 @@ pub fn tokenize(text: &str, start: usize, end: usize, out: &mut Tokens) {
             // Split "didn't" into "did" + "n't".
             let word = &text[s..e];
             let bytes = word.as_bytes();
-            if bytes.len() > 1 && (bytes[bytes.len() - 1] == b'n' || bytes[bytes.len() - 1] == b'N')
+            if bytes.len() > 1
+                && (bytes[bytes.len() - 1] == b'n' || bytes[bytes.len() - 1] == b'N')
+                && let Some(&(j, d)) = iter.peek()
+                && is_apostrophe(d)
+                && slice[j + d.len_utf8()..].starts_with(['t', 'T'])
             {
-                if let Some(&(j, d)) = iter.peek() {
-                    if is_apostrophe(d) && slice[j + d.len_utf8()..].starts_with(['t', 'T']) {
-                        let after = j + d.len_utf8() + 1;
-                        if !slice[after..].starts_with(|x: char| x.is_alphanumeric()) {
-                            push(text, s, e - 1, true, out);
-                            push(text, e - 1, start + after, true, out);
-                            iter.next();
-                            iter.next();
-                            continue;
-                        }
-                    }
+                let after = j + d.len_utf8() + 1;
+                if !slice[after..].starts_with(|x: char| x.is_alphanumeric()) {
+                    push(text, s, e - 1, true, out);
+                    push(text, e - 1, start + after, true, out);
+                    iter.next();
+                    iter.next();
+                    continue;
                 }
             }
             push(text, s, e, true, out);

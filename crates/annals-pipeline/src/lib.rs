@@ -10,7 +10,10 @@
 //! assert_eq!(record.sentences.len(), 2);
 //! ```
 
+use annals_actors::{ActorMention, ActorRecognizer};
 use annals_document::{Document, Sentence};
+use annals_events::{Event, EventCoder};
+use annals_places::{PlaceContext, PlaceMention, PlaceRecognizer};
 use annals_segment::NewsSegmenter;
 use annals_time::{NarrativeTime, TimeAnnotations, TimeExpression, TimeRecognizer};
 use serde::Serialize;
@@ -30,13 +33,27 @@ pub struct Extraction {
     pub times: Vec<TimeExpression>,
     /// The narrative time of each sentence (the date its clauses are about).
     pub narrative_times: Vec<NarrativeTime>,
+    /// Places, resolved to gazetteer entries with coordinates.
+    pub places: Vec<PlaceMention>,
+    /// Actors: states, organizations, people, groups and media, coded country + sector.
+    pub actors: Vec<ActorMention>,
+    /// Events coded to PLOVER and CAMEO, with their arguments, dates, places and attribution.
+    pub events: Vec<Event>,
 }
 
 /// The stages, loaded once and shared across documents (and threads).
-#[derive(Debug, Default)]
 pub struct Pipeline {
     segmenter: NewsSegmenter,
     times: TimeRecognizer,
+    places: PlaceRecognizer,
+    actors: ActorRecognizer,
+    events: EventCoder,
+}
+
+impl Default for Pipeline {
+    fn default() -> Self {
+        Pipeline::new()
+    }
 }
 
 impl Pipeline {
@@ -45,6 +62,9 @@ impl Pipeline {
         Pipeline {
             segmenter: NewsSegmenter::new(),
             times: TimeRecognizer::new(),
+            places: PlaceRecognizer::new(),
+            actors: ActorRecognizer::new(),
+            events: EventCoder::new(),
         }
     }
 
@@ -59,18 +79,44 @@ impl Pipeline {
             .recognize(&document.text, sentences, document.date)
     }
 
+    /// Recognizes and geocodes the places of `document`.
+    pub fn places(&self, document: &Document, sentences: &[Sentence]) -> Vec<PlaceMention> {
+        self.places
+            .recognize(&document.text, sentences, &PlaceContext::default())
+    }
+
+    /// Recognizes and codes the actors of `document`.
+    pub fn actors(&self, document: &Document, sentences: &[Sentence]) -> Vec<ActorMention> {
+        self.actors
+            .recognize(&document.text, sentences, document.date)
+    }
+
     /// Runs every stage over `document`.
     pub fn extract(&self, document: Document) -> Extraction {
         let sentences = self.segment(&document);
+        let times = self.times(&document, &sentences);
+        let places = self.places(&document, &sentences);
+        let actors = self.actors(&document, &sentences);
+        let events = self.events.code(
+            &document.text,
+            &sentences,
+            &times,
+            &places,
+            &actors,
+            &document,
+        );
         let TimeAnnotations {
             expressions,
             narrative,
-        } = self.times(&document, &sentences);
+        } = times;
         Extraction {
             document,
             sentences,
             times: expressions,
             narrative_times: narrative,
+            places,
+            actors,
+            events,
         }
     }
 }

@@ -5,6 +5,9 @@ use serde::Serialize;
 use std::io::Read;
 use std::sync::OnceLock;
 
+/// Flag set on lookup results that matched an alternate name rather than the entry's own name.
+pub const ALTERNATE: u32 = 1 << 31;
+
 const GAZETTEER_GZ: &[u8] = include_bytes!("../../../data/places/gazetteer.tsv.gz");
 
 /// What kind of place a gazetteer entry is.
@@ -137,10 +140,10 @@ impl Gazetteer {
                 _ => continue,
             };
             let idx = places.len() as u32;
-            for n in [f[2], f[3]].into_iter().chain(f[4].split('|')) {
-                let k = name_key(n);
+            for (n, name) in [f[2], f[3]].into_iter().chain(f[4].split('|')).enumerate() {
+                let k = name_key(name);
                 if !k.is_empty() {
-                    keys.push((k, idx));
+                    keys.push((k, if n < 2 { idx } else { idx | ALTERNATE }));
                 }
             }
             places.push(Place {
@@ -165,8 +168,16 @@ impl Gazetteer {
         while i < keys.len() {
             let start = postings.len() as u64;
             let mut j = i;
+            let first = postings.len();
             while j < keys.len() && keys[j].0 == keys[i].0 {
-                postings.push(keys[j].1);
+                let v = keys[j].1;
+                // A place listed under both its name and an alternate keeps the name.
+                if !postings[first..]
+                    .iter()
+                    .any(|&p: &u32| p & !ALTERNATE == v & !ALTERNATE)
+                {
+                    postings.push(v);
+                }
                 j += 1;
             }
             let len = (postings.len() as u64) - start;
@@ -200,9 +211,14 @@ impl Gazetteer {
         &self.places
     }
 
-    /// The entry at `index` (as returned by [`Gazetteer::lookup`]).
+    /// The entry at `index` (as returned by [`Gazetteer::lookup`], alternate flag allowed).
     pub fn place(&self, index: u32) -> Option<&Place> {
-        self.places.get(index as usize)
+        self.places.get((index & !ALTERNATE) as usize)
+    }
+
+    /// Whether a lookup result matched only an alternate name of its entry.
+    pub fn is_alternate(index: u32) -> bool {
+        index & ALTERNATE != 0
     }
 
     /// Number of distinct name keys.
@@ -216,7 +232,8 @@ impl Gazetteer {
         self.postings.get(start..start + len).unwrap_or(&[])
     }
 
-    /// Indexes of the entries that have this exact name (after [`name_key`] normalization).
+    /// Indexes of the entries that have this exact name (after [`name_key`] normalization);
+    /// results that matched only an alternate name carry the [`ALTERNATE`] flag.
     pub fn lookup(&self, name: &str) -> &[u32] {
         match self.names.get(name_key(name).as_bytes()) {
             Some(v) => self.postings_of(v),

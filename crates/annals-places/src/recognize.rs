@@ -62,6 +62,7 @@ struct Guards {
     common: HashSet<String>,
     given: HashSet<String>,
     person: HashSet<String>,
+    first: HashSet<String>,
     title: HashSet<String>,
     cue1: HashSet<String>,
     cue2: HashSet<(String, String)>,
@@ -101,6 +102,9 @@ impl Guards {
                 }
                 "person" => {
                     g.person.insert(entry);
+                }
+                "first" => {
+                    g.first.insert(entry);
                 }
                 "title" => {
                     g.title.insert(entry);
@@ -294,6 +298,7 @@ impl PlaceRecognizer {
         context: &PlaceContext,
     ) -> Vec<PlaceMention> {
         let words = self.words(text, sentences);
+        let surnames = self.surnames(text, &words);
         let mut cands = Vec::new();
         self.abbreviations(text, &words, &mut cands);
         let taken: Vec<Span> = cands.iter().map(|c| c.span).collect();
@@ -309,7 +314,31 @@ impl PlaceRecognizer {
             .as_deref()
             .and_then(|c| self.countries.by_code(c))
             .map(|c| c.iso2.clone());
-        self.resolve(text, &words, &cands, outlet.as_deref())
+        self.resolve(text, &words, &cands, outlet.as_deref(), &surnames)
+    }
+
+    /// Words the document uses as surnames: the word after a first name or a title
+    /// ("David Jones", "President Obama"), so that a later "Jones said" is a person too.
+    fn surnames<'t>(&self, text: &'t str, words: &[Word]) -> HashSet<&'t str> {
+        let mut out = HashSet::new();
+        for pair in words.windows(2) {
+            let (a, b) = (&pair[0], &pair[1]);
+            if !(a.cap && b.cap) {
+                continue;
+            }
+            let gap = &text[a.end..b.start];
+            if !(gap == " " || gap == ". ") {
+                continue;
+            }
+            let aw = &text[a.start..a.end];
+            if self.guards.first.contains(aw)
+                || self.guards.title.contains(aw)
+                || self.guards.person.contains(aw)
+            {
+                out.insert(Self::word_text(text, b));
+            }
+        }
+        out
     }
 
     fn word_text<'t>(text: &'t str, w: &Word) -> &'t str {
@@ -581,9 +610,19 @@ impl PlaceRecognizer {
         }
     }
 
-    fn keep(&self, text: &str, words: &[Word], c: &Candidate) -> Option<&'static str> {
+    fn keep(
+        &self,
+        text: &str,
+        words: &[Word],
+        c: &Candidate,
+        surnames: &HashSet<&str>,
+    ) -> Option<&'static str> {
         let single = c.first == c.last;
         let first_word = Self::word_text(text, &words[c.first]);
+        let whole = c.span.slice(text);
+        if self.guards.never.contains(whole) && !c.rule.starts_with("places/abbreviation") {
+            return None;
+        }
         let has_region_or_country = c
             .entries
             .iter()
@@ -615,7 +654,21 @@ impl PlaceRecognizer {
             if self.guards.common.contains(first_word) && (!strong || words[c.first].initial) {
                 return None;
             }
-            if self.guards.person.contains(first_word) && (!c.cue || next_cap) {
+            let person_like = self.guards.person.contains(first_word)
+                || self.guards.first.contains(first_word)
+                || surnames.contains(first_word);
+            if person_like && (!c.cue || next_cap) && !c.container_of && c.forced.is_none() {
+                return None;
+            }
+            // A single word matching only alternate names of small places ("Since").
+            let weak_alternate = c.entries.iter().all(|&e| {
+                Gazetteer::is_alternate(e)
+                    && self
+                        .gaz
+                        .place(e)
+                        .is_none_or(|p| p.kind == PlaceKind::City && p.population < 100_000)
+            });
+            if weak_alternate && !strong {
                 return None;
             }
             if self.guards.given.contains(first_word) && next_cap && !c.container_of {
@@ -626,7 +679,9 @@ impl PlaceRecognizer {
             if self.guards.title.contains(pw) {
                 return None;
             }
-            if (self.guards.given.contains(pw) || self.guards.person.contains(pw))
+            if (self.guards.given.contains(pw)
+                || self.guards.person.contains(pw)
+                || self.guards.first.contains(pw))
                 && !words[c.first - 1].initial
                 && !has_region_or_country
             {
@@ -651,12 +706,13 @@ impl PlaceRecognizer {
         words: &[Word],
         cands: &[Candidate],
         outlet: Option<&str>,
+        surnames: &HashSet<&str>,
     ) -> Vec<PlaceMention> {
         // Keep the candidates that pass the guards.
         let kept: Vec<(usize, &'static str)> = cands
             .iter()
             .enumerate()
-            .filter_map(|(k, c)| self.keep(text, words, c).map(|r| (k, r)))
+            .filter_map(|(k, c)| self.keep(text, words, c, surnames).map(|r| (k, r)))
             .collect();
         // Document context: countries and regions of unambiguous or strong readings.
         let mut country_votes: HashMap<&str, f64> = HashMap::new();
@@ -708,6 +764,18 @@ impl PlaceRecognizer {
                     .filter(|(_, p)| !(names_country && p.kind == PlaceKind::City))
                     .map(|(e, p)| {
                         let mut s = self.prior(p);
+                        // A city named like the region around it ("Donetsk") stands for the city.
+                        let namesake = p.kind == PlaceKind::City
+                            && c.entries.iter().any(|&r| {
+                                self.gaz.place(r).is_some_and(|q| {
+                                    q.kind == PlaceKind::Region
+                                        && q.country == p.country
+                                        && q.admin1 == p.admin1
+                                })
+                            });
+                        if namesake {
+                            s = s.max(16.0);
+                        }
                         let votes = country_votes
                             .get(p.country.as_str())
                             .copied()

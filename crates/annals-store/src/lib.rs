@@ -156,8 +156,9 @@ impl Store {
             let mut event = tx.prepare_cached(
                 "INSERT INTO events (doc_id, idx, event, mode, modality, date, earliest, latest,
                      actor_code, actor_country, recipient_code, recipient_country,
-                     place, lat, lon, source, json)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
+                     place, place_country, lat, lon, source, json)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+                         ?18)
                  ON CONFLICT DO NOTHING",
             )?;
             let mut party = tx.prepare_cached(
@@ -177,8 +178,23 @@ impl Store {
                     let first = |list: &[Participant]| list.first().cloned().unwrap_or_default();
                     let (a, b) = (first(&e.actors), first(&e.recipients));
                     stats.events += event.execute(params![
-                        r.id, e.idx, e.event, e.mode, e.modality, e.date, e.earliest, e.latest,
-                        a.code, a.country, b.code, b.country, e.place, e.lat, e.lon, e.source,
+                        r.id,
+                        e.idx,
+                        e.event,
+                        e.mode,
+                        e.modality,
+                        e.date,
+                        e.earliest,
+                        e.latest,
+                        a.code,
+                        a.country,
+                        b.code,
+                        b.country,
+                        e.place,
+                        e.place_country,
+                        e.lat,
+                        e.lon,
+                        e.source,
                         e.json
                     ])? as u64;
                     for (role, list) in [("actor", &e.actors), ("recipient", &e.recipients)] {

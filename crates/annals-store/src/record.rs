@@ -47,15 +47,16 @@ pub struct EventRow {
     pub idx: i64,
     /// PLOVER event type.
     pub event: Option<String>,
-    /// PLOVER mode.
+    /// PLOVER modes, joined with `,` (an event may have several).
     pub mode: Option<String>,
     /// Modality (asserted, denied, hypothetical, ...).
     pub modality: Option<String>,
     /// The event date as written in the record.
     pub date: Option<String>,
-    /// Earliest date the event may have happened (falls back to the date, then the document date).
+    /// Earliest day the event may have happened (else the date, else the document date).
     pub earliest: Option<String>,
-    /// Latest date the event may have happened (falls back to the date, then the document date).
+    /// Latest day the event may have happened (else the end of the date, else the document
+    /// date); a partial date is padded with `-99` so that it sorts after each of its days.
     pub latest: Option<String>,
     /// Actors (the side that acts).
     pub actors: Vec<Participant>,
@@ -63,6 +64,8 @@ pub struct EventRow {
     pub recipients: Vec<Participant>,
     /// Place name.
     pub place: Option<String>,
+    /// Country code of the place.
+    pub place_country: Option<String>,
     /// Place latitude.
     pub lat: Option<f64>,
     /// Place longitude.
@@ -86,7 +89,6 @@ impl Record {
         record.outlet.clone_from(&doc.outlet);
         record.url.clone_from(&doc.url);
         record.language.clone_from(&doc.language);
-        record.text.clone_from(&doc.text);
         record
     }
 
@@ -142,27 +144,31 @@ impl EventRow {
             ),
             other => (text_of(other), None, None),
         };
+        // Only calendar values (`2024`, `2024-03`, `2024-03-05`...) bound the event in time.
+        let calendar = date.as_deref().filter(|v| starts_with_year(v));
+        let fallback = calendar.or(doc_date.filter(|v| starts_with_year(v)));
         if earliest.is_none() {
-            earliest = date.clone().or_else(|| doc_date.map(str::to_string));
+            earliest = fallback.map(str::to_string);
         }
         if latest.is_none() {
-            latest = date.clone().or_else(|| doc_date.map(str::to_string));
+            latest = fallback.map(pad_latest);
         }
         let loc = field("event_loc")
             .or_else(|| field("place"))
             .or_else(|| field("location"));
-        let (place, lat, lon) = match loc {
+        let (place, place_country, lat, lon) = match loc {
             Some(Value::Object(l)) => (
                 text_of(l.get("name")),
+                text_of(l.get("country")),
                 number_of(l.get("lat")),
                 number_of(l.get("lon")).or_else(|| number_of(l.get("lng"))),
             ),
-            other => (text_of(other), None, None),
+            other => (text_of(other), None, None, None),
         };
         EventRow {
             idx,
             event,
-            mode: code_of(field("mode")),
+            mode: codes(field("mode")),
             modality: code_of(field("modality")),
             date,
             earliest,
@@ -170,6 +176,7 @@ impl EventRow {
             actors: participants(field("actor")),
             recipients: participants(field("recipient")),
             place,
+            place_country,
             lat,
             lon,
             source: sources(field("attribution")),
@@ -195,6 +202,32 @@ fn code_of(v: Option<&Value>) -> Option<String> {
             .or_else(|| text_of(m.get("type")))
             .or_else(|| text_of(m.get("name"))),
         other => text_of(Some(other)),
+    }
+}
+
+/// Codes given as one code or a list of codes, joined with `,`.
+fn codes(v: Option<&Value>) -> Option<String> {
+    match v? {
+        Value::Array(list) => {
+            let all: Vec<String> = list.iter().filter_map(|c| code_of(Some(c))).collect();
+            (!all.is_empty()).then(|| all.join(","))
+        }
+        other => code_of(Some(other)),
+    }
+}
+
+/// Whether `v` begins with a four-digit year (a calendar date, possibly partial).
+fn starts_with_year(v: &str) -> bool {
+    let b = v.as_bytes();
+    b.len() >= 4 && b[..4].iter().all(u8::is_ascii_digit) && b.get(4).is_none_or(|c| *c == b'-')
+}
+
+/// The latest day of a possibly partial date, as a string that sorts after each of its days.
+fn pad_latest(v: &str) -> String {
+    match v.len() {
+        4 => format!("{v}-99-99"),
+        7 => format!("{v}-99"),
+        _ => v.to_string(),
     }
 }
 
@@ -262,7 +295,9 @@ mod tests {
                  "recipient": {"code": "FRAGOV", "country": "FRA"},
                  "event_loc": {"name": "Lyon", "lat": 45.76, "lon": "4.84"},
                  "attribution": [{"text": "the police", "kind": "official"}, {"text": "organisers"}]},
-                {"event": {"code": "ACCUSE"}, "actor": "not-an-object", "date": 7},
+                {"event": {"code": "ACCUSE"}, "actor": "not-an-object", "date": 7,
+                 "mode": ["verbal", "formal"], "event_loc": {"name": "Nowhere", "country": "XXX"}},
+                {"date": {"value": "2024-02"}}, {"date": "PAST_REF"},
                 "garbage",
                 {"actor": null, "event_loc": [1, 2], "lat": "x"}
             ]
@@ -273,7 +308,7 @@ mod tests {
             !rec.record.contains("Body."),
             "text is kept out of the record column"
         );
-        assert_eq!(rec.events.len(), 4);
+        assert_eq!(rec.events.len(), 6);
         let e = &rec.events[0];
         assert_eq!(e.event.as_deref(), Some("PROTEST"));
         assert_eq!(e.actors.len(), 2);
@@ -284,14 +319,27 @@ mod tests {
         let e = &rec.events[1];
         assert_eq!(e.event.as_deref(), Some("ACCUSE"));
         assert_eq!(e.date.as_deref(), Some("7"));
+        assert_eq!(
+            e.earliest.as_deref(),
+            Some("2024-03-02"),
+            "not a calendar date"
+        );
+        assert_eq!(e.mode.as_deref(), Some("verbal,formal"));
+        assert_eq!(e.place_country.as_deref(), Some("XXX"));
         let e = &rec.events[2];
+        assert_eq!(
+            (e.earliest.as_deref(), e.latest.as_deref()),
+            (Some("2024-02"), Some("2024-02-99"))
+        );
+        assert_eq!(rec.events[3].latest.as_deref(), Some("2024-03-02"));
+        let e = &rec.events[4];
         assert_eq!(e.event, None);
         assert_eq!(
             e.earliest.as_deref(),
             Some("2024-03-02"),
             "document date stands in"
         );
-        assert_eq!(rec.events[3].place, None);
+        assert_eq!(rec.events[5].place, None);
     }
 
     #[test]

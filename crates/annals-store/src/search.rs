@@ -15,11 +15,11 @@ pub struct Query {
     pub text: Option<String>,
     /// Actor code prefix, on either side of the event (`USA` matches `USAGOV`).
     pub actor: Option<String>,
-    /// Country code of an actor or recipient.
+    /// Country code of an actor, a recipient or the event's place.
     pub country: Option<String>,
     /// PLOVER event type (case-insensitive).
     pub event: Option<String>,
-    /// PLOVER mode.
+    /// PLOVER mode (one of the event's modes).
     pub mode: Option<String>,
     /// Modality (asserted, denied, ...).
     pub modality: Option<String>,
@@ -181,8 +181,9 @@ fn event_filter(q: &Query) -> Result<Option<(String, Vec<Sql>)>, StoreError> {
         params.push(text(v));
     }
     if let Some(v) = &q.mode {
-        conds.push("e.mode = ? COLLATE NOCASE");
-        params.push(text(v));
+        // Modes are stored joined with ','.
+        conds.push("(',' || e.mode || ',') LIKE ? ESCAPE '\\'");
+        params.push(Sql::Text(format!("%,{},%", like_escape(v.trim()))));
     }
     if let Some(v) = &q.modality {
         conds.push("e.modality = ? COLLATE NOCASE");
@@ -235,10 +236,10 @@ fn event_filter(q: &Query) -> Result<Option<(String, Vec<Sql>)>, StoreError> {
     }
     if let Some(v) = &q.country {
         conds.push(
-            "EXISTS (SELECT 1 FROM event_actors p WHERE p.doc_id = e.doc_id AND p.idx = e.idx
-                     AND p.country = ? COLLATE NOCASE)",
+            "(e.place_country = ? COLLATE NOCASE OR EXISTS (SELECT 1 FROM event_actors p
+                WHERE p.doc_id = e.doc_id AND p.idx = e.idx AND p.country = ? COLLATE NOCASE))",
         );
-        params.push(text(v));
+        params.extend([text(v), text(v)]);
     }
     Ok((!conds.is_empty()).then(|| (conds.join(" AND "), params)))
 }

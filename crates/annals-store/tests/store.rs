@@ -29,6 +29,9 @@ fn corpus() -> Vec<Record> {
                 "recipient": {"code": "FRAGOV", "country": "FRA"},
                 "event_loc": {"name": "Lyon", "lat": 45.76, "lon": 4.84},
                 "attribution": [{"text": "police", "kind": "official"}]
+            }, {
+                "event": "CONSULT", "mode": [], "modality": "future",
+                "event_loc": {"name": "Brussels", "country": "BEL"}
             }]),
         ),
         doc(
@@ -39,7 +42,7 @@ fn corpus() -> Vec<Record> {
             "Aegean Wire",
             json!([
                 {
-                    "event": "ACCUSE", "mode": "", "modality": "asserted",
+                    "event": "ACCUSE", "mode": ["verbal", "public"], "modality": "asserted",
                     "date": {"value": "2024-06-09"},
                     "actor": [{"code": "TURGOV", "country": "TUR"}],
                     "recipient": [{"code": "GRCGOV", "country": "GRC"}],
@@ -86,7 +89,7 @@ fn batches_are_idempotent_by_document_id() {
     let path = dir.path().join("t.db");
     let mut store = Store::open(&path).unwrap();
     let first = store.insert_records(&corpus()).unwrap();
-    assert_eq!((first.inserted, first.skipped, first.events), (3, 0, 3));
+    assert_eq!((first.inserted, first.skipped, first.events), (3, 0, 4));
     let again = store.insert_records(&corpus()).unwrap();
     assert_eq!((again.inserted, again.skipped, again.events), (0, 3, 0));
     drop(store);
@@ -97,7 +100,7 @@ fn batches_are_idempotent_by_document_id() {
     let stats = store.insert_records(&twice).unwrap();
     assert_eq!((stats.inserted, stats.skipped), (0, 4));
     let counts = store.counts().unwrap();
-    assert_eq!((counts.documents, counts.events), (3, 3));
+    assert_eq!((counts.documents, counts.events), (3, 4));
     assert!(store.contains("d2").unwrap());
     assert!(!store.contains("d9").unwrap());
 }
@@ -143,7 +146,7 @@ fn full_text_is_stemmed_ranked_and_snippeted() {
     assert!(hits[0].score.is_some());
     assert_eq!(
         hits[0].events.len(),
-        1,
+        2,
         "all events of the hit without event filters"
     );
     // Titles are indexed; every word must occur; prefix and OR work; punctuation is safe.
@@ -222,6 +225,21 @@ fn event_filters_select_documents_and_their_matching_events() {
     assert_eq!(q(|q| q.country = Some("fra".into())), ["d1"]);
     assert_eq!(q(|q| q.mode = Some("demonstrate".into())), ["d1", "d2"]);
     assert_eq!(q(|q| q.modality = Some("hypothetical".into())), ["d2"]);
+    assert_eq!(
+        q(|q| q.mode = Some("PUBLIC".into())),
+        ["d2"],
+        "one of several modes"
+    );
+    assert!(
+        q(|q| q.mode = Some("pub".into())).is_empty(),
+        "whole modes only"
+    );
+    assert_eq!(q(|q| q.country = Some("TUR".into())), ["d2"]);
+    assert_eq!(
+        q(|q| q.country = Some("BEL".into())),
+        ["d1"],
+        "the place's country counts"
+    );
     assert_eq!(q(|q| q.source = Some("MINISTRY".into())), ["d2"]);
     assert_eq!(q(|q| q.place = Some("lyo".into())), ["d1"]);
     assert_eq!(
@@ -327,6 +345,25 @@ fn migrates_a_version_1_store() {
     let hits = store.search(&q).unwrap();
     assert_eq!(hits.len(), 1);
     assert_eq!(hits[0].outlet.as_deref(), Some("Coastal Courier"));
+    // Version 3 filled the place country and the list of modes from the stored event JSON.
+    let q = Query {
+        country: Some("val".into()),
+        mode: Some("blockade".into()),
+        ..Query::default()
+    };
+    let hits = store.search(&q).unwrap();
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0].events.len(), 1);
+    assert_eq!(hits[0].events[0]["event_loc"]["name"], "Valmora harbour");
+    let q = Query {
+        mode: Some("strike".into()),
+        ..Query::default()
+    };
+    assert_eq!(
+        store.search(&q).unwrap()[0].events.len(),
+        2,
+        "a single mode and a list"
+    );
     // New writes go on as usual and are indexed by the triggers.
     store.insert_records(&corpus()).unwrap();
     assert_eq!(store.counts().unwrap().documents, 4);
