@@ -155,8 +155,11 @@ approx MORE_THAN more over
 approx LESS_THAN less under
 
 # direction words after a count: -1 back from the anchor, 1 forward
-back -1 before earlier previously prior
-forth 1 after later afterwards afterward
+back -1 earlier previously
+forth 1 later afterwards afterward
+# prepositions: a time only when nothing follows them ("a day before." but not "a day before the vote")
+backPrep -1 before prior
+forthPrep 1 after
 
 # parts of a day: TIMEX3 suffix
 dayPart MO morning

@@ -39,7 +39,11 @@ fn push_unique(list: &mut Vec<String>, value: String) {
 /// The country forms: places table, then the extras file.
 pub(crate) fn builtin() -> Vec<CountryForms> {
     let mut out: Vec<CountryForms> = Vec::new();
-    for c in Countries::builtin().all() {
+    // Most populous first: a demonym shared by a state and a territory ("French", "Indian")
+    // goes to the state.
+    let mut all: Vec<&annals_places::Country> = Countries::builtin().all().iter().collect();
+    all.sort_by(|a, b| b.population.cmp(&a.population).then_with(|| a.cameo.cmp(&b.cameo)));
+    for c in all {
         let mut f = CountryForms {
             code: c.cameo.clone(),
             ..CountryForms::default()

@@ -632,9 +632,13 @@ impl Lexicon {
     /// The entry matched phrases stand for: the best-ranked one, except that a built-in country
     /// or capital entry beats a dictionary entry coding the same country (it keeps the form).
     fn pick(&self, entries: &[&Entry]) -> Option<Entry> {
+        // Among role nouns and dictionary actors of one rank the last added wins (dictionaries
+        // merged later override the built-in lexicon); among countries sharing a demonym the
+        // first (the most populous, see `countries::builtin`) wins.
         let mut best = (*entries.first()?).clone();
         for e in entries {
-            if e.rank() < best.rank() {
+            let later_wins = matches!(e, Entry::Agent { .. } | Entry::Dict { .. });
+            if e.rank() < best.rank() || (later_wins && e.rank() == best.rank()) {
                 best = (*e).clone();
             }
         }

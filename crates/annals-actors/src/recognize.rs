@@ -270,7 +270,25 @@ pub(crate) fn recognize(
                 (None, None) => text[start..end].to_string(),
             };
             let mut role = d.role;
-            if let Some(a) = d.coref_of
+            let mut d_coref = d.coref_of;
+            let mut rule = d.rule;
+            // "the official noted": a definite role noun without a country or a name refers back
+            // to the latest named person of an earlier sentence with the same sector.
+            if d.kind == ActorKind::Person
+                && d.name_toks.is_none()
+                && d_coref.is_none()
+                && d.t0 > 0
+                && toks[d.t0 - 1].norm == "the"
+                && let (None, Some(own)) = split_code(&code)
+                && let Some(p) = people.iter().rev().find(|p| {
+                    sentence_of.get(p.index).is_some_and(|s| *s < sentence_index)
+                        && out.get(p.index).is_some_and(|m| m.sector.as_deref() == Some(own.as_str()))
+                })
+            {
+                d_coref = Some(p.index);
+                rule = "actor/coref/role".to_string();
+            }
+            if let Some(a) = d_coref
                 && let Some(ante) = out.get(a)
             {
                 code = ante.code.clone();
@@ -279,7 +297,7 @@ pub(crate) fn recognize(
             }
             let (country, sector) = split_code(&code);
             let index = out.len();
-            if d.kind == ActorKind::Person && d.coref_of.is_none() && d.name_toks.is_some() {
+            if d.kind == ActorKind::Person && d_coref.is_none() && d.name_toks.is_some() {
                 let words: Vec<String> = name
                     .split_whitespace()
                     .map(|w| w.to_lowercase().replace(['’', 'ʼ'], "'"))
@@ -304,7 +322,7 @@ pub(crate) fn recognize(
                 kind: d.kind,
                 name,
                 role,
-                coref_of: d.coref_of,
+                coref_of: d_coref,
                 rule,
                 confidence: d.confidence,
             });
@@ -701,8 +719,8 @@ fn agent_draft(
             rule: nrule,
             ..
         } = &next.entry
-        && gap_ok(lex, toks, t1, next.t0)
         && next.t0 - t1 <= 2
+        && toks[t1..next.t0].iter().all(|t| lex.modifiers.contains(&t.norm))
     {
         used[last + 1] = true;
         kind = *nk;

@@ -340,12 +340,13 @@ TAX_COLLECTOR [~GOVTAX] # regular plural
 DUCK!PERSON! {DUCKMEN} [~AGR]
 LOBBY_GROUP {} [NGO~]
 WAR_!MINIST! [~MIL]
+FOREIGN_MINISTER [~GOVFRM] # overrides the built-in role
 ";
 
 #[test]
 fn agent_dictionary_parses_plurals_sets_and_prefixes() {
     let d = AgentDictionary::parse(AGENTS, "Test.agents.txt").unwrap();
-    assert_eq!(d.entries.len(), 4);
+    assert_eq!(d.entries.len(), 5);
     assert_eq!(d.entries[0].forms, ["TAX_COLLECTOR", "TAX_COLLECTORS"]);
     assert_eq!(d.entries[0].code, "GOVTAX");
     assert_eq!(d.entries[1].forms, ["DUCKMAN", "DUCKWOMAN", "DUCKMEN"]);

@@ -35,8 +35,20 @@ pub fn run(args: IngestArgs) -> anyhow::Result<ExitCode> {
     let mut total = InsertStats::default();
     let mut failed: Option<annals_store::StoreError> = None;
 
-    // Extracts the batch in parallel, then writes it in one transaction.
+    // Extracts the batch in parallel, then writes it in one transaction. Documents already
+    // stored (a rerun after an interruption) are not extracted again.
     let mut flush = |batch: &mut Vec<Document>, total: &mut InsertStats| {
+        let before = batch.len();
+        let mut lookup = Ok(());
+        batch.retain(|doc| match store.contains(&doc.id) {
+            Ok(found) => !found,
+            Err(e) => {
+                lookup = Err(e);
+                true
+            }
+        });
+        lookup?;
+        total.skipped += (before - batch.len()) as u64;
         let records: Vec<Record> = batch
             .par_drain(..)
             .map(|doc| Record::from_extraction(&pipeline.extract(doc)))

@@ -15,6 +15,9 @@ use quick_xml::Reader;
 use quick_xml::events::Event;
 use std::path::Path;
 
+/// The rule of mentions that are demonyms (optional toponyms, see [`run`]).
+const DEMONYM_RULE: &str = "places/demonym";
+
 /// Greatest possible distance on Earth, in km.
 const MAX_KM: f64 = 20_039.0;
 
@@ -287,6 +290,10 @@ fn score_article(
         } else if article.toponyms.iter().any(|g| g.span.overlaps(m.span)) {
             // A second mention inside an already matched gold span is not a false alarm.
             t.matched_pred += 1;
+        } else if m.rule == DEMONYM_RULE {
+            // Corpora differ on whether adjectival forms ("Russian") are toponyms: a demonym
+            // counts when the gold has it and is not a false alarm when it does not.
+            t.predicted -= 1;
         } else {
             lines.push(format!(
                 "false {doc}: {:?} -> {} ({}) [{}]",
@@ -360,6 +367,9 @@ fn metrics(report: &mut Report, prefix: &str, t: &Tally) {
 
 /// Scores place recognition and geocoding on an LGL or GeoVirus XML file, or on every `.xml`
 /// file of a folder (then metrics are pooled, and also given per file as `<stem>_<metric>`).
+///
+/// Demonym mentions ("Russian") are optional: LGL annotates them, GeoVirus does not, so one
+/// that matches no gold toponym is left out of precision instead of counted as a false alarm.
 pub fn run(path: &Path, with_errors: bool) -> Result<Report, EvalError> {
     let files: Vec<std::path::PathBuf> = if path.is_dir() {
         let mut v: Vec<_> = std::fs::read_dir(path)

@@ -20,6 +20,15 @@ use std::path::{Path, PathBuf};
 /// A (source code, target code, CAMEO code) triple.
 pub type Triple = (String, String, String);
 
+/// A party's code PETRARCH style: an agent without a known country is `---` + sector.
+fn petr_code(p: &annals_events::Party) -> String {
+    if p.country.is_empty() && p.code.len() == 3 && !p.sector.is_empty() {
+        format!("---{}", p.code)
+    } else {
+        p.code.clone()
+    }
+}
+
 /// The triples of coded events, PETRARCH style.
 pub fn triples(events: &[Event]) -> BTreeSet<Triple> {
     let mut out = BTreeSet::new();
@@ -36,21 +45,21 @@ pub fn triples(events: &[Event]) -> BTreeSet<Triple> {
             for a in &e.actor {
                 for b in &e.actor {
                     if a.span != b.span {
-                        out.insert((a.code.clone(), b.code.clone(), forward.clone()));
+                        out.insert((petr_code(a), petr_code(b), forward.clone()));
                     }
                 }
             }
             continue;
         }
-        let sources: Vec<&str> = if e.actor.is_empty() {
-            vec![""]
+        let sources: Vec<String> = if e.actor.is_empty() {
+            vec![String::new()]
         } else {
-            e.actor.iter().map(|p| p.code.as_str()).collect()
+            e.actor.iter().map(petr_code).collect()
         };
-        let targets: Vec<&str> = if e.recipient.is_empty() {
-            vec![""]
+        let targets: Vec<String> = if e.recipient.is_empty() {
+            vec![String::new()]
         } else {
-            e.recipient.iter().map(|p| p.code.as_str()).collect()
+            e.recipient.iter().map(petr_code).collect()
         };
         for s in &sources {
             for t in &targets {

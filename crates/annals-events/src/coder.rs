@@ -1161,6 +1161,11 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 if noun_before && self.coder.lex.by_head.contains_key(self.key(b - 1)) {
                     return Some(li);
                 }
+                // "welcomed memos sent by X": the agent of a participle in the object.
+                let participle = b > 0 && self.participle(self.key(b - 1));
+                if participle && b - 1 > from {
+                    return Some(li);
+                }
             }
             j = la.last;
         }
@@ -1217,15 +1222,23 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
         None
     }
 
-    fn is_passive(&self, head: usize) -> bool {
-        let k = self.key(head);
-        let participle = k.ends_with("ed")
+    /// Whether `k` looks like a past participle (regular, or an irregular form).
+    fn participle(&self, k: &str) -> bool {
+        k.ends_with("ed")
             || k.ends_with("en")
             || k.ends_with("wn")
-            || self.coder.lex.irregular.values().any(|f| {
-                f.iter().skip(1).any(|x| x == k) && !k.ends_with("ing") && !k.ends_with('s')
-            });
-        if !participle {
+            || (!k.ends_with("ing")
+                && !k.ends_with('s')
+                && self
+                    .coder
+                    .lex
+                    .irregular
+                    .values()
+                    .any(|f| f.iter().skip(1).any(|x| x == k)))
+    }
+
+    fn is_passive(&self, head: usize) -> bool {
+        if !self.participle(self.key(head)) {
             return false;
         }
         let mut j = head;
@@ -1259,7 +1272,9 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             }
             for (phrase, m) in &self.cues().modal {
                 // Auxiliaries bind the verb group only: at most three words before the trigger.
-                let near = head.saturating_sub(i + phrase.len()) <= 3 || m == "conditional";
+                let near = head.saturating_sub(i + phrase.len()) <= 3
+                    || m == "conditional"
+                    || m == "historical";
                 if near && i + phrase.len() <= head && phrase_at(self.t, i, phrase) {
                     found.push((m.clone(), i));
                 }
@@ -1548,10 +1563,13 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             }
             let right_limit = {
                 let mut r = frame.map_or(n, |f| f.scope.1).min(tr.last + 15).min(n);
-                if let Some(next) = trigs
-                    .iter()
-                    .find(|t| t.head > tr.head && !frames.iter().any(|f| f.verb == t.head))
-                {
+                let codes = |t: &Trig| {
+                    let e = &lex.rules[t.rule].event;
+                    lex.types.contains_key(e) || (e.is_empty() && self.coder.keep_unmapped)
+                };
+                if let Some(next) = trigs.iter().find(|t| {
+                    t.head > tr.head && codes(t) && !frames.iter().any(|f| f.verb == t.head)
+                }) {
                     r = r.min(next.first.max(tr.last));
                 }
                 r
@@ -1675,6 +1693,10 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             }
             let mut event = rule.event.clone();
             let mut context = rule.context.clone();
+            if rules.iter().any(|r| r == "events/modality/historical") {
+                // PLOVER's auxiliary mode for events reported as history.
+                context.push("historical".into());
+            }
             let mut mode = rule.mode.clone();
             let quad = |e: &str| lex.types.get(e).map_or(0, |t| t.quad);
             // Dictionaries carry their own codes for such forms; the PLOVER retyping is for the

@@ -43,6 +43,7 @@ pub struct Countries {
     list: Vec<Country>,
     codes: HashMap<String, usize>,
     names: HashMap<String, usize>,
+    demonyms: HashMap<String, usize>,
 }
 
 fn split_list(s: &str) -> Vec<String> {
@@ -93,16 +94,32 @@ impl Countries {
                 codes.entry(code.clone()).or_insert(i);
             }
         }
-        // Names first, so that a country's own name wins over another's demonym or abbreviation.
-        for (i, c) in list.iter().enumerate() {
-            names.entry(c.name.clone()).or_insert(i);
+        // Names first, so that a country's own name wins over another's demonym or abbreviation;
+        // then the more populous country wins a shared form ("American").
+        let mut order: Vec<usize> = (0..list.len()).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(list[i].population));
+        for &i in &order {
+            names.entry(list[i].name.clone()).or_insert(i);
         }
-        for (i, c) in list.iter().enumerate() {
+        for &i in &order {
+            let c = &list[i];
             for n in c.names.iter().chain(&c.abbreviations).chain(&c.demonyms) {
                 names.entry(n.clone()).or_insert(i);
             }
         }
-        Countries { list, codes, names }
+        let mut demonyms = HashMap::new();
+        for &i in &order {
+            let c = &list[i];
+            for d in &c.demonyms {
+                demonyms.entry(d.clone()).or_insert(i);
+            }
+        }
+        Countries {
+            list,
+            codes,
+            names,
+            demonyms,
+        }
     }
 
     /// Every country, in ISO alpha-2 order.
@@ -125,6 +142,11 @@ impl Countries {
             .or_else(|| name.strip_prefix("The "))
             .unwrap_or(name);
         self.names.get(name).map(|&i| &self.list[i])
+    }
+
+    /// The country whose demonym this is (case-sensitive: `North Korean`, `Russians`).
+    pub fn by_demonym(&self, demonym: &str) -> Option<&Country> {
+        self.demonyms.get(demonym.trim()).map(|&i| &self.list[i])
     }
 
     /// Every name, demonym and abbreviation with the index of its country in [`Countries::all`].
@@ -158,6 +180,9 @@ mod tests {
         assert_eq!(c.by_code("KSV").unwrap().iso2, "XK");
         assert_eq!(c.by_code("JPN").unwrap().capital, "Tokyo");
         assert!(c.by_name("north korea").is_none());
+        assert_eq!(c.by_demonym("Russians").unwrap().iso3, "RUS");
+        assert_eq!(c.by_demonym("American").unwrap().iso3, "USA");
+        assert!(c.by_demonym("Russia").is_none());
         assert!(c.by_code("ZZZ").is_none());
         let seoul_ok = c.by_code("KOR").unwrap();
         assert!((seoul_ok.lat.unwrap() - 37.0).abs() < 3.0);

@@ -189,7 +189,7 @@ impl Gazetteer {
             .into_inner()
             .ok()
             .and_then(|b| Map::new(b).ok())
-            .unwrap_or_else(|| Map::default());
+            .unwrap_or_default();
         let mut regions = std::collections::HashMap::new();
         for (i, p) in places.iter().enumerate() {
             if p.kind == PlaceKind::Region && p.feature_code == "ADM1" && !p.admin1.is_empty() {

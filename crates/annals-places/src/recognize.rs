@@ -149,10 +149,14 @@ pub struct PlaceRecognizer {
     gaz: &'static Gazetteer,
     countries: &'static Countries,
     guards: Guards,
-    abbrev: AhoCorasick,
+    abbrev: Option<AhoCorasick>,
     /// Gazetteer entry of each abbreviation, and whether it is a region's (taken only after
     /// "Place,").
     abbrev_entry: Vec<(u32, bool)>,
+    /// Whether each abbreviation may stand alone (not only after "Place,").
+    abbrev_alone: Vec<bool>,
+    /// Gazetteer entry of each country, by ISO alpha-2 code.
+    country_entry: HashMap<String, u32>,
 }
 
 impl std::fmt::Debug for PlaceRecognizer {
@@ -192,6 +196,21 @@ struct Candidate {
     container_of: bool,
 }
 
+/// "NEW YORK" → "New York".
+fn title_case(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut start = true;
+    for ch in s.chars() {
+        if start {
+            out.push(ch);
+        } else {
+            out.extend(ch.to_lowercase());
+        }
+        start = !ch.is_alphanumeric();
+    }
+    out
+}
+
 fn first_upper(s: &str) -> bool {
     s.chars().next().is_some_and(char::is_uppercase)
 }
@@ -222,6 +241,7 @@ impl PlaceRecognizer {
         }
         let mut pats = Vec::new();
         let mut abbrev_entry = Vec::new();
+        let mut abbrev_alone = Vec::new();
         for c in countries.all() {
             let Some(&entry) = country_entry.get(&c.iso2) else {
                 continue;
@@ -229,29 +249,34 @@ impl PlaceRecognizer {
             for a in &c.abbreviations {
                 pats.push(a.clone());
                 abbrev_entry.push((entry, false));
+                abbrev_alone.push(true);
             }
         }
         for line in REGION_ABBREV_TSV.lines() {
             if line.starts_with('#') {
                 continue;
             }
-            if let Some((a, code)) = line.split_once('\t')
-                && let Some(&entry) = region_code.get(code.trim())
+            let f: Vec<&str> = line.split('\t').collect();
+            if f.len() >= 2
+                && let Some(&entry) = region_code.get(f[1].trim())
             {
-                pats.push(a.to_string());
+                pats.push(f[0].to_string());
                 abbrev_entry.push((entry, true));
+                abbrev_alone.push(f.get(2).is_some_and(|x| x.trim() == "alone"));
             }
         }
         let abbrev = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
             .build(&pats)
-            .unwrap_or_else(|_| AhoCorasick::new(Vec::<String>::new()).expect("empty automaton"));
+            .ok();
         PlaceRecognizer {
             gaz,
             countries,
             guards,
             abbrev,
             abbrev_entry,
+            abbrev_alone,
+            country_entry,
         }
     }
 
@@ -402,6 +427,23 @@ impl PlaceRecognizer {
                 }
                 limit += 1;
             }
+            // A demonym ("North Korean", "Russians") stands for its country.
+            let mut demonym: Option<(usize, u32)> = None;
+            for last in (i..=limit.min(i + 2)).rev() {
+                let from = words[i].start;
+                let to = words[last].stem_end;
+                if let Some(c) = self.countries.by_demonym(&text[from..to])
+                    && let Some(&e) = self.country_entry.get(&c.iso2)
+                {
+                    demonym = Some((last, e));
+                    break;
+                }
+            }
+            // A dateline starts a line or follows a headline's period.
+            let line_start = text[..words[i].start]
+                .rsplit('\n')
+                .next()
+                .is_some_and(|l| l.trim().is_empty() || l.trim_end().ends_with('.'));
             for last in (i..=limit).rev() {
                 if !words[last].cap {
                     continue;
@@ -425,10 +467,36 @@ impl PlaceRecognizer {
                         end = words[i].start + head.len();
                     }
                 }
+                if hits.is_empty()
+                    && line_start
+                    && key.len() >= 4
+                    && !key.chars().any(char::is_lowercase)
+                {
+                    // A dateline in capitals ("CHARLESTON, W.Va. —").
+                    let title = title_case(&key);
+                    hits = self.gaz.lookup_key(&title);
+                }
                 if !hits.is_empty() {
                     found = Some((last, hits, end));
                     break;
                 }
+            }
+            if let Some((last, entry)) = demonym
+                && found.is_none_or(|(l, _, _)| l < last)
+            {
+                out.push(Candidate {
+                    first: i,
+                    last,
+                    span: Span::new(words[i].start, words[last].stem_end),
+                    entries: vec![entry],
+                    rule: "places/demonym",
+                    cue: false,
+                    fuzzy: false,
+                    forced: None,
+                    container_of: false,
+                });
+                i = last + 1;
+                continue;
             }
             match found {
                 Some((last, hits, end)) => {
@@ -511,7 +579,8 @@ impl PlaceRecognizer {
     }
 
     fn abbreviations(&self, text: &str, words: &[Word], out: &mut Vec<Candidate>) {
-        for m in self.abbrev.find_iter(text) {
+        let Some(abbrev) = &self.abbrev else { return };
+        for m in abbrev.find_iter(text) {
             let before_ok = text[..m.start()]
                 .chars()
                 .next_back()
@@ -527,7 +596,12 @@ impl PlaceRecognizer {
             let Some(&(entry, region)) = self.abbrev_entry.get(m.pattern().as_usize()) else {
                 continue;
             };
-            if region && !text[..m.start()].trim_end_matches(' ').ends_with(',') {
+            let alone = self
+                .abbrev_alone
+                .get(m.pattern().as_usize())
+                .copied()
+                .unwrap_or(false);
+            if region && !alone && !text[..m.start()].trim_end_matches(' ').ends_with(',') {
                 continue;
             }
             let first = words.iter().position(|w| w.start >= m.start()).unwrap_or(0);
@@ -540,7 +614,7 @@ impl PlaceRecognizer {
                 last: last.max(first),
                 span,
                 entries: vec![entry],
-                rule: if region {
+                rule: if region && !alone {
                     "places/abbreviation/region"
                 } else {
                     "places/abbreviation"
@@ -602,7 +676,7 @@ impl PlaceRecognizer {
             PlaceKind::City => {
                 let base = 2.0 * ((p.population as f64) + 10.0).log10();
                 if p.feature_code == "PPLC" {
-                    base + 2.0
+                    base + 4.0
                 } else {
                     base
                 }
@@ -620,6 +694,9 @@ impl PlaceRecognizer {
         let single = c.first == c.last;
         let first_word = Self::word_text(text, &words[c.first]);
         let whole = c.span.slice(text);
+        if c.rule == "places/demonym" {
+            return Some(c.rule);
+        }
         if self.guards.never.contains(whole) && !c.rule.starts_with("places/abbreviation") {
             return None;
         }
@@ -695,7 +772,14 @@ impl PlaceRecognizer {
             return Some("places/fuzzy");
         }
         if next_cap && !strong && single {
-            return Some("places/in_name");
+            // Inside an organization or person name ("Dublin Road", "Toyota Motor"): kept
+            // only for countries and first-level regions ("Queensland Health").
+            let big = c.entries.iter().any(|&e| {
+                self.gaz
+                    .place(e)
+                    .is_some_and(|p| p.kind == PlaceKind::Country || p.feature_code == "ADM1")
+            });
+            return big.then_some("places/in_name");
         }
         Some(c.rule)
     }
@@ -721,13 +805,16 @@ impl PlaceRecognizer {
         let mut own_vote: HashMap<usize, (&str, &str)> = HashMap::new();
         for &(k, rule) in &kept {
             let c = &cands[k];
-            if c.fuzzy || rule == "places/in_name" {
+            if c.fuzzy {
                 continue;
             }
             let best = self.best_prior(c);
             let Some(p) = best.and_then(|e| self.gaz.place(e)) else {
                 continue;
             };
+            if rule == "places/in_name" && p.kind == PlaceKind::City {
+                continue;
+            }
             let clear = c.forced.is_some()
                 || p.kind != PlaceKind::City
                 || c.entries
@@ -764,6 +851,9 @@ impl PlaceRecognizer {
                     .filter(|(_, p)| !(names_country && p.kind == PlaceKind::City))
                     .map(|(e, p)| {
                         let mut s = self.prior(p);
+                        if Gazetteer::is_alternate(e) {
+                            s -= 3.0;
+                        }
                         // A city named like the region around it ("Donetsk") stands for the city.
                         let namesake = p.kind == PlaceKind::City
                             && c.entries.iter().any(|&r| {
@@ -774,7 +864,7 @@ impl PlaceRecognizer {
                                 })
                             });
                         if namesake {
-                            s = s.max(16.0);
+                            s = s.max(15.5);
                         }
                         let votes = country_votes
                             .get(p.country.as_str())
@@ -830,6 +920,7 @@ impl PlaceRecognizer {
                 "places/fuzzy" => 0.6,
                 "places/in_name" => 0.4,
                 "places/abbreviation" => 0.9,
+                "places/demonym" => 0.5,
                 _ => 0.75,
             };
             if c.cue {
@@ -882,7 +973,7 @@ impl PlaceRecognizer {
     }
 
     fn is_government_seat(m: &PlaceMention) -> bool {
-        m.feature_code == "PPLC" || m.precision == "country"
+        (m.feature_code == "PPLC" || m.precision == "country") && m.rule != "places/demonym"
     }
 
     /// Marks capitals and countries that stand for governments: followed by a speech or

@@ -14,6 +14,7 @@ CREATE TABLE documents (
 CREATE INDEX documents_date ON documents(date);
 CREATE INDEX documents_outlet ON documents(outlet COLLATE NOCASE);
 
+-- A rowid table: its rows carry the event JSON, too large for WITHOUT ROWID to store compactly.
 CREATE TABLE events (
     doc_id            TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
     idx               INTEGER NOT NULL,
@@ -33,7 +34,7 @@ CREATE TABLE events (
     source            TEXT,
     json              TEXT NOT NULL,
     PRIMARY KEY (doc_id, idx)
-) WITHOUT ROWID;
+);
 CREATE INDEX events_event ON events(event COLLATE NOCASE);
 CREATE INDEX events_time ON events(earliest, latest);
 CREATE INDEX events_place ON events(lat, lon);

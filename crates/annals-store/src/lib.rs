@@ -223,11 +223,10 @@ impl Store {
 
     /// Whether a document with this id is stored.
     pub fn contains(&self, id: &str) -> Result<bool, StoreError> {
-        let found = self
+        let mut stmt = self
             .conn
-            .query_row("SELECT 1 FROM documents WHERE id = ?1", [id], |_| Ok(()))
-            .optional()?;
-        Ok(found.is_some())
+            .prepare_cached("SELECT 1 FROM documents WHERE id = ?1")?;
+        Ok(stmt.exists([id])?)
     }
 
     /// The stored extraction record of a document, as JSON (text included), if present.
@@ -240,14 +239,28 @@ impl Store {
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?;
-        Ok(row.map(|(record, text)| {
-            let mut value: serde_json::Value =
-                serde_json::from_str(&record).unwrap_or(serde_json::Value::Null);
-            if let Some(map) = value.as_object_mut() {
-                map.insert("text".into(), serde_json::Value::String(text));
+        let Some((record, text)) = row else {
+            return Ok(None);
+        };
+        let mut value: serde_json::Value =
+            serde_json::from_str(&record).unwrap_or(serde_json::Value::Null);
+        if let Some(map) = value.as_object_mut() {
+            map.insert("text".into(), serde_json::Value::String(text));
+            // The events live in their own rows; an empty list in the record stands for them.
+            match map.get_mut("events") {
+                Some(serde_json::Value::Array(list)) if list.is_empty() => {
+                    let mut stmt = self
+                        .conn
+                        .prepare_cached("SELECT json FROM events WHERE doc_id = ?1 ORDER BY idx")?;
+                    for json in stmt.query_map([id], |r| r.get::<_, String>(0))? {
+                        let event = serde_json::from_str(&json?);
+                        list.push(event.unwrap_or(serde_json::Value::Null));
+                    }
+                }
+                _ => {}
             }
-            value
-        }))
+        }
+        Ok(Some(value))
     }
 
     /// Runs [`Query`] and returns the matching documents, best first.

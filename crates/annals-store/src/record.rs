@@ -25,7 +25,8 @@ pub struct Record {
     pub origin: String,
     /// The article text.
     pub text: String,
-    /// The whole extraction record as JSON, without its `text` (kept in its own column).
+    /// The whole extraction record as JSON, without its `text` (kept in its own column) and with
+    /// its `events` list left empty (each event is kept in its own row).
     pub record: String,
     /// The events found in the document, in record order.
     pub events: Vec<EventRow>,
@@ -112,6 +113,9 @@ impl Record {
                 .collect(),
             _ => Vec::new(),
         };
+        if let Some(list @ Value::Array(_)) = map.get_mut("events") {
+            *list = Value::Array(Vec::new());
+        }
         let origin = map
             .get("origin")
             .map(Value::to_string)
@@ -304,6 +308,10 @@ mod tests {
         }));
         assert_eq!(rec.id, "abc");
         assert_eq!(rec.text, "Body.");
+        assert!(
+            rec.record.contains("\"events\":[]"),
+            "events are kept out of the record column"
+        );
         assert!(
             !rec.record.contains("Body."),
             "text is kept out of the record column"

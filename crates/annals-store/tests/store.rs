@@ -5,16 +5,21 @@ use annals_pipeline::Pipeline;
 use annals_store::{Query, Record, SCHEMA_VERSION, Store, StoreError};
 use serde_json::{Value, json};
 
-fn doc(id: &str, date: &str, title: &str, text: &str, outlet: &str, events: Value) -> Record {
-    Record::from_value(json!({
+fn doc(id: &str, date: &str, title: &str, text: &str, outlet: &str, events: Value) -> Value {
+    json!({
         "id": id, "title": title, "date": date, "outlet": outlet, "language": "en",
         "origin": {"path": "test", "format": "jsonl"}, "text": text, "sentences": [],
         "events": events,
-    }))
+    })
 }
 
 /// Three articles with events written for these tests.
 fn corpus() -> Vec<Record> {
+    corpus_json().into_iter().map(Record::from_value).collect()
+}
+
+/// The same articles as JSON extraction records.
+fn corpus_json() -> Vec<Value> {
     vec![
         doc(
             "d1",
@@ -103,6 +108,15 @@ fn batches_are_idempotent_by_document_id() {
     assert_eq!((counts.documents, counts.events), (3, 4));
     assert!(store.contains("d2").unwrap());
     assert!(!store.contains("d9").unwrap());
+}
+
+#[test]
+fn records_come_back_whole_with_their_events() {
+    let (_dir, store) = store();
+    for original in corpus_json() {
+        let id = original["id"].as_str().unwrap();
+        assert_eq!(store.record(id).unwrap().unwrap(), original, "{id}");
+    }
 }
 
 #[test]

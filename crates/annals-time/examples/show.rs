@@ -1,4 +1,4 @@
-//! Prints the time expressions of a text file: `show FILE [YYYY-MM-DD]`.
+//! Prints the time expressions and narrative times of a text file: `show FILE [YYYY-MM-DD]`.
 
 use annals_time::TimeRecognizer;
 
@@ -16,7 +16,8 @@ fn main() {
         }
     };
     let date = args.next().and_then(|d| d.parse().ok());
-    let found = TimeRecognizer::new().recognize(&text, &[], date);
+    let sentences = annals_segment::NewsSegmenter::new().segment(&text);
+    let found = TimeRecognizer::new().recognize(&text, &sentences, date);
     for e in &found.expressions {
         println!("{}", serde_json::to_string(e).unwrap_or_default());
     }

@@ -143,6 +143,13 @@ struct Ctx<'a> {
     narrative: Option<Narrative>,
     /// The last reporting period (quarter or half year) the text named.
     period: Option<Narrative>,
+    /// The last year the text wrote out, and the sentence it is in: undated days and months in
+    /// that sentence and the next belong to it ("In 2022, ... on Feb. 24").
+    year: Option<(i64, usize)>,
+    /// The index of the sentence being read.
+    sentence: usize,
+    /// The span of the sentence being read.
+    sentence_span: Span,
     tense: Dir,
     text: &'a str,
 }
@@ -257,6 +264,9 @@ impl TimeRecognizer {
                 .and_then(|d| Point::containing(Gran::Day, d))
                 .map(|point| Narrative { point, span: None }),
             period: None,
+            year: None,
+            sentence: 0,
+            sentence_span: Span::new(0, 0),
             tense: Dir::Nearest,
             text,
         };
@@ -290,6 +300,8 @@ impl TimeRecognizer {
                 }
                 let rule = &self.set.rules[m.rule as usize];
                 ctx.tense = closest(&markers, m.start, m.end);
+                ctx.sentence = si;
+                ctx.sentence_span = *sspan;
                 let Some(res) = self.resolve(m, &mut ctx) else {
                     continue;
                 };
@@ -501,7 +513,11 @@ impl TimeRecognizer {
     /// document date).
     fn narr_anchor(ctx: &Ctx<'_>) -> Option<(Point, Anchor)> {
         match ctx.narrative {
-            Some(n) if n.span.is_some() && ctx.tense != Dir::Future => {
+            // a future clause looks from the document date, unless its own sentence set the time
+            Some(n)
+                if n.span
+                    .is_some_and(|s| ctx.tense != Dir::Future || ctx.sentence_span.contains(s)) =>
+            {
                 let p = Point {
                     tod: None,
                     ..n.point
@@ -561,7 +577,11 @@ impl TimeRecognizer {
     fn resolve_date(&self, m: &Match<'_>, ctx: &mut Ctx<'_>) -> Option<Resolved> {
         let text = ctx.text;
         // a year given relative to the document's: "June last year" (yk=-1)
-        let y = self.int(m, "y", text).or_else(|| {
+        let written = self.int(m, "y", text);
+        if let Some(y) = written {
+            ctx.year = Some((y, ctx.sentence));
+        }
+        let y = written.or_else(|| {
             let k = self.int(m, "yk", text)?;
             Some(i64::from(ctx.doc?.year()) + k)
         });
@@ -636,6 +656,8 @@ impl TimeRecognizer {
             };
             let wd = calendar::weekday(w)?;
             // news reports weekdays of the past week unless the clause is about the future
+            // (a weekday with no tense around it that is tomorrow is tomorrow)
+            let tomorrow_ok = dir == Dir::Nearest;
             let dir = if dir == Dir::Nearest { Dir::Past } else { dir };
             let base = ap.start;
             let mut best: Option<(i64, Date)> = None;
@@ -645,7 +667,7 @@ impl TimeRecognizer {
                     continue;
                 }
                 let ok = match dir {
-                    Dir::Past => off <= 0,
+                    Dir::Past => off <= 0 || (tomorrow_ok && off == 1),
                     Dir::PastStrict => off < 0,
                     Dir::Future => off >= 0,
                     Dir::FutureStrict => off > 0,
@@ -677,6 +699,34 @@ impl TimeRecognizer {
         };
         if let Some(y) = y {
             return Some(self.absolute(make(y)?, true));
+        }
+        // "Thursday, Oct. 24": the year in which that day is that weekday
+        if let (Some(w), Some(mo), Some(d), Some(doc)) = (w, mo, d, ctx.doc) {
+            let y0 = i64::from(doc.year());
+            let wd = calendar::weekday(w)?;
+            let fits = [y0, y0 - 1, y0 + 1]
+                .into_iter()
+                .find(|y| calendar::date(*y, mo, d).is_some_and(|day| day.weekday() == wd));
+            if let Some(p) = fits.and_then(|y| make(y)) {
+                return Some(self.absolute(p, true));
+            }
+        }
+        // a year written just before, in this sentence or the last, holds for undated days and
+        // months unless the rule fixes a direction
+        if let Some((y, si)) = ctx.year
+            && si + 1 >= ctx.sentence
+            && self.string(m, "dir", text).is_none()
+            && self.int(m, "k", text).is_none()
+            && ctx.doc.is_none_or(|d| i64::from(d.year()) != y)
+            && let Some(p) = make(y)
+        {
+            let mut r = self.absolute(p, true);
+            r.anchor = ctx.narrative.filter(|n| n.span.is_some()).map(|n| Anchor {
+                kind: "narrative".into(),
+                span: n.span,
+                value: n.point.value(),
+            });
+            return Some(r);
         }
         // no year: pick the year that puts it nearest the anchor in the tense's direction
         let Some((ap, a)) = anchor else {

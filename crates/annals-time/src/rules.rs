@@ -29,6 +29,16 @@ impl Hasher for Fnv {
 /// A hash map keyed by vocabulary words.
 pub(crate) type WordMap<V> = HashMap<String, V, BuildHasherDefault<Fnv>>;
 
+/// Size of the vocabulary filter in bits.
+const FILTER_BITS: usize = 32 * 32 * 16;
+
+/// The filter bit of a (lower-case) word.
+pub(crate) fn filter_bit(w: &[u8]) -> usize {
+    let first = usize::from(w.first().copied().unwrap_or(0) & 31);
+    let last = usize::from(w.last().copied().unwrap_or(0) & 31);
+    (first * 32 + last) * 16 + w.len().min(15)
+}
+
 /// No vocabulary id.
 pub(crate) const NO_ID: u32 = u32::MAX;
 
@@ -86,6 +96,8 @@ pub(crate) enum Alt {
     Not(String),
     /// Zero-width: a clause starts here (`^`): start of text or after punctuation.
     ClauseStart,
+    /// Zero-width: a clause ends here (`$`): end of text or before punctuation.
+    ClauseEnd,
 }
 
 /// One pattern element: alternatives, optionally skippable.
@@ -105,7 +117,7 @@ pub(crate) enum Arg {
 fn is_zero_width(elem: &Elem) -> bool {
     elem.alts
         .iter()
-        .all(|a| matches!(a, Alt::Not(_) | Alt::ClauseStart))
+        .all(|a| matches!(a, Alt::Not(_) | Alt::ClauseStart | Alt::ClauseEnd))
 }
 
 /// A compiled rule.
@@ -179,6 +191,9 @@ pub(crate) struct RuleSet {
     /// Rules that may start at a digit token.
     pub numeric: Vec<u16>,
     pub max_word: usize,
+    /// A filter over (first byte, last byte, length) of every vocabulary word: a word whose
+    /// bit is clear is not in the vocabulary.
+    pub filter: Vec<u64>,
     /// Ids of the classes the code reads.
     pub known: Known,
 }
@@ -249,6 +264,7 @@ impl RuleSet {
             lead_trigger: Vec::new(),
             numeric: Vec::new(),
             max_word: 0,
+            filter: Vec::new(),
             known: Known::default(),
         };
         for (n, raw) in lexicon.lines().enumerate() {
@@ -330,6 +346,8 @@ impl RuleSet {
                 }
                 alts.push(if alt == "^" {
                     Alt::ClauseStart
+                } else if alt == "$" {
+                    Alt::ClauseEnd
                 } else if let Some(w) = alt.strip_prefix('!').filter(|w| !w.is_empty()) {
                     Alt::Not(w.to_lowercase())
                 } else if let Some(c) = alt.strip_prefix('@') {
@@ -421,7 +439,7 @@ impl RuleSet {
                     numeric |= 1 << w.len().min(4);
                 }
                 Alt::Lit(w, _) => out.push(w.clone()),
-                Alt::Not(_) | Alt::ClauseStart => {}
+                Alt::Not(_) | Alt::ClauseStart | Alt::ClauseEnd => {}
                 Alt::Class(c) => out.extend(class_words[*c as usize].iter().cloned()),
                 Alt::Builtin(b) => {
                     numeric |= match b {
@@ -466,7 +484,7 @@ impl RuleSet {
                 let zero_width = elem
                     .alts
                     .iter()
-                    .all(|a| matches!(a, Alt::Not(_) | Alt::ClauseStart));
+                    .all(|a| matches!(a, Alt::Not(_) | Alt::ClauseStart | Alt::ClauseEnd));
                 let required_here = !elem.optional && !zero_width;
                 for w in &words {
                     let map = if required_here {
@@ -547,6 +565,11 @@ impl RuleSet {
             self.intern_word(word);
         }
         self.max_word = self.vocab.keys().map(String::len).max().unwrap_or(0);
+        self.filter = vec![0u64; FILTER_BITS / 64];
+        for w in self.vocab.keys() {
+            let bit = filter_bit(w.as_bytes());
+            self.filter[bit / 64] |= 1 << (bit % 64);
+        }
         self.trigger = vec![Vec::new(); self.entries.len()];
         for (word, rules) in trigger {
             if let Some(&id) = self.vocab.get(&word) {

@@ -165,11 +165,18 @@ pub(crate) fn token_ids(set: &RuleSet, lower: &str, toks: &[Tok], out: &mut Vec<
         if t.kind == Kind::Num || t.end - t.start > set.max_word {
             return NO_ID;
         }
-        lower
-            .get(t.start..t.end)
-            .and_then(|w| set.vocab.get(w))
-            .copied()
-            .unwrap_or(NO_ID)
+        let Some(w) = lower.get(t.start..t.end) else {
+            return NO_ID;
+        };
+        let bit = crate::rules::filter_bit(w.as_bytes());
+        if set
+            .filter
+            .get(bit / 64)
+            .is_none_or(|b| b & (1 << (bit % 64)) == 0)
+        {
+            return NO_ID;
+        }
+        set.vocab.get(w).copied().unwrap_or(NO_ID)
     }));
 }
 
@@ -321,7 +328,12 @@ impl<'r, 't> Scanner<'r, 't> {
         let Some(elem) = rule.elems.get(ei) else {
             return Some(ti);
         };
-        if ti >= self.toks.len() && elem.alts.iter().any(|a| matches!(a, Alt::Not(_))) {
+        if ti >= self.toks.len()
+            && elem
+                .alts
+                .iter()
+                .any(|a| matches!(a, Alt::Not(_) | Alt::ClauseEnd))
+        {
             return self.match_from(rule, ei + 1, ti, caps);
         }
         if ti < self.toks.len() {
@@ -355,6 +367,10 @@ impl<'r, 't> Scanner<'r, 't> {
             Alt::Class(c) => self.match_class(*c, t).map(|(n, v)| (n, Cap::Lex(v))),
             Alt::Builtin(b) => self.match_builtin(*b, t),
             Alt::Not(w) => (self.low(t) != w).then_some((t, Cap::Text(tok.start, tok.start))),
+            Alt::ClauseEnd => {
+                let ok = tok.kind == Kind::Punct && !matches!(self.low(t), "'" | "\"");
+                ok.then_some((t, Cap::Text(tok.start, tok.start)))
+            }
             Alt::ClauseStart => {
                 let ok = t == 0 || self.toks[t - 1].kind == Kind::Punct;
                 ok.then_some((t, Cap::Text(tok.start, tok.start)))
