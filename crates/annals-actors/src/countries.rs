@@ -42,7 +42,11 @@ pub(crate) fn builtin() -> Vec<CountryForms> {
     // Most populous first: a demonym shared by a state and a territory ("French", "Indian")
     // goes to the state.
     let mut all: Vec<&annals_places::Country> = Countries::builtin().all().iter().collect();
-    all.sort_by(|a, b| b.population.cmp(&a.population).then_with(|| a.cameo.cmp(&b.cameo)));
+    all.sort_by(|a, b| {
+        b.population
+            .cmp(&a.population)
+            .then_with(|| a.cameo.cmp(&b.cameo))
+    });
     for c in all {
         let mut f = CountryForms {
             code: c.cameo.clone(),

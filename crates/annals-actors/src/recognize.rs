@@ -280,12 +280,9 @@ pub(crate) fn recognize(
                 && d.t0 > 0
                 && toks[d.t0 - 1].norm == "the"
                 && let (None, Some(own)) = split_code(&code)
-                && let Some(p) = people.iter().rev().find(|p| {
-                    sentence_of.get(p.index).is_some_and(|s| *s < sentence_index)
-                        && out.get(p.index).is_some_and(|m| m.sector.as_deref() == Some(own.as_str()))
-                })
+                && let Some(p) = salient_person(&people, &out, &sentence_of, sentence_index, &own)
             {
-                d_coref = Some(p.index);
+                d_coref = Some(p);
                 rule = "actor/coref/role".to_string();
             }
             if let Some(a) = d_coref
@@ -308,9 +305,9 @@ pub(crate) fn recognize(
                 }
             }
             let rule = if d.state_name {
-                format!("{}#state", d.rule)
+                format!("{rule}#state")
             } else {
-                d.rule
+                rule
             };
             sentence_of.push(sentence_index);
             out.push(ActorMention {
@@ -335,6 +332,32 @@ pub(crate) fn recognize(
         }
     }
     drop_uncoded(out)
+}
+
+/// The person a definite role noun refers back to: among named people of earlier sentences with
+/// sector `sector`, the first (the likeliest subject) of the latest sentence that has any.
+fn salient_person(
+    people: &[Person],
+    out: &[ActorMention],
+    sentence_of: &[usize],
+    sentence_index: usize,
+    sector: &str,
+) -> Option<usize> {
+    let fits = |p: &&Person| {
+        sentence_of
+            .get(p.index)
+            .is_some_and(|s| *s < sentence_index)
+            && out
+                .get(p.index)
+                .is_some_and(|m| m.sector.as_deref() == Some(sector))
+    };
+    let last = people.iter().rev().find(fits)?;
+    let sentence = sentence_of[last.index];
+    people
+        .iter()
+        .filter(fits)
+        .find(|p| sentence_of[p.index] == sentence)
+        .map(|p| p.index)
 }
 
 /// Removes mentions left without any code, renumbering antecedent indices.
@@ -720,7 +743,9 @@ fn agent_draft(
             ..
         } = &next.entry
         && next.t0 - t1 <= 2
-        && toks[t1..next.t0].iter().all(|t| lex.modifiers.contains(&t.norm))
+        && toks[t1..next.t0]
+            .iter()
+            .all(|t| lex.modifiers.contains(&t.norm))
     {
         used[last + 1] = true;
         kind = *nk;

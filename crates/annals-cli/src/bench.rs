@@ -94,15 +94,40 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
     let load = load_start.elapsed();
 
     let sentences: Vec<_> = docs.iter().map(|d| pipeline.segment(d)).collect();
+    let times: Vec<_> = docs
+        .iter()
+        .zip(&sentences)
+        .map(|(d, s)| pipeline.times(d, s))
+        .collect();
+    let places: Vec<_> = docs
+        .iter()
+        .zip(&sentences)
+        .map(|(d, s)| pipeline.places(d, s))
+        .collect();
+    let actors: Vec<_> = docs
+        .iter()
+        .zip(&sentences)
+        .map(|(d, s)| pipeline.actors(d, s))
+        .collect();
     let rows = vec![
         read,
         measure("segment", &docs, repeat, |_, d| pipeline.segment(d).len()),
         measure("times", &docs, repeat, |i, d| {
             pipeline.times(d, &sentences[i]).expressions.len()
         }),
+        measure("places", &docs, repeat, |i, d| {
+            pipeline.places(d, &sentences[i]).len()
+        }),
+        measure("actors", &docs, repeat, |i, d| {
+            pipeline.actors(d, &sentences[i]).len()
+        }),
+        measure("events", &docs, repeat, |i, d| {
+            pipeline
+                .events(d, &sentences[i], &times[i], &places[i], &actors[i])
+                .len()
+        }),
         measure("extract (all stages)", &docs, repeat, |_, d| {
-            let record = pipeline.extract(d.clone());
-            record.sentences.len() + record.times.len()
+            pipeline.extract(d.clone()).events.len()
         }),
     ];
 

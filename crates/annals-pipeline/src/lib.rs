@@ -91,6 +91,19 @@ impl Pipeline {
             .recognize(&document.text, sentences, document.date)
     }
 
+    /// Codes the events of `document` from the findings of the earlier stages.
+    pub fn events(
+        &self,
+        document: &Document,
+        sentences: &[Sentence],
+        times: &TimeAnnotations,
+        places: &[PlaceMention],
+        actors: &[ActorMention],
+    ) -> Vec<Event> {
+        self.events
+            .code(&document.text, sentences, times, places, actors, document)
+    }
+
     /// Runs every stage over `document`.
     pub fn extract(&self, document: Document) -> Extraction {
         let sentences = self.segment(&document);

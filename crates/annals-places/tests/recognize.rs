@@ -81,7 +81,11 @@ fn one_edit_typos_of_long_names() {
     );
     // Short words get no fuzzy matching, and demonyms are not misspelled countries.
     let g = find("Russian officials in Lodnon spoke.");
-    assert!(named(&g, "Russian").is_none(), "{g:?}");
+    let russian = named(&g, "Russian").expect("demonym");
+    assert_eq!(
+        (russian.rule.as_str(), russian.country.as_str()),
+        ("places/demonym", "RUS")
+    );
     assert!(named(&g, "Lodnon").is_none(), "{g:?}");
 }
 
@@ -183,4 +187,25 @@ fn never_panics_on_odd_input() {
     ] {
         let _ = find(t);
     }
+}
+
+#[test]
+fn demonyms_datelines_and_region_abbreviations() {
+    let t = "GREENVILLE, S.C. \u{2014} The American and North Korean envoys met.";
+    let f = find(t);
+    let g = named(&f, "GREENVILLE").expect("dateline in capitals");
+    assert_eq!((g.country.as_str(), g.admin1.as_str()), ("USA", "SC"));
+    assert_eq!(named(&f, "S.C.").map(|m| m.precision), Some("region"));
+    assert_eq!(
+        named(&f, "American").map(|m| m.country.as_str()),
+        Some("USA")
+    );
+    let nk = named(&f, "North Korean").expect("two-word demonym");
+    assert_eq!((nk.country.as_str(), nk.metonymy), ("PRK", false));
+    // A state abbreviation is not taken without a place before it.
+    let h = find("Ga. officials met in Ind. schools.");
+    assert!(
+        h.iter().all(|m| m.text != "Ga." && m.text != "Ind."),
+        "{h:?}"
+    );
 }
