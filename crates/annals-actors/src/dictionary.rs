@@ -442,14 +442,20 @@ impl AgentDictionary {
 
 /// Expands `!SET!` references in `phrase` into every alternative.
 fn expand_sets(phrase: &str, sets: &[(String, Vec<String>)]) -> Vec<String> {
-    for (name, values) in sets {
-        if let Some(at) = phrase.find(name.as_str()) {
-            let mut out = Vec::new();
-            for v in values {
-                let replaced = format!("{}{}{}", &phrase[..at], v, &phrase[at + name.len()..]);
-                out.extend(expand_sets(&replaced, sets));
+    expand_depth(phrase, sets, 0)
+}
+
+fn expand_depth(phrase: &str, sets: &[(String, Vec<String>)], depth: usize) -> Vec<String> {
+    if depth < 4 {
+        for (name, values) in sets {
+            if let Some(at) = phrase.find(name.as_str()) {
+                let mut out = Vec::new();
+                for v in values {
+                    let replaced = format!("{}{}{}", &phrase[..at], v, &phrase[at + name.len()..]);
+                    out.extend(expand_depth(&replaced, sets, depth + 1));
+                }
+                return out;
             }
-            return out;
         }
     }
     vec![phrase.to_string()]

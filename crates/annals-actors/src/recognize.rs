@@ -1,7 +1,7 @@
 //! Building actor mentions from lexicon items: country + role, role + "of" country, titles and
 //! appositives for people, metonymy for capitals, coreference by name inside the document.
 
-use crate::lexicon::{Entry, Form, Item, Lexicon, nonstate_kind};
+use crate::lexicon::{self, Entry, Form, Item, Lexicon, nonstate_kind};
 use crate::tokens::{Token, tokenize};
 use crate::{ActorKind, ActorMention, split_code};
 use annals_document::{Date, Sentence, Span};
@@ -381,8 +381,9 @@ fn drop_uncoded(out: Vec<ActorMention>) -> Vec<ActorMention> {
 }
 
 /// People with a role but no country take the nearest preceding country named in the text.
-/// Only earlier sentences count: inside one sentence a country named before a person is as often
-/// the other party ("arrived in X, the defense secretary said").
+/// Earlier sentences first: inside one sentence a country named before a person is as often the
+/// other party ("arrived in X, the defense secretary said"), so the sentence's own country counts
+/// only when it is the only one, at lower confidence.
 fn infer_person_countries(out: &mut [ActorMention], sentence_of: &[usize]) {
     for i in 0..out.len() {
         let named = out[i].rule.starts_with("actor/person/");
@@ -401,6 +402,19 @@ fn infer_person_countries(out: &mut [ActorMention], sentence_of: &[usize]) {
             .map(|(m, _)| m)
             .find(|m| m.rule.ends_with("#state") && m.country.is_some())
             .and_then(|m| m.country.clone());
+        // Else the one country a sentence names, when it names only one (a weaker guess).
+        let confidence = if found.is_some() { 0.4 } else { 0.3 };
+        let found = found.or_else(|| {
+            let mut same: Vec<&str> = out
+                .iter()
+                .zip(sentence_of)
+                .filter(|(m, s)| **s == sentence_of[i] && m.kind == ActorKind::State)
+                .filter_map(|(m, _)| m.country.as_deref())
+                .filter(|c| lexicon::nonstate_kind(c).is_none())
+                .collect();
+            same.dedup();
+            (same.len() == 1).then(|| same[0].to_string())
+        });
         if let Some(country) = found {
             let sector = out[i].sector.clone().unwrap_or_default();
             out[i].code = format!("{country}{sector}");
@@ -408,7 +422,7 @@ fn infer_person_countries(out: &mut [ActorMention], sentence_of: &[usize]) {
             out[i].country = c;
             out[i].sector = s;
             out[i].rule = format!("{}/context_country", out[i].rule);
-            out[i].confidence = out[i].confidence.min(0.4);
+            out[i].confidence = out[i].confidence.min(confidence);
         }
     }
     // Mentions that refer back to a person take its code.
@@ -724,7 +738,20 @@ fn agent_draft(
         rule,
     } = &items[k].entry
     else {
-        unreachable!("agent_draft is called on agent items")
+        // Only called on role nouns; anything else yields an uncoded draft, dropped later.
+        return Draft {
+            t0: items[k].t0,
+            t1: items[k].t1,
+            code: String::new(),
+            kind: ActorKind::Group,
+            name: None,
+            name_toks: None,
+            role: None,
+            rule: String::new(),
+            confidence: 0.0,
+            coref_of: None,
+            state_name: false,
+        };
     };
     used[k] = true;
     let mut kind = *kind;

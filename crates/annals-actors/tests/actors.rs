@@ -141,6 +141,22 @@ fn coreference_picks_the_latest_person_with_the_name() {
 }
 
 #[test]
+fn a_definite_role_noun_refers_to_the_subject_of_an_earlier_sentence() {
+    let r = ActorRecognizer::new();
+    let text = "The Peruvian foreign minister Rosa Diaz met the Chilean ambassador Jorge Mena. \
+                The minister said the talks went well.";
+    let m = run(&r, text, None);
+    let minister = m.iter().find(|x| x.text == "minister").unwrap();
+    assert_eq!(
+        (minister.code.as_str(), minister.rule.as_str()),
+        ("PERGOV", "actor/coref/role")
+    );
+    assert_eq!(m[minister.coref_of.unwrap()].name, "Rosa Diaz");
+    let m = run(&r, "The official said the talks went well.", None);
+    assert_eq!(codes(&m), [("official", "GOV")]);
+}
+
+#[test]
 fn title_without_country_takes_the_country_of_an_earlier_sentence() {
     let r = ActorRecognizer::new();
     let m = run(
@@ -364,6 +380,12 @@ fn agent_dictionary_parses_plurals_sets_and_prefixes() {
             ("Chilean lobby group", "NGOCHL")
         ]
     );
+}
+
+#[test]
+fn self_referring_substitution_sets_terminate() {
+    let d = AgentDictionary::parse("!A! = X!A!, Y\nZ_!A! [~GOV]\n", "loop.txt").unwrap();
+    assert!(!d.entries[0].forms.is_empty() && d.entries[0].forms.len() < 100);
 }
 
 #[test]

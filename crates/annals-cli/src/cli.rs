@@ -69,6 +69,10 @@ pub struct ExtractArgs {
     /// Never show a progress bar, even on a terminal
     #[arg(long)]
     pub no_progress: bool,
+    /// A PETRARCH/TABARI dictionary (verbs, actors or agents) used beside the built-in lexicons;
+    /// repeatable
+    #[arg(long = "dictionary", value_name = "PATH")]
+    pub dictionaries: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -145,6 +149,10 @@ pub struct IngestArgs {
     /// Never show a progress bar, even on a terminal
     #[arg(long)]
     pub no_progress: bool,
+    /// A PETRARCH/TABARI dictionary (verbs, actors or agents) used beside the built-in lexicons;
+    /// repeatable
+    #[arg(long = "dictionary", value_name = "PATH")]
+    pub dictionaries: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -80,7 +80,7 @@ pub fn run(args: ExtractArgs) -> anyhow::Result<ExitCode> {
     let mut tally = Tally::default();
     let (inputs, options) = inputs(&args.input, &mut tally);
     let bar = progress(&inputs, !args.no_progress);
-    let pipeline = Pipeline::new();
+    let pipeline = Pipeline::with_dictionaries(&args.dictionaries)?;
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let mut batch: Vec<Document> = Vec::with_capacity(BATCH);

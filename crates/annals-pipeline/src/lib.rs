@@ -10,13 +10,50 @@
 //! assert_eq!(record.sentences.len(), 2);
 //! ```
 
-use annals_actors::{ActorMention, ActorRecognizer};
+use annals_actors::{ActorMention, ActorRecognizer, DictionaryKind};
 use annals_document::{Document, Sentence};
-use annals_events::{Event, EventCoder};
+use annals_events::{Event, EventCoder, VerbDictionary};
 use annals_places::{PlaceContext, PlaceMention, PlaceRecognizer};
 use annals_segment::NewsSegmenter;
 use annals_time::{NarrativeTime, TimeAnnotations, TimeExpression, TimeRecognizer};
 use serde::Serialize;
+use std::path::Path;
+
+/// Why a user dictionary could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum PipelineError {
+    /// The dictionary file could not be read.
+    #[error("cannot read dictionary {path}: {message}")]
+    Read {
+        /// The dictionary path.
+        path: String,
+        /// What went wrong.
+        message: String,
+    },
+    /// The dictionary could not be parsed.
+    #[error("cannot load dictionary {path}: {message}")]
+    Parse {
+        /// The dictionary path.
+        path: String,
+        /// What went wrong.
+        message: String,
+    },
+}
+
+/// Whether a PETRARCH/TABARI dictionary text is a verb dictionary (`---  VERB  [code]` synset
+/// headers followed by `- pattern [code]` lines) rather than an actor or agent dictionary.
+fn is_verb_dictionary(text: &str) -> bool {
+    let mut headers = 0;
+    let mut patterns = 0;
+    for line in text.lines().take(20_000) {
+        if line.starts_with("---") && line.contains('[') {
+            headers += 1;
+        } else if line.starts_with("- ") {
+            patterns += 1;
+        }
+    }
+    headers > 0 && patterns > 0
+}
 
 /// Everything annals finds in one document: the document and each stage's findings.
 ///
@@ -66,6 +103,41 @@ impl Pipeline {
             actors: ActorRecognizer::new(),
             events: EventCoder::new(),
         }
+    }
+
+    /// The default pipeline plus PETRARCH/TABARI dictionaries: verb dictionaries (CAMEO.2.0
+    /// format) are used beside the built-in event triggers, actor and agent dictionaries beside
+    /// the built-in actor lexicon. The kind of each file is told from its content.
+    pub fn with_dictionaries<P: AsRef<Path>>(paths: &[P]) -> Result<Pipeline, PipelineError> {
+        let mut pipeline = Pipeline::new();
+        for path in paths {
+            let path = path.as_ref();
+            let name = path.display().to_string();
+            let bytes = std::fs::read(path).map_err(|e| PipelineError::Read {
+                path: name.clone(),
+                message: e.to_string(),
+            })?;
+            let text = String::from_utf8_lossy(&bytes);
+            let parse = |message: String| PipelineError::Parse {
+                path: name.clone(),
+                message,
+            };
+            if is_verb_dictionary(&text) {
+                let verbs = VerbDictionary::parse(&text).map_err(|e| parse(e.to_string()))?;
+                pipeline.events.add_dictionary(&verbs, false);
+            } else {
+                let file = path.file_name().map(|n| n.to_string_lossy().into_owned());
+                pipeline
+                    .actors
+                    .add_dictionary_text(
+                        &text,
+                        file.as_deref().unwrap_or(&name),
+                        DictionaryKind::Auto,
+                    )
+                    .map_err(|e| parse(e.to_string()))?;
+            }
+        }
+        Ok(pipeline)
     }
 
     /// Segments `document` only (the first stage, for benchmarks).
@@ -131,5 +203,67 @@ impl Pipeline {
             actors,
             events,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_stage_adds_its_findings_with_spans_into_the_text() {
+        let doc = Document::new(
+            "On Monday, the Norwegian army deployed troops near Tromso. \
+             The next day, protesters gathered in Oslo."
+                .into(),
+        )
+        .with_date(Some("2023-03-08".parse().unwrap()));
+        let record = Pipeline::new().extract(doc);
+        let text = &record.document.text;
+        assert_eq!(record.sentences.len(), 2);
+        assert!(
+            record.times.iter().any(|t| t.value == "2023-03-06"),
+            "{:?}",
+            record.times
+        );
+        assert!(
+            record.places.iter().any(|p| p.span.slice(text) == "Oslo"),
+            "{:?}",
+            record.places
+        );
+        assert!(!record.actors.is_empty());
+        for t in &record.times {
+            assert_eq!(t.span.slice(text), t.text);
+        }
+        let json = serde_json::to_value(&record).unwrap();
+        for key in [
+            "id",
+            "date",
+            "text",
+            "sentences",
+            "times",
+            "narrative_times",
+            "places",
+            "actors",
+            "events",
+        ] {
+            assert!(json.get(key).is_some(), "record lacks {key}");
+        }
+    }
+
+    #[test]
+    fn verb_dictionaries_are_told_from_actor_dictionaries() {
+        assert!(is_verb_dictionary(
+            "---  ATTACK   [190]  ---\n- * CITY  [193]\n"
+        ));
+        assert!(!is_verb_dictionary("GONDOR [GON]\n+GONDORIAN\n"));
+    }
+
+    #[test]
+    fn a_missing_dictionary_is_an_error_naming_it() {
+        let err = Pipeline::with_dictionaries(&["no/such/dictionary.txt"])
+            .err()
+            .unwrap();
+        assert!(err.to_string().contains("no/such/dictionary.txt"), "{err}");
     }
 }

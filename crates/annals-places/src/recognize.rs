@@ -636,6 +636,14 @@ impl PlaceRecognizer {
             if gap.trim() != "," {
                 continue;
             }
+            let a_is_country = a.entries.iter().any(|&e| {
+                self.gaz
+                    .place(e)
+                    .is_some_and(|p| p.kind == PlaceKind::Country)
+            });
+            if a_is_country {
+                continue;
+            }
             let mut best: Option<(u32, u32, u64)> = None;
             for &ea in &a.entries {
                 let Some(pa) = self.gaz.place(ea) else {
@@ -653,8 +661,14 @@ impl PlaceRecognizer {
                             || (pb.feature_code == "ADM1"
                                 && !pb.admin1.is_empty()
                                 && pb.admin1 == pa.admin1));
-                    if contains && best.is_none_or(|(_, _, pop)| pa.population > pop) {
-                        best = Some((ea, eb, pa.population));
+                    // Regions rank above cities, then population decides.
+                    let rank = if pa.kind == PlaceKind::Region {
+                        u64::MAX
+                    } else {
+                        pa.population
+                    };
+                    if contains && best.is_none_or(|(_, _, r)| rank > r) {
+                        best = Some((ea, eb, rank));
                     }
                 }
             }
@@ -837,18 +851,25 @@ impl PlaceRecognizer {
         for &(k, rule) in &kept {
             let c = &cands[k];
             // A country's own name is not read as a city of the same name ("Mexico").
-            let names_country = c.entries.iter().any(|&e| {
+            let named_country = c.entries.iter().find_map(|&e| {
                 self.gaz
                     .place(e)
-                    .is_some_and(|p| p.kind == PlaceKind::Country)
+                    .filter(|p| p.kind == PlaceKind::Country)
+                    .map(|p| p.country.as_str())
             });
+            let names_country = named_country.is_some();
             let chosen = match c.forced {
                 Some(e) => Some((e, 30.0)),
                 None => c
                     .entries
                     .iter()
                     .filter_map(|&e| self.gaz.place(e).map(|p| (e, p)))
-                    .filter(|(_, p)| !(names_country && p.kind == PlaceKind::City))
+                    .filter(|(_, p)| {
+                        // Nor as a region of that same country ("Taiwan" the province).
+                        !(names_country && p.kind == PlaceKind::City)
+                            && !(p.kind == PlaceKind::Region
+                                && named_country == Some(p.country.as_str()))
+                    })
                     .map(|(e, p)| {
                         let mut s = self.prior(p);
                         if Gazetteer::is_alternate(e) {

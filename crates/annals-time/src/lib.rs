@@ -31,7 +31,7 @@ use std::sync::OnceLock;
 pub use rules::RuleError;
 
 /// Days ahead within which an undated month or day counts as the coming one rather than the past one.
-const NEAR_FUTURE_DAYS: i64 = 60;
+const NEAR_FUTURE_DAYS: i64 = 92;
 
 const EN_LEXICON: &str = include_str!("../../../data/time/en.lex");
 const EN_RULES: &str = include_str!("../../../data/time/en.rules");
@@ -150,6 +150,8 @@ struct Ctx<'a> {
     sentence: usize,
     /// The span of the sentence being read.
     sentence_span: Span,
+    /// Whether the expression being read opens its clause after "in" ("In 2019, ...").
+    topic: bool,
     tense: Dir,
     text: &'a str,
 }
@@ -267,6 +269,7 @@ impl TimeRecognizer {
             year: None,
             sentence: 0,
             sentence_span: Span::new(0, 0),
+            topic: false,
             tense: Dir::Nearest,
             text,
         };
@@ -302,6 +305,11 @@ impl TimeRecognizer {
                 ctx.tense = closest(&markers, m.start, m.end);
                 ctx.sentence = si;
                 ctx.sentence_span = *sspan;
+                ctx.topic = m.start >= 1
+                    && lower.get(toks[m.start - 1].start..toks[m.start - 1].end) == Some("in")
+                    && (m.start == 1
+                        || toks[m.start - 2].kind == Kind::Punct
+                        || toks[m.start - 1].start <= sspan.start);
                 let Some(res) = self.resolve(m, &mut ctx) else {
                     continue;
                 };
@@ -578,7 +586,9 @@ impl TimeRecognizer {
         let text = ctx.text;
         // a year given relative to the document's: "June last year" (yk=-1)
         let written = self.int(m, "y", text);
-        if let Some(y) = written {
+        if let Some(y) = written
+            && ctx.topic
+        {
             ctx.year = Some((y, ctx.sentence));
         }
         let y = written.or_else(|| {
@@ -751,7 +761,8 @@ impl TimeRecognizer {
             let ok = match dir {
                 Dir::Past => s <= here,
                 Dir::PastStrict => e < here,
-                Dir::Future => e >= here,
+                // a clause about the future may still name a day of the past week
+                Dir::Future => e >= here.checked_sub(7.days()).unwrap_or(here),
                 Dir::FutureStrict => s > here,
                 Dir::Nearest => true,
                 Dir::Same => yy == year0,
