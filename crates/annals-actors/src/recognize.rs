@@ -754,6 +754,7 @@ fn agent_draft(
         };
     };
     used[k] = true;
+    let mut sector: String = sector.clone();
     let mut kind = *kind;
     let mut role = role.clone();
     let mut rule = rule.clone();
@@ -775,6 +776,15 @@ fn agent_draft(
             .all(|t| lex.modifiers.contains(&t.norm))
     {
         used[last + 1] = true;
+        // A community named first ("Hutu rebel group", "Kurd refugees") yields to the role after it.
+        if let Entry::Agent {
+            code: next_sector, ..
+        } = &next.entry
+            && sector.as_str() == "CVL"
+            && !next_sector.is_empty()
+        {
+            sector = next_sector.clone();
+        }
         kind = *nk;
         role = nr.clone();
         rule = nrule.clone();
@@ -784,7 +794,7 @@ fn agent_draft(
     let mut code = match &cue {
         Some((c, start)) => {
             t0 = *start;
-            combine(c, sector, *prefix)
+            combine(c, &sector, *prefix)
         }
         None => sector.clone(),
     };
@@ -816,7 +826,7 @@ fn agent_draft(
                 )
             {
                 used[*n] = true;
-                code = combine(&c, sector, *prefix);
+                code = combine(&c, &sector, *prefix);
                 t1 = items[*n].t1;
             }
         }

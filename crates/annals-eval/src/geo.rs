@@ -176,6 +176,8 @@ struct Tally {
     matched_gold: usize,
     matched_pred: usize,
     errors_km: Vec<f64>,
+    /// Errors of gold toponyms matched to a city or region (not a country or continent).
+    local_km: Vec<f64>,
 }
 
 impl Tally {
@@ -186,6 +188,7 @@ impl Tally {
         self.matched_gold += other.matched_gold;
         self.matched_pred += other.matched_pred;
         self.errors_km.extend_from_slice(&other.errors_km);
+        self.local_km.extend_from_slice(&other.local_km);
     }
 
     fn precision(&self) -> f64 {
@@ -273,6 +276,9 @@ fn score_article(
                         _ => MAX_KM,
                     };
                     t.errors_km.push(err);
+                    if m.precision != "country" && m.feature_code != "CONT" {
+                        t.local_km.push(err);
+                    }
                     if err > 161.0 {
                         lines.push(format!(
                             "far {doc}: {:?} -> {} ({}, {}) {:.0} km [{}]",
@@ -363,6 +369,11 @@ fn metrics(report: &mut Report, prefix: &str, t: &Tally) {
     report.metric(&format!("{prefix}median_km"), t.median());
     report.metric(&format!("{prefix}mean_km"), t.mean());
     report.metric(&format!("{prefix}auc"), auc(&t.errors_km));
+    let local = t.local_km.iter().filter(|&&e| e <= 161.0).count();
+    report.metric(
+        &format!("{prefix}acc161_local"),
+        ratio(local, t.local_km.len()),
+    );
 }
 
 /// Scores place recognition and geocoding on an LGL or GeoVirus XML file, or on every `.xml`

@@ -72,6 +72,7 @@ struct Guards {
     speech2: HashSet<(String, String)>,
     direction: HashSet<String>,
     notafter: HashSet<String>,
+    institution: HashSet<String>,
 }
 
 impl Guards {
@@ -136,6 +137,9 @@ impl Guards {
                 }
                 "notafter" => {
                     g.notafter.insert(entry);
+                }
+                "institution" => {
+                    g.institution.insert(entry);
                 }
                 _ => {}
             }
@@ -793,7 +797,9 @@ impl PlaceRecognizer {
                     .place(e)
                     .is_some_and(|p| p.kind == PlaceKind::Country || p.feature_code == "ADM1")
             });
-            return big.then_some("places/in_name");
+            let seat =
+                next.is_some_and(|n| self.guards.institution.contains(&text[n.start..n.end]));
+            return (big || seat).then_some("places/in_name");
         }
         Some(c.rule)
     }

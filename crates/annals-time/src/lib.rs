@@ -31,7 +31,7 @@ use std::sync::OnceLock;
 pub use rules::RuleError;
 
 /// Days ahead within which an undated month or day counts as the coming one rather than the past one.
-const NEAR_FUTURE_DAYS: i64 = 92;
+const NEAR_FUTURE_DAYS: i64 = 60;
 
 const EN_LEXICON: &str = include_str!("../../../data/time/en.lex");
 const EN_RULES: &str = include_str!("../../../data/time/en.rules");
