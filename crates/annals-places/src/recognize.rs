@@ -486,7 +486,7 @@ impl PlaceRecognizer {
                 }
             }
             if let Some((last, entry)) = demonym
-                && found.is_none_or(|(l, _, _)| l < last)
+                && found.is_none_or(|(l, _, _)| l <= last)
             {
                 out.push(Candidate {
                     first: i,
@@ -539,6 +539,8 @@ impl PlaceRecognizer {
             || w.initial
             || self.guards.never.contains(word)
             || self.guards.common.contains(word)
+            || self.guards.first.contains(word)
+            || self.guards.person.contains(word)
         {
             return None;
         }
@@ -608,11 +610,12 @@ impl PlaceRecognizer {
             if region && !alone && !text[..m.start()].trim_end_matches(' ').ends_with(',') {
                 continue;
             }
-            let first = words.iter().position(|w| w.start >= m.start()).unwrap_or(0);
+            let first = words
+                .partition_point(|w| w.start < m.start())
+                .min(words.len().saturating_sub(1));
             let last = words
-                .iter()
-                .rposition(|w| w.end <= m.end())
-                .unwrap_or(first);
+                .partition_point(|w| w.end <= m.end())
+                .saturating_sub(1);
             out.push(Candidate {
                 first,
                 last: last.max(first),
@@ -743,6 +746,9 @@ impl PlaceRecognizer {
             }
         }
         if single {
+            if first_word.chars().count() <= 2 && !c.rule.starts_with("places/abbreviation") {
+                return None;
+            }
             if self.guards.never.contains(first_word) && c.rule != "places/abbreviation" {
                 return None;
             }
@@ -872,9 +878,10 @@ impl PlaceRecognizer {
                     .filter_map(|&e| self.gaz.place(e).map(|p| (e, p)))
                     .filter(|(_, p)| {
                         // Nor as a region of that same country ("Taiwan" the province).
-                        !(names_country && p.kind == PlaceKind::City)
-                            && !(p.kind == PlaceKind::Region
-                                && named_country == Some(p.country.as_str()))
+                        let city_of_name = names_country && p.kind == PlaceKind::City;
+                        let own_region = p.kind == PlaceKind::Region
+                            && named_country == Some(p.country.as_str());
+                        !(city_of_name || own_region)
                     })
                     .map(|(e, p)| {
                         let mut s = self.prior(p);
@@ -934,7 +941,7 @@ impl PlaceRecognizer {
                 // A misspelled name needs support: a cue, a list of places, or a large place
                 // in a country the document already talks about.
                 let in_country = country_votes.contains_key(p.country.as_str());
-                if !(c.cue || in_country && p.population >= 50_000 || p.population >= 500_000) {
+                if !(c.cue || in_country && p.population >= 50_000) {
                     continue;
                 }
             }

@@ -122,6 +122,8 @@ impl Store {
     fn configure(conn: &Connection) -> Result<(), StoreError> {
         conn.busy_timeout(Duration::from_secs(30))?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // 64 MiB of page cache (the default 2 MiB spills mid-batch and rereads index pages).
+        conn.pragma_update(None, "cache_size", -65536)?;
         Ok(())
     }
 

@@ -270,7 +270,9 @@ pub(crate) fn run(conn: &Connection, q: &Query) -> Result<Vec<Hit>, StoreError> 
         params.push(Sql::Text(v.trim().to_string()));
     }
     if let Some((cond, p)) = &events {
-        sql.push_str(" AND EXISTS (SELECT 1 FROM events e WHERE e.doc_id = d.id AND ");
+        // The matching documents as one set, computed once (a correlated EXISTS may be planned
+        // as a scan of every event of the type for each document).
+        sql.push_str(" AND d.id IN (SELECT e.doc_id FROM events e WHERE ");
         sql.push_str(cond);
         sql.push(')');
         params.extend(p.iter().cloned());
@@ -301,22 +303,24 @@ pub(crate) fn run(conn: &Connection, q: &Query) -> Result<Vec<Hit>, StoreError> 
         })?
         .collect::<Result<Vec<_>, _>>()?;
 
-    let mut ev_sql = String::from("SELECT e.json FROM events e WHERE e.doc_id = ?");
-    if let Some((cond, _)) = &events {
-        ev_sql.push_str(" AND ");
-        ev_sql.push_str(cond);
-    }
-    ev_sql.push_str(" ORDER BY e.idx");
+    // Each hit's events, by document id only (the filter is evaluated per row, not planned).
+    let matched = events.as_ref().map_or("1", |(cond, _)| cond.as_str());
+    let ev_sql =
+        format!("SELECT e.json, ({matched}) FROM events e WHERE e.doc_id = ? ORDER BY e.idx");
     let mut ev_stmt = conn.prepare(&ev_sql)?;
     for hit in &mut hits {
-        let mut p = vec![Sql::Text(hit.id.clone())];
-        if let Some((_, extra)) = &events {
-            p.extend(extra.iter().cloned());
+        let mut p: Vec<Sql> = events.as_ref().map(|(_, p)| p.clone()).unwrap_or_default();
+        p.push(Sql::Text(hit.id.clone()));
+        let rows = ev_stmt.query_map(params_from_iter(p.iter()), |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, Option<bool>>(1)?))
+        })?;
+        for row in rows {
+            let (json, matched) = row?;
+            if matched == Some(true) {
+                hit.events
+                    .push(serde_json::from_str(&json).unwrap_or(serde_json::Value::Null));
+            }
         }
-        hit.events = ev_stmt
-            .query_map(params_from_iter(p.iter()), |r| r.get::<_, String>(0))?
-            .map(|json| json.map(|j| serde_json::from_str(&j).unwrap_or(serde_json::Value::Null)))
-            .collect::<Result<Vec<_>, _>>()?;
     }
     Ok(hits)
 }

@@ -92,7 +92,9 @@ pub struct NarrativeTime {
     /// The expression that set it (none when it is the document date).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub span: Option<Span>,
-    /// Why: `time/narrative/document_date`, `time/narrative/set` or `time/narrative/carried`.
+    /// Why: `time/narrative/set` (a date in the sentence), `time/narrative/relative` (a time
+    /// placed relative to the narrative, e.g. "In a few days"), `time/narrative/carried` (from an
+    /// earlier sentence) or `time/narrative/document_date`.
     pub rule: String,
 }
 
@@ -167,6 +169,9 @@ struct Resolved {
     sets: Option<Point>,
     /// A reporting period (quarter, half year) that later "a year earlier" refers to.
     period: Option<Point>,
+    /// Whether a sentence can be about this time though it does not set the narrative (a time
+    /// placed relative to the narrative).
+    about: bool,
 }
 
 impl Resolved {
@@ -179,6 +184,7 @@ impl Resolved {
             anchor: None,
             sets: None,
             period: None,
+            about: false,
         }
     }
 }
@@ -294,6 +300,8 @@ impl TimeRecognizer {
                 Vec::new()
             };
             let mut set_here: Option<Narrative> = None;
+            // a relative time the sentence is about, when no date set it ("In a few days, ...")
+            let mut relative_here: Option<NarrativeTime> = None;
             while mi < matches.len() && toks[matches[mi].start].start < sspan.end {
                 let m = &matches[mi];
                 mi += 1;
@@ -328,6 +336,15 @@ impl TimeRecognizer {
                     if set_here.is_none() {
                         set_here = Some(n);
                     }
+                } else if res.about && relative_here.is_none() && rule.timex_type != "DURATION" {
+                    relative_here = Some(NarrativeTime {
+                        sentence: si,
+                        value: res.value.clone(),
+                        earliest: res.earliest,
+                        latest: res.latest,
+                        span: Some(span),
+                        rule: "time/narrative/relative".into(),
+                    });
                 }
                 out.expressions.push(TimeExpression {
                     span,
@@ -340,6 +357,12 @@ impl TimeRecognizer {
                     anchor: res.anchor,
                     rule: format!("time/{}", rule.id),
                 });
+            }
+            if set_here.is_none()
+                && let Some(rel) = relative_here
+            {
+                out.narrative.push(rel);
+                continue;
             }
             let (n, why) = match set_here {
                 Some(n) => (Some(n), "time/narrative/set"),
@@ -717,7 +740,7 @@ impl TimeRecognizer {
             let fits = [y0, y0 - 1, y0 + 1]
                 .into_iter()
                 .find(|y| calendar::date(*y, mo, d).is_some_and(|day| day.weekday() == wd));
-            if let Some(p) = fits.and_then(|y| make(y)) {
+            if let Some(p) = fits.and_then(&make) {
                 return Some(self.absolute(p, true));
             }
         }
@@ -832,6 +855,7 @@ impl TimeRecognizer {
             anchor: None,
             sets: sets.then_some(p),
             period: matches!(p.gran, Gran::Quarter | Gran::Half).then_some(p),
+            about: false,
         }
     }
 
@@ -913,6 +937,7 @@ impl TimeRecognizer {
         p.tod = tod;
         let deictic = a.kind == "document_date" && gran == Gran::Day;
         let mut r = self.absolute(p, deictic);
+        r.about = a.kind == "narrative";
         r.anchor = Some(a);
         Some(r)
     }
@@ -986,6 +1011,7 @@ impl TimeRecognizer {
                 ..Resolved::plain(value)
             }
         };
+        r.about = a.kind == "narrative";
         r.anchor = Some(a);
         Some(r)
     }
@@ -1071,12 +1097,25 @@ impl TimeRecognizer {
 
 /// The direction of the tense marker closest to tokens `[start, end)`, or `Nearest`.
 fn closest(markers: &[(usize, Dir)], start: usize, end: usize) -> Dir {
-    markers
-        .iter()
-        .filter(|(i, _)| *i < start || *i >= end)
-        .min_by_key(|(i, _)| if *i < start { start - i } else { i + 1 - end })
-        .map(|(_, d)| *d)
-        .unwrap_or(Dir::Nearest)
+    // markers are in token order: the candidates are the last one before and the first after
+    let at = markers.partition_point(|(i, _)| *i < start);
+    let before = at
+        .checked_sub(1)
+        .and_then(|k| markers.get(k))
+        .map(|(i, d)| (start - i, *d));
+    let after_at = markers.partition_point(|(i, _)| *i < end);
+    let after = markers.get(after_at).map(|(i, d)| (i + 1 - end, *d));
+    match (before, after) {
+        (Some(b), Some(a)) => {
+            if a.0 < b.0 {
+                a.1
+            } else {
+                b.1
+            }
+        }
+        (Some((_, d)), None) | (None, Some((_, d))) => d,
+        (None, None) => Dir::Nearest,
+    }
 }
 
 /// A capture or literal argument value.

@@ -1,0 +1,1063 @@
+//! The merging algorithm: features, blocking, pair scoring, clustering and assembly.
+
+use crate::{
+    Comparison, Contradiction, Corroboration, Happening, HappeningDate, HappeningPlace,
+    MergeConfig, MergeReason, OriginalSource, Report, ReportRef, SourceGroup, Stance,
+};
+use annals_document::Date;
+use annals_events::{Event, Modality, Quantity};
+use std::collections::{BTreeMap, HashMap};
+
+/// Merges reports into happenings.
+#[derive(Debug, Clone)]
+pub struct Merger {
+    config: MergeConfig,
+}
+
+/// Which reports may be merged with which: only reports of the same class cluster together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+enum Class {
+    Factual,
+    Denial,
+    Future,
+    Hypothetical,
+}
+
+fn class_of(m: Modality) -> Class {
+    match m {
+        Modality::Asserted | Modality::Reported | Modality::Alleged => Class::Factual,
+        Modality::Denied | Modality::Negated => Class::Denial,
+        Modality::Future => Class::Future,
+        Modality::Hypothetical | Modality::Conditional => Class::Hypothetical,
+    }
+}
+
+/// A place reduced to what the place signal needs.
+struct PlaceF<'a> {
+    name: &'a str,
+    country: &'a str,
+    coords: Option<(f64, f64)>,
+}
+
+/// Per-report features, computed once.
+struct Features<'a> {
+    class: Class,
+    event: &'a str,
+    quad: u8,
+    actors: Vec<&'a str>,
+    recipients: Vec<&'a str>,
+    /// Blocking keys: the countries (3-letter prefixes) of its parties, else of its place.
+    keys: Vec<String>,
+    interval: Option<(i32, i32)>,
+    place: Option<PlaceF<'a>>,
+    words: Vec<u64>,
+}
+
+/// Days since 1970-01-01 of a civil date.
+fn day_number(d: Date) -> i32 {
+    let (y, m, day) = (d.year() as i32, d.month() as i32, d.day() as i32);
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The civil date of a day number.
+fn date_of(n: i32) -> String {
+    let z = n + 719_468;
+    let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i32::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+fn parse_day(s: &str) -> Option<i32> {
+    s.get(..10)?.parse::<Date>().ok().map(day_number)
+}
+
+/// The event's date interval in day numbers: its earliest..latest, else its value, else the
+/// publication date.
+fn interval(event: &Event, published: Option<Date>) -> Option<(i32, i32)> {
+    if let Some(d) = &event.date {
+        let e = d.earliest.as_deref().and_then(parse_day);
+        let l = d.latest.as_deref().and_then(parse_day);
+        match (e, l) {
+            (Some(e), Some(l)) if e <= l => return Some((e, l)),
+            (Some(x), None) | (None, Some(x)) => return Some((x, x)),
+            _ => {}
+        }
+        if let Some(v) = parse_day(&d.value) {
+            return Some((v, v));
+        }
+    }
+    published.map(|p| {
+        let n = day_number(p);
+        (n, n)
+    })
+}
+
+fn fnv(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// The hashed content words of a sentence, sorted and deduplicated.
+fn content_words(text: &str, config: &MergeConfig) -> Vec<u64> {
+    let mut words: Vec<u64> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() >= 3 && !w.chars().all(|c| c.is_ascii_digit()))
+        .map(str::to_lowercase)
+        .filter(|w| !config.stopwords.contains(w))
+        .map(|w| fnv(w.as_bytes()))
+        .collect();
+    words.sort_unstable();
+    words.dedup();
+    words
+}
+
+fn jaccard(a: &[u64], b: &[u64]) -> f64 {
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    let (mut i, mut j, mut common) = (0, 0, 0usize);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                common += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    common as f64 / (a.len() + b.len() - common) as f64
+}
+
+fn haversine_km(a: (f64, f64), b: (f64, f64)) -> f64 {
+    let (la1, lo1) = (a.0.to_radians(), a.1.to_radians());
+    let (la2, lo2) = (b.0.to_radians(), b.1.to_radians());
+    let h = ((la2 - la1) / 2.0).sin().powi(2)
+        + la1.cos() * la2.cos() * ((lo2 - lo1) / 2.0).sin().powi(2);
+    2.0 * 6371.0 * h.sqrt().min(1.0).asin()
+}
+
+fn country_prefix(code: &str) -> Option<&str> {
+    code.get(..3).filter(|p| p.chars().all(|c| c.is_ascii_uppercase()))
+}
+
+/// How well two sets of party codes match: 1 for a shared code, 0.7 for a shared country
+/// prefix, 0 for none; `None` when either side is empty (unknown). Returns the matched codes.
+fn party_match<'a>(a: &[&'a str], b: &[&'a str]) -> Option<(f64, &'a str, &'a str)> {
+    if a.is_empty() || b.is_empty() {
+        return None;
+    }
+    let mut best = (0.0, "", "");
+    for x in a {
+        for y in b {
+            let s = if x == y {
+                1.0
+            } else if country_prefix(x).is_some() && country_prefix(x) == country_prefix(y) {
+                0.7
+            } else {
+                0.0
+            };
+            if s > best.0 {
+                best = (s, x, y);
+            }
+        }
+    }
+    Some(best)
+}
+
+fn quantities(e: &Event) -> [(&'static str, Option<&Quantity>); 5] {
+    [
+        ("dead", e.dead.as_ref()),
+        ("injured", e.injured.as_ref()),
+        ("arrested", e.arrested.as_ref()),
+        ("size", e.size.as_ref()),
+        ("weapons", e.weapons.as_ref()),
+    ]
+}
+
+/// Whether one of `words` shares a stem (first five letters) with the trigger's first word.
+fn mentions_trigger(words: &[&str], trigger: &str) -> bool {
+    let lower = trigger.to_lowercase();
+    let Some(first) = lower.split(|c: char| !c.is_alphanumeric()).find(|w| w.len() >= 3) else {
+        return false;
+    };
+    let stem: String = first.chars().take(5).collect();
+    words.iter().any(|w| w.starts_with(stem.as_str()))
+}
+
+struct UnionFind {
+    parent: Vec<usize>,
+}
+
+impl UnionFind {
+    fn new(n: usize) -> UnionFind {
+        UnionFind {
+            parent: (0..n).collect(),
+        }
+    }
+    fn find(&mut self, mut x: usize) -> usize {
+        while self.parent[x] != x {
+            self.parent[x] = self.parent[self.parent[x]];
+            x = self.parent[x];
+        }
+        x
+    }
+    /// Joins the sets of `a` and `b`; false when they already were one. The smaller index
+    /// becomes the root, so results do not depend on the order of joins.
+    fn union(&mut self, a: usize, b: usize) -> bool {
+        let (ra, rb) = (self.find(a), self.find(b));
+        if ra == rb {
+            return false;
+        }
+        let (lo, hi) = if ra < rb { (ra, rb) } else { (rb, ra) };
+        self.parent[hi] = lo;
+        true
+    }
+}
+
+fn modality_rank(m: Modality) -> u8 {
+    match m {
+        Modality::Asserted => 0,
+        Modality::Reported => 1,
+        Modality::Alleged => 2,
+        Modality::Future => 3,
+        Modality::Hypothetical => 4,
+        Modality::Conditional => 5,
+        Modality::Denied => 6,
+        Modality::Negated => 7,
+    }
+}
+
+fn reported_date(r: &Report) -> Option<String> {
+    r.published.map(|d| d.to_string()).or_else(|| {
+        r.event
+            .reported_date
+            .as_ref()
+            .and_then(|d| parse_day(&d.value).map(date_of))
+    })
+}
+
+fn normalize_source(s: &str) -> String {
+    let lower = s.to_lowercase();
+    let words: Vec<&str> = lower
+        .split_whitespace()
+        .filter(|w| *w != "the")
+        .collect();
+    words.join(" ")
+}
+
+fn kind_name(k: annals_events::SourceKind) -> String {
+    serde_json::to_value(k)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_else(|| "other".into())
+}
+
+impl Merger {
+    /// A merger with the given configuration.
+    pub fn new(config: MergeConfig) -> Merger {
+        Merger { config }
+    }
+
+    /// The configuration in use.
+    pub fn config(&self) -> &MergeConfig {
+        &self.config
+    }
+
+    fn features<'a>(&self, r: &'a Report) -> Features<'a> {
+        let e = &r.event;
+        let actors: Vec<&str> = e.actor.iter().map(|p| p.code.as_str()).collect();
+        let recipients: Vec<&str> = e.recipient.iter().map(|p| p.code.as_str()).collect();
+        let mut keys: Vec<String> = e
+            .actor
+            .iter()
+            .chain(&e.recipient)
+            .filter_map(|p| {
+                if p.country.len() == 3 {
+                    Some(p.country.clone())
+                } else {
+                    country_prefix(&p.code).map(str::to_string)
+                }
+            })
+            .collect();
+        let place = e.event_loc.as_ref().map(|l| PlaceF {
+            name: &l.name,
+            country: &l.country,
+            coords: l.lat.zip(l.lon).filter(|(a, b)| a.is_finite() && b.is_finite()),
+        });
+        if keys.is_empty()
+            && let Some(p) = &place
+            && !p.country.is_empty()
+        {
+            keys.push(p.country.to_string());
+        }
+        if keys.is_empty() {
+            keys.push(String::new());
+        }
+        keys.sort();
+        keys.dedup();
+        Features {
+            class: class_of(e.modality),
+            event: &e.event,
+            quad: e.quad_code,
+            actors,
+            recipients,
+            keys,
+            interval: interval(e, r.published),
+            place,
+            words: content_words(&r.sentence, &self.config),
+        }
+    }
+
+    /// 1 within `near_km`, falling linearly to 0 at `far_km`.
+    fn place_closeness(&self, km: f64) -> f64 {
+        let c = &self.config;
+        if km <= c.near_km {
+            1.0
+        } else {
+            (1.0 - (km - c.near_km) / (c.far_km - c.near_km).max(1e-9)).max(0.0)
+        }
+    }
+
+    /// Scores a pair; `None` when a rule vetoes it. Writes the signals into `notes` when given.
+    /// `across` allows a denial to be compared with a factual report.
+    fn score(
+        &self,
+        a: &Features,
+        b: &Features,
+        across: bool,
+        mut notes: Option<&mut Vec<String>>,
+    ) -> Option<f64> {
+        let c = &self.config;
+        macro_rules! note {
+            ($($t:tt)*) => { if let Some(n) = notes.as_deref_mut() { n.push(format!($($t)*)); } };
+        }
+        if a.class != b.class && !across {
+            note!("veto: modality differs ({:?} vs {:?})", a.class, b.class);
+            return None;
+        }
+        let Some(type_score) = c.type_score(a.event, b.event) else {
+            note!("veto: types incompatible ({} vs {})", a.event, b.event);
+            return None;
+        };
+        if type_score >= 1.0 {
+            note!("type compatible ({}={})", a.event, b.event);
+        } else {
+            note!("type compatible ({}~{}, {type_score})", a.event, b.event);
+        }
+        let mut anchor = false;
+        let actor = party_match(&a.actors, &b.actors);
+        let recipient = party_match(&a.recipients, &b.recipients);
+        let mut role_scores = [0.5, 0.5];
+        let mut known_mismatch = 0;
+        let mut known = 0;
+        for (i, (m, role)) in [(actor, "actor"), (recipient, "recipient")]
+            .into_iter()
+            .enumerate()
+        {
+            match m {
+                Some((s, x, y)) if s > 0.0 => {
+                    anchor = true;
+                    known += 1;
+                    role_scores[i] = s;
+                    if x == y {
+                        note!("{role} overlap {x}");
+                    } else {
+                        note!("{role} country overlap {x}~{y}");
+                    }
+                }
+                Some(_) => {
+                    known += 1;
+                    known_mismatch += 1;
+                    role_scores[i] = 0.0;
+                    note!("{role}s differ");
+                }
+                None => note!("{role} unknown on one side"),
+            }
+        }
+        if known > 0 && known_mismatch == known {
+            note!("veto: no actor or recipient in common");
+            return None;
+        }
+        let actor_score = (role_scores[0] + role_scores[1]) / 2.0;
+        let date_score = match (a.interval, b.interval) {
+            (Some((s1, e1)), Some((s2, e2))) => {
+                let lo = s1.max(s2);
+                let hi = e1.min(e2);
+                if lo <= hi {
+                    let union = (e1.max(e2) - s1.min(s2) + 1) as f64;
+                    note!("dates overlap {}..{}", date_of(lo), date_of(hi));
+                    0.5 + 0.5 * f64::from(hi - lo + 1) / union
+                } else if lo - hi <= c.date_tolerance_days {
+                    note!("dates {} day(s) apart", lo - hi);
+                    0.3
+                } else {
+                    note!(
+                        "veto: dates {} day(s) apart ({} vs {})",
+                        lo - hi,
+                        date_of(s1),
+                        date_of(s2)
+                    );
+                    return None;
+                }
+            }
+            _ => {
+                note!("date unknown on one side");
+                0.5
+            }
+        };
+        let place_score = match (&a.place, &b.place) {
+            (Some(p), Some(q)) => match (p.coords, q.coords) {
+                (Some(x), Some(y)) => {
+                    let km = haversine_km(x, y);
+                    if km > c.far_km {
+                        note!("veto: places {km:.0} km apart ({} vs {})", p.name, q.name);
+                        return None;
+                    }
+                    note!("places {km:.0} km apart");
+                    if km <= c.near_km {
+                        anchor = true;
+                    }
+                    self.place_closeness(km)
+                }
+                _ if !p.country.is_empty() && !q.country.is_empty() => {
+                    if p.country != q.country {
+                        note!("veto: place countries differ ({} vs {})", p.country, q.country);
+                        return None;
+                    }
+                    note!("places in the same country {}", p.country);
+                    0.6
+                }
+                _ => {
+                    note!("place unknown on one side");
+                    0.5
+                }
+            },
+            _ => {
+                note!("place unknown on one side");
+                0.5
+            }
+        };
+        let wording = jaccard(&a.words, &b.words);
+        note!("wording {wording:.2}");
+        if !anchor {
+            note!("veto: no anchor (no shared party, no nearby place)");
+            return None;
+        }
+        let total = c.weight_type + c.weight_actors + c.weight_date + c.weight_place + c.weight_wording;
+        let score = (c.weight_type * type_score
+            + c.weight_actors * actor_score
+            + c.weight_date * date_score
+            + c.weight_place * place_score
+            + c.weight_wording * wording)
+            / total.max(1e-9);
+        note!("score {score:.2} (threshold {:.2})", c.threshold);
+        if score < c.threshold {
+            note!("veto: score below threshold");
+            return None;
+        }
+        Some(score)
+    }
+
+    /// Explains how two reports compare: the signals, the score and any veto.
+    pub fn compare(&self, a: &Report, b: &Report) -> Comparison {
+        let (fa, fb) = (self.features(a), self.features(b));
+        let mut signals = Vec::new();
+        let score = self.score(&fa, &fb, false, Some(&mut signals));
+        Comparison {
+            merged: score.is_some(),
+            score: score.unwrap_or(0.0),
+            signals,
+        }
+    }
+
+    /// Merges reports into happenings, ordered by first report date then id.
+    pub fn merge(&self, reports: &[Report]) -> Vec<Happening> {
+        let feats: Vec<Features> = reports.iter().map(|r| self.features(r)).collect();
+        let n = reports.len();
+        // Blocking: (quad, country key) -> report indices sorted by interval start.
+        let mut blocks: BTreeMap<(u8, &str), Vec<usize>> = BTreeMap::new();
+        for (i, f) in feats.iter().enumerate() {
+            if f.interval.is_none() {
+                continue;
+            }
+            for k in &f.keys {
+                blocks.entry((f.quad, k.as_str())).or_default().push(i);
+            }
+        }
+        let mut uf = UnionFind::new(n);
+        let mut joins: Vec<(usize, usize, f64)> = Vec::new();
+        // Best factual partner of each denial report.
+        let mut denial_best: HashMap<usize, (f64, usize)> = HashMap::new();
+        let tol = self.config.date_tolerance_days;
+        for ((_, key), members) in &mut blocks {
+            members.sort_by_key(|&i| (feats[i].interval.map(|x| x.0), i));
+            for (pos, &i) in members.iter().enumerate() {
+                let Some((_, end_i)) = feats[i].interval else {
+                    continue;
+                };
+                for &j in members
+                    .iter()
+                    .skip(pos + 1)
+                    .take(self.config.max_candidates)
+                {
+                    let Some((start_j, _)) = feats[j].interval else {
+                        continue;
+                    };
+                    if start_j > end_i + tol {
+                        break;
+                    }
+                    let (fi, fj) = (&feats[i], &feats[j]);
+                    // Score a pair only in the block of the first key both share.
+                    let first_shared = fi.keys.iter().find(|k| fj.keys.contains(k));
+                    if first_shared.map(String::as_str) != Some(*key) {
+                        continue;
+                    }
+                    let denial_pair = (fi.class == Class::Denial) != (fj.class == Class::Denial)
+                        && (fi.class == Class::Factual || fj.class == Class::Factual);
+                    if denial_pair {
+                        if let Some(s) = self.score(fi, fj, true, None) {
+                            let (d, f) = if fi.class == Class::Denial { (i, j) } else { (j, i) };
+                            let entry = denial_best.entry(d).or_insert((s, f));
+                            if s > entry.0 || (s == entry.0 && f < entry.1) {
+                                *entry = (s, f);
+                            }
+                        }
+                        continue;
+                    }
+                    if fi.class == Class::Denial {
+                        continue;
+                    }
+                    if let Some(s) = self.score(fi, fj, false, None)
+                        && uf.union(i, j)
+                    {
+                        joins.push((i.min(j), i.max(j), s));
+                    }
+                }
+            }
+        }
+        // Attach matched denials to the happening of their best partner.
+        let mut denies_of: HashMap<usize, usize> = HashMap::new();
+        for (&d, &(_, f)) in &denial_best {
+            denies_of.insert(d, f);
+        }
+        let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        for i in 0..n {
+            let root = match denies_of.get(&i) {
+                Some(&f) => uf.find(f),
+                None => uf.find(i),
+            };
+            groups.entry(root).or_default().push(i);
+        }
+        let mut joins_of: HashMap<usize, Vec<(usize, usize, f64)>> = HashMap::new();
+        for (a, b, s) in joins {
+            joins_of.entry(uf.find(a)).or_default().push((a, b, s));
+        }
+        let mut happenings: Vec<(Happening, Vec<usize>)> = groups
+            .into_iter()
+            .map(|(root, members)| {
+                let joins = joins_of.remove(&root).unwrap_or_default();
+                let h = self.assemble(reports, &feats, &members, &denies_of, &joins);
+                (h, members)
+            })
+            .collect();
+        self.flag_rejections(reports, &feats, &mut happenings);
+        let mut out: Vec<Happening> = happenings.into_iter().map(|(h, _)| h).collect();
+        out.sort_by(|a, b| {
+            (a.first_reported.is_none(), &a.first_reported, &a.id).cmp(&(
+                b.first_reported.is_none(),
+                &b.first_reported,
+                &b.id,
+            ))
+        });
+        out
+    }
+
+    fn assemble(
+        &self,
+        reports: &[Report],
+        feats: &[Features],
+        members: &[usize],
+        denies_of: &HashMap<usize, usize>,
+        joins: &[(usize, usize, f64)],
+    ) -> Happening {
+        let mut order: Vec<usize> = members.to_vec();
+        order.sort_by(|&a, &b| {
+            let (ra, rb) = (&reports[a], &reports[b]);
+            (ra.published.is_none(), ra.published, &ra.doc_id, ra.event_index, a).cmp(&(
+                rb.published.is_none(),
+                rb.published,
+                &rb.doc_id,
+                rb.event_index,
+                b,
+            ))
+        });
+        let supporting: Vec<usize> = order
+            .iter()
+            .copied()
+            .filter(|i| !denies_of.contains_key(i))
+            .collect();
+        // A group made only of an unmatched denial report still needs a body.
+        let body: &[usize] = if supporting.is_empty() {
+            &order
+        } else {
+            &supporting
+        };
+        let first = body[0];
+        let id = format!("h-{:016x}", fnv(reports[first].key().as_bytes()));
+        // Most frequent type and CAMEO code, ties to the earliest.
+        let most = |f: &dyn Fn(usize) -> String| -> String {
+            let mut counts: Vec<(String, usize, usize)> = Vec::new();
+            for (rank, &i) in body.iter().enumerate() {
+                let v = f(i);
+                match counts.iter_mut().find(|c| c.0 == v) {
+                    Some(c) => c.1 += 1,
+                    None => counts.push((v, 1, rank)),
+                }
+            }
+            counts
+                .into_iter()
+                .max_by(|a, b| a.1.cmp(&b.1).then(b.2.cmp(&a.2)))
+                .map(|c| c.0)
+                .unwrap_or_default()
+        };
+        let event = most(&|i| reports[i].event.event.clone());
+        let cameo = most(&|i| reports[i].event.cameo.clone());
+        let mut mode: Vec<String> = body
+            .iter()
+            .filter(|&&i| reports[i].event.event == event)
+            .flat_map(|&i| reports[i].event.mode.iter().cloned())
+            .collect();
+        mode.sort();
+        mode.dedup();
+        let quad_code = body
+            .iter()
+            .find(|&&i| reports[i].event.event == event)
+            .map(|&i| reports[i].event.quad_code)
+            .unwrap_or(0);
+        let modality = body
+            .iter()
+            .map(|&i| reports[i].event.modality)
+            .min_by_key(|m| modality_rank(*m))
+            .unwrap_or(Modality::Asserted);
+        let codes = |f: &dyn Fn(&Event) -> Vec<String>| {
+            let mut v: Vec<String> = body.iter().flat_map(|&i| f(&reports[i].event)).collect();
+            v.sort();
+            v.dedup();
+            v
+        };
+        let actor = codes(&|e| e.actor.iter().map(|p| p.code.clone()).collect());
+        let recipient = codes(&|e| e.recipient.iter().map(|p| p.code.clone()).collect());
+        let intervals: Vec<(usize, (i32, i32))> = body
+            .iter()
+            .filter_map(|&i| feats[i].interval.map(|x| (i, x)))
+            .collect();
+        let mut contradictions = Vec::new();
+        let date = if intervals.is_empty() {
+            None
+        } else {
+            let lo = intervals.iter().map(|x| x.1.0).max().unwrap_or(0);
+            let hi = intervals.iter().map(|x| x.1.1).min().unwrap_or(0);
+            if lo <= hi {
+                Some(HappeningDate {
+                    earliest: date_of(lo),
+                    latest: date_of(hi),
+                    basis: "intersection".into(),
+                })
+            } else {
+                let late = intervals.iter().find(|x| x.1.0 == lo).map(|x| x.0);
+                let early = intervals.iter().find(|x| x.1.1 == hi).map(|x| x.0);
+                if let (Some(e), Some(l)) = (early, late) {
+                    contradictions.push(Contradiction {
+                        kind: "date".into(),
+                        between: (reports[e].key(), reports[l].key()),
+                        detail: format!("dates differ: {} vs {}", date_of(hi), date_of(lo)),
+                    });
+                }
+                Some(HappeningDate {
+                    earliest: date_of(intervals.iter().map(|x| x.1.0).min().unwrap_or(0)),
+                    latest: date_of(intervals.iter().map(|x| x.1.1).max().unwrap_or(0)),
+                    basis: "union".into(),
+                })
+            }
+        };
+        // Place: the name most reports give, ties to the earliest.
+        let mut places: Vec<(&str, usize, usize)> = Vec::new();
+        for &i in body {
+            if let Some(p) = &feats[i].place {
+                match places.iter_mut().find(|x| x.0 == p.name) {
+                    Some(x) => x.1 += 1,
+                    None => places.push((p.name, 1, i)),
+                }
+            }
+        }
+        let best_place = places
+            .iter()
+            .enumerate()
+            .max_by(|(ia, a), (ib, b)| a.1.cmp(&b.1).then(ib.cmp(ia)))
+            .map(|(_, p)| *p);
+        let event_loc = best_place.and_then(|(name, count, i)| {
+            let p = feats[i].place.as_ref()?;
+            Some(HappeningPlace {
+                name: name.to_string(),
+                country: p.country.to_string(),
+                lat: p.coords.map(|c| c.0),
+                lon: p.coords.map(|c| c.1),
+                reports: count,
+            })
+        });
+        if let Some((_, _, pi)) = best_place
+            && let Some(center) = feats[pi].place.as_ref().and_then(|p| p.coords)
+        {
+            for &i in body {
+                if let Some(p) = &feats[i].place
+                    && let Some(c) = p.coords
+                {
+                    let km = haversine_km(center, c);
+                    if km > self.config.far_km {
+                        contradictions.push(Contradiction {
+                            kind: "place".into(),
+                            between: (reports[pi].key(), reports[i].key()),
+                            detail: format!(
+                                "places {km:.0} km apart: {} vs {}",
+                                feats[pi].place.as_ref().map_or("", |p| p.name),
+                                p.name
+                            ),
+                        });
+                    }
+                }
+            }
+        }
+        // Quantities: consecutive distinct figures of one kind that differ beyond tolerance.
+        for k in 0..5 {
+            let mut figures: Vec<(u64, bool, usize, &Quantity)> = body
+                .iter()
+                .filter_map(|&i| {
+                    let q = quantities(&reports[i].event)[k].1?;
+                    Some((q.value, q.approximate, i, q))
+                })
+                .collect();
+            figures.sort_by_key(|f| f.0);
+            let name = quantities(&reports[first].event)[k].0;
+            for w in figures.windows(2) {
+                let (a, b) = (&w[0], &w[1]);
+                if a.0 == b.0 || b.0 == 0 {
+                    continue;
+                }
+                let rel = (b.0 - a.0) as f64 / b.0 as f64;
+                let tolerance = if a.1 || b.1 {
+                    self.config.quantity_tolerance_approximate
+                } else {
+                    self.config.quantity_tolerance_exact
+                };
+                if rel > tolerance {
+                    contradictions.push(Contradiction {
+                        kind: "quantity".into(),
+                        between: (reports[a.2].key(), reports[b.2].key()),
+                        detail: format!("{name}: {} vs {} (\"{}\" vs \"{}\")", a.0, b.0, a.3.text, b.3.text),
+                    });
+                }
+            }
+        }
+        // Denials attached to this happening.
+        for &d in &order {
+            if let Some(&f) = denies_of.get(&d) {
+                contradictions.push(Contradiction {
+                    kind: "denial".into(),
+                    between: (reports[f].key(), reports[d].key()),
+                    detail: format!(
+                        "{} is {:?}: \"{}\"",
+                        reports[d].key(),
+                        reports[d].event.modality,
+                        reports[d].sentence
+                    ),
+                });
+            }
+        }
+        // Sources: innermost attribution link, else the outlet itself.
+        let source_of = |r: &Report| -> (String, String, String) {
+            match r.event.attribution.last() {
+                Some(link) => (
+                    normalize_source(&link.text),
+                    link.text.clone(),
+                    kind_name(link.kind),
+                ),
+                None => {
+                    let o = r.outlet.clone().unwrap_or_else(|| r.doc_id.clone());
+                    (normalize_source(&o), o, "outlet".into())
+                }
+            }
+        };
+        let mut original_sources: Vec<(String, OriginalSource)> = Vec::new();
+        let mut src_uf = UnionFind::new(body.len());
+        let mut by_source: HashMap<String, usize> = HashMap::new();
+        let mut by_outlet: HashMap<String, usize> = HashMap::new();
+        for (pos, &i) in body.iter().enumerate() {
+            let r = &reports[i];
+            let (norm, text, kind) = source_of(r);
+            match original_sources.iter_mut().find(|s| s.0 == norm) {
+                Some(s) => s.1.reports.push(r.key()),
+                None => original_sources.push((
+                    norm.clone(),
+                    OriginalSource {
+                        name: text,
+                        kind,
+                        reports: vec![r.key()],
+                    },
+                )),
+            }
+            if let Some(&p) = by_source.get(&norm) {
+                src_uf.union(p, pos);
+            } else {
+                by_source.insert(norm, pos);
+            }
+            let outlet = normalize_source(r.outlet.as_deref().unwrap_or(&r.doc_id));
+            if let Some(&p) = by_outlet.get(&outlet) {
+                src_uf.union(p, pos);
+            } else {
+                by_outlet.insert(outlet, pos);
+            }
+        }
+        let mut groups: BTreeMap<usize, SourceGroup> = BTreeMap::new();
+        for (pos, &i) in body.iter().enumerate() {
+            let r = &reports[i];
+            let g = groups.entry(src_uf.find(pos)).or_insert(SourceGroup {
+                sources: Vec::new(),
+                outlets: Vec::new(),
+                reports: Vec::new(),
+            });
+            let name = source_of(r).1;
+            if !g.sources.contains(&name) {
+                g.sources.push(name);
+            }
+            if let Some(o) = &r.outlet
+                && !g.outlets.contains(o)
+            {
+                g.outlets.push(o.clone());
+            }
+            g.reports.push(r.key());
+        }
+        let independent = groups.len();
+        let mut outlets: Vec<String> = order.iter().filter_map(|&i| reports[i].outlet.clone()).collect();
+        outlets.sort();
+        outlets.dedup();
+        let dates: Vec<String> = order.iter().filter_map(|&i| reported_date(&reports[i])).collect();
+        let merge_reasons = joins
+            .iter()
+            .map(|&(a, b, score)| {
+                let mut signals = Vec::new();
+                self.score(&feats[a], &feats[b], false, Some(&mut signals));
+                signals.retain(|s| !s.starts_with("score "));
+                MergeReason {
+                    a: reports[a].key(),
+                    b: reports[b].key(),
+                    score: (score * 1000.0).round() / 1000.0,
+                    signals,
+                }
+            })
+            .collect();
+        let report_refs = order
+            .iter()
+            .map(|&i| {
+                let r = &reports[i];
+                ReportRef {
+                    key: r.key(),
+                    doc_id: r.doc_id.clone(),
+                    event_index: r.event_index,
+                    event_id: r.event.id.clone(),
+                    outlet: r.outlet.clone(),
+                    reported_date: reported_date(r),
+                    event: r.event.event.clone(),
+                    modality: r.event.modality,
+                    attribution: r.event.attribution.iter().map(|l| l.text.clone()).collect(),
+                    stance: if denies_of.contains_key(&i) || class_of(r.event.modality) == Class::Denial {
+                        Stance::Denies
+                    } else {
+                        Stance::Supports
+                    },
+                    sentence: r.sentence.clone(),
+                }
+            })
+            .collect();
+        Happening {
+            id,
+            event,
+            mode,
+            cameo,
+            quad_code,
+            modality,
+            actor,
+            recipient,
+            date,
+            event_loc,
+            reports: report_refs,
+            outlets,
+            original_sources: original_sources.into_iter().map(|s| s.1).collect(),
+            first_reported: dates.iter().min().cloned(),
+            last_reported: dates.iter().max().cloned(),
+            corroboration: Corroboration {
+                independent_sources: independent,
+                corroborated: independent >= 2,
+                sources: groups.into_values().collect(),
+            },
+            contradictions,
+            merge_reasons,
+        }
+    }
+
+    /// Flags happenings denied by a REJECT of their accused party: a factual REJECT report whose
+    /// sentence has a denial cue, whose actor matches the happening's actor, dated within the
+    /// denial window after the happening (and near it, when both have places).
+    fn flag_rejections(
+        &self,
+        reports: &[Report],
+        feats: &[Features],
+        happenings: &mut [(Happening, Vec<usize>)],
+    ) {
+        // Index candidate targets by actor country.
+        let mut by_country: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (h, (hap, members)) in happenings.iter().enumerate() {
+            if hap.event == "REJECT" || hap.modality == Modality::Denied {
+                continue;
+            }
+            let mut seen: Vec<&str> = Vec::new();
+            for &i in members {
+                for a in &feats[i].actors {
+                    if let Some(p) = country_prefix(a)
+                        && !seen.contains(&p)
+                    {
+                        seen.push(p);
+                        by_country.entry(p).or_default().push(h);
+                    }
+                }
+            }
+        }
+        let window = self.config.denial_window_days;
+        let mut flags: Vec<(usize, Contradiction)> = Vec::new();
+        for (ri, r) in reports.iter().enumerate() {
+            let f = &feats[ri];
+            if f.event != "REJECT" || f.class != Class::Factual {
+                continue;
+            }
+            let lower = r.sentence.to_lowercase();
+            let words: Vec<&str> = lower
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .collect();
+            let cue = words.iter().any(|w| self.config.denial_cues.contains(*w));
+            if !cue {
+                continue;
+            }
+            let Some((rs, re)) = f.interval else { continue };
+            let mut best: Option<(f64, usize, usize)> = None;
+            let mut candidates: Vec<usize> = f
+                .actors
+                .iter()
+                .filter_map(|a| country_prefix(a))
+                .flat_map(|p| by_country.get(p).into_iter().flatten().copied())
+                .collect();
+            candidates.sort_unstable();
+            candidates.dedup();
+            for h in candidates {
+                let members = &happenings[h].1;
+                for &i in members {
+                    let g = &feats[i];
+                    if g.class != Class::Factual {
+                        continue;
+                    }
+                    let Some((gs, ge)) = g.interval else { continue };
+                    // The denial comes after (or on the days of) the happening, within the window.
+                    if re + self.config.date_tolerance_days < gs || rs > ge + window {
+                        continue;
+                    }
+                    let Some((party, _, _)) = party_match(&f.actors, &g.actors) else {
+                        continue;
+                    };
+                    if party <= 0.0 {
+                        continue;
+                    }
+                    let mut s = party + jaccard(&f.words, &g.words);
+                    if let (Some(p), Some(q)) = (&f.place, &g.place)
+                        && let (Some(x), Some(y)) = (p.coords, q.coords)
+                    {
+                        let km = haversine_km(x, y);
+                        if km > self.config.far_km {
+                            continue;
+                        }
+                        s += self.place_closeness(km);
+                    }
+                    // The denial names the act ("denied attacking" for "attacked").
+                    if mentions_trigger(&words, &reports[i].event.trigger.text) {
+                        s += 1.5;
+                    }
+                    if best.is_none_or(|b| s > b.0) {
+                        best = Some((s, h, i));
+                    }
+                }
+            }
+            if let Some((_, h, i)) = best {
+                flags.push((
+                    h,
+                    Contradiction {
+                        kind: "denial".into(),
+                        between: (reports[i].key(), r.key()),
+                        detail: format!(
+                            "{} by {} rejects it: \"{}\"",
+                            r.event.event,
+                            f.actors.join("+"),
+                            r.sentence
+                        ),
+                    },
+                ));
+            }
+        }
+        for (h, c) in flags {
+            if let Some((hap, _)) = happenings.get_mut(h) {
+                hap.contradictions.push(c);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn day_numbers_round_trip() {
+        for s in ["1970-01-01", "2024-02-29", "2024-10-03", "1999-12-31", "1900-03-01"] {
+            let d: Date = s.parse().unwrap();
+            assert_eq!(date_of(day_number(d)), s);
+        }
+        assert_eq!(day_number("1970-01-02".parse().unwrap()), 1);
+    }
+
+    #[test]
+    fn haversine_is_sane() {
+        let km = haversine_km((48.8566, 2.3522), (45.764, 4.8357));
+        assert!((380.0..400.0).contains(&km), "{km}");
+    }
+
+    #[test]
+    fn jaccard_counts_shared_words() {
+        assert_eq!(jaccard(&[1, 2, 3], &[2, 3, 4]), 0.5);
+        assert_eq!(jaccard(&[], &[1]), 0.0);
+    }
+}
