@@ -269,12 +269,19 @@ def main():
         if not getattr(sub, "parent_code", None):
             iso_subs[sub.country_code][ascii_fold(clean_name(sub.name))] = sub
     seen_regions = set()
+    generic = ("Sheng", "Province", "Oblast", "oblast'", "oblast", "Oblast'", "Region", "Governorate",
+               "Prefecture", "State", "Department", "District", "Voivodeship", "kraj", "kray",
+               "Kray", "okrug", "Okrug", "Republic", "Rayon", "County", "Municipality")
     for (cc, name), pts in sorted(pts1.items()):
         if cc not in countries or not proper_alternate(name):
             continue
         lat, lon = mean(pts)
         sub = iso_subs[cc].get(name)
         alts = [clean_name(sub.name)] if sub is not None and clean_name(sub.name) != name else []
+        # "Zhejiang Sheng" is written "Zhejiang": the name without its generic word.
+        head, _, last = name.rpartition(" ")
+        if head and last in generic and len(head) >= 4:
+            alts.append(head)
         seen_regions.add((cc, name))
         rows.append([str(state_ids.get(name, 0) if cc == "US" else 0), "region", name,
                      ascii_fold(name), "|".join(a for a in alts if proper_alternate(a)), fmt(lat),

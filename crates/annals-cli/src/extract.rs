@@ -86,7 +86,7 @@ pub fn run(args: ExtractArgs) -> anyhow::Result<ExitCode> {
     let mut batch: Vec<Document> = Vec::with_capacity(BATCH);
     let mut write_failed: Option<io::Error> = None;
 
-    let mut flush = |batch: &mut Vec<Document>, out: &mut dyn Write| -> io::Result<()> {
+    let flush = |batch: &mut Vec<Document>, out: &mut dyn Write| -> io::Result<()> {
         let lines: Vec<String> = batch
             .par_drain(..)
             .map(|doc| serde_json::to_string(&pipeline.extract(doc)).expect("records serialize"))
@@ -106,10 +106,11 @@ pub fn run(args: ExtractArgs) -> anyhow::Result<ExitCode> {
             Item::Document(doc) => {
                 tally.documents += 1;
                 batch.push(*doc);
-                if batch.len() >= BATCH && write_failed.is_none() {
-                    if let Err(e) = flush(&mut batch, &mut out) {
-                        write_failed = Some(e);
-                    }
+                if batch.len() >= BATCH
+                    && write_failed.is_none()
+                    && let Err(e) = flush(&mut batch, &mut out)
+                {
+                    write_failed = Some(e);
                 }
             }
             Item::Diagnostic(d) => tally.report(&d, &bar),
@@ -118,10 +119,10 @@ pub fn run(args: ExtractArgs) -> anyhow::Result<ExitCode> {
             bar.inc(size);
         }
     }
-    if write_failed.is_none() {
-        if let Err(e) = flush(&mut batch, &mut out).and_then(|_| out.flush()) {
-            write_failed = Some(e);
-        }
+    if write_failed.is_none()
+        && let Err(e) = flush(&mut batch, &mut out).and_then(|_| out.flush())
+    {
+        write_failed = Some(e);
     }
     bar.finish_and_clear();
     if let Some(e) = write_failed {

@@ -102,7 +102,11 @@ pub fn run(args: IngestArgs) -> anyhow::Result<ExitCode> {
         // A writer that stopped reports its error when joined.
         failed = flush(&mut batch).err();
     }
-    drop(send); // closes the channel: the writer commits what is queued and returns
+    // Close the reading connection first, so that the writer's, closing last, folds the
+    // write-ahead log back into the store file; then close the channel: the writer commits
+    // what is queued and returns.
+    drop(lookup);
+    drop(send);
     let written = writer
         .join()
         .map_err(|_| anyhow::anyhow!("the store writer panicked"))?;

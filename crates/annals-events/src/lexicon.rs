@@ -167,6 +167,8 @@ pub struct Lexicon {
     pub cues: Cues,
     /// Irregular verb forms by lemma.
     pub irregular: HashMap<String, Vec<String>>,
+    /// Irregular forms other than the third person singular (pasts, participles, -ing).
+    pub irregular_past: std::collections::HashSet<String, BuildHasherDefault<Fnv>>,
 }
 
 fn words(s: &str) -> Vec<String> {
@@ -340,12 +342,17 @@ impl Lexicon {
                 },
             );
         }
+        let irregular_past = irregular
+            .values()
+            .flat_map(|f| f.iter().skip(1).cloned())
+            .collect();
         let mut lex = Lexicon {
             types,
             rules: Vec::new(),
             by_head: HashMap::default(),
             cues: load_cues(),
             irregular,
+            irregular_past,
         };
         for cols in data_lines(TRIGGERS) {
             let get = |i: usize| cols.get(i).copied().unwrap_or("");

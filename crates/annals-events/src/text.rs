@@ -34,6 +34,7 @@ impl Tokens {
     }
 
     /// The normalized key of token `i` (`""` out of range).
+    #[inline]
     pub fn key(&self, i: usize) -> &str {
         self.toks
             .get(i)
@@ -42,6 +43,7 @@ impl Tokens {
     }
 
     /// Number of tokens.
+    #[inline]
     pub fn len(&self) -> usize {
         self.toks.len()
     }

@@ -124,7 +124,11 @@ impl MergeConfig {
                 .parse()
                 .map_err(|_| err("weights.tsv", line, format!("`{value}` is not a number")))?;
             if !number.is_finite() || number < 0.0 {
-                return Err(err("weights.tsv", line, format!("`{value}` is out of range")));
+                return Err(err(
+                    "weights.tsv",
+                    line,
+                    format!("`{value}` is out of range"),
+                ));
             }
             match key {
                 "weight_type" => config.weight_type = number,

@@ -155,7 +155,8 @@ fn haversine_km(a: (f64, f64), b: (f64, f64)) -> f64 {
 }
 
 fn country_prefix(code: &str) -> Option<&str> {
-    code.get(..3).filter(|p| p.chars().all(|c| c.is_ascii_uppercase()))
+    code.get(..3)
+        .filter(|p| p.chars().all(|c| c.is_ascii_uppercase()))
 }
 
 /// How well two sets of party codes match: 1 for a shared code, 0.7 for a shared country
@@ -195,7 +196,10 @@ fn quantities(e: &Event) -> [(&'static str, Option<&Quantity>); 5] {
 /// Whether one of `words` shares a stem (first five letters) with the trigger's first word.
 fn mentions_trigger(words: &[&str], trigger: &str) -> bool {
     let lower = trigger.to_lowercase();
-    let Some(first) = lower.split(|c: char| !c.is_alphanumeric()).find(|w| w.len() >= 3) else {
+    let Some(first) = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .find(|w| w.len() >= 3)
+    else {
         return false;
     };
     let stem: String = first.chars().take(5).collect();
@@ -256,10 +260,7 @@ fn reported_date(r: &Report) -> Option<String> {
 
 fn normalize_source(s: &str) -> String {
     let lower = s.to_lowercase();
-    let words: Vec<&str> = lower
-        .split_whitespace()
-        .filter(|w| *w != "the")
-        .collect();
+    let words: Vec<&str> = lower.split_whitespace().filter(|w| *w != "the").collect();
     words.join(" ")
 }
 
@@ -300,7 +301,10 @@ impl Merger {
         let place = e.event_loc.as_ref().map(|l| PlaceF {
             name: &l.name,
             country: &l.country,
-            coords: l.lat.zip(l.lon).filter(|(a, b)| a.is_finite() && b.is_finite()),
+            coords: l
+                .lat
+                .zip(l.lon)
+                .filter(|(a, b)| a.is_finite() && b.is_finite()),
         });
         if keys.is_empty()
             && let Some(p) = &place
@@ -439,7 +443,11 @@ impl Merger {
                 }
                 _ if !p.country.is_empty() && !q.country.is_empty() => {
                     if p.country != q.country {
-                        note!("veto: place countries differ ({} vs {})", p.country, q.country);
+                        note!(
+                            "veto: place countries differ ({} vs {})",
+                            p.country,
+                            q.country
+                        );
                         return None;
                     }
                     note!("places in the same country {}", p.country);
@@ -461,7 +469,8 @@ impl Merger {
             note!("veto: no anchor (no shared party, no nearby place)");
             return None;
         }
-        let total = c.weight_type + c.weight_actors + c.weight_date + c.weight_place + c.weight_wording;
+        let total =
+            c.weight_type + c.weight_actors + c.weight_date + c.weight_place + c.weight_wording;
         let score = (c.weight_type * type_score
             + c.weight_actors * actor_score
             + c.weight_date * date_score
@@ -534,7 +543,11 @@ impl Merger {
                         && (fi.class == Class::Factual || fj.class == Class::Factual);
                     if denial_pair {
                         if let Some(s) = self.score(fi, fj, true, None) {
-                            let (d, f) = if fi.class == Class::Denial { (i, j) } else { (j, i) };
+                            let (d, f) = if fi.class == Class::Denial {
+                                (i, j)
+                            } else {
+                                (j, i)
+                            };
                             let entry = denial_best.entry(d).or_insert((s, f));
                             if s > entry.0 || (s == entry.0 && f < entry.1) {
                                 *entry = (s, f);
@@ -601,13 +614,20 @@ impl Merger {
         let mut order: Vec<usize> = members.to_vec();
         order.sort_by(|&a, &b| {
             let (ra, rb) = (&reports[a], &reports[b]);
-            (ra.published.is_none(), ra.published, &ra.doc_id, ra.event_index, a).cmp(&(
-                rb.published.is_none(),
-                rb.published,
-                &rb.doc_id,
-                rb.event_index,
-                b,
-            ))
+            (
+                ra.published.is_none(),
+                ra.published,
+                &ra.doc_id,
+                ra.event_index,
+                a,
+            )
+                .cmp(&(
+                    rb.published.is_none(),
+                    rb.published,
+                    &rb.doc_id,
+                    rb.event_index,
+                    b,
+                ))
         });
         let supporting: Vec<usize> = order
             .iter()
@@ -771,7 +791,10 @@ impl Merger {
                     contradictions.push(Contradiction {
                         kind: "quantity".into(),
                         between: (reports[a.2].key(), reports[b.2].key()),
-                        detail: format!("{name}: {} vs {} (\"{}\" vs \"{}\")", a.0, b.0, a.3.text, b.3.text),
+                        detail: format!(
+                            "{name}: {} vs {} (\"{}\" vs \"{}\")",
+                            a.0, b.0, a.3.text, b.3.text
+                        ),
                     });
                 }
             }
@@ -855,10 +878,16 @@ impl Merger {
             g.reports.push(r.key());
         }
         let independent = groups.len();
-        let mut outlets: Vec<String> = order.iter().filter_map(|&i| reports[i].outlet.clone()).collect();
+        let mut outlets: Vec<String> = order
+            .iter()
+            .filter_map(|&i| reports[i].outlet.clone())
+            .collect();
         outlets.sort();
         outlets.dedup();
-        let dates: Vec<String> = order.iter().filter_map(|&i| reported_date(&reports[i])).collect();
+        let dates: Vec<String> = order
+            .iter()
+            .filter_map(|&i| reported_date(&reports[i]))
+            .collect();
         let merge_reasons = joins
             .iter()
             .map(|&(a, b, score)| {
@@ -887,7 +916,9 @@ impl Merger {
                     event: r.event.event.clone(),
                     modality: r.event.modality,
                     attribution: r.event.attribution.iter().map(|l| l.text.clone()).collect(),
-                    stance: if denies_of.contains_key(&i) || class_of(r.event.modality) == Class::Denial {
+                    stance: if denies_of.contains_key(&i)
+                        || class_of(r.event.modality) == Class::Denial
+                    {
                         Stance::Denies
                     } else {
                         Stance::Supports
@@ -1042,7 +1073,13 @@ mod tests {
 
     #[test]
     fn day_numbers_round_trip() {
-        for s in ["1970-01-01", "2024-02-29", "2024-10-03", "1999-12-31", "1900-03-01"] {
+        for s in [
+            "1970-01-01",
+            "2024-02-29",
+            "2024-10-03",
+            "1999-12-31",
+            "1900-03-01",
+        ] {
             let d: Date = s.parse().unwrap();
             assert_eq!(date_of(day_number(d)), s);
         }

@@ -556,6 +556,13 @@ impl PlaceRecognizer {
         if self.countries.by_name(word).is_some() {
             return None;
         }
+        // In a list of names ("Omsk, Tomsk and ..."), which counts as a location cue.
+        let listed = i > 0 && {
+            let prev = &words[i - 1];
+            let gap = text[prev.end..w.start].trim();
+            let pw = &text[prev.start..prev.end];
+            (gap == "," && prev.cap) || ((pw == "and" || pw == "or") && i > 1 && words[i - 2].cap)
+        };
         let first = word.chars().next()?;
         let last = word.chars().next_back()?;
         let hits = self.gaz.lookup_fuzzy(word);
@@ -577,7 +584,7 @@ impl PlaceRecognizer {
             span: Span::new(w.start, w.stem_end),
             entries,
             rule: "places/fuzzy",
-            cue: self.has_cue(text, words, i),
+            cue: self.has_cue(text, words, i) || listed,
             fuzzy: true,
             forced: None,
             container_of: false,

@@ -1,0 +1,40 @@
+//! Times actor recognition over a JSONL corpus (one `{"text": ...}` record a line):
+//! `cargo run --release -p annals-actors --example actors_bench -- FILE [REPEAT]`.
+
+use annals_actors::ActorRecognizer;
+use annals_segment::NewsSegmenter;
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some(path) = args.first() else {
+        eprintln!("usage: actors_bench FILE.jsonl [REPEAT]");
+        return;
+    };
+    let repeat: usize = args.get(1).and_then(|r| r.parse().ok()).unwrap_or(3);
+    let raw = std::fs::read_to_string(path).unwrap_or_default();
+    let segmenter = NewsSegmenter::new();
+    let docs: Vec<(String, Vec<annals_document::Sentence>)> = raw
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter_map(|v| v.get("text").and_then(|t| t.as_str()).map(str::to_string))
+        .map(|t| {
+            let s = segmenter.segment(&t);
+            (t, s)
+        })
+        .collect();
+    let bytes: usize = docs.iter().map(|d| d.0.len()).sum();
+    let recognizer = ActorRecognizer::new();
+    let start = std::time::Instant::now();
+    let mut total = 0;
+    for _ in 0..repeat {
+        for (text, sentences) in &docs {
+            total += recognizer.recognize(text, sentences, None).len();
+        }
+    }
+    let secs = start.elapsed().as_secs_f64();
+    eprintln!(
+        "{} docs, {total} mentions, {:.2} MB/s",
+        docs.len(),
+        (bytes * repeat) as f64 / 1e6 / secs
+    );
+}
