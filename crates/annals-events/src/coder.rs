@@ -3,6 +3,7 @@
 use crate::dictionary::VerbDictionary;
 use crate::lexicon::{
     Lexicon, PTok, Rule, START_ACCORDING, START_APPROX, START_CREDIT, START_MODAL, START_VAGUE,
+    WORD_HEAD, WORD_NUMBER, WORD_REPORT,
 };
 use crate::text::{Tokens, tokenize};
 use crate::{
@@ -61,6 +62,7 @@ thread_local! {
 
 const HARD: &[&str] = &[";", ":", "(", ")", "—", "–", "\"", "“", "”"];
 
+#[inline]
 fn is_hard(k: &str) -> bool {
     HARD.contains(&k)
 }
@@ -219,6 +221,8 @@ struct SentCtx<'a, A, P> {
     time_at: Vec<Option<usize>>,
     times: Vec<(&'a TimeRef, usize, usize)>,
     skipped: Vec<bool>,
+    /// Per token: the lexicon's flags for its key (`START_*`, `WORD_*`).
+    flags: Vec<u8>,
 }
 
 impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
@@ -269,6 +273,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             }
         }
         let local_places = found.places;
+        let flags = (0..n).map(|i| coder.lex.flags(t.key(i))).collect();
         let mut ctx = SentCtx {
             coder,
             text,
@@ -282,6 +287,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             time_at,
             times,
             skipped: vec![false; n],
+            flags,
         };
         ctx.mark_skipped();
         ctx
@@ -292,11 +298,15 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
     }
 
     /// Whether a cue phrase of a kind (`START_*`) may start at token `i`.
+    #[inline]
     fn starts(&self, i: usize, kind: u8) -> bool {
-        self.cues()
-            .starts
-            .get(self.key(i))
-            .is_some_and(|k| k & kind != 0)
+        self.flags.get(i).is_some_and(|f| f & kind != 0)
+    }
+
+    /// Whether token `i` is a reporting verb.
+    #[inline]
+    fn report_at(&self, i: usize) -> bool {
+        self.starts(i, WORD_REPORT)
     }
 
     fn cues(&self) -> &crate::lexicon::Cues {
@@ -440,6 +450,9 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                     });
                 }
             }
+            if !self.report_at(i) {
+                continue;
+            }
             let Some(stance) = self.cues().report.get(k) else {
                 continue;
             };
@@ -479,7 +492,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             let comma_before = (0..i).rev().find(|&j| self.key(j) == ",");
             // A verb that is also an event trigger ("denied", "confirmed") frames a clause only
             // when one follows ("denied that", "denied, ...").
-            let also_trigger = self.coder.lex.by_head.contains_key(k);
+            let also_trigger = self.starts(i, WORD_HEAD);
             if also_trigger
                 && after < n
                 && !matches!(self.key(i + 1), "that" | "it" | "," | "\"" | "“")
@@ -536,7 +549,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                     if kk == ","
                         || kk == "that"
                         || (is_hard(kk) && !quote)
-                        || self.cues().report.contains_key(kk)
+                        || self.report_at(seg_start - 1)
                     {
                         break;
                     }
@@ -595,7 +608,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             if let Some(t) = (c..n.min(c + 8)).find(|&x| self.key(x) == "that")
                 && t > c
                 && (c..t)
-                    .all(|x| self.key(x) != "," && !self.cues().report.contains_key(self.key(x)))
+                    .all(|x| self.key(x) != "," && !self.report_at(x))
             {
                 if matches!(k, "told" | "tell" | "tells" | "informed") {
                     hearer = self.split_links(c, t, "events/attribution/hearer");
@@ -721,20 +734,35 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             .split(|c: char| !c.is_alphanumeric())
             .filter(|w| !w.is_empty())
             .collect();
-        for (phrase, kind) in &self.cues().source {
-            let hit = words
-                .windows(phrase.len())
-                .any(|w| w.iter().zip(phrase).all(|(a, b)| a == b));
-            if hit {
-                return match kind.as_str() {
-                    "media" => SourceKind::Media,
-                    "official" => SourceKind::Official,
-                    "intelligence" => SourceKind::Intelligence,
-                    "anonymous" => SourceKind::Anonymous,
-                    "social_media" => SourceKind::SocialMedia,
-                    _ => SourceKind::Other,
-                };
+        // The first phrase in file order that occurs anywhere in the words.
+        let cues = self.cues();
+        let mut best: Option<usize> = None;
+        for (i, w) in words.iter().enumerate() {
+            let Some(cands) = cues.source_first.get(*w) else {
+                continue;
+            };
+            for &c in cands {
+                if best.is_some_and(|b| b <= c) {
+                    break;
+                }
+                let phrase = &cues.source[c].0;
+                if words
+                    .get(i..i + phrase.len())
+                    .is_some_and(|ws| ws.iter().zip(phrase).all(|(a, b)| a == b))
+                {
+                    best = Some(c);
+                }
             }
+        }
+        if let Some((_, kind)) = best.and_then(|b| cues.source.get(b)) {
+            return match kind.as_str() {
+                "media" => SourceKind::Media,
+                "official" => SourceKind::Official,
+                "intelligence" => SourceKind::Intelligence,
+                "anonymous" => SourceKind::Anonymous,
+                "social_media" => SourceKind::SocialMedia,
+                _ => SourceKind::Other,
+            };
         }
         match sector {
             Some("SPY") => SourceKind::Intelligence,
@@ -834,6 +862,9 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             if self.time_at[i].is_some() {
                 continue;
             }
+            if !self.starts(i, WORD_HEAD) {
+                continue;
+            }
             let Some(rules) = lex.by_head.get(self.key(i)) else {
                 continue;
             };
@@ -896,7 +927,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                     continue;
                 }
                 // A reporting verb followed by "that" is a frame, not an event.
-                if self.cues().report.contains_key(self.key(i)) && self.key(i + 1) == "that" {
+                if self.report_at(i) && self.key(i + 1) == "that" {
                     continue;
                 }
                 found.push(t);
@@ -931,7 +962,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                     let k = self.key(x);
                     !matches!(k, "," | "." | "and" | "but" | "while")
                         && !is_hard(k)
-                        && !self.cues().report.contains_key(k)
+                        && !self.report_at(x)
                 });
                 // The object of a trigger of the same type ("provide food aid"), and the
                 // demands of a protest ("demonstrated calling for"), belong to it.
@@ -1128,7 +1159,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             if is_hard(k) || k == "." {
                 return None;
             }
-            if self.cues().report.contains_key(k) {
+            if self.report_at(j) {
                 return None;
             }
             if let Some(b) = self.cues().boundary.get(k)
@@ -1205,7 +1236,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
         let mut j = from;
         while j < limit.min(self.t.len()) {
             let k = self.key(j);
-            if is_hard(k) || k == "." || k == "," || self.cues().report.contains_key(k) {
+            if is_hard(k) || k == "." || k == "," || self.report_at(j) {
                 return None;
             }
             if let Some(li) = self.actor_at[j] {
@@ -1229,12 +1260,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             || k.ends_with("wn")
             || (!k.ends_with("ing")
                 && !k.ends_with('s')
-                && self
-                    .coder
-                    .lex
-                    .irregular
-                    .values()
-                    .any(|f| f.iter().skip(1).any(|x| x == k)))
+                && self.coder.lex.irregular_past.contains(k))
     }
 
     fn is_passive(&self, head: usize) -> bool {
@@ -1388,8 +1414,8 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 continue;
             }
             let k0 = self.key(i);
-            let numeric = k0.starts_with(|c: char| c.is_ascii_digit())
-                || k0.split('-').all(|p| self.cues().number.contains_key(p));
+            let numeric =
+                k0.starts_with(|c: char| c.is_ascii_digit()) || self.starts(i, WORD_NUMBER);
             if !numeric && !self.starts(i, START_APPROX | START_VAGUE) {
                 i += 1;
                 continue;
@@ -2078,11 +2104,13 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
     }
 }
 
+#[inline]
 fn phrase_at(t: &Tokens, at: usize, phrase: &[String]) -> bool {
     !phrase.is_empty() && phrase.iter().enumerate().all(|(k, w)| t.key(at + k) == w)
 }
 
 /// The tokens overlapping `span`: `(first, last_exclusive)`.
+#[inline]
 fn tok_range(t: &Tokens, span: Span) -> Option<(usize, usize)> {
     let first = t
         .toks

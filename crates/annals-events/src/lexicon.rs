@@ -113,6 +113,8 @@ pub struct Cues {
     pub according: Vec<(Vec<String>, String)>,
     /// Source-type words in priority order.
     pub source: Vec<(Vec<String>, String)>,
+    /// Indices into `source` by the phrase's first word.
+    pub source_first: HashMap<String, Vec<usize>>,
     /// Prepositions and their role.
     pub prep: HashMap<String, String>,
     /// Clause boundary words and their kind.
@@ -153,6 +155,12 @@ pub const START_VAGUE: u8 = 4;
 pub const START_ACCORDING: u8 = 8;
 /// An outlet credit phrase may start here.
 pub const START_CREDIT: u8 = 16;
+/// The word is a reporting verb.
+pub const WORD_REPORT: u8 = 32;
+/// The word is the head of a trigger rule.
+pub const WORD_HEAD: u8 = 64;
+/// The word is a number word.
+pub const WORD_NUMBER: u8 = 128;
 
 /// Everything the coder loads at start-up.
 #[derive(Debug, Clone)]
@@ -163,6 +171,8 @@ pub struct Lexicon {
     pub rules: Vec<Rule>,
     /// Rule indices by head form.
     pub by_head: HashMap<String, Vec<usize>>,
+    /// What each known word may be: cue starts (`START_*`) and `WORD_*` bits.
+    pub word_flags: HashMap<String, u8>,
     /// Cue words.
     pub cues: Cues,
     /// Irregular verb forms by lemma.
@@ -350,6 +360,7 @@ impl Lexicon {
             types,
             rules: Vec::new(),
             by_head: HashMap::default(),
+            word_flags: HashMap::default(),
             cues: load_cues(),
             irregular,
             irregular_past,
@@ -395,6 +406,7 @@ impl Lexicon {
                 source_before: false,
             });
         }
+        lex.index_words();
         lex
     }
 
@@ -403,14 +415,47 @@ impl Lexicon {
         let idx = self.rules.len();
         for h in &rule.heads {
             self.by_head.entry(h.clone()).or_default().push(idx);
+            *self.word_flags.entry(h.clone()).or_default() |= WORD_HEAD;
         }
         self.rules.push(rule);
+    }
+
+    /// Rebuilds `word_flags` from the cues and the trigger heads.
+    fn index_words(&mut self) {
+        let mut f: HashMap<String, u8> = HashMap::default();
+        for (w, bits) in &self.cues.starts {
+            *f.entry(w.clone()).or_default() |= *bits;
+        }
+        for w in self.cues.report.keys() {
+            *f.entry(w.clone()).or_default() |= WORD_REPORT;
+        }
+        for w in self.cues.number.keys() {
+            *f.entry(w.clone()).or_default() |= WORD_NUMBER;
+        }
+        for w in self.by_head.keys() {
+            *f.entry(w.clone()).or_default() |= WORD_HEAD;
+        }
+        self.word_flags = f;
+    }
+
+    /// The flags of a word (`START_*` and `WORD_*` bits).
+    #[inline]
+    pub fn flags(&self, word: &str) -> u8 {
+        let mut f = self.word_flags.get(word).copied().unwrap_or(0);
+        if f & WORD_NUMBER == 0
+            && word.contains('-')
+            && word.split('-').all(|p| self.cues.number.contains_key(p))
+        {
+            f |= WORD_NUMBER;
+        }
+        f
     }
 
     /// Removes every built-in trigger rule (to code with dictionaries only).
     pub fn clear_builtin_rules(&mut self) {
         let rules = std::mem::take(&mut self.rules);
         self.by_head.clear();
+        self.index_words();
         for r in rules.into_iter().filter(|r| r.origin != Origin::Builtin) {
             self.add(r);
         }
@@ -488,6 +533,11 @@ fn load_cues() -> Cues {
         mark(p, START_CREDIT);
     }
     c.starts = starts;
+    for (i, (p, _)) in c.source.iter().enumerate() {
+        if let Some(w) = p.first() {
+            c.source_first.entry(w.clone()).or_default().push(i);
+        }
+    }
     // Longest phrases first so that "at least" wins over "at".
     c.vague.sort_by_key(|v| std::cmp::Reverse(v.0.len()));
     c.approx.sort_by_key(|a| std::cmp::Reverse(a.len()));

@@ -962,25 +962,38 @@ impl Merger {
         feats: &[Features],
         happenings: &mut [(Happening, Vec<usize>)],
     ) {
-        // Index candidate targets by actor country.
-        let mut by_country: HashMap<&str, Vec<usize>> = HashMap::new();
+        // Index the factual reports of candidate targets by actor country, sorted by start day;
+        // each list keeps its longest interval so a window search can start early enough.
+        type Entry = (i32, usize, usize);
+        let mut by_country: HashMap<&str, (Vec<Entry>, i32)> = HashMap::new();
         for (h, (hap, members)) in happenings.iter().enumerate() {
-            if hap.event == "REJECT" || hap.modality == Modality::Denied {
+            if hap.event == "REJECT" {
                 continue;
             }
-            let mut seen: Vec<&str> = Vec::new();
             for &i in members {
-                for a in &feats[i].actors {
+                let g = &feats[i];
+                let Some((gs, ge)) = g.interval else { continue };
+                if g.class != Class::Factual {
+                    continue;
+                }
+                let mut seen: Vec<&str> = Vec::new();
+                for a in &g.actors {
                     if let Some(p) = country_prefix(a)
                         && !seen.contains(&p)
                     {
                         seen.push(p);
-                        by_country.entry(p).or_default().push(h);
+                        let slot = by_country.entry(p).or_default();
+                        slot.0.push((gs, h, i));
+                        slot.1 = slot.1.max(ge - gs);
                     }
                 }
             }
         }
+        for slot in by_country.values_mut() {
+            slot.0.sort_unstable();
+        }
         let window = self.config.denial_window_days;
+        let tol = self.config.date_tolerance_days;
         let mut flags: Vec<(usize, Contradiction)> = Vec::new();
         for (ri, r) in reports.iter().enumerate() {
             let f = &feats[ri];
@@ -998,49 +1011,51 @@ impl Merger {
             }
             let Some((rs, re)) = f.interval else { continue };
             let mut best: Option<(f64, usize, usize)> = None;
-            let mut candidates: Vec<usize> = f
-                .actors
-                .iter()
-                .filter_map(|a| country_prefix(a))
-                .flat_map(|p| by_country.get(p).into_iter().flatten().copied())
-                .collect();
+            let mut candidates: Vec<(usize, usize)> = Vec::new();
+            for p in f.actors.iter().filter_map(|a| country_prefix(a)) {
+                let Some((list, longest)) = by_country.get(p) else {
+                    continue;
+                };
+                let from = rs.saturating_sub(window).saturating_sub(*longest);
+                let first = list.partition_point(|e| e.0 < from);
+                for e in list.get(first..).unwrap_or(&[]) {
+                    if e.0 > re.saturating_add(tol) {
+                        break;
+                    }
+                    candidates.push((e.1, e.2));
+                }
+            }
             candidates.sort_unstable();
             candidates.dedup();
-            for h in candidates {
-                let members = &happenings[h].1;
-                for &i in members {
-                    let g = &feats[i];
-                    if g.class != Class::Factual {
+            for (h, i) in candidates {
+                let g = &feats[i];
+                let Some((gs, ge)) = g.interval else { continue };
+                // The denial comes after (or on the days of) the happening, within the window.
+                if re.saturating_add(tol) < gs || rs > ge.saturating_add(window) {
+                    continue;
+                }
+                let Some((party, _, _)) = party_match(&f.actors, &g.actors) else {
+                    continue;
+                };
+                if party <= 0.0 {
+                    continue;
+                }
+                let mut s = party + jaccard(&f.words, &g.words);
+                if let (Some(p), Some(q)) = (&f.place, &g.place)
+                    && let (Some(x), Some(y)) = (p.coords, q.coords)
+                {
+                    let km = haversine_km(x, y);
+                    if km > self.config.far_km {
                         continue;
                     }
-                    let Some((gs, ge)) = g.interval else { continue };
-                    // The denial comes after (or on the days of) the happening, within the window.
-                    if re + self.config.date_tolerance_days < gs || rs > ge + window {
-                        continue;
-                    }
-                    let Some((party, _, _)) = party_match(&f.actors, &g.actors) else {
-                        continue;
-                    };
-                    if party <= 0.0 {
-                        continue;
-                    }
-                    let mut s = party + jaccard(&f.words, &g.words);
-                    if let (Some(p), Some(q)) = (&f.place, &g.place)
-                        && let (Some(x), Some(y)) = (p.coords, q.coords)
-                    {
-                        let km = haversine_km(x, y);
-                        if km > self.config.far_km {
-                            continue;
-                        }
-                        s += self.place_closeness(km);
-                    }
-                    // The denial names the act ("denied attacking" for "attacked").
-                    if mentions_trigger(&words, &reports[i].event.trigger.text) {
-                        s += 1.5;
-                    }
-                    if best.is_none_or(|b| s > b.0) {
-                        best = Some((s, h, i));
-                    }
+                    s += self.place_closeness(km);
+                }
+                // The denial names the act ("denied attacking" for "attacked").
+                if mentions_trigger(&words, &reports[i].event.trigger.text) {
+                    s += 1.5;
+                }
+                if best.is_none_or(|b| s > b.0) {
+                    best = Some((s, h, i));
                 }
             }
             if let Some((_, h, i)) = best {
