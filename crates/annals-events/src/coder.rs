@@ -407,7 +407,11 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
     }
 
     fn is_verbish(&self, k: &str) -> bool {
-        self.coder.lex.by_head.contains_key(k) || self.cues().report.contains_key(k)
+        self.coder
+            .lex
+            .word_flags
+            .get(k)
+            .is_some_and(|f| f & (WORD_HEAD | WORD_REPORT) != 0)
     }
 
     // ---------------------------------------------------------------- frames
