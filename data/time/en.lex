@@ -107,6 +107,8 @@ tens 80 eighty
 tens 90 ninety
 scale 100 hundred
 scale 1000 thousand
+# large amounts: a unit after one is a rate ("$2 million a year"), not a time
+amount 1000000 million billion trillion
 # a count written as a word that is not a number ("a couple of")
 numword 2 couple
 numword 12 dozen
@@ -190,3 +192,8 @@ holiday 11:4:4 thanksgiving
 past PAST said was were had did reported told announced added ago last earlier previously claimed confirmed noted stated killed died
 future FUTURE will 'll shall tomorrow scheduled slated due upcoming would expected expects plans planned intends
 pastsuffix ed ed
+# forms of "be": a word with a past ending right after one is a participle ("will be named",
+# "is being traded"), not a tense marker
+passive X be been being is are am
+# words with a past ending that are not past-tense verbs
+notpast X hundred united limited indeed need succeed proceed exceed speed sacred naked wicked kindred

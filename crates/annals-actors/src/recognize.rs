@@ -2,7 +2,7 @@
 //! appositives for people, metonymy for capitals, coreference by name inside the document.
 
 use crate::lexicon::{self, Entry, Form, Item, Lexicon, nonstate_kind};
-use crate::tokens::{Token, tokenize};
+use crate::tokens::{Token, tokenize_into};
 use crate::{ActorKind, ActorMention, split_code};
 use annals_document::{Date, Sentence, Span};
 
@@ -71,7 +71,7 @@ fn combine(cue: &str, agent: &str, prefix: bool) -> String {
 
 fn is_word(toks: &[Token], i: usize, words: &[&str]) -> bool {
     toks.get(i)
-        .is_some_and(|t| words.contains(&t.norm.as_str()))
+        .is_some_and(|t| words.contains(&t.norm.as_ref()))
 }
 
 fn is_ordinal_or_number(t: &Token) -> bool {
@@ -91,10 +91,10 @@ fn gap_ok(lex: &Lexicon, toks: &[Token], a: usize, b: usize) -> bool {
     let title_case = toks.get(b).is_some_and(|t| t.cap);
     let mut names = 0;
     toks[a..b].iter().all(|t| {
-        let name = t.word && t.cap && !t.upper && !lex.stopnames.contains(&t.norm);
+        let name = t.word && t.cap && !t.upper && !lex.stopnames.contains(t.norm.as_ref());
         names += usize::from(name);
         t.norm == "'s"
-            || lex.modifiers.contains(&t.norm)
+            || lex.modifiers.contains(t.norm.as_ref())
             || is_ordinal_or_number(t)
             || (t.word && t.upper && t.norm.chars().any(|c| c.is_ascii_digit()))
             || t.norm == "-"
@@ -123,7 +123,7 @@ fn name_at(lex: &Lexicon, toks: &[Token], i: usize, item_at: &[Option<usize>]) -
         {
             last_cap = Some(j + 1);
             j += 1;
-        } else if plain_word && j > i && PARTICLES.contains(&t.norm.as_str()) {
+        } else if plain_word && j > i && PARTICLES.contains(&t.norm.as_ref()) {
             j += 1;
         } else {
             break;
@@ -149,7 +149,7 @@ fn adjectival_use(lex: &Lexicon, toks: &[Token], items: &[Item], k: usize) -> bo
     let Entry::Agent { .. } = &it.entry else {
         return false;
     };
-    let phrase: Vec<&str> = toks[it.t0..it.t1].iter().map(|t| t.norm.as_str()).collect();
+    let phrase: Vec<&str> = toks[it.t0..it.t1].iter().map(|t| t.norm.as_ref()).collect();
     if !lex.adjectival.contains(&phrase.join(" ")) {
         return false;
     }
@@ -163,11 +163,11 @@ fn adjectival_use(lex: &Lexicon, toks: &[Token], items: &[Item], k: usize) -> bo
         t.word
             && !t.cap
             && t.norm.chars().all(|c| c.is_alphabetic() || c == '-')
-            && !lex.stopnames.contains(&t.norm)
-            && !lex.verbs.contains(&t.norm)
+            && !lex.stopnames.contains(t.norm.as_ref())
+            && !lex.verbs.contains(t.norm.as_ref())
             && (!t.norm.ends_with("ed") || t.norm.len() <= 4)
             && !matches!(
-                t.norm.as_str(),
+                t.norm.as_ref(),
                 "is" | "are"
                     | "was"
                     | "were"
@@ -245,6 +245,7 @@ pub(crate) fn recognize(
     let mut out: Vec<ActorMention> = Vec::new();
     let mut people: Vec<Person> = Vec::new();
     let mut sentence_of: Vec<usize> = Vec::new();
+    let mut toks: Vec<Token> = Vec::new();
     for (sentence_index, s) in sentences.iter().enumerate() {
         if s.span.end > text.len()
             || !text.is_char_boundary(s.span.start)
@@ -252,7 +253,8 @@ pub(crate) fn recognize(
         {
             continue;
         }
-        let toks = tokenize(text, s.span.start, s.span.end);
+        tokenize_into(text, s.span.start, s.span.end, &mut toks);
+        let toks = &toks[..];
         let items = lex.items(&toks);
         let mut drafts = sentence_drafts(lex, &toks, &items, date);
         coreference(&toks, &mut drafts, &people, &items);
@@ -693,7 +695,7 @@ fn sentence_drafts(
                         && !sector.is_empty()
                         && let (Some(country), _) = split_code(&code)
                     {
-                        let former = it.t0 >= 1 && FORMER.contains(&toks[it.t0 - 1].norm.as_str());
+                        let former = it.t0 >= 1 && FORMER.contains(&toks[it.t0 - 1].norm.as_ref());
                         code = format!("{country}{}", if former { "ELI" } else { sector.as_str() });
                     }
                     drafts.push(Draft {
@@ -773,7 +775,7 @@ fn agent_draft(
         && next.t0 - t1 <= 2
         && toks[t1..next.t0]
             .iter()
-            .all(|t| lex.modifiers.contains(&t.norm))
+            .all(|t| lex.modifiers.contains(t.norm.as_ref()))
     {
         used[last + 1] = true;
         // A community named first ("Hutu rebel group", "Kurd refugees") yields to the role after it.
@@ -844,7 +846,7 @@ fn agent_draft(
     // "former President": the holder left office.
     let a0 = items[k].t0;
     let former = (a0.saturating_sub(4)..a0)
-        .any(|i| FORMER.contains(&toks[i].norm.as_str()) && gap_ok(lex, toks, i, a0.max(i)));
+        .any(|i| FORMER.contains(&toks[i].norm.as_ref()) && gap_ok(lex, toks, i, a0.max(i)));
     if former {
         let (country, _) = split_code(&code);
         code = format!("{}ELI", country.unwrap_or_default());
@@ -914,7 +916,7 @@ fn attach_name(
         // After a comma only a name closed by another comma or the sentence end is appositive.
         let closed = !comma
             || matches!(
-                toks.get(end).map(|t| t.norm.as_str()),
+                toks.get(end).map(|t| t.norm.as_ref()),
                 None | Some(",") | Some(".") | Some(";")
             );
         if closed {
@@ -936,7 +938,7 @@ fn attach_name(
             let mut b = comma_at;
             while b > 0 && comma_at - b < 4 {
                 let t = &toks[b - 1];
-                if t.word && t.cap && item_at[b - 1].is_none() && !lex.stopnames.contains(&t.norm) {
+                if t.word && t.cap && item_at[b - 1].is_none() && !lex.stopnames.contains(t.norm.as_ref()) {
                     b -= 1;
                 } else {
                     break;
@@ -989,7 +991,7 @@ fn metonymy(
     while skipped < 2
         && toks.get(j).is_some_and(|t| {
             matches!(
-                t.norm.as_str(),
+                t.norm.as_ref(),
                 "has"
                     | "have"
                     | "had"
@@ -1016,10 +1018,10 @@ fn metonymy(
         j += 1;
         skipped += 1;
     }
-    if toks.get(j).is_some_and(|t| lex.verbs.contains(&t.norm))
+    if toks.get(j).is_some_and(|t| lex.verbs.contains(t.norm.as_ref()))
         && (skipped > 0
             || !matches!(
-                toks[j].norm.as_str(),
+                toks[j].norm.as_ref(),
                 "has" | "have" | "had" | "will" | "would"
             ))
     {
@@ -1032,7 +1034,7 @@ fn metonymy(
     }
     // "urged Washington to", "accused Moscow of".
     if it.t0 >= 1
-        && lex.verbs.contains(&toks[it.t0 - 1].norm)
+        && lex.verbs.contains(toks[it.t0 - 1].norm.as_ref())
         && is_word(toks, it.t1, &["to", "of", "over", "for"])
     {
         return Some(("actor/metonymy/capital_object", 0.65));
@@ -1061,7 +1063,7 @@ fn coreference(toks: &[Token], drafts: &mut Vec<Draft>, people: &[Person], items
             i += 1;
             continue;
         }
-        let found = people.iter().rev().find(|p| p.words.contains(&t.norm));
+        let found = people.iter().rev().find(|p| p.words.iter().any(|w| *w == *t.norm));
         let Some(p) = found else {
             i += 1;
             continue;
@@ -1070,7 +1072,7 @@ fn coreference(toks: &[Token], drafts: &mut Vec<Draft>, people: &[Person], items
         while end < toks.len()
             && !covered[end]
             && toks[end].cap
-            && p.words.contains(&toks[end].norm)
+            && p.words.iter().any(|w| *w == *toks[end].norm)
         {
             end += 1;
         }

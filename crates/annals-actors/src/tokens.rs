@@ -1,14 +1,16 @@
 //! Word tokens with byte offsets, shared by text and dictionary phrases.
 
+use std::borrow::Cow;
+
 /// One token of a sentence.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Token {
+pub(crate) struct Token<'a> {
     /// Byte offset of the first byte in the document.
     pub start: usize,
     /// Byte offset one past the last byte.
     pub end: usize,
     /// Lower case, with typographic apostrophes folded to `'`.
-    pub norm: String,
+    pub norm: Cow<'a, str>,
     /// First character is upper case (or a digit).
     pub cap: bool,
     /// Every letter is upper case and there are at least two letters, or one with a dot.
@@ -42,27 +44,32 @@ const HYPHEN_SUFFIXES: &[&str] = &[
 
 /// The character starting at byte `i` of `s` (`i` on a boundary), with its byte length.
 #[inline]
-fn char_at(s: &str, i: usize) -> Option<char> {
-    s.get(i..).and_then(|r| r.chars().next())
+fn char_at(s: &str, i: usize) -> Option<(char, usize)> {
+    let b = *s.as_bytes().get(i)?;
+    if b < 0x80 {
+        return Some((char::from(b), 1));
+    }
+    let c = s.get(i..)?.chars().next()?;
+    Some((c, c.len_utf8()))
 }
 
 /// Tokenizes `text[range]`: words (letters/digits with inner `-`, `.`, apostrophes), possessive
 /// `'s` split off, every other visible character a token of its own.
-pub(crate) fn tokenize(text: &str, start: usize, end: usize) -> Vec<Token> {
+pub(crate) fn tokenize(text: &str, start: usize, end: usize) -> Vec<Token<'_>> {
     let mut out = Vec::new();
     tokenize_into(text, start, end, &mut out);
     out
 }
 
 /// [`tokenize`] into a reused buffer (cleared first).
-pub(crate) fn tokenize_into(text: &str, start: usize, end: usize, out: &mut Vec<Token>) {
+pub(crate) fn tokenize_into<'a>(text: &'a str, start: usize, end: usize, out: &mut Vec<Token<'a>>) {
     out.clear();
     let Some(slice) = text.get(start..end) else {
         return;
     };
+    out.reserve(slice.len() / 5);
     let mut i = 0;
-    while let Some(c) = char_at(slice, i) {
-        let clen = c.len_utf8();
+    while let Some((c, clen)) = char_at(slice, i) {
         if c.is_whitespace() {
             i += clen;
             continue;
@@ -75,12 +82,14 @@ pub(crate) fn tokenize_into(text: &str, start: usize, end: usize, out: &mut Vec<
         // Extend over letters, digits and joiners followed by a letter or digit.
         let mut j = i + clen;
         let mut has_dot = false;
+        let mut has_hyphen = false;
         let mut nchars = 1usize;
-        while let Some(cj) = char_at(slice, j) {
-            let lj = cj.len_utf8();
-            let joins = is_joiner(cj) && char_at(slice, j + lj).is_some_and(char::is_alphanumeric);
+        while let Some((cj, lj)) = char_at(slice, j) {
+            let joins = is_joiner(cj)
+                && char_at(slice, j + lj).is_some_and(|(n, _)| n.is_alphanumeric());
             if cj.is_alphanumeric() || joins {
                 has_dot |= cj == '.';
+                has_hyphen |= cj == '-';
                 nchars += 1;
                 j += lj;
             } else {
@@ -88,7 +97,9 @@ pub(crate) fn tokenize_into(text: &str, start: usize, end: usize, out: &mut Vec<
             }
         }
         // Keep a final dot for abbreviations: single letters ("W.") and dotted forms ("U.S.").
-        if char_at(slice, j) == Some('.') && ((nchars == 1 && c.is_uppercase()) || has_dot) {
+        if char_at(slice, j).is_some_and(|(d, _)| d == '.')
+            && ((nchars == 1 && c.is_uppercase()) || has_dot)
+        {
             j += 1;
         }
         let word_start = start + i;
@@ -106,6 +117,7 @@ pub(crate) fn tokenize_into(text: &str, start: usize, end: usize, out: &mut Vec<
         }
         // "US-led", "Iranian-backed": the actor before the hyphen is a token of its own.
         if split_at.is_none()
+            && has_hyphen
             && let Some(h) = w.rfind('-')
             && h > 0
             && HYPHEN_SUFFIXES
@@ -129,20 +141,51 @@ pub(crate) fn tokenize_into(text: &str, start: usize, end: usize, out: &mut Vec<
     }
 }
 
-fn make(text: &str, start: usize, end: usize, word: bool) -> Token {
+fn make(text: &str, start: usize, end: usize, word: bool) -> Token<'_> {
     let raw = &text[start..end];
-    let norm: String = if raw.is_ascii() {
-        let mut n = raw.to_ascii_lowercase();
-        if n.contains('`') {
-            n = n.replace('`', "'");
+    if raw.is_ascii() {
+        let bytes = raw.as_bytes();
+        let (mut letters, mut all_upper, mut lower_needed, mut dot) = (0usize, true, false, false);
+        for &b in bytes {
+            if b.is_ascii_uppercase() {
+                letters += 1;
+                lower_needed = true;
+            } else if b.is_ascii_lowercase() {
+                letters += 1;
+                all_upper = false;
+            } else if b == b'`' {
+                lower_needed = true;
+            } else if b == b'.' {
+                dot = true;
+            }
         }
-        n
-    } else {
+        let norm = if lower_needed {
+            let mut n = raw.to_ascii_lowercase();
+            if n.contains('`') {
+                n = n.replace('`', "'");
+            }
+            Cow::Owned(n)
+        } else {
+            Cow::Borrowed(raw)
+        };
+        let cap = bytes
+            .first()
+            .is_some_and(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+        return Token {
+            start,
+            end,
+            norm,
+            cap,
+            upper: letters > 0 && all_upper && (letters >= 2 || dot),
+            word,
+        };
+    }
+    let norm: Cow<'_, str> = Cow::Owned(
         raw.chars()
             .map(|c| if is_apostrophe(c) { '\'' } else { c })
             .flat_map(char::to_lowercase)
-            .collect()
-    };
+            .collect(),
+    );
     let first = raw.chars().next();
     let cap = first.is_some_and(|c| c.is_uppercase() || c.is_ascii_digit());
     let mut letters = 0usize;
@@ -167,7 +210,7 @@ pub(crate) fn phrase_words(phrase: &str) -> Vec<String> {
     let spaced = phrase.replace('_', " ");
     tokenize(&spaced, 0, spaced.len())
         .into_iter()
-        .map(|t| t.norm)
+        .map(|t| t.norm.into_owned())
         .collect()
 }
 
@@ -178,7 +221,7 @@ mod tests {
     fn norms(text: &str) -> Vec<String> {
         tokenize(text, 0, text.len())
             .into_iter()
-            .map(|t| t.norm)
+            .map(|t| t.norm.into_owned())
             .collect()
     }
 

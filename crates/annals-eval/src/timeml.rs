@@ -111,6 +111,30 @@ fn trim(text: &str, span: Span) -> Span {
     Span::new(span.start + lead, span.start + lead + t.len())
 }
 
+/// Whether two TIMEX3 values denote the same time once written alike: week numbers with or
+/// without a leading zero (`2000-W7`, `2000-W07`), whole hours with or without minutes
+/// (`T17`, `T17:00`).
+fn same_value(a: &str, b: &str) -> bool {
+    a == b || canonical_value(a) == canonical_value(b)
+}
+
+fn canonical_value(v: &str) -> String {
+    let mut out = v.to_string();
+    if let Some(i) = out.find("-W") {
+        let digits = out[i + 2..].bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 1 {
+            out.insert(i + 2, '0');
+        }
+    }
+    if let Some(i) = out.find('T') {
+        let rest = &out[i + 1..];
+        if rest.len() == 2 && rest.bytes().all(|b| b.is_ascii_digit()) {
+            out.push_str(":00");
+        }
+    }
+    out
+}
+
 /// Counts for one slice of the scores.
 #[derive(Debug, Clone, Copy, Default)]
 struct Tally {
@@ -211,7 +235,7 @@ fn score_doc(
                 if f.timex_type == g.timex_type {
                     t.type_ok += 1;
                 }
-                if f.value == g.value {
+                if same_value(&f.value, &g.value) {
                     t.value_ok += 1;
                 } else {
                     errors.push(format!(
@@ -334,4 +358,18 @@ pub fn run(dir: &Path, with_errors: bool) -> Result<Report, EvalError> {
         report.errors = errors;
     }
     Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_value;
+
+    #[test]
+    fn equivalent_values_match() {
+        assert!(same_value("2000-W7", "2000-W07"));
+        assert!(same_value("1989-11-06T17", "1989-11-06T17:00"));
+        assert!(!same_value("2000-W17", "2000-W07"));
+        assert!(!same_value("1989-11-06T17", "1989-11-06T18:00"));
+        assert!(!same_value("PT5H", "PT5H:00"));
+    }
 }

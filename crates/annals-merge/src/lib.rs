@@ -7,6 +7,19 @@
 //! pairs above the threshold with union-find, and assembles happenings in a deterministic order.
 //! Every join is kept as a [`MergeReason`] listing the signals that made it.
 //!
+//! - Only reports of one modality class merge: factual (asserted, reported, alleged), future,
+//!   or hypothetical. A denied or negated report joins the happening it best matches as a
+//!   denying report and a `denial` contradiction.
+//! - A factual REJECT whose sentence has a denial cue (`data/merge/denial_cues.txt`) and whose
+//!   actor is the accused party of a happening dated up to `denial_window_days` before it is
+//!   flagged as a `denial` on that happening (it stays a REJECT happening of its own).
+//! - Sources are independent when their innermost attribution links differ and their outlets
+//!   differ; `corroboration.independent_sources` counts the groups of dependent reports.
+//! - Differing figures (`quantity`), disjoint dates (`date`) and distant places (`place`) among
+//!   the supporting reports are flagged as contradictions.
+//! - A report with neither an event date nor a publication date is never compared: it stays a
+//!   happening of its own. Weights and thresholds are in `data/merge/` (see its README).
+//!
 //! ```
 //! use annals_document::Document;
 //! use annals_merge::{MergeConfig, Merger, Report};

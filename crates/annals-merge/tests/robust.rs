@@ -91,3 +91,43 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn adjacent_days_merge_but_are_flagged_as_a_date_contradiction() {
+    let mut a = template().clone();
+    let mut b = template().clone();
+    b.doc_id = "other".into();
+    b.outlet = Some("Second Outlet".into());
+    for (r, day) in [(&mut a, "2024-10-03"), (&mut b, "2024-10-04")] {
+        let d = r.event.date.as_mut().expect("template date");
+        d.value = day.into();
+        d.earliest = Some(day.into());
+        d.latest = Some(day.into());
+    }
+    let merger = Merger::new(MergeConfig::default());
+    let why = merger.compare(&a, &b);
+    assert!(why.merged, "{:?}", why.signals);
+    assert!(
+        why.signals.iter().any(|s| s == "dates 1 day(s) apart"),
+        "{:?}",
+        why.signals
+    );
+    let h = merger.merge(&[a, b]);
+    assert_eq!(h.len(), 1);
+    let date = h[0].date.as_ref().unwrap();
+    assert_eq!(
+        (
+            date.earliest.as_str(),
+            date.latest.as_str(),
+            date.basis.as_str()
+        ),
+        ("2024-10-03", "2024-10-04", "union")
+    );
+    assert!(
+        h[0].contradictions
+            .iter()
+            .any(|c| c.kind == "date" && c.detail == "dates differ: 2024-10-03 vs 2024-10-04"),
+        "{:?}",
+        h[0].contradictions
+    );
+}

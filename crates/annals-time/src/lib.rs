@@ -415,7 +415,12 @@ impl TimeRecognizer {
                 if self.set.lookup(&w[pos..], "future").is_some() {
                     dir = Some(Dir::Future);
                 }
-            } else if w.len() >= 5 && suffixes.iter().any(|s| w.ends_with(s)) {
+            } else if w.len() >= 5
+                && suffixes.iter().any(|s| w.ends_with(s))
+                && !self.after_auxiliary(ids, i)
+            {
+                // "was named", "will be named": a participle after a form of "be" does not
+                // set the tense; the auxiliary (or a word before it) does
                 dir = Some(Dir::Past);
             }
             if let Some(d) = dir {
@@ -423,6 +428,17 @@ impl TimeRecognizer {
             }
         }
         out
+    }
+
+    /// Whether the token before `i` is a form of "be" (lexicon class `passive`).
+    fn after_auxiliary(&self, ids: &[u32], i: usize) -> bool {
+        let Some(class) = self.set.known.passive else {
+            return false;
+        };
+        i.checked_sub(1)
+            .and_then(|j| ids.get(j))
+            .filter(|id| **id != rules::NO_ID)
+            .is_some_and(|id| self.set.entries[*id as usize].iter().any(|e| e.class == class))
     }
 
     /// An argument of the match's rule as text (a capture's value or a literal).
@@ -761,7 +777,21 @@ impl TimeRecognizer {
             });
             return Some(r);
         }
-        // no year: pick the year that puts it nearest the anchor in the tense's direction
+        // no year: pick the year that puts it nearest the anchor in the tense's direction; a
+        // clause without any tense after the text moved to a coming date stays in that future
+        let untensed = dir == Dir::Nearest
+            && self.string(m, "dir", text).is_none()
+            && self.int(m, "k", text).is_none();
+        let ahead = ctx
+            .narrative
+            .filter(|n| n.span.is_some())
+            .zip(ctx.doc)
+            .is_some_and(|(n, d)| n.point.start > d);
+        let anchor = if untensed && ahead {
+            Self::narr_anchor(ctx).or(anchor)
+        } else {
+            anchor
+        };
         let Some((ap, a)) = anchor else {
             let p = make(2000)?;
             let v = p.value();

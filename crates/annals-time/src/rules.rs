@@ -98,6 +98,8 @@ pub(crate) enum Alt {
     ClauseStart,
     /// Zero-width: a clause ends here (`$`): end of text or before punctuation.
     ClauseEnd,
+    /// Zero-width: the token before is this (`<alt`).
+    Prev(Box<Alt>),
 }
 
 /// One pattern element: alternatives, optionally skippable.
@@ -117,7 +119,7 @@ pub(crate) enum Arg {
 fn is_zero_width(elem: &Elem) -> bool {
     elem.alts
         .iter()
-        .all(|a| matches!(a, Alt::Not(_) | Alt::ClauseStart | Alt::ClauseEnd))
+        .all(|a| matches!(a, Alt::Not(_) | Alt::ClauseStart | Alt::ClauseEnd | Alt::Prev(_)))
 }
 
 /// A compiled rule.
@@ -207,6 +209,7 @@ pub(crate) struct Known {
     pub ordinal: Option<u16>,
     pub past: Option<u16>,
     pub future: Option<u16>,
+    pub passive: Option<u16>,
 }
 
 impl RuleSet {
@@ -315,6 +318,7 @@ impl RuleSet {
             ordinal: set.class("ordinal"),
             past: set.class("past"),
             future: set.class("future"),
+            passive: set.class("passive"),
         };
         Ok(set)
     }
@@ -344,7 +348,26 @@ impl RuleSet {
                 if alt.is_empty() {
                     return Err(format!("empty alternative in {tok}"));
                 }
-                alts.push(if alt == "^" {
+                alts.push(self.parse_alt(alt)?);
+            }
+            elems.push(Elem { alts, optional });
+        }
+        self.finish_rule(id, elems, rhs)
+    }
+
+    /// One alternative of a pattern element.
+    fn parse_alt(&self, alt: &str) -> Result<Alt, String> {
+        if let Some(inner) = alt.strip_prefix('<').filter(|w| !w.is_empty()) {
+            let inner = self.parse_alt(inner)?;
+            if matches!(
+                inner,
+                Alt::Not(_) | Alt::ClauseStart | Alt::ClauseEnd | Alt::Prev(_)
+            ) {
+                return Err(format!("<{alt} must look back at a token"));
+            }
+            return Ok(Alt::Prev(Box::new(inner)));
+        }
+        Ok(if alt == "^" {
                     Alt::ClauseStart
                 } else if alt == "$" {
                     Alt::ClauseEnd
@@ -366,10 +389,10 @@ impl RuleSet {
                     })
                 } else {
                     Alt::Lit(alt.to_lowercase(), NO_ID)
-                });
-            }
-            elems.push(Elem { alts, optional });
-        }
+                })
+    }
+
+    fn finish_rule(&self, id: String, elems: Vec<Elem>, rhs: &str) -> Result<Rule, String> {
         if elems.is_empty() {
             return Err("empty pattern".into());
         }
@@ -439,7 +462,7 @@ impl RuleSet {
                     numeric |= 1 << w.len().min(4);
                 }
                 Alt::Lit(w, _) => out.push(w.clone()),
-                Alt::Not(_) | Alt::ClauseStart | Alt::ClauseEnd => {}
+                Alt::Not(_) | Alt::ClauseStart | Alt::ClauseEnd | Alt::Prev(_) => {}
                 Alt::Class(c) => out.extend(class_words[*c as usize].iter().cloned()),
                 Alt::Builtin(b) => {
                     numeric |= match b {
@@ -484,7 +507,7 @@ impl RuleSet {
                 let zero_width = elem
                     .alts
                     .iter()
-                    .all(|a| matches!(a, Alt::Not(_) | Alt::ClauseStart | Alt::ClauseEnd));
+                    .all(|a| matches!(a, Alt::Not(_) | Alt::ClauseStart | Alt::ClauseEnd | Alt::Prev(_)));
                 let required_here = !elem.optional && !zero_width;
                 for w in &words {
                     let map = if required_here {

@@ -371,6 +371,11 @@ impl<'r, 't> Scanner<'r, 't> {
                 let ok = tok.kind == Kind::Punct && !matches!(self.low(t), "'" | "\"");
                 ok.then_some((t, Cap::Text(tok.start, tok.start)))
             }
+            Alt::Prev(inner) => {
+                let back = t.checked_sub(1)?;
+                let (next, _) = self.match_alt(inner, back)?;
+                (next == t).then_some((t, Cap::Text(tok.start, tok.start)))
+            }
             Alt::ClauseStart => {
                 let ok = t == 0 || self.toks[t - 1].kind == Kind::Punct;
                 ok.then_some((t, Cap::Text(tok.start, tok.start)))
