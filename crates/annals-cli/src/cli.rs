@@ -59,10 +59,9 @@ pub struct InputArgs {
     pub format: Option<FormatArg>,
 }
 
+/// How extraction runs: threads, progress, extra dictionaries (shared by extract and ingest).
 #[derive(Debug, Args)]
-pub struct ExtractArgs {
-    #[command(flatten)]
-    pub input: InputArgs,
+pub struct RunArgs {
     /// Worker threads (default: one per core)
     #[arg(long, short = 'j')]
     pub threads: Option<usize>,
@@ -73,6 +72,14 @@ pub struct ExtractArgs {
     /// repeatable
     #[arg(long = "dictionary", value_name = "PATH")]
     pub dictionaries: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExtractArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub run: RunArgs,
 }
 
 #[derive(Debug, Args)]
@@ -143,16 +150,8 @@ pub struct IngestArgs {
     /// Documents extracted and committed together
     #[arg(long, default_value_t = 500)]
     pub batch: usize,
-    /// Worker threads (default: one per core)
-    #[arg(long, short = 'j')]
-    pub threads: Option<usize>,
-    /// Never show a progress bar, even on a terminal
-    #[arg(long)]
-    pub no_progress: bool,
-    /// A PETRARCH/TABARI dictionary (verbs, actors or agents) used beside the built-in lexicons;
-    /// repeatable
-    #[arg(long = "dictionary", value_name = "PATH")]
-    pub dictionaries: Vec<PathBuf>,
+    #[command(flatten)]
+    pub run: RunArgs,
 }
 
 #[derive(Debug, Args)]

@@ -1,6 +1,6 @@
 //! `annals extract`: read inputs, run the pipeline, print JSONL.
 
-use crate::cli::{ExtractArgs, InputArgs};
+use crate::cli::{ExtractArgs, InputArgs, RunArgs};
 use annals_document::{Diagnostic, Document, Severity};
 use annals_ingest::{Input, Item, ReadOptions};
 use annals_pipeline::Pipeline;
@@ -71,16 +71,21 @@ pub fn progress(inputs: &[Input], enabled: bool) -> ProgressBar {
     bar
 }
 
-pub fn run(args: ExtractArgs) -> anyhow::Result<ExitCode> {
-    if let Some(n) = args.threads {
+/// Sets the worker threads and loads the pipeline with the user's dictionaries.
+pub fn pipeline(run: &RunArgs) -> anyhow::Result<Pipeline> {
+    if let Some(n) = run.threads {
         rayon::ThreadPoolBuilder::new()
             .num_threads(n.max(1))
             .build_global()?;
     }
+    Ok(Pipeline::with_dictionaries(&run.dictionaries)?)
+}
+
+pub fn run(args: ExtractArgs) -> anyhow::Result<ExitCode> {
+    let pipeline = pipeline(&args.run)?;
     let mut tally = Tally::default();
     let (inputs, options) = inputs(&args.input, &mut tally);
-    let bar = progress(&inputs, !args.no_progress);
-    let pipeline = Pipeline::with_dictionaries(&args.dictionaries)?;
+    let bar = progress(&inputs, !args.run.no_progress);
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let mut batch: Vec<Document> = Vec::with_capacity(BATCH);

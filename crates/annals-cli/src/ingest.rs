@@ -7,7 +7,6 @@ use crate::cli::IngestArgs;
 use crate::extract::{Tally, inputs, progress};
 use annals_document::Document;
 use annals_ingest::Item;
-use annals_pipeline::Pipeline;
 use annals_store::{InsertStats, Record, Store, StoreError};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
@@ -19,11 +18,7 @@ use std::thread;
 const QUEUE: usize = 2;
 
 pub fn run(args: IngestArgs) -> anyhow::Result<ExitCode> {
-    if let Some(n) = args.threads {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(n.max(1))
-            .build_global()?;
-    }
+    let pipeline = crate::extract::pipeline(&args.run)?;
     let batch_size = args.batch.max(1);
     let open_error = |e: StoreError| anyhow::anyhow!("cannot open {}: {e}", args.db.display());
     let store = Store::open(&args.db).map_err(open_error)?;
@@ -31,7 +26,7 @@ pub fn run(args: IngestArgs) -> anyhow::Result<ExitCode> {
     let lookup = Store::open_read_only(&args.db).map_err(open_error)?;
     let mut tally = Tally::default();
     let (inputs, options) = inputs(&args.input, &mut tally);
-    let bar = progress(&inputs, !args.no_progress);
+    let bar = progress(&inputs, !args.run.no_progress);
     if !bar.is_hidden() {
         bar.set_style(
             ProgressStyle::with_template(
@@ -46,7 +41,6 @@ pub fn run(args: IngestArgs) -> anyhow::Result<ExitCode> {
         thread::spawn(move || write_batches(store, &receive, &bar))
     };
 
-    let pipeline = Pipeline::new();
     let mut batch: Vec<Document> = Vec::with_capacity(batch_size);
     let mut present = 0u64;
     let mut failed: Option<StoreError> = None;
