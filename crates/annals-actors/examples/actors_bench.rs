@@ -32,6 +32,12 @@ fn main() {
         }
     }
     let secs = start.elapsed().as_secs_f64();
+    if std::env::var_os("ACTORS_DUMP").is_some() {
+        for (text, sentences) in &docs {
+            let mentions = recognizer.recognize(text, sentences, None);
+            println!("{}", serde_json::to_string(&mentions).unwrap_or_default());
+        }
+    }
     eprintln!(
         "{} docs, {total} mentions, {:.2} MB/s",
         docs.len(),

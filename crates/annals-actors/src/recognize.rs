@@ -2,7 +2,7 @@
 //! appositives for people, metonymy for capitals, coreference by name inside the document.
 
 use crate::lexicon::{self, Entry, Form, Item, Lexicon, nonstate_kind};
-use crate::tokens::{Token, tokenize_into};
+use crate::tokens::{Token, tokenize};
 use crate::{ActorKind, ActorMention, split_code};
 use annals_document::{Date, Sentence, Span};
 
@@ -71,7 +71,7 @@ fn combine(cue: &str, agent: &str, prefix: bool) -> String {
 
 fn is_word(toks: &[Token], i: usize, words: &[&str]) -> bool {
     toks.get(i)
-        .is_some_and(|t| words.contains(&t.norm.as_ref()))
+        .is_some_and(|t| words.contains(&t.norm.as_str()))
 }
 
 fn is_ordinal_or_number(t: &Token) -> bool {
@@ -91,10 +91,10 @@ fn gap_ok(lex: &Lexicon, toks: &[Token], a: usize, b: usize) -> bool {
     let title_case = toks.get(b).is_some_and(|t| t.cap);
     let mut names = 0;
     toks[a..b].iter().all(|t| {
-        let name = t.word && t.cap && !t.upper && !lex.stopnames.contains(t.norm.as_ref());
+        let name = t.word && t.cap && !t.upper && !lex.stopnames.contains(&t.norm);
         names += usize::from(name);
         t.norm == "'s"
-            || lex.modifiers.contains(t.norm.as_ref())
+            || lex.modifiers.contains(&t.norm)
             || is_ordinal_or_number(t)
             || (t.word && t.upper && t.norm.chars().any(|c| c.is_ascii_digit()))
             || t.norm == "-"
@@ -123,7 +123,7 @@ fn name_at(lex: &Lexicon, toks: &[Token], i: usize, item_at: &[Option<usize>]) -
         {
             last_cap = Some(j + 1);
             j += 1;
-        } else if plain_word && j > i && PARTICLES.contains(&t.norm.as_ref()) {
+        } else if plain_word && j > i && PARTICLES.contains(&t.norm.as_str()) {
             j += 1;
         } else {
             break;
@@ -149,7 +149,7 @@ fn adjectival_use(lex: &Lexicon, toks: &[Token], items: &[Item], k: usize) -> bo
     let Entry::Agent { .. } = &it.entry else {
         return false;
     };
-    let phrase: Vec<&str> = toks[it.t0..it.t1].iter().map(|t| t.norm.as_ref()).collect();
+    let phrase: Vec<&str> = toks[it.t0..it.t1].iter().map(|t| t.norm.as_str()).collect();
     if !lex.adjectival.contains(&phrase.join(" ")) {
         return false;
     }
@@ -163,11 +163,11 @@ fn adjectival_use(lex: &Lexicon, toks: &[Token], items: &[Item], k: usize) -> bo
         t.word
             && !t.cap
             && t.norm.chars().all(|c| c.is_alphabetic() || c == '-')
-            && !lex.stopnames.contains(t.norm.as_ref())
-            && !lex.verbs.contains(t.norm.as_ref())
+            && !lex.stopnames.contains(&t.norm)
+            && !lex.verbs.contains(&t.norm)
             && (!t.norm.ends_with("ed") || t.norm.len() <= 4)
             && !matches!(
-                t.norm.as_ref(),
+                t.norm.as_str(),
                 "is" | "are"
                     | "was"
                     | "were"
@@ -245,7 +245,6 @@ pub(crate) fn recognize(
     let mut out: Vec<ActorMention> = Vec::new();
     let mut people: Vec<Person> = Vec::new();
     let mut sentence_of: Vec<usize> = Vec::new();
-    let mut toks: Vec<Token> = Vec::new();
     for (sentence_index, s) in sentences.iter().enumerate() {
         if s.span.end > text.len()
             || !text.is_char_boundary(s.span.start)
@@ -253,8 +252,7 @@ pub(crate) fn recognize(
         {
             continue;
         }
-        tokenize_into(text, s.span.start, s.span.end, &mut toks);
-        let toks = &toks[..];
+        let toks = tokenize(text, s.span.start, s.span.end);
         let items = lex.items(&toks);
         let mut drafts = sentence_drafts(lex, &toks, &items, date);
         coreference(&toks, &mut drafts, &people, &items);
@@ -695,7 +693,7 @@ fn sentence_drafts(
                         && !sector.is_empty()
                         && let (Some(country), _) = split_code(&code)
                     {
-                        let former = it.t0 >= 1 && FORMER.contains(&toks[it.t0 - 1].norm.as_ref());
+                        let former = it.t0 >= 1 && FORMER.contains(&toks[it.t0 - 1].norm.as_str());
                         code = format!("{country}{}", if former { "ELI" } else { sector.as_str() });
                     }
                     drafts.push(Draft {
@@ -775,7 +773,7 @@ fn agent_draft(
         && next.t0 - t1 <= 2
         && toks[t1..next.t0]
             .iter()
-            .all(|t| lex.modifiers.contains(t.norm.as_ref()))
+            .all(|t| lex.modifiers.contains(&t.norm))
     {
         used[last + 1] = true;
         // A community named first ("Hutu rebel group", "Kurd refugees") yields to the role after it.
@@ -846,7 +844,7 @@ fn agent_draft(
     // "former President": the holder left office.
     let a0 = items[k].t0;
     let former = (a0.saturating_sub(4)..a0)
-        .any(|i| FORMER.contains(&toks[i].norm.as_ref()) && gap_ok(lex, toks, i, a0.max(i)));
+        .any(|i| FORMER.contains(&toks[i].norm.as_str()) && gap_ok(lex, toks, i, a0.max(i)));
     if former {
         let (country, _) = split_code(&code);
         code = format!("{}ELI", country.unwrap_or_default());
@@ -916,7 +914,7 @@ fn attach_name(
         // After a comma only a name closed by another comma or the sentence end is appositive.
         let closed = !comma
             || matches!(
-                toks.get(end).map(|t| t.norm.as_ref()),
+                toks.get(end).map(|t| t.norm.as_str()),
                 None | Some(",") | Some(".") | Some(";")
             );
         if closed {
@@ -938,7 +936,7 @@ fn attach_name(
             let mut b = comma_at;
             while b > 0 && comma_at - b < 4 {
                 let t = &toks[b - 1];
-                if t.word && t.cap && item_at[b - 1].is_none() && !lex.stopnames.contains(t.norm.as_ref()) {
+                if t.word && t.cap && item_at[b - 1].is_none() && !lex.stopnames.contains(&t.norm) {
                     b -= 1;
                 } else {
                     break;
@@ -991,7 +989,7 @@ fn metonymy(
     while skipped < 2
         && toks.get(j).is_some_and(|t| {
             matches!(
-                t.norm.as_ref(),
+                t.norm.as_str(),
                 "has"
                     | "have"
                     | "had"
@@ -1018,10 +1016,10 @@ fn metonymy(
         j += 1;
         skipped += 1;
     }
-    if toks.get(j).is_some_and(|t| lex.verbs.contains(t.norm.as_ref()))
+    if toks.get(j).is_some_and(|t| lex.verbs.contains(&t.norm))
         && (skipped > 0
             || !matches!(
-                toks[j].norm.as_ref(),
+                toks[j].norm.as_str(),
                 "has" | "have" | "had" | "will" | "would"
             ))
     {
@@ -1034,7 +1032,7 @@ fn metonymy(
     }
     // "urged Washington to", "accused Moscow of".
     if it.t0 >= 1
-        && lex.verbs.contains(toks[it.t0 - 1].norm.as_ref())
+        && lex.verbs.contains(&toks[it.t0 - 1].norm)
         && is_word(toks, it.t1, &["to", "of", "over", "for"])
     {
         return Some(("actor/metonymy/capital_object", 0.65));
@@ -1063,7 +1061,7 @@ fn coreference(toks: &[Token], drafts: &mut Vec<Draft>, people: &[Person], items
             i += 1;
             continue;
         }
-        let found = people.iter().rev().find(|p| p.words.iter().any(|w| *w == *t.norm));
+        let found = people.iter().rev().find(|p| p.words.contains(&t.norm));
         let Some(p) = found else {
             i += 1;
             continue;
@@ -1072,7 +1070,7 @@ fn coreference(toks: &[Token], drafts: &mut Vec<Draft>, people: &[Person], items
         while end < toks.len()
             && !covered[end]
             && toks[end].cap
-            && p.words.iter().any(|w| *w == *toks[end].norm)
+            && p.words.contains(&toks[end].norm)
         {
             end += 1;
         }

@@ -113,13 +113,23 @@ fn trim(text: &str, span: Span) -> Span {
 
 /// Whether two TIMEX3 values denote the same time once written alike: week numbers with or
 /// without a leading zero (`2000-W7`, `2000-W07`), whole hours with or without minutes
-/// (`T17`, `T17:00`).
+/// (`T17`, `T17:00`), and a period with or without unknown finer parts (`199X` and `199` are
+/// the 1990s, `1949-XX` and `1949` the year 1949).
 fn same_value(a: &str, b: &str) -> bool {
     a == b || canonical_value(a) == canonical_value(b)
 }
 
 fn canonical_value(v: &str) -> String {
     let mut out = v.to_string();
+    // unknown trailing parts: "1998-12-XX" -> "1998-12", "199X" -> "199", "19XX" -> "19"
+    while let Some(rest) = out.strip_suffix("-XX") {
+        out.truncate(rest.len());
+    }
+    if out.bytes().all(|b| b.is_ascii_digit() || b == b'X')
+        && out.starts_with(|c: char| c.is_ascii_digit())
+    {
+        out.truncate(out.trim_end_matches('X').len());
+    }
     if let Some(i) = out.find("-W") {
         let digits = out[i + 2..].bytes().take_while(u8::is_ascii_digit).count();
         if digits == 1 {
@@ -371,5 +381,11 @@ mod tests {
         assert!(!same_value("2000-W17", "2000-W07"));
         assert!(!same_value("1989-11-06T17", "1989-11-06T18:00"));
         assert!(!same_value("PT5H", "PT5H:00"));
+        assert!(same_value("199X", "199"));
+        assert!(same_value("19XX", "19"));
+        assert!(same_value("1949-XX", "1949"));
+        assert!(same_value("1994-XX-XX", "1994"));
+        assert!(!same_value("1994-XX", "1995"));
+        assert!(!same_value("XXXX", "1995"));
     }
 }

@@ -120,6 +120,7 @@ impl EventCoder {
         let expr_ix = Sorted::new(exprs.iter().map(|e| e.span));
         let mut events = Vec::new();
         let mut credit: Vec<AttributionLink> = Vec::new();
+        let doc_date = document.date.map(|d| d.to_string());
         TOKENS.with(|cell| {
             let mut toks = cell.borrow_mut();
             for (si, sentence) in sentences.iter().enumerate() {
@@ -147,8 +148,7 @@ impl EventCoder {
                     credit.push(link);
                     continue;
                 }
-                let narrative = times.narrative(si);
-                ctx.code(&mut events, narrative.as_ref(), document);
+                ctx.code(&mut events, || times.narrative(si), doc_date.as_deref());
             }
         });
         if let Some(outlet) = document.outlet.as_deref().filter(|o| !o.is_empty())
@@ -1558,12 +1558,19 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
 
     // ---------------------------------------------------------------- main
 
-    fn code(&self, events: &mut Vec<Event>, narrative: Option<&TimeRef>, doc: &Document) {
+    fn code(
+        &self,
+        events: &mut Vec<Event>,
+        narrative: impl FnOnce() -> Option<TimeRef>,
+        doc: Option<&str>,
+    ) {
         let n = self.t.len();
         let trigs = self.triggers();
         if trigs.is_empty() {
             return;
         }
+        let narrative = narrative();
+        let narrative = narrative.as_ref();
         let frames = self.frames();
         let lex = &self.coder.lex;
         let first_new = events.len();
@@ -1999,7 +2006,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
         tr: &Trig,
         frame: Option<&Frame>,
         narrative: Option<&TimeRef>,
-        doc: &Document,
+        doc: Option<&str>,
     ) -> (Option<EventDate>, Option<EventDate>) {
         let (s, e) = frame.map_or((0, self.t.len()), |f| f.scope);
         let inside = self
@@ -2028,7 +2035,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             })
         };
         let doc_date = |rule: &str| {
-            doc.date.map(|d| EventDate {
+            doc.map(|d| EventDate {
                 value: d.to_string(),
                 earliest: None,
                 latest: None,
@@ -2116,10 +2123,10 @@ fn phrase_at(t: &Tokens, at: usize, phrase: &[String]) -> bool {
 /// The tokens overlapping `span`: `(first, last_exclusive)`.
 #[inline]
 fn tok_range(t: &Tokens, span: Span) -> Option<(usize, usize)> {
-    let first = t
-        .toks
-        .iter()
-        .position(|x| x.end > span.start && x.start < span.end)?;
+    let first = t.toks.partition_point(|x| x.end <= span.start);
+    if t.toks.get(first)?.start >= span.end {
+        return None;
+    }
     let mut last = first + 1;
     while last < t.toks.len() && t.toks[last].start < span.end {
         last += 1;

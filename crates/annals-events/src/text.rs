@@ -62,34 +62,51 @@ fn is_apostrophe(c: char) -> bool {
     c == '\'' || c == '’' || c == 'ʼ'
 }
 
+/// The character at byte `j` of `s` (ASCII fast path).
+#[inline]
+fn char_at(s: &str, j: usize) -> Option<char> {
+    match s.as_bytes().get(j) {
+        Some(&b) if b < 0x80 => Some(b as char),
+        Some(_) => s.get(j..).and_then(|r| r.chars().next()),
+        None => None,
+    }
+}
+
 /// Appends the tokens of `text[start..end]` to `out`.
 pub fn tokenize(text: &str, start: usize, end: usize, out: &mut Tokens) {
     let Some(slice) = text.get(start..end) else {
         return;
     };
-    let mut iter = slice.char_indices().peekable();
-    while let Some((i, c)) = iter.next() {
+    let bytes = slice.as_bytes();
+    let mut i = 0;
+    while let Some(c) = char_at(slice, i) {
         if c.is_whitespace() {
+            i += c.len_utf8();
             continue;
         }
         let s = start + i;
         if is_word_char(c) {
-            let mut e = s + c.len_utf8();
+            i += c.len_utf8();
+            let mut e = start + i;
             // A word: letters/digits with inner hyphens, dots between digits, and apostrophes
             // (a trailing "'s" or "n't" is split off as its own token).
-            while let Some(&(j, d)) = iter.peek() {
+            loop {
+                // Fast path: ASCII letters and digits.
+                while bytes.get(i).is_some_and(u8::is_ascii_alphanumeric) {
+                    i += 1;
+                    e = start + i;
+                }
+                let Some(d) = char_at(slice, i) else { break };
                 if is_word_char(d) {
-                    e = start + j + d.len_utf8();
-                    iter.next();
+                    i += d.len_utf8();
+                    e = start + i;
                     continue;
                 }
                 if d == '-' || d == '.' || d == ',' || is_apostrophe(d) {
+                    let j = i;
                     // Look one char further: only join when a word char follows.
-                    let next = slice[j + d.len_utf8()..].chars().next();
-                    let prev_digit = text[s..e]
-                        .chars()
-                        .last()
-                        .is_some_and(|p| p.is_ascii_digit());
+                    let next = char_at(slice, j + d.len_utf8());
+                    let prev_digit = text.as_bytes().get(e - 1).is_some_and(u8::is_ascii_digit);
                     let joins = match (d, next) {
                         ('-', Some(n)) => is_word_char(n),
                         ('.', Some(n)) | (',', Some(n)) => prev_digit && n.is_ascii_digit(),
@@ -110,7 +127,7 @@ pub fn tokenize(text: &str, start: usize, end: usize, out: &mut Tokens) {
                         _ => false,
                     };
                     if joins {
-                        iter.next();
+                        i += d.len_utf8();
                         continue;
                     }
                 }
@@ -118,19 +135,18 @@ pub fn tokenize(text: &str, start: usize, end: usize, out: &mut Tokens) {
             }
             // Split "didn't" into "did" + "n't".
             let word = &text[s..e];
-            let bytes = word.as_bytes();
-            if bytes.len() > 1
-                && (bytes[bytes.len() - 1] == b'n' || bytes[bytes.len() - 1] == b'N')
-                && let Some(&(j, d)) = iter.peek()
+            let wb = word.as_bytes();
+            if wb.len() > 1
+                && (wb[wb.len() - 1] == b'n' || wb[wb.len() - 1] == b'N')
+                && let Some(d) = char_at(slice, i)
                 && is_apostrophe(d)
-                && slice[j + d.len_utf8()..].starts_with(['t', 'T'])
+                && slice[i + d.len_utf8()..].starts_with(['t', 'T'])
             {
-                let after = j + d.len_utf8() + 1;
+                let after = i + d.len_utf8() + 1;
                 if !slice[after..].starts_with(|x: char| x.is_alphanumeric()) {
                     push(text, s, e - 1, true, out);
                     push(text, e - 1, start + after, true, out);
-                    iter.next();
-                    iter.next();
+                    i = after;
                     continue;
                 }
             }
@@ -145,19 +161,21 @@ pub fn tokenize(text: &str, start: usize, end: usize, out: &mut Tokens) {
                 .map(char::len_utf8)
                 .sum();
             let word = &rest[..letters];
-            if matches!(
-                word.to_ascii_lowercase().as_str(),
-                "s" | "ll" | "re" | "ve" | "d" | "t"
-            ) {
+            let short = word.len() <= 2
+                && matches!(
+                    word.to_ascii_lowercase().as_str(),
+                    "s" | "ll" | "re" | "ve" | "d" | "t"
+                );
+            i += c.len_utf8();
+            if short {
                 e += letters;
-                for _ in 0..word.chars().count() {
-                    iter.next();
-                }
+                i += letters;
                 push(text, s, e, true, out);
             } else {
                 push(text, s, e, false, out);
             }
         } else {
+            i += c.len_utf8();
             push(text, s, s + c.len_utf8(), false, out);
         }
     }

@@ -282,6 +282,8 @@ impl TimeRecognizer {
         let mut out = TimeAnnotations::default();
         let mut mi = 0;
         let mut ti = 0;
+        let mut markers = Vec::new();
+        let mut breaks = Vec::new();
         for (si, sspan) in spans.iter().enumerate() {
             // tokens and matches of this sentence
             while ti < toks.len() && toks[ti].start < sspan.start {
@@ -294,11 +296,16 @@ impl TimeRecognizer {
             let has_match = matches
                 .get(mi)
                 .is_some_and(|m| toks[m.start].start < sspan.end);
-            let markers = if has_match {
-                self.markers(&lower, &toks[tstart..ti], &ids[tstart..ti], tstart)
-            } else {
-                Vec::new()
-            };
+            if has_match {
+                self.markers(
+                    &lower,
+                    &toks[tstart..ti],
+                    &ids[tstart..ti],
+                    tstart,
+                    &mut markers,
+                    &mut breaks,
+                );
+            }
             let mut set_here: Option<Narrative> = None;
             // a relative time the sentence is about, when no date set it ("In a few days, ...")
             let mut relative_here: Option<NarrativeTime> = None;
@@ -310,7 +317,7 @@ impl TimeRecognizer {
                     continue;
                 }
                 let rule = &self.set.rules[m.rule as usize];
-                ctx.tense = closest(&markers, m.start, m.end);
+                ctx.tense = closest(&markers, &breaks, m.start, m.end);
                 ctx.sentence = si;
                 ctx.sentence_span = *sspan;
                 ctx.topic = m.start >= 1
@@ -391,16 +398,33 @@ impl TimeRecognizer {
     }
 
     /// Tense markers of a sentence: token index and direction.
-    fn markers(&self, lower: &str, toks: &[Tok], ids: &[u32], offset: usize) -> Vec<(usize, Dir)> {
+    fn markers(
+        &self,
+        lower: &str,
+        toks: &[Tok],
+        ids: &[u32],
+        offset: usize,
+        out: &mut Vec<Marker>,
+        breaks: &mut Vec<usize>,
+    ) {
         let past_class = self.set.known.past;
         let future_class = self.set.known.future;
         let suffixes = &self.past_suffixes;
-        let mut out = Vec::new();
+        out.clear();
+        breaks.clear();
         for (i, t) in toks.iter().enumerate() {
+            if t.kind == Kind::Punct {
+                // a comma, colon, parenthesis or spaced dash ends a clause
+                let p = lower.as_bytes().get(t.start).copied().unwrap_or(0);
+                if matches!(p, b',' | b';' | b':' | b'(' | b')' | b'_') || (p == b'-' && t.space_before)
+                {
+                    breaks.push(offset + i);
+                }
+                continue;
+            }
             if t.kind != Kind::Word {
                 continue;
             }
-            let w = lower.get(t.start..t.end).unwrap_or("");
             let mut dir = None;
             let id = ids.get(i).copied().unwrap_or(rules::NO_ID);
             if id != rules::NO_ID {
@@ -411,23 +435,37 @@ impl TimeRecognizer {
                         dir = Some(Dir::Future);
                     }
                 }
-            } else if let Some(pos) = w.find('\'') {
-                if self.set.lookup(&w[pos..], "future").is_some() {
-                    dir = Some(Dir::Future);
+            } else {
+                let w = lower.get(t.start..t.end).unwrap_or("");
+                if let Some(pos) = w.find('\'') {
+                    if self.is_future_word(&w[pos..]) {
+                        dir = Some(Dir::Future);
+                    }
+                } else if w.len() >= 5
+                    && suffixes.iter().any(|s| w.ends_with(s.as_str()))
+                    && !self.after_auxiliary(ids, i)
+                {
+                    // "was named", "will be named": a participle after a form of "be" does not
+                    // set the tense; the auxiliary (or a word before it) does
+                    dir = Some(Dir::Past);
                 }
-            } else if w.len() >= 5
-                && suffixes.iter().any(|s| w.ends_with(s))
-                && !self.after_auxiliary(ids, i)
-            {
-                // "was named", "will be named": a participle after a form of "be" does not
-                // set the tense; the auxiliary (or a word before it) does
-                dir = Some(Dir::Past);
             }
             if let Some(d) = dir {
-                out.push((offset + i, d));
+                out.push(Marker {
+                    at: offset + i,
+                    dir: d,
+                    clause: breaks.len(),
+                });
             }
         }
-        out
+    }
+
+    /// Whether a word (such as the `'ll` of `we'll`) is in the `future` class.
+    fn is_future_word(&self, w: &str) -> bool {
+        let Some(class) = self.set.known.future else {
+            return false;
+        };
+        self.set.entries_of(w).iter().any(|e| e.class == class)
     }
 
     /// Whether the token before `i` is a form of "be" (lexicon class `passive`).
@@ -786,7 +824,7 @@ impl TimeRecognizer {
             .narrative
             .filter(|n| n.span.is_some())
             .zip(ctx.doc)
-            .is_some_and(|(n, d)| n.point.start > d);
+            .is_some_and(|(n, d)| n.point.gran <= Gran::Month && n.point.start > d);
         let anchor = if untensed && ahead {
             Self::narr_anchor(ctx).or(anchor)
         } else {
@@ -1125,16 +1163,33 @@ impl TimeRecognizer {
     }
 }
 
-/// The direction of the tense marker closest to tokens `[start, end)`, or `Nearest`.
-fn closest(markers: &[(usize, Dir)], start: usize, end: usize) -> Dir {
+/// A tense marker of a sentence: its token, its direction and the clause it is in.
+#[derive(Debug, Clone, Copy)]
+struct Marker {
+    at: usize,
+    dir: Dir,
+    clause: usize,
+}
+
+/// Token distance a clause boundary adds between a marker and an expression.
+const CLAUSE_PENALTY: usize = 8;
+
+/// The direction of the tense marker closest to tokens `[start, end)`, or `Nearest`. Markers
+/// after the expression count double, and each clause boundary in between adds
+/// [`CLAUSE_PENALTY`]: the verb before a time in its own clause is usually the one it modifies.
+fn closest(markers: &[Marker], breaks: &[usize], start: usize, end: usize) -> Dir {
+    let clause = breaks.partition_point(|b| *b < start);
+    let apart = |m: &Marker| m.clause.abs_diff(clause) * CLAUSE_PENALTY;
     // markers are in token order: the candidates are the last one before and the first after
-    let at = markers.partition_point(|(i, _)| *i < start);
+    let at = markers.partition_point(|m| m.at < start);
     let before = at
         .checked_sub(1)
         .and_then(|k| markers.get(k))
-        .map(|(i, d)| (start - i, *d));
-    let after_at = markers.partition_point(|(i, _)| *i < end);
-    let after = markers.get(after_at).map(|(i, d)| (i + 1 - end, *d));
+        .map(|m| (start - m.at + apart(m), m.dir));
+    let after_at = markers.partition_point(|m| m.at < end);
+    let after = markers
+        .get(after_at)
+        .map(|m| (2 * (m.at + 1 - end) + apart(m), m.dir));
     match (before, after) {
         (Some(b), Some(a)) => {
             if a.0 < b.0 {
