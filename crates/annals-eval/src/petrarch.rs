@@ -44,8 +44,9 @@ pub fn triples(events: &[Event]) -> BTreeSet<Triple> {
         if e.recipient.is_empty() && e.actor.len() >= 2 {
             for a in &e.actor {
                 for b in &e.actor {
-                    if a.span != b.span {
-                        out.insert((petr_code(a), petr_code(b), forward.clone()));
+                    let (x, y) = (petr_code(a), petr_code(b));
+                    if a.span != b.span && x != y {
+                        out.insert((x, y, forward.clone()));
                     }
                 }
             }
@@ -63,6 +64,10 @@ pub fn triples(events: &[Event]) -> BTreeSet<Triple> {
         };
         for s in &sources {
             for t in &targets {
+                // PETRARCH drops events whose source and target are the same actor code.
+                if !s.is_empty() && s == t {
+                    continue;
+                }
                 out.insert((s.to_string(), t.to_string(), forward.clone()));
                 if let Some(b) = &backward {
                     out.insert((t.to_string(), s.to_string(), b.clone()));
@@ -287,6 +292,13 @@ mod tests {
         assert!(t.contains(&("ARN".into(), "GON".into(), "032".into())));
         assert!(t.contains(&("GON".into(), "ROH".into(), "033".into())));
         assert_eq!(t.len(), 4);
+        // A party paired with itself yields no triple.
+        ev[0].actor = vec![party("ARN")];
+        ev[0].recipient = vec![party("ARN"), party("GON")];
+        ev[0].cameo = "190".into();
+        let t = triples(&ev);
+        assert_eq!(t.len(), 1, "{t:?}");
+        assert!(t.contains(&("ARN".into(), "GON".into(), "190".into())));
     }
 
     #[test]

@@ -129,6 +129,14 @@ impl EventCoder {
                 if toks.is_empty() {
                     continue;
                 }
+                let flags: Vec<u8> = (0..toks.len())
+                    .map(|i| self.lex.flags(toks.key(i)))
+                    .collect();
+                // Without a trigger word a long sentence codes nothing (short ones may credit
+                // an outlet).
+                if toks.len() > 12 && !flags.iter().any(|f| f & WORD_HEAD != 0) {
+                    continue;
+                }
                 let found = Found {
                     actors: actor_ix.within(sentence.span),
                     places: place_ix.within(sentence.span),
@@ -143,6 +151,7 @@ impl EventCoder {
                     places,
                     &exprs,
                     found,
+                    flags,
                 );
                 if let Some(link) = ctx.credit() {
                     credit.push(link);
@@ -236,6 +245,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
         places: &'a [P],
         exprs: &'a [TimeRef],
         found: Found,
+        flags: Vec<u8>,
     ) -> Self {
         let n = t.len();
         let mut local = Vec::new();
@@ -273,7 +283,6 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             }
         }
         let local_places = found.places;
-        let flags = (0..n).map(|i| coder.lex.flags(t.key(i))).collect();
         let mut ctx = SentCtx {
             coder,
             text,
@@ -611,8 +620,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             let mut hearer: Vec<AttributionLink> = Vec::new();
             if let Some(t) = (c..n.min(c + 8)).find(|&x| self.key(x) == "that")
                 && t > c
-                && (c..t)
-                    .all(|x| self.key(x) != "," && !self.report_at(x))
+                && (c..t).all(|x| self.key(x) != "," && !self.report_at(x))
             {
                 if matches!(k, "told" | "tell" | "tells" | "informed") {
                     hearer = self.split_links(c, t, "events/attribution/hearer");

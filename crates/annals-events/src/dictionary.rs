@@ -131,7 +131,14 @@ impl VerbDictionary {
                 continue;
             }
             if let Some(name) = line.strip_prefix('&') {
-                synset = Some(name.split_whitespace().next().unwrap_or("").to_uppercase());
+                // A trailing `_` in a set's name ("&PREP_") is not part of the name.
+                synset = Some(
+                    name.split_whitespace()
+                        .next()
+                        .unwrap_or("")
+                        .trim_end_matches('_')
+                        .to_uppercase(),
+                );
                 d.synsets
                     .entry(synset.clone().unwrap_or_default())
                     .or_default();
@@ -259,7 +266,7 @@ impl VerbDictionary {
 
     fn expand(&self, word: &str, depth: usize) -> Vec<Vec<String>> {
         if let Some(name) = word.strip_prefix('&') {
-            let Some(members) = self.synsets.get(&name.to_uppercase()) else {
+            let Some(members) = self.synsets.get(&name.trim_end_matches('_').to_uppercase()) else {
                 return Vec::new();
             };
             if depth > 4 {
@@ -525,6 +532,31 @@ GRANT
         assert_eq!(d.blocks[1].verbs[1].forms[0], "give");
         assert_eq!(d.blocks[1].verbs[1].post, vec!["in"]);
         assert!(VerbDictionary::parse("no blocks here").is_err());
+    }
+
+    #[test]
+    fn synset_names_ignore_a_trailing_underscore() {
+        let d = VerbDictionary::parse(
+            "&NEARBY_\n+CLOSE_TO\n+BESIDE\n\n--- CAMP [---] ---\nCAMP\n- * &NEARBY FORT [190]\n",
+        )
+        .unwrap();
+        let lex = Lexicon::builtin();
+        let rules = d.rules(&lex);
+        let r = rules.iter().find(|r| r.cameo == "190").unwrap();
+        let alts: Vec<Vec<String>> = r
+            .post
+            .iter()
+            .filter_map(|p| match p {
+                PTok::Alt(a) => Some(a.clone()),
+                PTok::Gap(_) => None,
+            })
+            .flatten()
+            .collect();
+        assert!(
+            alts.contains(&vec!["close".to_string(), "to".to_string()]),
+            "{alts:?}"
+        );
+        assert!(alts.contains(&vec!["beside".to_string()]), "{alts:?}");
     }
 
     #[test]

@@ -572,6 +572,17 @@ mod tests {
     }
 
     #[test]
+    fn word_flags_mark_reports_heads_and_numbers() {
+        let lex = Lexicon::builtin();
+        assert!(lex.flags("said") & WORD_REPORT != 0);
+        assert!(lex.flags("summoned") & WORD_HEAD != 0);
+        assert!(lex.flags("twenty-five") & WORD_NUMBER != 0);
+        assert!(lex.flags("five") & WORD_NUMBER != 0);
+        assert_eq!(lex.flags("xylophone"), 0);
+        assert!(lex.irregular_past.contains("met"));
+    }
+
+    #[test]
     fn builtin_lexicon_covers_all_sixteen_types() {
         let lex = Lexicon::builtin();
         assert_eq!(lex.types.len(), 16);

@@ -183,7 +183,10 @@ pub fn tokenize(text: &str, start: usize, end: usize, out: &mut Tokens) {
 
 fn push(text: &str, s: usize, e: usize, word: bool, out: &mut Tokens) {
     let raw = text.get(s..e).unwrap_or("");
-    let capital = raw.chars().next().is_some_and(char::is_uppercase);
+    let capital = match raw.as_bytes().first() {
+        Some(b) if b.is_ascii() => b.is_ascii_uppercase(),
+        _ => raw.chars().next().is_some_and(char::is_uppercase),
+    };
     let key_start = out.keys.len();
     if raw.is_ascii() {
         out.keys.push_str(raw);
