@@ -156,6 +156,8 @@ struct Ctx<'a> {
     topic: bool,
     tense: Dir,
     text: &'a str,
+    /// The document date's TIMEX3 value, written once.
+    doc_value: String,
 }
 
 /// The outcome of resolving one match.
@@ -278,12 +280,17 @@ impl TimeRecognizer {
             topic: false,
             tense: Dir::Nearest,
             text,
+            doc_value: document_date
+                .and_then(|d| Point::containing(Gran::Day, d))
+                .map(|p| p.value())
+                .unwrap_or_default(),
         };
         let mut out = TimeAnnotations::default();
         let mut mi = 0;
         let mut ti = 0;
         let mut markers = Vec::new();
         let mut breaks = Vec::new();
+        let mut narrative_value: Option<(Point, String)> = None;
         for (si, sspan) in spans.iter().enumerate() {
             // tokens and matches of this sentence
             while ti < toks.len() && toks[ti].start < sspan.start {
@@ -362,7 +369,7 @@ impl TimeRecognizer {
                     earliest: res.earliest,
                     latest: res.latest,
                     anchor: res.anchor,
-                    rule: format!("time/{}", rule.id),
+                    rule: rule.name.clone(),
                 });
             }
             if set_here.is_none()
@@ -380,13 +387,22 @@ impl TimeRecognizer {
             };
             if let Some(n) = n {
                 let iv = n.point.interval();
+                let point = Point {
+                    tod: None,
+                    ..n.point
+                };
+                // consecutive sentences mostly share their narrative time: write its value once
+                let value = match &narrative_value {
+                    Some((p, v)) if *p == point => v.clone(),
+                    _ => {
+                        let v = point.value();
+                        narrative_value = Some((point, v.clone()));
+                        v
+                    }
+                };
                 out.narrative.push(NarrativeTime {
                     sentence: si,
-                    value: Point {
-                        tod: None,
-                        ..n.point
-                    }
-                    .value(),
+                    value,
                     earliest: iv.map(|i| i.0),
                     latest: iv.map(|i| i.1),
                     span: n.span,
@@ -416,7 +432,8 @@ impl TimeRecognizer {
             if t.kind == Kind::Punct {
                 // a comma, colon, parenthesis or spaced dash ends a clause
                 let p = lower.as_bytes().get(t.start).copied().unwrap_or(0);
-                if matches!(p, b',' | b';' | b':' | b'(' | b')' | b'_') || (p == b'-' && t.space_before)
+                if matches!(p, b',' | b';' | b':' | b'(' | b')' | b'_')
+                    || (p == b'-' && t.space_before)
                 {
                     breaks.push(offset + i);
                 }
@@ -476,7 +493,11 @@ impl TimeRecognizer {
         i.checked_sub(1)
             .and_then(|j| ids.get(j))
             .filter(|id| **id != rules::NO_ID)
-            .is_some_and(|id| self.set.entries[*id as usize].iter().any(|e| e.class == class))
+            .is_some_and(|id| {
+                self.set.entries[*id as usize]
+                    .iter()
+                    .any(|e| e.class == class)
+            })
     }
 
     /// An argument of the match's rule as text (a capture's value or a literal).
@@ -589,7 +610,7 @@ impl TimeRecognizer {
             Anchor {
                 kind: "document_date".into(),
                 span: None,
-                value: p.value(),
+                value: ctx.doc_value.clone(),
             },
         ))
     }
@@ -779,6 +800,25 @@ impl TimeRecognizer {
             r.anchor = Some(a);
             return Some(r);
         } else if let Some(y) = y {
+            // "the 1988 quarter": the reporting period the text has named, in that year
+            if self.string(m, "gran", text).as_deref() == Some("period")
+                && let Some(n) = ctx.period
+                && let Some(p) = calendar::date(
+                    y,
+                    i64::from(n.point.start.month()),
+                    i64::from(n.point.start.day()),
+                )
+                .and_then(|d| Point::containing(n.point.gran, d))
+            {
+                let mut r = self.absolute(p, false);
+                r.period = None;
+                r.anchor = Some(Anchor {
+                    kind: "narrative".into(),
+                    span: n.span,
+                    value: n.point.value(),
+                });
+                return Some(r);
+            }
             let p = Point::containing(Gran::Year, calendar::date(y, 1, 1)?)?;
             return Some(self.absolute(p, true));
         } else {

@@ -117,15 +117,20 @@ pub(crate) enum Arg {
 }
 
 fn is_zero_width(elem: &Elem) -> bool {
-    elem.alts
-        .iter()
-        .all(|a| matches!(a, Alt::Not(_) | Alt::ClauseStart | Alt::ClauseEnd | Alt::Prev(_)))
+    elem.alts.iter().all(|a| {
+        matches!(
+            a,
+            Alt::Not(_) | Alt::ClauseStart | Alt::ClauseEnd | Alt::Prev(_)
+        )
+    })
 }
 
 /// A compiled rule.
 #[derive(Debug, Clone)]
 pub(crate) struct Rule {
     pub id: String,
+    /// The rule id as written in findings: `time/<id>`.
+    pub name: String,
     pub elems: Vec<Elem>,
     pub timex_type: &'static str,
     pub action: String,
@@ -137,6 +142,11 @@ pub(crate) struct Rule {
     pub next: Option<Check>,
     /// The most tokens the first element takes when it starts at a word (none: unbounded).
     pub first_span: Option<usize>,
+    /// For a match starting at a number: the most tokens the first required element takes and
+    /// a quick test of the required element after it (none when no such test is safe).
+    pub num_next: Option<(usize, Check)>,
+    /// The same for a match starting at a word that triggers the rule directly.
+    pub word_next: Option<(usize, Check)>,
 }
 
 /// The first required element of a rule: how many optional elements may precede it and which
@@ -368,28 +378,28 @@ impl RuleSet {
             return Ok(Alt::Prev(Box::new(inner)));
         }
         Ok(if alt == "^" {
-                    Alt::ClauseStart
-                } else if alt == "$" {
-                    Alt::ClauseEnd
-                } else if let Some(w) = alt.strip_prefix('!').filter(|w| !w.is_empty()) {
-                    Alt::Not(w.to_lowercase())
-                } else if let Some(c) = alt.strip_prefix('@') {
-                    Alt::Class(self.class(c).ok_or_else(|| format!("unknown class @{c}"))?)
-                } else if let Some(b) = alt.strip_prefix('#') {
-                    Alt::Builtin(match b {
-                        "num" => Builtin::Num,
-                        "int" => Builtin::Int,
-                        "year" => Builtin::Year,
-                        "day" => Builtin::Day,
-                        "month2" => Builtin::Month2,
-                        "ord" => Builtin::Ord,
-                        "decade" => Builtin::Decade,
-                        "clock" => Builtin::Clock,
-                        _ => return Err(format!("unknown built-in #{b}")),
-                    })
-                } else {
-                    Alt::Lit(alt.to_lowercase(), NO_ID)
-                })
+            Alt::ClauseStart
+        } else if alt == "$" {
+            Alt::ClauseEnd
+        } else if let Some(w) = alt.strip_prefix('!').filter(|w| !w.is_empty()) {
+            Alt::Not(w.to_lowercase())
+        } else if let Some(c) = alt.strip_prefix('@') {
+            Alt::Class(self.class(c).ok_or_else(|| format!("unknown class @{c}"))?)
+        } else if let Some(b) = alt.strip_prefix('#') {
+            Alt::Builtin(match b {
+                "num" => Builtin::Num,
+                "int" => Builtin::Int,
+                "year" => Builtin::Year,
+                "day" => Builtin::Day,
+                "month2" => Builtin::Month2,
+                "ord" => Builtin::Ord,
+                "decade" => Builtin::Decade,
+                "clock" => Builtin::Clock,
+                _ => return Err(format!("unknown built-in #{b}")),
+            })
+        } else {
+            Alt::Lit(alt.to_lowercase(), NO_ID)
+        })
     }
 
     fn finish_rule(&self, id: String, elems: Vec<Elem>, rhs: &str) -> Result<Rule, String> {
@@ -435,6 +445,7 @@ impl RuleSet {
             args.push((k.to_string(), arg));
         }
         Ok(Rule {
+            name: format!("time/{id}"),
             id,
             elems,
             timex_type,
@@ -443,6 +454,8 @@ impl RuleSet {
             check: Check::default(),
             next: None,
             first_span: None,
+            num_next: None,
+            word_next: None,
         })
     }
 
@@ -504,10 +517,12 @@ impl RuleSet {
             for elem in &rule.elems {
                 let mut words = Vec::new();
                 let num = self.element_keys(elem, &class_words, &mut words);
-                let zero_width = elem
-                    .alts
-                    .iter()
-                    .all(|a| matches!(a, Alt::Not(_) | Alt::ClauseStart | Alt::ClauseEnd | Alt::Prev(_)));
+                let zero_width = elem.alts.iter().all(|a| {
+                    matches!(
+                        a,
+                        Alt::Not(_) | Alt::ClauseStart | Alt::ClauseEnd | Alt::Prev(_)
+                    )
+                });
                 let required_here = !elem.optional && !zero_width;
                 for w in &words {
                     let map = if required_here {
@@ -661,6 +676,125 @@ impl RuleSet {
                     numeric: num,
                 }
             });
+        }
+        // a rule starting at a number: only when nothing before its first required element can
+        // take a number, that element starts at the number and the next required one must follow
+        for ri in 0..self.rules.len() {
+            let mut num_next = None;
+            let mut word_next = None;
+            let elems = &self.rules[ri].elems;
+            let first = elems.iter().position(|e| !e.optional && !is_zero_width(e));
+            let lead_free = first.is_some_and(|f| {
+                elems[..f].iter().all(|e| {
+                    is_zero_width(e) || self.element_keys(e, &class_words, &mut Vec::new()) == 0
+                })
+            });
+            // the words of the first required element, none of which an optional element
+            // before it can take
+            let word_span = first.and_then(|f| {
+                let mut own = Vec::new();
+                self.element_keys(&elems[f], &class_words, &mut own);
+                let mut before = Vec::new();
+                for e in &elems[..f] {
+                    self.element_keys(e, &class_words, &mut before);
+                }
+                if own.iter().any(|w| before.contains(w)) {
+                    return None;
+                }
+                let mut span = 1;
+                for a in &elems[f].alts {
+                    match a {
+                        Alt::Lit(..) => {}
+                        Alt::Class(c) => {
+                            let dotted = self.vocab.values().any(|id| {
+                                self.entries[*id as usize]
+                                    .iter()
+                                    .any(|e| e.class == *c && e.dotted)
+                            });
+                            if dotted {
+                                span = span.max(2);
+                            }
+                        }
+                        Alt::Builtin(
+                            Builtin::Day | Builtin::Ord | Builtin::Int | Builtin::Month2,
+                        ) => {}
+                        _ => return None,
+                    }
+                }
+                Some(span)
+            });
+            if let Some(f) = first {
+                let (mut lead, mut words, mut num) = (0, Vec::new(), 0);
+                for elem in &elems[f + 1..] {
+                    if is_zero_width(elem) {
+                        continue;
+                    }
+                    num |= self.element_keys(elem, &class_words, &mut words);
+                    if !elem.optional {
+                        let mut bits = vec![0u64; n.div_ceil(64)];
+                        for w in &words {
+                            if let Some(&id) = self.vocab.get(w) {
+                                bits[id as usize / 64] |= 1 << (id % 64);
+                            }
+                        }
+                        word_next = word_span.map(|span| {
+                            (
+                                span,
+                                Check {
+                                    lead,
+                                    bits,
+                                    numeric: num,
+                                },
+                            )
+                        });
+                        break;
+                    }
+                    lead += 1;
+                }
+            }
+            if let (Some(f), true) = (first, lead_free) {
+                let span = elems[f]
+                    .alts
+                    .iter()
+                    .map(|a| match a {
+                        Alt::Builtin(
+                            Builtin::Num | Builtin::Int | Builtin::Year | Builtin::Month2,
+                        )
+                        | Alt::Lit(..) => 1,
+                        Alt::Builtin(Builtin::Day | Builtin::Ord | Builtin::Decade) => 2,
+                        Alt::Builtin(Builtin::Clock) => 3,
+                        _ => 0,
+                    })
+                    .max()
+                    .unwrap_or(0);
+                let (mut lead, mut words, mut num) = (0, Vec::new(), 0);
+                for elem in &elems[f + 1..] {
+                    if is_zero_width(elem) {
+                        continue;
+                    }
+                    num |= self.element_keys(elem, &class_words, &mut words);
+                    if !elem.optional {
+                        let mut bits = vec![0u64; n.div_ceil(64)];
+                        for w in &words {
+                            if let Some(&id) = self.vocab.get(w) {
+                                bits[id as usize / 64] |= 1 << (id % 64);
+                            }
+                        }
+                        num_next = Some((
+                            span,
+                            Check {
+                                lead,
+                                bits,
+                                numeric: num,
+                            },
+                        ));
+                        break;
+                    }
+                    lead += 1;
+                }
+            }
+            self.rules[ri].num_next = num_next.filter(|(span, _)| *span > 0);
+            self.rules[ri].word_next = word_next;
         }
         self.lead_trigger = vec![(Vec::new(), Check::default()); self.entries.len()];
         for (word, rules) in lead_trigger {

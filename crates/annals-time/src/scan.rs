@@ -20,26 +20,72 @@ pub(crate) struct Tok {
     pub space_before: bool,
 }
 
+/// Byte classes for the tokenizer: ASCII letter, digit, white space.
+const ALPHA: u8 = 1;
+const DIGIT: u8 = 2;
+const SPACE: u8 = 4;
+
+static BYTE_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let c = i as u8;
+        t[i] = if c.is_ascii_alphabetic() {
+            ALPHA
+        } else if c.is_ascii_digit() {
+            DIGIT
+        } else if c.is_ascii_whitespace() {
+            SPACE
+        } else {
+            0
+        };
+        i += 1;
+    }
+    t
+};
+
 /// Splits `text` into words, digit runs and single punctuation characters.
 pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) {
     out.clear();
+    out.reserve(text.len() / 5);
     let b = text.as_bytes();
     let mut i = 0;
     let mut space = true;
     while i < b.len() {
         let c = b[i];
-        if c.is_ascii_whitespace() {
+        let class = BYTE_CLASS[usize::from(c)];
+        if class == SPACE {
             space = true;
             i += 1;
             continue;
+        }
+        // the common case: a plain ASCII word ending before a space or a plain punctuation mark
+        if class == ALPHA {
+            let start = i;
+            let mut j = i + 1;
+            while j < b.len() && BYTE_CLASS[usize::from(b[j])] == ALPHA {
+                j += 1;
+            }
+            let next = b.get(j).copied();
+            if next.is_none_or(|n| matches!(n, b' ' | b'\n' | b',' | b';' | b')' | b'"')) {
+                out.push(Tok {
+                    start,
+                    end: j,
+                    kind: Kind::Word,
+                    space_before: space,
+                });
+                space = false;
+                i = j;
+                continue;
+            }
         }
         let start = i;
         let kind;
         if is_possessive(b, i) {
             i += 2;
             kind = Kind::Word;
-        } else if c.is_ascii_digit() {
-            while i < b.len() && b[i].is_ascii_digit() {
+        } else if class == DIGIT {
+            while i < b.len() && BYTE_CLASS[usize::from(b[i])] == DIGIT {
                 i += 1;
             }
             kind = Kind::Num;
@@ -245,6 +291,23 @@ impl<'r, 't> Scanner<'r, 't> {
                     let check = &rule.check;
                     let reach = (i + check.lead + 1).min(self.toks.len());
                     if !(from..reach).any(|j| check.accepts(self.ids[j], self.num_len(j))) {
+                        continue;
+                    }
+                }
+                // a number starts the first required element: can the next one follow?
+                if is_num && let Some((span, next)) = &rule.num_next {
+                    let reach = (i + span + next.lead + 1).min(self.toks.len());
+                    if !(i + 1..reach).any(|j| next.accepts(self.ids[j], self.num_len(j))) {
+                        continue;
+                    }
+                }
+                // a word starts the first required element: can the next one follow?
+                if !is_num
+                    && k < direct.len()
+                    && let Some((span, next)) = &rule.word_next
+                {
+                    let reach = (i + span + next.lead + 1).min(self.toks.len());
+                    if !(i + 1..reach).any(|j| next.accepts(self.ids[j], self.num_len(j))) {
                         continue;
                     }
                 }
