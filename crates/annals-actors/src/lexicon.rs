@@ -5,7 +5,7 @@ use crate::ActorKind;
 use crate::countries::{self, CountryForms};
 use crate::dictionary::{ActorDictionary, AgentDictionary, AgentPosition, DatedCode};
 use crate::tokens::{Token, phrase_words};
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::OnceLock;
 
 const AGENTS: &str = include_str!("../../../data/actors/agents.tsv");
@@ -101,10 +101,10 @@ pub(crate) struct DictActor {
 
 /// A match of a phrase over tokens `[t0, t1)`.
 #[derive(Debug, Clone)]
-pub(crate) struct Item {
+pub(crate) struct Item<'l> {
     pub t0: usize,
     pub t1: usize,
-    pub entry: Entry,
+    pub entry: &'l Entry,
 }
 
 /// Every lexicon the recognizer uses, indexed.
@@ -145,7 +145,7 @@ fn sectors() -> &'static HashSet<String> {
 fn nonstate() -> &'static HashMap<String, ActorKind> {
     static S: OnceLock<HashMap<String, ActorKind>> = OnceLock::new();
     S.get_or_init(|| {
-        let mut m = HashMap::new();
+        let mut m = HashMap::default();
         for line in data_lines(SECTORS) {
             let cols: Vec<&str> = line.split('\t').collect();
             if cols.get(1).map(|c| c.trim()) == Some("nonstate") {
@@ -213,9 +213,9 @@ impl Lexicon {
     fn empty() -> Lexicon {
         Lexicon {
             phrases: Vec::new(),
-            by_words: HashMap::new(),
-            by_first: HashMap::new(),
-            stems: HashMap::new(),
+            by_words: HashMap::default(),
+            by_first: HashMap::default(),
+            stems: HashMap::default(),
             dict_entries: Vec::new(),
             verbs: word_set(VERBS),
             modifiers: word_set(MODIFIERS),
@@ -549,13 +549,13 @@ impl Lexicon {
     /// Longest-match phrase items over a sentence's tokens, disjoint, in order. When several
     /// phrases of the longest length match (an exact name and a dictionary stem), their entries
     /// compete together.
-    pub(crate) fn items(&self, toks: &[Token]) -> Vec<Item> {
+    pub(crate) fn items(&self, toks: &[Token]) -> Vec<Item<'_>> {
         let mut out = Vec::new();
         let mut i = 0;
         let mut found: Vec<(usize, usize)> = Vec::new();
         while i < toks.len() {
             found.clear();
-            if let Some(ids) = self.by_first.get(&toks[i].norm) {
+            if let Some(ids) = self.by_first.get(toks[i].norm.as_ref()) {
                 for &id in ids {
                     if let Some(n) = self.matches(id, toks, i) {
                         found.push((n, id));
@@ -563,12 +563,17 @@ impl Lexicon {
                 }
             }
             let norm = &toks[i].norm;
-            for (cut, _) in norm
+            let stems = if self.stems.is_empty() {
+                ""
+            } else {
+                norm.as_ref()
+            };
+            for (cut, _) in stems
                 .char_indices()
                 .skip(4)
-                .chain(std::iter::once((norm.len(), ' ')))
+                .chain((!stems.is_empty()).then_some((stems.len(), ' ')))
             {
-                if let Some(ids) = self.stems.get(&norm[..cut]) {
+                if let Some(ids) = self.stems.get(&stems[..cut]) {
                     for &id in ids {
                         if let Some(n) = self.matches(id, toks, i) {
                             found.push((n, id));
@@ -584,7 +589,13 @@ impl Lexicon {
             let entries: Vec<&Entry> = found
                 .iter()
                 .filter(|f| f.0 == n)
-                .flat_map(|f| self.allowed(f.1, span))
+                .flat_map(|f| {
+                    self.phrases[f.1]
+                        .entries
+                        .iter()
+                        .filter(|(c, _)| Self::case_ok(*c, span))
+                        .map(|(_, e)| e)
+                })
                 .collect();
             if let Some(entry) = self.pick(&entries) {
                 out.push(Item {
@@ -601,7 +612,7 @@ impl Lexicon {
     /// The length and sector of a role noun phrase at the start of `toks`, if one is shorter
     /// than the whole ("President" in a dictionary phrase "President X").
     pub(crate) fn title_prefix(&self, toks: &[Token]) -> Option<(usize, String)> {
-        let ids = self.by_first.get(&toks.first()?.norm)?;
+        let ids = self.by_first.get(toks.first()?.norm.as_ref())?;
         let mut best: Option<(usize, String)> = None;
         for &id in ids {
             if let Some(n) = self.matches(id, toks, 0)
@@ -631,15 +642,15 @@ impl Lexicon {
 
     /// The entry matched phrases stand for: the best-ranked one, except that a built-in country
     /// or capital entry beats a dictionary entry coding the same country (it keeps the form).
-    fn pick(&self, entries: &[&Entry]) -> Option<Entry> {
+    fn pick<'a>(&'a self, entries: &[&'a Entry]) -> Option<&'a Entry> {
         // Among role nouns and dictionary actors of one rank the last added wins (dictionaries
         // merged later override the built-in lexicon); among countries sharing a demonym the
         // first (the most populous, see `countries::builtin`) wins.
-        let mut best = (*entries.first()?).clone();
+        let mut best: &Entry = entries.first()?;
         for e in entries {
             let later_wins = matches!(e, Entry::Agent { .. } | Entry::Dict { .. });
             if e.rank() < best.rank() || (later_wins && e.rank() == best.rank()) {
-                best = (*e).clone();
+                best = e;
             }
         }
         if let Entry::Dict { entry, .. } = &best {
@@ -648,7 +659,7 @@ impl Lexicon {
                 if let Entry::Country { code, .. } | Entry::Capital { code } = e
                     && codes.iter().all(|c| c.code.starts_with(code.as_str()))
                 {
-                    return Some((*e).clone());
+                    return Some(e);
                 }
             }
         }

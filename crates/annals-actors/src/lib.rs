@@ -122,23 +122,21 @@ pub fn split_code(code: &str) -> (Option<String>, Option<String>) {
     if code.len() < 3 || !code.is_ascii() {
         return (None, None);
     }
-    let upper = code.to_ascii_uppercase();
-    let groups: Vec<&str> = (0..upper.len() / 3)
-        .map(|i| &upper[i * 3..i * 3 + 3])
-        .collect();
-    if let Some(first) = groups.first()
-        && lexicon::is_sector(first)
-        && !lexicon::is_country_like(first)
-    {
+    let upper: std::borrow::Cow<'_, str> = if code.bytes().any(|b| b.is_ascii_lowercase()) {
+        code.to_ascii_uppercase().into()
+    } else {
+        code.into()
+    };
+    let group = |i: usize| &upper[i * 3..i * 3 + 3];
+    let first = group(0);
+    if lexicon::is_sector(first) && !lexicon::is_country_like(first) {
         return (None, Some(first.to_string()));
     }
-    let country = groups.first().map(|g| g.to_string());
-    let sector = groups
-        .iter()
-        .skip(1)
+    let sector = (1..upper.len() / 3)
+        .map(group)
         .find(|g| lexicon::is_sector(g))
-        .map(|g| g.to_string());
-    (country, sector)
+        .map(str::to_string);
+    (Some(first.to_string()), sector)
 }
 
 /// The mentions (from a list sorted by position) that lie inside `span`, e.g. a sentence.
@@ -175,6 +173,9 @@ impl Default for ActorRecognizer {
 impl ActorRecognizer {
     /// The recognizer with the built-in lexicons (`data/actors/`) and country table.
     pub fn new() -> ActorRecognizer {
+        // Load the shared gazetteer now (place names used as modifiers are looked up in it), so
+        // that no call to `recognize` pays for it.
+        let _ = annals_places::Gazetteer::builtin();
         ActorRecognizer {
             lexicon: lexicon::Lexicon::builtin(),
         }

@@ -2,9 +2,10 @@
 //! appositives for people, metonymy for capitals, coreference by name inside the document.
 
 use crate::lexicon::{self, Entry, Form, Item, Lexicon, nonstate_kind};
-use crate::tokens::{Token, tokenize};
+use crate::tokens::{Token, tokenize_into};
 use crate::{ActorKind, ActorMention, split_code};
 use annals_document::{Date, Sentence, Span};
+use annals_places::{Countries, Gazetteer, PlaceKind};
 
 /// A mention under construction, in token positions of its sentence.
 #[derive(Debug, Clone)]
@@ -71,7 +72,7 @@ fn combine(cue: &str, agent: &str, prefix: bool) -> String {
 
 fn is_word(toks: &[Token], i: usize, words: &[&str]) -> bool {
     toks.get(i)
-        .is_some_and(|t| words.contains(&t.norm.as_str()))
+        .is_some_and(|t| words.contains(&t.norm.as_ref()))
 }
 
 fn is_ordinal_or_number(t: &Token) -> bool {
@@ -91,10 +92,10 @@ fn gap_ok(lex: &Lexicon, toks: &[Token], a: usize, b: usize) -> bool {
     let title_case = toks.get(b).is_some_and(|t| t.cap);
     let mut names = 0;
     toks[a..b].iter().all(|t| {
-        let name = t.word && t.cap && !t.upper && !lex.stopnames.contains(&t.norm);
+        let name = t.word && t.cap && !t.upper && !lex.stopnames.contains(t.norm.as_ref());
         names += usize::from(name);
         t.norm == "'s"
-            || lex.modifiers.contains(&t.norm)
+            || lex.modifiers.contains(t.norm.as_ref())
             || is_ordinal_or_number(t)
             || (t.word && t.upper && t.norm.chars().any(|c| c.is_ascii_digit()))
             || t.norm == "-"
@@ -123,7 +124,7 @@ fn name_at(lex: &Lexicon, toks: &[Token], i: usize, item_at: &[Option<usize>]) -
         {
             last_cap = Some(j + 1);
             j += 1;
-        } else if plain_word && j > i && PARTICLES.contains(&t.norm.as_str()) {
+        } else if plain_word && j > i && PARTICLES.contains(&t.norm.as_ref()) {
             j += 1;
         } else {
             break;
@@ -149,7 +150,7 @@ fn adjectival_use(lex: &Lexicon, toks: &[Token], items: &[Item], k: usize) -> bo
     let Entry::Agent { .. } = &it.entry else {
         return false;
     };
-    let phrase: Vec<&str> = toks[it.t0..it.t1].iter().map(|t| t.norm.as_str()).collect();
+    let phrase: Vec<&str> = toks[it.t0..it.t1].iter().map(|t| t.norm.as_ref()).collect();
     if !lex.adjectival.contains(&phrase.join(" ")) {
         return false;
     }
@@ -163,11 +164,11 @@ fn adjectival_use(lex: &Lexicon, toks: &[Token], items: &[Item], k: usize) -> bo
         t.word
             && !t.cap
             && t.norm.chars().all(|c| c.is_alphabetic() || c == '-')
-            && !lex.stopnames.contains(&t.norm)
-            && !lex.verbs.contains(&t.norm)
+            && !lex.stopnames.contains(t.norm.as_ref())
+            && !lex.verbs.contains(t.norm.as_ref())
             && (!t.norm.ends_with("ed") || t.norm.len() <= 4)
             && !matches!(
-                t.norm.as_str(),
+                t.norm.as_ref(),
                 "is" | "are"
                     | "was"
                     | "were"
@@ -225,6 +226,30 @@ fn proper_name_part(toks: &[Token], items: &[Item], k: usize) -> bool {
     prev.word && prev.cap && !items.iter().any(|x| x.t0 < it.t0 && it.t0 - 1 < x.t1)
 }
 
+/// Sectors of groups that act inside their own country.
+const DOMESTIC: &[&str] = &[
+    "REB", "OPP", "CVL", "REF", "COP", "LAB", "AGR", "EDU", "REL",
+];
+
+/// Words before a mention that make it the other party of what a person does.
+const COUNTERPARTY: &[&str] = &[
+    "against", "with", "to", "toward", "towards", "on", "into", "visited", "visit", "visiting",
+];
+
+/// Whether the word before byte `start` of `text` is one of [`COUNTERPARTY`].
+fn counterparty(text: &str, start: usize) -> bool {
+    let Some(before) = text.get(..start) else {
+        return false;
+    };
+    let before = before.trim_end();
+    let word_start = before.rfind(|c: char| !c.is_alphabetic()).map_or(0, |p| {
+        p + before[p..].chars().next().map_or(1, char::len_utf8)
+    });
+    before
+        .get(word_start..)
+        .is_some_and(|w| COUNTERPARTY.iter().any(|c| w.eq_ignore_ascii_case(c)))
+}
+
 /// Recognizes actors in every sentence.
 pub(crate) fn recognize(
     lex: &Lexicon,
@@ -245,6 +270,7 @@ pub(crate) fn recognize(
     let mut out: Vec<ActorMention> = Vec::new();
     let mut people: Vec<Person> = Vec::new();
     let mut sentence_of: Vec<usize> = Vec::new();
+    let mut toks: Vec<Token> = Vec::new();
     for (sentence_index, s) in sentences.iter().enumerate() {
         if s.span.end > text.len()
             || !text.is_char_boundary(s.span.start)
@@ -252,10 +278,11 @@ pub(crate) fn recognize(
         {
             continue;
         }
-        let toks = tokenize(text, s.span.start, s.span.end);
-        let items = lex.items(&toks);
-        let mut drafts = sentence_drafts(lex, &toks, &items, date);
-        coreference(&toks, &mut drafts, &people, &items);
+        tokenize_into(text, s.span.start, s.span.end, &mut toks);
+        let toks = &toks[..];
+        let items = lex.items(toks);
+        let mut drafts = sentence_drafts(lex, &people, text, toks, &items, date);
+        coreference(toks, &mut drafts, &people, &items);
         drafts.sort_by_key(|d| (d.t0, d.t1));
         for d in drafts {
             let start = toks[d.t0].start;
@@ -325,7 +352,7 @@ pub(crate) fn recognize(
             });
         }
     }
-    infer_person_countries(&mut out, &sentence_of);
+    infer_person_countries(text, &mut out, &sentence_of);
     for m in &mut out {
         if let Some(stripped) = m.rule.strip_suffix("#state") {
             m.rule = stripped.to_string();
@@ -384,11 +411,18 @@ fn drop_uncoded(out: Vec<ActorMention>) -> Vec<ActorMention> {
 /// Earlier sentences first: inside one sentence a country named before a person is as often the
 /// other party ("arrived in X, the defense secretary said"), so the sentence's own country counts
 /// only when it is the only one, at lower confidence.
-fn infer_person_countries(out: &mut [ActorMention], sentence_of: &[usize]) {
+fn infer_person_countries(text: &str, out: &mut [ActorMention], sentence_of: &[usize]) {
     for i in 0..out.len() {
         let named = out[i].rule.starts_with("actor/person/");
-        if out[i].kind != ActorKind::Person
-            || !named
+        // Domestic groups named by a role or community ("rebels", "Hutu refugees") belong to
+        // the country of the context as much as officials named by title do.
+        let domestic = out[i].kind == ActorKind::Group
+            && out[i].rule.starts_with("actor/agent/")
+            && out[i]
+                .sector
+                .as_deref()
+                .is_some_and(|s| DOMESTIC.contains(&s));
+        if !(out[i].kind == ActorKind::Person && named || domestic)
             || out[i].country.is_some()
             || out[i].coref_of.is_some()
         {
@@ -405,15 +439,48 @@ fn infer_person_countries(out: &mut [ActorMention], sentence_of: &[usize]) {
         // Else the one country a sentence names, when it names only one (a weaker guess).
         let confidence = if found.is_some() { 0.4 } else { 0.3 };
         let found = found.or_else(|| {
-            let mut same: Vec<&str> = out
+            // Countries of the sentence's other mentions (states, adjectives, peoples), except
+            // ones introduced as the other party ("action against Russia").
+            let mut same: Vec<(&str, Option<&str>, bool)> = out
                 .iter()
                 .zip(sentence_of)
-                .filter(|(m, s)| **s == sentence_of[i] && m.kind == ActorKind::State)
-                .filter_map(|(m, _)| m.country.as_deref())
-                .filter(|c| lexicon::nonstate_kind(c).is_none())
+                .enumerate()
+                .filter(|(j, (m, s))| {
+                    *j != i
+                        && **s == sentence_of[i]
+                        && m.coref_of.is_none()
+                        && !m.rule.starts_with("actor/person/")
+                        && !counterparty(text, m.span.start)
+                })
+                .filter_map(|(_, (m, _))| {
+                    let state = m.rule.ends_with("#state");
+                    m.country
+                        .as_deref()
+                        .map(|c| (c, m.sector.as_deref(), state))
+                })
+                .filter(|(c, _, _)| lexicon::nonstate_kind(c).is_none())
                 .collect();
-            same.dedup();
-            (same.len() == 1).then(|| same[0].to_string())
+            same.sort_unstable();
+            // The one whose mention shares the person's sector ("the White House said"), then
+            // a country named as a state, then any country of the sentence.
+            let own = out[i].sector.as_deref();
+            let mut fitting: Vec<&str> = same
+                .iter()
+                .filter(|x| own.is_some() && x.1 == own)
+                .map(|x| x.0)
+                .collect();
+            fitting.dedup();
+            if fitting.len() == 1 {
+                return Some(fitting[0].to_string());
+            }
+            let mut states: Vec<&str> = same.iter().filter(|x| x.2).map(|x| x.0).collect();
+            states.dedup();
+            if states.len() == 1 {
+                return Some(states[0].to_string());
+            }
+            let mut countries: Vec<&str> = same.iter().map(|x| x.0).collect();
+            countries.dedup();
+            (countries.len() == 1).then(|| countries[0].to_string())
         });
         if let Some(country) = found {
             let sector = out[i].sector.clone().unwrap_or_default();
@@ -445,6 +512,8 @@ fn infer_person_countries(out: &mut [ActorMention], sentence_of: &[usize]) {
 /// The mentions of one sentence.
 fn sentence_drafts(
     lex: &Lexicon,
+    people: &[Person],
+    text: &str,
     toks: &[Token],
     items: &[Item],
     date: Option<Date>,
@@ -506,6 +575,7 @@ fn sentence_drafts(
         {
             let mut d = agent_draft(
                 lex,
+                text,
                 toks,
                 items,
                 &item_at,
@@ -557,7 +627,8 @@ fn sentence_drafts(
         }
         match &it.entry {
             Entry::Agent { .. } => {
-                let d = agent_draft(lex, toks, items, &item_at, &mut used, k, None, date);
+                let mut d = agent_draft(lex, text, toks, items, &item_at, &mut used, k, None, date);
+                place_modifier(lex, people, text, toks, it.t0, &mut d);
                 drafts.push(d);
             }
             Entry::Country { code, form } => {
@@ -576,19 +647,41 @@ fn sentence_drafts(
                         coref_of: None,
                         state_name: true,
                     }),
-                    Form::People => drafts.push(Draft {
-                        t0: it.t0,
-                        t1: it.t1,
-                        code: format!("{code}CVL"),
-                        kind: ActorKind::Group,
-                        name: None,
-                        name_toks: None,
-                        role: None,
-                        rule: "actor/country/people".into(),
-                        confidence: 0.8,
-                        coref_of: None,
-                        state_name: false,
-                    }),
+                    Form::People => {
+                        let mut d = Draft {
+                            t0: it.t0,
+                            t1: it.t1,
+                            code: format!("{code}CVL"),
+                            kind: ActorKind::Group,
+                            name: None,
+                            name_toks: None,
+                            role: None,
+                            rule: "actor/country/people".into(),
+                            confidence: 0.8,
+                            coref_of: None,
+                            state_name: false,
+                        };
+                        // "Kurds in northern Iraq": a people living in another country.
+                        if let Some(n) = residence(toks, items, &item_at, &used, it.t1)
+                            && let Entry::Country { code: home, .. } = items[n].entry
+                        {
+                            used[n] = true;
+                            d.code = format!("{home}CVL");
+                            d.t1 = items[n].t1;
+                            d.rule = "actor/country/people_in".into();
+                        } else if it.t0 >= 1
+                            && toks[it.t0 - 1].norm == "ethnic"
+                            && let Some(home) = sole_other_country(items, k, code)
+                        {
+                            // "ethnic Ukrainians" are a community of the country the sentence
+                            // is about, not citizens of the country their name comes from.
+                            d.code = format!("{home}CVL");
+                            d.t0 = it.t0 - 1;
+                            d.rule = "actor/country/people_ethnic".into();
+                            d.confidence = 0.6;
+                        }
+                        drafts.push(d);
+                    }
                     // An adjective before anything but a role noun usually modifies a thing
                     // ("Russian training grounds"); kept with low confidence for coders that
                     // code the country of a proposal or an attack.
@@ -615,7 +708,9 @@ fn sentence_drafts(
                 let located = it.t0 >= 1 && is_word(toks, it.t0 - 1, LOCATIVE);
                 let found = metonymy(lex, toks, items, k)
                     .map(|(rule, conf)| (format!("{code}GOV"), rule, conf))
-                    .or_else(|| (!located).then(|| (code.clone(), "actor/capital/name", 0.35)));
+                    .or_else(|| (!located).then(|| (code.clone(), "actor/capital/name", 0.35)))
+                    // "in Baghdad": the place, kept at low confidence for coders of targets.
+                    .or_else(|| Some((code.clone(), "actor/capital/location", 0.2)));
                 if let Some((code, rule, conf)) = found {
                     drafts.push(Draft {
                         t0: it.t0,
@@ -693,7 +788,7 @@ fn sentence_drafts(
                         && !sector.is_empty()
                         && let (Some(country), _) = split_code(&code)
                     {
-                        let former = it.t0 >= 1 && FORMER.contains(&toks[it.t0 - 1].norm.as_str());
+                        let former = it.t0 >= 1 && FORMER.contains(&toks[it.t0 - 1].norm.as_ref());
                         code = format!("{country}{}", if former { "ELI" } else { sector.as_str() });
                     }
                     drafts.push(Draft {
@@ -717,11 +812,174 @@ fn sentence_drafts(
     drafts
 }
 
+/// The CAMEO country of a city or region name, when the gazetteer knows the name well (a
+/// first-level region or a city of 100,000 or more, written as the gazetteer prefers) and every
+/// such reading lies in one country.
+fn gazetteer_country(name: &str) -> Option<String> {
+    let gazetteer = Gazetteer::builtin();
+    let mut country: Option<&str> = None;
+    for &hit in gazetteer.lookup(name) {
+        if Gazetteer::is_alternate(hit) {
+            continue;
+        }
+        // The name as the gazetteer prefers to write it, not a folded or transliterated variant.
+        let Some(place) = gazetteer.place(hit).filter(|p| p.name == name) else {
+            continue;
+        };
+        // Only names a reader would know: first-level regions and cities of 100,000 or more.
+        let known = match place.kind {
+            PlaceKind::Country => false,
+            PlaceKind::Region => place.feature_code == "ADM1" || place.population >= 1_000_000,
+            PlaceKind::City => place.population >= 100_000,
+        };
+        if !known || place.country.is_empty() {
+            continue;
+        }
+        match country {
+            None => country = Some(place.country.as_str()),
+            Some(c) if c == place.country => {}
+            Some(_) => return None,
+        }
+    }
+    country
+        .and_then(|c| Countries::builtin().by_code(c))
+        .map(|c| c.cameo.clone())
+}
+
+/// A city or region named before a role noun without a country ("Kandahar police", "Ontario
+/// officials") gives the role the country the gazetteer places it in, when the name is unambiguous.
+fn place_modifier(
+    lex: &Lexicon,
+    people: &[Person],
+    text: &str,
+    toks: &[Token],
+    role_t0: usize,
+    d: &mut Draft,
+) {
+    if d.t0 >= role_t0 || d.kind == ActorKind::Person && d.name_toks.is_some() {
+        return;
+    }
+    if let (Some(_), _) = split_code(&d.code) {
+        return;
+    }
+    let Some(sector) = split_code(&d.code).1 else {
+        return;
+    };
+    // The capitalized words right before the role noun (at most three).
+    let mut a = role_t0;
+    while a > d.t0
+        && role_t0 - a < 3
+        && toks[a - 1].word
+        && toks[a - 1].cap
+        && !toks[a - 1].upper
+        && !lex.stopnames.contains(toks[a - 1].norm.as_ref())
+        && !people
+            .iter()
+            .any(|p| p.words.iter().any(|w| *w == *toks[a - 1].norm))
+    {
+        a -= 1;
+    }
+    if a == role_t0 {
+        return;
+    }
+    let (Some(start), Some(end)) = (
+        toks.get(a).map(|t| t.start),
+        toks.get(role_t0 - 1).map(|t| t.end),
+    ) else {
+        return;
+    };
+    let Some(name) = text.get(start..end) else {
+        return;
+    };
+    let Some(code) = gazetteer_country(name) else {
+        return;
+    };
+    d.code = format!("{code}{sector}");
+    d.rule = format!("{}/place_modifier", d.rule);
+    d.confidence = d.confidence.min(0.7);
+}
+
+/// Words of direction allowed between "in" and a country ("in southern Serbia").
+const DIRECTIONS: &[&str] = &[
+    "north",
+    "south",
+    "east",
+    "west",
+    "northern",
+    "southern",
+    "eastern",
+    "western",
+    "central",
+    "northeastern",
+    "northwestern",
+    "southeastern",
+    "southwestern",
+    "northeast",
+    "northwest",
+    "southeast",
+    "southwest",
+];
+
+/// The country-name item after "in"/"of" at token `j` ("in [the] [southern] Serbia").
+fn residence(
+    toks: &[Token],
+    items: &[Item],
+    item_at: &[Option<usize>],
+    used: &[bool],
+    mut j: usize,
+) -> Option<usize> {
+    if !is_word(toks, j, &["in", "of"]) {
+        return None;
+    }
+    j += 1;
+    if is_word(toks, j, &["the"]) {
+        j += 1;
+    }
+    let mut skipped = 0;
+    while skipped < 2 && is_word(toks, j, DIRECTIONS) {
+        j += 1;
+        skipped += 1;
+    }
+    let n = (*item_at.get(j)?)?;
+    (items[n].t0 == j
+        && !used[n]
+        && matches!(
+            items[n].entry,
+            Entry::Country {
+                form: Form::Name,
+                ..
+            }
+        ))
+    .then_some(n)
+}
+
+/// The one country other than `own` that the sentence names (by name, adjective or capital), if
+/// exactly one.
+fn sole_other_country<'a>(items: &'a [Item], k: usize, own: &str) -> Option<&'a str> {
+    let mut found: Option<&str> = None;
+    for (n, it) in items.iter().enumerate() {
+        let code = match it.entry {
+            Entry::Country { code, .. } | Entry::Capital { code } => code.as_str(),
+            _ => continue,
+        };
+        if n == k || code == own || nonstate_kind(code).is_some() {
+            continue;
+        }
+        match found {
+            None => found = Some(code),
+            Some(f) if f == code => {}
+            Some(_) => return None,
+        }
+    }
+    found
+}
+
 /// Builds the mention of the role noun at item `k`, with an optional modifier code before it,
 /// "of <country>" after it, chained roles ("Foreign Ministry spokesman") and a person's name.
 #[allow(clippy::too_many_arguments)]
 fn agent_draft(
     lex: &Lexicon,
+    text: &str,
     toks: &[Token],
     items: &[Item],
     item_at: &[Option<usize>],
@@ -773,7 +1031,7 @@ fn agent_draft(
         && next.t0 - t1 <= 2
         && toks[t1..next.t0]
             .iter()
-            .all(|t| lex.modifiers.contains(&t.norm))
+            .all(|t| lex.modifiers.contains(t.norm.as_ref()))
     {
         used[last + 1] = true;
         // A community named first ("Hutu rebel group", "Kurd refugees") yields to the role after it.
@@ -828,6 +1086,27 @@ fn agent_draft(
                 used[*n] = true;
                 code = combine(&c, &sector, *prefix);
                 t1 = items[*n].t1;
+            } else if item_at.get(j).is_some_and(Option::is_none) {
+                // "governor of Bavaria", "government of Ontario province": a region or city.
+                let mut e = j;
+                while e < toks.len()
+                    && e - j < 3
+                    && item_at[e].is_none()
+                    && toks[e].word
+                    && toks[e].cap
+                    && !toks[e].upper
+                    && !lex.stopnames.contains(toks[e].norm.as_ref())
+                {
+                    e += 1;
+                }
+                if e > j
+                    && let Some(name) = text.get(toks[j].start..toks[e - 1].end)
+                    && let Some(c) = gazetteer_country(name)
+                {
+                    code = combine(&c, &sector, *prefix);
+                    t1 = e;
+                    rule = format!("{rule}/place_of");
+                }
             }
         }
     }
@@ -844,7 +1123,7 @@ fn agent_draft(
     // "former President": the holder left office.
     let a0 = items[k].t0;
     let former = (a0.saturating_sub(4)..a0)
-        .any(|i| FORMER.contains(&toks[i].norm.as_str()) && gap_ok(lex, toks, i, a0.max(i)));
+        .any(|i| FORMER.contains(&toks[i].norm.as_ref()) && gap_ok(lex, toks, i, a0.max(i)));
     if former {
         let (country, _) = split_code(&code);
         code = format!("{}ELI", country.unwrap_or_default());
@@ -914,7 +1193,7 @@ fn attach_name(
         // After a comma only a name closed by another comma or the sentence end is appositive.
         let closed = !comma
             || matches!(
-                toks.get(end).map(|t| t.norm.as_str()),
+                toks.get(end).map(|t| t.norm.as_ref()),
                 None | Some(",") | Some(".") | Some(";")
             );
         if closed {
@@ -936,7 +1215,11 @@ fn attach_name(
             let mut b = comma_at;
             while b > 0 && comma_at - b < 4 {
                 let t = &toks[b - 1];
-                if t.word && t.cap && item_at[b - 1].is_none() && !lex.stopnames.contains(&t.norm) {
+                if t.word
+                    && t.cap
+                    && item_at[b - 1].is_none()
+                    && !lex.stopnames.contains(t.norm.as_ref())
+                {
                     b -= 1;
                 } else {
                     break;
@@ -989,7 +1272,7 @@ fn metonymy(
     while skipped < 2
         && toks.get(j).is_some_and(|t| {
             matches!(
-                t.norm.as_str(),
+                t.norm.as_ref(),
                 "has"
                     | "have"
                     | "had"
@@ -1016,10 +1299,12 @@ fn metonymy(
         j += 1;
         skipped += 1;
     }
-    if toks.get(j).is_some_and(|t| lex.verbs.contains(&t.norm))
+    if toks
+        .get(j)
+        .is_some_and(|t| lex.verbs.contains(t.norm.as_ref()))
         && (skipped > 0
             || !matches!(
-                toks[j].norm.as_str(),
+                toks[j].norm.as_ref(),
                 "has" | "have" | "had" | "will" | "would"
             ))
     {
@@ -1032,7 +1317,7 @@ fn metonymy(
     }
     // "urged Washington to", "accused Moscow of".
     if it.t0 >= 1
-        && lex.verbs.contains(&toks[it.t0 - 1].norm)
+        && lex.verbs.contains(toks[it.t0 - 1].norm.as_ref())
         && is_word(toks, it.t1, &["to", "of", "over", "for"])
     {
         return Some(("actor/metonymy/capital_object", 0.65));
@@ -1061,7 +1346,10 @@ fn coreference(toks: &[Token], drafts: &mut Vec<Draft>, people: &[Person], items
             i += 1;
             continue;
         }
-        let found = people.iter().rev().find(|p| p.words.contains(&t.norm));
+        let found = people
+            .iter()
+            .rev()
+            .find(|p| p.words.iter().any(|w| *w == *t.norm));
         let Some(p) = found else {
             i += 1;
             continue;
@@ -1070,7 +1358,7 @@ fn coreference(toks: &[Token], drafts: &mut Vec<Draft>, people: &[Person], items
         while end < toks.len()
             && !covered[end]
             && toks[end].cap
-            && p.words.contains(&toks[end].norm)
+            && p.words.iter().any(|w| *w == *toks[end].norm)
         {
             end += 1;
         }

@@ -1,14 +1,16 @@
 //! Word tokens with byte offsets, shared by text and dictionary phrases.
 
+use std::borrow::Cow;
+
 /// One token of a sentence.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Token {
+pub(crate) struct Token<'a> {
     /// Byte offset of the first byte in the document.
     pub start: usize,
     /// Byte offset one past the last byte.
     pub end: usize,
     /// Lower case, with typographic apostrophes folded to `'`.
-    pub norm: String,
+    pub norm: Cow<'a, str>,
     /// First character is upper case (or a digit).
     pub cap: bool,
     /// Every letter is upper case and there are at least two letters, or one with a dot.
@@ -25,76 +27,112 @@ fn is_joiner(c: char) -> bool {
     c == '-' || c == '.' || c == '&' || is_apostrophe(c)
 }
 
+/// Suffixes after a hyphen that make the part before it an actor of its own ("US-led").
+const HYPHEN_SUFFIXES: &[&str] = &[
+    "led",
+    "backed",
+    "based",
+    "brokered",
+    "sponsored",
+    "funded",
+    "allied",
+    "trained",
+    "supported",
+    "controlled",
+    "run",
+];
+
+/// The character starting at byte `i` of `s` (`i` on a boundary), with its byte length.
+#[inline]
+fn char_at(s: &str, i: usize) -> Option<(char, usize)> {
+    let b = *s.as_bytes().get(i)?;
+    if b < 0x80 {
+        return Some((char::from(b), 1));
+    }
+    let c = s.get(i..)?.chars().next()?;
+    Some((c, c.len_utf8()))
+}
+
 /// Tokenizes `text[range]`: words (letters/digits with inner `-`, `.`, apostrophes), possessive
 /// `'s` split off, every other visible character a token of its own.
-pub(crate) fn tokenize(text: &str, start: usize, end: usize) -> Vec<Token> {
+pub(crate) fn tokenize(text: &str, start: usize, end: usize) -> Vec<Token<'_>> {
     let mut out = Vec::new();
+    tokenize_into(text, start, end, &mut out);
+    out
+}
+
+/// [`tokenize`] into a reused buffer (cleared first).
+pub(crate) fn tokenize_into<'a>(text: &'a str, start: usize, end: usize, out: &mut Vec<Token<'a>>) {
+    out.clear();
     let Some(slice) = text.get(start..end) else {
-        return out;
+        return;
     };
-    let chars: Vec<(usize, char)> = slice.char_indices().collect();
+    out.reserve(slice.len() / 5);
     let mut i = 0;
-    while i < chars.len() {
-        let (off, c) = chars[i];
+    while let Some((c, clen)) = char_at(slice, i) {
         if c.is_whitespace() {
-            i += 1;
+            i += clen;
             continue;
         }
         if !c.is_alphanumeric() {
-            let next = chars.get(i + 1).map_or(slice.len(), |x| x.0);
-            out.push(make(text, start + off, start + next, false));
-            i += 1;
+            out.push(make(text, start + i, start + i + clen, false));
+            i += clen;
             continue;
         }
-        let mut j = i + 1;
-        while j < chars.len() {
-            let cj = chars[j].1;
-            let joins = is_joiner(cj) && chars.get(j + 1).is_some_and(|n| n.1.is_alphanumeric());
-            if cj.is_alphanumeric() || joins {
+        // Extend over letters, digits and joiners followed by a letter or digit.
+        let mut j = i + clen;
+        let mut has_dot = false;
+        let mut has_hyphen = false;
+        let mut nchars = 1usize;
+        let bytes = slice.as_bytes();
+        while let Some(&b) = bytes.get(j) {
+            // ASCII letters and digits, the common case, without decoding.
+            if b.is_ascii_alphanumeric() {
+                nchars += 1;
                 j += 1;
+                continue;
+            }
+            let Some((cj, lj)) = char_at(slice, j) else {
+                break;
+            };
+            let joins =
+                is_joiner(cj) && char_at(slice, j + lj).is_some_and(|(n, _)| n.is_alphanumeric());
+            if cj.is_alphanumeric() || joins {
+                has_dot |= cj == '.';
+                has_hyphen |= cj == '-';
+                nchars += 1;
+                j += lj;
             } else {
                 break;
             }
         }
         // Keep a final dot for abbreviations: single letters ("W.") and dotted forms ("U.S.").
-        let word_text: String = chars[i..j].iter().map(|x| x.1).collect();
-        if chars.get(j).is_some_and(|x| x.1 == '.')
-            && (word_text.chars().count() == 1 && word_text.chars().all(char::is_uppercase)
-                || word_text.contains('.'))
+        if char_at(slice, j).is_some_and(|(d, _)| d == '.')
+            && ((nchars == 1 && c.is_uppercase()) || has_dot)
         {
             j += 1;
         }
-        let end_off = chars.get(j).map_or(slice.len(), |x| x.0);
-        let word_start = start + off;
-        let word_end = start + end_off;
+        let word_start = start + i;
+        let word_end = start + j;
         // Split a possessive 's (or a bare trailing apostrophe handled as punctuation).
         let w = &text[word_start..word_end];
         let mut split_at = None;
-        let lower = w.to_lowercase();
-        for ap in ['\'', '’', 'ʼ'] {
-            let suffix = format!("{ap}s");
-            if lower.ends_with(&suffix) && w.len() > suffix.len() {
-                split_at = Some(word_end - suffix.len());
+        if let Some(rest) = w.strip_suffix(['s', 'S']) {
+            for ap in ['\'', '’', 'ʼ'] {
+                let suffix_len = ap.len_utf8() + 1;
+                if rest.ends_with(ap) && w.len() > suffix_len {
+                    split_at = Some(word_end - suffix_len);
+                }
             }
         }
         // "US-led", "Iranian-backed": the actor before the hyphen is a token of its own.
         if split_at.is_none()
+            && has_hyphen
             && let Some(h) = w.rfind('-')
-            && matches!(
-                w[h + 1..].to_ascii_lowercase().as_str(),
-                "led"
-                    | "backed"
-                    | "based"
-                    | "brokered"
-                    | "sponsored"
-                    | "funded"
-                    | "allied"
-                    | "trained"
-                    | "supported"
-                    | "controlled"
-                    | "run"
-            )
             && h > 0
+            && HYPHEN_SUFFIXES
+                .iter()
+                .any(|s| w[h + 1..].eq_ignore_ascii_case(s))
         {
             out.push(make(text, word_start, word_start + h, true));
             out.push(make(text, word_start + h, word_start + h + 1, false));
@@ -111,22 +149,62 @@ pub(crate) fn tokenize(text: &str, start: usize, end: usize) -> Vec<Token> {
         }
         i = j;
     }
-    out
 }
 
-fn make(text: &str, start: usize, end: usize, word: bool) -> Token {
+fn make(text: &str, start: usize, end: usize, word: bool) -> Token<'_> {
     let raw = &text[start..end];
-    let norm: String = raw
-        .chars()
-        .map(|c| if is_apostrophe(c) { '\'' } else { c })
-        .flat_map(char::to_lowercase)
-        .collect();
+    if raw.is_ascii() {
+        let bytes = raw.as_bytes();
+        let (mut letters, mut all_upper, mut lower_needed, mut dot) = (0usize, true, false, false);
+        for &b in bytes {
+            if b.is_ascii_uppercase() {
+                letters += 1;
+                lower_needed = true;
+            } else if b.is_ascii_lowercase() {
+                letters += 1;
+                all_upper = false;
+            } else if b == b'`' {
+                lower_needed = true;
+            } else if b == b'.' {
+                dot = true;
+            }
+        }
+        let norm = if lower_needed {
+            let mut n = raw.to_ascii_lowercase();
+            if n.contains('`') {
+                n = n.replace('`', "'");
+            }
+            Cow::Owned(n)
+        } else {
+            Cow::Borrowed(raw)
+        };
+        let cap = bytes
+            .first()
+            .is_some_and(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+        return Token {
+            start,
+            end,
+            norm,
+            cap,
+            upper: letters > 0 && all_upper && (letters >= 2 || dot),
+            word,
+        };
+    }
+    let norm: Cow<'_, str> = Cow::Owned(
+        raw.chars()
+            .map(|c| if is_apostrophe(c) { '\'' } else { c })
+            .flat_map(char::to_lowercase)
+            .collect(),
+    );
     let first = raw.chars().next();
     let cap = first.is_some_and(|c| c.is_uppercase() || c.is_ascii_digit());
-    let letters: Vec<char> = raw.chars().filter(|c| c.is_alphabetic()).collect();
-    let upper = !letters.is_empty()
-        && letters.iter().all(|c| c.is_uppercase())
-        && (letters.len() >= 2 || raw.contains('.'));
+    let mut letters = 0usize;
+    let mut all_upper = true;
+    for c in raw.chars().filter(|c| c.is_alphabetic()) {
+        letters += 1;
+        all_upper &= c.is_uppercase();
+    }
+    let upper = letters > 0 && all_upper && (letters >= 2 || raw.contains('.'));
     Token {
         start,
         end,
@@ -142,7 +220,7 @@ pub(crate) fn phrase_words(phrase: &str) -> Vec<String> {
     let spaced = phrase.replace('_', " ");
     tokenize(&spaced, 0, spaced.len())
         .into_iter()
-        .map(|t| t.norm)
+        .map(|t| t.norm.into_owned())
         .collect()
 }
 
@@ -153,7 +231,7 @@ mod tests {
     fn norms(text: &str) -> Vec<String> {
         tokenize(text, 0, text.len())
             .into_iter()
-            .map(|t| t.norm)
+            .map(|t| t.norm.into_owned())
             .collect()
     }
 

@@ -158,6 +158,8 @@ struct Tally {
     relaxed_found: usize,
     type_ok: usize,
     value_ok: usize,
+    /// Values equal to the letter, as TempEval-3's scorer compares them.
+    value_exact: usize,
 }
 
 fn f1(p: f64, r: f64) -> f64 {
@@ -182,6 +184,7 @@ impl Tally {
         self.relaxed_found += o.relaxed_found;
         self.type_ok += o.type_ok;
         self.value_ok += o.value_ok;
+        self.value_exact += o.value_exact;
     }
     fn strict_f1(&self) -> f64 {
         f1(
@@ -245,6 +248,9 @@ fn score_doc(
                 if f.timex_type == g.timex_type {
                     t.type_ok += 1;
                 }
+                if f.value == g.value {
+                    t.value_exact += 1;
+                }
                 if same_value(&f.value, &g.value) {
                     t.value_ok += 1;
                 } else {
@@ -292,7 +298,9 @@ fn tml_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), EvalError> {
 /// Scores the time recognizer on every `.tml` file under `dir` (recursively).
 ///
 /// Metrics: `strict_f1`, `relaxed_f1`, `type_accuracy`, `value_accuracy`, `value_f1` (relaxed F1
-/// times value accuracy), plus `strict_precision`, `strict_recall`, `relaxed_precision`,
+/// times value accuracy, values compared once written alike: see `same_value`),
+/// `value_accuracy_exact` and `value_f1_exact` (values compared to the letter, as TempEval-3's
+/// scorer does), plus `strict_precision`, `strict_recall`, `relaxed_precision`,
 /// `relaxed_recall`. With `with_errors`, the report lists misses, spurious finds and wrong values.
 pub fn run(dir: &Path, with_errors: bool) -> Result<Report, EvalError> {
     let mut files = Vec::new();
@@ -364,6 +372,9 @@ pub fn run(dir: &Path, with_errors: bool) -> Result<Report, EvalError> {
     report.metric("type_accuracy", ratio(all.type_ok, all.relaxed_gold));
     report.metric("value_accuracy", value_accuracy);
     report.metric("value_f1", all.relaxed_f1() * value_accuracy);
+    let exact_accuracy = ratio(all.value_exact, all.relaxed_gold);
+    report.metric("value_accuracy_exact", exact_accuracy);
+    report.metric("value_f1_exact", all.relaxed_f1() * exact_accuracy);
     if with_errors {
         report.errors = errors;
     }
