@@ -1,7 +1,7 @@
 //! The country table: ISO and CAMEO codes, names, demonyms, abbreviations, capitals.
 
+use crate::fasthash::FastMap;
 use serde::Serialize;
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
 const COUNTRIES_TSV: &str = include_str!("../../../data/places/countries.tsv");
@@ -41,9 +41,9 @@ pub struct Country {
 #[derive(Debug)]
 pub struct Countries {
     list: Vec<Country>,
-    codes: HashMap<String, usize>,
-    names: HashMap<String, usize>,
-    demonyms: HashMap<String, usize>,
+    codes: FastMap<String, usize>,
+    names: FastMap<String, usize>,
+    demonyms: FastMap<String, usize>,
 }
 
 fn split_list(s: &str) -> Vec<String> {
@@ -87,8 +87,8 @@ impl Countries {
                 abbreviations: split_list(f[14]),
             });
         }
-        let mut codes = HashMap::new();
-        let mut names = HashMap::new();
+        let mut codes = FastMap::default();
+        let mut names = FastMap::default();
         for (i, c) in list.iter().enumerate() {
             for code in [&c.iso2, &c.iso3, &c.cameo] {
                 codes.entry(code.clone()).or_insert(i);
@@ -107,7 +107,7 @@ impl Countries {
                 names.entry(n.clone()).or_insert(i);
             }
         }
-        let mut demonyms = HashMap::new();
+        let mut demonyms = FastMap::default();
         for &i in &order {
             let c = &list[i];
             for d in &c.demonyms {

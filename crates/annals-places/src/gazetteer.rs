@@ -1,6 +1,7 @@
 //! The embedded gazetteer: countries, first-level regions, US counties and cities from GeoNames.
 
-use fst::{IntoStreamer, Map, MapBuilder, Streamer};
+use fst::raw::{Fst, Node, Output};
+use fst::{Map, MapBuilder};
 use serde::Serialize;
 use std::io::Read;
 use std::sync::OnceLock;
@@ -252,13 +253,17 @@ impl Gazetteer {
     /// Entries whose name is one edit (insertion, deletion, substitution) away from `key`,
     /// as `(matched name, entry index)` pairs.
     pub fn lookup_fuzzy(&self, key: &str) -> Vec<(String, u32)> {
-        let mut out = Vec::new();
-        let Ok(lev) = fst::automaton::Levenshtein::new(key, 1) else {
-            return out;
+        let mut names = std::collections::BTreeMap::new();
+        let filter = FuzzyFilter {
+            keep_first: false,
+            keep_last: false,
+            no_space: false,
         };
-        let mut stream = self.names.search(lev).into_stream();
-        while let Some((k, v)) = stream.next() {
-            let name = String::from_utf8_lossy(k).into_owned();
+        self.one_edit(key, filter, |name, v| {
+            names.insert(name.to_string(), v);
+        });
+        let mut out = Vec::new();
+        for (name, v) in names {
             for &p in self.postings_of(v) {
                 out.push((name.clone(), p));
             }
@@ -266,11 +271,247 @@ impl Gazetteer {
         out
     }
 
+    /// Entries with a one-word name that is one edit away from `word` and starts and ends with
+    /// the same letters as `word` (sorted, without duplicates).
+    pub fn lookup_fuzzy_word(&self, word: &str) -> Vec<u32> {
+        let mut out = Vec::new();
+        let filter = FuzzyFilter {
+            keep_first: true,
+            keep_last: true,
+            no_space: true,
+        };
+        self.one_edit(word, filter, |_, v| {
+            out.extend_from_slice(self.postings_of(v));
+        });
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// Calls `found` with each name (and its value) at most one character edit away from `key`
+    /// that passes `filter`; a name may be reported more than once.
+    ///
+    /// Walks the exact path of `key` through the name automaton; at each character it tries a
+    /// deletion, and every character leaving that state as a substitution or an insertion, each
+    /// followed by the exact rest of `key`.
+    fn one_edit(&self, key: &str, filter: FuzzyFilter, mut found: impl FnMut(&str, u64)) {
+        let fst = self.names.as_fst();
+        let bytes = key.as_bytes();
+        let offsets: Vec<usize> = key
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain([key.len()])
+            .collect();
+        let n = offsets.len() - 1;
+        let first = key.chars().next();
+        let last = key.chars().next_back();
+        let mut report = |name: String, v: u64| {
+            let ok = (!filter.keep_first || name.chars().next() == first)
+                && (!filter.keep_last || name.chars().next_back() == last)
+                && !(filter.no_space && name.contains(' '));
+            if ok {
+                found(&name, v);
+            }
+        };
+        let from = usize::from(filter.keep_first);
+        let mut node = fst.root();
+        let mut out = Output::zero();
+        for k in 0..=n {
+            let here = offsets[k];
+            let next = offsets.get(k + 1).copied();
+            if k >= from {
+                if k == n && node.is_final() {
+                    report(key.to_string(), out.cat(node.final_output()).value());
+                }
+                if let Some(next) = next
+                    && let Some(v) = follow_final(fst, node, out, &bytes[next..])
+                {
+                    report(format!("{}{}", &key[..here], &key[next..]), v);
+                }
+                let current = key[here..].chars().next();
+                each_char(fst, node, out, &mut |c, cnode, cout| {
+                    if filter.no_space && c == ' ' {
+                        return;
+                    }
+                    if let Some(v) = follow_final(fst, cnode, cout, &bytes[here..]) {
+                        report(format!("{}{c}{}", &key[..here], &key[here..]), v);
+                    }
+                    if let Some(next) = next
+                        && current != Some(c)
+                        && let Some(v) = follow_final(fst, cnode, cout, &bytes[next..])
+                    {
+                        report(format!("{}{c}{}", &key[..here], &key[next..]), v);
+                    }
+                });
+            }
+            let Some(next) = next else { break };
+            match follow(fst, node, out, &bytes[here..next]) {
+                Some((nn, no)) => {
+                    node = nn;
+                    out = no;
+                }
+                None => break,
+            }
+        }
+    }
+
+    /// A cursor at the empty key, to look up keys that grow word by word.
+    pub fn cursor(&self) -> KeyCursor<'_> {
+        let fst = self.names.as_fst();
+        KeyCursor {
+            gaz: self,
+            node: fst.root(),
+            out: Output::zero(),
+        }
+    }
+
     /// The first-level region with this GeoNames admin1 code in this country (ISO alpha-2).
     pub fn region_of(&self, country: &str, admin1: &str) -> Option<&Place> {
         self.regions
             .get(&format!("{country}.{admin1}"))
             .and_then(|&i| self.place(i))
+    }
+}
+
+/// A position in the name automaton after some key text (see [`Gazetteer::cursor`]).
+#[derive(Clone, Copy)]
+pub struct KeyCursor<'g> {
+    gaz: &'g Gazetteer,
+    node: Node<'g>,
+    out: Output,
+}
+
+impl<'g> KeyCursor<'g> {
+    /// Extends the key by `text` with curly apostrophes made straight; false (cursor unchanged)
+    /// when no name starts with the longer key.
+    pub fn push(&mut self, text: &str) -> bool {
+        let fst = self.gaz.names.as_fst();
+        let mut state = (self.node, self.out);
+        for (n, part) in text.split('\u{2019}').enumerate() {
+            if n > 0 {
+                match follow(fst, state.0, state.1, b"'") {
+                    Some(s) => state = s,
+                    None => return false,
+                }
+            }
+            match follow(fst, state.0, state.1, part.as_bytes()) {
+                Some(s) => state = s,
+                None => return false,
+            }
+        }
+        (self.node, self.out) = state;
+        true
+    }
+
+    /// Entries whose name is exactly the key so far, as [`Gazetteer::lookup_key`] gives them.
+    pub fn hits(&self) -> &'g [u32] {
+        if self.node.is_final() {
+            self.gaz
+                .postings_of(self.out.cat(self.node.final_output()).value())
+        } else {
+            &[]
+        }
+    }
+}
+
+/// Constraints on the names [`Gazetteer::one_edit`] reports.
+#[derive(Debug, Clone, Copy)]
+struct FuzzyFilter {
+    /// The name must start with the key's first character.
+    keep_first: bool,
+    /// The name must end with the key's last character.
+    keep_last: bool,
+    /// Names with a space are left out.
+    no_space: bool,
+}
+
+/// The state reached from `node` by reading `bytes`, with the output collected on the way.
+fn follow<'f>(
+    fst: &'f Fst<Vec<u8>>,
+    mut node: Node<'f>,
+    mut out: Output,
+    bytes: &[u8],
+) -> Option<(Node<'f>, Output)> {
+    for &b in bytes {
+        let t = node.transition(node.find_input(b)?);
+        out = out.cat(t.out);
+        node = fst.node(t.addr);
+    }
+    Some((node, out))
+}
+
+/// The value of the key made of the path to `node` followed by `bytes`, if it is a key.
+fn follow_final(fst: &Fst<Vec<u8>>, node: Node<'_>, out: Output, bytes: &[u8]) -> Option<u64> {
+    let (node, out) = follow(fst, node, out, bytes)?;
+    node.is_final()
+        .then(|| out.cat(node.final_output()).value())
+}
+
+/// Length of the UTF-8 sequence a lead byte starts (0 for a continuation or invalid byte).
+fn utf8_len(b: u8) -> usize {
+    match b {
+        0x00..=0x7F => 1,
+        0xC0..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        0xF0..=0xF7 => 4,
+        _ => 0,
+    }
+}
+
+/// Calls `f` with every character leaving `node` and the state after it.
+fn each_char<'f>(
+    fst: &'f Fst<Vec<u8>>,
+    node: Node<'f>,
+    out: Output,
+    f: &mut dyn FnMut(char, Node<'f>, Output),
+) {
+    fn rest<'f>(
+        fst: &'f Fst<Vec<u8>>,
+        node: Node<'f>,
+        out: Output,
+        buf: &mut [u8; 4],
+        (filled, need): (usize, usize),
+        f: &mut dyn FnMut(char, Node<'f>, Output),
+    ) {
+        if filled == need {
+            if let Some(c) = std::str::from_utf8(&buf[..need])
+                .ok()
+                .and_then(|s| s.chars().next())
+            {
+                f(c, node, out);
+            }
+            return;
+        }
+        for t in node.transitions() {
+            if t.inp & 0xC0 == 0x80 {
+                buf[filled] = t.inp;
+                rest(
+                    fst,
+                    fst.node(t.addr),
+                    out.cat(t.out),
+                    buf,
+                    (filled + 1, need),
+                    f,
+                );
+            }
+        }
+    }
+    for t in node.transitions() {
+        match utf8_len(t.inp) {
+            0 => {}
+            1 => f(char::from(t.inp), fst.node(t.addr), out.cat(t.out)),
+            need => {
+                let mut buf = [t.inp, 0, 0, 0];
+                rest(
+                    fst,
+                    fst.node(t.addr),
+                    out.cat(t.out),
+                    &mut buf,
+                    (1, need),
+                    f,
+                );
+            }
+        }
     }
 }
 
@@ -316,5 +557,68 @@ mod tests {
         let hits = g.lookup_fuzzy("Usuriysk");
         assert_eq!(hits.len(), 1);
         assert_eq!(hits[0].0, "Ussuriysk");
+    }
+
+    fn distance(a: &str, b: &str) -> usize {
+        let b: Vec<char> = b.chars().collect();
+        let mut row: Vec<usize> = (0..=b.len()).collect();
+        for (i, ca) in a.chars().enumerate() {
+            let mut next = vec![i + 1];
+            for (j, &cb) in b.iter().enumerate() {
+                let v = (row[j] + usize::from(ca != cb))
+                    .min(row[j + 1] + 1)
+                    .min(next[j] + 1);
+                next.push(v);
+            }
+            row = next;
+        }
+        row[b.len()]
+    }
+
+    #[test]
+    fn fuzzy_word_agrees_with_plain_edit_distance() {
+        let names = [
+            "Zarnowiec",
+            "Zarnowiek",
+            "Zarnowie",
+            "Zarnowiecc",
+            "Żarnowiec",
+            "Zarnówiec",
+            "Zarnowiec Dolny",
+            "Carnowiec",
+            "Zarnowiecz",
+            "Zernowiec",
+            "Zrnowiec",
+            "Zaarnowiec",
+        ];
+        let tsv: String = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| format!("{i}\tcity\t{n}\t{n}\t\t1\t1\tPL\t1\t\t9000\tP\tPPL\n"))
+            .collect();
+        let g = Gazetteer::from_tsv(&tsv);
+        for word in ["Zarnowiec", "Zarnówiec", "Zarnowiecx", "Zrnowiec"] {
+            let got = g.lookup_fuzzy_word(word);
+            let want: Vec<u32> = names
+                .iter()
+                .enumerate()
+                .filter(|(_, n)| {
+                    distance(word, n) <= 1
+                        && n.chars().next() == word.chars().next()
+                        && n.chars().next_back() == word.chars().next_back()
+                        && !n.contains(' ')
+                })
+                .map(|(i, _)| i as u32)
+                .collect();
+            assert_eq!(got, want, "{word}");
+            let all: Vec<String> = g.lookup_fuzzy(word).into_iter().map(|(n, _)| n).collect();
+            let mut want_all: Vec<String> = names
+                .iter()
+                .filter(|n| distance(word, n) <= 1)
+                .map(|n| n.to_string())
+                .collect();
+            want_all.sort();
+            assert_eq!(all, want_all, "{word}");
+        }
     }
 }

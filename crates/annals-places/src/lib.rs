@@ -16,6 +16,7 @@
 //! ```
 
 pub mod countries;
+mod fasthash;
 pub mod gazetteer;
 pub mod recognize;
 pub mod tokens;

@@ -1,6 +1,7 @@
 //! Toponym recognition and geocoding.
 
 use crate::countries::Countries;
+use crate::fasthash::FastSet;
 use crate::gazetteer::{Gazetteer, Place, PlaceKind};
 use crate::tokens::word_spans;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
@@ -58,21 +59,21 @@ pub struct PlaceMention {
 
 #[derive(Default)]
 struct Guards {
-    never: HashSet<String>,
-    common: HashSet<String>,
-    given: HashSet<String>,
-    person: HashSet<String>,
-    first: HashSet<String>,
-    title: HashSet<String>,
-    cue1: HashSet<String>,
-    cue2: HashSet<(String, String)>,
-    suffix: HashSet<String>,
-    connector: HashSet<String>,
-    speech1: HashSet<String>,
-    speech2: HashSet<(String, String)>,
-    direction: HashSet<String>,
-    notafter: HashSet<String>,
-    institution: HashSet<String>,
+    never: FastSet<String>,
+    common: FastSet<String>,
+    given: FastSet<String>,
+    person: FastSet<String>,
+    first: FastSet<String>,
+    title: FastSet<String>,
+    cue1: FastSet<String>,
+    cue2: FastSet<(String, String)>,
+    suffix: FastSet<String>,
+    connector: FastSet<String>,
+    speech1: FastSet<String>,
+    speech2: FastSet<(String, String)>,
+    direction: FastSet<String>,
+    notafter: FastSet<String>,
+    institution: FastSet<String>,
 }
 
 impl Guards {
@@ -397,8 +398,10 @@ impl PlaceRecognizer {
         false
     }
 
-    fn candidates(&self, text: &str, words: &[Word]) -> Vec<Candidate> {
+    fn candidates<'t>(&self, text: &'t str, words: &[Word]) -> Vec<Candidate> {
         let mut out = Vec::new();
+        // One-edit readings of the words tried so far in this document.
+        let mut fuzzy_cache: HashMap<&'t str, Vec<u32>> = HashMap::new();
         let mut i = 0;
         let mut key = String::new();
         while i < words.len() {
@@ -444,13 +447,35 @@ impl PlaceRecognizer {
                 }
             }
             // A dateline starts a line or follows a headline's period.
-            let line_start = text[..words[i].start]
-                .rsplit('\n')
-                .next()
-                .is_some_and(|l| l.trim().is_empty() || l.trim_end().ends_with('.'));
+            let line_start = || {
+                text[..words[i].start]
+                    .rsplit('\n')
+                    .next()
+                    .is_some_and(|l| l.trim().is_empty() || l.trim_end().ends_with('.'))
+            };
+            // Exact readings of every run from word i, found in one walk of the name automaton.
+            let mut run_hits: [&[u32]; MAX_WORDS] = [&[]; MAX_WORDS];
+            let mut cursor = self.gaz.cursor();
+            for (n, w) in words[i..=limit].iter().enumerate() {
+                if (n > 0 && !cursor.push(" ")) || !cursor.push(&text[w.start..w.stem_end]) {
+                    break;
+                }
+                if let Some(slot) = run_hits.get_mut(n) {
+                    *slot = cursor.hits();
+                }
+                if !cursor.push(&text[w.stem_end..w.end]) {
+                    break;
+                }
+            }
             for last in (i..=limit).rev() {
                 if !words[last].cap {
                     continue;
+                }
+                let mut hits = run_hits.get(last - i).copied().unwrap_or(&[]);
+                let mut end = words[last].stem_end;
+                if !hits.is_empty() {
+                    found = Some((last, hits, end));
+                    break;
                 }
                 key.clear();
                 for (n, w) in words[i..=last].iter().enumerate() {
@@ -460,8 +485,6 @@ impl PlaceRecognizer {
                     let end = if n + i == last { w.stem_end } else { w.end };
                     key.push_str(&text[w.start..end].replace('\u{2019}', "'"));
                 }
-                let mut hits = self.gaz.lookup_key(&key);
-                let mut end = words[last].stem_end;
                 if hits.is_empty() && last == i {
                     // "Seoul-based": drop a location suffix.
                     if let Some((head, tail)) = key.rsplit_once('-')
@@ -472,9 +495,9 @@ impl PlaceRecognizer {
                     }
                 }
                 if hits.is_empty()
-                    && line_start
                     && key.len() >= 4
                     && !key.chars().any(char::is_lowercase)
+                    && line_start()
                 {
                     // A dateline in capitals ("CHARLESTON, W.Va. —").
                     let title = title_case(&key);
@@ -521,7 +544,7 @@ impl PlaceRecognizer {
                     i = last + 1;
                 }
                 None => {
-                    if let Some(c) = self.fuzzy(text, words, i) {
+                    if let Some(c) = self.fuzzy(text, words, i, &mut fuzzy_cache) {
                         out.push(c);
                     }
                     i += 1;
@@ -531,7 +554,13 @@ impl PlaceRecognizer {
         out
     }
 
-    fn fuzzy(&self, text: &str, words: &[Word], i: usize) -> Option<Candidate> {
+    fn fuzzy<'t>(
+        &self,
+        text: &'t str,
+        words: &[Word],
+        i: usize,
+        cache: &mut HashMap<&'t str, Vec<u32>>,
+    ) -> Option<Candidate> {
         let w = &words[i];
         let word = Self::word_text(text, w);
         if word.chars().count() < 7
@@ -563,18 +592,10 @@ impl PlaceRecognizer {
             let pw = &text[prev.start..prev.end];
             (gap == "," && prev.cap) || ((pw == "and" || pw == "or") && i > 1 && words[i - 2].cap)
         };
-        let first = word.chars().next()?;
-        let last = word.chars().next_back()?;
-        let hits = self.gaz.lookup_fuzzy(word);
-        let mut entries: Vec<u32> = hits
-            .into_iter()
-            .filter(|(name, _)| {
-                name.starts_with(first) && name.ends_with(last) && !name.contains(' ')
-            })
-            .map(|(_, p)| p)
-            .collect();
-        entries.sort_unstable();
-        entries.dedup();
+        let entries = cache
+            .entry(word)
+            .or_insert_with(|| self.gaz.lookup_fuzzy_word(word))
+            .clone();
         if entries.is_empty() {
             return None;
         }
