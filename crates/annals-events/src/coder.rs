@@ -2086,9 +2086,6 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             if !self.span.contains(sp) {
                 continue;
             }
-            if actor.iter().chain(recipient).any(|a| a.span.overlaps(sp)) {
-                continue;
-            }
             let Some((a, _)) = tok_range(self.t, sp) else {
                 continue;
             };
@@ -2096,11 +2093,14 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 continue;
             }
             let prep = self.before(a).map(|b| self.key(b)).unwrap_or("");
-            let bonus = if self.is_prep(prep) == Some("locative") {
-                0
-            } else {
-                6
-            };
+            let locative = self.is_prep(prep) == Some("locative");
+            // A place inside a party's words ("Russian troops", "Moscow said") names the party,
+            // not where the event happened, unless a locative preposition introduces it
+            // ("protesters in Lyon").
+            if !locative && actor.iter().chain(recipient).any(|a| a.span.overlaps(sp)) {
+                continue;
+            }
+            let bonus = if locative { 0 } else { 6 };
             let d = a.abs_diff(tr.head) + bonus;
             if best.is_none_or(|(bd, _)| d < bd) {
                 best = Some((d, pi));

@@ -331,3 +331,27 @@ fn no_panic_on_odd_text() {
         }
     }
 }
+
+#[test]
+fn a_place_inside_a_party_is_the_location_only_after_a_locative_preposition() {
+    let text = "Gondor police arrested protesters in Minas on Friday.";
+    let times = TimeFacts::default();
+    let places = vec![place(text, "Minas", "GON")];
+    // The actor recognizer may take "protesters in Minas" as one party; the place still counts.
+    let ev = code_with(
+        text,
+        &[
+            ("Gondor police", "GONCOP"),
+            ("protesters in Minas", "GONCVL"),
+        ],
+        &times,
+        &places,
+    );
+    let e = ev.iter().find(|e| e.event == "COERCE").expect("an arrest");
+    assert_eq!(e.event_loc.as_ref().map(|l| l.name.as_str()), Some("Minas"));
+    // A place that only names the party ("Gondor police") is not where the event happened.
+    let places = vec![place(text, "Gondor", "GON")];
+    let ev = code_with(text, &[("Gondor police", "GONCOP")], &times, &places);
+    let e = ev.iter().find(|e| e.event == "COERCE").expect("an arrest");
+    assert!(e.event_loc.is_none(), "{:?}", e.event_loc);
+}
