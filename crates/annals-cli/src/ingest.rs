@@ -8,7 +8,7 @@ use crate::extract::{Tally, inputs, progress};
 use annals_document::Document;
 use annals_ingest::Item;
 use annals_store::{InsertStats, Record, Store, StoreError};
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::ProgressBar;
 use rayon::prelude::*;
 use std::process::ExitCode;
 use std::sync::mpsc;
@@ -27,14 +27,6 @@ pub fn run(args: IngestArgs) -> anyhow::Result<ExitCode> {
     let mut tally = Tally::default();
     let (inputs, options) = inputs(&args.input, &mut tally);
     let bar = progress(&inputs, !args.run.no_progress);
-    if !bar.is_hidden() {
-        bar.set_style(
-            ProgressStyle::with_template(
-                "{bar:40} {bytes}/{total_bytes} {bytes_per_sec} eta {eta} {msg}",
-            )
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
-        );
-    }
     let (send, receive) = mpsc::sync_channel::<Vec<Record>>(QUEUE);
     let writer = {
         let bar = bar.clone();
