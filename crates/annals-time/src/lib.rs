@@ -107,6 +107,14 @@ pub struct TimeAnnotations {
     pub narrative: Vec<NarrativeTime>,
 }
 
+/// A text's tokens (with their lower-cased text and vocabulary ids) and the rule matches over them.
+struct Scanned<'r> {
+    lower: String,
+    toks: Vec<Tok>,
+    ids: Vec<u32>,
+    matches: Vec<Match<'r>>,
+}
+
 /// Recognizes and normalizes time expressions with a compiled rule set.
 #[derive(Debug, Clone)]
 pub struct TimeRecognizer {
@@ -215,8 +223,9 @@ impl TimeRecognizer {
         TimeRecognizer { set, past_suffixes }
     }
 
-    /// Finds the spans of time expressions only (no normalization), for benchmarks.
-    pub fn spans(&self, text: &str) -> Vec<Span> {
+    /// Tokenizes `text` and matches every rule over it: the first step of both
+    /// [`TimeRecognizer::spans`] and [`TimeRecognizer::recognize`].
+    fn scan<'r>(&'r self, text: &str) -> Scanned<'r> {
         let lower = text.to_ascii_lowercase();
         let mut toks = Vec::new();
         scan::tokenize(text, &mut toks);
@@ -231,6 +240,17 @@ impl TimeRecognizer {
         };
         let mut matches = Vec::new();
         scanner.scan(&mut matches);
+        Scanned {
+            lower,
+            toks,
+            ids,
+            matches,
+        }
+    }
+
+    /// Finds the spans of time expressions only (no normalization), for benchmarks.
+    pub fn spans(&self, text: &str) -> Vec<Span> {
+        let Scanned { toks, matches, .. } = self.scan(text);
         matches
             .iter()
             .map(|m| Span::new(toks[m.start].start, toks[m.end - 1].end))
@@ -247,20 +267,12 @@ impl TimeRecognizer {
         sentences: &[Sentence],
         document_date: Option<Date>,
     ) -> TimeAnnotations {
-        let lower = text.to_ascii_lowercase();
-        let mut toks = Vec::new();
-        scan::tokenize(text, &mut toks);
-        let mut ids = Vec::new();
-        scan::token_ids(&self.set, &lower, &toks, &mut ids);
-        let scanner = Scanner {
-            set: &self.set,
-            text,
-            lower: &lower,
-            toks: &toks,
-            ids: &ids,
-        };
-        let mut matches = Vec::new();
-        scanner.scan(&mut matches);
+        let Scanned {
+            lower,
+            toks,
+            ids,
+            matches,
+        } = self.scan(text);
 
         let whole = [Span::new(0, text.len())];
         let spans: Vec<Span> = if sentences.is_empty() {
