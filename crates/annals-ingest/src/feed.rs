@@ -75,16 +75,12 @@ pub fn read(
             continue;
         }
         if text.len() > options.max_document_bytes {
-            let diag = too_large(
+            sink(Item::Diagnostic(too_large(
                 name.to_string(),
+                &format!("item {index}: "),
                 text.len() as u64,
                 options.max_document_bytes,
-            );
-            let diag = Diagnostic {
-                message: format!("item {index}: {}", diag.message),
-                ..diag
-            };
-            sink(Item::Diagnostic(diag));
+            )));
             continue;
         }
         let origin = Origin {

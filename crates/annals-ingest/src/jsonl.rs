@@ -129,6 +129,7 @@ pub fn read_lines<R: BufRead + ?Sized>(
                 records += 1;
                 sink(Item::Diagnostic(too_large(
                     at(),
+                    "",
                     bytes,
                     options.max_document_bytes,
                 )));
@@ -241,16 +242,12 @@ fn emit(
         }
     };
     if text.len() > options.max_document_bytes {
-        let diag = too_large(
+        sink(Item::Diagnostic(too_large(
             at.to_string(),
+            prefix,
             text.len() as u64,
             options.max_document_bytes,
-        );
-        let diag = Diagnostic {
-            message: format!("{prefix}{}", diag.message),
-            ..diag
-        };
-        sink(Item::Diagnostic(diag));
+        )));
         return;
     }
     let mut field = |name: &str, value: Option<Value>, numbers: bool| -> Option<String> {

@@ -289,7 +289,7 @@ fn read_stream<R: Read>(
         Ok(Ok(bytes)) => bytes,
         Ok(Err(total)) => {
             let diag = if kind == Kind::Text {
-                too_large(name.to_string(), total, limit)
+                too_large(name.to_string(), "", total, limit)
             } else {
                 let message = format!("input of {total} bytes exceeds the limit of {limit} bytes");
                 Diagnostic::error(name, message)
@@ -379,6 +379,7 @@ fn read_html(name: &str, source: &str, options: &ReadOptions, sink: &mut dyn FnM
     if page.text.len() > options.max_document_bytes {
         sink(Item::Diagnostic(too_large(
             name.to_string(),
+            "",
             page.text.len() as u64,
             options.max_document_bytes,
         )));
@@ -461,9 +462,11 @@ fn declared_charset(head: &[u8]) -> Option<&[u8]> {
 }
 
 /// The error for a document over the size limit.
-fn too_large(at: String, bytes: u64, limit: usize) -> Diagnostic {
+/// The error for a document over the size limit; `prefix` names the item or record within the
+/// input (`"item 3: "`), or is empty.
+fn too_large(at: String, prefix: &str, bytes: u64, limit: usize) -> Diagnostic {
     Diagnostic::error(
         at,
-        format!("document of {bytes} bytes exceeds the limit of {limit} bytes"),
+        format!("{prefix}document of {bytes} bytes exceeds the limit of {limit} bytes"),
     )
 }
