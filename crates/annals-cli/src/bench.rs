@@ -1,7 +1,9 @@
 //! `annals bench`: per-stage throughput on one core, with peak resident memory.
 //!
 //! Each stage runs over the whole corpus held in memory (after the read stage), single-threaded,
-//! so the figures are per core. Peak RSS is the kernel's high-water mark (`VmHWM`), reset before
+//! so the figures are per core. `MB/s` divides by wall-clock time; `cpu MB/s` divides by the time
+//! the thread was actually on a CPU (Linux `schedstat`), which stays meaningful on a machine
+//! shared with other work. Peak RSS is the kernel's high-water mark (`VmHWM`), reset before
 //! each stage where the kernel allows it, so each row shows that stage's own peak.
 
 use crate::cli::BenchArgs;
@@ -19,6 +21,7 @@ struct Row {
     docs: u64,
     bytes: u64,
     elapsed: Duration,
+    cpu: Option<Duration>,
     peak_rss_kb: Option<u64>,
     found: String,
 }
@@ -28,6 +31,13 @@ fn peak_rss_kb() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Time this thread has spent on a CPU (Linux `/proc/thread-self/schedstat`, nanoseconds).
+fn thread_cpu_time() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let ns: u64 = stat.split_whitespace().next()?.parse().ok()?;
+    Some(Duration::from_nanos(ns))
 }
 
 /// Resets the peak RSS mark to the current RSS (Linux 4.0+); a no-op elsewhere.
@@ -44,6 +54,7 @@ fn measure(
     mut f: impl FnMut(usize, &Document) -> usize,
 ) -> Row {
     reset_peak_rss();
+    let cpu_start = thread_cpu_time();
     let start = Instant::now();
     let mut found = 0usize;
     for _ in 0..repeat {
@@ -52,11 +63,15 @@ fn measure(
         }
     }
     let elapsed = start.elapsed();
+    let cpu = thread_cpu_time()
+        .zip(cpu_start)
+        .map(|(end, start)| end.saturating_sub(start));
     Row {
         stage,
         docs: (docs.len() * repeat) as u64,
         bytes: (docs.iter().map(|d| d.text.len()).sum::<usize>() * repeat) as u64,
         elapsed,
+        cpu,
         peak_rss_kb: peak_rss_kb(),
         found: found.to_string(),
     }
@@ -69,6 +84,7 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
     let hidden = ProgressBar::hidden();
 
     reset_peak_rss();
+    let cpu_start = thread_cpu_time();
     let start = Instant::now();
     let mut docs = Vec::new();
     for input in &inputs {
@@ -82,6 +98,9 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
         docs: docs.len() as u64,
         bytes: docs.iter().map(|d| d.text.len() as u64).sum(),
         elapsed: start.elapsed(),
+        cpu: thread_cpu_time()
+            .zip(cpu_start)
+            .map(|(end, start)| end.saturating_sub(start)),
         peak_rss_kb: peak_rss_kb(),
         found: format!("{} docs", docs.len()),
     };
@@ -138,17 +157,20 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
         load.as_secs_f64() * 1e3
     );
     println!(
-        "{:<22} {:>10} {:>12} {:>10} {:>14} {:>14}",
-        "stage", "docs", "docs/s", "MB/s", "peak RSS MB", "found"
+        "{:<22} {:>10} {:>12} {:>10} {:>10} {:>14} {:>14}",
+        "stage", "docs", "docs/s", "MB/s", "cpu MB/s", "peak RSS MB", "found"
     );
     for r in &rows {
         let secs = r.elapsed.as_secs_f64().max(1e-9);
         println!(
-            "{:<22} {:>10} {:>12.0} {:>10.2} {:>14} {:>14}",
+            "{:<22} {:>10} {:>12.0} {:>10.2} {:>10} {:>14} {:>14}",
             r.stage,
             r.docs,
             r.docs as f64 / secs,
             r.bytes as f64 / 1e6 / secs,
+            r.cpu
+                .map(|cpu| format!("{:.2}", r.bytes as f64 / 1e6 / cpu.as_secs_f64().max(1e-9)))
+                .unwrap_or_else(|| "n/a".into()),
             r.peak_rss_kb
                 .map(|kb| format!("{:.1}", kb as f64 / 1024.0))
                 .unwrap_or_else(|| "n/a".into()),

@@ -11,6 +11,10 @@ mod ingest;
 mod search;
 
 use clap::Parser;
+
+/// mimalloc: the stages allocate many small, short-lived strings and vectors per document.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
