@@ -42,6 +42,72 @@ pub(crate) fn filter_bit(w: &[u8]) -> usize {
 /// No vocabulary id.
 pub(crate) const NO_ID: u32 = u32::MAX;
 
+/// The longest word [`WordTable`] holds.
+const PACKED: usize = 16;
+
+/// A word of up to [`PACKED`] bytes as one integer (zero bytes after its end), or none.
+fn pack(w: &[u8]) -> Option<u128> {
+    if w.is_empty() || w.len() > PACKED {
+        return None;
+    }
+    let mut key = 0u128;
+    for (k, &b) in w.iter().enumerate() {
+        key |= u128::from(b) << (8 * k);
+    }
+    Some(key)
+}
+
+/// An open-addressing table from short vocabulary words, packed into integers, to their ids:
+/// a lookup is one multiply and an integer compare instead of hashing and comparing strings.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct WordTable {
+    keys: Vec<u128>,
+    ids: Vec<u32>,
+    mask: usize,
+}
+
+impl WordTable {
+    fn slot(&self, key: u128) -> usize {
+        let x = (key as u64) ^ ((key >> 64) as u64).rotate_left(29);
+        (x.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32) as usize & self.mask
+    }
+
+    /// A table of every word of `vocab` of at most [`PACKED`] bytes.
+    fn build(vocab: &WordMap<u32>) -> WordTable {
+        let size = (vocab.len() * 4).next_power_of_two().max(16);
+        let mut t = WordTable {
+            keys: vec![0; size],
+            ids: vec![NO_ID; size],
+            mask: size - 1,
+        };
+        for (w, &id) in vocab {
+            let Some(key) = pack(w.as_bytes()) else {
+                continue;
+            };
+            let mut i = t.slot(key);
+            while t.keys[i] != 0 {
+                i = (i + 1) & t.mask;
+            }
+            t.keys[i] = key;
+            t.ids[i] = id;
+        }
+        t
+    }
+
+    /// The id of a (lower-case) word; `None` when the word is too long for the table.
+    pub fn get(&self, w: &[u8]) -> Option<u32> {
+        let key = pack(w)?;
+        let mut i = self.slot(key);
+        loop {
+            match self.keys.get(i) {
+                Some(&k) if k == key => return Some(self.ids[i]),
+                Some(0) | None => return Some(NO_ID),
+                Some(_) => i = (i + 1) & self.mask,
+            }
+        }
+    }
+}
+
 /// Why a rule file could not be compiled.
 #[derive(Debug, thiserror::Error)]
 pub enum RuleError {
@@ -147,6 +213,21 @@ pub(crate) struct Rule {
     pub num_next: Option<(usize, Check)>,
     /// The same for a match starting at a word that triggers the rule directly.
     pub word_next: Option<(usize, Check)>,
+    /// The same for a match starting at a word that is not a number word (a built-in element
+    /// then spans a known number of tokens).
+    pub word_next_plain: Option<(usize, Check)>,
+}
+
+impl Rule {
+    /// The test of the tokens after the first element for a match starting at a word that
+    /// triggers the rule directly (`numword`: the word is a number word).
+    pub fn word_gate(&self, numword: bool) -> Option<&(usize, Check)> {
+        self.word_next.as_ref().or(if numword {
+            None
+        } else {
+            self.word_next_plain.as_ref()
+        })
+    }
 }
 
 /// The first required element of a rule: how many optional elements may precede it and which
@@ -192,6 +273,8 @@ pub(crate) struct RuleSet {
     pub class_names: Vec<String>,
     /// Every word of the lexicon and of the rules: its id.
     pub vocab: WordMap<u32>,
+    /// The same for words of up to 16 bytes, for fast lookups.
+    pub table: WordTable,
     /// Lexicon entries of each word id.
     pub entries: Vec<Vec<Entry>>,
     pub rules: Vec<Rule>,
@@ -202,6 +285,15 @@ pub(crate) struct RuleSet {
     pub lead_trigger: Vec<(Vec<u16>, Check)>,
     /// Rules that may start at a digit token.
     pub numeric: Vec<u16>,
+    /// Per word id: the rules it starts directly that have a `word_next` test, and the union of
+    /// those tests (one test rules them all out when the next tokens cannot follow).
+    /// `trigger` then keeps the rules without such a test.
+    pub gated: Vec<(Vec<u16>, Check)>,
+    /// The rules of `numeric` that may start at a number of n digits (index n, 4 for four or
+    /// more).
+    pub numeric_by_len: [Vec<u16>; 5],
+    /// Per word id: whether it is a number word (classes `numword`, `tens`, `scale`).
+    pub number_word: Vec<bool>,
     pub max_word: usize,
     /// A filter over (first byte, last byte, length) of every vocabulary word: a word whose
     /// bit is clear is not in the vocabulary.
@@ -271,11 +363,15 @@ impl RuleSet {
         let mut set = RuleSet {
             class_names: Vec::new(),
             vocab: WordMap::default(),
+            table: WordTable::default(),
             entries: Vec::new(),
             rules: Vec::new(),
             trigger: Vec::new(),
             lead_trigger: Vec::new(),
             numeric: Vec::new(),
+            gated: Vec::new(),
+            numeric_by_len: Default::default(),
+            number_word: Vec::new(),
             max_word: 0,
             filter: Vec::new(),
             known: Known::default(),
@@ -456,6 +552,7 @@ impl RuleSet {
             first_span: None,
             num_next: None,
             word_next: None,
+            word_next_plain: None,
         })
     }
 
@@ -486,7 +583,9 @@ impl RuleSet {
                     };
                     match b {
                         Builtin::Num | Builtin::Year => {
-                            out.push("'".into());
+                            if *b == Builtin::Year {
+                                out.push("'".into());
+                            }
                             for c in ["numword", "tens", "ordinal"] {
                                 out.extend(words_of(c));
                             }
@@ -603,6 +702,7 @@ impl RuleSet {
             self.intern_word(word);
         }
         self.max_word = self.vocab.keys().map(String::len).max().unwrap_or(0);
+        self.table = WordTable::build(&self.vocab);
         self.filter = vec![0u64; FILTER_BITS / 64];
         for w in self.vocab.keys() {
             let bit = filter_bit(w.as_bytes());
@@ -723,6 +823,39 @@ impl RuleSet {
                 }
                 Some(span)
             });
+            // the same when the word is not a number word: a built-in then takes at most three
+            // tokens ('90s)
+            let plain_span = first.and_then(|f| {
+                let mut own = Vec::new();
+                self.element_keys(&elems[f], &class_words, &mut own);
+                let mut before = Vec::new();
+                for e in &elems[..f] {
+                    self.element_keys(e, &class_words, &mut before);
+                }
+                if own.iter().any(|w| before.contains(w)) {
+                    return None;
+                }
+                let mut span = 1;
+                for a in &elems[f].alts {
+                    match a {
+                        Alt::Lit(..) => {}
+                        Alt::Class(c) => {
+                            let dotted = self.vocab.values().any(|id| {
+                                self.entries[*id as usize]
+                                    .iter()
+                                    .any(|e| e.class == *c && e.dotted)
+                            });
+                            if dotted {
+                                span = span.max(2);
+                            }
+                        }
+                        Alt::Builtin(_) => span = span.max(3),
+                        _ => return None,
+                    }
+                }
+                Some(span)
+            });
+            let mut word_next_plain = None;
             if let Some(f) = first {
                 let (mut lead, mut words, mut num) = (0, Vec::new(), 0);
                 for elem in &elems[f + 1..] {
@@ -737,16 +870,13 @@ impl RuleSet {
                                 bits[id as usize / 64] |= 1 << (id % 64);
                             }
                         }
-                        word_next = word_span.map(|span| {
-                            (
-                                span,
-                                Check {
-                                    lead,
-                                    bits,
-                                    numeric: num,
-                                },
-                            )
-                        });
+                        let check = Check {
+                            lead,
+                            bits,
+                            numeric: num,
+                        };
+                        word_next = word_span.map(|span| (span, check.clone()));
+                        word_next_plain = plain_span.map(|span| (span, check));
                         break;
                     }
                     lead += 1;
@@ -795,6 +925,7 @@ impl RuleSet {
             }
             self.rules[ri].num_next = num_next.filter(|(span, _)| *span > 0);
             self.rules[ri].word_next = word_next;
+            self.rules[ri].word_next_plain = word_next_plain;
         }
         self.lead_trigger = vec![(Vec::new(), Check::default()); self.entries.len()];
         for (word, rules) in lead_trigger {
@@ -816,7 +947,52 @@ impl RuleSet {
             }
             self.lead_trigger[id as usize] = (rules, union);
         }
+        for d in 1..5 {
+            self.numeric_by_len[d] = numeric
+                .iter()
+                .copied()
+                .filter(|&r| {
+                    let c = &self.rules[r as usize].check;
+                    c.lead > 0 || c.numeric & (1 << d) != 0
+                })
+                .collect();
+        }
         self.numeric = numeric;
+        let number_classes: Vec<u16> = ["numword", "tens", "scale"]
+            .iter()
+            .filter_map(|c| self.class(c))
+            .collect();
+        self.number_word = self
+            .entries
+            .iter()
+            .map(|es| es.iter().any(|e| number_classes.contains(&e.class)))
+            .collect();
+        self.gated = vec![(Vec::new(), Check::default()); self.entries.len()];
+        for id in 0..self.trigger.len() {
+            let numword = self.number_word[id];
+            let (gated, free): (Vec<u16>, Vec<u16>) = self.trigger[id]
+                .iter()
+                .partition(|&&r| self.rules[r as usize].word_gate(numword).is_some());
+            if gated.is_empty() {
+                continue;
+            }
+            let mut union = Check {
+                lead: 0,
+                bits: vec![0u64; n.div_ceil(64)],
+                numeric: 0,
+            };
+            for &r in &gated {
+                if let Some((span, c)) = self.rules[r as usize].word_gate(numword) {
+                    union.lead = union.lead.max(span + c.lead);
+                    union.numeric |= c.numeric;
+                    for (u, b) in union.bits.iter_mut().zip(&c.bits) {
+                        *u |= b;
+                    }
+                }
+            }
+            self.trigger[id] = free;
+            self.gated[id] = (gated, union);
+        }
         Ok(())
     }
 }

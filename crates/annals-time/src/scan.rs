@@ -207,23 +207,31 @@ pub(crate) struct Scanner<'r, 't> {
 /// The vocabulary id of every token.
 pub(crate) fn token_ids(set: &RuleSet, lower: &str, toks: &[Tok], out: &mut Vec<u32>) {
     out.clear();
-    out.extend(toks.iter().map(|t| {
-        if t.kind == Kind::Num || t.end - t.start > set.max_word {
-            return NO_ID;
-        }
-        let Some(w) = lower.get(t.start..t.end) else {
-            return NO_ID;
-        };
-        let bit = crate::rules::filter_bit(w.as_bytes());
-        if set
-            .filter
-            .get(bit / 64)
-            .is_none_or(|b| b & (1 << (bit % 64)) == 0)
+    out.reserve(toks.len());
+    let bytes = lower.as_bytes();
+    for t in toks {
+        let mut id = NO_ID;
+        if t.kind != Kind::Num
+            && t.end - t.start <= set.max_word
+            && let Some(w) = bytes.get(t.start..t.end)
         {
-            return NO_ID;
+            let bit = crate::rules::filter_bit(w);
+            if set
+                .filter
+                .get(bit / 64)
+                .is_some_and(|b| b & (1 << (bit % 64)) != 0)
+            {
+                id = match set.table.get(w) {
+                    Some(id) => id,
+                    None => std::str::from_utf8(w)
+                        .ok()
+                        .and_then(|w| set.vocab.get(w).copied())
+                        .unwrap_or(NO_ID),
+                };
+            }
         }
-        set.vocab.get(w).copied().unwrap_or(NO_ID)
-    }));
+        out.push(id);
+    }
 }
 
 impl<'r, 't> Scanner<'r, 't> {
@@ -257,19 +265,28 @@ impl<'r, 't> Scanner<'r, 't> {
         while i < self.toks.len() {
             let tok = self.toks[i];
             let is_num = tok.kind == Kind::Num;
+            let id = self.ids[i] as usize;
             let direct: &[u16] = match tok.kind {
                 Kind::Num => &[],
-                _ => self
-                    .set
-                    .trigger
-                    .get(self.ids[i] as usize)
-                    .map(Vec::as_slice)
-                    .unwrap_or(&[]),
+                _ => self.set.trigger.get(id).map(Vec::as_slice).unwrap_or(&[]),
             };
-            // rules to check first: numbers try every rule that can start with a number
+            // direct rules with a test of the next tokens: all skipped when their union fails
+            let gated: &[u16] = match self.set.gated.get(id) {
+                Some((rules, union)) if !is_num && !rules.is_empty() => {
+                    let reach = (i + union.lead + 1).min(self.toks.len());
+                    if (i + 1..reach).any(|j| union.accepts(self.ids[j], self.num_len(j))) {
+                        rules
+                    } else {
+                        &[]
+                    }
+                }
+                _ => &[],
+            };
+            // rules to check first: numbers try every rule that can start with a number of
+            // their length
             let from = if is_num { i } else { i + 1 };
-            let lead: &[u16] = match self.set.lead_trigger.get(self.ids[i] as usize) {
-                _ if is_num => &self.set.numeric,
+            let lead: &[u16] = match self.set.lead_trigger.get(id) {
+                _ if is_num => &self.set.numeric_by_len[self.num_len(i).min(4)],
                 Some((rules, union)) => {
                     let reach = (i + union.lead + 1).min(self.toks.len());
                     if (i + 1..reach).any(|j| union.accepts(self.ids[j], self.num_len(j))) {
@@ -280,14 +297,21 @@ impl<'r, 't> Scanner<'r, 't> {
                 }
                 _ => &[],
             };
-            if (direct.is_empty() && lead.is_empty()) || !self.starts_cleanly(i) {
+            if (direct.is_empty() && gated.is_empty() && lead.is_empty())
+                || !self.starts_cleanly(i)
+            {
                 i += 1;
                 continue;
             }
             let mut best: Option<Match<'r>> = None;
-            for (k, &ri) in direct.iter().chain(lead).enumerate() {
+            let candidates = direct
+                .iter()
+                .chain(gated)
+                .map(|&r| (r, true))
+                .chain(lead.iter().map(|&r| (r, false)));
+            for (ri, is_direct) in candidates {
                 let rule = &self.set.rules[ri as usize];
-                if k >= direct.len() {
+                if !is_direct {
                     let check = &rule.check;
                     let reach = (i + check.lead + 1).min(self.toks.len());
                     if !(from..reach).any(|j| check.accepts(self.ids[j], self.num_len(j))) {
@@ -303,8 +327,9 @@ impl<'r, 't> Scanner<'r, 't> {
                 }
                 // a word starts the first required element: can the next one follow?
                 if !is_num
-                    && k < direct.len()
-                    && let Some((span, next)) = &rule.word_next
+                    && is_direct
+                    && let Some((span, next)) =
+                        rule.word_gate(self.set.number_word.get(id).copied().unwrap_or(true))
                 {
                     let reach = (i + span + next.lead + 1).min(self.toks.len());
                     if !(i + 1..reach).any(|j| next.accepts(self.ids[j], self.num_len(j))) {
@@ -317,7 +342,7 @@ impl<'r, 't> Scanner<'r, 't> {
                     if let Some(first) = first {
                         let from_next = i + 1;
                         let reach = (i + first + next.lead + 1).min(self.toks.len());
-                        if (is_num || k < direct.len())
+                        if (is_num || is_direct)
                             && !(from_next..reach)
                                 .any(|j| next.accepts(self.ids[j], self.num_len(j)))
                         {
