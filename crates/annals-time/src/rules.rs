@@ -42,6 +42,23 @@ pub(crate) fn filter_bit(w: &[u8]) -> usize {
 /// No vocabulary id.
 pub(crate) const NO_ID: u32 = u32::MAX;
 
+/// Token keys of numbers: `NUM_KEY + n` for n digits (n up to 4).
+pub(crate) const NUM_KEY: u32 = u32::MAX - 8;
+
+/// The key of a token: its vocabulary id, or for a number its digit count above [`NUM_KEY`].
+pub(crate) fn token_key(id: u32, digits: usize) -> u32 {
+    if digits > 0 {
+        NUM_KEY + digits.min(4) as u32
+    } else {
+        id
+    }
+}
+
+/// The key of a pair of token keys in [`RuleSet::pairs`].
+pub(crate) fn pair_key(first: u32, next: u32) -> u64 {
+    (u64::from(first) << 32) | u64::from(next)
+}
+
 /// The longest word [`WordTable`] holds.
 const PACKED: usize = 16;
 
@@ -94,14 +111,34 @@ impl WordTable {
         t
     }
 
-    /// The id of a (lower-case) word; `None` when the word is too long for the table.
-    pub fn get(&self, w: &[u8]) -> Option<u32> {
-        let key = pack(w)?;
+    /// The id of the word at `bytes[start..start + len]` (lower case): `None` when the word is
+    /// too long for the table. Reads the word with one 16-byte load where the text allows.
+    pub fn get_at(&self, bytes: &[u8], start: usize, len: usize) -> Option<u32> {
+        if len == 0 || len > PACKED {
+            return None;
+        }
+        let key = match bytes.get(start..start + PACKED) {
+            Some(window) => {
+                let mut buf = [0u8; PACKED];
+                buf.copy_from_slice(window);
+                let raw = u128::from_le_bytes(buf);
+                if len == PACKED {
+                    raw
+                } else {
+                    raw & ((1u128 << (8 * len)) - 1)
+                }
+            }
+            None => pack(bytes.get(start..start + len)?)?,
+        };
+        Some(self.get_key(key))
+    }
+
+    fn get_key(&self, key: u128) -> u32 {
         let mut i = self.slot(key);
         loop {
             match self.keys.get(i) {
-                Some(&k) if k == key => return Some(self.ids[i]),
-                Some(0) | None => return Some(NO_ID),
+                Some(&k) if k == key => return self.ids.get(i).copied().unwrap_or(NO_ID),
+                Some(0) | None => return NO_ID,
                 Some(_) => i = (i + 1) & self.mask,
             }
         }
@@ -294,6 +331,14 @@ pub(crate) struct RuleSet {
     pub numeric_by_len: [Vec<u16>; 5],
     /// Per word id: whether it is a number word (classes `numword`, `tens`, `scale`).
     pub number_word: Vec<bool>,
+    /// Rules whose quick test looks at the very next token only, by the pair of token keys
+    /// (see [`token_key`]) of the first and the next token: such rules are found with one
+    /// lookup instead of being tested one by one.
+    pub pairs: HashMap<u64, Vec<u16>, BuildHasherDefault<Fnv>>,
+    /// Per token key below [`NUM_KEY`] (word ids): whether it starts any pair of `pairs`.
+    pub pair_first: Vec<bool>,
+    /// Per digit count (index 1..=4): whether a number of that length starts any pair.
+    pub pair_num: [bool; 5],
     pub max_word: usize,
     /// A filter over (first byte, last byte, length) of every vocabulary word: a word whose
     /// bit is clear is not in the vocabulary.
@@ -372,6 +417,9 @@ impl RuleSet {
             gated: Vec::new(),
             numeric_by_len: Default::default(),
             number_word: Vec::new(),
+            pairs: HashMap::default(),
+            pair_first: Vec::new(),
+            pair_num: [false; 5],
             max_word: 0,
             filter: Vec::new(),
             known: Known::default(),
@@ -947,15 +995,35 @@ impl RuleSet {
             }
             self.lead_trigger[id as usize] = (rules, union);
         }
-        for d in 1..5 {
-            self.numeric_by_len[d] = numeric
-                .iter()
-                .copied()
-                .filter(|&r| {
-                    let c = &self.rules[r as usize].check;
-                    c.lead > 0 || c.numeric & (1 << d) != 0
-                })
+        // the token keys a check accepts at the next token
+        let next_keys = |c: &Check| -> Vec<u32> {
+            let mut keys: Vec<u32> = (0..n as u32)
+                .filter(|&id| c.accepts(id, 0))
                 .collect();
+            keys.extend((1..5).filter(|&d| c.accepts(NO_ID, d)).map(|d| token_key(NO_ID, d)));
+            keys
+        };
+        let mut pairs: HashMap<u64, Vec<u16>, BuildHasherDefault<Fnv>> = HashMap::default();
+        for d in 1..5 {
+            let mut far = Vec::new();
+            for r in numeric.iter().copied().filter(|&r| {
+                let c = &self.rules[r as usize].check;
+                c.lead > 0 || c.numeric & (1 << d) != 0
+            }) {
+                match &self.rules[r as usize].num_next {
+                    Some((span, c)) if span + c.lead == 1 => {
+                        for k in next_keys(c) {
+                            pairs
+                                .entry(pair_key(token_key(NO_ID, d), k))
+                                .or_default()
+                                .push(r);
+                        }
+                        self.pair_num[d] = true;
+                    }
+                    _ => far.push(r),
+                }
+            }
+            self.numeric_by_len[d] = far;
         }
         self.numeric = numeric;
         let number_classes: Vec<u16> = ["numword", "tens", "scale"]
@@ -968,6 +1036,7 @@ impl RuleSet {
             .map(|es| es.iter().any(|e| number_classes.contains(&e.class)))
             .collect();
         self.gated = vec![(Vec::new(), Check::default()); self.entries.len()];
+        self.pair_first = vec![false; self.entries.len()];
         for id in 0..self.trigger.len() {
             let numword = self.number_word[id];
             let (gated, free): (Vec<u16>, Vec<u16>) = self.trigger[id]
@@ -976,6 +1045,20 @@ impl RuleSet {
             if gated.is_empty() {
                 continue;
             }
+            // rules that test the very next token only go to `pairs`
+            let (near, gated): (Vec<u16>, Vec<u16>) = gated.into_iter().partition(|&r| {
+                self.rules[r as usize]
+                    .word_gate(numword)
+                    .is_some_and(|(span, c)| span + c.lead == 1)
+            });
+            for &r in &near {
+                if let Some((_, c)) = self.rules[r as usize].word_gate(numword) {
+                    for k in next_keys(c) {
+                        pairs.entry(pair_key(id as u32, k)).or_default().push(r);
+                    }
+                }
+            }
+            self.pair_first[id] = !near.is_empty();
             let mut union = Check {
                 lead: 0,
                 bits: vec![0u64; n.div_ceil(64)],
@@ -993,6 +1076,11 @@ impl RuleSet {
             self.trigger[id] = free;
             self.gated[id] = (gated, union);
         }
+        for v in pairs.values_mut() {
+            v.sort_unstable();
+            v.dedup();
+        }
+        self.pairs = pairs;
         Ok(())
     }
 }

@@ -1,6 +1,6 @@
 //! Tokenizing and pattern matching.
 
-use crate::rules::{Alt, Builtin, Entry, NO_ID, Rule, RuleSet};
+use crate::rules::{Alt, Builtin, Entry, NO_ID, Rule, RuleSet, pair_key, token_key};
 
 /// The kind of a token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -221,7 +221,7 @@ pub(crate) fn token_ids(set: &RuleSet, lower: &str, toks: &[Tok], out: &mut Vec<
                 .get(bit / 64)
                 .is_some_and(|b| b & (1 << (bit % 64)) != 0)
             {
-                id = match set.table.get(w) {
+                id = match set.table.get_at(bytes, t.start, w.len()) {
                     Some(id) => id,
                     None => std::str::from_utf8(w)
                         .ok()
@@ -297,18 +297,51 @@ impl<'r, 't> Scanner<'r, 't> {
                 }
                 _ => &[],
             };
-            if (direct.is_empty() && gated.is_empty() && lead.is_empty())
+            // rules that test the very next token only: one lookup by the pair of tokens
+            let near: &[u16] = {
+                let starts = if is_num {
+                    self.set.pair_num[self.num_len(i).min(4)]
+                } else {
+                    self.set.pair_first.get(id).copied().unwrap_or(false)
+                };
+                match self.ids.get(i + 1) {
+                    Some(&next) if starts => {
+                        let first = token_key(self.ids[i], self.num_len(i));
+                        let next = token_key(next, self.num_len(i + 1));
+                        self.set
+                            .pairs
+                            .get(&pair_key(first, next))
+                            .map(Vec::as_slice)
+                            .unwrap_or(&[])
+                    }
+                    _ => &[],
+                }
+            };
+            if (direct.is_empty() && gated.is_empty() && lead.is_empty() && near.is_empty())
                 || !self.starts_cleanly(i)
             {
                 i += 1;
                 continue;
             }
             let mut best: Option<Match<'r>> = None;
+            // at a number word, the most tokens a built-in element can take from here
+            // ("twenty - four", "nineteen ninety - six"), for the tests below
+            let numword = !is_num && self.set.number_word.get(id).copied().unwrap_or(false);
+            let numword_span = if numword {
+                let own = self.number_words(i).map_or(1, |(end, _)| end - i);
+                let after = self.number_words(i + 1).map_or(1, |(end, _)| end - i);
+                own.max(after).max(3)
+            } else {
+                0
+            };
+            // numbers start no rule directly: their rules are tested as led ones
+            let (near_direct, near_led) = if is_num { (&[][..], near) } else { (near, &[][..]) };
             let candidates = direct
                 .iter()
                 .chain(gated)
+                .chain(near_direct)
                 .map(|&r| (r, true))
-                .chain(lead.iter().map(|&r| (r, false)));
+                .chain(lead.iter().chain(near_led).map(|&r| (r, false)));
             for (ri, is_direct) in candidates {
                 let rule = &self.set.rules[ri as usize];
                 if !is_direct {
@@ -326,10 +359,19 @@ impl<'r, 't> Scanner<'r, 't> {
                     }
                 }
                 // a word starts the first required element: can the next one follow?
+                let gate = if numword {
+                    // a number word: the test with the span its number actually takes
+                    rule.word_next.as_ref().map(|(span, next)| (*span, next)).or_else(|| {
+                        rule.word_next_plain
+                            .as_ref()
+                            .map(|(span, next)| ((*span).max(numword_span), next))
+                    })
+                } else {
+                    rule.word_gate(false).map(|(span, next)| (*span, next))
+                };
                 if !is_num
                     && is_direct
-                    && let Some((span, next)) =
-                        rule.word_gate(self.set.number_word.get(id).copied().unwrap_or(true))
+                    && let Some((span, next)) = gate
                 {
                     let reach = (i + span + next.lead + 1).min(self.toks.len());
                     if !(i + 1..reach).any(|j| next.accepts(self.ids[j], self.num_len(j))) {
