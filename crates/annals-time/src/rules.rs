@@ -34,9 +34,17 @@ const FILTER_BITS: usize = 32 * 32 * 16;
 
 /// The filter bit of a (lower-case) word.
 pub(crate) fn filter_bit(w: &[u8]) -> usize {
-    let first = usize::from(w.first().copied().unwrap_or(0) & 31);
-    let last = usize::from(w.last().copied().unwrap_or(0) & 31);
-    (first * 32 + last) * 16 + w.len().min(15)
+    filter_bit_of(
+        w.first().copied().unwrap_or(0),
+        w.last().copied().unwrap_or(0),
+        w.len(),
+    )
+}
+
+/// The filter bit of a word from its first and last byte and its length.
+#[inline]
+pub(crate) fn filter_bit_of(first: u8, last: u8, len: usize) -> usize {
+    (usize::from(first & 31) * 32 + usize::from(last & 31)) * 16 + len.min(15)
 }
 
 /// No vocabulary id.
@@ -339,6 +347,8 @@ pub(crate) struct RuleSet {
     pub pair_first: Vec<bool>,
     /// Per digit count (index 1..=4): whether a number of that length starts any pair.
     pub pair_num: [bool; 5],
+    /// Per word id: whether any rule may start at the word (directly, gated, led or by pair).
+    pub starts: Vec<bool>,
     pub max_word: usize,
     /// A filter over (first byte, last byte, length) of every vocabulary word: a word whose
     /// bit is clear is not in the vocabulary.
@@ -420,6 +430,7 @@ impl RuleSet {
             pairs: HashMap::default(),
             pair_first: Vec::new(),
             pair_num: [false; 5],
+            starts: Vec::new(),
             max_word: 0,
             filter: Vec::new(),
             known: Known::default(),
@@ -1081,6 +1092,14 @@ impl RuleSet {
             v.dedup();
         }
         self.pairs = pairs;
+        self.starts = (0..self.entries.len())
+            .map(|id| {
+                !self.trigger[id].is_empty()
+                    || !self.gated[id].0.is_empty()
+                    || !self.lead_trigger[id].0.is_empty()
+                    || self.pair_first[id]
+            })
+            .collect();
         Ok(())
     }
 }

@@ -44,10 +44,19 @@ static BYTE_CLASS: [u8; 256] = {
     t
 };
 
-/// Splits `text` into words, digit runs and single punctuation characters.
-pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) {
+/// Splits `text` into words, digit runs and single punctuation characters, with the vocabulary
+/// id of each token in `ids` ([`NO_ID`] when it has none); `lower` is `text` in ASCII lower case.
+pub(crate) fn tokenize(
+    set: &RuleSet,
+    text: &str,
+    lower: &[u8],
+    out: &mut Vec<Tok>,
+    ids: &mut Vec<u32>,
+) {
     out.clear();
     out.reserve(text.len() / 5);
+    ids.clear();
+    ids.reserve(text.len() / 5);
     let b = text.as_bytes();
     let mut i = 0;
     let mut space = true;
@@ -74,6 +83,7 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) {
                     kind: Kind::Word,
                     space_before: space,
                 });
+                ids.push(word_id(set, lower, start, j));
                 space = false;
                 i = j;
                 continue;
@@ -138,7 +148,40 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) {
             kind,
             space_before: space,
         });
+        ids.push(if kind == Kind::Num {
+            NO_ID
+        } else {
+            word_id(set, lower, start, i)
+        });
         space = false;
+    }
+}
+
+/// The vocabulary id of the word at `lower[start..end]`, or [`NO_ID`].
+#[inline]
+fn word_id(set: &RuleSet, lower: &[u8], start: usize, end: usize) -> u32 {
+    let len = end - start;
+    if len > set.max_word {
+        return NO_ID;
+    }
+    let (Some(&first), Some(&last)) = (lower.get(start), lower.get(end.wrapping_sub(1))) else {
+        return NO_ID;
+    };
+    let bit = crate::rules::filter_bit_of(first, last, len);
+    if set
+        .filter
+        .get(bit / 64)
+        .is_none_or(|b| b & (1 << (bit % 64)) == 0)
+    {
+        return NO_ID;
+    }
+    match set.table.get_at(lower, start, len) {
+        Some(id) => id,
+        None => lower
+            .get(start..end)
+            .and_then(|w| std::str::from_utf8(w).ok())
+            .and_then(|w| set.vocab.get(w).copied())
+            .unwrap_or(NO_ID),
     }
 }
 
@@ -204,36 +247,6 @@ pub(crate) struct Scanner<'r, 't> {
     pub ids: &'t [u32],
 }
 
-/// The vocabulary id of every token.
-pub(crate) fn token_ids(set: &RuleSet, lower: &str, toks: &[Tok], out: &mut Vec<u32>) {
-    out.clear();
-    out.reserve(toks.len());
-    let bytes = lower.as_bytes();
-    for t in toks {
-        let mut id = NO_ID;
-        if t.kind != Kind::Num
-            && t.end - t.start <= set.max_word
-            && let Some(w) = bytes.get(t.start..t.end)
-        {
-            let bit = crate::rules::filter_bit(w);
-            if set
-                .filter
-                .get(bit / 64)
-                .is_some_and(|b| b & (1 << (bit % 64)) != 0)
-            {
-                id = match set.table.get_at(bytes, t.start, w.len()) {
-                    Some(id) => id,
-                    None => std::str::from_utf8(w)
-                        .ok()
-                        .and_then(|w| set.vocab.get(w).copied())
-                        .unwrap_or(NO_ID),
-                };
-            }
-        }
-        out.push(id);
-    }
-}
-
 impl<'r, 't> Scanner<'r, 't> {
     fn low(&self, t: usize) -> &'t str {
         let tok = &self.toks[t];
@@ -266,6 +279,11 @@ impl<'r, 't> Scanner<'r, 't> {
             let tok = self.toks[i];
             let is_num = tok.kind == Kind::Num;
             let id = self.ids[i] as usize;
+            // most tokens start no rule at all
+            if !is_num && !self.set.starts.get(id).copied().unwrap_or(false) {
+                i += 1;
+                continue;
+            }
             let direct: &[u16] = match tok.kind {
                 Kind::Num => &[],
                 _ => self.set.trigger.get(id).map(Vec::as_slice).unwrap_or(&[]),
