@@ -1,5 +1,7 @@
-//! Throughput of the time recognizer alone: `bench DIR [spans|full]` over every `.tml` (TEXT,
-//! tags stripped) and `.txt` file under DIR. Run with `--release`.
+//! Throughput of the time recognizer alone: `bench DIR [spans|full] [ROUNDS]` over every `.tml`
+//! (TEXT, tags stripped) and `.txt` file under DIR. Run with `--release`. Without ROUNDS it runs
+//! for two seconds; with ROUNDS it runs that many rounds (a fixed amount of work, for profilers
+//! that count instructions).
 
 use annals_time::TimeRecognizer;
 use std::path::Path;
@@ -74,6 +76,7 @@ fn main() {
     let sentences: Vec<_> = texts.iter().map(|t| segmenter.segment(t)).collect();
     let date = "2000-01-01".parse().ok();
     let only = std::env::args().nth(2);
+    let fixed: Option<usize> = std::env::args().nth(3).and_then(|r| r.parse().ok());
     for (name, full) in [("recognize spans", false), ("recognize + normalize", true)] {
         if only
             .as_deref()
@@ -84,7 +87,7 @@ fn main() {
         let (mut rounds, mut found) = (0usize, 0usize);
         let cpu_start = cpu_seconds();
         let start = Instant::now();
-        while start.elapsed().as_secs_f64() < 2.0 {
+        while fixed.map_or(start.elapsed().as_secs_f64() < 2.0, |n| rounds < n) {
             for (t, s) in texts.iter().zip(&sentences) {
                 found += if full {
                     rec.recognize(t, s, date).expressions.len()

@@ -135,43 +135,92 @@ impl Point {
     /// The TIMEX3 value.
     pub fn value(&self) -> String {
         let s = self.start;
-        let y = s.year();
-        let mut v = match self.gran {
-            Gran::Day => format!("{:04}-{:02}-{:02}", y, s.month(), s.day()),
+        let y = i64::from(s.year());
+        let mut v = String::with_capacity(16);
+        match self.gran {
+            Gran::Day => {
+                pad(&mut v, y, 4);
+                v.push('-');
+                pad(&mut v, i64::from(s.month()), 2);
+                v.push('-');
+                pad(&mut v, i64::from(s.day()), 2);
+            }
             Gran::Week | Gran::Weekend => {
                 let w = s.iso_week_date();
-                let base = format!("{:04}-W{:02}", w.year(), w.week());
+                pad(&mut v, i64::from(w.year()), 4);
+                v.push_str("-W");
+                pad(&mut v, i64::from(w.week()), 2);
                 if self.gran == Gran::Weekend {
-                    base + "-WE"
-                } else {
-                    base
+                    v.push_str("-WE");
                 }
             }
-            Gran::Month => format!("{:04}-{:02}", y, s.month()),
-            Gran::Quarter => format!("{:04}-Q{}", y, (s.month() - 1) / 3 + 1),
-            Gran::Half => format!("{:04}-H{}", y, (s.month() - 1) / 6 + 1),
+            Gran::Month => {
+                pad(&mut v, y, 4);
+                v.push('-');
+                pad(&mut v, i64::from(s.month()), 2);
+            }
+            Gran::Quarter => {
+                pad(&mut v, y, 4);
+                v.push_str("-Q");
+                pad(&mut v, i64::from((s.month() - 1) / 3 + 1), 1);
+            }
+            Gran::Half => {
+                pad(&mut v, y, 4);
+                v.push_str("-H");
+                pad(&mut v, i64::from((s.month() - 1) / 6 + 1), 1);
+            }
             Gran::Season => {
-                let code = match s.month() {
+                pad(&mut v, y, 4);
+                v.push('-');
+                v.push_str(match s.month() {
                     3 => "SP",
                     6 => "SU",
                     9 => "FA",
                     _ => "WI",
-                };
-                format!("{:04}-{}", y, code)
+                });
             }
-            Gran::Year => format!("{:04}", y),
-            Gran::Decade => format!("{:03}", y / 10),
-            Gran::Century => format!("{:02}", y / 100),
-        };
+            Gran::Year => pad(&mut v, y, 4),
+            Gran::Decade => pad(&mut v, y / 10, 3),
+            Gran::Century => pad(&mut v, y / 100, 2),
+        }
         match self.tod {
             Some(Tod::Part(p)) => {
                 v.push('T');
                 v.push_str(p);
             }
-            Some(Tod::Clock(h, m)) => v.push_str(&format!("T{h:02}:{m:02}")),
+            Some(Tod::Clock(h, m)) => {
+                v.push('T');
+                pad(&mut v, i64::from(h), 2);
+                v.push(':');
+                pad(&mut v, i64::from(m), 2);
+            }
             None => {}
         }
         v
+    }
+}
+
+/// Writes `n` with at least `width` digits, zero-padded (as `{:0width$}` does).
+fn pad(out: &mut String, n: i64, width: usize) {
+    if n < 0 {
+        out.push('-');
+        // `{:04}` counts the sign in the width
+        return pad(out, -n, width.saturating_sub(1));
+    }
+    let mut buf = [b'0'; 20];
+    let mut i = buf.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    let start = i.min(buf.len() - width.min(buf.len()));
+    for &b in &buf[start..] {
+        out.push(char::from(b));
     }
 }
 
@@ -195,4 +244,20 @@ pub(crate) fn enclosing(a: Date, b: Date) -> Option<Point> {
 /// The weekday numbered 1 (Monday) to 7 (Sunday).
 pub(crate) fn weekday(n: i64) -> Option<Weekday> {
     Weekday::from_monday_one_offset(i8::try_from(n).ok()?).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pad;
+
+    #[test]
+    fn pad_writes_like_format() {
+        for n in [-1234i64, -5, 0, 7, 42, 199, 1989, 12345] {
+            for width in 1..=4 {
+                let mut s = String::new();
+                pad(&mut s, n, width);
+                assert_eq!(s, format!("{n:0width$}"), "{n} {width}");
+            }
+        }
+    }
 }

@@ -228,9 +228,8 @@ impl TimeRecognizer {
     fn scan<'r>(&'r self, text: &str) -> Scanned<'r> {
         let lower = text.to_ascii_lowercase();
         let mut toks = Vec::new();
-        scan::tokenize(text, &mut toks);
         let mut ids = Vec::new();
-        scan::token_ids(&self.set, &lower, &toks, &mut ids);
+        scan::tokenize(&self.set, text, lower.as_bytes(), &mut toks, &mut ids);
         let scanner = Scanner {
             set: &self.set,
             text,
@@ -722,7 +721,6 @@ impl TimeRecognizer {
             }
             None => (mo, d),
         };
-        let anchor = Self::doc_anchor(ctx);
         let as_week = self.string(m, "gran", text).as_deref() == Some("W");
         let make: Box<dyn Fn(i64) -> Option<Point>> = if let Some(dec) = self.int(m, "decade", text)
         {
@@ -771,7 +769,7 @@ impl TimeRecognizer {
             };
             Box::new(move |y| Point::containing(Gran::Season, calendar::date(y, month, 1)?))
         } else if let Some(w) = w {
-            let Some((ap, a)) = anchor else {
+            let Some((ap, a)) = Self::doc_anchor(ctx) else {
                 return Some(Resolved::plain(format!("XXXX-WXX-{w}")));
             };
             let wd = calendar::weekday(w)?;
@@ -878,9 +876,9 @@ impl TimeRecognizer {
             .zip(ctx.doc)
             .is_some_and(|(n, d)| n.point.gran <= Gran::Month && n.point.start > d);
         let anchor = if untensed && ahead {
-            Self::narr_anchor(ctx).or(anchor)
+            Self::narr_anchor(ctx).or_else(|| Self::doc_anchor(ctx))
         } else {
-            anchor
+            Self::doc_anchor(ctx)
         };
         let Some((ap, a)) = anchor else {
             let p = make(2000)?;

@@ -34,13 +34,124 @@ const FILTER_BITS: usize = 32 * 32 * 16;
 
 /// The filter bit of a (lower-case) word.
 pub(crate) fn filter_bit(w: &[u8]) -> usize {
-    let first = usize::from(w.first().copied().unwrap_or(0) & 31);
-    let last = usize::from(w.last().copied().unwrap_or(0) & 31);
-    (first * 32 + last) * 16 + w.len().min(15)
+    filter_bit_of(
+        w.first().copied().unwrap_or(0),
+        w.last().copied().unwrap_or(0),
+        w.len(),
+    )
+}
+
+/// The filter bit of a word from its first and last byte and its length.
+#[inline]
+pub(crate) fn filter_bit_of(first: u8, last: u8, len: usize) -> usize {
+    (usize::from(first & 31) * 32 + usize::from(last & 31)) * 16 + len.min(15)
 }
 
 /// No vocabulary id.
 pub(crate) const NO_ID: u32 = u32::MAX;
+
+/// Token keys of numbers: `NUM_KEY + n` for n digits (n up to 4).
+pub(crate) const NUM_KEY: u32 = u32::MAX - 8;
+
+/// The key of a token: its vocabulary id, or for a number its digit count above [`NUM_KEY`].
+pub(crate) fn token_key(id: u32, digits: usize) -> u32 {
+    if digits > 0 {
+        NUM_KEY + digits.min(4) as u32
+    } else {
+        id
+    }
+}
+
+/// The key of a pair of token keys in [`RuleSet::pairs`].
+pub(crate) fn pair_key(first: u32, next: u32) -> u64 {
+    (u64::from(first) << 32) | u64::from(next)
+}
+
+/// The longest word [`WordTable`] holds.
+const PACKED: usize = 16;
+
+/// A word of up to [`PACKED`] bytes as one integer (zero bytes after its end), or none.
+fn pack(w: &[u8]) -> Option<u128> {
+    if w.is_empty() || w.len() > PACKED {
+        return None;
+    }
+    let mut key = 0u128;
+    for (k, &b) in w.iter().enumerate() {
+        key |= u128::from(b) << (8 * k);
+    }
+    Some(key)
+}
+
+/// An open-addressing table from short vocabulary words, packed into integers, to their ids:
+/// a lookup is one multiply and an integer compare instead of hashing and comparing strings.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct WordTable {
+    keys: Vec<u128>,
+    ids: Vec<u32>,
+    mask: usize,
+}
+
+impl WordTable {
+    fn slot(&self, key: u128) -> usize {
+        let x = (key as u64) ^ ((key >> 64) as u64).rotate_left(29);
+        (x.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32) as usize & self.mask
+    }
+
+    /// A table of every word of `vocab` of at most [`PACKED`] bytes.
+    fn build(vocab: &WordMap<u32>) -> WordTable {
+        let size = (vocab.len() * 4).next_power_of_two().max(16);
+        let mut t = WordTable {
+            keys: vec![0; size],
+            ids: vec![NO_ID; size],
+            mask: size - 1,
+        };
+        for (w, &id) in vocab {
+            let Some(key) = pack(w.as_bytes()) else {
+                continue;
+            };
+            let mut i = t.slot(key);
+            while t.keys[i] != 0 {
+                i = (i + 1) & t.mask;
+            }
+            t.keys[i] = key;
+            t.ids[i] = id;
+        }
+        t
+    }
+
+    /// The id of the word at `bytes[start..start + len]` (lower case): `None` when the word is
+    /// too long for the table. Reads the word with one 16-byte load where the text allows.
+    pub fn get_at(&self, bytes: &[u8], start: usize, len: usize) -> Option<u32> {
+        if len == 0 || len > PACKED {
+            return None;
+        }
+        let key = match bytes.get(start..start + PACKED) {
+            Some(window) => {
+                let mut buf = [0u8; PACKED];
+                buf.copy_from_slice(window);
+                let raw = u128::from_le_bytes(buf);
+                if len == PACKED {
+                    raw
+                } else {
+                    raw & ((1u128 << (8 * len)) - 1)
+                }
+            }
+            None => pack(bytes.get(start..start + len)?)?,
+        };
+        Some(self.get_key(key))
+    }
+
+    fn get_key(&self, key: u128) -> u32 {
+        let mut i = self.slot(key);
+        loop {
+            match self.keys.get(i) {
+                Some(&k) if k == key => return self.ids.get(i).copied().unwrap_or(NO_ID),
+                Some(0) | None => return NO_ID,
+                Some(_) => i = (i + 1) & self.mask,
+            }
+        }
+    }
+}
 
 /// Why a rule file could not be compiled.
 #[derive(Debug, thiserror::Error)]
@@ -147,6 +258,21 @@ pub(crate) struct Rule {
     pub num_next: Option<(usize, Check)>,
     /// The same for a match starting at a word that triggers the rule directly.
     pub word_next: Option<(usize, Check)>,
+    /// The same for a match starting at a word that is not a number word (a built-in element
+    /// then spans a known number of tokens).
+    pub word_next_plain: Option<(usize, Check)>,
+}
+
+impl Rule {
+    /// The test of the tokens after the first element for a match starting at a word that
+    /// triggers the rule directly (`numword`: the word is a number word).
+    pub fn word_gate(&self, numword: bool) -> Option<&(usize, Check)> {
+        self.word_next.as_ref().or(if numword {
+            None
+        } else {
+            self.word_next_plain.as_ref()
+        })
+    }
 }
 
 /// The first required element of a rule: how many optional elements may precede it and which
@@ -192,6 +318,8 @@ pub(crate) struct RuleSet {
     pub class_names: Vec<String>,
     /// Every word of the lexicon and of the rules: its id.
     pub vocab: WordMap<u32>,
+    /// The same for words of up to 16 bytes, for fast lookups.
+    pub table: WordTable,
     /// Lexicon entries of each word id.
     pub entries: Vec<Vec<Entry>>,
     pub rules: Vec<Rule>,
@@ -202,6 +330,25 @@ pub(crate) struct RuleSet {
     pub lead_trigger: Vec<(Vec<u16>, Check)>,
     /// Rules that may start at a digit token.
     pub numeric: Vec<u16>,
+    /// Per word id: the rules it starts directly that have a `word_next` test, and the union of
+    /// those tests (one test rules them all out when the next tokens cannot follow).
+    /// `trigger` then keeps the rules without such a test.
+    pub gated: Vec<(Vec<u16>, Check)>,
+    /// The rules of `numeric` that may start at a number of n digits (index n, 4 for four or
+    /// more).
+    pub numeric_by_len: [Vec<u16>; 5],
+    /// Per word id: whether it is a number word (classes `numword`, `tens`, `scale`).
+    pub number_word: Vec<bool>,
+    /// Rules whose quick test looks at the very next token only, by the pair of token keys
+    /// (see [`token_key`]) of the first and the next token: such rules are found with one
+    /// lookup instead of being tested one by one.
+    pub pairs: HashMap<u64, Vec<u16>, BuildHasherDefault<Fnv>>,
+    /// Per token key below [`NUM_KEY`] (word ids): whether it starts any pair of `pairs`.
+    pub pair_first: Vec<bool>,
+    /// Per digit count (index 1..=4): whether a number of that length starts any pair.
+    pub pair_num: [bool; 5],
+    /// Per word id: whether any rule may start at the word (directly, gated, led or by pair).
+    pub starts: Vec<bool>,
     pub max_word: usize,
     /// A filter over (first byte, last byte, length) of every vocabulary word: a word whose
     /// bit is clear is not in the vocabulary.
@@ -271,11 +418,19 @@ impl RuleSet {
         let mut set = RuleSet {
             class_names: Vec::new(),
             vocab: WordMap::default(),
+            table: WordTable::default(),
             entries: Vec::new(),
             rules: Vec::new(),
             trigger: Vec::new(),
             lead_trigger: Vec::new(),
             numeric: Vec::new(),
+            gated: Vec::new(),
+            numeric_by_len: Default::default(),
+            number_word: Vec::new(),
+            pairs: HashMap::default(),
+            pair_first: Vec::new(),
+            pair_num: [false; 5],
+            starts: Vec::new(),
             max_word: 0,
             filter: Vec::new(),
             known: Known::default(),
@@ -456,6 +611,7 @@ impl RuleSet {
             first_span: None,
             num_next: None,
             word_next: None,
+            word_next_plain: None,
         })
     }
 
@@ -486,7 +642,9 @@ impl RuleSet {
                     };
                     match b {
                         Builtin::Num | Builtin::Year => {
-                            out.push("'".into());
+                            if *b == Builtin::Year {
+                                out.push("'".into());
+                            }
                             for c in ["numword", "tens", "ordinal"] {
                                 out.extend(words_of(c));
                             }
@@ -603,6 +761,7 @@ impl RuleSet {
             self.intern_word(word);
         }
         self.max_word = self.vocab.keys().map(String::len).max().unwrap_or(0);
+        self.table = WordTable::build(&self.vocab);
         self.filter = vec![0u64; FILTER_BITS / 64];
         for w in self.vocab.keys() {
             let bit = filter_bit(w.as_bytes());
@@ -723,6 +882,39 @@ impl RuleSet {
                 }
                 Some(span)
             });
+            // the same when the word is not a number word: a built-in then takes at most three
+            // tokens ('90s)
+            let plain_span = first.and_then(|f| {
+                let mut own = Vec::new();
+                self.element_keys(&elems[f], &class_words, &mut own);
+                let mut before = Vec::new();
+                for e in &elems[..f] {
+                    self.element_keys(e, &class_words, &mut before);
+                }
+                if own.iter().any(|w| before.contains(w)) {
+                    return None;
+                }
+                let mut span = 1;
+                for a in &elems[f].alts {
+                    match a {
+                        Alt::Lit(..) => {}
+                        Alt::Class(c) => {
+                            let dotted = self.vocab.values().any(|id| {
+                                self.entries[*id as usize]
+                                    .iter()
+                                    .any(|e| e.class == *c && e.dotted)
+                            });
+                            if dotted {
+                                span = span.max(2);
+                            }
+                        }
+                        Alt::Builtin(_) => span = span.max(3),
+                        _ => return None,
+                    }
+                }
+                Some(span)
+            });
+            let mut word_next_plain = None;
             if let Some(f) = first {
                 let (mut lead, mut words, mut num) = (0, Vec::new(), 0);
                 for elem in &elems[f + 1..] {
@@ -737,16 +929,13 @@ impl RuleSet {
                                 bits[id as usize / 64] |= 1 << (id % 64);
                             }
                         }
-                        word_next = word_span.map(|span| {
-                            (
-                                span,
-                                Check {
-                                    lead,
-                                    bits,
-                                    numeric: num,
-                                },
-                            )
-                        });
+                        let check = Check {
+                            lead,
+                            bits,
+                            numeric: num,
+                        };
+                        word_next = word_span.map(|span| (span, check.clone()));
+                        word_next_plain = plain_span.map(|span| (span, check));
                         break;
                     }
                     lead += 1;
@@ -795,6 +984,7 @@ impl RuleSet {
             }
             self.rules[ri].num_next = num_next.filter(|(span, _)| *span > 0);
             self.rules[ri].word_next = word_next;
+            self.rules[ri].word_next_plain = word_next_plain;
         }
         self.lead_trigger = vec![(Vec::new(), Check::default()); self.entries.len()];
         for (word, rules) in lead_trigger {
@@ -816,7 +1006,100 @@ impl RuleSet {
             }
             self.lead_trigger[id as usize] = (rules, union);
         }
+        // the token keys a check accepts at the next token
+        let next_keys = |c: &Check| -> Vec<u32> {
+            let mut keys: Vec<u32> = (0..n as u32)
+                .filter(|&id| c.accepts(id, 0))
+                .collect();
+            keys.extend((1..5).filter(|&d| c.accepts(NO_ID, d)).map(|d| token_key(NO_ID, d)));
+            keys
+        };
+        let mut pairs: HashMap<u64, Vec<u16>, BuildHasherDefault<Fnv>> = HashMap::default();
+        for d in 1..5 {
+            let mut far = Vec::new();
+            for r in numeric.iter().copied().filter(|&r| {
+                let c = &self.rules[r as usize].check;
+                c.lead > 0 || c.numeric & (1 << d) != 0
+            }) {
+                match &self.rules[r as usize].num_next {
+                    Some((span, c)) if span + c.lead == 1 => {
+                        for k in next_keys(c) {
+                            pairs
+                                .entry(pair_key(token_key(NO_ID, d), k))
+                                .or_default()
+                                .push(r);
+                        }
+                        self.pair_num[d] = true;
+                    }
+                    _ => far.push(r),
+                }
+            }
+            self.numeric_by_len[d] = far;
+        }
         self.numeric = numeric;
+        let number_classes: Vec<u16> = ["numword", "tens", "scale"]
+            .iter()
+            .filter_map(|c| self.class(c))
+            .collect();
+        self.number_word = self
+            .entries
+            .iter()
+            .map(|es| es.iter().any(|e| number_classes.contains(&e.class)))
+            .collect();
+        self.gated = vec![(Vec::new(), Check::default()); self.entries.len()];
+        self.pair_first = vec![false; self.entries.len()];
+        for id in 0..self.trigger.len() {
+            let numword = self.number_word[id];
+            let (gated, free): (Vec<u16>, Vec<u16>) = self.trigger[id]
+                .iter()
+                .partition(|&&r| self.rules[r as usize].word_gate(numword).is_some());
+            if gated.is_empty() {
+                continue;
+            }
+            // rules that test the very next token only go to `pairs`
+            let (near, gated): (Vec<u16>, Vec<u16>) = gated.into_iter().partition(|&r| {
+                self.rules[r as usize]
+                    .word_gate(numword)
+                    .is_some_and(|(span, c)| span + c.lead == 1)
+            });
+            for &r in &near {
+                if let Some((_, c)) = self.rules[r as usize].word_gate(numword) {
+                    for k in next_keys(c) {
+                        pairs.entry(pair_key(id as u32, k)).or_default().push(r);
+                    }
+                }
+            }
+            self.pair_first[id] = !near.is_empty();
+            let mut union = Check {
+                lead: 0,
+                bits: vec![0u64; n.div_ceil(64)],
+                numeric: 0,
+            };
+            for &r in &gated {
+                if let Some((span, c)) = self.rules[r as usize].word_gate(numword) {
+                    union.lead = union.lead.max(span + c.lead);
+                    union.numeric |= c.numeric;
+                    for (u, b) in union.bits.iter_mut().zip(&c.bits) {
+                        *u |= b;
+                    }
+                }
+            }
+            self.trigger[id] = free;
+            self.gated[id] = (gated, union);
+        }
+        for v in pairs.values_mut() {
+            v.sort_unstable();
+            v.dedup();
+        }
+        self.pairs = pairs;
+        self.starts = (0..self.entries.len())
+            .map(|id| {
+                !self.trigger[id].is_empty()
+                    || !self.gated[id].0.is_empty()
+                    || !self.lead_trigger[id].0.is_empty()
+                    || self.pair_first[id]
+            })
+            .collect();
         Ok(())
     }
 }

@@ -1,6 +1,6 @@
 //! Tokenizing and pattern matching.
 
-use crate::rules::{Alt, Builtin, Entry, NO_ID, Rule, RuleSet};
+use crate::rules::{Alt, Builtin, Entry, NO_ID, Rule, RuleSet, pair_key, token_key};
 
 /// The kind of a token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,10 +44,19 @@ static BYTE_CLASS: [u8; 256] = {
     t
 };
 
-/// Splits `text` into words, digit runs and single punctuation characters.
-pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) {
+/// Splits `text` into words, digit runs and single punctuation characters, with the vocabulary
+/// id of each token in `ids` ([`NO_ID`] when it has none); `lower` is `text` in ASCII lower case.
+pub(crate) fn tokenize(
+    set: &RuleSet,
+    text: &str,
+    lower: &[u8],
+    out: &mut Vec<Tok>,
+    ids: &mut Vec<u32>,
+) {
     out.clear();
     out.reserve(text.len() / 5);
+    ids.clear();
+    ids.reserve(text.len() / 5);
     let b = text.as_bytes();
     let mut i = 0;
     let mut space = true;
@@ -74,6 +83,7 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) {
                     kind: Kind::Word,
                     space_before: space,
                 });
+                ids.push(word_id(set, lower, start, j));
                 space = false;
                 i = j;
                 continue;
@@ -138,7 +148,40 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) {
             kind,
             space_before: space,
         });
+        ids.push(if kind == Kind::Num {
+            NO_ID
+        } else {
+            word_id(set, lower, start, i)
+        });
         space = false;
+    }
+}
+
+/// The vocabulary id of the word at `lower[start..end]`, or [`NO_ID`].
+#[inline]
+fn word_id(set: &RuleSet, lower: &[u8], start: usize, end: usize) -> u32 {
+    let len = end - start;
+    if len > set.max_word {
+        return NO_ID;
+    }
+    let (Some(&first), Some(&last)) = (lower.get(start), lower.get(end.wrapping_sub(1))) else {
+        return NO_ID;
+    };
+    let bit = crate::rules::filter_bit_of(first, last, len);
+    if set
+        .filter
+        .get(bit / 64)
+        .is_none_or(|b| b & (1 << (bit % 64)) == 0)
+    {
+        return NO_ID;
+    }
+    match set.table.get_at(lower, start, len) {
+        Some(id) => id,
+        None => lower
+            .get(start..end)
+            .and_then(|w| std::str::from_utf8(w).ok())
+            .and_then(|w| set.vocab.get(w).copied())
+            .unwrap_or(NO_ID),
     }
 }
 
@@ -204,28 +247,6 @@ pub(crate) struct Scanner<'r, 't> {
     pub ids: &'t [u32],
 }
 
-/// The vocabulary id of every token.
-pub(crate) fn token_ids(set: &RuleSet, lower: &str, toks: &[Tok], out: &mut Vec<u32>) {
-    out.clear();
-    out.extend(toks.iter().map(|t| {
-        if t.kind == Kind::Num || t.end - t.start > set.max_word {
-            return NO_ID;
-        }
-        let Some(w) = lower.get(t.start..t.end) else {
-            return NO_ID;
-        };
-        let bit = crate::rules::filter_bit(w.as_bytes());
-        if set
-            .filter
-            .get(bit / 64)
-            .is_none_or(|b| b & (1 << (bit % 64)) == 0)
-        {
-            return NO_ID;
-        }
-        set.vocab.get(w).copied().unwrap_or(NO_ID)
-    }));
-}
-
 impl<'r, 't> Scanner<'r, 't> {
     fn low(&self, t: usize) -> &'t str {
         let tok = &self.toks[t];
@@ -257,19 +278,33 @@ impl<'r, 't> Scanner<'r, 't> {
         while i < self.toks.len() {
             let tok = self.toks[i];
             let is_num = tok.kind == Kind::Num;
+            let id = self.ids[i] as usize;
+            // most tokens start no rule at all
+            if !is_num && !self.set.starts.get(id).copied().unwrap_or(false) {
+                i += 1;
+                continue;
+            }
             let direct: &[u16] = match tok.kind {
                 Kind::Num => &[],
-                _ => self
-                    .set
-                    .trigger
-                    .get(self.ids[i] as usize)
-                    .map(Vec::as_slice)
-                    .unwrap_or(&[]),
+                _ => self.set.trigger.get(id).map(Vec::as_slice).unwrap_or(&[]),
             };
-            // rules to check first: numbers try every rule that can start with a number
+            // direct rules with a test of the next tokens: all skipped when their union fails
+            let gated: &[u16] = match self.set.gated.get(id) {
+                Some((rules, union)) if !is_num && !rules.is_empty() => {
+                    let reach = (i + union.lead + 1).min(self.toks.len());
+                    if (i + 1..reach).any(|j| union.accepts(self.ids[j], self.num_len(j))) {
+                        rules
+                    } else {
+                        &[]
+                    }
+                }
+                _ => &[],
+            };
+            // rules to check first: numbers try every rule that can start with a number of
+            // their length
             let from = if is_num { i } else { i + 1 };
-            let lead: &[u16] = match self.set.lead_trigger.get(self.ids[i] as usize) {
-                _ if is_num => &self.set.numeric,
+            let lead: &[u16] = match self.set.lead_trigger.get(id) {
+                _ if is_num => &self.set.numeric_by_len[self.num_len(i).min(4)],
                 Some((rules, union)) => {
                     let reach = (i + union.lead + 1).min(self.toks.len());
                     if (i + 1..reach).any(|j| union.accepts(self.ids[j], self.num_len(j))) {
@@ -280,14 +315,54 @@ impl<'r, 't> Scanner<'r, 't> {
                 }
                 _ => &[],
             };
-            if (direct.is_empty() && lead.is_empty()) || !self.starts_cleanly(i) {
+            // rules that test the very next token only: one lookup by the pair of tokens
+            let near: &[u16] = {
+                let starts = if is_num {
+                    self.set.pair_num[self.num_len(i).min(4)]
+                } else {
+                    self.set.pair_first.get(id).copied().unwrap_or(false)
+                };
+                match self.ids.get(i + 1) {
+                    Some(&next) if starts => {
+                        let first = token_key(self.ids[i], self.num_len(i));
+                        let next = token_key(next, self.num_len(i + 1));
+                        self.set
+                            .pairs
+                            .get(&pair_key(first, next))
+                            .map(Vec::as_slice)
+                            .unwrap_or(&[])
+                    }
+                    _ => &[],
+                }
+            };
+            if (direct.is_empty() && gated.is_empty() && lead.is_empty() && near.is_empty())
+                || !self.starts_cleanly(i)
+            {
                 i += 1;
                 continue;
             }
             let mut best: Option<Match<'r>> = None;
-            for (k, &ri) in direct.iter().chain(lead).enumerate() {
+            // at a number word, the most tokens a built-in element can take from here
+            // ("twenty - four", "nineteen ninety - six"), for the tests below
+            let numword = !is_num && self.set.number_word.get(id).copied().unwrap_or(false);
+            let numword_span = if numword {
+                let own = self.number_words(i).map_or(1, |(end, _)| end - i);
+                let after = self.number_words(i + 1).map_or(1, |(end, _)| end - i);
+                own.max(after).max(3)
+            } else {
+                0
+            };
+            // numbers start no rule directly: their rules are tested as led ones
+            let (near_direct, near_led) = if is_num { (&[][..], near) } else { (near, &[][..]) };
+            let candidates = direct
+                .iter()
+                .chain(gated)
+                .chain(near_direct)
+                .map(|&r| (r, true))
+                .chain(lead.iter().chain(near_led).map(|&r| (r, false)));
+            for (ri, is_direct) in candidates {
                 let rule = &self.set.rules[ri as usize];
-                if k >= direct.len() {
+                if !is_direct {
                     let check = &rule.check;
                     let reach = (i + check.lead + 1).min(self.toks.len());
                     if !(from..reach).any(|j| check.accepts(self.ids[j], self.num_len(j))) {
@@ -302,9 +377,19 @@ impl<'r, 't> Scanner<'r, 't> {
                     }
                 }
                 // a word starts the first required element: can the next one follow?
+                let gate = if numword {
+                    // a number word: the test with the span its number actually takes
+                    rule.word_next.as_ref().map(|(span, next)| (*span, next)).or_else(|| {
+                        rule.word_next_plain
+                            .as_ref()
+                            .map(|(span, next)| ((*span).max(numword_span), next))
+                    })
+                } else {
+                    rule.word_gate(false).map(|(span, next)| (*span, next))
+                };
                 if !is_num
-                    && k < direct.len()
-                    && let Some((span, next)) = &rule.word_next
+                    && is_direct
+                    && let Some((span, next)) = gate
                 {
                     let reach = (i + span + next.lead + 1).min(self.toks.len());
                     if !(i + 1..reach).any(|j| next.accepts(self.ids[j], self.num_len(j))) {
@@ -317,7 +402,7 @@ impl<'r, 't> Scanner<'r, 't> {
                     if let Some(first) = first {
                         let from_next = i + 1;
                         let reach = (i + first + next.lead + 1).min(self.toks.len());
-                        if (is_num || k < direct.len())
+                        if (is_num || is_direct)
                             && !(from_next..reach)
                                 .any(|j| next.accepts(self.ids[j], self.num_len(j)))
                         {
