@@ -3,8 +3,8 @@
 use crate::fasthash::{FastHasher, FastMap};
 use fst::raw::{Fst, Node, Output};
 use fst::{Map, MapBuilder};
-use std::hash::Hasher;
 use serde::Serialize;
+use std::hash::Hasher;
 use std::io::Read;
 use std::sync::OnceLock;
 
@@ -425,8 +425,9 @@ impl Gazetteer {
         })
     }
 
-    /// Countries with a name (of one or more words) one edit away from `key` that starts with
-    /// the same letter as `key` (sorted, without duplicates).
+    /// Countries with a name (of one or more words) one edit away from `key` that starts and
+    /// ends with the same letters as `key` (sorted, without duplicates): "Americas" is not a
+    /// misspelled "America". Only the countries' own names count, not alternates ("Holland").
     pub fn lookup_fuzzy_country(&self, key: &str) -> Vec<u32> {
         if !key.contains(' ')
             && key.chars().count() > MIN_FUZZY_NAME
@@ -437,13 +438,13 @@ impl Gazetteer {
         let mut out = Vec::new();
         let filter = FuzzyFilter {
             keep_first: true,
-            keep_last: false,
+            keep_last: true,
             no_space: false,
         };
         self.one_edit(&self.country_names, key, filter, |_, v| {
             out.extend(self.postings_of(v).iter().copied().filter(|&e| {
-                self.place(e)
-                    .is_some_and(|p| p.kind == PlaceKind::Country)
+                !Gazetteer::is_alternate(e)
+                    && self.place(e).is_some_and(|p| p.kind == PlaceKind::Country)
             }));
         });
         out.sort_unstable();
@@ -768,6 +769,76 @@ mod tests {
         let hits = g.lookup_fuzzy("Usuriysk");
         assert_eq!(hits.len(), 1);
         assert_eq!(hits[0].0, "Ussuriysk");
+    }
+
+    #[test]
+    fn cursor_after_a_first_word_equals_walking_it() {
+        let tsv = "1\tcity\tSan Jose\tSan Jose\t\t1\t1\tUS\tCA\t\t900000\tP\tPPL\n\
+                   2\tcity\tSan\tSan\t\t1\t1\tML\t1\t\t60000\tP\tPPL\n\
+                   3\tcity\tSantos\tSantos\t\t1\t1\tBR\t1\t\t400000\tP\tPPL\n";
+        let g = Gazetteer::from_tsv(tsv);
+        let mut walked = g.cursor();
+        assert!(walked.push("San"));
+        let table = g.cursor_after("San").expect("first word");
+        assert_eq!(table.hits(), walked.hits());
+        let (mut a, mut b) = (table, walked);
+        assert!(a.push(" Jose") && b.push(" Jose"));
+        assert_eq!(a.hits(), b.hits());
+        assert_eq!(a.hits().len(), 1);
+        assert!(g.cursor_after("Jose").is_none());
+        assert!(g.cursor_after("Sa").is_none());
+        assert!(g.may_start("Santos") && !g.may_start("Sant"));
+    }
+
+    #[test]
+    fn country_and_major_fuzzy_lookups() {
+        let tsv = "1\tcountry\tAfghanistan\tAfghanistan\t\t33\t65\tAF\t\tAFG\t30000000\tA\tPCLI\n\
+                   2\tcity\tAfghanistam\tAfghanistam\t\t1\t1\tAF\t1\t\t900\tP\tPPL\n\
+                   3\tcity\tKandahar\tKandahar\t\t31\t65\tAF\t1\t\t400000\tP\tPPL\n\
+                   4\tcity\tKandahan\tKandahan\t\t31\t65\tAF\t1\t\t4000\tP\tPPL\n";
+        let g = Gazetteer::from_tsv(tsv);
+        // Only the country, not the small city one edit away.
+        assert_eq!(g.lookup_fuzzy_country("Afganistan"), vec![0]);
+        assert!(g.lookup_fuzzy_country("Kandahr").is_empty());
+        assert!(
+            g.lookup_fuzzy_country("Bfghanistan").is_empty(),
+            "first letter kept"
+        );
+        // Large places only, unless the full search is asked for.
+        assert_eq!(g.lookup_fuzzy_word_major("Kandahaar"), vec![2]);
+        assert_eq!(g.lookup_fuzzy_word("Kandahaar"), vec![2]);
+        assert_eq!(g.lookup_fuzzy_word("Kandahaan"), vec![3]);
+        assert!(g.lookup_fuzzy_word_major("Kandahaan").is_empty());
+    }
+
+    #[test]
+    fn deletion_prefilter_never_hides_a_one_edit_match() {
+        let names = [
+            "Novosibirsk",
+            "Novosibirsko",
+            "Zürichberg",
+            "Krasnoyarsk",
+            "Omskaya",
+        ];
+        let set = DeletionSet::build(names.iter().copied());
+        for n in names {
+            let chars: Vec<char> = n.chars().collect();
+            for i in 0..chars.len() {
+                let mut del = chars.clone();
+                del.remove(i);
+                let d: String = del.iter().collect();
+                assert!(set.may_match(&d), "{d}");
+                let mut sub = chars.clone();
+                sub[i] = 'q';
+                let s: String = sub.iter().collect();
+                assert!(set.may_match(&s), "{s}");
+                let mut ins = chars.clone();
+                ins.insert(i, 'é');
+                let s: String = ins.iter().collect();
+                assert!(set.may_match(&s), "{s}");
+            }
+        }
+        assert!(!set.may_match("Washington"));
     }
 
     fn distance(a: &str, b: &str) -> usize {

@@ -3,7 +3,7 @@
 use crate::countries::Countries;
 use crate::fasthash::{FastMap, FastSet};
 use crate::gazetteer::{Gazetteer, Place, PlaceKind};
-use crate::tokens::word_spans;
+use crate::tokens::{each_word, word_spans};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Anchored, Input, MatchKind, StartKind};
 use annals_document::{Sentence, Span};
 use serde::Serialize;
@@ -162,6 +162,8 @@ pub struct PlaceRecognizer {
     abbrev_alone: Vec<bool>,
     /// Whether every abbreviation starts with a capital letter (see `abbreviations`).
     abbrev_anchored: bool,
+    /// First words of the country demonyms ("North" of "North Korean"), to skip demonym lookups.
+    demonym_first: FastSet<String>,
     /// Gazetteer entry of each country, by ISO alpha-2 code.
     country_entry: FastMap<String, u32>,
 }
@@ -269,6 +271,13 @@ impl PlaceRecognizer {
                 region_code.entry(p.code.clone()).or_insert(i as u32);
             }
         }
+        let demonym_first: FastSet<String> = countries
+            .all()
+            .iter()
+            .flat_map(|c| &c.demonyms)
+            .filter_map(|d| d.split(' ').next())
+            .map(str::to_string)
+            .collect();
         let mut pats = Vec::new();
         let mut abbrev_entry = Vec::new();
         let mut abbrev_alone = Vec::new();
@@ -313,23 +322,21 @@ impl PlaceRecognizer {
             abbrev_entry,
             abbrev_alone,
             abbrev_anchored,
+            demonym_first,
             country_entry,
         }
     }
 
     fn words(&self, text: &str, sentences: &[Sentence]) -> Vec<Word> {
-        let spans = word_spans(text);
         let mut starts: Vec<usize> = sentences.iter().map(|s| s.span.start).collect();
         starts.sort_unstable();
         let mut next_start = 0;
-        let mut words = Vec::with_capacity(spans.len());
-        for (k, &(s, e)) in spans.iter().enumerate() {
+        let mut prev_end: Option<usize> = None;
+        let mut words = Vec::with_capacity(text.len() / 6 + 1);
+        each_word(text, |s, e| {
             let w = &text[s..e];
             let initial = if sentences.is_empty() {
-                k == 0 || {
-                    let prev = &text[spans[k - 1].1..s];
-                    prev.contains(['.', '!', '?', '\n'])
-                }
+                prev_end.is_none_or(|p| text[p..s].contains(['.', '!', '?', '\n']))
             } else {
                 let mut init = false;
                 while next_start < starts.len() && starts[next_start] <= s {
@@ -338,6 +345,7 @@ impl PlaceRecognizer {
                 }
                 init
             };
+            prev_end = Some(e);
             words.push(Word {
                 start: s,
                 end: e,
@@ -345,7 +353,7 @@ impl PlaceRecognizer {
                 cap: first_upper(w),
                 initial,
             });
-        }
+        });
         words
     }
 
@@ -482,7 +490,13 @@ impl PlaceRecognizer {
             }
             // A demonym ("North Korean", "Russians") stands for its country.
             let mut demonym: Option<(usize, u32)> = None;
-            for last in (i..=limit.min(i + 2)).rev() {
+            let maybe_demonym = self
+                .demonym_first
+                .contains(&text[words[i].start..words[i].stem_end])
+                || self
+                    .demonym_first
+                    .contains(&text[words[i].start..words[i].end]);
+            for last in (i..=limit.min(i + 2)).rev().filter(|_| maybe_demonym) {
                 let from = words[i].start;
                 let to = words[last].stem_end;
                 if let Some(c) = self.countries.by_demonym(&text[from..to])
@@ -674,7 +688,8 @@ impl PlaceRecognizer {
     }
 
     /// A one-word country name with one letter wrong, missing or extra ("Afganistan",
-    /// "Kazakstan"): one edit away from a country's name and starting with the same letter.
+    /// "Kazakstan"): a word of seven letters or more one edit away from a country's own name,
+    /// with the same first and last letters.
     fn fuzzy_country<'t>(
         &self,
         text: &'t str,
@@ -682,7 +697,7 @@ impl PlaceRecognizer {
         i: usize,
         cache: &mut FastMap<(&'t str, bool), Vec<u32>>,
     ) -> Option<Candidate> {
-        if !self.fuzzy_word_ok(text, words, i, 6) {
+        if !self.fuzzy_word_ok(text, words, i, 7) {
             return None;
         }
         let w = &words[i];
@@ -712,6 +727,18 @@ impl PlaceRecognizer {
     fn fuzzy_word_ok(&self, text: &str, words: &[Word], i: usize, min_chars: usize) -> bool {
         let w = &words[i];
         let word = Self::word_text(text, w);
+        // Cheap tests first: byte length bounds the number of characters.
+        if word.len() < min_chars {
+            return false;
+        }
+        let cap_before =
+            i > 0 && words[i - 1].cap && !text[words[i - 1].end..w.start].contains([',', '.']);
+        let cap_after = i + 1 < words.len()
+            && words[i + 1].cap
+            && !text[w.end..words[i + 1].start].contains([',', '.']);
+        if cap_before || cap_after {
+            return false;
+        }
         if word.chars().count() < min_chars
             || !word.chars().all(char::is_alphabetic)
             || self.guards.never.contains(word)
@@ -721,12 +748,7 @@ impl PlaceRecognizer {
         {
             return false;
         }
-        let cap_before =
-            i > 0 && words[i - 1].cap && !text[words[i - 1].end..w.start].contains([',', '.']);
-        let cap_after = i + 1 < words.len()
-            && words[i + 1].cap
-            && !text[w.end..words[i + 1].start].contains([',', '.']);
-        !(cap_before || cap_after)
+        true
     }
 
     fn abbreviations(&self, text: &str, words: &[Word], out: &mut Vec<Candidate>) {
@@ -1201,16 +1223,18 @@ impl PlaceRecognizer {
             }
             let group = &mentions[k..=end];
             let all_seats = group.iter().all(Self::is_government_seat);
-            let after = text.get(mentions[end].span.end..).unwrap_or("");
-            let after = after.strip_prefix(['\'', '\u{2019}']).unwrap_or(after);
-            let next = lower_words(after.get(..after.len().min(40)).unwrap_or(""));
-            let speech = match next.as_slice() {
-                [a, b, ..] => {
-                    self.guards.speech1.contains(a)
-                        || self.guards.speech2.contains(&(a.clone(), b.clone()))
+            let speech = || {
+                let after = text.get(mentions[end].span.end..).unwrap_or("");
+                let after = after.strip_prefix(['\'', '\u{2019}']).unwrap_or(after);
+                let next = lower_words(after.get(..after.len().min(40)).unwrap_or(""));
+                match next.as_slice() {
+                    [a, b, ..] => {
+                        self.guards.speech1.contains(a)
+                            || self.guards.speech2.contains(&(a.clone(), b.clone()))
+                    }
+                    [a] => self.guards.speech1.contains(a),
+                    [] => false,
                 }
-                [a] => self.guards.speech1.contains(a),
-                [] => false,
             };
             let capitals_of_different_countries = group.len() >= 2
                 && group.iter().all(|m| m.feature_code == "PPLC")
@@ -1221,7 +1245,7 @@ impl PlaceRecognizer {
                 .rsplit(char::is_whitespace)
                 .next()
                 .is_some_and(|w| w.eq_ignore_ascii_case("of") || w.eq_ignore_ascii_case("in"));
-            if all_seats && !modifier && (speech || capitals_of_different_countries) {
+            if all_seats && !modifier && (capitals_of_different_countries || speech()) {
                 for m in &mut mentions[k..=end] {
                     m.metonymy = true;
                 }

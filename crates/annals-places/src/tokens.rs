@@ -56,6 +56,11 @@ const CLASS: [u8; 256] = {
 /// [`word_spans`] into a buffer the caller reuses (cleared first).
 pub fn word_spans_into(text: &str, out: &mut Vec<(usize, usize)>) {
     out.clear();
+    each_word(text, |s, e| out.push((s, e)));
+}
+
+/// Calls `f` with the start and end of each word of `text`, in order (see [`word_spans`]).
+pub fn each_word(text: &str, mut f: impl FnMut(usize, usize)) {
     let bytes = text.as_bytes();
     let n = bytes.len();
     let class = |i: usize| bytes.get(i).map_or(OTHER, |&b| CLASS[usize::from(b)]);
@@ -108,7 +113,7 @@ pub fn word_spans_into(text: &str, out: &mut Vec<(usize, usize)>) {
                 _ => break,
             }
         }
-        out.push((start, i));
+        f(start, i);
     }
 }
 
@@ -132,7 +137,15 @@ mod tests {
         let w: Vec<&str> = word_spans(t).iter().map(|&(s, e)| &t[s..e]).collect();
         assert_eq!(
             w,
-            vec!["abc", "x", "Zürich\u{2011}Nord", "s", "42km", "São", "Paulo"]
+            vec![
+                "abc",
+                "x",
+                "Zürich\u{2011}Nord",
+                "s",
+                "42km",
+                "São",
+                "Paulo"
+            ]
         );
     }
 }
