@@ -293,7 +293,27 @@ def main():
         lat, lon = mean(pts)
         rows.append(["0", "region", name, ascii_fold(name), "", fmt(lat), fmt(lon), cc,
                      a1_code.get((cc, a1), ""), "", "0", "A", "ADM2"])
-    # ISO 3166-2 subdivisions the table above lacks: coordinates through a same-named city.
+    # ISO 3166-2 subdivisions the table above lacks: coordinates through a same-named city, or
+    # else through the GeoNames first-level region whose name is closest in spelling
+    # ("Lōgar" / "Lowgar", "Cuanza-Norte" / "Cuanza Norte").
+    import difflib
+
+    def squash(s):
+        return "".join(ch for ch in ascii_fold(s).lower() if ch.isalnum())
+
+    rg_names = defaultdict(list)
+    for (cc, n) in sorted(pts1):
+        rg_names[cc].append(n)
+
+    def closest_region(cc, name):
+        key = squash(name)
+        best, best_ratio = None, 0.0
+        for n in rg_names.get(cc, []):
+            r = difflib.SequenceMatcher(None, key, squash(n)).ratio()
+            if r > best_ratio:
+                best, best_ratio = n, r
+        return best if best_ratio >= 0.8 and squash(best)[:1] == key[:1] else None
+
     for sub in pycountry.subdivisions:
         iso2 = sub.country_code
         if getattr(sub, "parent_code", None) or iso2 not in countries:
@@ -312,6 +332,11 @@ def main():
             cs = admin1_cities.get((iso2, admin1), [])
             if cs:
                 lat, lon = mean([(c["latitude"], c["longitude"]) for c in cs])
+        if lat is None:
+            near = closest_region(iso2, name)
+            if near is not None:
+                lat, lon = mean(pts1[(iso2, near)])
+                admin1 = admin1 or a1_code.get((iso2, near), "")
         rows.append(["0", "region", name, ascii_fold(name), "", fmt(lat), fmt(lon), iso2, admin1,
                      sub.code, "0", "A", "ADM1"])
 

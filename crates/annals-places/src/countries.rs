@@ -129,6 +129,9 @@ impl Countries {
 
     /// The country with this ISO alpha-2, alpha-3 or CAMEO code (any letter case).
     pub fn by_code(&self, code: &str) -> Option<&Country> {
+        if let Some(&i) = self.codes.get(code) {
+            return self.list.get(i);
+        }
         let upper = code.trim().to_ascii_uppercase();
         self.codes.get(&upper).map(|&i| &self.list[i])
     }

@@ -1,8 +1,10 @@
 //! The embedded gazetteer: countries, first-level regions, US counties and cities from GeoNames.
 
+use crate::fasthash::{FastHasher, FastMap};
 use fst::raw::{Fst, Node, Output};
 use fst::{Map, MapBuilder};
 use serde::Serialize;
+use std::hash::Hasher;
 use std::io::Read;
 use std::sync::OnceLock;
 
@@ -61,11 +63,25 @@ pub struct Place {
     pub feature_code: String,
 }
 
+/// Population from which a city is searched for one-edit misspellings without a location cue.
+pub const MAJOR_POPULATION: u64 = 50_000;
+
 /// The gazetteer: entries and an automaton over all their names.
 pub struct Gazetteer {
     places: Vec<Place>,
     names: Map<Vec<u8>>,
     postings: Vec<u32>,
+    /// Names of countries and of cities of at least [`MAJOR_POPULATION`] (values as in `names`).
+    major: Map<Vec<u8>>,
+    /// Names of countries only (values as in `names`).
+    country_names: Map<Vec<u8>>,
+    /// The automaton state (node address and output so far) after the first word of every
+    /// name, by the word's [`key_hash`]: most lookups start here instead of at the root.
+    first_words: FastMap<u64, (usize, u64)>,
+    /// One-edit prefilters of `names`, `major` and `country_names` (see [`DeletionSet`]).
+    deletions: DeletionSet,
+    major_deletions: DeletionSet,
+    country_deletions: DeletionSet,
     regions: std::collections::HashMap<String, u32>,
 }
 
@@ -104,6 +120,90 @@ pub fn name_key(name: &str) -> String {
         }
     }
     out
+}
+
+/// Hash of a lookup key as [`Gazetteer::may_start`] compares it: the text with curly apostrophes
+/// made straight.
+pub fn key_hash(text: &str) -> u64 {
+    let mut h = FastHasher::default();
+    if text.contains('\u{2019}') {
+        h.write(text.replace('\u{2019}', "'").as_bytes());
+    } else {
+        h.write(text.as_bytes());
+    }
+    h.finish()
+}
+
+/// Shortest one-word name that the one-edit prefilters cover (the fuzzy searches of the
+/// recognizer take words of six letters or more, so their matches have five or more).
+const MIN_FUZZY_NAME: usize = 5;
+
+/// A byte-wise FNV-1a hash that can be fed in pieces.
+#[derive(Clone, Copy)]
+struct Fnv(u64);
+
+impl Fnv {
+    fn new() -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+
+    fn feed(mut self, bytes: &[u8]) -> Fnv {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self
+    }
+}
+
+/// Hashes of a word and of every form of it with one character deleted.
+fn deletion_hashes(word: &str, mut f: impl FnMut(u64)) {
+    let b = word.as_bytes();
+    f(Fnv::new().feed(b).0);
+    for (i, c) in word.char_indices() {
+        f(Fnv::new().feed(&b[..i]).feed(&b[i + c.len_utf8()..]).0);
+    }
+}
+
+/// A prefilter for one-edit searches over one-word names: the sorted hashes of every name and
+/// of its one-deletion forms. A word one edit (or less) away from a name shares one of these
+/// with it, so a word that shares none has no one-edit match and the automaton walk is skipped.
+#[derive(Default)]
+struct DeletionSet(Vec<u64>);
+
+impl DeletionSet {
+    fn build<'k>(names: impl Iterator<Item = &'k str>) -> DeletionSet {
+        let mut v = Vec::new();
+        for n in names {
+            if !n.contains(' ') && n.chars().count() >= MIN_FUZZY_NAME {
+                deletion_hashes(n, |h| v.push(h));
+            }
+        }
+        v.sort_unstable();
+        v.dedup();
+        v.shrink_to_fit();
+        DeletionSet(v)
+    }
+
+    /// False when no name of the set is one edit or less away from `word` (true may be wrong).
+    fn may_match(&self, word: &str) -> bool {
+        let mut hit = false;
+        deletion_hashes(word, |h| hit = hit || self.0.binary_search(&h).is_ok());
+        hit
+    }
+}
+
+/// Builds a name automaton from sorted, unique keys and their values.
+fn build_map<'k>(keys: impl Iterator<Item = (&'k str, u64)>) -> Map<Vec<u8>> {
+    let mut builder = MapBuilder::memory();
+    for (k, v) in keys {
+        // Keys come sorted and unique, so insertion cannot fail.
+        let _ = builder.insert(k.as_bytes(), v);
+    }
+    builder
+        .into_inner()
+        .ok()
+        .and_then(|b| Map::new(b).ok())
+        .unwrap_or_default()
 }
 
 impl Gazetteer {
@@ -164,12 +264,15 @@ impl Gazetteer {
         keys.sort_unstable();
         keys.dedup();
         let mut postings = Vec::with_capacity(keys.len() + keys.len() / 2);
-        let mut builder = MapBuilder::memory();
+        // (key, value, whether a major place has it, whether a country has it)
+        let mut entries: Vec<(&str, u64, bool, bool)> = Vec::new();
+        let mut firsts: Vec<&str> = Vec::new();
         let mut i = 0;
         while i < keys.len() {
             let start = postings.len() as u64;
             let mut j = i;
             let first = postings.len();
+            let (mut major, mut country) = (false, false);
             while j < keys.len() && keys[j].0 == keys[i].0 {
                 let v = keys[j].1;
                 // A place listed under both its name and an alternate keeps the name.
@@ -179,18 +282,42 @@ impl Gazetteer {
                 {
                     postings.push(v);
                 }
+                if let Some(p) = places.get((v & !ALTERNATE) as usize) {
+                    let p: &Place = p;
+                    country |= p.kind == PlaceKind::Country;
+                    major |= p.kind == PlaceKind::Country
+                        || (p.kind == PlaceKind::City && p.population >= MAJOR_POPULATION);
+                }
                 j += 1;
             }
             let len = (postings.len() as u64) - start;
-            // Keys are sorted and unique, so insertion cannot fail.
-            let _ = builder.insert(keys[i].0.as_bytes(), (start << 24) | len.min(0xFF_FFFF));
+            let key = keys[i].0.as_str();
+            let first_word = key.split(' ').next().unwrap_or(key);
+            if firsts.last() != Some(&first_word) {
+                firsts.push(first_word);
+            }
+            entries.push((key, (start << 24) | len.min(0xFF_FFFF), major, country));
             i = j;
         }
-        let names = builder
-            .into_inner()
-            .ok()
-            .and_then(|b| Map::new(b).ok())
-            .unwrap_or_default();
+        let names = build_map(entries.iter().map(|e| (e.0, e.1)));
+        let major = build_map(entries.iter().filter(|e| e.2).map(|e| (e.0, e.1)));
+        let country_names = build_map(entries.iter().filter(|e| e.3).map(|e| (e.0, e.1)));
+        firsts.sort_unstable();
+        firsts.dedup();
+        let mut first_words = FastMap::default();
+        first_words.reserve(firsts.len());
+        {
+            let fst = names.as_fst();
+            for w in firsts {
+                if let Some((node, out)) = follow(fst, fst.root(), Output::zero(), w.as_bytes()) {
+                    first_words.insert(key_hash(w), (node.addr(), out.value()));
+                }
+            }
+        }
+        let deletions = DeletionSet::build(entries.iter().map(|e| e.0));
+        let major_deletions = DeletionSet::build(entries.iter().filter(|e| e.2).map(|e| e.0));
+        let country_deletions = DeletionSet::build(entries.iter().filter(|e| e.3).map(|e| e.0));
+        drop(entries);
         let mut regions = std::collections::HashMap::new();
         for (i, p) in places.iter().enumerate() {
             if p.kind == PlaceKind::Region && p.feature_code == "ADM1" && !p.admin1.is_empty() {
@@ -203,6 +330,12 @@ impl Gazetteer {
             places,
             names,
             postings,
+            major,
+            country_names,
+            first_words,
+            deletions,
+            major_deletions,
+            country_deletions,
             regions,
         }
     }
@@ -259,7 +392,7 @@ impl Gazetteer {
             keep_last: false,
             no_space: false,
         };
-        self.one_edit(key, filter, |name, v| {
+        self.one_edit(&self.names, key, filter, |name, v| {
             names.insert(name.to_string(), v);
         });
         let mut out = Vec::new();
@@ -274,18 +407,91 @@ impl Gazetteer {
     /// Entries with a one-word name that is one edit away from `word` and starts and ends with
     /// the same letters as `word` (sorted, without duplicates).
     pub fn lookup_fuzzy_word(&self, word: &str) -> Vec<u32> {
+        if word.chars().count() > MIN_FUZZY_NAME && !self.deletions.may_match(word) {
+            return Vec::new();
+        }
+        self.fuzzy_word_in(&self.names, word, |_| true)
+    }
+
+    /// As [`Gazetteer::lookup_fuzzy_word`], but only countries and cities of at least
+    /// [`MAJOR_POPULATION`] people (searched in a smaller automaton, so faster).
+    pub fn lookup_fuzzy_word_major(&self, word: &str) -> Vec<u32> {
+        if word.chars().count() > MIN_FUZZY_NAME && !self.major_deletions.may_match(word) {
+            return Vec::new();
+        }
+        self.fuzzy_word_in(&self.major, word, |p| {
+            p.kind == PlaceKind::Country
+                || (p.kind == PlaceKind::City && p.population >= MAJOR_POPULATION)
+        })
+    }
+
+    /// Countries with a name (of one or more words) one edit away from `key` that starts and
+    /// ends with the same letters as `key` (sorted, without duplicates): "Americas" is not a
+    /// misspelled "America". Only the countries' own names count, not alternates ("Holland").
+    pub fn lookup_fuzzy_country(&self, key: &str) -> Vec<u32> {
+        if !key.contains(' ')
+            && key.chars().count() > MIN_FUZZY_NAME
+            && !self.country_deletions.may_match(key)
+        {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        let filter = FuzzyFilter {
+            keep_first: true,
+            keep_last: true,
+            no_space: false,
+        };
+        self.one_edit(&self.country_names, key, filter, |_, v| {
+            out.extend(self.postings_of(v).iter().copied().filter(|&e| {
+                !Gazetteer::is_alternate(e)
+                    && self.place(e).is_some_and(|p| p.kind == PlaceKind::Country)
+            }));
+        });
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    fn fuzzy_word_in(
+        &self,
+        map: &Map<Vec<u8>>,
+        word: &str,
+        keep: impl Fn(&Place) -> bool,
+    ) -> Vec<u32> {
         let mut out = Vec::new();
         let filter = FuzzyFilter {
             keep_first: true,
             keep_last: true,
             no_space: true,
         };
-        self.one_edit(word, filter, |_, v| {
-            out.extend_from_slice(self.postings_of(v));
+        self.one_edit(map, word, filter, |_, v| {
+            out.extend(
+                self.postings_of(v)
+                    .iter()
+                    .copied()
+                    .filter(|&e| self.place(e).is_some_and(&keep)),
+            );
         });
         out.sort_unstable();
         out.dedup();
         out
+    }
+
+    /// Whether some name starts with this word (a quick test before walking the automaton;
+    /// false positives are possible, false negatives are not).
+    pub fn may_start(&self, word: &str) -> bool {
+        self.first_words.contains_key(&key_hash(word))
+    }
+
+    /// A cursor after `word` (the first word of a key), or `None` when no name starts with it.
+    /// Same as [`Gazetteer::cursor`] followed by [`KeyCursor::push`], without walking the word.
+    pub fn cursor_after(&self, word: &str) -> Option<KeyCursor<'_>> {
+        let &(addr, out) = self.first_words.get(&key_hash(word))?;
+        Some(KeyCursor {
+            gaz: self,
+            node: self.names.as_fst().node(addr),
+            out: Output::new(out),
+        })
     }
 
     /// Calls `found` with each name (and its value) at most one character edit away from `key`
@@ -294,8 +500,14 @@ impl Gazetteer {
     /// Walks the exact path of `key` through the name automaton; at each character it tries a
     /// deletion, and every character leaving that state as a substitution or an insertion, each
     /// followed by the exact rest of `key`.
-    fn one_edit(&self, key: &str, filter: FuzzyFilter, mut found: impl FnMut(&str, u64)) {
-        let fst = self.names.as_fst();
+    fn one_edit(
+        &self,
+        map: &Map<Vec<u8>>,
+        key: &str,
+        filter: FuzzyFilter,
+        mut found: impl FnMut(&str, u64),
+    ) {
+        let fst = map.as_fst();
         let bytes = key.as_bytes();
         let offsets: Vec<usize> = key
             .char_indices()
@@ -557,6 +769,76 @@ mod tests {
         let hits = g.lookup_fuzzy("Usuriysk");
         assert_eq!(hits.len(), 1);
         assert_eq!(hits[0].0, "Ussuriysk");
+    }
+
+    #[test]
+    fn cursor_after_a_first_word_equals_walking_it() {
+        let tsv = "1\tcity\tSan Jose\tSan Jose\t\t1\t1\tUS\tCA\t\t900000\tP\tPPL\n\
+                   2\tcity\tSan\tSan\t\t1\t1\tML\t1\t\t60000\tP\tPPL\n\
+                   3\tcity\tSantos\tSantos\t\t1\t1\tBR\t1\t\t400000\tP\tPPL\n";
+        let g = Gazetteer::from_tsv(tsv);
+        let mut walked = g.cursor();
+        assert!(walked.push("San"));
+        let table = g.cursor_after("San").expect("first word");
+        assert_eq!(table.hits(), walked.hits());
+        let (mut a, mut b) = (table, walked);
+        assert!(a.push(" Jose") && b.push(" Jose"));
+        assert_eq!(a.hits(), b.hits());
+        assert_eq!(a.hits().len(), 1);
+        assert!(g.cursor_after("Jose").is_none());
+        assert!(g.cursor_after("Sa").is_none());
+        assert!(g.may_start("Santos") && !g.may_start("Sant"));
+    }
+
+    #[test]
+    fn country_and_major_fuzzy_lookups() {
+        let tsv = "1\tcountry\tAfghanistan\tAfghanistan\t\t33\t65\tAF\t\tAFG\t30000000\tA\tPCLI\n\
+                   2\tcity\tAfghanistam\tAfghanistam\t\t1\t1\tAF\t1\t\t900\tP\tPPL\n\
+                   3\tcity\tKandahar\tKandahar\t\t31\t65\tAF\t1\t\t400000\tP\tPPL\n\
+                   4\tcity\tKandahan\tKandahan\t\t31\t65\tAF\t1\t\t4000\tP\tPPL\n";
+        let g = Gazetteer::from_tsv(tsv);
+        // Only the country, not the small city one edit away.
+        assert_eq!(g.lookup_fuzzy_country("Afganistan"), vec![0]);
+        assert!(g.lookup_fuzzy_country("Kandahr").is_empty());
+        assert!(
+            g.lookup_fuzzy_country("Bfghanistan").is_empty(),
+            "first letter kept"
+        );
+        // Large places only, unless the full search is asked for.
+        assert_eq!(g.lookup_fuzzy_word_major("Kandahaar"), vec![2]);
+        assert_eq!(g.lookup_fuzzy_word("Kandahaar"), vec![2]);
+        assert_eq!(g.lookup_fuzzy_word("Kandahaan"), vec![3]);
+        assert!(g.lookup_fuzzy_word_major("Kandahaan").is_empty());
+    }
+
+    #[test]
+    fn deletion_prefilter_never_hides_a_one_edit_match() {
+        let names = [
+            "Novosibirsk",
+            "Novosibirsko",
+            "Zürichberg",
+            "Krasnoyarsk",
+            "Omskaya",
+        ];
+        let set = DeletionSet::build(names.iter().copied());
+        for n in names {
+            let chars: Vec<char> = n.chars().collect();
+            for i in 0..chars.len() {
+                let mut del = chars.clone();
+                del.remove(i);
+                let d: String = del.iter().collect();
+                assert!(set.may_match(&d), "{d}");
+                let mut sub = chars.clone();
+                sub[i] = 'q';
+                let s: String = sub.iter().collect();
+                assert!(set.may_match(&s), "{s}");
+                let mut ins = chars.clone();
+                ins.insert(i, 'é');
+                let s: String = ins.iter().collect();
+                assert!(set.may_match(&s), "{s}");
+            }
+        }
+        assert!(!set.may_match("Washington"));
     }
 
     fn distance(a: &str, b: &str) -> usize {

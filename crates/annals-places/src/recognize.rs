@@ -1,13 +1,12 @@
 //! Toponym recognition and geocoding.
 
 use crate::countries::Countries;
-use crate::fasthash::FastSet;
+use crate::fasthash::{FastMap, FastSet};
 use crate::gazetteer::{Gazetteer, Place, PlaceKind};
-use crate::tokens::word_spans;
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use crate::tokens::{each_word, word_spans};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Anchored, Input, MatchKind, StartKind};
 use annals_document::{Sentence, Span};
 use serde::Serialize;
-use std::collections::{HashMap, HashSet};
 
 const GUARDS_TSV: &str = include_str!("../../../data/places/guards.tsv");
 const REGION_ABBREV_TSV: &str = include_str!("../../../data/places/region_abbrev.tsv");
@@ -66,7 +65,8 @@ struct Guards {
     first: FastSet<String>,
     title: FastSet<String>,
     cue1: FastSet<String>,
-    cue2: FastSet<(String, String)>,
+    /// Two-word cues, the words joined by one space.
+    cue2: FastSet<String>,
     suffix: FastSet<String>,
     connector: FastSet<String>,
     speech1: FastSet<String>,
@@ -112,8 +112,8 @@ impl Guards {
                     g.title.insert(entry);
                 }
                 "cue" => match pair() {
-                    Some(p) => {
-                        g.cue2.insert(p);
+                    Some((a, b)) => {
+                        g.cue2.insert(format!("{a} {b}"));
                     }
                     None => {
                         g.cue1.insert(entry);
@@ -160,8 +160,12 @@ pub struct PlaceRecognizer {
     abbrev_entry: Vec<(u32, bool)>,
     /// Whether each abbreviation may stand alone (not only after "Place,").
     abbrev_alone: Vec<bool>,
+    /// Whether every abbreviation starts with a capital letter (see `abbreviations`).
+    abbrev_anchored: bool,
+    /// First words of the country demonyms ("North" of "North Korean"), to skip demonym lookups.
+    demonym_first: FastSet<String>,
     /// Gazetteer entry of each country, by ISO alpha-2 code.
-    country_entry: HashMap<String, u32>,
+    country_entry: FastMap<String, u32>,
 }
 
 impl std::fmt::Debug for PlaceRecognizer {
@@ -201,6 +205,23 @@ struct Candidate {
     container_of: bool,
 }
 
+/// Longest word lower-cased on the stack by [`lower_ascii`].
+const LOWER_BUF: usize = 24;
+
+/// `word` in lower case, written into `buf`; `None` when it is not ASCII or longer than the
+/// buffer (guard words are short ASCII words, so such a word matches none of them).
+fn lower_ascii<'b>(word: &str, buf: &'b mut [u8; LOWER_BUF]) -> Option<&'b str> {
+    let bytes = word.as_bytes();
+    if bytes.len() > LOWER_BUF || !bytes.is_ascii() {
+        return None;
+    }
+    let out = buf.get_mut(..bytes.len())?;
+    for (o, b) in out.iter_mut().zip(bytes) {
+        *o = b.to_ascii_lowercase();
+    }
+    std::str::from_utf8(out).ok()
+}
+
 /// "NEW YORK" → "New York".
 fn title_case(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -217,10 +238,16 @@ fn title_case(s: &str) -> String {
 }
 
 fn first_upper(s: &str) -> bool {
-    s.chars().next().is_some_and(char::is_uppercase)
+    match s.as_bytes().first() {
+        Some(b) if b.is_ascii() => b.is_ascii_uppercase(),
+        _ => s.chars().next().is_some_and(char::is_uppercase),
+    }
 }
 
 fn possessive_stem(word: &str) -> usize {
+    if !word.ends_with('s') {
+        return word.len();
+    }
     for suffix in ["'s", "\u{2019}s", "\u{2bc}s"] {
         if let Some(stem) = word.strip_suffix(suffix) {
             return stem.len();
@@ -235,8 +262,8 @@ impl PlaceRecognizer {
         let gaz = Gazetteer::builtin();
         let countries = Countries::builtin();
         let guards = Guards::parse(GUARDS_TSV);
-        let mut country_entry = HashMap::new();
-        let mut region_code = HashMap::new();
+        let mut country_entry = FastMap::default();
+        let mut region_code = FastMap::default();
         for (i, p) in gaz.places().iter().enumerate() {
             if p.kind == PlaceKind::Country {
                 country_entry.insert(p.country.clone(), i as u32);
@@ -244,6 +271,13 @@ impl PlaceRecognizer {
                 region_code.entry(p.code.clone()).or_insert(i as u32);
             }
         }
+        let demonym_first: FastSet<String> = countries
+            .all()
+            .iter()
+            .flat_map(|c| &c.demonyms)
+            .filter_map(|d| d.split(' ').next())
+            .map(str::to_string)
+            .collect();
         let mut pats = Vec::new();
         let mut abbrev_entry = Vec::new();
         let mut abbrev_alone = Vec::new();
@@ -270,8 +304,14 @@ impl PlaceRecognizer {
                 abbrev_alone.push(f.get(2).is_some_and(|x| x.trim() == "alone"));
             }
         }
+        // Every abbreviation starts with a capital letter, so it is searched for only where a
+        // capitalized word starts (anchored); otherwise the whole text is scanned.
+        let abbrev_anchored = pats
+            .iter()
+            .all(|p: &String| p.chars().next().is_some_and(char::is_uppercase));
         let abbrev = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
+            .start_kind(StartKind::Both)
             .build(&pats)
             .ok();
         PlaceRecognizer {
@@ -281,23 +321,22 @@ impl PlaceRecognizer {
             abbrev,
             abbrev_entry,
             abbrev_alone,
+            abbrev_anchored,
+            demonym_first,
             country_entry,
         }
     }
 
     fn words(&self, text: &str, sentences: &[Sentence]) -> Vec<Word> {
-        let spans = word_spans(text);
         let mut starts: Vec<usize> = sentences.iter().map(|s| s.span.start).collect();
         starts.sort_unstable();
         let mut next_start = 0;
-        let mut words = Vec::with_capacity(spans.len());
-        for (k, &(s, e)) in spans.iter().enumerate() {
+        let mut prev_end: Option<usize> = None;
+        let mut words = Vec::with_capacity(text.len() / 6 + 1);
+        each_word(text, |s, e| {
             let w = &text[s..e];
             let initial = if sentences.is_empty() {
-                k == 0 || {
-                    let prev = &text[spans[k - 1].1..s];
-                    prev.contains(['.', '!', '?', '\n'])
-                }
+                prev_end.is_none_or(|p| text[p..s].contains(['.', '!', '?', '\n']))
             } else {
                 let mut init = false;
                 while next_start < starts.len() && starts[next_start] <= s {
@@ -306,6 +345,7 @@ impl PlaceRecognizer {
                 }
                 init
             };
+            prev_end = Some(e);
             words.push(Word {
                 start: s,
                 end: e,
@@ -313,7 +353,7 @@ impl PlaceRecognizer {
                 cap: first_upper(w),
                 initial,
             });
-        }
+        });
         words
     }
 
@@ -349,8 +389,8 @@ impl PlaceRecognizer {
 
     /// Words the document uses as surnames: the word after a first name or a title
     /// ("David Jones", "President Obama"), so that a later "Jones said" is a person too.
-    fn surnames<'t>(&self, text: &'t str, words: &[Word]) -> HashSet<&'t str> {
-        let mut out = HashSet::new();
+    fn surnames<'t>(&self, text: &'t str, words: &[Word]) -> FastSet<&'t str> {
+        let mut out = FastSet::default();
         for pair in words.windows(2) {
             let (a, b) = (&pair[0], &pair[1]);
             if !(a.cap && b.cap) {
@@ -385,14 +425,27 @@ impl PlaceRecognizer {
         if gap.contains(['.', ';', '\n', '(', ')']) {
             return false;
         }
-        let p1 = text[prev.start..prev.end].to_lowercase();
-        if self.guards.cue1.contains(&p1) {
+        let mut b1 = [0u8; LOWER_BUF];
+        let Some(p1) = lower_ascii(&text[prev.start..prev.end], &mut b1) else {
+            return false;
+        };
+        if self.guards.cue1.contains(p1) {
             return true;
         }
         if first >= 2 {
-            let p2 = text[words[first - 2].start..words[first - 2].end].to_lowercase();
-            if self.guards.cue2.contains(&(p2, p1)) {
-                return true;
+            let mut b2 = [0u8; LOWER_BUF];
+            let w2 = &words[first - 2];
+            if let Some(p2) = lower_ascii(&text[w2.start..w2.end], &mut b2) {
+                let mut both = [0u8; 2 * LOWER_BUF + 1];
+                let n = p2.len() + 1 + p1.len();
+                if let Some(dst) = both.get_mut(..n) {
+                    dst[..p2.len()].copy_from_slice(p2.as_bytes());
+                    dst[p2.len()] = b' ';
+                    dst[p2.len() + 1..].copy_from_slice(p1.as_bytes());
+                    if std::str::from_utf8(dst).is_ok_and(|k| self.guards.cue2.contains(k)) {
+                        return true;
+                    }
+                }
             }
         }
         false
@@ -401,7 +454,8 @@ impl PlaceRecognizer {
     fn candidates<'t>(&self, text: &'t str, words: &[Word]) -> Vec<Candidate> {
         let mut out = Vec::new();
         // One-edit readings of the words tried so far in this document.
-        let mut fuzzy_cache: HashMap<&'t str, Vec<u32>> = HashMap::new();
+        let mut fuzzy_cache: FastMap<(&'t str, bool), Vec<u32>> = FastMap::default();
+        let mut country_cache: FastMap<(&'t str, bool), Vec<u32>> = FastMap::default();
         let mut i = 0;
         let mut key = String::new();
         while i < words.len() {
@@ -436,7 +490,13 @@ impl PlaceRecognizer {
             }
             // A demonym ("North Korean", "Russians") stands for its country.
             let mut demonym: Option<(usize, u32)> = None;
-            for last in (i..=limit.min(i + 2)).rev() {
+            let maybe_demonym = self
+                .demonym_first
+                .contains(&text[words[i].start..words[i].stem_end])
+                || self
+                    .demonym_first
+                    .contains(&text[words[i].start..words[i].end]);
+            for last in (i..=limit.min(i + 2)).rev().filter(|_| maybe_demonym) {
                 let from = words[i].start;
                 let to = words[last].stem_end;
                 if let Some(c) = self.countries.by_demonym(&text[from..to])
@@ -453,18 +513,35 @@ impl PlaceRecognizer {
                     .next()
                     .is_some_and(|l| l.trim().is_empty() || l.trim_end().ends_with('.'))
             };
-            // Exact readings of every run from word i, found in one walk of the name automaton.
+            // Exact readings of every run from word i, found in one walk of the name automaton
+            // (skipped when no name starts with the first word).
+            let w0 = &words[i];
+            let stem0 = &text[w0.start..w0.stem_end];
             let mut run_hits: [&[u32]; MAX_WORDS] = [&[]; MAX_WORDS];
-            let mut cursor = self.gaz.cursor();
-            for (n, w) in words[i..=limit].iter().enumerate() {
-                if (n > 0 && !cursor.push(" ")) || !cursor.push(&text[w.start..w.stem_end]) {
-                    break;
+            // The first word's automaton state comes from a table, so only the words after it
+            // are walked.
+            let mut cursor = self.gaz.cursor_after(stem0);
+            if cursor.is_none()
+                && w0.stem_end < w0.end
+                && self.gaz.may_start(&text[w0.start..w0.end])
+            {
+                // A name whose first word ends in "'s" ("Martha's Vineyard").
+                let mut c = self.gaz.cursor();
+                if c.push(stem0) {
+                    cursor = Some(c);
                 }
-                if let Some(slot) = run_hits.get_mut(n) {
-                    *slot = cursor.hits();
-                }
-                if !cursor.push(&text[w.stem_end..w.end]) {
-                    break;
+            }
+            if let Some(mut cursor) = cursor {
+                for (n, w) in words[i..=limit].iter().enumerate() {
+                    if n > 0 && (!cursor.push(" ") || !cursor.push(&text[w.start..w.stem_end])) {
+                        break;
+                    }
+                    if let Some(slot) = run_hits.get_mut(n) {
+                        *slot = cursor.hits();
+                    }
+                    if !cursor.push(&text[w.stem_end..w.end]) {
+                        break;
+                    }
                 }
             }
             for last in (i..=limit).rev() {
@@ -477,31 +554,34 @@ impl PlaceRecognizer {
                     found = Some((last, hits, end));
                     break;
                 }
-                key.clear();
-                for (n, w) in words[i..=last].iter().enumerate() {
-                    if n > 0 {
-                        key.push(' ');
-                    }
-                    let end = if n + i == last { w.stem_end } else { w.end };
-                    key.push_str(&text[w.start..end].replace('\u{2019}', "'"));
-                }
-                if hits.is_empty() && last == i {
+                if last == i && stem0.contains('-') {
                     // "Seoul-based": drop a location suffix.
-                    if let Some((head, tail)) = key.rsplit_once('-')
-                        && self.guards.suffix.contains(&tail.to_lowercase())
+                    let mut buf = [0u8; LOWER_BUF];
+                    if let Some((head, tail)) = stem0.rsplit_once('-')
+                        && lower_ascii(tail, &mut buf)
+                            .is_some_and(|t| self.guards.suffix.contains(t))
                     {
-                        hits = self.gaz.lookup_key(head);
+                        hits = self.gaz.lookup_key(&head.replace('\u{2019}', "'"));
                         end = words[i].start + head.len();
                     }
                 }
                 if hits.is_empty()
-                    && key.len() >= 4
-                    && !key.chars().any(char::is_lowercase)
-                    && line_start()
+                    && !text[words[i].start..end].chars().any(char::is_lowercase)
+                    && text[words[i].start..end].len() >= 4
                 {
-                    // A dateline in capitals ("CHARLESTON, W.Va. —").
-                    let title = title_case(&key);
-                    hits = self.gaz.lookup_key(&title);
+                    key.clear();
+                    for (n, w) in words[i..=last].iter().enumerate() {
+                        if n > 0 {
+                            key.push(' ');
+                        }
+                        let end = if n + i == last { w.stem_end } else { w.end };
+                        key.push_str(&text[w.start..end].replace('\u{2019}', "'"));
+                    }
+                    if key.len() >= 4 && line_start() {
+                        // A dateline in capitals ("CHARLESTON, W.Va. —").
+                        let title = title_case(&key);
+                        hits = self.gaz.lookup_key(&title);
+                    }
                 }
                 if !hits.is_empty() {
                     found = Some((last, hits, end));
@@ -544,7 +624,9 @@ impl PlaceRecognizer {
                     i = last + 1;
                 }
                 None => {
-                    if let Some(c) = self.fuzzy(text, words, i, &mut fuzzy_cache) {
+                    if let Some(c) = self.fuzzy_country(text, words, i, &mut country_cache) {
+                        out.push(c);
+                    } else if let Some(c) = self.fuzzy(text, words, i, &mut fuzzy_cache) {
                         out.push(c);
                     }
                     i += 1;
@@ -559,27 +641,11 @@ impl PlaceRecognizer {
         text: &'t str,
         words: &[Word],
         i: usize,
-        cache: &mut HashMap<&'t str, Vec<u32>>,
+        cache: &mut FastMap<(&'t str, bool), Vec<u32>>,
     ) -> Option<Candidate> {
         let w = &words[i];
         let word = Self::word_text(text, w);
-        if word.chars().count() < 7
-            || !word.chars().all(char::is_alphabetic)
-            || w.initial
-            || self.guards.never.contains(word)
-            || self.guards.common.contains(word)
-            || self.guards.first.contains(word)
-            || self.guards.person.contains(word)
-        {
-            return None;
-        }
-        // Not inside a run of capitalized words (a name of a person or organization).
-        let cap_before =
-            i > 0 && words[i - 1].cap && !text[words[i - 1].end..w.start].contains([',', '.']);
-        let cap_after = i + 1 < words.len()
-            && words[i + 1].cap
-            && !text[w.end..words[i + 1].start].contains([',', '.']);
-        if cap_before || cap_after {
+        if w.initial || !self.fuzzy_word_ok(text, words, i, 7) {
             return None;
         }
         if self.countries.by_name(word).is_some() {
@@ -592,9 +658,18 @@ impl PlaceRecognizer {
             let pw = &text[prev.start..prev.end];
             (gap == "," && prev.cap) || ((pw == "and" || pw == "or") && i > 1 && words[i - 2].cap)
         };
+        // Without a cue, only a large place can be accepted (see `resolve`), so only those are
+        // searched for.
+        let cue = self.has_cue(text, words, i) || listed;
         let entries = cache
-            .entry(word)
-            .or_insert_with(|| self.gaz.lookup_fuzzy_word(word))
+            .entry((word, cue))
+            .or_insert_with(|| {
+                if cue {
+                    self.gaz.lookup_fuzzy_word(word)
+                } else {
+                    self.gaz.lookup_fuzzy_word_major(word)
+                }
+            })
             .clone();
         if entries.is_empty() {
             return None;
@@ -605,16 +680,97 @@ impl PlaceRecognizer {
             span: Span::new(w.start, w.stem_end),
             entries,
             rule: "places/fuzzy",
-            cue: self.has_cue(text, words, i) || listed,
+            cue,
             fuzzy: true,
             forced: None,
             container_of: false,
         })
     }
 
+    /// A one-word country name with one letter wrong, missing or extra ("Afganistan",
+    /// "Kazakstan"): a word of seven letters or more one edit away from a country's own name,
+    /// with the same first and last letters.
+    fn fuzzy_country<'t>(
+        &self,
+        text: &'t str,
+        words: &[Word],
+        i: usize,
+        cache: &mut FastMap<(&'t str, bool), Vec<u32>>,
+    ) -> Option<Candidate> {
+        if !self.fuzzy_word_ok(text, words, i, 7) {
+            return None;
+        }
+        let w = &words[i];
+        let word = Self::word_text(text, w);
+        let entries = cache
+            .entry((word, false))
+            .or_insert_with(|| self.gaz.lookup_fuzzy_country(word));
+        if entries.is_empty() {
+            return None;
+        }
+        Some(Candidate {
+            first: i,
+            last: i,
+            span: Span::new(w.start, w.stem_end),
+            entries: entries.clone(),
+            rule: "places/fuzzy/country",
+            cue: self.has_cue(text, words, i),
+            fuzzy: true,
+            forced: None,
+            container_of: false,
+        })
+    }
+
+    /// Whether the single word `i` may be read as a misspelled name: at least `min_chars`
+    /// letters, not a guard word, not inside a run of capitalized words (a person's or an
+    /// organization's name).
+    fn fuzzy_word_ok(&self, text: &str, words: &[Word], i: usize, min_chars: usize) -> bool {
+        let w = &words[i];
+        let word = Self::word_text(text, w);
+        // Cheap tests first: byte length bounds the number of characters.
+        if word.len() < min_chars {
+            return false;
+        }
+        let cap_before =
+            i > 0 && words[i - 1].cap && !text[words[i - 1].end..w.start].contains([',', '.']);
+        let cap_after = i + 1 < words.len()
+            && words[i + 1].cap
+            && !text[w.end..words[i + 1].start].contains([',', '.']);
+        if cap_before || cap_after {
+            return false;
+        }
+        if word.chars().count() < min_chars
+            || !word.chars().all(char::is_alphabetic)
+            || self.guards.never.contains(word)
+            || self.guards.common.contains(word)
+            || self.guards.first.contains(word)
+            || self.guards.person.contains(word)
+        {
+            return false;
+        }
+        true
+    }
+
     fn abbreviations(&self, text: &str, words: &[Word], out: &mut Vec<Candidate>) {
         let Some(abbrev) = &self.abbrev else { return };
-        for m in abbrev.find_iter(text) {
+        let found: Vec<aho_corasick::Match> = if self.abbrev_anchored {
+            let mut v = Vec::new();
+            let mut from = 0;
+            for w in words {
+                if !w.cap || w.start < from {
+                    continue;
+                }
+                let input = Input::new(text).range(w.start..).anchored(Anchored::Yes);
+                if let Ok(Some(m)) = abbrev.try_find(input) {
+                    from = m.end();
+                    v.push(m);
+                }
+            }
+            v
+        } else {
+            abbrev.find_iter(text).collect()
+        };
+        for m in found {
             let before_ok = text[..m.start()]
                 .chars()
                 .next_back()
@@ -738,7 +894,7 @@ impl PlaceRecognizer {
         text: &str,
         words: &[Word],
         c: &Candidate,
-        surnames: &HashSet<&str>,
+        surnames: &FastSet<&str>,
     ) -> Option<&'static str> {
         let single = c.first == c.last;
         let first_word = Self::word_text(text, &words[c.first]);
@@ -821,7 +977,7 @@ impl PlaceRecognizer {
             return None;
         }
         if c.fuzzy {
-            return Some("places/fuzzy");
+            return Some(c.rule);
         }
         if next_cap && !strong && single {
             // Inside an organization or person name ("Dublin Road", "Toyota Motor"): kept
@@ -844,7 +1000,7 @@ impl PlaceRecognizer {
         words: &[Word],
         cands: &[Candidate],
         outlet: Option<&str>,
-        surnames: &HashSet<&str>,
+        surnames: &FastSet<&str>,
     ) -> Vec<PlaceMention> {
         // Keep the candidates that pass the guards.
         let kept: Vec<(usize, &'static str)> = cands
@@ -853,10 +1009,10 @@ impl PlaceRecognizer {
             .filter_map(|(k, c)| self.keep(text, words, c, surnames).map(|r| (k, r)))
             .collect();
         // Document context: countries and regions of unambiguous or strong readings.
-        let mut country_votes: HashMap<&str, f64> = HashMap::new();
-        let mut admin_votes: HashMap<(&str, &str), f64> = HashMap::new();
+        let mut country_votes: FastMap<&str, f64> = FastMap::default();
+        let mut admin_votes: FastMap<(&str, &str), f64> = FastMap::default();
         // What each candidate itself voted for, so that it does not count as its own context.
-        let mut own_vote: HashMap<usize, (&str, &str)> = HashMap::new();
+        let mut own_vote: FastMap<usize, (&str, &str)> = FastMap::default();
         for &(k, rule) in &kept {
             let c = &cands[k];
             if c.fuzzy {
@@ -965,7 +1121,7 @@ impl PlaceRecognizer {
             let Some(p) = self.gaz.place(entry) else {
                 continue;
             };
-            if c.fuzzy {
+            if c.fuzzy && c.rule != "places/fuzzy/country" {
                 // A misspelled name needs support: a cue, a list of places, or a large place
                 // in a country the document already talks about.
                 let in_country = country_votes.contains_key(p.country.as_str());
@@ -979,7 +1135,7 @@ impl PlaceRecognizer {
                 .map(|c| c.iso3.clone())
                 .unwrap_or_else(|| p.country.clone());
             let mut confidence: f64 = match rule {
-                "places/fuzzy" => 0.6,
+                "places/fuzzy" | "places/fuzzy/country" => 0.6,
                 "places/in_name" => 0.4,
                 "places/abbreviation" => 0.9,
                 "places/demonym" => 0.5,
@@ -1067,16 +1223,18 @@ impl PlaceRecognizer {
             }
             let group = &mentions[k..=end];
             let all_seats = group.iter().all(Self::is_government_seat);
-            let after = text.get(mentions[end].span.end..).unwrap_or("");
-            let after = after.strip_prefix(['\'', '\u{2019}']).unwrap_or(after);
-            let next = lower_words(after.get(..after.len().min(40)).unwrap_or(""));
-            let speech = match next.as_slice() {
-                [a, b, ..] => {
-                    self.guards.speech1.contains(a)
-                        || self.guards.speech2.contains(&(a.clone(), b.clone()))
+            let speech = || {
+                let after = text.get(mentions[end].span.end..).unwrap_or("");
+                let after = after.strip_prefix(['\'', '\u{2019}']).unwrap_or(after);
+                let next = lower_words(after.get(..after.len().min(40)).unwrap_or(""));
+                match next.as_slice() {
+                    [a, b, ..] => {
+                        self.guards.speech1.contains(a)
+                            || self.guards.speech2.contains(&(a.clone(), b.clone()))
+                    }
+                    [a] => self.guards.speech1.contains(a),
+                    [] => false,
                 }
-                [a] => self.guards.speech1.contains(a),
-                [] => false,
             };
             let capitals_of_different_countries = group.len() >= 2
                 && group.iter().all(|m| m.feature_code == "PPLC")
@@ -1087,7 +1245,7 @@ impl PlaceRecognizer {
                 .rsplit(char::is_whitespace)
                 .next()
                 .is_some_and(|w| w.eq_ignore_ascii_case("of") || w.eq_ignore_ascii_case("in"));
-            if all_seats && !modifier && (speech || capitals_of_different_countries) {
+            if all_seats && !modifier && (capitals_of_different_countries || speech()) {
                 for m in &mut mentions[k..=end] {
                     m.metonymy = true;
                 }

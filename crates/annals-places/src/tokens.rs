@@ -12,37 +12,109 @@ fn is_joiner(c: char) -> bool {
     matches!(c, '\'' | '\u{2019}' | '-' | '\u{2010}' | '\u{2011}')
 }
 
+/// The character at byte `i` of `text` (`None` at the end or off a character boundary).
+fn char_at(text: &str, i: usize) -> Option<char> {
+    match text.as_bytes().get(i) {
+        Some(&b) if b < 0x80 => Some(char::from(b)),
+        Some(_) => text.get(i..).and_then(|s| s.chars().next()),
+        None => None,
+    }
+}
+
 /// Byte spans of the words of `text`: runs of letters and digits, with an apostrophe or hyphen
 /// kept when it stands between two of them (`Rostov-on-Don`, `d'Ivoire`).
 pub fn word_spans(text: &str) -> Vec<(usize, usize)> {
-    let bytes = text.as_bytes();
-    let char_at = |i: usize| -> Option<char> {
-        match bytes.get(i) {
-            Some(&b) if b < 0x80 => Some(char::from(b)),
-            Some(_) => text.get(i..).and_then(|s| s.chars().next()),
-            None => None,
-        }
-    };
     let mut out = Vec::with_capacity(text.len() / 5 + 1);
-    let mut start: Option<usize> = None;
-    let mut i = 0;
-    while let Some(c) = char_at(i) {
-        let next = i + c.len_utf8();
-        if is_word_char(c) {
-            if start.is_none() {
-                start = Some(i);
-            }
-        } else if is_joiner(c) && start.is_some() && char_at(next).is_some_and(is_word_char) {
-            // keep going: the joiner is inside a word
-        } else if let Some(s) = start.take() {
-            out.push((s, i));
-        }
-        i = next;
-    }
-    if let Some(s) = start {
-        out.push((s, text.len()));
-    }
+    word_spans_into(text, &mut out);
     out
+}
+
+/// Class of each byte value: ASCII letters and digits, ASCII joiners, other ASCII, and the lead
+/// or continuation bytes of non-ASCII characters.
+const ALNUM: u8 = 1;
+const JOIN: u8 = 2;
+const OTHER: u8 = 0;
+const WIDE: u8 = 3;
+
+const CLASS: [u8; 256] = {
+    let mut t = [WIDE; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_alphanumeric() {
+            ALNUM
+        } else if c == b'\'' || c == b'-' {
+            JOIN
+        } else {
+            OTHER
+        };
+        b += 1;
+    }
+    t
+};
+
+/// [`word_spans`] into a buffer the caller reuses (cleared first).
+pub fn word_spans_into(text: &str, out: &mut Vec<(usize, usize)>) {
+    out.clear();
+    each_word(text, |s, e| out.push((s, e)));
+}
+
+/// Calls `f` with the start and end of each word of `text`, in order (see [`word_spans`]).
+pub fn each_word(text: &str, mut f: impl FnMut(usize, usize)) {
+    let bytes = text.as_bytes();
+    let n = bytes.len();
+    let class = |i: usize| bytes.get(i).map_or(OTHER, |&b| CLASS[usize::from(b)]);
+    let mut i = 0;
+    while i < n {
+        // Skip to the start of a word; ASCII bytes are decided by table.
+        i += bytes
+            .get(i..)
+            .unwrap_or_default()
+            .iter()
+            .position(|&b| CLASS[usize::from(b)] & 1 == 1)
+            .unwrap_or(n - i);
+        if i >= n {
+            break;
+        }
+        if class(i) == WIDE {
+            match char_at(text, i) {
+                Some(c) if is_word_char(c) => {}
+                Some(c) => {
+                    i += c.len_utf8();
+                    continue;
+                }
+                None => {
+                    i += 1;
+                    continue;
+                }
+            }
+        }
+        let start = i;
+        loop {
+            i += bytes
+                .get(i..)
+                .unwrap_or_default()
+                .iter()
+                .position(|&b| CLASS[usize::from(b)] != ALNUM)
+                .unwrap_or(n - i);
+            match class(i) {
+                JOIN if char_at(text, i + 1).is_some_and(is_word_char) => i += 1,
+                WIDE => {
+                    let Some(c) = char_at(text, i) else { break };
+                    let next = i + c.len_utf8();
+                    if is_word_char(c)
+                        || (is_joiner(c) && char_at(text, next).is_some_and(is_word_char))
+                    {
+                        i = next;
+                    } else {
+                        break;
+                    }
+                }
+                _ => break,
+            }
+        }
+        f(start, i);
+    }
 }
 
 #[cfg(test)]
@@ -56,6 +128,24 @@ mod tests {
         assert_eq!(
             w,
             vec!["In", "Rostov-on-Don", "Côte", "d\u{2019}Ivoire's", "ok"]
+        );
+    }
+
+    #[test]
+    fn joiners_at_edges_and_non_ascii_words() {
+        let t = "-abc- 'x' Zürich\u{2011}Nord \u{2019}s 42km… São–Paulo";
+        let w: Vec<&str> = word_spans(t).iter().map(|&(s, e)| &t[s..e]).collect();
+        assert_eq!(
+            w,
+            vec![
+                "abc",
+                "x",
+                "Zürich\u{2011}Nord",
+                "s",
+                "42km",
+                "São",
+                "Paulo"
+            ]
         );
     }
 }

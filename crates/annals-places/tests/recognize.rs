@@ -209,3 +209,60 @@ fn demonyms_datelines_and_region_abbreviations() {
         "{h:?}"
     );
 }
+
+#[test]
+fn misspelled_country_names() {
+    // "Afghanistan" without its "h", "Kazakhstan" without its "h", "Luxembourg" as "Luxemburg"
+    // is a listed spelling, so only the first two are typos.
+    let t = "Aid flights to Afganistan resumed; traders in Kazakstan waited.";
+    let f = find(t);
+    let af = named(&f, "Afganistan").expect("typo of Afghanistan");
+    assert_eq!(
+        (af.country.as_str(), af.precision, af.rule.as_str()),
+        ("AFG", "country", "places/fuzzy/country")
+    );
+    assert_eq!(
+        named(&f, "Kazakstan").map(|m| m.country.as_str()),
+        Some("KAZ")
+    );
+    // Inside a person's name ("Jordon Ellis") or short, a near-country word stays a name; an
+    // alternate name ("Holland") is not searched for.
+    let g = find("The coach, Jordon Ellis, resigned. Jordon said so in Howland.");
+    assert!(g.iter().all(|m| m.rule != "places/fuzzy/country"), "{g:?}");
+    // An inflected name is not a typo.
+    let a = find("Leaders from across the Americas met.");
+    assert!(a.iter().all(|m| m.rule != "places/fuzzy/country"), "{a:?}");
+    // Words far from every country name are left alone.
+    let h = find("Officials from Brusselsx met Tuesday.");
+    assert!(h.iter().all(|m| m.rule != "places/fuzzy/country"), "{h:?}");
+}
+
+#[test]
+fn names_whose_first_word_ends_in_possessive() {
+    let t = "Farmers in Hawke's Bay counted the damage.";
+    let f = find(t);
+    let hb = named(&f, "Hawke's Bay").expect("Hawke's Bay");
+    assert_eq!((hb.country.as_str(), hb.precision), ("NZL", "region"));
+}
+
+#[test]
+fn abbreviations_only_at_word_starts() {
+    let t = "CAMPUS police in the USA and FOCUS groups in the UAE.";
+    let f = find(t);
+    assert_eq!(named(&f, "USA").map(|m| m.country.as_str()), Some("USA"));
+    assert_eq!(named(&f, "UAE").map(|m| m.country.as_str()), Some("ARE"));
+    assert!(
+        f.iter().all(|m| m.text != "US" && m.text != "UK"),
+        "abbreviation inside a word: {f:?}"
+    );
+}
+
+#[test]
+fn recognition_is_the_same_with_and_without_repeated_calls() {
+    // The recognizer keeps no state between documents.
+    let t = "Floods hit Dhaka; later Novosibirk and Afganistan reported snow.";
+    let a = find(t);
+    let b = find(t);
+    assert_eq!(a, b);
+    assert!(!a.is_empty());
+}
