@@ -16,6 +16,7 @@ const MODIFIERS: &str = include_str!("../../../data/actors/modifiers.txt");
 const STOPNAMES: &str = include_str!("../../../data/actors/stopnames.txt");
 const SECTORS: &str = include_str!("../../../data/actors/sectors.tsv");
 const ADJECTIVAL: &str = include_str!("../../../data/actors/adjectival_roles.txt");
+const PEOPLE: &str = include_str!("../../../data/actors/people.tsv");
 
 /// How a country phrase was written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -404,6 +405,7 @@ impl Lexicon {
                 );
             }
         }
+        lex.add_people(PEOPLE);
         for line in data_lines(MEDIA) {
             let cols: Vec<&str> = line.split('\t').map(str::trim).collect();
             let (Some(names), Some(country)) = (cols.first(), cols.get(1)) else {
@@ -430,6 +432,64 @@ impl Lexicon {
             }
         }
         lex
+    }
+
+    /// Adds the office holders of `people.tsv`: the office's code inside a term, `<country>ELI`
+    /// outside every term.
+    fn add_people(&mut self, text: &str) {
+        for line in data_lines(text) {
+            let cols: Vec<&str> = line.split('\t').map(str::trim).collect();
+            let (Some(names), Some(code), Some(terms)) = (cols.first(), cols.get(1), cols.get(2))
+            else {
+                continue;
+            };
+            let code = code.to_ascii_uppercase();
+            let (Some(country), _) = crate::split_code(&code) else {
+                continue;
+            };
+            let mut codes: Vec<DatedCode> = terms
+                .split('|')
+                .filter_map(|t| {
+                    let (from, to) = t.split_once("..")?;
+                    Some(DatedCode {
+                        code: code.clone(),
+                        from: Some(term_date(from, false)?),
+                        to: if to.trim().is_empty() {
+                            None
+                        } else {
+                            Some(term_date(to, true)?)
+                        },
+                    })
+                })
+                .collect();
+            if codes.is_empty() {
+                continue;
+            }
+            codes.push(DatedCode {
+                code: format!("{country}ELI"),
+                from: None,
+                to: None,
+            });
+            let canonical = names.split('|').next().unwrap_or("").trim().to_string();
+            let rule = format!("actor/leader/{}", canonical.to_lowercase().replace(' ', "_"));
+            let idx = self.dict_entries.len();
+            self.dict_entries.push(DictActor {
+                name: canonical,
+                codes,
+            });
+            for name in names.split('|') {
+                let name = name.trim();
+                self.add(
+                    name,
+                    false,
+                    case_of(name),
+                    Entry::Dict {
+                        entry: idx,
+                        rule: rule.clone(),
+                    },
+                );
+            }
+        }
     }
 
     /// Merges a PETRARCH actor dictionary.
@@ -665,6 +725,16 @@ impl Lexicon {
         }
         Some(best)
     }
+}
+
+/// A term bound of `people.tsv`: `YYYY-MM-DD`, or `YYYY` (its first or, for an end, last day).
+fn term_date(text: &str, end: bool) -> Option<annals_document::Date> {
+    let t = text.trim();
+    if let Ok(year) = t.parse::<i16>() {
+        let (m, d) = if end { (12, 31) } else { (1, 1) };
+        return annals_document::Date::new(year, m, d).ok();
+    }
+    t.parse().ok()
 }
 
 /// Case rule of a data-file name: all-caps short words are acronyms.

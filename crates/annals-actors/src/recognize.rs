@@ -228,7 +228,7 @@ fn proper_name_part(toks: &[Token], items: &[Item], k: usize) -> bool {
 
 /// Sectors of groups that act inside their own country.
 const DOMESTIC: &[&str] = &[
-    "REB", "OPP", "CVL", "REF", "COP", "LAB", "AGR", "EDU", "REL",
+    "REB", "OPP", "CVL", "REF", "COP", "LAB", "AGR", "EDU", "REL", "UAF", "UNK", "CRM",
 ];
 
 /// Words before a mention that make it the other party of what a person does.
@@ -586,17 +586,37 @@ fn sentence_drafts(
             );
             used[k] = true;
             d.confidence = 0.9;
+            // "ethnic Albanian guerrillas operating in Macedonia": a community of the country
+            // the sentence is about, not of the one its name comes from.
+            if it.t0 >= 1
+                && toks[it.t0 - 1].norm == "ethnic"
+                && let Entry::Country {
+                    code: own,
+                    form: Form::Adjective,
+                } = it.entry
+                && let Some(home) = sole_other_country(items, k, own)
+            {
+                let (_, sector) = split_code(&d.code);
+                d.code = format!("{home}{}", sector.unwrap_or_default());
+                d.t0 = it.t0 - 1;
+                d.rule = format!("{}/ethnic", d.rule);
+                d.confidence = 0.6;
+            }
             // Coordinated modifiers sharing the role: "Russian and North Korean troops".
             if k >= 1
                 && !used[k - 1]
                 && let Some(prev_cue) = cue_code(lex, &items[k - 1], date)
-                && matches!(
-                    items[k - 1].entry,
+                && match items[k - 1].entry {
                     Entry::Country {
                         form: Form::Adjective,
                         ..
-                    }
-                )
+                    } => true,
+                    // An abbreviation used as a modifier: "U.S. and Russian negotiators".
+                    Entry::Country {
+                        form: Form::Name, ..
+                    } => toks[items[k - 1].t0].upper,
+                    _ => false,
+                }
                 && it.t0 == items[k - 1].t1 + 1
                 && is_word(toks, items[k - 1].t1, &["and", "or", ","])
             {
@@ -809,7 +829,93 @@ fn sentence_drafts(
         }
         k += 1;
     }
+    // Domestic groups without a country ("protesters", "a car bomb") take the country of the
+    // place the sentence puts them in ("in Kandahar", "near the town of X").
+    let mut place: Option<Option<String>> = None;
+    for d in &mut drafts {
+        if d.kind != ActorKind::Group || !d.rule.starts_with("actor/agent/") {
+            continue;
+        }
+        let (None, Some(sector)) = split_code(&d.code) else {
+            continue;
+        };
+        if !DOMESTIC.contains(&sector.as_str()) {
+            continue;
+        }
+        let found = place.get_or_insert_with(|| located_country(lex, text, toks, items, item_at.as_slice()));
+        if let Some(country) = found {
+            d.code = format!("{country}{sector}");
+            d.rule = format!("{}/place_in", d.rule);
+            d.confidence = d.confidence.min(0.5);
+        }
+    }
     drafts
+}
+
+/// Prepositions that put an actor somewhere.
+const PLACED: &[&str] = &["in", "near", "at", "outside"];
+
+/// Nouns introducing a place name ("the town of Samarra").
+const PLACE_NOUNS: &[&str] = &[
+    "town", "city", "village", "province", "region", "district", "capital", "port", "state",
+];
+
+/// The country of the first place the sentence puts something in: a country or capital after
+/// "in", "near", "at" ("in [the] [southern] Serbia"), else a city or region the gazetteer knows
+/// well ("near the town of Kandahar").
+fn located_country(
+    lex: &Lexicon,
+    text: &str,
+    toks: &[Token],
+    items: &[Item],
+    item_at: &[Option<usize>],
+) -> Option<String> {
+    let mut fallback = None;
+    for i in 0..toks.len() {
+        if !is_word(toks, i, PLACED) {
+            continue;
+        }
+        let mut j = i + 1;
+        if is_word(toks, j, &["the"]) {
+            j += 1;
+        }
+        while is_word(toks, j, DIRECTIONS) {
+            j += 1;
+        }
+        if is_word(toks, j, PLACE_NOUNS) && is_word(toks, j + 1, &["of"]) {
+            j += 2;
+        }
+        if let Some(Some(n)) = item_at.get(j) {
+            if let Entry::Country { code, form: Form::Name } | Entry::Capital { code } =
+                items[*n].entry
+                && items[*n].t0 == j
+                && nonstate_kind(code).is_none()
+            {
+                return Some(code.clone());
+            }
+            continue;
+        }
+        if fallback.is_some() {
+            continue;
+        }
+        let mut e = j;
+        while e < toks.len()
+            && e - j < 3
+            && item_at[e].is_none()
+            && toks[e].word
+            && toks[e].cap
+            && !toks[e].upper
+            && !lex.stopnames.contains(toks[e].norm.as_ref())
+        {
+            e += 1;
+        }
+        if e > j
+            && let Some(name) = text.get(toks[j].start..toks[e - 1].end)
+        {
+            fallback = gazetteer_country(name);
+        }
+    }
+    fallback
 }
 
 /// The CAMEO country of a city or region name, when the gazetteer knows the name well (a
@@ -899,6 +1005,22 @@ fn place_modifier(
     d.confidence = d.confidence.min(0.7);
 }
 
+/// Whether the token at `j` (after a country adjective) begins a place: a capitalized name ("the
+/// Syrian Golan Heights") or a place noun ("the Iraqi city of Basra").
+fn adjective_of_place(lex: &Lexicon, toks: &[Token], j: usize) -> bool {
+    toks.get(j).is_some_and(|t| {
+        t.word && t.cap && !t.upper && !lex.stopnames.contains(t.norm.as_ref())
+            || is_word(
+                toks,
+                j,
+                &[
+                    "city", "town", "village", "capital", "province", "region", "border", "port",
+                    "island", "state",
+                ],
+            )
+    })
+}
+
 /// Words of direction allowed between "in" and a country ("in southern Serbia").
 const DIRECTIONS: &[&str] = &[
     "north",
@@ -953,10 +1075,10 @@ fn residence(
     .then_some(n)
 }
 
-/// The one country other than `own` that the sentence names (by name, adjective or capital), if
-/// exactly one.
+/// The country other than `own` that the sentence is about (by name, adjective or capital): the
+/// only one, else the one named most often when it is named more often than any other.
 fn sole_other_country<'a>(items: &'a [Item], k: usize, own: &str) -> Option<&'a str> {
-    let mut found: Option<&str> = None;
+    let mut counts: Vec<(&str, usize)> = Vec::new();
     for (n, it) in items.iter().enumerate() {
         let code = match it.entry {
             Entry::Country { code, .. } | Entry::Capital { code } => code.as_str(),
@@ -965,13 +1087,17 @@ fn sole_other_country<'a>(items: &'a [Item], k: usize, own: &str) -> Option<&'a 
         if n == k || code == own || nonstate_kind(code).is_some() {
             continue;
         }
-        match found {
-            None => found = Some(code),
-            Some(f) if f == code => {}
-            Some(_) => return None,
+        match counts.iter_mut().find(|(c, _)| *c == code) {
+            Some((_, count)) => *count += 1,
+            None => counts.push((code, 1)),
         }
     }
-    found
+    counts.sort_by(|a, b| b.1.cmp(&a.1));
+    match counts.as_slice() {
+        [] => None,
+        [(c, _)] => Some(c),
+        [(c, n), (_, m), ..] => (n > m).then_some(*c),
+    }
 }
 
 /// Builds the mention of the role noun at item `k`, with an optional modifier code before it,
@@ -1062,6 +1188,7 @@ fn agent_draft(
         let domestic = matches!(
             sector.as_str(),
             "REB" | "COP" | "CVL" | "OPP" | "REF" | "CRM" | "LAB" | "PTY" | "AGR" | "EDU" | "HLH"
+                | "UAF"
         );
         if is_word(toks, j, &["of"])
             || (kind == ActorKind::Group && is_word(toks, j, &["from"]))
@@ -1075,13 +1202,13 @@ fn agent_draft(
                 && items[*n].t0 == j
                 && !used[*n]
                 && let Some(c) = cue_code(lex, &items[*n], date)
-                && !matches!(
+                && (!matches!(
                     items[*n].entry,
                     Entry::Country {
                         form: Form::Adjective,
                         ..
                     }
-                )
+                ) || adjective_of_place(lex, toks, items[*n].t1))
             {
                 used[*n] = true;
                 code = combine(&c, &sector, *prefix);
