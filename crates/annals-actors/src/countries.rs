@@ -79,6 +79,7 @@ pub(crate) fn builtin() -> Vec<CountryForms> {
         }
         out.push(f);
     }
+    let mut retired: Vec<String> = Vec::new();
     for line in EXTRA.lines() {
         if line.trim().is_empty() || line.starts_with('#') {
             continue;
@@ -89,6 +90,10 @@ pub(crate) fn builtin() -> Vec<CountryForms> {
             continue;
         };
         let code = code.trim().to_ascii_uppercase();
+        if field.trim() == "retired" {
+            retired.push(code);
+            continue;
+        }
         let idx = match out.iter().position(|f| f.code == code) {
             Some(i) => i,
             None => {
@@ -112,5 +117,10 @@ pub(crate) fn builtin() -> Vec<CountryForms> {
             push_unique(list, strip_the(v));
         }
     }
-    out
+    // Codes of states that no longer exist yield shared forms (a capital, an adjective) to their
+    // successors: forms go to the first code that lists them.
+    let (mut kept, old): (Vec<CountryForms>, Vec<CountryForms>) =
+        out.into_iter().partition(|f| !retired.contains(&f.code));
+    kept.extend(old);
+    kept
 }

@@ -115,6 +115,9 @@ pub(crate) struct Lexicon {
     by_words: HashMap<(Vec<String>, bool), usize>,
     by_first: HashMap<String, Vec<usize>>,
     stems: HashMap<String, Vec<usize>>,
+    /// One-word country and capital names (at least [`FUZZY_MIN`] letters) under each form with
+    /// one letter deleted, and under the name itself: phrase ids, for one-edit typo lookup.
+    fuzzy: HashMap<String, Vec<usize>>,
     pub dict_entries: Vec<DictActor>,
     pub verbs: HashSet<String>,
     pub modifiers: HashSet<String>,
@@ -217,6 +220,7 @@ impl Lexicon {
             by_words: HashMap::default(),
             by_first: HashMap::default(),
             stems: HashMap::default(),
+            fuzzy: HashMap::default(),
             dict_entries: Vec::new(),
             verbs: word_set(VERBS),
             modifiers: word_set(MODIFIERS),
@@ -323,6 +327,7 @@ impl Lexicon {
                 );
             }
         }
+        lex.index_fuzzy();
         for line in data_lines(AGENTS) {
             let cols: Vec<&str> = line.split('\t').map(str::trim).collect();
             let (Some(names), Some(code), Some(kind)) = (cols.first(), cols.get(1), cols.get(2))
@@ -432,6 +437,77 @@ impl Lexicon {
             }
         }
         lex
+    }
+
+    /// Indexes one-word country and capital names for [`Lexicon::fuzzy_match`].
+    fn index_fuzzy(&mut self) {
+        for (id, p) in self.phrases.iter().enumerate() {
+            let [word] = p.words.as_slice() else {
+                continue;
+            };
+            let geo = p.entries.iter().any(|(c, e)| {
+                *c == Case::Capitalized && matches!(e, Entry::Country { .. } | Entry::Capital { .. })
+            });
+            if !geo || word.chars().count() < FUZZY_MIN || !word.chars().all(char::is_alphabetic) {
+                continue;
+            }
+            let mut keys = vec![word.clone()];
+            for (i, c) in word.char_indices() {
+                let mut k = word.clone();
+                k.replace_range(i..i + c.len_utf8(), "");
+                keys.push(k);
+            }
+            for k in keys {
+                let ids = self.fuzzy.entry(k).or_default();
+                if !ids.contains(&id) {
+                    ids.push(id);
+                }
+            }
+        }
+    }
+
+    /// The country or capital phrase one edit (insertion, deletion, substitution or swap of two
+    /// neighbours) away from a capitalized word that no phrase matched ("Ethopia", "Afganistan").
+    /// Only words of [`FUZZY_MIN`] letters or more with the same first letter count, and only
+    /// when exactly one phrase is that close.
+    fn fuzzy_match(&self, tok: &Token, key: &mut String) -> Option<usize> {
+        let w = tok.norm.as_ref();
+        if !tok.word || !tok.cap || tok.upper || self.fuzzy.is_empty() {
+            return None;
+        }
+        let n = w.chars().count();
+        if n < FUZZY_MIN || !w.chars().all(char::is_alphabetic) {
+            return None;
+        }
+        let mut hit: Option<usize> = None;
+        let mut check = |ids: &[usize]| -> bool {
+            for &id in ids {
+                let p = &self.phrases[id].words[0];
+                if hit != Some(id) && p.chars().next() == w.chars().next() && one_edit(p, w) {
+                    if hit.is_some() {
+                        return false;
+                    }
+                    hit = Some(id);
+                }
+            }
+            true
+        };
+        if let Some(ids) = self.fuzzy.get(w)
+            && !check(ids)
+        {
+            return None;
+        }
+        for (i, c) in w.char_indices() {
+            key.clear();
+            key.push_str(&w[..i]);
+            key.push_str(&w[i + c.len_utf8()..]);
+            if let Some(ids) = self.fuzzy.get(key.as_str())
+                && !check(ids)
+            {
+                return None;
+            }
+        }
+        hit
     }
 
     /// Adds the office holders of `people.tsv`: the office's code inside a term, `<country>ELI`
@@ -613,6 +689,7 @@ impl Lexicon {
         let mut out = Vec::new();
         let mut i = 0;
         let mut found: Vec<(usize, usize)> = Vec::new();
+        let mut fuzzy_key = String::new();
         while i < toks.len() {
             found.clear();
             if let Some(ids) = self.by_first.get(toks[i].norm.as_ref()) {
@@ -640,6 +717,11 @@ impl Lexicon {
                         }
                     }
                 }
+            }
+            if found.is_empty()
+                && let Some(id) = self.fuzzy_match(&toks[i], &mut fuzzy_key)
+            {
+                found.push((1, id));
             }
             let Some(n) = found.iter().map(|f| f.0).max() else {
                 i += 1;
@@ -724,6 +806,36 @@ impl Lexicon {
             }
         }
         Some(best)
+    }
+}
+
+/// Shortest word (in letters) that the typo lookup corrects.
+const FUZZY_MIN: usize = 7;
+
+/// Whether `a` and `b` differ by exactly one insertion, deletion, substitution or swap of two
+/// neighbouring characters.
+fn one_edit(a: &str, b: &str) -> bool {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a == b || a.len().abs_diff(b.len()) > 1 {
+        return false;
+    }
+    let p = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let s = a
+        .iter()
+        .rev()
+        .zip(b.iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    match a.len().cmp(&b.len()) {
+        std::cmp::Ordering::Equal => {
+            p + s + 1 >= a.len()
+                || (p + 2 <= a.len()
+                    && a[p] == b[p + 1]
+                    && a[p + 1] == b[p]
+                    && a[p + 2..] == b[p + 2..])
+        }
+        _ => p + s >= a.len().min(b.len()),
     }
 }
 

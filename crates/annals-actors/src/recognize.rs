@@ -1191,7 +1191,7 @@ fn agent_draft(
                 | "UAF"
         );
         if is_word(toks, j, &["of"])
-            || (kind == ActorKind::Group && is_word(toks, j, &["from"]))
+            || (kind != ActorKind::Organization && is_word(toks, j, &["from"]))
             || (domestic && is_word(toks, j, &["in"]))
         {
             j += 1;
