@@ -36,6 +36,17 @@ fn push_unique(list: &mut Vec<String>, value: String) {
     }
 }
 
+/// The code PLOVER gives a country: its ISO 3166 alpha-3 code (PLOVER follows ISO where CAMEO
+/// differs: Timor-Leste is `TLS`, not CAMEO's `TMP`), else the CAMEO code.
+pub(crate) fn plover_code(c: &annals_places::Country) -> String {
+    let iso = c.iso3.trim();
+    if iso.len() == 3 && iso.bytes().all(|b| b.is_ascii_uppercase()) {
+        iso.to_string()
+    } else {
+        c.cameo.clone()
+    }
+}
+
 /// The country forms: places table, then the extras file.
 pub(crate) fn builtin() -> Vec<CountryForms> {
     let mut out: Vec<CountryForms> = Vec::new();
@@ -49,7 +60,7 @@ pub(crate) fn builtin() -> Vec<CountryForms> {
     });
     for c in all {
         let mut f = CountryForms {
-            code: c.cameo.clone(),
+            code: plover_code(c),
             ..CountryForms::default()
         };
         push_unique(&mut f.names, strip_the(&c.name));

@@ -449,7 +449,7 @@ fn infer_person_countries(text: &str, out: &mut [ActorMention], sentence_of: &[u
                     *j != i
                         && **s == sentence_of[i]
                         && m.coref_of.is_none()
-                        && !m.rule.starts_with("actor/person/")
+                        && !m.rule.contains("/context_country")
                         && !counterparty(text, m.span.start)
                 })
                 .filter_map(|(_, (m, _))| {
@@ -949,7 +949,7 @@ fn gazetteer_country(name: &str) -> Option<String> {
     }
     country
         .and_then(|c| Countries::builtin().by_code(c))
-        .map(|c| c.cameo.clone())
+        .map(crate::countries::plover_code)
 }
 
 /// A city or region named before a role noun without a country ("Kandahar police", "Ontario
