@@ -2,7 +2,7 @@
 //! appositives for people, metonymy for capitals, coreference by name inside the document.
 
 use crate::lexicon::{self, Entry, Form, Item, Lexicon, nonstate_kind};
-use crate::tokens::{Token, tokenize_into};
+use crate::tokens::{Token, lowered, tokenize_into};
 use crate::{ActorKind, ActorMention, split_code};
 use annals_document::{Date, Sentence, Span};
 use annals_places::{Countries, Gazetteer, PlaceKind};
@@ -270,6 +270,7 @@ pub(crate) fn recognize(
     let mut out: Vec<ActorMention> = Vec::new();
     let mut people: Vec<Person> = Vec::new();
     let mut sentence_of: Vec<usize> = Vec::new();
+    let lower = lowered(text);
     let mut toks: Vec<Token> = Vec::new();
     for (sentence_index, s) in sentences.iter().enumerate() {
         if s.span.end > text.len()
@@ -278,7 +279,7 @@ pub(crate) fn recognize(
         {
             continue;
         }
-        tokenize_into(text, s.span.start, s.span.end, &mut toks);
+        tokenize_into(text, &lower, s.span.start, s.span.end, &mut toks);
         let toks = &toks[..];
         let items = lex.items(toks);
         let mut drafts = sentence_drafts(lex, &people, text, toks, &items, date);
