@@ -446,7 +446,8 @@ impl Lexicon {
                 continue;
             };
             let geo = p.entries.iter().any(|(c, e)| {
-                *c == Case::Capitalized && matches!(e, Entry::Country { .. } | Entry::Capital { .. })
+                *c == Case::Capitalized
+                    && matches!(e, Entry::Country { .. } | Entry::Capital { .. })
             });
             if !geo || word.chars().count() < FUZZY_MIN || !word.chars().all(char::is_alphabetic) {
                 continue;
@@ -547,7 +548,10 @@ impl Lexicon {
                 to: None,
             });
             let canonical = names.split('|').next().unwrap_or("").trim().to_string();
-            let rule = format!("actor/leader/{}", canonical.to_lowercase().replace(' ', "_"));
+            let rule = format!(
+                "actor/leader/{}",
+                canonical.to_lowercase().replace(' ', "_")
+            );
             let idx = self.dict_entries.len();
             self.dict_entries.push(DictActor {
                 name: canonical,

@@ -655,6 +655,12 @@ fn sentence_drafts(
             Entry::Country { code, form } => {
                 used[k] = true;
                 match form {
+                    // "U.S. and Russian negotiators": the abbreviation shares the role noun.
+                    Form::Name
+                        if toks[it.t0].upper && coordinated_with_role(lex, toks, items, k) =>
+                    {
+                        used[k] = false
+                    }
                     Form::Name => drafts.push(Draft {
                         t0: it.t0,
                         t1: it.t1,
@@ -843,7 +849,8 @@ fn sentence_drafts(
         if !DOMESTIC.contains(&sector.as_str()) {
             continue;
         }
-        let found = place.get_or_insert_with(|| located_country(lex, text, toks, items, item_at.as_slice()));
+        let found = place
+            .get_or_insert_with(|| located_country(lex, text, toks, items, item_at.as_slice()));
         if let Some(country) = found {
             d.code = format!("{country}{sector}");
             d.rule = format!("{}/place_in", d.rule);
@@ -887,8 +894,11 @@ fn located_country(
             j += 2;
         }
         if let Some(Some(n)) = item_at.get(j) {
-            if let Entry::Country { code, form: Form::Name } | Entry::Capital { code } =
-                items[*n].entry
+            if let Entry::Country {
+                code,
+                form: Form::Name,
+            }
+            | Entry::Capital { code } = items[*n].entry
                 && items[*n].t0 == j
                 && nonstate_kind(code).is_none()
             {
@@ -1093,7 +1103,7 @@ fn sole_other_country<'a>(items: &'a [Item], k: usize, own: &str) -> Option<&'a 
             None => counts.push((code, 1)),
         }
     }
-    counts.sort_by(|a, b| b.1.cmp(&a.1));
+    counts.sort_by_key(|c| std::cmp::Reverse(c.1));
     match counts.as_slice() {
         [] => None,
         [(c, _)] => Some(c),
@@ -1188,7 +1198,17 @@ fn agent_draft(
         let mut j = t1;
         let domestic = matches!(
             sector.as_str(),
-            "REB" | "COP" | "CVL" | "OPP" | "REF" | "CRM" | "LAB" | "PTY" | "AGR" | "EDU" | "HLH"
+            "REB"
+                | "COP"
+                | "CVL"
+                | "OPP"
+                | "REF"
+                | "CRM"
+                | "LAB"
+                | "PTY"
+                | "AGR"
+                | "EDU"
+                | "HLH"
                 | "UAF"
         );
         if is_word(toks, j, &["of"])

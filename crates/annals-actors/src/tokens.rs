@@ -187,7 +187,9 @@ pub(crate) fn tokenize_into<'a>(
                 end: word_end,
                 norm: Cow::Borrowed(lower.get(word_start..word_end).unwrap_or(w)),
                 cap: b.is_ascii_uppercase() || b.is_ascii_digit(),
-                upper: letters > 0 && uppers == letters && (letters >= 2 || has_dot || j > i + nchars),
+                upper: letters > 0
+                    && uppers == letters
+                    && (letters >= 2 || has_dot || j > i + nchars),
                 word: true,
             }),
             Some(cut) => {

@@ -163,6 +163,29 @@ pub fn run(path: &Path, with_errors: bool) -> Result<Report, EvalError> {
     run_with(path, with_errors, &ActorRecognizer::new())
 }
 
+/// Scores with PETRARCH/TABARI actor or agent dictionaries loaded beside the built-in lexicons
+/// (none: the built-in recognizer).
+pub fn run_with_dictionaries<P: AsRef<Path>>(
+    path: &Path,
+    with_errors: bool,
+    dictionaries: &[P],
+) -> Result<Report, EvalError> {
+    let recognizer =
+        ActorRecognizer::with_dictionaries(dictionaries).map_err(|e| EvalError::Parse {
+            path: "dictionary".to_string(),
+            message: e.to_string(),
+        })?;
+    let mut report = run_with(path, with_errors, &recognizer)?;
+    if !dictionaries.is_empty() {
+        let names: Vec<String> = dictionaries
+            .iter()
+            .map(|d| d.as_ref().display().to_string())
+            .collect();
+        report.title = format!("{} with {}", report.title, names.join(", "));
+    }
+    Ok(report)
+}
+
 /// Scores with a given recognizer (e.g. one with extra dictionaries loaded).
 pub fn run_with(
     path: &Path,
