@@ -36,6 +36,17 @@ fn push_unique(list: &mut Vec<String>, value: String) {
     }
 }
 
+/// The code PLOVER gives a country: its ISO 3166 alpha-3 code (PLOVER follows ISO where CAMEO
+/// differs: Timor-Leste is `TLS`, not CAMEO's `TMP`), else the CAMEO code.
+pub(crate) fn plover_code(c: &annals_places::Country) -> String {
+    let iso = c.iso3.trim();
+    if iso.len() == 3 && iso.bytes().all(|b| b.is_ascii_uppercase()) {
+        iso.to_string()
+    } else {
+        c.cameo.clone()
+    }
+}
+
 /// The country forms: places table, then the extras file.
 pub(crate) fn builtin() -> Vec<CountryForms> {
     let mut out: Vec<CountryForms> = Vec::new();
@@ -49,7 +60,7 @@ pub(crate) fn builtin() -> Vec<CountryForms> {
     });
     for c in all {
         let mut f = CountryForms {
-            code: c.cameo.clone(),
+            code: plover_code(c),
             ..CountryForms::default()
         };
         push_unique(&mut f.names, strip_the(&c.name));
@@ -79,6 +90,7 @@ pub(crate) fn builtin() -> Vec<CountryForms> {
         }
         out.push(f);
     }
+    let mut retired: Vec<String> = Vec::new();
     for line in EXTRA.lines() {
         if line.trim().is_empty() || line.starts_with('#') {
             continue;
@@ -89,6 +101,10 @@ pub(crate) fn builtin() -> Vec<CountryForms> {
             continue;
         };
         let code = code.trim().to_ascii_uppercase();
+        if field.trim() == "retired" {
+            retired.push(code);
+            continue;
+        }
         let idx = match out.iter().position(|f| f.code == code) {
             Some(i) => i,
             None => {
@@ -112,5 +128,10 @@ pub(crate) fn builtin() -> Vec<CountryForms> {
             push_unique(list, strip_the(v));
         }
     }
-    out
+    // Codes of states that no longer exist yield shared forms (a capital, an adjective) to their
+    // successors: forms go to the first code that lists them.
+    let (mut kept, old): (Vec<CountryForms>, Vec<CountryForms>) =
+        out.into_iter().partition(|f| !retired.contains(&f.code));
+    kept.extend(old);
+    kept
 }

@@ -16,6 +16,7 @@ const MODIFIERS: &str = include_str!("../../../data/actors/modifiers.txt");
 const STOPNAMES: &str = include_str!("../../../data/actors/stopnames.txt");
 const SECTORS: &str = include_str!("../../../data/actors/sectors.tsv");
 const ADJECTIVAL: &str = include_str!("../../../data/actors/adjectival_roles.txt");
+const PEOPLE: &str = include_str!("../../../data/actors/people.tsv");
 
 /// How a country phrase was written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,6 +115,9 @@ pub(crate) struct Lexicon {
     by_words: HashMap<(Vec<String>, bool), usize>,
     by_first: HashMap<String, Vec<usize>>,
     stems: HashMap<String, Vec<usize>>,
+    /// One-word country and capital names (at least [`FUZZY_MIN`] letters) under each form with
+    /// one letter deleted, and under the name itself: phrase ids, for one-edit typo lookup.
+    fuzzy: HashMap<String, Vec<usize>>,
     pub dict_entries: Vec<DictActor>,
     pub verbs: HashSet<String>,
     pub modifiers: HashSet<String>,
@@ -216,6 +220,7 @@ impl Lexicon {
             by_words: HashMap::default(),
             by_first: HashMap::default(),
             stems: HashMap::default(),
+            fuzzy: HashMap::default(),
             dict_entries: Vec::new(),
             verbs: word_set(VERBS),
             modifiers: word_set(MODIFIERS),
@@ -322,6 +327,7 @@ impl Lexicon {
                 );
             }
         }
+        lex.index_fuzzy();
         for line in data_lines(AGENTS) {
             let cols: Vec<&str> = line.split('\t').map(str::trim).collect();
             let (Some(names), Some(code), Some(kind)) = (cols.first(), cols.get(1), cols.get(2))
@@ -404,6 +410,7 @@ impl Lexicon {
                 );
             }
         }
+        lex.add_people(PEOPLE);
         for line in data_lines(MEDIA) {
             let cols: Vec<&str> = line.split('\t').map(str::trim).collect();
             let (Some(names), Some(country)) = (cols.first(), cols.get(1)) else {
@@ -430,6 +437,139 @@ impl Lexicon {
             }
         }
         lex
+    }
+
+    /// Indexes one-word country and capital names for [`Lexicon::fuzzy_match`].
+    fn index_fuzzy(&mut self) {
+        for (id, p) in self.phrases.iter().enumerate() {
+            let [word] = p.words.as_slice() else {
+                continue;
+            };
+            let geo = p.entries.iter().any(|(c, e)| {
+                *c == Case::Capitalized
+                    && matches!(e, Entry::Country { .. } | Entry::Capital { .. })
+            });
+            if !geo || word.chars().count() < FUZZY_MIN || !word.chars().all(char::is_alphabetic) {
+                continue;
+            }
+            let mut keys = vec![word.clone()];
+            for (i, c) in word.char_indices() {
+                let mut k = word.clone();
+                k.replace_range(i..i + c.len_utf8(), "");
+                keys.push(k);
+            }
+            for k in keys {
+                let ids = self.fuzzy.entry(k).or_default();
+                if !ids.contains(&id) {
+                    ids.push(id);
+                }
+            }
+        }
+    }
+
+    /// The country or capital phrase one edit (insertion, deletion, substitution or swap of two
+    /// neighbours) away from a capitalized word that no phrase matched ("Ethopia", "Afganistan").
+    /// Only words of [`FUZZY_MIN`] letters or more with the same first letter count, and only
+    /// when exactly one phrase is that close.
+    fn fuzzy_match(&self, tok: &Token, key: &mut String) -> Option<usize> {
+        let w = tok.norm.as_ref();
+        if !tok.word || !tok.cap || tok.upper || self.fuzzy.is_empty() {
+            return None;
+        }
+        let n = w.chars().count();
+        if n < FUZZY_MIN || !w.chars().all(char::is_alphabetic) {
+            return None;
+        }
+        let mut hit: Option<usize> = None;
+        let mut check = |ids: &[usize]| -> bool {
+            for &id in ids {
+                let p = &self.phrases[id].words[0];
+                if hit != Some(id) && p.chars().next() == w.chars().next() && one_edit(p, w) {
+                    if hit.is_some() {
+                        return false;
+                    }
+                    hit = Some(id);
+                }
+            }
+            true
+        };
+        if let Some(ids) = self.fuzzy.get(w)
+            && !check(ids)
+        {
+            return None;
+        }
+        for (i, c) in w.char_indices() {
+            key.clear();
+            key.push_str(&w[..i]);
+            key.push_str(&w[i + c.len_utf8()..]);
+            if let Some(ids) = self.fuzzy.get(key.as_str())
+                && !check(ids)
+            {
+                return None;
+            }
+        }
+        hit
+    }
+
+    /// Adds the office holders of `people.tsv`: the office's code inside a term, `<country>ELI`
+    /// outside every term.
+    fn add_people(&mut self, text: &str) {
+        for line in data_lines(text) {
+            let cols: Vec<&str> = line.split('\t').map(str::trim).collect();
+            let (Some(names), Some(code), Some(terms)) = (cols.first(), cols.get(1), cols.get(2))
+            else {
+                continue;
+            };
+            let code = code.to_ascii_uppercase();
+            let (Some(country), _) = crate::split_code(&code) else {
+                continue;
+            };
+            let mut codes: Vec<DatedCode> = terms
+                .split('|')
+                .filter_map(|t| {
+                    let (from, to) = t.split_once("..")?;
+                    Some(DatedCode {
+                        code: code.clone(),
+                        from: Some(term_date(from, false)?),
+                        to: if to.trim().is_empty() {
+                            None
+                        } else {
+                            Some(term_date(to, true)?)
+                        },
+                    })
+                })
+                .collect();
+            if codes.is_empty() {
+                continue;
+            }
+            codes.push(DatedCode {
+                code: format!("{country}ELI"),
+                from: None,
+                to: None,
+            });
+            let canonical = names.split('|').next().unwrap_or("").trim().to_string();
+            let rule = format!(
+                "actor/leader/{}",
+                canonical.to_lowercase().replace(' ', "_")
+            );
+            let idx = self.dict_entries.len();
+            self.dict_entries.push(DictActor {
+                name: canonical,
+                codes,
+            });
+            for name in names.split('|') {
+                let name = name.trim();
+                self.add(
+                    name,
+                    false,
+                    case_of(name),
+                    Entry::Dict {
+                        entry: idx,
+                        rule: rule.clone(),
+                    },
+                );
+            }
+        }
     }
 
     /// Merges a PETRARCH actor dictionary.
@@ -553,6 +693,7 @@ impl Lexicon {
         let mut out = Vec::new();
         let mut i = 0;
         let mut found: Vec<(usize, usize)> = Vec::new();
+        let mut fuzzy_key = String::new();
         while i < toks.len() {
             found.clear();
             if let Some(ids) = self.by_first.get(toks[i].norm.as_ref()) {
@@ -580,6 +721,11 @@ impl Lexicon {
                         }
                     }
                 }
+            }
+            if found.is_empty()
+                && let Some(id) = self.fuzzy_match(&toks[i], &mut fuzzy_key)
+            {
+                found.push((1, id));
             }
             let Some(n) = found.iter().map(|f| f.0).max() else {
                 i += 1;
@@ -665,6 +811,46 @@ impl Lexicon {
         }
         Some(best)
     }
+}
+
+/// Shortest word (in letters) that the typo lookup corrects.
+const FUZZY_MIN: usize = 7;
+
+/// Whether `a` and `b` differ by exactly one insertion, deletion, substitution or swap of two
+/// neighbouring characters.
+fn one_edit(a: &str, b: &str) -> bool {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a == b || a.len().abs_diff(b.len()) > 1 {
+        return false;
+    }
+    let p = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let s = a
+        .iter()
+        .rev()
+        .zip(b.iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    match a.len().cmp(&b.len()) {
+        std::cmp::Ordering::Equal => {
+            p + s + 1 >= a.len()
+                || (p + 2 <= a.len()
+                    && a[p] == b[p + 1]
+                    && a[p + 1] == b[p]
+                    && a[p + 2..] == b[p + 2..])
+        }
+        _ => p + s >= a.len().min(b.len()),
+    }
+}
+
+/// A term bound of `people.tsv`: `YYYY-MM-DD`, or `YYYY` (its first or, for an end, last day).
+fn term_date(text: &str, end: bool) -> Option<annals_document::Date> {
+    let t = text.trim();
+    if let Ok(year) = t.parse::<i16>() {
+        let (m, d) = if end { (12, 31) } else { (1, 1) };
+        return annals_document::Date::new(year, m, d).ok();
+    }
+    t.parse().ok()
 }
 
 /// Case rule of a data-file name: all-caps short words are acronyms.

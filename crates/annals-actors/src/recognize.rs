@@ -2,7 +2,7 @@
 //! appositives for people, metonymy for capitals, coreference by name inside the document.
 
 use crate::lexicon::{self, Entry, Form, Item, Lexicon, nonstate_kind};
-use crate::tokens::{Token, tokenize_into};
+use crate::tokens::{Token, lowered, tokenize_into};
 use crate::{ActorKind, ActorMention, split_code};
 use annals_document::{Date, Sentence, Span};
 use annals_places::{Countries, Gazetteer, PlaceKind};
@@ -228,7 +228,7 @@ fn proper_name_part(toks: &[Token], items: &[Item], k: usize) -> bool {
 
 /// Sectors of groups that act inside their own country.
 const DOMESTIC: &[&str] = &[
-    "REB", "OPP", "CVL", "REF", "COP", "LAB", "AGR", "EDU", "REL",
+    "REB", "OPP", "CVL", "REF", "COP", "LAB", "AGR", "EDU", "REL", "UAF", "UNK", "CRM",
 ];
 
 /// Words before a mention that make it the other party of what a person does.
@@ -270,6 +270,7 @@ pub(crate) fn recognize(
     let mut out: Vec<ActorMention> = Vec::new();
     let mut people: Vec<Person> = Vec::new();
     let mut sentence_of: Vec<usize> = Vec::new();
+    let lower = lowered(text);
     let mut toks: Vec<Token> = Vec::new();
     for (sentence_index, s) in sentences.iter().enumerate() {
         if s.span.end > text.len()
@@ -278,7 +279,7 @@ pub(crate) fn recognize(
         {
             continue;
         }
-        tokenize_into(text, s.span.start, s.span.end, &mut toks);
+        tokenize_into(text, &lower, s.span.start, s.span.end, &mut toks);
         let toks = &toks[..];
         let items = lex.items(toks);
         let mut drafts = sentence_drafts(lex, &people, text, toks, &items, date);
@@ -449,7 +450,7 @@ fn infer_person_countries(text: &str, out: &mut [ActorMention], sentence_of: &[u
                     *j != i
                         && **s == sentence_of[i]
                         && m.coref_of.is_none()
-                        && !m.rule.starts_with("actor/person/")
+                        && !m.rule.contains("/context_country")
                         && !counterparty(text, m.span.start)
                 })
                 .filter_map(|(_, (m, _))| {
@@ -586,17 +587,37 @@ fn sentence_drafts(
             );
             used[k] = true;
             d.confidence = 0.9;
+            // "ethnic Albanian guerrillas operating in Macedonia": a community of the country
+            // the sentence is about, not of the one its name comes from.
+            if it.t0 >= 1
+                && toks[it.t0 - 1].norm == "ethnic"
+                && let Entry::Country {
+                    code: own,
+                    form: Form::Adjective,
+                } = it.entry
+                && let Some(home) = sole_other_country(items, k, own)
+            {
+                let (_, sector) = split_code(&d.code);
+                d.code = format!("{home}{}", sector.unwrap_or_default());
+                d.t0 = it.t0 - 1;
+                d.rule = format!("{}/ethnic", d.rule);
+                d.confidence = 0.6;
+            }
             // Coordinated modifiers sharing the role: "Russian and North Korean troops".
             if k >= 1
                 && !used[k - 1]
                 && let Some(prev_cue) = cue_code(lex, &items[k - 1], date)
-                && matches!(
-                    items[k - 1].entry,
+                && match items[k - 1].entry {
                     Entry::Country {
                         form: Form::Adjective,
                         ..
-                    }
-                )
+                    } => true,
+                    // An abbreviation used as a modifier: "U.S. and Russian negotiators".
+                    Entry::Country {
+                        form: Form::Name, ..
+                    } => toks[items[k - 1].t0].upper,
+                    _ => false,
+                }
                 && it.t0 == items[k - 1].t1 + 1
                 && is_word(toks, items[k - 1].t1, &["and", "or", ","])
             {
@@ -634,6 +655,12 @@ fn sentence_drafts(
             Entry::Country { code, form } => {
                 used[k] = true;
                 match form {
+                    // "U.S. and Russian negotiators": the abbreviation shares the role noun.
+                    Form::Name
+                        if toks[it.t0].upper && coordinated_with_role(lex, toks, items, k) =>
+                    {
+                        used[k] = false
+                    }
                     Form::Name => drafts.push(Draft {
                         t0: it.t0,
                         t1: it.t1,
@@ -809,7 +836,97 @@ fn sentence_drafts(
         }
         k += 1;
     }
+    // Domestic groups without a country ("protesters", "a car bomb") take the country of the
+    // place the sentence puts them in ("in Kandahar", "near the town of X").
+    let mut place: Option<Option<String>> = None;
+    for d in &mut drafts {
+        if d.kind != ActorKind::Group || !d.rule.starts_with("actor/agent/") {
+            continue;
+        }
+        let (None, Some(sector)) = split_code(&d.code) else {
+            continue;
+        };
+        if !DOMESTIC.contains(&sector.as_str()) {
+            continue;
+        }
+        let found = place
+            .get_or_insert_with(|| located_country(lex, text, toks, items, item_at.as_slice()));
+        if let Some(country) = found {
+            d.code = format!("{country}{sector}");
+            d.rule = format!("{}/place_in", d.rule);
+            d.confidence = d.confidence.min(0.5);
+        }
+    }
     drafts
+}
+
+/// Prepositions that put an actor somewhere.
+const PLACED: &[&str] = &["in", "near", "at", "outside"];
+
+/// Nouns introducing a place name ("the town of Samarra").
+const PLACE_NOUNS: &[&str] = &[
+    "town", "city", "village", "province", "region", "district", "capital", "port", "state",
+];
+
+/// The country of the first place the sentence puts something in: a country or capital after
+/// "in", "near", "at" ("in [the] [southern] Serbia"), else a city or region the gazetteer knows
+/// well ("near the town of Kandahar").
+fn located_country(
+    lex: &Lexicon,
+    text: &str,
+    toks: &[Token],
+    items: &[Item],
+    item_at: &[Option<usize>],
+) -> Option<String> {
+    let mut fallback = None;
+    for i in 0..toks.len() {
+        if !is_word(toks, i, PLACED) {
+            continue;
+        }
+        let mut j = i + 1;
+        if is_word(toks, j, &["the"]) {
+            j += 1;
+        }
+        while is_word(toks, j, DIRECTIONS) {
+            j += 1;
+        }
+        if is_word(toks, j, PLACE_NOUNS) && is_word(toks, j + 1, &["of"]) {
+            j += 2;
+        }
+        if let Some(Some(n)) = item_at.get(j) {
+            if let Entry::Country {
+                code,
+                form: Form::Name,
+            }
+            | Entry::Capital { code } = items[*n].entry
+                && items[*n].t0 == j
+                && nonstate_kind(code).is_none()
+            {
+                return Some(code.clone());
+            }
+            continue;
+        }
+        if fallback.is_some() {
+            continue;
+        }
+        let mut e = j;
+        while e < toks.len()
+            && e - j < 3
+            && item_at[e].is_none()
+            && toks[e].word
+            && toks[e].cap
+            && !toks[e].upper
+            && !lex.stopnames.contains(toks[e].norm.as_ref())
+        {
+            e += 1;
+        }
+        if e > j
+            && let Some(name) = text.get(toks[j].start..toks[e - 1].end)
+        {
+            fallback = gazetteer_country(name);
+        }
+    }
+    fallback
 }
 
 /// The CAMEO country of a city or region name, when the gazetteer knows the name well (a
@@ -843,7 +960,7 @@ fn gazetteer_country(name: &str) -> Option<String> {
     }
     country
         .and_then(|c| Countries::builtin().by_code(c))
-        .map(|c| c.cameo.clone())
+        .map(crate::countries::plover_code)
 }
 
 /// A city or region named before a role noun without a country ("Kandahar police", "Ontario
@@ -897,6 +1014,22 @@ fn place_modifier(
     d.code = format!("{code}{sector}");
     d.rule = format!("{}/place_modifier", d.rule);
     d.confidence = d.confidence.min(0.7);
+}
+
+/// Whether the token at `j` (after a country adjective) begins a place: a capitalized name ("the
+/// Syrian Golan Heights") or a place noun ("the Iraqi city of Basra").
+fn adjective_of_place(lex: &Lexicon, toks: &[Token], j: usize) -> bool {
+    toks.get(j).is_some_and(|t| {
+        t.word && t.cap && !t.upper && !lex.stopnames.contains(t.norm.as_ref())
+            || is_word(
+                toks,
+                j,
+                &[
+                    "city", "town", "village", "capital", "province", "region", "border", "port",
+                    "island", "state",
+                ],
+            )
+    })
 }
 
 /// Words of direction allowed between "in" and a country ("in southern Serbia").
@@ -953,10 +1086,10 @@ fn residence(
     .then_some(n)
 }
 
-/// The one country other than `own` that the sentence names (by name, adjective or capital), if
-/// exactly one.
+/// The country other than `own` that the sentence is about (by name, adjective or capital): the
+/// only one, else the one named most often when it is named more often than any other.
 fn sole_other_country<'a>(items: &'a [Item], k: usize, own: &str) -> Option<&'a str> {
-    let mut found: Option<&str> = None;
+    let mut counts: Vec<(&str, usize)> = Vec::new();
     for (n, it) in items.iter().enumerate() {
         let code = match it.entry {
             Entry::Country { code, .. } | Entry::Capital { code } => code.as_str(),
@@ -965,13 +1098,17 @@ fn sole_other_country<'a>(items: &'a [Item], k: usize, own: &str) -> Option<&'a 
         if n == k || code == own || nonstate_kind(code).is_some() {
             continue;
         }
-        match found {
-            None => found = Some(code),
-            Some(f) if f == code => {}
-            Some(_) => return None,
+        match counts.iter_mut().find(|(c, _)| *c == code) {
+            Some((_, count)) => *count += 1,
+            None => counts.push((code, 1)),
         }
     }
-    found
+    counts.sort_by_key(|c| std::cmp::Reverse(c.1));
+    match counts.as_slice() {
+        [] => None,
+        [(c, _)] => Some(c),
+        [(c, n), (_, m), ..] => (n > m).then_some(*c),
+    }
 }
 
 /// Builds the mention of the role noun at item `k`, with an optional modifier code before it,
@@ -1061,10 +1198,21 @@ fn agent_draft(
         let mut j = t1;
         let domestic = matches!(
             sector.as_str(),
-            "REB" | "COP" | "CVL" | "OPP" | "REF" | "CRM" | "LAB" | "PTY" | "AGR" | "EDU" | "HLH"
+            "REB"
+                | "COP"
+                | "CVL"
+                | "OPP"
+                | "REF"
+                | "CRM"
+                | "LAB"
+                | "PTY"
+                | "AGR"
+                | "EDU"
+                | "HLH"
+                | "UAF"
         );
         if is_word(toks, j, &["of"])
-            || (kind == ActorKind::Group && is_word(toks, j, &["from"]))
+            || (kind != ActorKind::Organization && is_word(toks, j, &["from"]))
             || (domestic && is_word(toks, j, &["in"]))
         {
             j += 1;
@@ -1075,13 +1223,13 @@ fn agent_draft(
                 && items[*n].t0 == j
                 && !used[*n]
                 && let Some(c) = cue_code(lex, &items[*n], date)
-                && !matches!(
+                && (!matches!(
                     items[*n].entry,
                     Entry::Country {
                         form: Form::Adjective,
                         ..
                     }
-                )
+                ) || adjective_of_place(lex, toks, items[*n].t1))
             {
                 used[*n] = true;
                 code = combine(&c, &sector, *prefix);

@@ -53,29 +53,63 @@ fn char_at(s: &str, i: usize) -> Option<(char, usize)> {
     Some((c, c.len_utf8()))
 }
 
-/// Tokenizes `text[range]`: words (letters/digits with inner `-`, `.`, apostrophes), possessive
-/// `'s` split off, every other visible character a token of its own.
-pub(crate) fn tokenize(text: &str, start: usize, end: usize) -> Vec<Token<'_>> {
-    let mut out = Vec::new();
-    tokenize_into(text, start, end, &mut out);
-    out
+/// `text` in ASCII lower case with backquotes read as apostrophes: the same length as `text`, so
+/// that the normalized form of an ASCII token is a slice of it at the token's own offsets.
+pub(crate) fn lowered(text: &str) -> String {
+    let mut lower = text.to_string();
+    lower.make_ascii_lowercase();
+    if lower.contains('`') {
+        lower = lower.replace('`', "'");
+    }
+    lower
 }
 
-/// [`tokenize`] into a reused buffer (cleared first).
-pub(crate) fn tokenize_into<'a>(text: &'a str, start: usize, end: usize, out: &mut Vec<Token<'a>>) {
+/// The normalized words of `text` (tokens as by [`tokenize_into`]).
+pub(crate) fn token_norms(text: &str) -> Vec<String> {
+    let lower = lowered(text);
+    let mut out = Vec::new();
+    tokenize_into(text, &lower, 0, text.len(), &mut out);
+    out.into_iter().map(|t| t.norm.into_owned()).collect()
+}
+
+/// Tokenizes `text[start..end]` into a reused buffer (cleared first): words (letters/digits with
+/// inner `-`, `.`, apostrophes), possessive `'s` split off, every other visible character a token
+/// of its own. `lower` is [`lowered`]`(text)`; ASCII tokens borrow their normalized form from it.
+pub(crate) fn tokenize_into<'a>(
+    text: &'a str,
+    lower: &'a str,
+    start: usize,
+    end: usize,
+    out: &mut Vec<Token<'a>>,
+) {
     out.clear();
+    if lower.len() != text.len() {
+        return;
+    }
     let Some(slice) = text.get(start..end) else {
         return;
     };
     out.reserve(slice.len() / 5);
     let mut i = 0;
-    while let Some((c, clen)) = char_at(slice, i) {
+    let bytes = slice.as_bytes();
+    while let Some(&b) = bytes.get(i) {
+        // ASCII white space and punctuation, the common cases, without decoding.
+        if b < 0x80 && !b.is_ascii_alphanumeric() {
+            if !b.is_ascii_whitespace() && b != 0x0b {
+                out.push(make(text, lower, start + i, start + i + 1, false));
+            }
+            i += 1;
+            continue;
+        }
+        let Some((c, clen)) = char_at(slice, i) else {
+            break;
+        };
         if c.is_whitespace() {
             i += clen;
             continue;
         }
         if !c.is_alphanumeric() {
-            out.push(make(text, start + i, start + i + clen, false));
+            out.push(make(text, lower, start + i, start + i + clen, false));
             i += clen;
             continue;
         }
@@ -84,14 +118,20 @@ pub(crate) fn tokenize_into<'a>(text: &'a str, start: usize, end: usize, out: &m
         let mut has_dot = false;
         let mut has_hyphen = false;
         let mut nchars = 1usize;
-        let bytes = slice.as_bytes();
+        // Case counts of ASCII letters, for the token flags (`ascii`: no other character).
+        let mut ascii = b < 0x80;
+        let mut letters = u32::from(b.is_ascii_alphabetic());
+        let mut uppers = u32::from(b.is_ascii_uppercase());
         while let Some(&b) = bytes.get(j) {
             // ASCII letters and digits, the common case, without decoding.
             if b.is_ascii_alphanumeric() {
+                letters += u32::from(b.is_ascii_alphabetic());
+                uppers += u32::from(b.is_ascii_uppercase());
                 nchars += 1;
                 j += 1;
                 continue;
             }
+            ascii &= b < 0x80;
             let Some((cj, lj)) = char_at(slice, j) else {
                 break;
             };
@@ -134,50 +174,49 @@ pub(crate) fn tokenize_into<'a>(text: &'a str, start: usize, end: usize, out: &m
                 .iter()
                 .any(|s| w[h + 1..].eq_ignore_ascii_case(s))
         {
-            out.push(make(text, word_start, word_start + h, true));
-            out.push(make(text, word_start + h, word_start + h + 1, false));
-            out.push(make(text, word_start + h + 1, word_end, true));
+            out.push(make(text, lower, word_start, word_start + h, true));
+            out.push(make(text, lower, word_start + h, word_start + h + 1, false));
+            out.push(make(text, lower, word_start + h + 1, word_end, true));
             i = j;
             continue;
         }
         match split_at {
+            // A plain ASCII word: its flags are known from the scan.
+            None if ascii => out.push(Token {
+                start: word_start,
+                end: word_end,
+                norm: Cow::Borrowed(lower.get(word_start..word_end).unwrap_or(w)),
+                cap: b.is_ascii_uppercase() || b.is_ascii_digit(),
+                upper: letters > 0
+                    && uppers == letters
+                    && (letters >= 2 || has_dot || j > i + nchars),
+                word: true,
+            }),
             Some(cut) => {
-                out.push(make(text, word_start, cut, true));
-                out.push(make(text, cut, word_end, true));
+                out.push(make(text, lower, word_start, cut, true));
+                out.push(make(text, lower, cut, word_end, true));
             }
-            None => out.push(make(text, word_start, word_end, true)),
+            None => out.push(make(text, lower, word_start, word_end, true)),
         }
         i = j;
     }
 }
 
-fn make(text: &str, start: usize, end: usize, word: bool) -> Token<'_> {
-    let raw = &text[start..end];
-    if raw.is_ascii() {
-        let bytes = raw.as_bytes();
-        let (mut letters, mut all_upper, mut lower_needed, mut dot) = (0usize, true, false, false);
-        for &b in bytes {
-            if b.is_ascii_uppercase() {
-                letters += 1;
-                lower_needed = true;
-            } else if b.is_ascii_lowercase() {
-                letters += 1;
-                all_upper = false;
-            } else if b == b'`' {
-                lower_needed = true;
-            } else if b == b'.' {
-                dot = true;
-            }
-        }
-        let norm = if lower_needed {
-            let mut n = raw.to_ascii_lowercase();
-            if n.contains('`') {
-                n = n.replace('`', "'");
-            }
-            Cow::Owned(n)
-        } else {
-            Cow::Borrowed(raw)
-        };
+#[inline]
+fn make<'a>(text: &'a str, lower: &'a str, start: usize, end: usize, word: bool) -> Token<'a> {
+    let raw = text.get(start..end).unwrap_or("");
+    let bytes = raw.as_bytes();
+    // One branch-free pass: letters, upper-case letters, dots, non-ASCII bytes.
+    let (mut letters, mut uppers, mut dots, mut high) = (0u32, 0u32, 0u32, 0u32);
+    for &b in bytes {
+        let folded = b | 0x20;
+        letters += u32::from(folded.is_ascii_lowercase());
+        uppers += u32::from(b.is_ascii_uppercase());
+        dots += u32::from(b == b'.');
+        high += u32::from(b >= 0x80);
+    }
+    if high == 0 {
+        let norm = Cow::Borrowed(lower.get(start..end).unwrap_or(raw));
         let cap = bytes
             .first()
             .is_some_and(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
@@ -186,7 +225,7 @@ fn make(text: &str, start: usize, end: usize, word: bool) -> Token<'_> {
             end,
             norm,
             cap,
-            upper: letters > 0 && all_upper && (letters >= 2 || dot),
+            upper: letters > 0 && uppers == letters && (letters >= 2 || dots > 0),
             word,
         };
     }
@@ -217,11 +256,7 @@ fn make(text: &str, start: usize, end: usize, word: bool) -> Token<'_> {
 
 /// The normalized words of a lexicon phrase (`_` and spaces separate words).
 pub(crate) fn phrase_words(phrase: &str) -> Vec<String> {
-    let spaced = phrase.replace('_', " ");
-    tokenize(&spaced, 0, spaced.len())
-        .into_iter()
-        .map(|t| t.norm.into_owned())
-        .collect()
+    token_norms(&phrase.replace('_', " "))
 }
 
 #[cfg(test)]
@@ -229,10 +264,7 @@ mod tests {
     use super::*;
 
     fn norms(text: &str) -> Vec<String> {
-        tokenize(text, 0, text.len())
-            .into_iter()
-            .map(|t| t.norm.into_owned())
-            .collect()
+        token_norms(text)
     }
 
     #[test]
@@ -253,7 +285,9 @@ mod tests {
 
     #[test]
     fn flags() {
-        let t = tokenize("UN chief", 0, 8);
+        let lower = lowered("UN chief");
+        let mut t = Vec::new();
+        tokenize_into("UN chief", &lower, 0, 8, &mut t);
         assert!(t[0].upper && t[0].cap && !t[1].cap);
     }
 }

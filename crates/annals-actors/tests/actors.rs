@@ -525,3 +525,120 @@ fn tokenizer_handles_mixed_scripts_and_possessives() {
         codes(&m)
     );
 }
+
+#[test]
+fn office_holders_are_coded_by_the_article_date() {
+    let r = ActorRecognizer::new();
+    let text = "Chancellor Angela Merkel spoke with Putin about gas prices.";
+    let in_office = run(&r, text, Date::new(2010, 3, 1).ok());
+    assert_eq!(find(&in_office, "Merkel").code, "DEUGOV");
+    assert!(find(&in_office, "Merkel").rule.starts_with("actor/leader/"));
+    assert_eq!(find(&in_office, "Putin").code, "RUSGOV");
+    // After her terms she is a former official.
+    let later = run(
+        &r,
+        "Angela Merkel visited a school.",
+        Date::new(2023, 5, 1).ok(),
+    );
+    assert_eq!(find(&later, "Merkel").code, "DEUELI");
+    // A name that only heads an administration codes the administration.
+    let m = run(&r, "The Reagan administration rejected the offer.", None);
+    assert_eq!(find(&m, "administration").code, "USAGOV");
+}
+
+#[test]
+fn misspelled_country_names_are_read_with_one_edit() {
+    let r = ActorRecognizer::new();
+    let m = run(&r, "Cambodai and Venezuella signed a fishing accord.", None);
+    assert_eq!(
+        codes(&m),
+        vec![("Cambodai", "KHM"), ("Venezuella", "VEN")],
+        "{m:#?}"
+    );
+    // Short words and ordinary names are left alone.
+    let m = run(&r, "Irena met Chinaa officials.", None);
+    assert!(m.iter().all(|x| x.text != "Irena"), "{m:#?}");
+}
+
+#[test]
+fn ethnic_communities_belong_to_the_country_the_sentence_is_about() {
+    let r = ActorRecognizer::new();
+    let m = run(
+        &r,
+        "Ethnic Armenian militiamen clashed with police in Georgia, Georgian officials said.",
+        None,
+    );
+    assert_eq!(find(&m, "Armenian militiamen").code, "GEOREB", "{m:#?}");
+}
+
+#[test]
+fn unidentified_attackers_take_the_place_they_struck() {
+    let r = ActorRecognizer::new();
+    let m = run(
+        &r,
+        "A roadside bomb exploded near the town of Kandahar on Monday.",
+        None,
+    );
+    let bomb = find(&m, "roadside bomb");
+    assert_eq!(bomb.code, "AFGUAF", "{m:#?}");
+    assert!(bomb.rule.ends_with("/place_in"), "{}", bomb.rule);
+    let m = run(&r, "Gunmen opened fire on a bus in Peru.", None);
+    assert_eq!(find(&m, "Gunmen").code, "PERUAF", "{m:#?}");
+}
+
+#[test]
+fn named_armed_groups_parties_and_igos() {
+    let r = ActorRecognizer::new();
+    let m = run(
+        &r,
+        "The Tamil Tigers and UNITA rejected an APEC statement backed by the Likud.",
+        None,
+    );
+    assert_eq!(find(&m, "Tamil Tigers").code, "LKAREB");
+    assert_eq!(find(&m, "UNITA").code, "AGOREB");
+    assert_eq!(find(&m, "APEC").country.as_deref(), Some("IGO"));
+    assert_eq!(find(&m, "Likud").code, "ISRPTY");
+}
+
+#[test]
+fn coordinated_abbreviation_shares_the_role_noun() {
+    let r = ActorRecognizer::new();
+    let m = run(&r, "U.K. and French negotiators met in Brussels.", None);
+    assert_eq!(find(&m, "U.K.").code, "GBRGOV", "{m:#?}");
+    assert_eq!(find(&m, "French negotiators").code, "FRAGOV");
+}
+
+#[test]
+fn residents_of_a_place_named_by_adjective() {
+    let r = ActorRecognizer::new();
+    let m = run(
+        &r,
+        "Villagers of the Turkish province of Hatay protested against Syria.",
+        None,
+    );
+    assert_eq!(find(&m, "Villagers").code, "TURCVL", "{m:#?}");
+}
+
+#[test]
+fn capitals_shared_with_a_former_state_go_to_the_current_one() {
+    let r = ActorRecognizer::new();
+    let m = run(&r, "Belgrade said it would reply.", None);
+    assert_eq!(find(&m, "Belgrade").code, "SRBGOV");
+    // PLOVER uses ISO 3166 codes where CAMEO differs.
+    let m = run(&r, "Timor-Leste troops arrived.", None);
+    assert_eq!(find(&m, "troops").country.as_deref(), Some("TLS"), "{m:#?}");
+}
+
+#[test]
+fn clerics_are_people_with_their_names() {
+    let r = ActorRecognizer::new();
+    let m = run(
+        &r,
+        "Kenyan Archbishop John Mwangi condemned the attack.",
+        None,
+    );
+    let a = find(&m, "Archbishop");
+    assert_eq!(a.code, "KENREL");
+    assert_eq!(a.name, "John Mwangi");
+    assert_eq!(a.kind, ActorKind::Person);
+}

@@ -118,6 +118,10 @@ pub enum EvalCorpus {
     Actors {
         /// A PLOVER gold-standard JSONL file
         file: PathBuf,
+        /// A PETRARCH/TABARI actor or agent dictionary loaded beside the built-in lexicons;
+        /// repeatable
+        #[arg(long = "dictionary", value_name = "PATH")]
+        dictionaries: Vec<PathBuf>,
     },
     /// PLOVER gold records: event type accuracy and macro-F1, (source, event[, target]) F1
     Plover {

@@ -58,7 +58,9 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
         EvalCorpus::Seed { dir } => annals_eval::seed::run(dir)?,
         EvalCorpus::Timeml { dir } => annals_eval::timeml::run(dir, args.errors)?,
         EvalCorpus::Geo { file } => annals_eval::geo::run(file, args.errors)?,
-        EvalCorpus::Actors { file } => annals_eval::actors::run(file, args.errors)?,
+        EvalCorpus::Actors { file, dictionaries } => {
+            annals_eval::actors::run_with_dictionaries(file, args.errors, dictionaries)?
+        }
         EvalCorpus::Plover { file } => annals_eval::plover::run(file, args.errors)?,
         EvalCorpus::Petrarch { dir } => annals_eval::petrarch::run(dir, args.errors)?,
     };

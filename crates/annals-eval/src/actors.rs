@@ -22,23 +22,93 @@ fn normalize_country(code: &str) -> String {
     }
 }
 
-/// Where `needle` occurs in `text` (exactly, else ignoring case).
+/// Where `needle` occurs in `text`: exactly, else ignoring case, else with any run of white space
+/// standing for the needle's white space.
 fn locate(text: &str, needle: &str) -> Option<Span> {
+    locate_from(text, needle, 0)
+}
+
+fn locate_from(text: &str, needle: &str, from: usize) -> Option<Span> {
     let needle = needle.trim();
+    let hay = text.get(from..)?;
     if needle.is_empty() {
         return None;
     }
-    if let Some(i) = text.find(needle) {
-        return Some(Span::new(i, i + needle.len()));
+    if let Some(i) = hay.find(needle) {
+        return Some(Span::new(from + i, from + i + needle.len()));
     }
-    let lower = text.to_lowercase();
-    if lower.len() == text.len() {
+    let lower = hay.to_lowercase();
+    if lower.len() == hay.len() {
         let n = needle.to_lowercase();
         if let Some(i) = lower.find(&n) {
-            return Some(Span::new(i, i + n.len()));
+            return Some(Span::new(from + i, from + i + n.len()));
+        }
+        // "NATO  peacekeeping": words in order with any white space between them.
+        let words: Vec<String> = n.split_whitespace().map(str::to_string).collect();
+        if words.len() > 1 {
+            let mut start = 0;
+            while let Some(i) = lower.get(start..).and_then(|l| l.find(words[0].as_str())) {
+                let s = start + i;
+                let mut end = s + words[0].len();
+                let whole = words[1..].iter().all(|w| {
+                    let rest = &lower[end..];
+                    let trimmed = rest.trim_start();
+                    let gap = rest.len() - trimmed.len();
+                    if gap > 0 && trimmed.starts_with(w.as_str()) {
+                        end += gap + w.len();
+                        true
+                    } else {
+                        false
+                    }
+                });
+                if whole {
+                    return Some(Span::new(from + s, from + end));
+                }
+                start = s + words[0].len();
+            }
         }
     }
     None
+}
+
+/// The spans of a gold actor text. The corpus marks a discontinuous actor with `...` or `..`
+/// ("U.S. ... negotiators") or leaves the words between out ("French warships" for "French and
+/// Egyptian warships"): each marked piece, else each run of its words found in order, is a span.
+fn locate_pieces(text: &str, gold: &str) -> Vec<Span> {
+    if let Some(span) = locate(text, gold) {
+        return vec![span];
+    }
+    let mut spans = Vec::new();
+    let mut from = 0;
+    for piece in gold.split("..").map(|p| p.trim_matches('.').trim()) {
+        if piece.is_empty() {
+            continue;
+        }
+        if let Some(span) = locate_from(text, piece, from) {
+            from = span.end;
+            spans.push(span);
+            continue;
+        }
+        // Runs of the piece's words, in order.
+        let words: Vec<&str> = piece.split_whitespace().collect();
+        let mut w = 0;
+        while w < words.len() {
+            let mut found = None;
+            for end in (w + 1..=words.len()).rev() {
+                if let Some(span) = locate_from(text, &words[w..end].join(" "), from) {
+                    found = Some((span, end));
+                    break;
+                }
+            }
+            let Some((span, end)) = found else {
+                return Vec::new();
+            };
+            from = span.end;
+            spans.push(span);
+            w = end;
+        }
+    }
+    spans
 }
 
 /// The outcome for one gold actor.
@@ -54,12 +124,15 @@ enum Outcome {
     Right,
 }
 
-fn judge(mentions: &[ActorMention], span: Span, code: &str, sector: &str) -> Outcome {
+fn judge(mentions: &[ActorMention], spans: &[Span], code: &str, sector: &str) -> Outcome {
     let want_country = normalize_country(code);
     // `***` in the corpus marks a sector left open.
     let sector = sector.trim().trim_start_matches('*');
     let want_sector = sector.get(..3).unwrap_or(sector).to_ascii_uppercase();
-    let over: Vec<&ActorMention> = mentions.iter().filter(|m| m.span.overlaps(span)).collect();
+    let over: Vec<&ActorMention> = mentions
+        .iter()
+        .filter(|m| spans.iter().any(|s| m.span.overlaps(*s)))
+        .collect();
     if over.is_empty() {
         return Outcome::Missing;
     }
@@ -88,6 +161,29 @@ struct Tally {
 /// Scores actor coding on a PLOVER gold-standard JSONL file.
 pub fn run(path: &Path, with_errors: bool) -> Result<Report, EvalError> {
     run_with(path, with_errors, &ActorRecognizer::new())
+}
+
+/// Scores with PETRARCH/TABARI actor or agent dictionaries loaded beside the built-in lexicons
+/// (none: the built-in recognizer).
+pub fn run_with_dictionaries<P: AsRef<Path>>(
+    path: &Path,
+    with_errors: bool,
+    dictionaries: &[P],
+) -> Result<Report, EvalError> {
+    let recognizer =
+        ActorRecognizer::with_dictionaries(dictionaries).map_err(|e| EvalError::Parse {
+            path: "dictionary".to_string(),
+            message: e.to_string(),
+        })?;
+    let mut report = run_with(path, with_errors, &recognizer)?;
+    if !dictionaries.is_empty() {
+        let names: Vec<String> = dictionaries
+            .iter()
+            .map(|d| d.as_ref().display().to_string())
+            .collect();
+        report.title = format!("{} with {}", report.title, names.join(", "));
+    }
+    Ok(report)
 }
 
 /// Scores with a given recognizer (e.g. one with extra dictionaries loaded).
@@ -130,9 +226,11 @@ pub fn run_with(
                 }
                 let t = &mut tallies[slot];
                 t.gold += 1;
-                let outcome = match locate(text, gold_text) {
-                    Some(span) => judge(&mentions, span, code, sector),
-                    None => Outcome::Missing,
+                let spans = locate_pieces(text, gold_text);
+                let outcome = if spans.is_empty() {
+                    Outcome::Missing
+                } else {
+                    judge(&mentions, &spans, code, sector)
                 };
                 if outcome != Outcome::Missing {
                     t.found += 1;
@@ -143,15 +241,11 @@ pub fn run_with(
                 if outcome == Outcome::Right {
                     t.right += 1;
                 } else if with_errors {
-                    let got: Vec<String> = locate(text, gold_text)
-                        .map(|span| {
-                            mentions
-                                .iter()
-                                .filter(|m| m.span.overlaps(span))
-                                .map(|m| format!("{}={}", m.text, m.code))
-                                .collect()
-                        })
-                        .unwrap_or_default();
+                    let got: Vec<String> = mentions
+                        .iter()
+                        .filter(|m| spans.iter().any(|s| m.span.overlaps(*s)))
+                        .map(|m| format!("{}={}", m.text, m.code))
+                        .collect();
                     errors.push(format!(
                         "{id} {role} {:?}: want {code}{}{sector}, {:?}, got [{}]",
                         gold_text,
@@ -239,6 +333,24 @@ mod tests {
             run(Path::new("no/such/file.jsonl"), false),
             Err(EvalError::Read { .. })
         ));
+    }
+
+    #[test]
+    fn discontinuous_gold_text_is_located_piece_by_piece() {
+        let text = "U.S. and Russian negotiators met in  Geneva.";
+        let spans = locate_pieces(text, "U.S. ... negotiators");
+        assert_eq!(spans.len(), 2);
+        assert_eq!(&text[spans[0].start..spans[0].end], "U.S.");
+        assert_eq!(&text[spans[1].start..spans[1].end], "negotiators");
+        // Words left out between marked words.
+        let spans = locate_pieces(text, "U.S. negotiators");
+        assert_eq!(spans.len(), 2);
+        // White space differing from the text.
+        let spans = locate_pieces(text, "in Geneva");
+        assert_eq!(spans.len(), 1);
+        assert_eq!(&text[spans[0].start..spans[0].end], "in  Geneva");
+        // A word the text lacks: not found.
+        assert!(locate_pieces(text, "Chinese negotiators").is_empty());
     }
 
     #[test]
