@@ -2,7 +2,7 @@
 
 use crate::dictionary::VerbDictionary;
 use crate::lexicon::{
-    Lexicon, PTok, Rule, START_ACCORDING, START_APPROX, START_CREDIT, START_MODAL, START_VAGUE,
+    Lexicon, PTok, Role, Rule, START_ACCORDING, START_APPROX, START_CREDIT, START_MODAL, START_VAGUE,
     WORD_HEAD, WORD_NUMBER, WORD_REPORT,
 };
 use crate::text::{Tokens, tokenize};
@@ -35,6 +35,7 @@ struct Trig {
     head: usize,
     first: usize,
     last: usize, // exclusive
+    binds: Binds,
 }
 
 /// A reporting frame: who says what, and over which tokens.
@@ -58,6 +59,27 @@ struct LocalActor {
 
 thread_local! {
     static TOKENS: RefCell<Tokens> = RefCell::new(Tokens::default());
+}
+
+/// Words that may stand between an actor slot of a pattern and its actor.
+const DETERMINERS: &[&str] = &["the", "a", "an", "its", "their", "his", "her"];
+
+/// The actors a dictionary pattern's slots (`$ + %`) matched, as local actor indices.
+#[derive(Debug, Clone, Copy, Default)]
+struct Binds {
+    source: Option<usize>,
+    target: Option<usize>,
+    compound: Option<usize>,
+}
+
+impl Binds {
+    fn set(&mut self, role: Role, li: usize) {
+        match role {
+            Role::Source => self.source = Some(li),
+            Role::Target => self.target = Some(li),
+            Role::Compound => self.compound = Some(li),
+        }
+    }
 }
 
 const HARD: &[&str] = &[";", ":", "(", ")", "—", "–", "\"", "“", "”"];
@@ -790,13 +812,21 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
         seq.iter().enumerate().all(|(k, w)| self.key(at + k) == w)
     }
 
-    /// Matches `pat` forward from token `at`; returns the end token (exclusive).
-    fn match_post(&self, at: usize, pat: &[PTok], limit: usize) -> Option<usize> {
+    /// Matches `pat` forward from token `at`; returns the end token (exclusive). Actor slots
+    /// matched on the way are recorded in `binds`.
+    fn match_post(
+        &self,
+        at: usize,
+        pat: &[PTok],
+        limit: usize,
+        binds: &mut Binds,
+    ) -> Option<usize> {
         let Some((first, rest)) = pat.split_first() else {
             return Some(at);
         };
         match first {
-            PTok::Gap(g) => {
+            PTok::Gap(g) | PTok::Skip(g) => {
+                let min = usize::from(matches!(first, PTok::Skip(_)));
                 for skip in 0..=*g {
                     let p = at + skip;
                     if p > limit {
@@ -808,17 +838,41 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                             break;
                         }
                     }
-                    if let Some(e) = self.match_post(p, rest, limit) {
+                    if skip < min || (min == 1 && !self.phrase_skip(at, p)) {
+                        continue;
+                    }
+                    if let Some(e) = self.match_post(p, rest, limit, binds) {
                         return Some(e);
                     }
                 }
                 None
             }
+            PTok::Slot(role) => {
+                // Determiners and possessives may precede the actor.
+                let mut p = at;
+                while p < limit && p < at + 2 && DETERMINERS.contains(&self.key(p)) {
+                    p += 1;
+                }
+                let li = self.actor_at.get(p).copied().flatten()?;
+                let la = self.local[li];
+                if la.first != p || la.last > limit {
+                    return None;
+                }
+                let e = self.match_post(la.last, rest, limit, binds)?;
+                // After the verb, a compound slot is the target ("* WITH %").
+                let role = if *role == Role::Compound {
+                    Role::Target
+                } else {
+                    *role
+                };
+                binds.set(role, li);
+                Some(e)
+            }
             PTok::Alt(alts) => {
                 for seq in alts {
                     if at + seq.len() <= limit
                         && self.match_seq(at, seq)
-                        && let Some(e) = self.match_post(at + seq.len(), rest, limit)
+                        && let Some(e) = self.match_post(at + seq.len(), rest, limit, binds)
                     {
                         return Some(e);
                     }
@@ -828,13 +882,26 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
         }
     }
 
-    /// Matches `pre` backward, ending just before token `at`; returns the first token.
-    fn match_pre(&self, at: usize, pat: &[PTok]) -> Option<usize> {
+    /// Whether tokens `a..b` can be a skipped phrase (`^`): more than determiners, and not
+    /// cutting an actor mention.
+    fn phrase_skip(&self, a: usize, b: usize) -> bool {
+        let cuts = |x: usize| {
+            x > 0 && self.actor_at.get(x).copied().flatten().is_some() && {
+                self.actor_at.get(x - 1).copied().flatten() == self.actor_at[x]
+            }
+        };
+        (a..b).any(|x| !DETERMINERS.contains(&self.key(x))) && !cuts(a) && !cuts(b)
+    }
+
+    /// Matches `pre` backward, ending just before token `at`; returns the first token. Actor
+    /// slots matched on the way are recorded in `binds`.
+    fn match_pre(&self, at: usize, pat: &[PTok], binds: &mut Binds) -> Option<usize> {
         let Some((last, rest)) = pat.split_last() else {
             return Some(at);
         };
         match last {
-            PTok::Gap(g) => {
+            PTok::Gap(g) | PTok::Skip(g) => {
+                let min = usize::from(matches!(last, PTok::Skip(_)));
                 for skip in 0..=*g {
                     if skip > at {
                         break;
@@ -846,17 +913,34 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                             break;
                         }
                     }
-                    if let Some(s) = self.match_pre(p, rest) {
+                    if skip < min || (min == 1 && !self.phrase_skip(p, at)) {
+                        continue;
+                    }
+                    if let Some(s) = self.match_pre(p, rest, binds) {
                         return Some(s);
                     }
                 }
                 None
             }
+            PTok::Slot(role) => {
+                let li = self.actor_at.get(at.checked_sub(1)?).copied().flatten()?;
+                let la = self.local[li];
+                if la.last != at {
+                    return None;
+                }
+                let mut p = la.first;
+                while p > 0 && p + 2 > la.first && DETERMINERS.contains(&self.key(p - 1)) {
+                    p -= 1;
+                }
+                let s = self.match_pre(p, rest, binds)?;
+                binds.set(*role, li);
+                Some(s)
+            }
             PTok::Alt(alts) => {
                 for seq in alts {
                     if seq.len() <= at
                         && self.match_seq(at - seq.len(), seq)
-                        && let Some(s) = self.match_pre(at - seq.len(), rest)
+                        && let Some(s) = self.match_pre(at - seq.len(), rest, binds)
                     {
                         return Some(s);
                     }
@@ -895,10 +979,11 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                     || matches!(prev, "to" | "will" | "would" | "could" | "did" | "not"));
             for &ri in rules {
                 let r: &Rule = &lex.rules[ri];
-                let Some(end) = self.match_post(i + 1, &r.post, n) else {
+                let mut binds = Binds::default();
+                let Some(end) = self.match_post(i + 1, &r.post, n, &mut binds) else {
                     continue;
                 };
-                let Some(start) = self.match_pre(i, &r.pre) else {
+                let Some(start) = self.match_pre(i, &r.pre, &mut binds) else {
                     continue;
                 };
                 // The verb as written in its own entry beats another entry's inflected form.
@@ -918,6 +1003,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                             head: i,
                             first: start,
                             last: end,
+                            binds,
                         },
                     ));
                 }
@@ -1708,6 +1794,25 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                     source = f.speaker_actor;
                     rules.push("events/args/pronoun_speaker".into());
                 }
+            }
+            // The actors a dictionary pattern marks (`$ + %`) beat the clause heuristics.
+            let b = tr.binds;
+            if let Some(c) = b.compound {
+                source = Some(c);
+                target = b.target;
+                rules.push("events/args/pattern_compound".into());
+            } else if b.source.is_some() || b.target.is_some() {
+                if let Some(s) = b.source {
+                    source = Some(s);
+                } else if source == b.target {
+                    // "+ * FROM $"-style patterns without a bound source: the subject heuristics
+                    // found the target.
+                    source = None;
+                }
+                if b.target.is_some() {
+                    target = b.target;
+                }
+                rules.push("events/args/pattern_slots".into());
             }
             if target.is_some() && target == source {
                 target = None;

@@ -15,7 +15,7 @@
 //! ```
 
 use crate::lexicon::HashMap;
-use crate::lexicon::{Lexicon, Origin, PTok, Rule, verb_forms};
+use crate::lexicon::{Lexicon, Origin, PTok, Role, Rule, verb_forms};
 
 const CAMEO: &str = include_str!("../../../data/events/cameo.tsv");
 
@@ -101,6 +101,11 @@ fn groups(half: &str) -> Vec<Vec<String>> {
     for chunk in half.split_whitespace() {
         let mut g = Vec::new();
         for w in chunk.split('_') {
+            // A lone `$ + % ^` is an actor slot or a skipped phrase.
+            if matches!(w, "$" | "+" | "%" | "^") {
+                g.push(w.to_string());
+                continue;
+            }
             let w: String = w
                 .chars()
                 .filter(|c| !matches!(c, '(' | ')' | '{' | '}' | '$' | '%' | '^'))
@@ -299,17 +304,27 @@ impl VerbDictionary {
     }
 
     /// Turns a pattern half into pattern tokens: groups adjacent, a gap of up to 4 between groups.
+    /// `$ + %` become actor slots, `^` a skipped phrase (which stands for the gap before it).
     fn half(&self, groups: &[Vec<String>], before: bool) -> Vec<PTok> {
         let mut out = Vec::new();
+        let mut after_skip = false;
         for (gi, g) in groups.iter().enumerate() {
-            if gi > 0 || !before {
+            let skip = g.iter().all(|w| w == "^");
+            if (gi > 0 || !before) && !skip {
                 out.push(PTok::Gap(4));
             }
+            after_skip = skip;
             for w in g {
-                out.push(PTok::Alt(self.expand(w, 0)));
+                out.push(match w.as_str() {
+                    "$" => PTok::Slot(Role::Source),
+                    "+" => PTok::Slot(Role::Target),
+                    "%" => PTok::Slot(Role::Compound),
+                    "^" => PTok::Skip(6),
+                    _ => PTok::Alt(self.expand(w, 0)),
+                });
             }
         }
-        if before && !out.is_empty() {
+        if before && !out.is_empty() && !after_skip {
             out.push(PTok::Gap(4));
         }
         out
@@ -368,7 +383,14 @@ impl VerbDictionary {
                     pre_t.extend(adj(pre));
                     let mut post_t = adj(post);
                     post_t.extend(self.half(&p.post, false));
-                    let weight = p.pre.iter().chain(&p.post).map(Vec::len).sum::<usize>() + 1;
+                    let weight = p
+                        .pre
+                        .iter()
+                        .chain(&p.post)
+                        .flatten()
+                        .filter(|w| *w != "^")
+                        .count()
+                        + 1;
                     let id = format!(
                         "events/dictionary/{name}/{}/line{}",
                         b.name.to_lowercase(),

@@ -54,6 +54,21 @@ pub enum PTok {
     Alt(Vec<Vec<String>>),
     /// Up to this many arbitrary tokens (no clause punctuation).
     Gap(usize),
+    /// An actor mention (after optional determiners) filling a role of the event.
+    Slot(Role),
+    /// One to this many arbitrary tokens (a skipped phrase, no clause punctuation).
+    Skip(usize),
+}
+
+/// The role an actor slot of a dictionary pattern fills.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// The source (`$`).
+    Source,
+    /// The target (`+`).
+    Target,
+    /// Both: a compound whose members act on each other (`%`).
+    Compound,
 }
 
 /// Where a trigger rule came from.
