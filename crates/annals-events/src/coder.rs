@@ -1116,6 +1116,59 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
         }
     }
 
+    /// The parties of the actor group containing local actor `li`, with agents spread over
+    /// the group: "lawmakers and officials in A and B" (each agent of each country), "the
+    /// ambassadors of A, B and C" (the first member's sector for the bare countries after it),
+    /// "Danish media and government" (the first member's country for the agents after it).
+    fn parties(&self, li: usize) -> Vec<Party> {
+        let group = self.group(li);
+        let mut out: Vec<Party> = group.iter().map(|&g| self.party(g)).collect();
+        let bare_country = |p: &Party| p.sector.is_empty() && p.code.len() == 3 && p.code == p.country;
+        let agent_only = |p: &Party| p.country.is_empty() && !p.sector.is_empty();
+        // Agents before "in"/"of" the group.
+        let first_tok = group.first().map_or(0, |&g| self.local[g].first);
+        if first_tok >= 2
+            && matches!(self.key(first_tok - 1), "in" | "of" | "from")
+            && out.iter().all(bare_country)
+            && let Some(ag) = self.actor_at[first_tok - 2]
+        {
+            let agents: Vec<Party> = self.group(ag).into_iter().map(|g| self.party(g)).collect();
+            if agents.iter().all(agent_only) {
+                let mut crossed = Vec::new();
+                for a in &agents {
+                    for c in &out {
+                        crossed.push(Party {
+                            text: c.text.clone(),
+                            code: format!("{}{}", c.country, a.code),
+                            country: c.country.clone(),
+                            sector: a.sector.clone(),
+                            span: c.span,
+                        });
+                    }
+                }
+                return crossed;
+            }
+        }
+        if out.len() < 2 {
+            return out;
+        }
+        let head = out[0].clone();
+        let (first, last) = (self.local[group[0]].first, self.local[group[0]].last);
+        let agent_of = (first..last).any(|x| matches!(self.key(x), "of" | "in"));
+        for p in out.iter_mut().skip(1) {
+            if agent_of && !head.sector.is_empty() && bare_country(p) {
+                // "the ambassadors of A, B and C".
+                p.code = format!("{}{}", p.country, head.code.get(3..).unwrap_or(""));
+                p.sector = head.sector.clone();
+            } else if !agent_of && !head.country.is_empty() && agent_only(p) {
+                // "Danish media and government".
+                p.code = format!("{}{}", head.country, p.code);
+                p.country = head.country.clone();
+            }
+        }
+        out
+    }
+
     /// The actor group (compound "X and Y") containing local actor `li`.
     fn group(&self, li: usize) -> Vec<usize> {
         let mut out = vec![li];
@@ -1772,7 +1825,13 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                     .filter(|t| Some(*t) != source);
                 rules.push("events/args/nominal".into());
             } else {
-                source = self.subject(tr.first, limit, in_skipped);
+                // A pattern word before the verb may stand before its subject too ("neither X
+                // nor Y *").
+                source = self.subject(tr.first, limit, in_skipped).or_else(|| {
+                    (tr.first < tr.head)
+                        .then(|| self.subject(tr.head, tr.first, in_skipped))
+                        .flatten()
+                });
                 target = self.object(tr.last, right_limit, false);
                 rules.push("events/args/svo".into());
             }
@@ -1818,10 +1877,10 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 target = None;
             }
             let mut actor: Vec<Party> = source
-                .map(|s| self.group(s).into_iter().map(|g| self.party(g)).collect())
+                .map(|s| self.parties(s))
                 .unwrap_or_default();
             let mut recipient: Vec<Party> = target
-                .map(|s| self.group(s).into_iter().map(|g| self.party(g)).collect())
+                .map(|s| self.parties(s))
                 .unwrap_or_default();
             let builtin = rule.origin == crate::lexicon::Origin::Builtin;
             for p in actor.iter_mut().chain(recipient.iter_mut()) {
@@ -1883,7 +1942,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 && let Some(li) = self.locative_object(tr.last, right_limit)
                 && !actor.iter().any(|a| a.span == self.party(li).span)
             {
-                recipient = self.group(li).into_iter().map(|g| self.party(g)).collect();
+                recipient = self.parties(li);
                 rules.push("events/args/locative_target".into());
             }
             match lex
