@@ -2,8 +2,8 @@
 
 use crate::dictionary::VerbDictionary;
 use crate::lexicon::{
-    Lexicon, PTok, Role, Rule, START_ACCORDING, START_APPROX, START_CREDIT, START_MODAL, START_VAGUE,
-    WORD_HEAD, WORD_NUMBER, WORD_REPORT,
+    Lexicon, PTok, Role, Rule, START_ACCORDING, START_APPROX, START_CREDIT, START_MODAL,
+    START_VAGUE, WORD_HEAD, WORD_NUMBER, WORD_REPORT,
 };
 use crate::text::{Tokens, tokenize};
 use crate::{
@@ -1123,7 +1123,8 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
     fn parties(&self, li: usize) -> Vec<Party> {
         let group = self.group(li);
         let mut out: Vec<Party> = group.iter().map(|&g| self.party(g)).collect();
-        let bare_country = |p: &Party| p.sector.is_empty() && p.code.len() == 3 && p.code == p.country;
+        let bare_country =
+            |p: &Party| p.sector.is_empty() && p.code.len() == 3 && p.code == p.country;
         let agent_only = |p: &Party| p.country.is_empty() && !p.sector.is_empty();
         // Agents before "in"/"of" the group.
         let first_tok = group.first().map_or(0, |&g| self.local[g].first);
@@ -1876,12 +1877,8 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             if target.is_some() && target == source {
                 target = None;
             }
-            let mut actor: Vec<Party> = source
-                .map(|s| self.parties(s))
-                .unwrap_or_default();
-            let mut recipient: Vec<Party> = target
-                .map(|s| self.parties(s))
-                .unwrap_or_default();
+            let mut actor: Vec<Party> = source.map(|s| self.parties(s)).unwrap_or_default();
+            let mut recipient: Vec<Party> = target.map(|s| self.parties(s)).unwrap_or_default();
             let builtin = rule.origin == crate::lexicon::Origin::Builtin;
             for p in actor.iter_mut().chain(recipient.iter_mut()) {
                 if builtin

@@ -570,7 +570,7 @@ GRANT
             .iter()
             .filter_map(|p| match p {
                 PTok::Alt(a) => Some(a.clone()),
-                PTok::Gap(_) => None,
+                _ => None,
             })
             .flatten()
             .collect();
