@@ -57,8 +57,18 @@ struct LocalActor {
     last: usize,
 }
 
+/// Per-sentence buffers kept between sentences.
+#[derive(Debug, Default)]
+struct Scratch {
+    flags: Vec<u8>,
+    actor_at: Vec<Option<usize>>,
+    time_at: Vec<Option<usize>>,
+    skipped: Vec<bool>,
+    local: Vec<LocalActor>,
+}
+
 thread_local! {
-    static TOKENS: RefCell<Tokens> = RefCell::new(Tokens::default());
+    static TOKENS: RefCell<(Tokens, Scratch)> = RefCell::new((Tokens::default(), Scratch::default()));
 }
 
 /// Words that may stand between an actor slot of a pattern and its actor.
@@ -144,19 +154,20 @@ impl EventCoder {
         let mut credit: Vec<AttributionLink> = Vec::new();
         let doc_date = document.date.map(|d| d.to_string());
         TOKENS.with(|cell| {
-            let mut toks = cell.borrow_mut();
+            let (toks, scratch) = &mut *cell.borrow_mut();
             for (si, sentence) in sentences.iter().enumerate() {
                 toks.clear();
-                tokenize(text, sentence.span.start, sentence.span.end, &mut toks);
+                tokenize(text, sentence.span.start, sentence.span.end, toks);
                 if toks.is_empty() {
                     continue;
                 }
-                let flags: Vec<u8> = (0..toks.len())
-                    .map(|i| self.lex.flags(toks.key(i)))
-                    .collect();
+                let mut flags = std::mem::take(&mut scratch.flags);
+                flags.clear();
+                flags.extend((0..toks.len()).map(|i| self.lex.flags(toks.key(i))));
                 // Without a trigger word a long sentence codes nothing (short ones may credit
                 // an outlet).
                 if toks.len() > 12 && !flags.iter().any(|f| f & WORD_HEAD != 0) {
+                    scratch.flags = flags;
                     continue;
                 }
                 let found = Found {
@@ -167,19 +178,21 @@ impl EventCoder {
                 let ctx = SentCtx::new(
                     self,
                     text,
-                    &toks,
+                    toks,
                     sentence.span,
                     actors,
                     places,
                     &exprs,
                     found,
                     flags,
+                    scratch,
                 );
                 if let Some(link) = ctx.credit() {
                     credit.push(link);
-                    continue;
+                } else {
+                    ctx.code(&mut events, || times.narrative(si), doc_date.as_deref());
                 }
-                ctx.code(&mut events, || times.narrative(si), doc_date.as_deref());
+                ctx.recycle(scratch);
             }
         });
         if let Some(outlet) = document.outlet.as_deref().filter(|o| !o.is_empty())
@@ -221,22 +234,19 @@ impl Sorted {
         Sorted { order }
     }
 
-    /// Indices of the spans that start inside `span`, in text order.
-    fn within(&self, span: Span) -> Vec<usize> {
+    /// The spans that start inside `span`, in text order, as `(start, index)`.
+    fn within(&self, span: Span) -> &[(usize, usize)] {
         let from = self.order.partition_point(|(s, _)| *s < span.start);
         let to = self.order.partition_point(|(s, _)| *s < span.end);
-        self.order[from..to.max(from)]
-            .iter()
-            .map(|(_, i)| *i)
-            .collect()
+        &self.order[from..to.max(from)]
     }
 }
 
 /// The findings of one sentence, as indices into the document's lists.
-struct Found {
-    actors: Vec<usize>,
-    places: Vec<usize>,
-    exprs: Vec<usize>,
+struct Found<'a> {
+    actors: &'a [(usize, usize)],
+    places: &'a [(usize, usize)],
+    exprs: &'a [(usize, usize)],
 }
 
 struct SentCtx<'a, A, P> {
@@ -246,7 +256,7 @@ struct SentCtx<'a, A, P> {
     span: Span,
     actors: &'a [A],
     places: &'a [P],
-    local_places: Vec<usize>,
+    local_places: &'a [(usize, usize)],
     local: Vec<LocalActor>,
     actor_at: Vec<Option<usize>>,
     time_at: Vec<Option<usize>>,
@@ -266,13 +276,17 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
         actors: &'a [A],
         places: &'a [P],
         exprs: &'a [TimeRef],
-        found: Found,
+        found: Found<'a>,
         flags: Vec<u8>,
+        scratch: &mut Scratch,
     ) -> Self {
         let n = t.len();
-        let mut local = Vec::new();
-        let mut actor_at = vec![None; n];
-        for &idx in &found.actors {
+        let mut local = std::mem::take(&mut scratch.local);
+        local.clear();
+        let mut actor_at = std::mem::take(&mut scratch.actor_at);
+        actor_at.clear();
+        actor_at.resize(n, None);
+        for &(_, idx) in found.actors {
             let Some(a) = actors.get(idx) else { continue };
             let s = a.span();
             if !span.overlaps(s) {
@@ -289,9 +303,11 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 }
             }
         }
-        let mut time_at = vec![None; n];
+        let mut time_at = std::mem::take(&mut scratch.time_at);
+        time_at.clear();
+        time_at.resize(n, None);
         let mut times = Vec::new();
-        for &ei in &found.exprs {
+        for &(_, ei) in found.exprs {
             let Some(e) = exprs.get(ei) else { continue };
             if !span.overlaps(e.span) {
                 continue;
@@ -317,11 +333,25 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             actor_at,
             time_at,
             times,
-            skipped: vec![false; n],
+            skipped: {
+                let mut v = std::mem::take(&mut scratch.skipped);
+                v.clear();
+                v.resize(n, false);
+                v
+            },
             flags,
         };
         ctx.mark_skipped();
         ctx
+    }
+
+    /// Hands the per-sentence buffers back for the next sentence.
+    fn recycle(self, scratch: &mut Scratch) {
+        scratch.flags = self.flags;
+        scratch.actor_at = self.actor_at;
+        scratch.time_at = self.time_at;
+        scratch.skipped = self.skipped;
+        scratch.local = self.local;
     }
 
     fn key(&self, i: usize) -> &str {
@@ -1375,7 +1405,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             let a = &self.actors[la.idx];
             consider(a.span(), a.country());
         }
-        for &pi in &self.local_places {
+        for &(_, pi) in self.local_places {
             if let Some(p) = self.places.get(pi) {
                 consider(p.span(), p.country());
             }
@@ -2162,8 +2192,8 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
         let (e, _, _) = self.times[ti];
         EventDate {
             value: e.value.clone(),
-            earliest: e.earliest.clone(),
-            latest: e.latest.clone(),
+            earliest: e.earliest.map(crate::Day::iso),
+            latest: e.latest.map(crate::Day::iso),
             text: e.span.slice(self.text).to_string(),
             span: Some(e.span),
             rule: rule.to_string(),
@@ -2196,8 +2226,8 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
         let narrative_date = |rule: &str| {
             narrative.map(|t| EventDate {
                 value: t.value.clone(),
-                earliest: t.earliest.clone(),
-                latest: t.latest.clone(),
+                earliest: t.earliest.map(crate::Day::iso),
+                latest: t.latest.map(crate::Day::iso),
                 text: t.span.slice(self.text).to_string(),
                 span: (!t.span.is_empty()).then_some(t.span),
                 rule: rule.to_string(),
@@ -2239,7 +2269,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
     ) -> Option<EventLoc> {
         let (s, e) = frame.map_or((0, self.t.len()), |f| f.scope);
         let mut best: Option<(usize, usize)> = None;
-        for &pi in &self.local_places {
+        for &(_, pi) in self.local_places {
             let Some(p) = self.places.get(pi) else {
                 continue;
             };
