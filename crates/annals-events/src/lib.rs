@@ -245,24 +245,21 @@ pub struct Day {
 impl Day {
     /// The day as `YYYY-MM-DD`.
     pub fn iso(self) -> String {
-        if (0..=9999).contains(&self.year) {
-            let y = self.year as u32;
-            let digits = [
-                y / 1000,
-                y / 100 % 10,
-                y / 10 % 10,
-                y % 10,
-                10,
-                u32::from(self.month / 10 % 10),
-                u32::from(self.month % 10),
-                10,
-                u32::from(self.day / 10 % 10),
-                u32::from(self.day % 10),
-            ];
-            digits
-                .iter()
-                .map(|&d| if d == 10 { '-' } else { char::from(b'0' + d as u8) })
-                .collect()
+        if (0..=9999).contains(&self.year) && self.month < 100 && self.day < 100 {
+            let y = self.year as u16;
+            let digit = |v: u16| char::from(b'0' + (v % 10) as u8);
+            let mut out = String::with_capacity(10);
+            out.push(digit(y / 1000));
+            out.push(digit(y / 100));
+            out.push(digit(y / 10));
+            out.push(digit(y));
+            out.push('-');
+            out.push(digit(u16::from(self.month) / 10));
+            out.push(digit(u16::from(self.month)));
+            out.push('-');
+            out.push(digit(u16::from(self.day) / 10));
+            out.push(digit(u16::from(self.day)));
+            out
         } else {
             format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
         }
