@@ -80,6 +80,9 @@ struct Binds {
     source: Option<usize>,
     target: Option<usize>,
     compound: Option<usize>,
+    /// The first token after the verb, and which of the next 64 tokens are pattern words.
+    base: usize,
+    words: u64,
 }
 
 impl Binds {
@@ -904,6 +907,11 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                         && self.match_seq(at, seq)
                         && let Some(e) = self.match_post(at + seq.len(), rest, limit, binds)
                     {
+                        for x in at..at + seq.len() {
+                            if let Some(bit) = x.checked_sub(binds.base).filter(|b| *b < 64) {
+                                binds.words |= 1 << bit;
+                            }
+                        }
                         return Some(e);
                     }
                 }
@@ -1009,7 +1017,10 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                     || matches!(prev, "to" | "will" | "would" | "could" | "did" | "not"));
             for &ri in rules {
                 let r: &Rule = &lex.rules[ri];
-                let mut binds = Binds::default();
+                let mut binds = Binds {
+                    base: i + 1,
+                    ..Binds::default()
+                };
                 let Some(end) = self.match_post(i + 1, &r.post, n, &mut binds) else {
                     continue;
                 };
@@ -1344,8 +1355,11 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             if self.report_at(j) {
                 return None;
             }
+            // An adjunct ("since", "despite", "amid") ends the verb's object.
             if let Some(b) = self.cues().boundary.get(k)
-                && (b == "relative" || (b == "clause" && k != "as" && k != "that"))
+                && (b == "relative"
+                    || b == "adjunct"
+                    || (b == "clause" && k != "as" && k != "that"))
             {
                 return None;
             }
@@ -1376,7 +1390,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 }
                 // "welcomed memos sent by X": the agent of a participle in the object.
                 let participle = b > 0 && self.participle(self.key(b - 1));
-                if participle && b - 1 > from {
+                if participle && b > from {
                     return Some(li);
                 }
             }
@@ -1863,7 +1877,29 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                         .then(|| self.subject(tr.head, tr.first, in_skipped))
                         .flatten()
                 });
-                target = self.object(tr.last, right_limit, false);
+                // A dictionary pattern's words may run past the object ("allowed that X is
+                // not the best place"): its first actor inside the pattern comes first.
+                let inside = (rule.origin == crate::lexicon::Origin::Dictionary
+                    && tr.last > tr.head + 1)
+                    .then(|| self.object(tr.head + 1, tr.last, false))
+                    .flatten()
+                    .filter(|&li| {
+                        // Not an actor made of the pattern's own words ("fired artillery").
+                        let la = self.local[li];
+                        (la.first..la.last).all(|x| {
+                            x.checked_sub(tr.binds.base)
+                                .filter(|b| *b < 64)
+                                .is_none_or(|b| tr.binds.words & (1 << b) == 0)
+                        })
+                    });
+                target = inside.or_else(|| self.object(tr.last, right_limit, false));
+                // A visit's target is the place visited ("arrived in X").
+                if rule.mode.iter().any(|m| m == "visit")
+                    && let Some(li) = self.locative_object(tr.last, right_limit)
+                {
+                    target = Some(li);
+                    rules.push("events/args/visit_place".into());
+                }
                 rules.push("events/args/svo".into());
             }
             // "X said it would ...": a pronoun subject in the reported clause is the speaker.

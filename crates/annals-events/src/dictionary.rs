@@ -46,6 +46,8 @@ struct DVerb {
 
 #[derive(Debug, Clone)]
 struct DPattern {
+    pre_joined: bool,
+    post_joined: bool,
     pre: Vec<Vec<String>>,
     post: Vec<Vec<String>>,
     code: Option<String>,
@@ -185,6 +187,9 @@ impl VerbDictionary {
                 };
                 let source_before = pre.contains('$');
                 b.patterns.push(DPattern {
+                    // "RECENTLY_*", "*_OUT": the word is joined to the verb, with no gap.
+                    pre_joined: pre.trim_end().ends_with('_'),
+                    post_joined: post.starts_with('_'),
                     pre: groups(pre),
                     post: groups(post),
                     code,
@@ -305,12 +310,13 @@ impl VerbDictionary {
 
     /// Turns a pattern half into pattern tokens: groups adjacent, a gap of up to 4 between groups.
     /// `$ + %` become actor slots, `^` a skipped phrase (which stands for the gap before it).
-    fn half(&self, groups: &[Vec<String>], before: bool) -> Vec<PTok> {
+    /// With `joined`, the half touches the verb (`WORD_*`, `*_WORD`): no gap next to it.
+    fn half(&self, groups: &[Vec<String>], before: bool, joined: bool) -> Vec<PTok> {
         let mut out = Vec::new();
         let mut after_skip = false;
         for (gi, g) in groups.iter().enumerate() {
             let skip = g.iter().all(|w| w == "^");
-            if (gi > 0 || !before) && !skip {
+            if (gi > 0 || (!before && !joined)) && !skip {
                 out.push(PTok::Gap(4));
             }
             after_skip = skip;
@@ -324,7 +330,7 @@ impl VerbDictionary {
                 });
             }
         }
-        if before && !out.is_empty() && !after_skip {
+        if before && !joined && !out.is_empty() && !after_skip {
             out.push(PTok::Gap(4));
         }
         out
@@ -379,10 +385,10 @@ impl VerbDictionary {
                     let Some(code) = p.code.clone().or_else(|| Some("---".to_string())) else {
                         continue;
                     };
-                    let mut pre_t = self.half(&p.pre, true);
+                    let mut pre_t = self.half(&p.pre, true, p.pre_joined);
                     pre_t.extend(adj(pre));
                     let mut post_t = adj(post);
-                    post_t.extend(self.half(&p.post, false));
+                    post_t.extend(self.half(&p.post, false, p.post_joined));
                     let weight = p
                         .pre
                         .iter()
