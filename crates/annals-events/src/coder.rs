@@ -267,6 +267,8 @@ struct SentCtx<'a, A, P> {
     skipped: Vec<bool>,
     /// Per token: the lexicon's flags for its key (`START_*`, `WORD_*`).
     flags: Vec<u8>,
+    /// Per token: its key.
+    keys: Vec<&'a str>,
 }
 
 impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
@@ -343,6 +345,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 v
             },
             flags,
+            keys: (0..n).map(|i| t.key(i)).collect(),
         };
         ctx.mark_skipped();
         ctx
@@ -357,8 +360,16 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
         scratch.local = self.local;
     }
 
-    fn key(&self, i: usize) -> &str {
-        self.t.key(i)
+    /// The key of token `i` (`""` out of range).
+    #[inline]
+    fn key(&self, i: usize) -> &'a str {
+        self.keys.get(i).copied().unwrap_or("")
+    }
+
+    /// Whether the token keys from `at` on spell `phrase`.
+    #[inline]
+    fn phrase_at(&self, at: usize, phrase: &[String]) -> bool {
+        !phrase.is_empty() && phrase.iter().enumerate().all(|(k, w)| self.key(at + k) == w)
     }
 
     /// Whether a cue phrase of a kind (`START_*`) may start at token `i`.
@@ -435,7 +446,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 if !self.starts(start, START_CREDIT) {
                     continue;
                 }
-                if phrase_at(self.t, start, phrase) && start + phrase.len() + 1 >= n {
+                if self.phrase_at(start, phrase) && start + phrase.len() + 1 >= n {
                     let (text, span) = self.raw(0, start);
                     if text.is_empty() || start > 6 {
                         continue;
@@ -492,7 +503,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 &[]
             };
             for (phrase, role) in according {
-                if role != "outer" || !phrase_at(self.t, i, phrase) {
+                if role != "outer" || !self.phrase_at(i, phrase) {
                     continue;
                 }
                 let s = i + phrase.len();
@@ -1497,7 +1508,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 let near = head.saturating_sub(i + phrase.len()) <= 3
                     || m == "conditional"
                     || m == "historical";
-                if near && i + phrase.len() <= head && phrase_at(self.t, i, phrase) {
+                if near && i + phrase.len() <= head && self.phrase_at(i, phrase) {
                     found.push((m.clone(), i));
                 }
             }
@@ -1508,7 +1519,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 continue;
             }
             for (phrase, m) in &self.cues().modal {
-                if m == "conditional" && phrase_at(self.t, i, phrase) {
+                if m == "conditional" && self.phrase_at(i, phrase) {
                     found.push((m.clone(), i));
                 }
             }
@@ -1626,7 +1637,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 &[]
             };
             for a in approx_here {
-                if phrase_at(self.t, j, a) {
+                if self.phrase_at(j, a) {
                     approx = true;
                     j += a.len();
                     break;
@@ -1634,7 +1645,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             }
             let mut value = None;
             for (phrase, v) in &self.cues().vague {
-                if phrase_at(self.t, j, phrase) {
+                if self.phrase_at(j, phrase) {
                     value = Some((*v, j + phrase.len()));
                     approx = true;
                     rule = "events/quantity/vague";
@@ -2350,10 +2361,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
     }
 }
 
-#[inline]
-fn phrase_at(t: &Tokens, at: usize, phrase: &[String]) -> bool {
-    !phrase.is_empty() && phrase.iter().enumerate().all(|(k, w)| t.key(at + k) == w)
-}
+
 
 /// The tokens overlapping `span`: `(first, last_exclusive)`.
 #[inline]
