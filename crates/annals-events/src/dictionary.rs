@@ -19,6 +19,9 @@ use crate::lexicon::{Lexicon, Origin, PTok, Role, Rule, verb_forms};
 
 const CAMEO: &str = include_str!("../../../data/events/cameo.tsv");
 
+/// How many words may stand between two words of a pattern written apart.
+const GAP: usize = 6;
+
 /// Why a dictionary could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum DictionaryError {
@@ -317,7 +320,7 @@ impl VerbDictionary {
         for (gi, g) in groups.iter().enumerate() {
             let skip = g.iter().all(|w| w == "^");
             if (gi > 0 || (!before && !joined)) && !skip {
-                out.push(PTok::Gap(4));
+                out.push(PTok::Gap(GAP));
             }
             after_skip = skip;
             for w in g {
@@ -331,7 +334,7 @@ impl VerbDictionary {
             }
         }
         if before && !joined && !out.is_empty() && !after_skip {
-            out.push(PTok::Gap(4));
+            out.push(PTok::Gap(GAP));
         }
         out
     }
