@@ -2,8 +2,8 @@
 
 use crate::dictionary::VerbDictionary;
 use crate::lexicon::{
-    Lexicon, PTok, Rule, START_ACCORDING, START_APPROX, START_CREDIT, START_MODAL, START_VAGUE,
-    WORD_HEAD, WORD_NUMBER, WORD_REPORT,
+    Lexicon, PTok, Role, Rule, START_ACCORDING, START_APPROX, START_CREDIT, START_MODAL,
+    START_VAGUE, WORD_HEAD, WORD_NUMBER, WORD_REPORT,
 };
 use crate::text::{Tokens, tokenize};
 use crate::{
@@ -35,6 +35,7 @@ struct Trig {
     head: usize,
     first: usize,
     last: usize, // exclusive
+    binds: Binds,
 }
 
 /// A reporting frame: who says what, and over which tokens.
@@ -56,8 +57,42 @@ struct LocalActor {
     last: usize,
 }
 
+/// Per-sentence buffers kept between sentences.
+#[derive(Debug, Default)]
+struct Scratch {
+    flags: Vec<u8>,
+    actor_at: Vec<Option<usize>>,
+    time_at: Vec<Option<usize>>,
+    skipped: Vec<bool>,
+    local: Vec<LocalActor>,
+}
+
 thread_local! {
-    static TOKENS: RefCell<Tokens> = RefCell::new(Tokens::default());
+    static TOKENS: RefCell<(Tokens, Scratch)> = RefCell::new((Tokens::default(), Scratch::default()));
+}
+
+/// Words that may stand between an actor slot of a pattern and its actor.
+const DETERMINERS: &[&str] = &["the", "a", "an", "its", "their", "his", "her"];
+
+/// The actors a dictionary pattern's slots (`$ + %`) matched, as local actor indices.
+#[derive(Debug, Clone, Copy, Default)]
+struct Binds {
+    source: Option<usize>,
+    target: Option<usize>,
+    compound: Option<usize>,
+    /// The first token after the verb, and which of the next 64 tokens are pattern words.
+    base: usize,
+    words: u64,
+}
+
+impl Binds {
+    fn set(&mut self, role: Role, li: usize) {
+        match role {
+            Role::Source => self.source = Some(li),
+            Role::Target => self.target = Some(li),
+            Role::Compound => self.compound = Some(li),
+        }
+    }
 }
 
 const HARD: &[&str] = &[";", ":", "(", ")", "—", "–", "\"", "“", "”"];
@@ -122,19 +157,20 @@ impl EventCoder {
         let mut credit: Vec<AttributionLink> = Vec::new();
         let doc_date = document.date.map(|d| d.to_string());
         TOKENS.with(|cell| {
-            let mut toks = cell.borrow_mut();
+            let (toks, scratch) = &mut *cell.borrow_mut();
             for (si, sentence) in sentences.iter().enumerate() {
                 toks.clear();
-                tokenize(text, sentence.span.start, sentence.span.end, &mut toks);
+                tokenize(text, sentence.span.start, sentence.span.end, toks);
                 if toks.is_empty() {
                     continue;
                 }
-                let flags: Vec<u8> = (0..toks.len())
-                    .map(|i| self.lex.flags(toks.key(i)))
-                    .collect();
+                let mut flags = std::mem::take(&mut scratch.flags);
+                flags.clear();
+                flags.extend((0..toks.len()).map(|i| self.lex.flags(toks.key(i))));
                 // Without a trigger word a long sentence codes nothing (short ones may credit
                 // an outlet).
                 if toks.len() > 12 && !flags.iter().any(|f| f & WORD_HEAD != 0) {
+                    scratch.flags = flags;
                     continue;
                 }
                 let found = Found {
@@ -145,19 +181,21 @@ impl EventCoder {
                 let ctx = SentCtx::new(
                     self,
                     text,
-                    &toks,
+                    toks,
                     sentence.span,
                     actors,
                     places,
                     &exprs,
                     found,
                     flags,
+                    scratch,
                 );
                 if let Some(link) = ctx.credit() {
                     credit.push(link);
-                    continue;
+                } else {
+                    ctx.code(&mut events, || times.narrative(si), doc_date.as_deref());
                 }
-                ctx.code(&mut events, || times.narrative(si), doc_date.as_deref());
+                ctx.recycle(scratch);
             }
         });
         if let Some(outlet) = document.outlet.as_deref().filter(|o| !o.is_empty())
@@ -199,22 +237,19 @@ impl Sorted {
         Sorted { order }
     }
 
-    /// Indices of the spans that start inside `span`, in text order.
-    fn within(&self, span: Span) -> Vec<usize> {
+    /// The spans that start inside `span`, in text order, as `(start, index)`.
+    fn within(&self, span: Span) -> &[(usize, usize)] {
         let from = self.order.partition_point(|(s, _)| *s < span.start);
         let to = self.order.partition_point(|(s, _)| *s < span.end);
-        self.order[from..to.max(from)]
-            .iter()
-            .map(|(_, i)| *i)
-            .collect()
+        &self.order[from..to.max(from)]
     }
 }
 
 /// The findings of one sentence, as indices into the document's lists.
-struct Found {
-    actors: Vec<usize>,
-    places: Vec<usize>,
-    exprs: Vec<usize>,
+struct Found<'a> {
+    actors: &'a [(usize, usize)],
+    places: &'a [(usize, usize)],
+    exprs: &'a [(usize, usize)],
 }
 
 struct SentCtx<'a, A, P> {
@@ -224,7 +259,7 @@ struct SentCtx<'a, A, P> {
     span: Span,
     actors: &'a [A],
     places: &'a [P],
-    local_places: Vec<usize>,
+    local_places: &'a [(usize, usize)],
     local: Vec<LocalActor>,
     actor_at: Vec<Option<usize>>,
     time_at: Vec<Option<usize>>,
@@ -232,6 +267,8 @@ struct SentCtx<'a, A, P> {
     skipped: Vec<bool>,
     /// Per token: the lexicon's flags for its key (`START_*`, `WORD_*`).
     flags: Vec<u8>,
+    /// Per token: its key.
+    keys: Vec<&'a str>,
 }
 
 impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
@@ -244,13 +281,17 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
         actors: &'a [A],
         places: &'a [P],
         exprs: &'a [TimeRef],
-        found: Found,
+        found: Found<'a>,
         flags: Vec<u8>,
+        scratch: &mut Scratch,
     ) -> Self {
         let n = t.len();
-        let mut local = Vec::new();
-        let mut actor_at = vec![None; n];
-        for &idx in &found.actors {
+        let mut local = std::mem::take(&mut scratch.local);
+        local.clear();
+        let mut actor_at = std::mem::take(&mut scratch.actor_at);
+        actor_at.clear();
+        actor_at.resize(n, None);
+        for &(_, idx) in found.actors {
             let Some(a) = actors.get(idx) else { continue };
             let s = a.span();
             if !span.overlaps(s) {
@@ -267,9 +308,11 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 }
             }
         }
-        let mut time_at = vec![None; n];
+        let mut time_at = std::mem::take(&mut scratch.time_at);
+        time_at.clear();
+        time_at.resize(n, None);
         let mut times = Vec::new();
-        for &ei in &found.exprs {
+        for &(_, ei) in found.exprs {
             let Some(e) = exprs.get(ei) else { continue };
             if !span.overlaps(e.span) {
                 continue;
@@ -295,15 +338,38 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             actor_at,
             time_at,
             times,
-            skipped: vec![false; n],
+            skipped: {
+                let mut v = std::mem::take(&mut scratch.skipped);
+                v.clear();
+                v.resize(n, false);
+                v
+            },
             flags,
+            keys: (0..n).map(|i| t.key(i)).collect(),
         };
         ctx.mark_skipped();
         ctx
     }
 
-    fn key(&self, i: usize) -> &str {
-        self.t.key(i)
+    /// Hands the per-sentence buffers back for the next sentence.
+    fn recycle(self, scratch: &mut Scratch) {
+        scratch.flags = self.flags;
+        scratch.actor_at = self.actor_at;
+        scratch.time_at = self.time_at;
+        scratch.skipped = self.skipped;
+        scratch.local = self.local;
+    }
+
+    /// The key of token `i` (`""` out of range).
+    #[inline]
+    fn key(&self, i: usize) -> &'a str {
+        self.keys.get(i).copied().unwrap_or("")
+    }
+
+    /// Whether the token keys from `at` on spell `phrase`.
+    #[inline]
+    fn phrase_at(&self, at: usize, phrase: &[String]) -> bool {
+        !phrase.is_empty() && phrase.iter().enumerate().all(|(k, w)| self.key(at + k) == w)
     }
 
     /// Whether a cue phrase of a kind (`START_*`) may start at token `i`.
@@ -380,7 +446,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 if !self.starts(start, START_CREDIT) {
                     continue;
                 }
-                if phrase_at(self.t, start, phrase) && start + phrase.len() + 1 >= n {
+                if self.phrase_at(start, phrase) && start + phrase.len() + 1 >= n {
                     let (text, span) = self.raw(0, start);
                     if text.is_empty() || start > 6 {
                         continue;
@@ -437,7 +503,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 &[]
             };
             for (phrase, role) in according {
-                if role != "outer" || !phrase_at(self.t, i, phrase) {
+                if role != "outer" || !self.phrase_at(i, phrase) {
                     continue;
                 }
                 let s = i + phrase.len();
@@ -790,13 +856,21 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
         seq.iter().enumerate().all(|(k, w)| self.key(at + k) == w)
     }
 
-    /// Matches `pat` forward from token `at`; returns the end token (exclusive).
-    fn match_post(&self, at: usize, pat: &[PTok], limit: usize) -> Option<usize> {
+    /// Matches `pat` forward from token `at`; returns the end token (exclusive). Actor slots
+    /// matched on the way are recorded in `binds`.
+    fn match_post(
+        &self,
+        at: usize,
+        pat: &[PTok],
+        limit: usize,
+        binds: &mut Binds,
+    ) -> Option<usize> {
         let Some((first, rest)) = pat.split_first() else {
             return Some(at);
         };
         match first {
-            PTok::Gap(g) => {
+            PTok::Gap(g) | PTok::Skip(g) => {
+                let min = usize::from(matches!(first, PTok::Skip(_)));
                 for skip in 0..=*g {
                     let p = at + skip;
                     if p > limit {
@@ -808,18 +882,47 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                             break;
                         }
                     }
-                    if let Some(e) = self.match_post(p, rest, limit) {
+                    if skip < min || (min == 1 && !self.phrase_skip(at, p)) {
+                        continue;
+                    }
+                    if let Some(e) = self.match_post(p, rest, limit, binds) {
                         return Some(e);
                     }
                 }
                 None
             }
+            PTok::Slot(role) => {
+                // Determiners and possessives may precede the actor.
+                let mut p = at;
+                while p < limit && p < at + 2 && DETERMINERS.contains(&self.key(p)) {
+                    p += 1;
+                }
+                let li = self.actor_at.get(p).copied().flatten()?;
+                let la = self.local[li];
+                if la.first != p || la.last > limit {
+                    return None;
+                }
+                let e = self.match_post(la.last, rest, limit, binds)?;
+                // After the verb, a compound slot is the target ("* WITH %").
+                let role = if *role == Role::Compound {
+                    Role::Target
+                } else {
+                    *role
+                };
+                binds.set(role, li);
+                Some(e)
+            }
             PTok::Alt(alts) => {
                 for seq in alts {
                     if at + seq.len() <= limit
                         && self.match_seq(at, seq)
-                        && let Some(e) = self.match_post(at + seq.len(), rest, limit)
+                        && let Some(e) = self.match_post(at + seq.len(), rest, limit, binds)
                     {
+                        for x in at..at + seq.len() {
+                            if let Some(bit) = x.checked_sub(binds.base).filter(|b| *b < 64) {
+                                binds.words |= 1 << bit;
+                            }
+                        }
                         return Some(e);
                     }
                 }
@@ -828,13 +931,26 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
         }
     }
 
-    /// Matches `pre` backward, ending just before token `at`; returns the first token.
-    fn match_pre(&self, at: usize, pat: &[PTok]) -> Option<usize> {
+    /// Whether tokens `a..b` can be a skipped phrase (`^`): more than determiners, and not
+    /// cutting an actor mention.
+    fn phrase_skip(&self, a: usize, b: usize) -> bool {
+        let cuts = |x: usize| {
+            x > 0 && self.actor_at.get(x).copied().flatten().is_some() && {
+                self.actor_at.get(x - 1).copied().flatten() == self.actor_at[x]
+            }
+        };
+        (a..b).any(|x| !DETERMINERS.contains(&self.key(x))) && !cuts(a) && !cuts(b)
+    }
+
+    /// Matches `pre` backward, ending just before token `at`; returns the first token. Actor
+    /// slots matched on the way are recorded in `binds`.
+    fn match_pre(&self, at: usize, pat: &[PTok], binds: &mut Binds) -> Option<usize> {
         let Some((last, rest)) = pat.split_last() else {
             return Some(at);
         };
         match last {
-            PTok::Gap(g) => {
+            PTok::Gap(g) | PTok::Skip(g) => {
+                let min = usize::from(matches!(last, PTok::Skip(_)));
                 for skip in 0..=*g {
                     if skip > at {
                         break;
@@ -846,17 +962,34 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                             break;
                         }
                     }
-                    if let Some(s) = self.match_pre(p, rest) {
+                    if skip < min || (min == 1 && !self.phrase_skip(p, at)) {
+                        continue;
+                    }
+                    if let Some(s) = self.match_pre(p, rest, binds) {
                         return Some(s);
                     }
                 }
                 None
             }
+            PTok::Slot(role) => {
+                let li = self.actor_at.get(at.checked_sub(1)?).copied().flatten()?;
+                let la = self.local[li];
+                if la.last != at {
+                    return None;
+                }
+                let mut p = la.first;
+                while p > 0 && p + 2 > la.first && DETERMINERS.contains(&self.key(p - 1)) {
+                    p -= 1;
+                }
+                let s = self.match_pre(p, rest, binds)?;
+                binds.set(*role, li);
+                Some(s)
+            }
             PTok::Alt(alts) => {
                 for seq in alts {
                     if seq.len() <= at
                         && self.match_seq(at - seq.len(), seq)
-                        && let Some(s) = self.match_pre(at - seq.len(), rest)
+                        && let Some(s) = self.match_pre(at - seq.len(), rest, binds)
                     {
                         return Some(s);
                     }
@@ -895,10 +1028,14 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                     || matches!(prev, "to" | "will" | "would" | "could" | "did" | "not"));
             for &ri in rules {
                 let r: &Rule = &lex.rules[ri];
-                let Some(end) = self.match_post(i + 1, &r.post, n) else {
+                let mut binds = Binds {
+                    base: i + 1,
+                    ..Binds::default()
+                };
+                let Some(end) = self.match_post(i + 1, &r.post, n, &mut binds) else {
                     continue;
                 };
-                let Some(start) = self.match_pre(i, &r.pre) else {
+                let Some(start) = self.match_pre(i, &r.pre, &mut binds) else {
                     continue;
                 };
                 // The verb as written in its own entry beats another entry's inflected form.
@@ -918,6 +1055,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                             head: i,
                             first: start,
                             last: end,
+                            binds,
                         },
                     ));
                 }
@@ -1028,6 +1166,60 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             sector: a.sector().to_string(),
             span,
         }
+    }
+
+    /// The parties of the actor group containing local actor `li`, with agents spread over
+    /// the group: "lawmakers and officials in A and B" (each agent of each country), "the
+    /// ambassadors of A, B and C" (the first member's sector for the bare countries after it),
+    /// "Danish media and government" (the first member's country for the agents after it).
+    fn parties(&self, li: usize) -> Vec<Party> {
+        let group = self.group(li);
+        let mut out: Vec<Party> = group.iter().map(|&g| self.party(g)).collect();
+        let bare_country =
+            |p: &Party| p.sector.is_empty() && p.code.len() == 3 && p.code == p.country;
+        let agent_only = |p: &Party| p.country.is_empty() && !p.sector.is_empty();
+        // Agents before "in"/"of" the group.
+        let first_tok = group.first().map_or(0, |&g| self.local[g].first);
+        if first_tok >= 2
+            && matches!(self.key(first_tok - 1), "in" | "of" | "from")
+            && out.iter().all(bare_country)
+            && let Some(ag) = self.actor_at[first_tok - 2]
+        {
+            let agents: Vec<Party> = self.group(ag).into_iter().map(|g| self.party(g)).collect();
+            if agents.iter().all(agent_only) {
+                let mut crossed = Vec::new();
+                for a in &agents {
+                    for c in &out {
+                        crossed.push(Party {
+                            text: c.text.clone(),
+                            code: format!("{}{}", c.country, a.code),
+                            country: c.country.clone(),
+                            sector: a.sector.clone(),
+                            span: c.span,
+                        });
+                    }
+                }
+                return crossed;
+            }
+        }
+        if out.len() < 2 {
+            return out;
+        }
+        let head = out[0].clone();
+        let (first, last) = (self.local[group[0]].first, self.local[group[0]].last);
+        let agent_of = (first..last).any(|x| matches!(self.key(x), "of" | "in"));
+        for p in out.iter_mut().skip(1) {
+            if agent_of && !head.sector.is_empty() && bare_country(p) {
+                // "the ambassadors of A, B and C".
+                p.code = format!("{}{}", p.country, head.code.get(3..).unwrap_or(""));
+                p.sector = head.sector.clone();
+            } else if !agent_of && !head.country.is_empty() && agent_only(p) {
+                // "Danish media and government".
+                p.code = format!("{}{}", head.country, p.code);
+                p.country = head.country.clone();
+            }
+        }
+        out
     }
 
     /// The actor group (compound "X and Y") containing local actor `li`.
@@ -1174,8 +1366,11 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             if self.report_at(j) {
                 return None;
             }
+            // An adjunct ("since", "despite", "amid") ends the verb's object.
             if let Some(b) = self.cues().boundary.get(k)
-                && (b == "relative" || (b == "clause" && k != "as" && k != "that"))
+                && (b == "relative"
+                    || b == "adjunct"
+                    || (b == "clause" && k != "as" && k != "that"))
             {
                 return None;
             }
@@ -1206,7 +1401,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 }
                 // "welcomed memos sent by X": the agent of a participle in the object.
                 let participle = b > 0 && self.participle(self.key(b - 1));
-                if participle && b - 1 > from {
+                if participle && b > from {
                     return Some(li);
                 }
             }
@@ -1235,7 +1430,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             let a = &self.actors[la.idx];
             consider(a.span(), a.country());
         }
-        for &pi in &self.local_places {
+        for &(_, pi) in self.local_places {
             if let Some(p) = self.places.get(pi) {
                 consider(p.span(), p.country());
             }
@@ -1313,7 +1508,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 let near = head.saturating_sub(i + phrase.len()) <= 3
                     || m == "conditional"
                     || m == "historical";
-                if near && i + phrase.len() <= head && phrase_at(self.t, i, phrase) {
+                if near && i + phrase.len() <= head && self.phrase_at(i, phrase) {
                     found.push((m.clone(), i));
                 }
             }
@@ -1324,7 +1519,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 continue;
             }
             for (phrase, m) in &self.cues().modal {
-                if m == "conditional" && phrase_at(self.t, i, phrase) {
+                if m == "conditional" && self.phrase_at(i, phrase) {
                     found.push((m.clone(), i));
                 }
             }
@@ -1442,7 +1637,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 &[]
             };
             for a in approx_here {
-                if phrase_at(self.t, j, a) {
+                if self.phrase_at(j, a) {
                     approx = true;
                     j += a.len();
                     break;
@@ -1450,7 +1645,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             }
             let mut value = None;
             for (phrase, v) in &self.cues().vague {
-                if phrase_at(self.t, j, phrase) {
+                if self.phrase_at(j, phrase) {
                     value = Some((*v, j + phrase.len()));
                     approx = true;
                     rule = "events/quantity/vague";
@@ -1686,8 +1881,36 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                     .filter(|t| Some(*t) != source);
                 rules.push("events/args/nominal".into());
             } else {
-                source = self.subject(tr.first, limit, in_skipped);
-                target = self.object(tr.last, right_limit, false);
+                // A pattern word before the verb may stand before its subject too ("neither X
+                // nor Y *").
+                source = self.subject(tr.first, limit, in_skipped).or_else(|| {
+                    (tr.first < tr.head)
+                        .then(|| self.subject(tr.head, tr.first, in_skipped))
+                        .flatten()
+                });
+                // A dictionary pattern's words may run past the object ("allowed that X is
+                // not the best place"): its first actor inside the pattern comes first.
+                let inside = (rule.origin == crate::lexicon::Origin::Dictionary
+                    && tr.last > tr.head + 1)
+                    .then(|| self.object(tr.head + 1, tr.last, false))
+                    .flatten()
+                    .filter(|&li| {
+                        // Not an actor made of the pattern's own words ("fired artillery").
+                        let la = self.local[li];
+                        (la.first..la.last).all(|x| {
+                            x.checked_sub(tr.binds.base)
+                                .filter(|b| *b < 64)
+                                .is_none_or(|b| tr.binds.words & (1 << b) == 0)
+                        })
+                    });
+                target = inside.or_else(|| self.object(tr.last, right_limit, false));
+                // A visit's target is the place visited ("arrived in X").
+                if rule.mode.iter().any(|m| m == "visit")
+                    && let Some(li) = self.locative_object(tr.last, right_limit)
+                {
+                    target = Some(li);
+                    rules.push("events/args/visit_place".into());
+                }
                 rules.push("events/args/svo".into());
             }
             // "X said it would ...": a pronoun subject in the reported clause is the speaker.
@@ -1709,15 +1932,30 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                     rules.push("events/args/pronoun_speaker".into());
                 }
             }
+            // The actors a dictionary pattern marks (`$ + %`) beat the clause heuristics.
+            let b = tr.binds;
+            if let Some(c) = b.compound {
+                source = Some(c);
+                target = b.target;
+                rules.push("events/args/pattern_compound".into());
+            } else if b.source.is_some() || b.target.is_some() {
+                if let Some(s) = b.source {
+                    source = Some(s);
+                } else if source == b.target {
+                    // "+ * FROM $"-style patterns without a bound source: the subject heuristics
+                    // found the target.
+                    source = None;
+                }
+                if b.target.is_some() {
+                    target = b.target;
+                }
+                rules.push("events/args/pattern_slots".into());
+            }
             if target.is_some() && target == source {
                 target = None;
             }
-            let mut actor: Vec<Party> = source
-                .map(|s| self.group(s).into_iter().map(|g| self.party(g)).collect())
-                .unwrap_or_default();
-            let mut recipient: Vec<Party> = target
-                .map(|s| self.group(s).into_iter().map(|g| self.party(g)).collect())
-                .unwrap_or_default();
+            let mut actor: Vec<Party> = source.map(|s| self.parties(s)).unwrap_or_default();
+            let mut recipient: Vec<Party> = target.map(|s| self.parties(s)).unwrap_or_default();
             let builtin = rule.origin == crate::lexicon::Origin::Builtin;
             for p in actor.iter_mut().chain(recipient.iter_mut()) {
                 if builtin
@@ -1778,7 +2016,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 && let Some(li) = self.locative_object(tr.last, right_limit)
                 && !actor.iter().any(|a| a.span == self.party(li).span)
             {
-                recipient = self.group(li).into_iter().map(|g| self.party(g)).collect();
+                recipient = self.parties(li);
                 rules.push("events/args/locative_target".into());
             }
             match lex
@@ -2001,8 +2239,8 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
         let (e, _, _) = self.times[ti];
         EventDate {
             value: e.value.clone(),
-            earliest: e.earliest.clone(),
-            latest: e.latest.clone(),
+            earliest: e.earliest.map(crate::Day::iso),
+            latest: e.latest.map(crate::Day::iso),
             text: e.span.slice(self.text).to_string(),
             span: Some(e.span),
             rule: rule.to_string(),
@@ -2035,8 +2273,8 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
         let narrative_date = |rule: &str| {
             narrative.map(|t| EventDate {
                 value: t.value.clone(),
-                earliest: t.earliest.clone(),
-                latest: t.latest.clone(),
+                earliest: t.earliest.map(crate::Day::iso),
+                latest: t.latest.map(crate::Day::iso),
                 text: t.span.slice(self.text).to_string(),
                 span: (!t.span.is_empty()).then_some(t.span),
                 rule: rule.to_string(),
@@ -2078,7 +2316,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
     ) -> Option<EventLoc> {
         let (s, e) = frame.map_or((0, self.t.len()), |f| f.scope);
         let mut best: Option<(usize, usize)> = None;
-        for &pi in &self.local_places {
+        for &(_, pi) in self.local_places {
             let Some(p) = self.places.get(pi) else {
                 continue;
             };
@@ -2123,10 +2361,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
     }
 }
 
-#[inline]
-fn phrase_at(t: &Tokens, at: usize, phrase: &[String]) -> bool {
-    !phrase.is_empty() && phrase.iter().enumerate().all(|(k, w)| t.key(at + k) == w)
-}
+
 
 /// The tokens overlapping `span`: `(first, last_exclusive)`.
 #[inline]

@@ -15,9 +15,12 @@
 //! ```
 
 use crate::lexicon::HashMap;
-use crate::lexicon::{Lexicon, Origin, PTok, Rule, verb_forms};
+use crate::lexicon::{Lexicon, Origin, PTok, Role, Rule, verb_forms};
 
 const CAMEO: &str = include_str!("../../../data/events/cameo.tsv");
+
+/// How many words may stand between two words of a pattern written apart.
+const GAP: usize = 6;
 
 /// Why a dictionary could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -46,6 +49,8 @@ struct DVerb {
 
 #[derive(Debug, Clone)]
 struct DPattern {
+    pre_joined: bool,
+    post_joined: bool,
     pre: Vec<Vec<String>>,
     post: Vec<Vec<String>>,
     code: Option<String>,
@@ -101,6 +106,11 @@ fn groups(half: &str) -> Vec<Vec<String>> {
     for chunk in half.split_whitespace() {
         let mut g = Vec::new();
         for w in chunk.split('_') {
+            // A lone `$ + % ^` is an actor slot or a skipped phrase.
+            if matches!(w, "$" | "+" | "%" | "^") {
+                g.push(w.to_string());
+                continue;
+            }
             let w: String = w
                 .chars()
                 .filter(|c| !matches!(c, '(' | ')' | '{' | '}' | '$' | '%' | '^'))
@@ -180,6 +190,9 @@ impl VerbDictionary {
                 };
                 let source_before = pre.contains('$');
                 b.patterns.push(DPattern {
+                    // "RECENTLY_*", "*_OUT": the word is joined to the verb, with no gap.
+                    pre_joined: pre.trim_end().ends_with('_'),
+                    post_joined: post.starts_with('_'),
                     pre: groups(pre),
                     post: groups(post),
                     code,
@@ -299,18 +312,29 @@ impl VerbDictionary {
     }
 
     /// Turns a pattern half into pattern tokens: groups adjacent, a gap of up to 4 between groups.
-    fn half(&self, groups: &[Vec<String>], before: bool) -> Vec<PTok> {
+    /// `$ + %` become actor slots, `^` a skipped phrase (which stands for the gap before it).
+    /// With `joined`, the half touches the verb (`WORD_*`, `*_WORD`): no gap next to it.
+    fn half(&self, groups: &[Vec<String>], before: bool, joined: bool) -> Vec<PTok> {
         let mut out = Vec::new();
+        let mut after_skip = false;
         for (gi, g) in groups.iter().enumerate() {
-            if gi > 0 || !before {
-                out.push(PTok::Gap(4));
+            let skip = g.iter().all(|w| w == "^");
+            if (gi > 0 || (!before && !joined)) && !skip {
+                out.push(PTok::Gap(GAP));
             }
+            after_skip = skip;
             for w in g {
-                out.push(PTok::Alt(self.expand(w, 0)));
+                out.push(match w.as_str() {
+                    "$" => PTok::Slot(Role::Source),
+                    "+" => PTok::Slot(Role::Target),
+                    "%" => PTok::Slot(Role::Compound),
+                    "^" => PTok::Skip(6),
+                    _ => PTok::Alt(self.expand(w, 0)),
+                });
             }
         }
-        if before && !out.is_empty() {
-            out.push(PTok::Gap(4));
+        if before && !joined && !out.is_empty() && !after_skip {
+            out.push(PTok::Gap(GAP));
         }
         out
     }
@@ -364,11 +388,18 @@ impl VerbDictionary {
                     let Some(code) = p.code.clone().or_else(|| Some("---".to_string())) else {
                         continue;
                     };
-                    let mut pre_t = self.half(&p.pre, true);
+                    let mut pre_t = self.half(&p.pre, true, p.pre_joined);
                     pre_t.extend(adj(pre));
                     let mut post_t = adj(post);
-                    post_t.extend(self.half(&p.post, false));
-                    let weight = p.pre.iter().chain(&p.post).map(Vec::len).sum::<usize>() + 1;
+                    post_t.extend(self.half(&p.post, false, p.post_joined));
+                    let weight = p
+                        .pre
+                        .iter()
+                        .chain(&p.post)
+                        .flatten()
+                        .filter(|w| *w != "^")
+                        .count()
+                        + 1;
                     let id = format!(
                         "events/dictionary/{name}/{}/line{}",
                         b.name.to_lowercase(),
@@ -548,7 +579,7 @@ GRANT
             .iter()
             .filter_map(|p| match p {
                 PTok::Alt(a) => Some(a.clone()),
-                PTok::Gap(_) => None,
+                _ => None,
             })
             .flatten()
             .collect();

@@ -2,30 +2,58 @@
 
 use std::hash::{BuildHasherDefault, Hasher};
 
-/// FNV-1a: a fast hash for the short word keys of the lexicons.
+/// A fast hash for the short word keys of the lexicons: eight bytes per multiply.
 #[derive(Debug, Clone, Copy)]
-pub struct Fnv(u64);
+pub struct WordHasher(u64);
 
-impl Default for Fnv {
-    fn default() -> Fnv {
-        Fnv(0xcbf2_9ce4_8422_2325)
+const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+impl Default for WordHasher {
+    fn default() -> WordHasher {
+        WordHasher(0)
     }
 }
 
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
+impl WordHasher {
+    #[inline]
+    fn mix(&mut self, w: u64) {
+        self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(SEED);
     }
+}
+
+impl Hasher for WordHasher {
+    #[inline]
+    fn finish(&self) -> u64 {
+        // Spread the high bits down: the table uses both ends of the hash.
+        self.0 ^ (self.0 >> 29)
+    }
+    #[inline]
     fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 ^= u64::from(*b);
-            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = 0u64;
+            for (k, b) in c.iter().enumerate() {
+                w |= u64::from(*b) << (8 * k);
+            }
+            self.mix(w);
         }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut w = (rest.len() as u64) << 59;
+            for (k, b) in rest.iter().enumerate() {
+                w |= u64::from(*b) << (8 * k);
+            }
+            self.mix(w);
+        }
+    }
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.mix(u64::from(i));
     }
 }
 
 /// A hash map keyed by words.
-pub type HashMap<K, V> = std::collections::HashMap<K, V, BuildHasherDefault<Fnv>>;
+pub type HashMap<K, V> = std::collections::HashMap<K, V, BuildHasherDefault<WordHasher>>;
 
 const PLOVER: &str = include_str!("../../../data/events/plover.tsv");
 const IRREGULAR: &str = include_str!("../../../data/events/irregular.tsv");
@@ -54,6 +82,21 @@ pub enum PTok {
     Alt(Vec<Vec<String>>),
     /// Up to this many arbitrary tokens (no clause punctuation).
     Gap(usize),
+    /// An actor mention (after optional determiners) filling a role of the event.
+    Slot(Role),
+    /// One to this many arbitrary tokens (a skipped phrase, no clause punctuation).
+    Skip(usize),
+}
+
+/// The role an actor slot of a dictionary pattern fills.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// The source (`$`).
+    Source,
+    /// The target (`+`).
+    Target,
+    /// Both: a compound whose members act on each other (`%`).
+    Compound,
 }
 
 /// Where a trigger rule came from.
@@ -178,7 +221,7 @@ pub struct Lexicon {
     /// Irregular verb forms by lemma.
     pub irregular: HashMap<String, Vec<String>>,
     /// Irregular forms other than the third person singular (pasts, participles, -ing).
-    pub irregular_past: std::collections::HashSet<String, BuildHasherDefault<Fnv>>,
+    pub irregular_past: std::collections::HashSet<String, BuildHasherDefault<WordHasher>>,
 }
 
 fn words(s: &str) -> Vec<String> {
@@ -443,7 +486,7 @@ impl Lexicon {
     pub fn flags(&self, word: &str) -> u8 {
         let mut f = self.word_flags.get(word).copied().unwrap_or(0);
         if f & WORD_NUMBER == 0
-            && word.contains('-')
+            && word.bytes().any(|b| b == b'-')
             && word.split('-').all(|p| self.cues.number.contains_key(p))
         {
             f |= WORD_NUMBER;

@@ -231,6 +231,51 @@ pub struct Event {
     pub confidence: f64,
 }
 
+/// A calendar day, kept as numbers so that only days an event uses get printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Day {
+    /// Year.
+    pub year: i16,
+    /// Month, 1..=12.
+    pub month: u8,
+    /// Day of the month, 1..=31.
+    pub day: u8,
+}
+
+impl Day {
+    /// The day as `YYYY-MM-DD`.
+    pub fn iso(self) -> String {
+        if (0..=9999).contains(&self.year) && self.month < 100 && self.day < 100 {
+            let y = self.year as u16;
+            let digit = |v: u16| char::from(b'0' + (v % 10) as u8);
+            let mut out = String::with_capacity(10);
+            out.push(digit(y / 1000));
+            out.push(digit(y / 100));
+            out.push(digit(y / 10));
+            out.push(digit(y));
+            out.push('-');
+            out.push(digit(u16::from(self.month) / 10));
+            out.push(digit(u16::from(self.month)));
+            out.push('-');
+            out.push(digit(u16::from(self.day) / 10));
+            out.push(digit(u16::from(self.day)));
+            out
+        } else {
+            format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
+        }
+    }
+}
+
+impl From<annals_document::Date> for Day {
+    fn from(d: annals_document::Date) -> Day {
+        Day {
+            year: d.year(),
+            month: d.month() as u8,
+            day: d.day() as u8,
+        }
+    }
+}
+
 /// A time expression as the coder sees it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TimeRef {
@@ -239,9 +284,9 @@ pub struct TimeRef {
     /// Its value.
     pub value: String,
     /// Earliest day.
-    pub earliest: Option<String>,
+    pub earliest: Option<Day>,
     /// Latest day.
-    pub latest: Option<String>,
+    pub latest: Option<Day>,
 }
 
 /// Time information the coder needs: expressions and each sentence's narrative time.
@@ -382,21 +427,24 @@ impl TimeView for annals_time::TimeAnnotations {
             .map(|e| TimeRef {
                 span: e.span,
                 value: e.value.clone(),
-                earliest: e.earliest.map(|d| d.to_string()),
-                latest: e.latest.map(|d| d.to_string()),
+                earliest: e.earliest.map(Day::from),
+                latest: e.latest.map(Day::from),
             })
             .collect()
     }
     fn narrative(&self, index: usize) -> Option<TimeRef> {
-        self.narrative
-            .iter()
-            .find(|n| n.sentence == index)
-            .map(|n| TimeRef {
-                span: n.span.unwrap_or(Span::new(0, 0)),
-                value: n.value.clone(),
-                earliest: n.earliest.map(|d| d.to_string()),
-                latest: n.latest.map(|d| d.to_string()),
-            })
+        // Narrative times come in sentence order: search, then check.
+        let at = self.narrative.partition_point(|n| n.sentence < index);
+        let found = match self.narrative.get(at) {
+            Some(n) if n.sentence == index => Some(n),
+            _ => self.narrative.iter().find(|n| n.sentence == index),
+        };
+        found.map(|n| TimeRef {
+            span: n.span.unwrap_or(Span::new(0, 0)),
+            value: n.value.clone(),
+            earliest: n.earliest.map(Day::from),
+            latest: n.latest.map(Day::from),
+        })
     }
 }
 

@@ -78,6 +78,18 @@ pub fn tokenize(text: &str, start: usize, end: usize, out: &mut Tokens) {
         return;
     };
     let bytes = slice.as_bytes();
+    // An ASCII sentence is lower-cased into the key buffer once; its tokens' keys are then
+    // ranges of that copy (`start` maps to `base`).
+    let ascii = if bytes.is_ascii() {
+        let base = out.keys.len();
+        out.keys.push_str(slice);
+        if let Some(k) = out.keys.get_mut(base..) {
+            k.make_ascii_lowercase();
+        }
+        Some((start, base))
+    } else {
+        None
+    };
     let mut i = 0;
     while let Some(c) = char_at(slice, i) {
         if c.is_whitespace() {
@@ -144,13 +156,13 @@ pub fn tokenize(text: &str, start: usize, end: usize, out: &mut Tokens) {
             {
                 let after = i + d.len_utf8() + 1;
                 if !slice[after..].starts_with(|x: char| x.is_alphanumeric()) {
-                    push(text, s, e - 1, true, out);
-                    push(text, e - 1, start + after, true, out);
+                    push(text, ascii, s, e - 1, true, out);
+                    push(text, ascii, e - 1, start + after, true, out);
                     i = after;
                     continue;
                 }
             }
-            push(text, s, e, true, out);
+            push(text, ascii, s, e, true, out);
         } else if is_apostrophe(c) {
             // "'s" possessive or "'ll".
             let rest = &slice[i + c.len_utf8()..];
@@ -170,18 +182,37 @@ pub fn tokenize(text: &str, start: usize, end: usize, out: &mut Tokens) {
             if short {
                 e += letters;
                 i += letters;
-                push(text, s, e, true, out);
+                push(text, ascii, s, e, true, out);
             } else {
-                push(text, s, e, false, out);
+                push(text, ascii, s, e, false, out);
             }
         } else {
             i += c.len_utf8();
-            push(text, s, s + c.len_utf8(), false, out);
+            push(text, ascii, s, s + c.len_utf8(), false, out);
         }
     }
 }
 
-fn push(text: &str, s: usize, e: usize, word: bool, out: &mut Tokens) {
+fn push(
+    text: &str,
+    ascii: Option<(usize, usize)>,
+    s: usize,
+    e: usize,
+    word: bool,
+    out: &mut Tokens,
+) {
+    if let Some((start, base)) = ascii {
+        let capital = text.as_bytes().get(s).is_some_and(u8::is_ascii_uppercase);
+        out.toks.push(Tok {
+            start: s,
+            end: e,
+            word,
+            capital,
+            key_start: base + (s - start),
+            key_end: base + (e - start),
+        });
+        return;
+    }
     let raw = text.get(s..e).unwrap_or("");
     let capital = match raw.as_bytes().first() {
         Some(b) if b.is_ascii() => b.is_ascii_uppercase(),

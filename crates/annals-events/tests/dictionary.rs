@@ -68,3 +68,75 @@ fn dictionaries_replace_or_extend_the_builtin_triggers() {
     let ev = run(&coder(false), "Arnor attacked Gondor.");
     assert_eq!(ev[0].event, "ASSAULT");
 }
+
+const SLOTS: &str = "\
+--- FETCH [---] ---
+FETCH
+- + * GOLD FROM $ [071]
+- * TEA WITH % [036]
+- % * TEA [030:030]
+
+--- SCOLD [160] ---
+SCOLD
+- * THEIR ^ OVER + [162]
+";
+
+fn run_slots(text: &str) -> Vec<annals_events::Event> {
+    let mut c = EventCoder::new();
+    c.add_dictionary(&VerbDictionary::parse(SLOTS).unwrap(), true);
+    c.keep_unmapped(true);
+    let names = [
+        ("Arnor", "ARN"),
+        ("Gondor", "GON"),
+        ("Rohan", "ROH"),
+        ("farmers", "ARNAGR"),
+    ];
+    let doc = Document::new(text.to_string());
+    c.code(
+        text,
+        &sentences(text),
+        &TimeFacts::default(),
+        &[] as &[PlaceRef],
+        &actors(text, &names),
+        &doc,
+    )
+}
+
+#[test]
+fn pattern_slots_bind_source_and_target() {
+    // `+ * ... $`: the subject is the target, the actor after FROM the source.
+    let ev = run_slots("Gondor fetched gold from Arnor.");
+    assert_eq!(ev.len(), 1, "{ev:?}");
+    assert_eq!(ev[0].cameo, "071");
+    assert_eq!(codes(&ev[0].actor), vec!["ARN"]);
+    assert_eq!(codes(&ev[0].recipient), vec!["GON"]);
+    assert!(ev[0].rules.iter().any(|r| r == "events/args/pattern_slots"));
+    // Without an actor in the slot the pattern does not match.
+    let ev = run_slots("Gondor fetched gold from the hills.");
+    assert!(ev.iter().all(|e| e.cameo != "071"), "{ev:?}");
+}
+
+#[test]
+fn compound_slots_before_and_after_the_verb() {
+    // `% *`: the compound subject's members act on each other.
+    let ev = run_slots("Arnor and Gondor fetched tea.");
+    assert_eq!(ev[0].cameo, "030:030");
+    assert_eq!(codes(&ev[0].actor), vec!["ARN", "GON"]);
+    assert!(ev[0].recipient.is_empty());
+    // `* ... WITH %`: after the verb the compound is the target.
+    let ev = run_slots("Rohan fetched tea with Arnor and Gondor.");
+    assert_eq!(ev[0].cameo, "036");
+    assert_eq!(codes(&ev[0].actor), vec!["ROH"]);
+    assert_eq!(codes(&ev[0].recipient), vec!["ARN", "GON"]);
+}
+
+#[test]
+fn skip_marker_passes_over_a_whole_phrase() {
+    // `^` skips "farmers" (an actor) entirely; the target is the actor after OVER.
+    let ev = run_slots("Arnor scolded their farmers over Rohan.");
+    assert_eq!(ev[0].cameo, "162");
+    assert_eq!(codes(&ev[0].recipient), vec!["ROH"]);
+    // The skipped phrase needs more than a determiner.
+    let ev = run_slots("Arnor scolded their over Rohan.");
+    assert_eq!(ev[0].cameo, "160");
+}

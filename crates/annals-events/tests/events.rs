@@ -355,3 +355,64 @@ fn a_place_inside_a_party_is_the_location_only_after_a_locative_preposition() {
     let e = ev.iter().find(|e| e.event == "COERCE").expect("an arrest");
     assert!(e.event_loc.is_none(), "{:?}", e.event_loc);
 }
+
+/// Codes `text` with actor mentions; a code of only a sector (`JUD`) is an agent without country.
+fn code_agents(text: &str, names: &[(&str, &str)]) -> Vec<annals_events::Event> {
+    let mut mentions = Vec::new();
+    for (name, code) in names {
+        let mut from = 0;
+        while let Some(i) = text[from..].find(name) {
+            let s = from + i;
+            let mut a =
+                annals_events::ActorRef::new(annals_document::Span::new(s, s + name.len()), code);
+            if code.len() == 3 && matches!(*code, "JUD" | "MIL") {
+                a.country = String::new();
+                a.sector = code.to_string();
+            }
+            mentions.push(a);
+            from = s + name.len();
+        }
+    }
+    mentions.sort_by_key(|a| a.span.start);
+    let doc = annals_document::Document::new(text.to_string());
+    annals_events::EventCoder::new().code(
+        text,
+        &sentences(text),
+        &TimeFacts::default(),
+        &[] as &[annals_events::PlaceRef],
+        &mentions,
+        &doc,
+    )
+}
+
+#[test]
+fn agents_spread_over_compound_actors() {
+    let names: &[(&str, &str)] = &[
+        ("envoys of Arnor", "ARNGOV"),
+        ("Gondor", "GON"),
+        ("Rohan", "ROH"),
+        ("Mordor", "MOR"),
+        ("Judges", "JUD"),
+        ("judges", "JUD"),
+        ("generals", "MIL"),
+        ("Arnor police", "ARNCOP"),
+    ];
+    // "the envoys of A, B and C": the first member's sector for the bare countries.
+    let ev = code_agents(
+        "The envoys of Arnor, Gondor and Rohan attacked Mordor.",
+        names,
+    );
+    assert_eq!(codes(&ev[0].actor), vec!["ARNGOV", "GONGOV", "ROHGOV"]);
+    // "judges and generals in A and B": every agent of every country.
+    let ev = code_agents(
+        "Judges and generals in Gondor and Rohan attacked Mordor.",
+        names,
+    );
+    assert_eq!(
+        codes(&ev[0].actor),
+        vec!["GONJUD", "ROHJUD", "GONMIL", "ROHMIL"]
+    );
+    // "Arnor police and judges": the first member's country for the agents after it.
+    let ev = code_agents("Arnor police and judges attacked Mordor.", names);
+    assert_eq!(codes(&ev[0].actor), vec!["ARNCOP", "ARNJUD"]);
+}
