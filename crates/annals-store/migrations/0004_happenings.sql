@@ -12,10 +12,11 @@ UPDATE events SET sentence = CAST(substr(
     WHERE json_valid(json) AND json_type(json, '$.sentence.start') = 'integer'
         AND json_type(json, '$.sentence.end') = 'integer';
 -- Merge candidates: same quad code, nearby dates. Listing: newest first.
-CREATE INDEX events_quad_time ON events(quad_code, earliest);
+CREATE INDEX events_quad_time ON events(quad_code, earliest, latest, place_country);
 CREATE INDEX events_latest ON events(latest);
 -- Listing by type, newest first; it covers lookups by type alone too.
 DROP INDEX events_event;
+DROP INDEX events_time;
 CREATE INDEX events_event_time ON events(event COLLATE NOCASE, earliest);
 CREATE INDEX events_earliest ON events(earliest);
 
@@ -39,7 +40,10 @@ CREATE TABLE happenings (
     independent_sources INTEGER NOT NULL,
     corroborated        INTEGER NOT NULL,
     contradictions      INTEGER NOT NULL,
-    json                TEXT NOT NULL
+    json                TEXT NOT NULL,
+    -- A hash of the whole happening as merged (reports, reasons and contradictions included):
+    -- a merge that gives the same happening again leaves its rows alone.
+    digest              INTEGER NOT NULL
 );
 CREATE INDEX happenings_time ON happenings(earliest, latest);
 CREATE INDEX happenings_latest ON happenings(latest);

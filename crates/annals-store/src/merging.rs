@@ -13,7 +13,7 @@ use annals_document::Date;
 use annals_merge::{Happening, Merger, Report};
 use rusqlite::{Connection, Transaction, params};
 use serde_json::Value;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// How far back (days) before a report's first day a stored report may start and still be a
 /// merge candidate: stored intervals longer than this are not looked up.
@@ -36,6 +36,9 @@ pub struct MergeStats {
 
 /// A stored event's key.
 type Key = (String, i64);
+
+/// What a candidate lookup depends on: quad code, REJECT or not, days, country keys.
+type Lookup = (u8, bool, Date, Date, Vec<String>);
 
 /// Loads the reports of `keys` (document metadata, sentence and event JSON).
 fn load_reports(conn: &Connection, keys: &[Key]) -> Result<Vec<Report>, StoreError> {
@@ -113,6 +116,7 @@ fn candidates(
     tx: &Transaction,
     merger: &Merger,
     r: &Report,
+    asked: &mut HashSet<Lookup>,
     out: &mut BTreeSet<Key>,
 ) -> Result<(), StoreError> {
     let Some((start, end)) = days(r) else {
@@ -131,40 +135,117 @@ fn candidates(
         Ok(())
     };
     let reject = r.event.event == "REJECT";
+    // The countries the merger blocks on (a superset): parties' countries or code prefixes,
+    // else the place's country. Without any, every nearby event is a candidate.
+    let mut keys: Vec<String> = r
+        .event
+        .actor
+        .iter()
+        .chain(&r.event.recipient)
+        .filter_map(|p| {
+            if p.country.len() == 3 {
+                Some(p.country.clone())
+            } else {
+                p.code
+                    .get(..3)
+                    .filter(|c| c.chars().all(|x| x.is_ascii_uppercase()))
+                    .map(str::to_string)
+            }
+        })
+        .collect();
+    if keys.is_empty()
+        && let Some(l) = &r.event.event_loc
+        && !l.country.is_empty()
+    {
+        keys.push(l.country.clone());
+    }
+    keys.sort();
+    keys.dedup();
+    // Reports of one article often share all of it: ask once.
+    let lookup = (r.event.quad_code, reject, start, end, keys.clone());
+    if !asked.insert(lookup) {
+        return Ok(());
+    }
+    let country = if keys.is_empty() {
+        String::new()
+    } else {
+        let list = vec!["?"; keys.len()].join(", ");
+        format!(
+            " AND (e.place_country IN ({list}) OR EXISTS (SELECT 1 FROM event_actors p
+                WHERE p.doc_id = e.doc_id AND p.idx = e.idx
+                AND (p.country IN ({list}) OR substr(p.code, 1, 3) IN ({list}))))"
+        )
+    };
+    let key_params = || -> Vec<&dyn rusqlite::ToSql> {
+        let mut v: Vec<&dyn rusqlite::ToSql> = Vec::new();
+        for _ in 0..3 {
+            v.extend(keys.iter().map(|k| k as &dyn rusqlite::ToSql));
+        }
+        v
+    };
     // Same quad code, overlapping (within tolerance, and the denial window when this is a
     // REJECT that may deny an earlier happening).
     let back = if reject { window } else { 0 };
     let lo = shift(start, -(LOOKBACK_DAYS + tol + back));
     let hi = shift(end, tol);
     let reach = shift(start, -(tol + back));
+    let quad = i64::from(r.event.quad_code);
+    let mut p: Vec<&dyn rusqlite::ToSql> = vec![&quad, &lo, &hi, &reach];
+    p.extend(key_params());
+    p.push(&limit);
     push(
-        "SELECT doc_id, idx FROM events INDEXED BY events_quad_time
-         WHERE quad_code = ?1 AND earliest BETWEEN ?2 AND ?3 AND latest >= ?4 LIMIT ?5",
-        &[&i64::from(r.event.quad_code), &lo, &hi, &reach, &limit],
+        &format!(
+            "SELECT e.doc_id, e.idx FROM events e INDEXED BY events_quad_time
+             WHERE e.quad_code = ? AND e.earliest BETWEEN ? AND ? AND e.latest >= ?{country}
+             LIMIT ?"
+        ),
+        &p,
     )?;
     if reject {
         // Any type: the happening it may deny.
+        let mut p: Vec<&dyn rusqlite::ToSql> = vec![&lo, &hi, &reach];
+        p.extend(key_params());
+        p.push(&limit);
         push(
-            "SELECT doc_id, idx FROM events INDEXED BY events_earliest
-             WHERE earliest BETWEEN ?1 AND ?2 AND latest >= ?3 LIMIT ?4",
-            &[&lo, &hi, &reach, &limit],
+            &format!(
+                "SELECT e.doc_id, e.idx FROM events e INDEXED BY events_earliest
+                 WHERE e.earliest BETWEEN ? AND ? AND e.latest >= ?{country} LIMIT ?"
+            ),
+            &p,
         )?;
     } else {
         // REJECT events up to the denial window later: they may deny this one.
         let lo = shift(start, -(LOOKBACK_DAYS + tol));
         let hi = shift(end, tol + window);
+        let reach = shift(start, -tol);
+        let mut p: Vec<&dyn rusqlite::ToSql> = vec![&lo, &hi, &reach];
+        p.extend(key_params());
+        p.push(&limit);
         push(
-            "SELECT doc_id, idx FROM events INDEXED BY events_event_time
-             WHERE event = 'REJECT' COLLATE NOCASE AND earliest BETWEEN ?1 AND ?2
-                AND latest >= ?3 LIMIT ?4",
-            &[&lo, &hi, &shift(start, -tol), &limit],
+            &format!(
+                "SELECT e.doc_id, e.idx FROM events e INDEXED BY events_event_time
+                 WHERE e.event = 'REJECT' COLLATE NOCASE AND e.earliest BETWEEN ? AND ?
+                    AND e.latest >= ?{country} LIMIT ?"
+            ),
+            &p,
         )?;
     }
     Ok(())
 }
 
+/// A hash of the whole happening as merged (FNV-1a over its JSON), as a signed SQLite integer.
+fn digest(h: &Happening) -> i64 {
+    let json = serde_json::to_vec(h).unwrap_or_default();
+    let mut x: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in json {
+        x ^= u64::from(b);
+        x = x.wrapping_mul(0x0100_0000_01b3);
+    }
+    x as i64
+}
+
 /// Writes one happening and its reports, reasons and contradictions.
-fn write_happening(tx: &Transaction, h: &Happening) -> Result<(), StoreError> {
+fn write_happening(tx: &Transaction, h: &Happening, digest: i64) -> Result<(), StoreError> {
     let mut json = serde_json::to_value(h).unwrap_or(Value::Null);
     if let Some(m) = json.as_object_mut() {
         for k in ["reports", "merge_reasons", "contradictions", "id"] {
@@ -183,9 +264,9 @@ fn write_happening(tx: &Transaction, h: &Happening) -> Result<(), StoreError> {
     tx.prepare_cached(
         "INSERT INTO happenings (id, event, quad_code, modality, earliest, latest, place,
              place_country, lat, lon, actor, recipient, first_reported, last_reported, reports,
-             outlets, independent_sources, corroborated, contradictions, json)
+             outlets, independent_sources, corroborated, contradictions, json, digest)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-             ?19, ?20)",
+             ?19, ?20, ?21)",
     )?
     .execute(params![
         h.id,
@@ -208,6 +289,7 @@ fn write_happening(tx: &Transaction, h: &Happening) -> Result<(), StoreError> {
         h.corroboration.corroborated,
         h.contradictions.len() as i64,
         json.to_string(),
+        digest,
     ])?;
     let mut report = tx.prepare_cached(
         "INSERT INTO happening_reports (doc_id, idx, happening_id, stance) VALUES (?1, ?2, ?3, ?4)
@@ -275,8 +357,9 @@ impl Store {
         let fresh = load_reports(&tx, &pending)?;
         // Stored events near the new ones, and the happenings they belong to.
         let mut near: BTreeSet<Key> = BTreeSet::new();
+        let mut asked: HashSet<Lookup> = HashSet::new();
         for r in &fresh {
-            candidates(&tx, merger, r, &mut near)?;
+            candidates(&tx, merger, r, &mut asked, &mut near)?;
         }
         let mut touched: BTreeSet<String> = BTreeSet::new();
         {
@@ -314,16 +397,35 @@ impl Store {
         });
         all.sort_by(|a, b| (&a.doc_id, a.event_index).cmp(&(&b.doc_id, b.event_index)));
         let happenings = merger.merge(&all);
+        // Happenings that come out as they were stored stay; the others are replaced.
+        let mut old: HashMap<String, i64> = HashMap::new();
         {
-            let mut delete = tx.prepare_cached("DELETE FROM happenings WHERE id = ?1")?;
+            let mut of = tx.prepare_cached("SELECT digest FROM happenings WHERE id = ?1")?;
             for h in &touched {
+                old.insert(h.clone(), of.query_row([h], |r| r.get(0))?);
+            }
+        }
+        let fresh: Vec<(&Happening, i64)> = happenings
+            .iter()
+            .map(|h| (h, digest(h)))
+            .filter(|(h, d)| old.get(&h.id) != Some(d))
+            .collect();
+        {
+            let rewritten: BTreeSet<&str> = fresh.iter().map(|(h, _)| h.id.as_str()).collect();
+            let kept: BTreeSet<&str> = happenings
+                .iter()
+                .map(|h| h.id.as_str())
+                .filter(|id| !rewritten.contains(id))
+                .collect();
+            let mut delete = tx.prepare_cached("DELETE FROM happenings WHERE id = ?1")?;
+            for h in touched.iter().filter(|h| !kept.contains(h.as_str())) {
                 stats.replaced += delete.execute([h])? as u64;
             }
         }
-        for h in &happenings {
-            write_happening(&tx, h)?;
+        for (h, d) in &fresh {
+            write_happening(&tx, h, *d)?;
         }
-        stats.written = happenings.len() as u64;
+        stats.written = fresh.len() as u64;
         {
             let mut done =
                 tx.prepare_cached("DELETE FROM merge_pending WHERE doc_id = ?1 AND idx = ?2")?;
