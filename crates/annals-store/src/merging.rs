@@ -2,8 +2,10 @@
 //! happenings near them, in one transaction.
 //!
 //! Every event written is also listed in `merge_pending`. [`Store::merge_pending`] takes a
-//! chunk of them, finds the stored events they could merge with (same quad code and nearby
-//! dates, through indexes; REJECT events within the denial window either way), loads every
+//! chunk of them, lists each under its blocking keys in `merge_keys` (the countries the merger
+//! blocks on, its quad code, its days), finds the stored events they could merge with through
+//! that table's key (same key and quad code, nearby days; REJECT events within the denial
+//! window either way), loads every
 //! report of the happenings those belong to, merges the lot with [`Merger`], and replaces
 //! those happenings by the result. The pending rows go in the same transaction, so a process
 //! killed at any point leaves either the old happenings and the pending rows, or the new ones.
@@ -111,32 +113,14 @@ fn shift(d: Date, days: i64) -> String {
         .to_string()
 }
 
-/// The stored events that `r` could merge with or be a denial of (or be denied by).
-fn candidates(
-    tx: &Transaction,
-    merger: &Merger,
-    r: &Report,
-    asked: &mut HashSet<Lookup>,
-    out: &mut BTreeSet<Key>,
-) -> Result<(), StoreError> {
-    let Some((start, end)) = days(r) else {
-        return Ok(());
-    };
-    let c = merger.config();
-    let tol = i64::from(c.date_tolerance_days);
-    let window = i64::from(c.denial_window_days);
-    let limit = CANDIDATES_PER_QUERY as i64;
-    let mut push = |sql: &str, p: &[&dyn rusqlite::ToSql]| -> Result<(), StoreError> {
-        let mut stmt = tx.prepare_cached(sql)?;
-        let rows = stmt.query_map(p, |row| Ok((row.get::<_, String>(0)?, row.get(1)?)))?;
-        for row in rows {
-            out.insert(row?);
-        }
-        Ok(())
-    };
-    let reject = r.event.event == "REJECT";
-    // The countries the merger blocks on (a superset): parties' countries or code prefixes,
-    // else the place's country. Without any, every nearby event is a candidate.
+/// Intervals up to this many days are "short" in `merge_keys`: looked up by start day alone.
+const SHORT_DAYS: i64 = 3;
+/// The `merge_keys` pseudo quad code under which REJECT events are listed once more.
+const REJECT_QUAD: i64 = -1;
+
+/// The blocking keys of a report, as the merger reads them (a superset): its parties'
+/// countries (or code prefixes), else its place's country, else the empty key.
+fn block_keys(r: &Report) -> Vec<String> {
     let mut keys: Vec<String> = r
         .event
         .actor
@@ -159,76 +143,99 @@ fn candidates(
     {
         keys.push(l.country.clone());
     }
+    if keys.is_empty() {
+        keys.push(String::new());
+    }
     keys.sort();
     keys.dedup();
+    keys
+}
+
+/// Lists a report under its blocking keys in `merge_keys` (done once, when it is merged).
+fn index_keys(tx: &Transaction, r: &Report) -> Result<(), StoreError> {
+    let Some((start, end)) = days(r) else {
+        return Ok(());
+    };
+    let long = (end - start).get_days() > SHORT_DAYS as i32;
+    let mut stmt = tx.prepare_cached(
+        "INSERT INTO merge_keys (key, quad_code, long, earliest, latest, doc_id, idx)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING",
+    )?;
+    let (e, l) = (start.to_string(), end.to_string());
+    let idx = r.event_index as i64;
+    for key in block_keys(r) {
+        stmt.execute(params![
+            key,
+            i64::from(r.event.quad_code),
+            long,
+            e,
+            l,
+            r.doc_id,
+            idx
+        ])?;
+        if r.event.event == "REJECT" {
+            stmt.execute(params![key, REJECT_QUAD, long, e, l, r.doc_id, idx])?;
+        }
+    }
+    Ok(())
+}
+
+/// The stored events that `r` could merge with or be a denial of (or be denied by): those
+/// sharing a blocking key, with the same quad code (any, for a REJECT; REJECTs, for the others)
+/// and an interval reaching its days (within tolerance and the denial window).
+fn candidates(
+    tx: &Transaction,
+    merger: &Merger,
+    r: &Report,
+    asked: &mut HashSet<Lookup>,
+    out: &mut BTreeSet<Key>,
+) -> Result<(), StoreError> {
+    let Some((start, end)) = days(r) else {
+        return Ok(());
+    };
+    let c = merger.config();
+    let tol = i64::from(c.date_tolerance_days);
+    let window = i64::from(c.denial_window_days);
+    let reject = r.event.event == "REJECT";
+    let keys = block_keys(r);
     // Reports of one article often share all of it: ask once.
-    let lookup = (r.event.quad_code, reject, start, end, keys.clone());
-    if !asked.insert(lookup) {
+    if !asked.insert((r.event.quad_code, reject, start, end, keys.clone())) {
         return Ok(());
     }
-    let country = if keys.is_empty() {
-        String::new()
-    } else {
-        let list = vec!["?"; keys.len()].join(", ");
-        format!(
-            " AND (e.place_country IN ({list}) OR EXISTS (SELECT 1 FROM event_actors p
-                WHERE p.doc_id = e.doc_id AND p.idx = e.idx
-                AND (p.country IN ({list}) OR substr(p.code, 1, 3) IN ({list}))))"
-        )
-    };
-    let key_params = || -> Vec<&dyn rusqlite::ToSql> {
-        let mut v: Vec<&dyn rusqlite::ToSql> = Vec::new();
-        for _ in 0..3 {
-            v.extend(keys.iter().map(|k| k as &dyn rusqlite::ToSql));
-        }
-        v
-    };
-    // Same quad code, overlapping (within tolerance, and the denial window when this is a
-    // REJECT that may deny an earlier happening).
-    let back = if reject { window } else { 0 };
-    let lo = shift(start, -(LOOKBACK_DAYS + tol + back));
-    let hi = shift(end, tol);
-    let reach = shift(start, -(tol + back));
-    let quad = i64::from(r.event.quad_code);
-    let mut p: Vec<&dyn rusqlite::ToSql> = vec![&quad, &lo, &hi, &reach];
-    p.extend(key_params());
-    p.push(&limit);
-    push(
-        &format!(
-            "SELECT e.doc_id, e.idx FROM events e INDEXED BY events_quad_time
-             WHERE e.quad_code = ? AND e.earliest BETWEEN ? AND ? AND e.latest >= ?{country}
-             LIMIT ?"
-        ),
-        &p,
+    let mut stmt = tx.prepare_cached(
+        "SELECT doc_id, idx FROM merge_keys
+         WHERE key = ?1 AND quad_code = ?2 AND long = ?3 AND earliest BETWEEN ?4 AND ?5
+            AND latest >= ?6 LIMIT ?7",
     )?;
+    let limit = CANDIDATES_PER_QUERY as i64;
+    let mut ask = |quad: i64, from: i64, to: i64| -> Result<(), StoreError> {
+        // Intervals that reach [start + from, end + to]: short ones start at most SHORT_DAYS
+        // before it, long ones at most LOOKBACK_DAYS.
+        let reach = shift(start, from);
+        let hi = shift(end, to);
+        for key in &keys {
+            for (long, back) in [(false, SHORT_DAYS), (true, LOOKBACK_DAYS)] {
+                let lo = shift(start, from - back);
+                let rows = stmt
+                    .query_map(params![key, quad, long, lo, hi, reach, limit], |row| {
+                        Ok((row.get::<_, String>(0)?, row.get(1)?))
+                    })?;
+                for row in rows {
+                    out.insert(row?);
+                }
+            }
+        }
+        Ok(())
+    };
     if reject {
-        // Any type: the happening it may deny.
-        let mut p: Vec<&dyn rusqlite::ToSql> = vec![&lo, &hi, &reach];
-        p.extend(key_params());
-        p.push(&limit);
-        push(
-            &format!(
-                "SELECT e.doc_id, e.idx FROM events e INDEXED BY events_earliest
-                 WHERE e.earliest BETWEEN ? AND ? AND e.latest >= ?{country} LIMIT ?"
-            ),
-            &p,
-        )?;
+        // The happening it may deny, of any type, up to the denial window earlier.
+        for quad in 0..=4 {
+            ask(quad, -(tol + window), tol)?;
+        }
     } else {
+        ask(i64::from(r.event.quad_code), -tol, tol)?;
         // REJECT events up to the denial window later: they may deny this one.
-        let lo = shift(start, -(LOOKBACK_DAYS + tol));
-        let hi = shift(end, tol + window);
-        let reach = shift(start, -tol);
-        let mut p: Vec<&dyn rusqlite::ToSql> = vec![&lo, &hi, &reach];
-        p.extend(key_params());
-        p.push(&limit);
-        push(
-            &format!(
-                "SELECT e.doc_id, e.idx FROM events e INDEXED BY events_event_time
-                 WHERE e.event = 'REJECT' COLLATE NOCASE AND e.earliest BETWEEN ? AND ?
-                    AND e.latest >= ?{country} LIMIT ?"
-            ),
-            &p,
-        )?;
+        ask(REJECT_QUAD, -tol, tol + window)?;
     }
     Ok(())
 }
@@ -355,6 +362,9 @@ impl Store {
         }
         stats.pending = pending.len() as u64;
         let fresh = load_reports(&tx, &pending)?;
+        for r in &fresh {
+            index_keys(&tx, r)?;
+        }
         // Stored events near the new ones, and the happenings they belong to.
         let mut near: BTreeSet<Key> = BTreeSet::new();
         let mut asked: HashSet<Lookup> = HashSet::new();
