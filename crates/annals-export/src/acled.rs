@@ -93,8 +93,15 @@ fn actor_name(p: &crate::model::ExportParty) -> String {
     }
 }
 
-/// The CSV fields of an event, or `None` when no ACLED type applies.
+/// Modalities of events that took place: ACLED records nothing announced, possible or denied.
+const FACTUAL: [&str; 3] = ["asserted", "reported", "alleged"];
+
+/// The CSV fields of an event, or `None` when ACLED would not record it (no ACLED type
+/// applies, or the event is not stated as having taken place).
 pub fn row(e: &ExportEvent) -> Option<Vec<String>> {
+    if !e.modality.is_empty() && !FACTUAL.contains(&e.modality.as_str()) {
+        return None;
+    }
     let tables = Tables::builtin();
     let kind = tables.acled_type(e)?;
     let mut f = vec![String::new(); COLUMNS.len()];
@@ -131,7 +138,8 @@ pub fn row(e: &ExportEvent) -> Option<Vec<String>> {
         (Some(a), None) | (None, Some(a)) => format!("{a}0"),
         (None, None) => String::new(),
     };
-    if kind.event_type == "Violence against civilians" || inter2 == Some(7) {
+    let violent = kind.disorder_type.contains("Political violence");
+    if kind.event_type == "Violence against civilians" || (violent && inter2 == Some(7)) {
         f[14] = "Civilian targeting".into();
     }
     // iso (ISO 3166 numeric), region and admin1..3 stay empty: annals does not resolve them.
@@ -165,8 +173,8 @@ pub fn row(e: &ExportEvent) -> Option<Vec<String>> {
     if let Some(n) = e.injured {
         tags.push(format!("injuries={n}"));
     }
-    if !e.modality.is_empty() && e.modality != "asserted" {
-        tags.push(format!("modality={}", e.modality));
+    if e.modality == "alleged" {
+        tags.push("alleged".into());
     }
     f[29] = tags.join("; ");
     let added = e.doc.added.as_deref().or(e.doc.date.as_deref());

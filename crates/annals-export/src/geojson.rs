@@ -65,8 +65,15 @@ fn texts(v: Option<&Value>) -> Vec<String> {
         .unwrap_or_default()
 }
 
-fn len(v: Option<&Value>) -> usize {
-    v.and_then(Value::as_array).map_or(0, Vec::len)
+/// A count given as a number, or as the length of a list.
+fn count(v: Option<&Value>) -> usize {
+    match v {
+        Some(Value::Array(list)) => list.len(),
+        Some(n) => n
+            .as_u64()
+            .map_or(0, |n| usize::try_from(n).unwrap_or(usize::MAX)),
+        None => 0,
+    }
 }
 
 impl ExportHappening {
@@ -85,11 +92,18 @@ impl ExportHappening {
                 .and_then(Value::as_f64)
                 .filter(|x| x.abs() <= range)
         };
-        let mut contradictions: Vec<String> = v
-            .get("contradictions")
-            .and_then(Value::as_array)
+        // A merged happening lists its contradictions; a stored one counts them in
+        // `contradictions` and lists them in `contradiction_list`.
+        let list = match v.get("contradictions") {
+            Some(Value::Array(list)) => Some(list),
+            _ => v.get("contradiction_list").and_then(Value::as_array),
+        };
+        let mut contradictions: Vec<String> = list
             .map(|l| l.iter().filter_map(|c| text(c.get("kind"))).collect())
             .unwrap_or_default();
+        if contradictions.is_empty() && count(v.get("contradictions")) > 0 {
+            contradictions.push("unspecified".into());
+        }
         contradictions.sort();
         contradictions.dedup();
         ExportHappening {
@@ -111,14 +125,15 @@ impl ExportHappening {
             country: text(loc.and_then(|l| l.get("country"))),
             lat: coord("lat", 90.0),
             lon: coord("lon", 180.0),
-            reports: len(v.get("reports")),
-            outlets: len(v.get("outlets")),
-            independent_sources: corr
-                .and_then(|c| c.get("independent_sources"))
-                .and_then(Value::as_u64)
-                .map_or(0, |n| usize::try_from(n).unwrap_or(usize::MAX)),
+            reports: count(v.get("reports")),
+            outlets: count(v.get("outlets")),
+            independent_sources: count(
+                corr.and_then(|c| c.get("independent_sources"))
+                    .or_else(|| v.get("independent_sources")),
+            ),
             corroborated: corr
                 .and_then(|c| c.get("corroborated"))
+                .or_else(|| v.get("corroborated"))
                 .and_then(Value::as_bool)
                 .unwrap_or(false),
             contradictions,

@@ -65,6 +65,7 @@ mod geojson;
 mod model;
 pub mod parquet;
 mod plover;
+mod run;
 mod tables;
 
 pub use acled::AcledWriter;
@@ -73,6 +74,7 @@ pub use geojson::{ExportHappening, GeoJsonWriter};
 pub use model::{DocMeta, ExportEvent, ExportParty, ExportPlace, numeric_id};
 pub use parquet::ParquetWriter;
 pub use plover::{PloverWriter, record as plover_record};
+pub use run::{DEFAULT_ORDER, Summary, export_events, export_happenings};
 pub use tables::{AcledType, Tables};
 
 /// The ACLED CSV header, in order.
@@ -95,6 +97,12 @@ pub enum ExportError {
     /// A record could not be serialized as JSON.
     #[error("cannot write JSON: {0}")]
     Json(#[from] serde_json::Error),
+    /// The store could not be read.
+    #[error("{0}")]
+    Store(#[from] annals_store::StoreError),
+    /// The store holds no documents.
+    #[error("the store holds no documents (add some with `annals ingest`)")]
+    EmptyStore,
     /// A format or filter was given wrongly.
     #[error("{0}")]
     Usage(String),
