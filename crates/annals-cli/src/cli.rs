@@ -23,6 +23,9 @@ pub enum Command {
     Ingest(IngestArgs),
     /// Search a store: full text plus event filters; prints one JSON hit per line
     Search(Box<SearchArgs>),
+    /// Export a store's events (PLOVER JSONL, GDELT TSV, ACLED CSV, Parquet) or happenings
+    /// (GeoJSON)
+    Export(Box<ExportArgs>),
 }
 
 /// Input formats that `--format` can force.
@@ -205,4 +208,65 @@ pub struct SearchArgs {
     /// Skip this many hits first
     #[arg(long, default_value_t = 0)]
     pub offset: u64,
+}
+
+/// Export formats.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ExportFormat {
+    /// PLOVER JSON lines, one event per line
+    Plover,
+    /// GDELT 2.0 event table: 61 tab-separated columns, no header
+    Gdelt,
+    /// ACLED-style CSV with header (only the event types ACLED records)
+    Acled,
+    /// GeoJSON FeatureCollection of happenings (merged events) with coordinates
+    Geojson,
+    /// Parquet file, one row per event (needs --out)
+    Parquet,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The store file to export from
+    #[arg(long, default_value = "annals.db")]
+    pub db: PathBuf,
+    /// Output format
+    #[arg(long, value_enum)]
+    pub format: ExportFormat,
+    /// Write to this file instead of stdout
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// PLOVER event type (e.g. PROTEST)
+    #[arg(long)]
+    pub event: Option<String>,
+    /// Country code of an actor, a recipient or the place (e.g. FRA)
+    #[arg(long)]
+    pub country: Option<String>,
+    /// Actor code prefix, actor or recipient side (e.g. USA, USAGOV)
+    #[arg(long)]
+    pub actor: Option<String>,
+    /// PLOVER mode
+    #[arg(long)]
+    pub mode: Option<String>,
+    /// Modality (asserted, denied, hypothetical, ...)
+    #[arg(long)]
+    pub modality: Option<String>,
+    /// What may have happened on or after this date (YYYY, YYYY-MM or YYYY-MM-DD)
+    #[arg(long)]
+    pub since: Option<String>,
+    /// What may have happened on or before this date (YYYY, YYYY-MM or YYYY-MM-DD)
+    #[arg(long)]
+    pub until: Option<String>,
+    /// Inside min_lon,min_lat,max_lon,max_lat
+    #[arg(long, value_name = "BOX", allow_hyphen_values = true)]
+    pub bbox: Option<String>,
+    /// Place name containing this
+    #[arg(long)]
+    pub place: Option<String>,
+    /// Attributed to a source containing this
+    #[arg(long)]
+    pub source: Option<String>,
+    /// From documents of this outlet
+    #[arg(long)]
+    pub outlet: Option<String>,
 }

@@ -6,6 +6,7 @@
 mod bench;
 mod cli;
 mod eval;
+mod export;
 mod extract;
 mod ingest;
 mod search;
@@ -25,6 +26,7 @@ fn main() -> ExitCode {
         cli::Command::Bench(a) => bench::run(a),
         cli::Command::Ingest(a) => ingest::run(a),
         cli::Command::Search(a) => search::run(*a),
+        cli::Command::Export(a) => export::run(*a),
     };
     match result {
         Ok(code) => code,
