@@ -23,6 +23,8 @@ pub enum Command {
     Ingest(IngestArgs),
     /// Search a store: full text plus event filters; prints one JSON hit per line
     Search(Box<SearchArgs>),
+    /// Serve a store over HTTP: a JSON API and a web UI (timeline, map, happenings)
+    Serve(ServeArgs),
 }
 
 /// Input formats that `--format` can force.
@@ -201,4 +203,21 @@ pub struct SearchArgs {
     /// Skip this many hits first
     #[arg(long, default_value_t = 0)]
     pub offset: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The store file to serve (create it with `annals ingest`)
+    #[arg(long, default_value = "annals.db")]
+    pub db: PathBuf,
+    /// The address to listen on (port 0 picks a free port)
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub addr: std::net::SocketAddr,
+    /// Accept `POST /api/documents` from requests with `Authorization: Bearer TOKEN`
+    /// (also read from ANNALS_WRITE_TOKEN); without it the server is read-only
+    #[arg(long, value_name = "TOKEN", env = "ANNALS_WRITE_TOKEN", hide_env_values = true)]
+    pub write_token: Option<String>,
+    /// A PETRARCH/TABARI dictionary used when ingesting over HTTP; repeatable
+    #[arg(long = "dictionary", value_name = "PATH")]
+    pub dictionaries: Vec<PathBuf>,
 }

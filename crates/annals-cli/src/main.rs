@@ -9,6 +9,7 @@ mod eval;
 mod extract;
 mod ingest;
 mod search;
+mod serve;
 
 use clap::Parser;
 use std::process::ExitCode;
@@ -21,6 +22,7 @@ fn main() -> ExitCode {
         cli::Command::Bench(a) => bench::run(a),
         cli::Command::Ingest(a) => ingest::run(a),
         cli::Command::Search(a) => search::run(*a),
+        cli::Command::Serve(a) => serve::run(a),
     };
     match result {
         Ok(code) => code,
