@@ -43,9 +43,11 @@
 
 mod config;
 mod merge;
+mod stored;
 
 pub use config::{MergeConfig, MergeError};
 pub use merge::Merger;
+pub use stored::event_from_json;
 
 use annals_document::Date;
 use annals_events::{Event, Modality};

@@ -21,10 +21,18 @@
 //! assert_eq!(hits.len(), 1);
 //! ```
 
+mod api;
+mod merging;
 mod record;
 mod schema;
 mod search;
 
+pub use api::{
+    ContradictionView, DEFAULT_LIMIT, DocQuery, DocumentDetail, DocumentSummary, EventQuery,
+    EventView, HappeningDetail, HappeningQuery, HappeningView, MAX_LIMIT, MergeReasonView, Order,
+    Page, ReportView, TOTAL_CAP,
+};
+pub use merging::MergeStats;
 pub use record::{EventRow, Participant, Record};
 pub use schema::SCHEMA_VERSION;
 pub use search::{BBox, Hit, Query};
@@ -158,10 +166,13 @@ impl Store {
             let mut event = tx.prepare_cached(
                 "INSERT INTO events (doc_id, idx, event, mode, modality, date, earliest, latest,
                      actor_code, actor_country, recipient_code, recipient_country,
-                     place, place_country, lat, lon, source, json)
+                     place, place_country, lat, lon, source, json, quad_code, sentence)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-                         ?18)
+                         ?18, ?19, ?20)
                  ON CONFLICT DO NOTHING",
+            )?;
+            let mut pending = tx.prepare_cached(
+                "INSERT INTO merge_pending (doc_id, idx) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
             )?;
             let mut party = tx.prepare_cached(
                 "INSERT INTO event_actors (doc_id, idx, role, n, code, country)
@@ -197,8 +208,11 @@ impl Store {
                         e.lat,
                         e.lon,
                         e.source,
-                        e.json
+                        e.json,
+                        e.quad_code,
+                        e.sentence
                     ])? as u64;
+                    pending.execute(params![r.id, e.idx])?;
                     for (role, list) in [("actor", &e.actors), ("recipient", &e.recipients)] {
                         for (n, p) in list.iter().enumerate() {
                             party

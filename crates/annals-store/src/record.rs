@@ -73,6 +73,10 @@ pub struct EventRow {
     pub lon: Option<f64>,
     /// Attribution sources (who says so), joined with `; `.
     pub source: Option<String>,
+    /// PLOVER quad code (1 verbal cooperation .. 4 material conflict).
+    pub quad_code: Option<i64>,
+    /// The text of the sentence the event was coded from.
+    pub sentence: Option<String>,
     /// The event object as JSON.
     pub json: String,
 }
@@ -109,7 +113,11 @@ impl Record {
             Some(Value::Array(list)) => list
                 .iter()
                 .enumerate()
-                .map(|(i, ev)| EventRow::from_value(i as i64, ev, date.as_deref()))
+                .map(|(i, ev)| {
+                    let mut row = EventRow::from_value(i as i64, ev, date.as_deref());
+                    row.sentence = sentence_of(ev, &text);
+                    row
+                })
                 .collect(),
             _ => Vec::new(),
         };
@@ -184,9 +192,21 @@ impl EventRow {
             lat,
             lon,
             source: sources(field("attribution")),
+            quad_code: field("quad_code").and_then(Value::as_i64),
+            sentence: None,
             json: ev.to_string(),
         }
     }
+}
+
+/// The text of the event's `sentence` span (byte offsets into `text`), when it is valid.
+fn sentence_of(ev: &Value, text: &str) -> Option<String> {
+    let span = ev.get("sentence")?;
+    let start = usize::try_from(span.get("start")?.as_u64()?).ok()?;
+    let end = usize::try_from(span.get("end")?.as_u64()?).ok()?;
+    text.get(start..end)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
 }
 
 /// A string, or a number or boolean written as one; `None` for anything else or an empty string.

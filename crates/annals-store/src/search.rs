@@ -42,7 +42,11 @@ pub struct Query {
 }
 
 /// A bounding box in degrees; a box with `min_lon > max_lon` crosses the antimeridian.
+///
+/// Deserializes from an object with the four fields or from a string
+/// `min_lon,min_lat,max_lon,max_lat` (as in a URL query string).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "BBoxRepr")]
 pub struct BBox {
     /// Western edge.
     pub min_lon: f64,
@@ -52,6 +56,40 @@ pub struct BBox {
     pub max_lon: f64,
     /// Northern edge.
     pub max_lat: f64,
+}
+
+/// The forms a bounding box deserializes from.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum BBoxRepr {
+    Text(String),
+    Fields {
+        min_lon: f64,
+        min_lat: f64,
+        max_lon: f64,
+        max_lat: f64,
+    },
+}
+
+impl TryFrom<BBoxRepr> for BBox {
+    type Error = StoreError;
+
+    fn try_from(r: BBoxRepr) -> Result<BBox, StoreError> {
+        match r {
+            BBoxRepr::Text(s) => s.parse(),
+            BBoxRepr::Fields {
+                min_lon,
+                min_lat,
+                max_lon,
+                max_lat,
+            } => Ok(BBox {
+                min_lon,
+                min_lat,
+                max_lon,
+                max_lat,
+            }),
+        }
+    }
 }
 
 impl std::str::FromStr for BBox {
@@ -109,7 +147,7 @@ pub struct Hit {
 }
 
 /// Escapes `%`, `_` and `\` for a `LIKE ... ESCAPE '\'` pattern.
-fn like_escape(s: &str) -> String {
+pub(crate) fn like_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         if matches!(c, '%' | '_' | '\\') {
@@ -121,7 +159,7 @@ fn like_escape(s: &str) -> String {
 }
 
 /// Turns user words into an FTS5 query: each word a quoted phrase, `word*` a prefix, `OR` kept.
-fn fts_query(text: &str) -> Option<String> {
+pub(crate) fn fts_query(text: &str) -> Option<String> {
     let words: Vec<&str> = text.split_whitespace().collect();
     let mut out = String::new();
     let mut pending_or = false;
@@ -154,7 +192,7 @@ fn fts_query(text: &str) -> Option<String> {
 }
 
 /// A query date (`YYYY`, `YYYY-MM`, `YYYY-MM-DD`), or an error naming the field.
-fn checked_date<'a>(field: &str, s: &'a str) -> Result<&'a str, StoreError> {
+pub(crate) fn checked_date<'a>(field: &str, s: &'a str) -> Result<&'a str, StoreError> {
     let s = s.trim();
     let parts: Vec<&str> = s.split('-').collect();
     let ok = !parts.is_empty()
@@ -172,7 +210,7 @@ fn checked_date<'a>(field: &str, s: &'a str) -> Result<&'a str, StoreError> {
 }
 
 /// The SQL condition over events `e` for the event filters, with its parameters.
-fn event_filter(q: &Query) -> Result<Option<(String, Vec<Sql>)>, StoreError> {
+pub(crate) fn event_filter(q: &Query) -> Result<Option<(String, Vec<Sql>)>, StoreError> {
     let mut conds: Vec<&str> = Vec::new();
     let mut params: Vec<Sql> = Vec::new();
     let text = |s: &str| Sql::Text(s.trim().to_string());

@@ -1,0 +1,356 @@
+//! Happenings in the store: merging the events written since the last merge with the stored
+//! happenings near them, in one transaction.
+//!
+//! Every event written is also listed in `merge_pending`. [`Store::merge_pending`] takes a
+//! chunk of them, finds the stored events they could merge with (same quad code and nearby
+//! dates, through indexes; REJECT events within the denial window either way), loads every
+//! report of the happenings those belong to, merges the lot with [`Merger`], and replaces
+//! those happenings by the result. The pending rows go in the same transaction, so a process
+//! killed at any point leaves either the old happenings and the pending rows, or the new ones.
+
+use crate::{Store, StoreError};
+use annals_document::Date;
+use annals_merge::{Happening, Merger, Report};
+use rusqlite::{Connection, Transaction, params};
+use serde_json::Value;
+use std::collections::{BTreeSet, HashMap};
+
+/// How far back (days) before a report's first day a stored report may start and still be a
+/// merge candidate: stored intervals longer than this are not looked up.
+const LOOKBACK_DAYS: i64 = 31;
+/// At most this many candidates per query (nearest in storage order within the window).
+const CANDIDATES_PER_QUERY: usize = 400;
+
+/// What one [`Store::merge_pending`] did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MergeStats {
+    /// Pending events taken (merged, or dropped when not a codable event).
+    pub pending: u64,
+    /// Stored happenings replaced.
+    pub replaced: u64,
+    /// Happenings written.
+    pub written: u64,
+    /// Stored reports reloaded to merge with.
+    pub reloaded: u64,
+}
+
+/// A stored event's key.
+type Key = (String, i64);
+
+/// Loads the reports of `keys` (document metadata, sentence and event JSON).
+fn load_reports(conn: &Connection, keys: &[Key]) -> Result<Vec<Report>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT e.json, e.sentence, d.outlet, d.date FROM events e
+         JOIN documents d ON d.id = e.doc_id WHERE e.doc_id = ?1 AND e.idx = ?2",
+    )?;
+    let mut out = Vec::with_capacity(keys.len());
+    for (doc, idx) in keys {
+        let row: Option<(String, Option<String>, Option<String>, Option<String>)> = stmt
+            .query_row(params![doc, idx], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })
+            .map(Some)
+            .or_else(|e| match e {
+                rusqlite::Error::QueryReturnedNoRows => Ok(None),
+                e => Err(e),
+            })?;
+        let Some((json, sentence, outlet, date)) = row else {
+            continue;
+        };
+        let Ok(value) = serde_json::from_str::<Value>(&json) else {
+            continue;
+        };
+        let published = date
+            .as_deref()
+            .and_then(|d| d.get(..10))
+            .and_then(|d| d.parse::<Date>().ok());
+        let index = usize::try_from(*idx).unwrap_or(0);
+        if let Some(r) = Report::from_json(
+            doc,
+            index,
+            outlet,
+            published,
+            sentence.unwrap_or_default(),
+            &value,
+        ) {
+            out.push(r);
+        }
+    }
+    Ok(out)
+}
+
+fn parse_day(s: &str) -> Option<Date> {
+    s.get(..10)?.parse().ok()
+}
+
+/// The report's day interval, as the merger reads it: the event's earliest..latest, else its
+/// value, else the publication date.
+fn days(r: &Report) -> Option<(Date, Date)> {
+    if let Some(d) = &r.event.date {
+        let e = d.earliest.as_deref().and_then(parse_day);
+        let l = d.latest.as_deref().and_then(parse_day);
+        match (e, l) {
+            (Some(e), Some(l)) if e <= l => return Some((e, l)),
+            (Some(x), None) | (None, Some(x)) => return Some((x, x)),
+            _ => {}
+        }
+        if let Some(v) = parse_day(&d.value) {
+            return Some((v, v));
+        }
+    }
+    r.published.map(|p| (p, p))
+}
+
+/// `d` moved by `days`, as an ISO date (unchanged at the ends of the calendar).
+fn shift(d: Date, days: i64) -> String {
+    d.checked_add(jiff::Span::new().days(days))
+        .unwrap_or(d)
+        .to_string()
+}
+
+/// The stored events that `r` could merge with or be a denial of (or be denied by).
+fn candidates(
+    tx: &Transaction,
+    merger: &Merger,
+    r: &Report,
+    out: &mut BTreeSet<Key>,
+) -> Result<(), StoreError> {
+    let Some((start, end)) = days(r) else {
+        return Ok(());
+    };
+    let c = merger.config();
+    let tol = i64::from(c.date_tolerance_days);
+    let window = i64::from(c.denial_window_days);
+    let limit = CANDIDATES_PER_QUERY as i64;
+    let mut push = |sql: &str, p: &[&dyn rusqlite::ToSql]| -> Result<(), StoreError> {
+        let mut stmt = tx.prepare_cached(sql)?;
+        let rows = stmt.query_map(p, |row| Ok((row.get::<_, String>(0)?, row.get(1)?)))?;
+        for row in rows {
+            out.insert(row?);
+        }
+        Ok(())
+    };
+    let reject = r.event.event == "REJECT";
+    // Same quad code, overlapping (within tolerance, and the denial window when this is a
+    // REJECT that may deny an earlier happening).
+    let back = if reject { window } else { 0 };
+    let lo = shift(start, -(LOOKBACK_DAYS + tol + back));
+    let hi = shift(end, tol);
+    let reach = shift(start, -(tol + back));
+    push(
+        "SELECT doc_id, idx FROM events INDEXED BY events_quad_time
+         WHERE quad_code = ?1 AND earliest BETWEEN ?2 AND ?3 AND latest >= ?4 LIMIT ?5",
+        &[&i64::from(r.event.quad_code), &lo, &hi, &reach, &limit],
+    )?;
+    if reject {
+        // Any type: the happening it may deny.
+        push(
+            "SELECT doc_id, idx FROM events INDEXED BY events_earliest
+             WHERE earliest BETWEEN ?1 AND ?2 AND latest >= ?3 LIMIT ?4",
+            &[&lo, &hi, &reach, &limit],
+        )?;
+    } else {
+        // REJECT events up to the denial window later: they may deny this one.
+        let lo = shift(start, -(LOOKBACK_DAYS + tol));
+        let hi = shift(end, tol + window);
+        push(
+            "SELECT doc_id, idx FROM events INDEXED BY events_event_time
+             WHERE event = 'REJECT' COLLATE NOCASE AND earliest BETWEEN ?1 AND ?2
+                AND latest >= ?3 LIMIT ?4",
+            &[&lo, &hi, &shift(start, -tol), &limit],
+        )?;
+    }
+    Ok(())
+}
+
+/// Writes one happening and its reports, reasons and contradictions.
+fn write_happening(tx: &Transaction, h: &Happening) -> Result<(), StoreError> {
+    let mut json = serde_json::to_value(h).unwrap_or(Value::Null);
+    if let Some(m) = json.as_object_mut() {
+        for k in ["reports", "merge_reasons", "contradictions", "id"] {
+            m.remove(k);
+        }
+    }
+    let modality = serde_json::to_value(h.modality)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string));
+    let (earliest, latest) = h
+        .date
+        .as_ref()
+        .map(|d| (Some(d.earliest.clone()), Some(d.latest.clone())))
+        .unwrap_or((None, None));
+    let loc = h.event_loc.as_ref();
+    tx.prepare_cached(
+        "INSERT INTO happenings (id, event, quad_code, modality, earliest, latest, place,
+             place_country, lat, lon, actor, recipient, first_reported, last_reported, reports,
+             outlets, independent_sources, corroborated, contradictions, json)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
+             ?19, ?20)",
+    )?
+    .execute(params![
+        h.id,
+        h.event,
+        h.quad_code,
+        modality,
+        earliest,
+        latest,
+        loc.map(|l| l.name.clone()),
+        loc.map(|l| l.country.clone()).filter(|c| !c.is_empty()),
+        loc.and_then(|l| l.lat),
+        loc.and_then(|l| l.lon),
+        h.actor.join(","),
+        h.recipient.join(","),
+        h.first_reported,
+        h.last_reported,
+        h.reports.len() as i64,
+        h.outlets.len() as i64,
+        h.corroboration.independent_sources as i64,
+        h.corroboration.corroborated,
+        h.contradictions.len() as i64,
+        json.to_string(),
+    ])?;
+    let mut report = tx.prepare_cached(
+        "INSERT INTO happening_reports (doc_id, idx, happening_id, stance) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT(doc_id, idx) DO UPDATE SET happening_id = excluded.happening_id,
+             stance = excluded.stance",
+    )?;
+    for r in &h.reports {
+        let stance = serde_json::to_value(r.stance)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_else(|| "supports".into());
+        report.execute(params![r.doc_id, r.event_index as i64, h.id, stance])?;
+    }
+    let mut reason = tx.prepare_cached(
+        "INSERT INTO happening_reasons (happening_id, n, a, b, score, signals)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for (n, m) in h.merge_reasons.iter().enumerate() {
+        let signals = serde_json::to_string(&m.signals).unwrap_or_else(|_| "[]".into());
+        reason.execute(params![h.id, n as i64, m.a, m.b, m.score, signals])?;
+    }
+    let mut contra = tx.prepare_cached(
+        "INSERT INTO happening_contradictions (happening_id, n, kind, a, b, detail)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for (n, c) in h.contradictions.iter().enumerate() {
+        contra.execute(params![
+            h.id,
+            n as i64,
+            c.kind,
+            c.between.0,
+            c.between.1,
+            c.detail
+        ])?;
+    }
+    Ok(())
+}
+
+impl Store {
+    /// How many stored events wait to be merged into happenings.
+    pub fn pending_merge(&self) -> Result<u64, StoreError> {
+        let n: i64 = self
+            .conn
+            .query_row("SELECT COUNT(*) FROM merge_pending", [], |r| r.get(0))?;
+        Ok(n.max(0) as u64)
+    }
+
+    /// Merges up to `max` events waiting in `merge_pending` into the stored happenings, in one
+    /// transaction (see the module docs). Call it until it takes nothing to merge everything.
+    pub fn merge_pending(&mut self, merger: &Merger, max: usize) -> Result<MergeStats, StoreError> {
+        let mut stats = MergeStats::default();
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let pending: Vec<Key> = tx
+            .prepare_cached("SELECT doc_id, idx FROM merge_pending ORDER BY doc_id, idx LIMIT ?1")?
+            .query_map([i64::try_from(max.max(1)).unwrap_or(i64::MAX)], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?
+            .collect::<Result<_, _>>()?;
+        if pending.is_empty() {
+            return Ok(stats);
+        }
+        stats.pending = pending.len() as u64;
+        let fresh = load_reports(&tx, &pending)?;
+        // Stored events near the new ones, and the happenings they belong to.
+        let mut near: BTreeSet<Key> = BTreeSet::new();
+        for r in &fresh {
+            candidates(&tx, merger, r, &mut near)?;
+        }
+        let mut touched: BTreeSet<String> = BTreeSet::new();
+        {
+            let mut of = tx.prepare_cached(
+                "SELECT happening_id FROM happening_reports WHERE doc_id = ?1 AND idx = ?2",
+            )?;
+            for (doc, idx) in &near {
+                let mut rows = of.query(params![doc, idx])?;
+                if let Some(row) = rows.next()? {
+                    touched.insert(row.get(0)?);
+                }
+            }
+        }
+        let mut members: Vec<Key> = Vec::new();
+        {
+            let mut of = tx.prepare_cached(
+                "SELECT doc_id, idx FROM happening_reports WHERE happening_id = ?1",
+            )?;
+            for h in &touched {
+                let rows = of.query_map([h], |r| Ok((r.get(0)?, r.get(1)?)))?;
+                for row in rows {
+                    members.push(row?);
+                }
+            }
+        }
+        let stored = load_reports(&tx, &members)?;
+        stats.reloaded = stored.len() as u64;
+        let mut all = fresh;
+        all.extend(stored);
+        // One report per key, in key order, so the merge does not depend on the load order.
+        let mut seen: HashMap<Key, ()> = HashMap::new();
+        all.retain(|r| {
+            seen.insert((r.doc_id.clone(), r.event_index as i64), ())
+                .is_none()
+        });
+        all.sort_by(|a, b| (&a.doc_id, a.event_index).cmp(&(&b.doc_id, b.event_index)));
+        let happenings = merger.merge(&all);
+        {
+            let mut delete = tx.prepare_cached("DELETE FROM happenings WHERE id = ?1")?;
+            for h in &touched {
+                stats.replaced += delete.execute([h])? as u64;
+            }
+        }
+        for h in &happenings {
+            write_happening(&tx, h)?;
+        }
+        stats.written = happenings.len() as u64;
+        {
+            let mut done =
+                tx.prepare_cached("DELETE FROM merge_pending WHERE doc_id = ?1 AND idx = ?2")?;
+            for (doc, idx) in &pending {
+                done.execute(params![doc, idx])?;
+            }
+        }
+        tx.commit()?;
+        Ok(stats)
+    }
+
+    /// Merges every pending event, `chunk` at a time; returns the summed statistics.
+    pub fn merge_all_pending(
+        &mut self,
+        merger: &Merger,
+        chunk: usize,
+    ) -> Result<MergeStats, StoreError> {
+        let mut total = MergeStats::default();
+        loop {
+            let s = self.merge_pending(merger, chunk)?;
+            if s.pending == 0 {
+                return Ok(total);
+            }
+            total.pending += s.pending;
+            total.replaced += s.replaced;
+            total.written += s.written;
+            total.reloaded += s.reloaded;
+        }
+    }
+}
