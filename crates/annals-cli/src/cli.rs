@@ -215,7 +215,12 @@ pub struct ServeArgs {
     pub addr: std::net::SocketAddr,
     /// Accept `POST /api/documents` from requests with `Authorization: Bearer TOKEN`
     /// (also read from ANNALS_WRITE_TOKEN); without it the server is read-only
-    #[arg(long, value_name = "TOKEN", env = "ANNALS_WRITE_TOKEN", hide_env_values = true)]
+    #[arg(
+        long,
+        value_name = "TOKEN",
+        env = "ANNALS_WRITE_TOKEN",
+        hide_env_values = true
+    )]
     pub write_token: Option<String>,
     /// A PETRARCH/TABARI dictionary used when ingesting over HTTP; repeatable
     #[arg(long = "dictionary", value_name = "PATH")]

@@ -6,7 +6,7 @@
 
 const SVG = "http://www.w3.org/2000/svg";
 const PAGE = 20;
-const FILTERS = ["q", "event", "country", "actor", "source", "from", "to", "bbox"];
+const FILTERS = ["text", "event", "country", "actor", "source", "from", "to", "bbox"];
 const QUADS = ["", "verbal cooperation", "material cooperation", "verbal conflict", "material conflict"];
 
 const state = {
@@ -152,8 +152,13 @@ function corroboration(h) {
 }
 
 function contradictions(h) {
+  if (Array.isArray(h.contradiction_list)) return h.contradiction_list;
   if (Array.isArray(h.contradictions)) return h.contradictions;
   return [];
+}
+
+function contradictionCount(h) {
+  return typeof h.contradictions === "number" ? h.contradictions : contradictions(h).length;
 }
 
 function quad(h) {
@@ -182,8 +187,10 @@ function badges(h) {
   const c = corroboration(h);
   if (c.yes) out.push(el("span", { class: "badge good" }, `corroborated · ${c.n} independent sources`));
   else out.push(el("span", { class: "badge neutral" }, c.n === 1 ? "single source" : `${c.n} sources`));
-  const kinds = [...new Set(contradictions(h).map((x) => x.kind || "contradiction"))];
+  const kinds = [...new Set(contradictions(h).map((x) => text(x.kind) || "contradiction"))];
   for (const kind of kinds) out.push(el("span", { class: "badge bad" }, `contradicted: ${kind}`));
+  const n = contradictionCount(h);
+  if (kinds.length === 0 && n > 0) out.push(el("span", { class: "badge bad" }, `contradicted (${n})`));
   return out;
 }
 
@@ -210,7 +217,9 @@ function documentItem(d) {
     { href: "#document=" + encodeURIComponent(d.id), "data-id": d.id },
     el("div", { class: "title" }, d.title || d.id),
     el("div", { class: "meta" },
-      [d.date, d.outlet, typeof d.events === "number" ? `${d.events} events` : null].filter(Boolean).join(" · ")),
+      [d.date, d.outlet, Array.isArray(d.events) ? `${d.events.length} events` : typeof d.events === "number" ? `${d.events} events` : null]
+        .filter(Boolean).join(" · ")),
+    d.snippet ? el("div", { class: "meta snippet" }, d.snippet) : null,
   );
   return el("li", {}, link);
 }
@@ -262,7 +271,7 @@ async function loadDocuments() {
   const params = filterParams();
   params.set("limit", String(PAGE));
   params.set("offset", String(state.documentOffset));
-  const page = await getJSON("/api/documents", params);
+  const page = await getJSON("/api/search", params);
   clear(list);
   $("document-count").textContent = `(${page.total})`;
   if (page.items.length === 0) list.append(el("li", { class: "empty" }, "No document matches."));
@@ -476,6 +485,21 @@ function eventEvidence(ev, base, limit) {
   return out;
 }
 
+// The sentence of an event (its `text`, else cut from the document text) and its evidence spans
+// relative to it.
+function reportSentence(ev, docText) {
+  const s = ev.sentence || {};
+  const spanOk = Number.isInteger(s.start) && Number.isInteger(s.end) && s.start >= 0 && s.start < s.end;
+  let sentence = typeof ev.text === "string" ? ev.text : "";
+  if (!sentence && spanOk && docText) {
+    const bytes = new TextEncoder().encode(docText);
+    if (s.end <= bytes.length) sentence = new TextDecoder().decode(bytes.subarray(s.start, s.end));
+  }
+  const length = new TextEncoder().encode(sentence).length;
+  const evidence = spanOk ? eventEvidence(ev, s.start, length) : [];
+  return { sentence, evidence };
+}
+
 // The attribution chain, outermost first: the outlet, each source, then the claim.
 function chain(outlet, attribution, claim) {
   const box = el("div", { class: "chain", "aria-label": "attribution chain" });
@@ -533,17 +557,18 @@ async function showHappening(id) {
     body.append(el("h3", {}, "Contradictions"),
       el("ul", { class: "contradictions" }, cs.map((c) => el("li", {}, el("strong", {}, text(c.kind)), ": ", text(c.detail)))));
   }
-  const reports = Array.isArray(h.reports) ? h.reports : [];
+  const reports = Array.isArray(h.report_list) ? h.report_list : Array.isArray(h.reports) ? h.reports : [];
   body.append(el("h3", {}, `Reports (${reports.length})`),
     legend(["trigger", "actor", "recipient", "date", "place", "source", "quantity"]));
   for (const r of reports) {
     const stance = text(r.stance) || "supports";
-    const docLink = el("a", { href: "#document=" + encodeURIComponent(r.doc_id || "") }, "article");
-    body.append(el("div", { class: `report ${stance}`, "data-report": r.key || "" },
+    const docLink = el("a", { href: "#document=" + encodeURIComponent(r.doc_id || "") }, r.title || "article");
+    const { sentence, evidence } = reportSentence(r);
+    body.append(el("div", { class: `report ${stance.replace(/[^a-z]/g, "")}`, "data-report": r.key || "" },
       el("div", { class: "meta" },
-        [r.outlet, r.reported_date, text(r.event), text(r.modality), stance].filter(Boolean).join(" · "), " · ", docLink),
+        [r.outlet, r.story_date || r.reported_date, text(r.event), text(r.modality), stance].filter(Boolean).join(" · "), " · ", docLink),
       chain(r.outlet, r.attribution, text(r.event) || "claim"),
-      el("p", { class: "sentence" }, highlighted(r.sentence || "", r.evidence))));
+      el("p", { class: "sentence" }, highlighted(sentence, evidence))));
   }
 }
 
@@ -562,21 +587,20 @@ async function showDocument(id) {
     el("p", { class: "meta" }, [d.date, d.outlet].filter(Boolean).join(" · "), url ? " · " : "",
       url ? el("a", { href: url, rel: "noreferrer noopener", target: "_blank" }, "source") : null),
   );
-  const events = Array.isArray(d.events) ? d.events : [];
+  const events = Array.isArray(d.event_list) ? d.event_list : Array.isArray(d.events) ? d.events : [];
   const docText = typeof d.text === "string" ? d.text : "";
   if (events.length) {
     body.append(el("h3", {}, `Events (${events.length})`),
       legend(["trigger", "actor", "recipient", "date", "place", "source", "quantity"]));
-    const bytes = new TextEncoder().encode(docText);
-    const decoder = new TextDecoder();
     for (const ev of events) {
-      const s = ev.sentence || {};
-      const ok = Number.isInteger(s.start) && Number.isInteger(s.end) && s.start >= 0 && s.end <= bytes.length && s.start < s.end;
-      const sentence = ok ? decoder.decode(bytes.subarray(s.start, s.end)) : "";
+      const { sentence, evidence } = reportSentence(ev, docText);
+      const happening = ev.happening_id
+        ? el("a", { href: "#happening=" + encodeURIComponent(ev.happening_id) }, "happening") : null;
       body.append(el("div", { class: "report" },
-        el("div", { class: "meta" }, [text(ev.event), codes(ev.actor), codes(ev.recipient) && "→ " + codes(ev.recipient), dateRange(ev.date), ev.event_loc && ev.event_loc.name, text(ev.modality)].filter(Boolean).join(" · ")),
+        el("div", { class: "meta" }, [text(ev.event), codes(ev.actor), codes(ev.recipient) && "→ " + codes(ev.recipient), dateRange(ev.date), ev.event_loc && ev.event_loc.name, text(ev.modality)].filter(Boolean).join(" · "),
+          happening ? " · " : "", happening),
         chain(d.outlet, ev.attribution, text(ev.event) || "claim"),
-        el("p", { class: "sentence" }, highlighted(sentence, ok ? eventEvidence(ev, s.start, s.end - s.start) : []))));
+        el("p", { class: "sentence" }, highlighted(sentence, evidence))));
     }
   }
   body.append(el("h3", {}, "Text"), el("div", { class: "text", id: "document-text" }, docText));

@@ -1,9 +1,13 @@
 //! The JSON API under `/api`: documents, search, ingest, and the OpenAPI description.
 
-use crate::error::ApiError;
 use crate::AppState;
+use crate::error::ApiError;
 use annals_ingest::{Item, ReadOptions};
-use annals_store::{BBox, Query as StoreQuery, Store, StoreError};
+use annals_store::{
+    BBox, DEFAULT_LIMIT, DocQuery, DocumentDetail, DocumentSummary, EventQuery, EventView,
+    HappeningDetail, HappeningQuery, HappeningView, Hit, MAX_LIMIT, Page, Query as StoreQuery,
+    Store, StoreError,
+};
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -16,12 +20,12 @@ use serde_json::Value;
 /// The OpenAPI 3 description of the API (served at `/api/openapi.json`).
 pub const OPENAPI: &str = include_str!("openapi.json");
 
-/// Page size when the request gives none.
-const DEFAULT_LIMIT: u64 = 50;
-/// Largest page size served.
-const MAX_LIMIT: u64 = 500;
 /// Largest request body accepted by ingest.
 const MAX_INGEST_BYTES: usize = 32 << 20;
+/// Pending events merged into happenings per transaction after an ingest.
+const MERGE_CHUNK: usize = 2000;
+/// Search totals are counted up to this many hits; beyond it `total_exact` is false.
+const SEARCH_TOTAL_CAP: u64 = 1000;
 
 /// One API route: its path, the methods it answers, and its handlers.
 struct Route {
@@ -42,6 +46,21 @@ fn table() -> Vec<Route> {
             path: "/api/stats",
             methods: &["GET"],
             handler: get(stats),
+        },
+        Route {
+            path: "/api/events",
+            methods: &["GET"],
+            handler: get(events),
+        },
+        Route {
+            path: "/api/happenings",
+            methods: &["GET"],
+            handler: get(happenings),
+        },
+        Route {
+            path: "/api/happenings/{id}",
+            methods: &["GET"],
+            handler: get(happening),
         },
         Route {
             path: "/api/documents",
@@ -90,10 +109,100 @@ where
         .map_err(ApiError::from)
 }
 
-/// The query parameters shared by the list endpoints. Empty values count as absent.
+/// The query string, or a 400 naming what is malformed.
+fn params<T>(query: Result<Query<T>, QueryRejection>) -> Result<T, ApiError> {
+    query
+        .map(|Query(q)| q)
+        .map_err(|e| ApiError::bad_request(e.body_text()))
+}
+
+/// A store lookup of one item by id: the item, or a 404 naming the id.
+async fn one<T, F>(state: &AppState, what: &str, id: String, f: F) -> Result<Json<T>, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce(&Store, &str) -> Result<Option<T>, StoreError> + Send + 'static,
+{
+    let key = id.clone();
+    match read(state, move |s| f(s, &key)).await? {
+        Some(item) => Ok(Json(item)),
+        None => Err(ApiError::not_found(format!("no {what} with id {id}"))),
+    }
+}
+
+async fn openapi() -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], OPENAPI).into_response()
+}
+
+/// `GET /api/stats`: what the store holds and whether the server takes writes.
+async fn stats(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+    let writable = state.writable();
+    let (counts, happenings) = read(&state, |s| {
+        let counts = s.counts()?;
+        let happenings = s.happenings(&HappeningQuery {
+            limit: Some(1),
+            ..HappeningQuery::default()
+        })?;
+        Ok((counts, happenings.total))
+    })
+    .await?;
+    Ok(Json(serde_json::json!({
+        "documents": counts.documents,
+        "events": counts.events,
+        "happenings": happenings,
+        "writable": writable,
+    })))
+}
+
+/// `GET /api/events`: coded events with their citations, filtered and paged.
+async fn events(
+    State(state): State<AppState>,
+    query: Result<Query<EventQuery>, QueryRejection>,
+) -> Result<Json<Page<EventView>>, ApiError> {
+    let q = params(query)?;
+    Ok(Json(read(&state, move |s| s.events(&q)).await?))
+}
+
+/// `GET /api/happenings`: happenings (events merged across reports), filtered and paged.
+async fn happenings(
+    State(state): State<AppState>,
+    query: Result<Query<HappeningQuery>, QueryRejection>,
+) -> Result<Json<Page<HappeningView>>, ApiError> {
+    let q = params(query)?;
+    Ok(Json(read(&state, move |s| s.happenings(&q)).await?))
+}
+
+/// `GET /api/happenings/{id}`: one happening with its reports, sources and contradictions.
+async fn happening(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<HappeningDetail>, ApiError> {
+    one(&state, "happening", id, |s, id| s.happening(id)).await
+}
+
+/// `GET /api/documents`: stored documents, filtered and paged.
+async fn documents(
+    State(state): State<AppState>,
+    query: Result<Query<DocQuery>, QueryRejection>,
+) -> Result<Json<Page<DocumentSummary>>, ApiError> {
+    let q = params(query)?;
+    Ok(Json(read(&state, move |s| s.documents(&q)).await?))
+}
+
+/// `GET /api/documents/{id}`: one document with its text and events.
+async fn document(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<DocumentDetail>, ApiError> {
+    one(&state, "document", id, |s, id| s.document(id)).await
+}
+
+/// The query string of `GET /api/search`: words, event filters and paging.
 #[derive(Debug, Default, Deserialize)]
-struct Params {
-    q: Option<String>,
+#[serde(default)]
+struct SearchParams {
+    /// Full-text words (`q` is accepted too).
+    #[serde(alias = "q")]
+    text: Option<String>,
     actor: Option<String>,
     country: Option<String>,
     event: Option<String>,
@@ -105,168 +214,80 @@ struct Params {
     place: Option<String>,
     source: Option<String>,
     outlet: Option<String>,
-    limit: Option<u64>,
-    offset: Option<u64>,
-}
-
-/// A value given and not blank.
-fn given(v: &Option<String>) -> Option<String> {
-    v.as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-}
-
-impl Params {
-    /// Checks the parameters of a query string (a malformed number is a 400 naming it).
-    fn parse(query: Result<Query<Params>, QueryRejection>) -> Result<Params, ApiError> {
-        query
-            .map(|Query(p)| p)
-            .map_err(|e| ApiError::bad_request(e.body_text()))
-    }
-
-    /// The page size and offset asked for (bounded).
-    fn page(&self) -> (u64, u64) {
-        let limit = self.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
-        (limit, self.offset.unwrap_or(0))
-    }
-
-    /// The store query for these parameters, without paging.
-    fn query(&self) -> Result<StoreQuery, ApiError> {
-        let bbox = given(&self.bbox)
-            .map(|b| b.parse::<BBox>())
-            .transpose()
-            .map_err(ApiError::from)?;
-        Ok(StoreQuery {
-            text: given(&self.q),
-            actor: given(&self.actor),
-            country: given(&self.country),
-            event: given(&self.event),
-            mode: given(&self.mode),
-            modality: given(&self.modality),
-            from: given(&self.from),
-            to: given(&self.to),
-            bbox,
-            place: given(&self.place),
-            source: given(&self.source),
-            outlet: given(&self.outlet),
-            limit: None,
-            offset: 0,
-        })
-    }
-}
-
-/// One page of a list.
-#[derive(Debug, Serialize)]
-struct Page<T> {
-    /// How many items match in all.
-    total: u64,
-    /// The page size.
-    limit: u64,
-    /// Items skipped before this page.
+    limit: Option<u32>,
     offset: u64,
-    /// This page's items.
-    items: Vec<T>,
 }
 
-/// A document in a list: its metadata and how many events it has.
+/// A page of search hits.
 #[derive(Debug, Serialize)]
-struct DocumentSummary {
-    id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    title: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    date: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    outlet: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    url: Option<String>,
-    /// Events of the document that match the filters.
-    events: usize,
+struct SearchPage {
+    items: Vec<Hit>,
+    /// Hits in all, counted up to 1000.
+    total: u64,
+    /// Whether `total` is exact.
+    total_exact: bool,
+    offset: u64,
+    limit: u32,
 }
 
-async fn openapi() -> Response {
-    ([(header::CONTENT_TYPE, "application/json")], OPENAPI).into_response()
-}
-
-/// What the store holds and whether the server takes writes.
-async fn stats(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
-    let writable = state.writable();
-    let counts = read(&state, |s| s.counts()).await?;
-    Ok(Json(serde_json::json!({
-        "documents": counts.documents,
-        "events": counts.events,
-        "writable": writable,
-    })))
-}
-
-/// Runs a search and returns the page asked for with the total.
-async fn search_page(
-    state: &AppState,
-    params: &Params,
-) -> Result<Page<annals_store::Hit>, ApiError> {
-    let query = params.query()?;
-    let (limit, offset) = params.page();
-    let hits = read(state, move |s| s.search(&query)).await?;
-    let total = hits.len() as u64;
+/// `GET /api/search`: documents matching the words and having an event that matches the
+/// filters, best first, with a snippet and the matching events.
+async fn search(
+    State(state): State<AppState>,
+    query: Result<Query<SearchParams>, QueryRejection>,
+) -> Result<Json<SearchPage>, ApiError> {
+    let p = params(query)?;
+    let limit = p.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
+    let offset = p.offset;
+    let bbox = p
+        .bbox
+        .as_deref()
+        .map(str::trim)
+        .filter(|b| !b.is_empty())
+        .map(str::parse::<BBox>)
+        .transpose()?;
+    // Enough hits for this page and for counting the total up to the cap, plus one to know
+    // whether the count stopped there.
+    let wanted = offset
+        .saturating_add(u64::from(limit))
+        .max(SEARCH_TOTAL_CAP)
+        .saturating_add(1);
+    let query = StoreQuery {
+        text: p.text,
+        actor: p.actor,
+        country: p.country,
+        event: p.event,
+        mode: p.mode,
+        modality: p.modality,
+        from: p.from,
+        to: p.to,
+        bbox,
+        place: p.place,
+        source: p.source,
+        outlet: p.outlet,
+        limit: Some(wanted),
+        offset: 0,
+    };
+    let hits = read(&state, move |s| s.search(&query)).await?;
+    let found = hits.len() as u64;
+    let total_exact = found < wanted;
+    let total = if total_exact {
+        found
+    } else {
+        found.saturating_sub(1)
+    };
     let items = hits
         .into_iter()
         .skip(usize::try_from(offset).unwrap_or(usize::MAX))
-        .take(usize::try_from(limit).unwrap_or(usize::MAX))
+        .take(limit as usize)
         .collect();
-    Ok(Page {
-        total,
-        limit,
-        offset,
+    Ok(Json(SearchPage {
         items,
-    })
-}
-
-/// `GET /api/documents`: documents, newest first, with the filters.
-async fn documents(
-    State(state): State<AppState>,
-    query: Result<Query<Params>, QueryRejection>,
-) -> Result<Json<Page<DocumentSummary>>, ApiError> {
-    let params = Params::parse(query)?;
-    let page = search_page(&state, &params).await?;
-    Ok(Json(Page {
-        total: page.total,
-        limit: page.limit,
-        offset: page.offset,
-        items: page
-            .items
-            .into_iter()
-            .map(|h| DocumentSummary {
-                id: h.id,
-                title: h.title,
-                date: h.date,
-                outlet: h.outlet,
-                url: h.url,
-                events: h.events.len(),
-            })
-            .collect(),
+        total,
+        total_exact,
+        offset,
+        limit,
     }))
-}
-
-/// `GET /api/search`: full-text search with the filters, best first, with snippets and events.
-async fn search(
-    State(state): State<AppState>,
-    query: Result<Query<Params>, QueryRejection>,
-) -> Result<Json<Page<annals_store::Hit>>, ApiError> {
-    let params = Params::parse(query)?;
-    Ok(Json(search_page(&state, &params).await?))
-}
-
-/// `GET /api/documents/{id}`: the stored extraction record, text included.
-async fn document(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
-    let key = id.clone();
-    match read(&state, move |s| s.record(&key)).await? {
-        Some(record) => Ok(Json(record)),
-        None => Err(ApiError::not_found(format!("no document with id {id}"))),
-    }
 }
 
 /// Whether two byte strings are equal, in time that depends on their lengths only.
@@ -306,6 +327,8 @@ struct IngestReport {
     skipped: u64,
     /// Events written.
     events: u64,
+    /// Happenings written or rewritten by merging the new events.
+    happenings_written: u64,
     /// The ids of the documents read from the request, in order.
     documents: Vec<String>,
     /// Warnings and errors about the request's content.
@@ -332,10 +355,12 @@ async fn ingest(
         .map(str::trim);
     if !bearer.is_some_and(|t| same_secret(t.as_bytes(), writer.token.as_bytes())) {
         let mut response =
-            ApiError::new(StatusCode::UNAUTHORIZED, "a valid bearer token is needed").into_response();
-        response
-            .headers_mut()
-            .insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
+            ApiError::new(StatusCode::UNAUTHORIZED, "a valid bearer token is needed")
+                .into_response();
+        response.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            header::HeaderValue::from_static("Bearer"),
+        );
         return Ok(response);
     }
     let name = input_name(&headers);
@@ -346,10 +371,15 @@ async fn ingest(
         };
         let mut docs = Vec::new();
         let mut diagnostics = Vec::new();
-        annals_ingest::read_bytes(name, &body, &ReadOptions::default(), &mut |item| match item {
-            Item::Document(doc) => docs.push(*doc),
-            Item::Diagnostic(d) => diagnostics.push(d.to_string()),
-        });
+        annals_ingest::read_bytes(
+            name,
+            &body,
+            &ReadOptions::default(),
+            &mut |item| match item {
+                Item::Document(doc) => docs.push(*doc),
+                Item::Diagnostic(d) => diagnostics.push(d.to_string()),
+            },
+        );
         if docs.is_empty() {
             let why = diagnostics.join("; ");
             return Err(ApiError::bad_request(if why.is_empty() {
@@ -368,10 +398,13 @@ async fn ingest(
             .lock()
             .map_err(|_| ApiError::internal("the store writer failed earlier"))?;
         let stats = store.insert_batch(&records)?;
+        // The new events join the stored happenings (or make new ones) right away.
+        let merged = store.merge_all_pending(&writer.merger, MERGE_CHUNK)?;
         Ok(IngestReport {
             inserted: stats.inserted,
             skipped: stats.skipped,
             events: stats.events,
+            happenings_written: merged.written,
             documents: ids,
             diagnostics,
         })
@@ -409,21 +442,5 @@ mod tests {
         assert_eq!(input_name(&h), "request.json");
         h.insert(header::CONTENT_TYPE, "text/plain".parse().unwrap());
         assert_eq!(input_name(&h), "request.txt");
-    }
-
-    #[test]
-    fn page_is_bounded() {
-        let p = Params {
-            limit: Some(100_000),
-            ..Params::default()
-        };
-        assert_eq!(p.page(), (MAX_LIMIT, 0));
-        let p = Params {
-            limit: Some(0),
-            offset: Some(7),
-            ..Params::default()
-        };
-        assert_eq!(p.page(), (1, 7));
-        assert_eq!(Params::default().page(), (DEFAULT_LIMIT, 0));
     }
 }

@@ -24,6 +24,7 @@ mod pool;
 pub use api::{OPENAPI, routes};
 pub use error::{ApiError, ServeError};
 
+use annals_merge::{MergeConfig, Merger};
 use annals_pipeline::Pipeline;
 use annals_store::{Store, StoreError};
 use axum::Router;
@@ -64,6 +65,7 @@ impl Config {
 struct Writer {
     token: String,
     pipeline: Pipeline,
+    merger: Merger,
     /// The read-write store, behind a lock: SQLite takes one writer at a time anyway.
     store: Mutex<Store>,
 }
@@ -121,6 +123,7 @@ impl AppState {
                 Some(Writer {
                     token: token.clone(),
                     pipeline,
+                    merger: Merger::new(MergeConfig::default()),
                     store: Mutex::new(store),
                 })
             }

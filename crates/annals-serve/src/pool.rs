@@ -29,7 +29,10 @@ impl Pool {
     }
 
     /// Runs `f` with a read-only connection (call it from a blocking thread).
-    pub fn with<R>(&self, f: impl FnOnce(&Store) -> Result<R, StoreError>) -> Result<R, StoreError> {
+    pub fn with<R>(
+        &self,
+        f: impl FnOnce(&Store) -> Result<R, StoreError>,
+    ) -> Result<R, StoreError> {
         let reused = self.idle.lock().ok().and_then(|mut idle| idle.pop());
         let store = match reused {
             Some(store) => store,
