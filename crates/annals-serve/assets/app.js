@@ -313,9 +313,13 @@ function drawTimeline(items) {
   const pad = (t1 - t0) * 0.04;
   t0 -= pad; t1 += pad;
   const x = (t) => left + ((t - t0) / (t1 - t0)) * (W - left - right);
+  const labels = new Set();
   for (let k = 0; k <= 4; k++) {
     const t = t0 + ((t1 - t0) * k) / 4;
-    root.append(svg("text", { x: x(t) - 28, y: axisY + 14 }, new Date(t).toISOString().slice(0, 10)));
+    const label = new Date(t).toISOString().slice(0, 10);
+    if (labels.has(label)) continue;
+    labels.add(label);
+    root.append(svg("text", { x: Math.min(W - 60, Math.max(left, x(t) - 28)), y: axisY + 14 }, label));
   }
   for (const { h, t } of dated) {
     const q = quad(h) || 0;
@@ -353,6 +357,28 @@ async function drawMap() {
   mapLayer = svg("g", {});
   root.append(mapLayer);
   enableAreaSelection(root);
+  enableZoom(root);
+}
+
+// Wheel zooms the map around the pointer; a double click shows the whole world again.
+function enableZoom(root) {
+  const whole = [0, 0, 360, 180];
+  let view = whole.slice();
+  const set = () => root.setAttribute("viewBox", view.map((v) => v.toFixed(2)).join(" "));
+  root.addEventListener("wheel", (ev) => {
+    ev.preventDefault();
+    const m = root.getScreenCTM();
+    if (!m) return;
+    const p = new DOMPoint(ev.clientX, ev.clientY).matrixTransform(m.inverse());
+    const f = ev.deltaY < 0 ? 0.8 : 1.25;
+    const w = Math.min(360, Math.max(9, view[2] * f));
+    const h = w / 2;
+    const x = Math.min(360 - w, Math.max(0, p.x - ((p.x - view[0]) * w) / view[2]));
+    const y = Math.min(180 - h, Math.max(0, p.y - ((p.y - view[1]) * h) / view[3]));
+    view = [x, y, w, h];
+    set();
+  }, { passive: false });
+  root.addEventListener("dblclick", () => { view = whole.slice(); set(); });
 }
 
 function drawPoints(items) {
@@ -504,12 +530,16 @@ function reportSentence(ev, docText) {
 function chain(outlet, attribution, claim) {
   const box = el("div", { class: "chain", "aria-label": "attribution chain" });
   const links = [];
-  if (outlet) links.push(el("span", { class: "link outlet" }, outlet, el("span", { class: "kind" }, "outlet")));
-  for (const a of attribution || []) {
+  const list = Array.isArray(attribution) ? attribution : [];
+  const first = list.length ? (typeof list[0] === "string" ? list[0] : list[0].text || "") : "";
+  // The outlet heads the chain, unless the chain already starts with it.
+  if (outlet && first !== outlet) links.push(el("span", { class: "link outlet" }, outlet, el("span", { class: "kind" }, "outlet")));
+  list.forEach((a, k) => {
     const name = typeof a === "string" ? a : a.text || a.name || "";
     const kind = typeof a === "object" && a ? a.kind || "" : "";
-    links.push(el("span", { class: "link" }, name, kind ? el("span", { class: "kind" }, kind) : null));
-  }
+    const cls = k === 0 && name === outlet ? "link outlet" : "link";
+    links.push(el("span", { class: cls }, name, kind ? el("span", { class: "kind" }, kind) : null));
+  });
   links.push(el("span", { class: "link claim" }, claim));
   links.forEach((l, k) => {
     if (k > 0) box.append(el("span", { class: "arrow" }, "→"));
@@ -556,6 +586,19 @@ async function showHappening(id) {
   if (cs.length) {
     body.append(el("h3", {}, "Contradictions"),
       el("ul", { class: "contradictions" }, cs.map((c) => el("li", {}, el("strong", {}, text(c.kind)), ": ", text(c.detail)))));
+  }
+  const groups = h.corroboration && Array.isArray(h.corroboration.sources) ? h.corroboration.sources : [];
+  if (groups.length) {
+    body.append(el("h3", {}, "Independent sources"),
+      el("ul", { class: "sources" }, groups.map((g) => el("li", {},
+        [...(g.sources || []), ...(g.outlets || []).map((o) => `via ${o}`)].join(", "),
+        ` (${(g.reports || []).length} report${(g.reports || []).length === 1 ? "" : "s"})`))));
+  }
+  const reasons = Array.isArray(h.merge_reasons) ? h.merge_reasons : [];
+  if (reasons.length) {
+    body.append(el("details", { class: "reasons" }, el("summary", {}, `Why these reports were merged (${reasons.length})`),
+      el("ul", {}, reasons.map((m) => el("li", {}, `${text(m.a)} + ${text(m.b)}: `,
+        typeof m.score === "number" ? m.score.toFixed(2) + " — " : "", (m.signals || []).map(text).join("; "))))));
   }
   const reports = Array.isArray(h.report_list) ? h.report_list : Array.isArray(h.reports) ? h.reports : [];
   body.append(el("h3", {}, `Reports (${reports.length})`),
