@@ -23,7 +23,7 @@ pub const OPENAPI: &str = include_str!("openapi.json");
 /// Largest request body accepted by ingest.
 const MAX_INGEST_BYTES: usize = 32 << 20;
 /// Pending events merged into happenings per transaction after an ingest.
-const MERGE_CHUNK: usize = 2000;
+pub(crate) const MERGE_CHUNK: usize = 2000;
 /// Search totals are counted up to this many hits; beyond it `total_exact` is false.
 const SEARCH_TOTAL_CAP: u64 = 1000;
 

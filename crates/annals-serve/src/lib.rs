@@ -93,7 +93,7 @@ impl std::fmt::Debug for AppState {
 
 impl AppState {
     /// Opens the store of `config` (migrating an older schema once) and, with a write token,
-    /// loads the extraction pipeline.
+    /// loads the extraction pipeline and merges any events still waiting to join happenings.
     pub fn open(config: &Config) -> Result<AppState, ServeError> {
         if !config.db.is_file() {
             return Err(ServeError::NoStore(config.db.clone()));
@@ -119,11 +119,16 @@ impl AppState {
                     Pipeline::with_dictionaries(&config.dictionaries)
                         .map_err(|e| ServeError::Pipeline(e.to_string()))?
                 };
-                let store = Store::open(&config.db).map_err(open_error)?;
+                let mut store = Store::open(&config.db).map_err(open_error)?;
+                let merger = Merger::new(MergeConfig::default());
+                // Events stored but not yet merged (by an older annals) join their happenings.
+                store
+                    .merge_all_pending(&merger, api::MERGE_CHUNK)
+                    .map_err(open_error)?;
                 Some(Writer {
                     token: token.clone(),
                     pipeline,
-                    merger: Merger::new(MergeConfig::default()),
+                    merger,
                     store: Mutex::new(store),
                 })
             }

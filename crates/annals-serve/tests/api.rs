@@ -16,6 +16,16 @@ const TOKEN: &str = "s3cret-token";
 
 /// A store with every fixture article but `skip`, merged into happenings.
 fn store_with(dir: &Path, skip: &[&str]) -> PathBuf {
+    let path = unmerged_store_with(dir, skip);
+    let mut store = Store::open(&path).unwrap();
+    store
+        .merge_all_pending(&Merger::new(MergeConfig::default()), 1000)
+        .unwrap();
+    path
+}
+
+/// A store with every fixture article but `skip`, its events not merged yet.
+fn unmerged_store_with(dir: &Path, skip: &[&str]) -> PathBuf {
     let path = dir.join("annals.db");
     let pipeline = Pipeline::new();
     let mut records = Vec::new();
@@ -43,9 +53,6 @@ fn store_with(dir: &Path, skip: &[&str]) -> PathBuf {
     }
     let mut store = Store::open(&path).unwrap();
     store.insert_batch(&records).unwrap();
-    store
-        .merge_all_pending(&Merger::new(MergeConfig::default()), 1000)
-        .unwrap();
     path
 }
 
@@ -353,6 +360,20 @@ async fn writes_need_the_token() {
             .unwrap()
             .contains("no article")
     );
+}
+
+#[tokio::test]
+async fn a_writable_server_merges_waiting_events_at_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = unmerged_store_with(dir.path(), &[]);
+    let read_only = app(&db, None);
+    let stats = get(&read_only, "/api/stats").await.json();
+    assert_eq!(stats["happenings"], 0);
+    assert_eq!(stats["writable"], false);
+    let writable = app(&db, Some(TOKEN));
+    let stats = get(&writable, "/api/stats").await.json();
+    assert!(stats["happenings"].as_u64().unwrap() >= 3, "{stats}");
+    assert_eq!(stats["writable"], true);
 }
 
 async fn read_only_stats(app: &axum::Router) -> u64 {
