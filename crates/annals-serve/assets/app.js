@@ -224,6 +224,10 @@ function documentItem(d) {
   return el("li", {}, link);
 }
 
+function totalText(page) {
+  return page.total_exact === false ? `${page.total}+` : String(page.total);
+}
+
 function pager(nav, page, offsetKey, reload) {
   clear(nav);
   if (page.total <= page.limit) return;
@@ -232,7 +236,7 @@ function pager(nav, page, offsetKey, reload) {
   prev.addEventListener("click", () => { state[offsetKey] = Math.max(0, page.offset - page.limit); reload(); });
   next.addEventListener("click", () => { state[offsetKey] = page.offset + page.limit; reload(); });
   const last = Math.min(page.total, page.offset + page.items.length);
-  nav.append(prev, el("span", {}, `${page.offset + 1}–${last} of ${page.total}`), next);
+  nav.append(prev, el("span", {}, `${page.offset + 1}–${last} of ${totalText(page)}`), next);
 }
 
 async function loadHappenings() {
@@ -253,7 +257,7 @@ async function loadHappenings() {
     return;
   }
   clear(list);
-  $("happening-count").textContent = `(${page.total})`;
+  $("happening-count").textContent = `(${totalText(page)})`;
   if (page.items.length === 0) list.append(el("li", { class: "empty" }, "No happening matches."));
   page.items.forEach((h) => { addEventType(text(h.event)); list.append(happeningItem(h)); });
   pager($("happening-pager"), page, "happeningOffset", () => loadHappenings().catch((e) => showError(e.message)));
@@ -273,7 +277,7 @@ async function loadDocuments() {
   params.set("offset", String(state.documentOffset));
   const page = await getJSON("/api/search", params);
   clear(list);
-  $("document-count").textContent = `(${page.total})`;
+  $("document-count").textContent = `(${totalText(page)})`;
   if (page.items.length === 0) list.append(el("li", { class: "empty" }, "No document matches."));
   page.items.forEach((d) => list.append(documentItem(d)));
   pager($("document-pager"), page, "documentOffset", () => loadDocuments().catch((e) => showError(e.message)));

@@ -8,8 +8,7 @@ use annals_store::{
     HappeningDetail, HappeningQuery, HappeningView, Hit, MAX_LIMIT, Page, Query as StoreQuery,
     Store, StoreError,
 };
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, Path, Query, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, get};
@@ -102,6 +101,12 @@ where
     R: Send + 'static,
     F: FnOnce(&Store) -> Result<R, StoreError> + Send + 'static,
 {
+    let _permit = state
+        .inner
+        .readers
+        .acquire()
+        .await
+        .map_err(|_| ApiError::internal("the server is shutting down"))?;
     let state = state.clone();
     tokio::task::spawn_blocking(move || state.inner.pool.with(f))
         .await
@@ -109,9 +114,19 @@ where
         .map_err(ApiError::from)
 }
 
-/// The query string, or a 400 naming what is malformed.
-fn params<T>(query: Result<Query<T>, QueryRejection>) -> Result<T, ApiError> {
-    query
+/// The query string as `T`, or a 400 naming what is malformed. Parameters given empty
+/// (`event=`, as an HTML form sends them) count as absent.
+fn params<T: serde::de::DeserializeOwned>(RawQuery(raw): RawQuery) -> Result<T, ApiError> {
+    let kept: Vec<&str> = raw
+        .as_deref()
+        .unwrap_or("")
+        .split('&')
+        .filter(|pair| pair.split_once('=').is_some_and(|(_, v)| !v.is_empty()))
+        .collect();
+    let uri: axum::http::Uri = format!("/?{}", kept.join("&"))
+        .parse()
+        .map_err(|_| ApiError::bad_request("malformed query string"))?;
+    Query::<T>::try_from_uri(&uri)
         .map(|Query(q)| q)
         .map_err(|e| ApiError::bad_request(e.body_text()))
 }
@@ -156,18 +171,18 @@ async fn stats(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
 /// `GET /api/events`: coded events with their citations, filtered and paged.
 async fn events(
     State(state): State<AppState>,
-    query: Result<Query<EventQuery>, QueryRejection>,
+    query: RawQuery,
 ) -> Result<Json<Page<EventView>>, ApiError> {
-    let q = params(query)?;
+    let q: EventQuery = params(query)?;
     Ok(Json(read(&state, move |s| s.events(&q)).await?))
 }
 
 /// `GET /api/happenings`: happenings (events merged across reports), filtered and paged.
 async fn happenings(
     State(state): State<AppState>,
-    query: Result<Query<HappeningQuery>, QueryRejection>,
+    query: RawQuery,
 ) -> Result<Json<Page<HappeningView>>, ApiError> {
-    let q = params(query)?;
+    let q: HappeningQuery = params(query)?;
     Ok(Json(read(&state, move |s| s.happenings(&q)).await?))
 }
 
@@ -182,9 +197,9 @@ async fn happening(
 /// `GET /api/documents`: stored documents, filtered and paged.
 async fn documents(
     State(state): State<AppState>,
-    query: Result<Query<DocQuery>, QueryRejection>,
+    query: RawQuery,
 ) -> Result<Json<Page<DocumentSummary>>, ApiError> {
-    let q = params(query)?;
+    let q: DocQuery = params(query)?;
     Ok(Json(read(&state, move |s| s.documents(&q)).await?))
 }
 
@@ -234,9 +249,9 @@ struct SearchPage {
 /// filters, best first, with a snippet and the matching events.
 async fn search(
     State(state): State<AppState>,
-    query: Result<Query<SearchParams>, QueryRejection>,
+    query: RawQuery,
 ) -> Result<Json<SearchPage>, ApiError> {
-    let p = params(query)?;
+    let p: SearchParams = params(query)?;
     let limit = p.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
     let offset = p.offset;
     let bbox = p

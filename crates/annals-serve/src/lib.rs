@@ -36,6 +36,9 @@ use std::sync::{Arc, Mutex};
 pub const DEFAULT_ADDR: SocketAddr =
     SocketAddr::new(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST), 8080);
 
+/// Store reads that run at once at most; more requests wait for a turn.
+const MAX_READERS: usize = 8;
+
 /// How the server runs.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -79,6 +82,8 @@ pub struct AppState {
 
 struct Inner {
     pool: pool::Pool,
+    /// Store reads running at once at most (each holds a connection and a blocking thread).
+    readers: tokio::sync::Semaphore,
     writer: Option<Writer>,
 }
 
@@ -137,6 +142,7 @@ impl AppState {
         Ok(AppState {
             inner: Arc::new(Inner {
                 pool: pool::Pool::new(config.db.clone()),
+                readers: tokio::sync::Semaphore::new(MAX_READERS),
                 writer,
             }),
         })

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 /// Idle connections kept for reuse at most.
-const MAX_IDLE: usize = 4;
+const MAX_IDLE: usize = 8;
 
 /// Read-only connections to one store file, opened on demand and reused.
 #[derive(Debug)]

@@ -245,6 +245,12 @@ async fn filters_select_events_happenings_and_search_hits() {
     assert_eq!(paged["total"], 4);
     assert_eq!(paged["items"].as_array().unwrap().len(), 1);
 
+    // Empty parameters (as a form sends them) count as absent.
+    let empty = get(&app, "/api/happenings?event=&country=&bbox=&limit=").await;
+    assert_eq!(empty.status, StatusCode::OK, "{}", empty.text());
+    let all = get(&app, "/api/happenings").await.json();
+    assert_eq!(empty.json()["total"], all["total"]);
+
     // Malformed parameters are a 400 with a JSON message naming them.
     for uri in [
         "/api/events?from=yesterday",
@@ -462,6 +468,29 @@ async fn every_response_carries_the_security_headers() {
     let world = get(&app, "/world.json").await.json();
     assert!(world["countries"].as_array().unwrap().len() > 150);
     assert!(world["source"].as_str().unwrap().contains("Natural Earth"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_requests_all_get_answers() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app(&store_with(dir.path(), &[]), None);
+    let uris = [
+        "/api/happenings",
+        "/api/events?limit=3",
+        "/api/search?q=Lyon",
+        "/api/stats",
+    ];
+    let tasks: Vec<_> = (0..48)
+        .map(|i| {
+            let app = app.clone();
+            let uri = uris[i % uris.len()];
+            tokio::spawn(async move { (uri, get(&app, uri).await.status) })
+        })
+        .collect();
+    for task in tasks {
+        let (uri, status) = task.await.unwrap();
+        assert_eq!(status, StatusCode::OK, "{uri}");
+    }
 }
 
 #[test]
