@@ -85,9 +85,38 @@ test("a filter narrows the happenings", async () => {
   for (const t of types) assert.equal(t, "PROTEST");
 });
 
+test("dragging on the map filters by area", async () => {
+  await page.click("#clear-filters");
+  await page.waitForFunction(() => !new URLSearchParams(location.search).get("event"));
+  await page.waitForFunction(() => document.querySelectorAll("#happenings li a").length > 0);
+  const all = await page.textContent("#happening-count");
+  // From 10°W 63°N to 20°E 40°N: western Europe (Lyon, Bergen; not Kharkiv, Tbilisi, Gaza, Doha).
+  const box = await page.locator("#map").boundingBox();
+  const at = (lon, lat) => [box.x + ((lon + 180) / 360) * box.width, box.y + ((90 - lat) / 180) * box.height];
+  const [x0, y0] = at(-10, 63);
+  const [x1, y1] = at(20, 40);
+  await page.mouse.move(x0, y0);
+  await page.mouse.down();
+  await page.mouse.move((x0 + x1) / 2, (y0 + y1) / 2, { steps: 4 });
+  await page.mouse.move(x1, y1, { steps: 4 });
+  await page.mouse.up();
+  await page.waitForFunction(() => new URLSearchParams(location.search).get("bbox"));
+  const bbox = (await page.inputValue("input[name=bbox]")).split(",").map(Number);
+  assert.equal(bbox.length, 4);
+  assert.ok(Math.abs(bbox[0] + 10) < 1.5 && Math.abs(bbox[1] - 40) < 1.5, `bbox ${bbox}`);
+  assert.ok(Math.abs(bbox[2] - 20) < 1.5 && Math.abs(bbox[3] - 63) < 1.5, `bbox ${bbox}`);
+  await page.waitForFunction((old) => document.getElementById("happening-count").textContent !== old, all);
+  const places = await page.locator("#happenings .meta").allTextContents();
+  assert.ok(places.length > 0, "nothing in the box");
+  for (const p of places) assert.doesNotMatch(p, /Tbilisi|Gaza|Kharkiv|Doha/, p);
+  assert.ok((await page.locator("#map rect.selection").count()) === 1, "the box is not drawn");
+  await page.fill("input[name=bbox]", "");
+});
+
 test("a happening opens with reports, evidence and the attribution chain", async () => {
   // The students' rally in Lyon, whose report sentence holds the markup.
   await page.fill("input[name=text]", "students");
+  await page.selectOption("select[name=event]", "PROTEST");
   await page.click("#apply");
   await page.waitForFunction(() => new URLSearchParams(location.search).get("text") === "students");
   await page.waitForFunction(() => document.querySelectorAll("#happenings li a").length === 1);

@@ -698,7 +698,7 @@ async function loadEventTypes() {
 
 async function start() {
   $("filters").addEventListener("submit", (ev) => { ev.preventDefault(); applyFilters(); });
-  $("reset").addEventListener("click", () => { $("filters").reset(); applyFilters(); });
+  $("clear-filters").addEventListener("click", () => { $("filters").reset(); applyFilters(); });
   $("close").addEventListener("click", () => { history.replaceState(null, "", location.pathname + location.search); closeDetail(); });
   window.addEventListener("hashchange", route);
   await loadEventTypes();
