@@ -512,6 +512,8 @@ impl Merger {
             }
         }
         let mut uf = UnionFind::new(n);
+        // Per set root: the intersection of its reports' intervals.
+        let mut shared_days: Vec<Option<(i32, i32)>> = feats.iter().map(|f| f.interval).collect();
         let mut joins: Vec<(usize, usize, f64)> = Vec::new();
         // Best factual partner of each denial report.
         let mut denial_best: HashMap<usize, (f64, usize)> = HashMap::new();
@@ -558,11 +560,25 @@ impl Merger {
                     if fi.class == Class::Denial {
                         continue;
                     }
-                    if let Some(s) = self.score(fi, fj, false, None)
-                        && uf.union(i, j)
-                    {
-                        joins.push((i.min(j), i.max(j), s));
+                    let Some(s) = self.score(fi, fj, false, None) else {
+                        continue;
+                    };
+                    let (ri, rj) = (uf.find(i), uf.find(j));
+                    if ri == rj {
+                        continue;
                     }
+                    // The days every report of the joined happening shares: a join that
+                    // leaves none (beyond the tolerance) would chain distinct happenings.
+                    let shared = match (shared_days[ri], shared_days[rj]) {
+                        (Some(a), Some(b)) => Some((a.0.max(b.0), a.1.min(b.1))),
+                        (a, b) => a.or(b),
+                    };
+                    if shared.is_some_and(|(lo, hi)| lo - hi > tol) {
+                        continue;
+                    }
+                    uf.union(i, j);
+                    shared_days[uf.find(i)] = shared;
+                    joins.push((i.min(j), i.max(j), s));
                 }
             }
         }
