@@ -16,6 +16,8 @@
 //! # }
 //! ```
 
+#![warn(missing_docs)]
+
 mod api;
 mod assets;
 mod error;
