@@ -328,6 +328,12 @@ function drawTimeline(items) {
   for (const { h, t } of dated) {
     const q = quad(h) || 0;
     const y = top + ((q || 2.5) - 0.5) * laneH;
+    // A happening known only to within several days is drawn as a bar over those days.
+    const a = Date.parse((h.date && h.date.earliest) || "");
+    const b = Date.parse((h.date && h.date.latest) || "");
+    if (Number.isFinite(a) && Number.isFinite(b) && b > a) {
+      root.append(svg("line", { class: `range q${q}`, x1: x(a).toFixed(1), x2: x(b + day).toFixed(1), y1: y, y2: y }));
+    }
     const r = Math.min(12, 4 + 2 * Math.sqrt(reportCount(h)));
     const dot = svg("circle", { class: `dot q${q}`, cx: x(t).toFixed(1), cy: y, r, "data-id": h.id },
       svg("title", {}, `${text(h.event)} · ${dateRange(h.date)}${place(h) ? " · " + place(h).name : ""}`));

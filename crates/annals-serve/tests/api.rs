@@ -306,6 +306,36 @@ async fn a_happening_shows_its_reports_with_evidence_and_corroboration() {
         assert_eq!(r["attribution"][0]["text"], r["outlet"]);
         assert!(r["attribution"].as_array().unwrap().len() >= 2);
     }
+    // Contradictions: listed with the two report keys, both among the happening's reports.
+    let contradicted = get(&app, "/api/happenings?contradicted=true").await.json();
+    assert!(
+        contradicted["total"].as_u64().unwrap() >= 1,
+        "{contradicted}"
+    );
+    let id = contradicted["items"][0]["id"].as_str().unwrap();
+    let detail = get(&app, &format!("/api/happenings/{id}")).await.json();
+    let keys: Vec<&str> = detail["report_list"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["key"].as_str().unwrap())
+        .collect();
+    let list = detail["contradiction_list"].as_array().unwrap();
+    assert!(!list.is_empty());
+    for c in list {
+        assert!(!c["kind"].as_str().unwrap().is_empty());
+        assert!(keys.contains(&c["between"][0].as_str().unwrap()), "{c}");
+        assert!(keys.contains(&c["between"][1].as_str().unwrap()), "{c}");
+    }
+    let clean = get(&app, "/api/happenings?contradicted=false").await.json();
+    assert!(
+        clean["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|h| h["contradictions"] == 0)
+    );
+
     let missing = get(&app, "/api/happenings/h-0000000000000000").await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
     assert!(missing.json()["error"].as_str().unwrap().contains("h-0000"));
