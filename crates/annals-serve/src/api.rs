@@ -1,4 +1,5 @@
-//! The JSON API under `/api`: documents, search, ingest, and the OpenAPI description.
+//! The JSON API under `/api`: events, happenings, documents, search, ingest, and the OpenAPI
+//! description.
 
 use crate::AppState;
 use crate::error::ApiError;
@@ -8,7 +9,7 @@ use annals_store::{
     HappeningDetail, HappeningQuery, HappeningView, Hit, MAX_LIMIT, Page, Query as StoreQuery,
     Store, StoreError,
 };
-use axum::extract::{DefaultBodyLimit, Path, Query, RawQuery, State};
+use axum::extract::{Path, Query, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, get};
@@ -64,9 +65,7 @@ fn table() -> Vec<Route> {
         Route {
             path: "/api/documents",
             methods: &["GET", "POST"],
-            handler: get(documents)
-                .post(ingest)
-                .layer(DefaultBodyLimit::max(MAX_INGEST_BYTES)),
+            handler: get(documents).post(ingest),
         },
         Route {
             path: "/api/documents/{id}",
@@ -354,9 +353,10 @@ struct IngestReport {
 /// the pipeline and stores them. Needs the write token.
 async fn ingest(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    body: axum::body::Bytes,
+    request: axum::extract::Request,
 ) -> Result<Response, ApiError> {
+    let (parts, body) = request.into_parts();
+    let headers = parts.headers;
     let Some(writer) = &state.inner.writer else {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
@@ -378,6 +378,15 @@ async fn ingest(
         );
         return Ok(response);
     }
+    // The body is read only once the token is checked.
+    let body = axum::body::to_bytes(body, MAX_INGEST_BYTES)
+        .await
+        .map_err(|e| {
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!("cannot read the request body (at most {MAX_INGEST_BYTES} bytes): {e}"),
+            )
+        })?;
     let name = input_name(&headers);
     let task_state = state.clone();
     let report = tokio::task::spawn_blocking(move || -> Result<IngestReport, ApiError> {

@@ -412,6 +412,25 @@ async fn a_writable_server_merges_waiting_events_at_start() {
     assert_eq!(stats["writable"], true);
 }
 
+#[tokio::test]
+async fn ingest_takes_large_articles_and_refuses_oversized_bodies() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app(&store_with(dir.path(), &[]), Some(TOKEN));
+    // Over axum's default 2 MB body limit, under the 32 MiB of ingest.
+    let mut big = String::from("date 2025-07-01\ntitle Long report\n\n");
+    while big.len() < 2_150_000 {
+        big.push_str("Grey skies and calm seas along the northern coast today. ");
+    }
+    let reply = post(&app, Some(TOKEN), "text/plain", &big).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+    let huge = "x".repeat(33 << 20);
+    let reply = post(&app, Some(TOKEN), "text/plain", &huge).await;
+    assert_eq!(reply.status, StatusCode::PAYLOAD_TOO_LARGE);
+    // Without the token the body is not read at all: 401, not 413.
+    let reply = post(&app, None, "text/plain", &huge).await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+}
+
 async fn read_only_stats(app: &axum::Router) -> u64 {
     get(app, "/api/stats").await.json()["documents"]
         .as_u64()
