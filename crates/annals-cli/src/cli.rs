@@ -26,6 +26,8 @@ pub enum Command {
     /// Export a store's events (PLOVER JSONL, GDELT TSV, ACLED CSV, Parquet) or happenings
     /// (GeoJSON)
     Export(Box<ExportArgs>),
+    /// Serve a store over HTTP: a JSON API and a web UI (timeline, map, happenings)
+    Serve(ServeArgs),
 }
 
 /// Input formats that `--format` can force.
@@ -269,4 +271,26 @@ pub struct ExportArgs {
     /// From documents of this outlet
     #[arg(long)]
     pub outlet: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The store file to serve (create it with `annals ingest`)
+    #[arg(long, default_value = "annals.db")]
+    pub db: PathBuf,
+    /// The address to listen on (port 0 picks a free port)
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub addr: std::net::SocketAddr,
+    /// Accept `POST /api/documents` from requests with `Authorization: Bearer TOKEN`
+    /// (also read from ANNALS_WRITE_TOKEN); without it the server is read-only
+    #[arg(
+        long,
+        value_name = "TOKEN",
+        env = "ANNALS_WRITE_TOKEN",
+        hide_env_values = true
+    )]
+    pub write_token: Option<String>,
+    /// A PETRARCH/TABARI dictionary used when ingesting over HTTP; repeatable
+    #[arg(long = "dictionary", value_name = "PATH")]
+    pub dictionaries: Vec<PathBuf>,
 }

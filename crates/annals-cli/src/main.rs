@@ -10,13 +10,14 @@ mod export;
 mod extract;
 mod ingest;
 mod search;
+mod serve;
 
 use clap::Parser;
+use std::process::ExitCode;
 
 /// mimalloc: the stages allocate many small, short-lived strings and vectors per document.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let args = cli::Cli::parse();
@@ -27,6 +28,7 @@ fn main() -> ExitCode {
         cli::Command::Ingest(a) => ingest::run(a),
         cli::Command::Search(a) => search::run(*a),
         cli::Command::Export(a) => export::run(*a),
+        cli::Command::Serve(a) => serve::run(a),
     };
     match result {
         Ok(code) => code,
