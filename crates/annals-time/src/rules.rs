@@ -367,6 +367,8 @@ pub(crate) struct Known {
     pub past: Option<u16>,
     pub future: Option<u16>,
     pub passive: Option<u16>,
+    pub determiner: Option<u16>,
+    pub degree: Option<u16>,
 }
 
 impl RuleSet {
@@ -484,6 +486,8 @@ impl RuleSet {
             past: set.class("past"),
             future: set.class("future"),
             passive: set.class("passive"),
+            determiner: set.class("determiner"),
+            degree: set.class("degree"),
         };
         Ok(set)
     }
