@@ -471,6 +471,15 @@ impl TimeRecognizer {
                         dir = Some(Dir::Future);
                     }
                 }
+                // "the planned trip", "the reported attack": an adjective, not a verb
+                if dir.is_some()
+                    && lower
+                        .get(t.start..t.end)
+                        .is_some_and(|w| suffixes.iter().any(|s| w.ends_with(s.as_str())))
+                    && self.after_determiner(lower, toks, ids, i)
+                {
+                    dir = None;
+                }
             } else {
                 let w = lower.get(t.start..t.end).unwrap_or("");
                 if let Some(pos) = w.find('\'') {
@@ -711,7 +720,20 @@ impl TimeRecognizer {
                     },
                 ))
             }
-            Some("narr") => Self::narr_anchor(ctx),
+            Some("narr") => {
+                // a narrative time of a month or more cannot place a day or a week ("the
+                // weekend", "two days later" after "in 1993"): those look from the document date
+                let fine = self
+                    .unit(m, ctx.text)
+                    .and_then(|u| Gran::of_unit(&u))
+                    .is_some_and(|g| g <= Gran::Week);
+                match Self::narr_anchor(ctx) {
+                    Some((p, a)) if fine && p.gran > Gran::Week && a.kind == "narrative" => {
+                        Self::doc_anchor(ctx)
+                    }
+                    other => other,
+                }
+            }
             _ => Self::doc_anchor(ctx),
         }
     }
@@ -1132,6 +1154,15 @@ impl TimeRecognizer {
             ));
         };
         let mut p = Point::containing(gran, ap.start)?.step(k)?;
+        // "the weekend" seen from a working day: the past one, unless the clause is about the
+        // future
+        if gran == Gran::Weekend
+            && k == 0
+            && ap.start.weekday().to_monday_one_offset() <= 5
+            && ctx.tense != Dir::Future
+        {
+            p = p.step(-1)?;
+        }
         p.tod = tod;
         let deictic = a.kind == "document_date" && gran == Gran::Day;
         let mut r = self.absolute(p, deictic);
@@ -1281,8 +1312,18 @@ impl TimeRecognizer {
         if let Some(v) = self.string(m, "v", text) {
             return Resolved::plain(v);
         }
+        let part = match self.tod(m, text) {
+            Some(Tod::Part(p)) => p,
+            _ => "",
+        };
         if let Some(w) = self.int(m, "w", text) {
-            return Resolved::plain(format!("XXXX-WXX-{w}"));
+            // "Tuesday nights": XXXX-WXX-2TNI
+            let t = if part.is_empty() { "" } else { "T" };
+            return Resolved::plain(format!("XXXX-WXX-{w}{t}{part}"));
+        }
+        // "each July": XXXX-07
+        if let Some(mo) = self.int(m, "m", text).filter(|mo| (1..=12).contains(mo)) {
+            return Resolved::plain(format!("XXXX-{mo:02}"));
         }
         if let Some(Tod::Part(p)) = self.tod(m, text) {
             return Resolved::plain(format!("XXXX-XX-XXT{p}"));
