@@ -1012,10 +1012,12 @@ impl RuleSet {
         }
         // the token keys a check accepts at the next token
         let next_keys = |c: &Check| -> Vec<u32> {
-            let mut keys: Vec<u32> = (0..n as u32)
-                .filter(|&id| c.accepts(id, 0))
-                .collect();
-            keys.extend((1..5).filter(|&d| c.accepts(NO_ID, d)).map(|d| token_key(NO_ID, d)));
+            let mut keys: Vec<u32> = (0..n as u32).filter(|&id| c.accepts(id, 0)).collect();
+            keys.extend(
+                (1..5)
+                    .filter(|&d| c.accepts(NO_ID, d))
+                    .map(|d| token_key(NO_ID, d)),
+            );
             keys
         };
         let mut pairs: HashMap<u64, Vec<u16>, BuildHasherDefault<Fnv>> = HashMap::default();
