@@ -168,6 +168,11 @@ dayPart MO morning
 dayPart AF afternoon
 dayPart EV evening
 dayPart NI night
+# the same in the plural, for recurrences ("Tuesday nights")
+dayParts MO mornings
+dayParts AF afternoons
+dayParts EV evenings
+dayParts NI nights
 
 season SP spring
 season SU summer
@@ -195,5 +200,11 @@ pastsuffix ed ed
 # forms of "be": a word with a past ending right after one is a participle ("will be named",
 # "is being traded"), not a tense marker
 passive X be been being is are am
+# determiners: a word with a past ending right after one (or after one modifier) is an adjective
+# ("the reduced dividend", "a still unspecified date", "the hastily planned trip"), not a tense
+# marker ("that", "this" are left out: "the bomb that exploded")
+determiner X the a an its his her their our my your no any each every another
+# degree words that may stand between a determiner and such an adjective (as do adverbs in -ly)
+degree X still very most more less so too much
 # words with a past ending that are not past-tense verbs
 notpast X hundred united limited indeed need succeed proceed exceed speed sacred naked wicked kindred

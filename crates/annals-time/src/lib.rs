@@ -30,8 +30,12 @@ use std::sync::OnceLock;
 
 pub use rules::RuleError;
 
-/// Days ahead within which an undated month or day counts as the coming one rather than the past one.
+/// Days ahead within which an undated month counts as the coming one rather than the past one.
 const NEAR_FUTURE_DAYS: i64 = 60;
+
+/// The same for an undated day of a month in a clause not in the past tense: a day named in the
+/// news is more often one of the coming months ("payable Jan. 2") than one of nine months ago.
+const NEAR_FUTURE_DAYS_FOR_A_DAY: i64 = 90;
 
 const EN_LEXICON: &str = include_str!("../../../data/time/en.lex");
 const EN_RULES: &str = include_str!("../../../data/time/en.rules");
@@ -156,6 +160,9 @@ struct Ctx<'a> {
     /// The last year the text wrote out, and the sentence it is in: undated days and months in
     /// that sentence and the next belong to it ("In 2022, ... on Feb. 24").
     year: Option<(i64, usize)>,
+    /// The days and months the text has dated so far (month, day, year): the same day or month
+    /// written again without a year is the same one.
+    dated: Vec<(i64, Option<i64>, i64)>,
     /// The index of the sentence being read.
     sentence: usize,
     /// The span of the sentence being read.
@@ -286,6 +293,7 @@ impl TimeRecognizer {
                 .map(|point| Narrative { point, span: None }),
             period: None,
             year: None,
+            dated: Vec::new(),
             sentence: 0,
             sentence_span: Span::new(0, 0),
             topic: false,
@@ -463,6 +471,15 @@ impl TimeRecognizer {
                         dir = Some(Dir::Future);
                     }
                 }
+                // "the planned trip", "the reported attack": an adjective, not a verb
+                if dir.is_some()
+                    && lower
+                        .get(t.start..t.end)
+                        .is_some_and(|w| suffixes.iter().any(|s| w.ends_with(s.as_str())))
+                    && self.after_determiner(lower, toks, ids, i)
+                {
+                    dir = None;
+                }
             } else {
                 let w = lower.get(t.start..t.end).unwrap_or("");
                 if let Some(pos) = w.find('\'') {
@@ -472,6 +489,7 @@ impl TimeRecognizer {
                 } else if w.len() >= 5
                     && suffixes.iter().any(|s| w.ends_with(s.as_str()))
                     && !self.after_auxiliary(ids, i)
+                    && !self.after_determiner(lower, toks, ids, i)
                 {
                     // "was named", "will be named": a participle after a form of "be" does not
                     // set the tense; the auxiliary (or a word before it) does
@@ -509,6 +527,37 @@ impl TimeRecognizer {
                     .iter()
                     .any(|e| e.class == class)
             })
+    }
+
+    /// Whether the word at `i` follows a determiner, directly or after one modifier (`the
+    /// reduced dividend`, `a still unspecified date`, `an newly elected`): a word with a past
+    /// ending there is an adjective, not a verb in the past tense.
+    fn after_determiner(&self, lower: &str, toks: &[Tok], ids: &[u32], i: usize) -> bool {
+        let Some(det) = self.set.known.determiner else {
+            return false;
+        };
+        let in_class = |j: usize, class: Option<u16>| {
+            class.is_some_and(|c| {
+                ids.get(j)
+                    .filter(|id| **id != rules::NO_ID)
+                    .is_some_and(|id| self.set.entries[*id as usize].iter().any(|e| e.class == c))
+            })
+        };
+        let Some(prev) = i.checked_sub(1) else {
+            return false;
+        };
+        if in_class(prev, Some(det)) {
+            return true;
+        }
+        // one modifier between: a degree word or an adverb in -ly
+        let modifier = in_class(prev, self.set.known.degree)
+            || toks.get(prev).is_some_and(|t| {
+                t.kind == Kind::Word
+                    && lower
+                        .get(t.start..t.end)
+                        .is_some_and(|w| w.len() > 4 && w.ends_with("ly"))
+            });
+        modifier && prev.checked_sub(1).is_some_and(|j| in_class(j, Some(det)))
     }
 
     /// An argument of the match's rule as text (a capture's value or a literal).
@@ -671,7 +720,20 @@ impl TimeRecognizer {
                     },
                 ))
             }
-            Some("narr") => Self::narr_anchor(ctx),
+            Some("narr") => {
+                // a narrative time of a month or more cannot place a day or a week ("the
+                // weekend", "two days later" after "in 1993"): those look from the document date
+                let fine = self
+                    .unit(m, ctx.text)
+                    .and_then(|u| Gran::of_unit(&u))
+                    .is_some_and(|g| g <= Gran::Week);
+                match Self::narr_anchor(ctx) {
+                    Some((p, a)) if fine && p.gran > Gran::Week && a.kind == "narrative" => {
+                        Self::doc_anchor(ctx)
+                    }
+                    other => other,
+                }
+            }
             _ => Self::doc_anchor(ctx),
         }
     }
@@ -834,8 +896,21 @@ impl TimeRecognizer {
         } else {
             return None;
         };
+        // a day or month of the calendar (not a quarter, half year or season)
+        let calendar_day = mo.filter(|_| {
+            self.int(m, "q", text).is_none()
+                && self.int(m, "half", text).is_none()
+                && self.string(m, "season", text).is_none()
+        });
+        let remember = |ctx: &mut Ctx<'_>, p: &Point| {
+            if let Some(mo) = calendar_day {
+                ctx.dated.push((mo, d, i64::from(p.start.year())));
+            }
+        };
         if let Some(y) = y {
-            return Some(self.absolute(make(y)?, true));
+            let p = make(y)?;
+            remember(ctx, &p);
+            return Some(self.absolute(p, true));
         }
         // "Thursday, Oct. 24": the year in which that day is that weekday
         if let (Some(w), Some(mo), Some(d), Some(doc)) = (w, mo, d, ctx.doc) {
@@ -845,6 +920,7 @@ impl TimeRecognizer {
                 .into_iter()
                 .find(|y| calendar::date(*y, mo, d).is_some_and(|day| day.weekday() == wd));
             if let Some(p) = fits.and_then(&make) {
+                remember(ctx, &p);
                 return Some(self.absolute(p, true));
             }
         }
@@ -857,12 +933,31 @@ impl TimeRecognizer {
             && ctx.doc.is_none_or(|d| i64::from(d.year()) != y)
             && let Some(p) = make(y)
         {
+            remember(ctx, &p);
             let mut r = self.absolute(p, true);
             r.anchor = ctx.narrative.filter(|n| n.span.is_some()).map(|n| Anchor {
                 kind: "narrative".into(),
                 span: n.span,
                 value: n.point.value(),
             });
+            return Some(r);
+        }
+        // the same day dated before in the text, written again without a year or a direction,
+        // is the same one; so is the same month in a clause without a tense
+        if let Some(mo) = calendar_day
+            && w.is_none()
+            && (d.is_some() || dir == Dir::Nearest)
+            && self.string(m, "dir", text).is_none()
+            && self.int(m, "k", text).is_none()
+            && let Some(&(_, _, y)) = ctx
+                .dated
+                .iter()
+                .rev()
+                .find(|(m0, d0, _)| *m0 == mo && (*d0 == d || d.is_none()))
+            && let Some(p) = make(y)
+        {
+            let mut r = self.absolute(p, true);
+            r.anchor = Self::doc_anchor(ctx).map(|(_, a)| a);
             return Some(r);
         }
         // no year: pick the year that puts it nearest the anchor in the tense's direction; a
@@ -888,6 +983,7 @@ impl TimeRecognizer {
         let k = self.int(m, "k", text);
         // the tense only pushes a day of a month forward; periods go to the nearest one
         let explicit = self.string(m, "dir", text).is_some() || k.is_some();
+        let past_clause = dir == Dir::Past;
         let dir = match dir {
             Dir::Past => Dir::Nearest,
             Dir::Future if !explicit && mo.is_none() => Dir::Nearest,
@@ -916,7 +1012,12 @@ impl TimeRecognizer {
                 i64::from(here.until(s).ok()?.get_days())
             };
             // without a tense, the past one wins unless the coming one is near
-            let dist = if dir == Dir::Nearest && s > here && dist > NEAR_FUTURE_DAYS {
+            let near = if p.gran == Gran::Day && !past_clause {
+                NEAR_FUTURE_DAYS_FOR_A_DAY
+            } else {
+                NEAR_FUTURE_DAYS
+            };
+            let dist = if dir == Dir::Nearest && s > here && dist > near {
                 dist + 366
             } else {
                 dist
@@ -929,6 +1030,7 @@ impl TimeRecognizer {
             }
         }
         let (_, p) = best?;
+        remember(ctx, &p);
         let mut r = self.absolute(p, true);
         r.anchor = Some(a);
         Some(r)
@@ -1052,6 +1154,15 @@ impl TimeRecognizer {
             ));
         };
         let mut p = Point::containing(gran, ap.start)?.step(k)?;
+        // "the weekend" seen from a working day: the past one, unless the clause is about the
+        // future
+        if gran == Gran::Weekend
+            && k == 0
+            && ap.start.weekday().to_monday_one_offset() <= 5
+            && ctx.tense != Dir::Future
+        {
+            p = p.step(-1)?;
+        }
         p.tod = tod;
         let deictic = a.kind == "document_date" && gran == Gran::Day;
         let mut r = self.absolute(p, deictic);
@@ -1201,8 +1312,18 @@ impl TimeRecognizer {
         if let Some(v) = self.string(m, "v", text) {
             return Resolved::plain(v);
         }
+        let part = match self.tod(m, text) {
+            Some(Tod::Part(p)) => p,
+            _ => "",
+        };
         if let Some(w) = self.int(m, "w", text) {
-            return Resolved::plain(format!("XXXX-WXX-{w}"));
+            // "Tuesday nights": XXXX-WXX-2TNI
+            let t = if part.is_empty() { "" } else { "T" };
+            return Resolved::plain(format!("XXXX-WXX-{w}{t}{part}"));
+        }
+        // "each July": XXXX-07
+        if let Some(mo) = self.int(m, "m", text).filter(|mo| (1..=12).contains(mo)) {
+            return Resolved::plain(format!("XXXX-{mo:02}"));
         }
         if let Some(Tod::Part(p)) = self.tod(m, text) {
             return Resolved::plain(format!("XXXX-XX-XXT{p}"));
@@ -1300,9 +1421,10 @@ fn duration(n: &str, unit: &str) -> String {
             .ok()
             .map(|v| format!("P{}Y", format_num(v * k)))
     };
+    // decades and centuries are written in years, counted or not ("decades": PXY)
     match unit {
-        "DE" => years(10.0).unwrap_or_else(|| format!("P{n}DE")),
-        "CE" => years(100.0).unwrap_or_else(|| format!("P{n}CE")),
+        "DE" => years(10.0).unwrap_or_else(|| format!("P{n}Y")),
+        "CE" => years(100.0).unwrap_or_else(|| format!("P{n}Y")),
         "H" => format!("PT{n}H"),
         "MIN" => format!("PT{n}M"),
         "S" => format!("PT{n}S"),

@@ -367,6 +367,8 @@ pub(crate) struct Known {
     pub past: Option<u16>,
     pub future: Option<u16>,
     pub passive: Option<u16>,
+    pub determiner: Option<u16>,
+    pub degree: Option<u16>,
 }
 
 impl RuleSet {
@@ -484,6 +486,8 @@ impl RuleSet {
             past: set.class("past"),
             future: set.class("future"),
             passive: set.class("passive"),
+            determiner: set.class("determiner"),
+            degree: set.class("degree"),
         };
         Ok(set)
     }
@@ -1008,10 +1012,12 @@ impl RuleSet {
         }
         // the token keys a check accepts at the next token
         let next_keys = |c: &Check| -> Vec<u32> {
-            let mut keys: Vec<u32> = (0..n as u32)
-                .filter(|&id| c.accepts(id, 0))
-                .collect();
-            keys.extend((1..5).filter(|&d| c.accepts(NO_ID, d)).map(|d| token_key(NO_ID, d)));
+            let mut keys: Vec<u32> = (0..n as u32).filter(|&id| c.accepts(id, 0)).collect();
+            keys.extend(
+                (1..5)
+                    .filter(|&d| c.accepts(NO_ID, d))
+                    .map(|d| token_key(NO_ID, d)),
+            );
             keys
         };
         let mut pairs: HashMap<u64, Vec<u16>, BuildHasherDefault<Fnv>> = HashMap::default();

@@ -353,7 +353,11 @@ impl<'r, 't> Scanner<'r, 't> {
                 0
             };
             // numbers start no rule directly: their rules are tested as led ones
-            let (near_direct, near_led) = if is_num { (&[][..], near) } else { (near, &[][..]) };
+            let (near_direct, near_led) = if is_num {
+                (&[][..], near)
+            } else {
+                (near, &[][..])
+            };
             let candidates = direct
                 .iter()
                 .chain(gated)
@@ -379,11 +383,14 @@ impl<'r, 't> Scanner<'r, 't> {
                 // a word starts the first required element: can the next one follow?
                 let gate = if numword {
                     // a number word: the test with the span its number actually takes
-                    rule.word_next.as_ref().map(|(span, next)| (*span, next)).or_else(|| {
-                        rule.word_next_plain
-                            .as_ref()
-                            .map(|(span, next)| ((*span).max(numword_span), next))
-                    })
+                    rule.word_next
+                        .as_ref()
+                        .map(|(span, next)| (*span, next))
+                        .or_else(|| {
+                            rule.word_next_plain
+                                .as_ref()
+                                .map(|(span, next)| ((*span).max(numword_span), next))
+                        })
                 } else {
                     rule.word_gate(false).map(|(span, next)| (*span, next))
                 };

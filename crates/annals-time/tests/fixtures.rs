@@ -91,9 +91,18 @@ fn fixtures() {
                 shown.join("; ")
             ))
         };
+        // an expectation repeated for the same text is about its next occurrence
+        let mut seen: Vec<&str> = Vec::new();
         for exp in &case.expect {
             let (want_text, want_type, want_value) = (&exp[0], &exp[1], &exp[2]);
-            let Some(e) = found.expressions.iter().find(|e| &e.text == want_text) else {
+            let nth = seen.iter().filter(|t| **t == want_text.as_str()).count();
+            seen.push(want_text);
+            let Some(e) = found
+                .expressions
+                .iter()
+                .filter(|e| &e.text == want_text)
+                .nth(nth)
+            else {
                 fail(format!("{want_text:?} not found"));
                 continue;
             };
