@@ -74,6 +74,8 @@ struct Guards {
     direction: FastSet<String>,
     notafter: FastSet<String>,
     institution: FastSet<String>,
+    /// `first`, `title` and `person` together: words after which a capitalized word is a surname.
+    before_surname: FastSet<String>,
 }
 
 impl Guards {
@@ -145,6 +147,13 @@ impl Guards {
                 _ => {}
             }
         }
+        g.before_surname = g
+            .first
+            .iter()
+            .chain(&g.title)
+            .chain(&g.person)
+            .cloned()
+            .collect();
         g
     }
 }
@@ -332,7 +341,7 @@ impl PlaceRecognizer {
         starts.sort_unstable();
         let mut next_start = 0;
         let mut prev_end: Option<usize> = None;
-        let mut words = Vec::with_capacity(text.len() / 6 + 1);
+        let mut words = Vec::with_capacity(text.len() / 4 + 1);
         each_word(text, |s, e| {
             let w = &text[s..e];
             let initial = if sentences.is_empty() {
@@ -401,10 +410,7 @@ impl PlaceRecognizer {
                 continue;
             }
             let aw = &text[a.start..a.end];
-            if self.guards.first.contains(aw)
-                || self.guards.title.contains(aw)
-                || self.guards.person.contains(aw)
-            {
+            if self.guards.before_surname.contains(aw) {
                 out.insert(Self::word_text(text, b));
             }
         }
@@ -756,15 +762,36 @@ impl PlaceRecognizer {
         let found: Vec<aho_corasick::Match> = if self.abbrev_anchored {
             let mut v = Vec::new();
             let mut from = 0;
-            for w in words {
-                if !w.cap || w.start < from {
-                    continue;
+            // Capitals right after a hyphen inside a word ("Egypt-US", "anti-U.S."), merged in
+            // order with the starts of capitalized words.
+            let bytes = text.as_bytes();
+            let hyphens: Vec<usize> = text
+                .match_indices('-')
+                .map(|(k, _)| k + 1)
+                .filter(|&k| bytes.get(k).is_some_and(u8::is_ascii_uppercase))
+                .collect();
+            let mut h = 0;
+            let mut try_at = |start: usize, v: &mut Vec<aho_corasick::Match>| {
+                if start < from {
+                    return;
                 }
-                let input = Input::new(text).range(w.start..).anchored(Anchored::Yes);
+                let input = Input::new(text).range(start..).anchored(Anchored::Yes);
                 if let Ok(Some(m)) = abbrev.try_find(input) {
                     from = m.end();
                     v.push(m);
                 }
+            };
+            for w in words {
+                while let Some(&p) = hyphens.get(h).filter(|&&p| p < w.start) {
+                    try_at(p, &mut v);
+                    h += 1;
+                }
+                if w.cap {
+                    try_at(w.start, &mut v);
+                }
+            }
+            for &p in hyphens.get(h..).unwrap_or_default() {
+                try_at(p, &mut v);
             }
             v
         } else {

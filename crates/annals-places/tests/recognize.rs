@@ -255,6 +255,10 @@ fn abbreviations_only_at_word_starts() {
         f.iter().all(|m| m.text != "US" && m.text != "UK"),
         "abbreviation inside a word: {f:?}"
     );
+    // After a hyphen an abbreviation starts a word of its own.
+    let g = find("Talks on Egypt-US ties and Canada-U.S. trade resumed.");
+    assert_eq!(named(&g, "US").map(|m| m.country.as_str()), Some("USA"));
+    assert_eq!(named(&g, "U.S.").map(|m| m.country.as_str()), Some("USA"));
 }
 
 #[test]
