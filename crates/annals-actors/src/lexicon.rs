@@ -694,6 +694,7 @@ impl Lexicon {
         let mut i = 0;
         let mut found: Vec<(usize, usize)> = Vec::new();
         let mut fuzzy_key = String::new();
+        let mut entries: Vec<&Entry> = Vec::new();
         while i < toks.len() {
             found.clear();
             if let Some(ids) = self.by_first.get(toks[i].norm.as_ref()) {
@@ -732,17 +733,14 @@ impl Lexicon {
                 continue;
             };
             let span = &toks[i..i + n];
-            let entries: Vec<&Entry> = found
-                .iter()
-                .filter(|f| f.0 == n)
-                .flat_map(|f| {
-                    self.phrases[f.1]
-                        .entries
-                        .iter()
-                        .filter(|(c, _)| Self::case_ok(*c, span))
-                        .map(|(_, e)| e)
-                })
-                .collect();
+            entries.clear();
+            entries.extend(found.iter().filter(|f| f.0 == n).flat_map(|f| {
+                self.phrases[f.1]
+                    .entries
+                    .iter()
+                    .filter(|(c, _)| Self::case_ok(*c, span))
+                    .map(|(_, e)| e)
+            }));
             if let Some(entry) = self.pick(&entries) {
                 out.push(Item {
                     t0: i,
