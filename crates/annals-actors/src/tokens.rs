@@ -131,7 +131,20 @@ pub(crate) fn tokenize_into<'a>(
                 j += 1;
                 continue;
             }
-            ascii &= b < 0x80;
+            if b < 0x80 {
+                // An ASCII joiner ("-", ".", "&", "'", "`") joins only before a letter or digit.
+                if matches!(b, b'-' | b'.' | b'&' | b'\'' | b'`')
+                    && char_at(slice, j + 1).is_some_and(|(n, _)| n.is_alphanumeric())
+                {
+                    has_dot |= b == b'.';
+                    has_hyphen |= b == b'-';
+                    nchars += 1;
+                    j += 1;
+                    continue;
+                }
+                break;
+            }
+            ascii = false;
             let Some((cj, lj)) = char_at(slice, j) else {
                 break;
             };
@@ -147,20 +160,22 @@ pub(crate) fn tokenize_into<'a>(
             }
         }
         // Keep a final dot for abbreviations: single letters ("W.") and dotted forms ("U.S.").
-        if char_at(slice, j).is_some_and(|(d, _)| d == '.')
-            && ((nchars == 1 && c.is_uppercase()) || has_dot)
-        {
+        if bytes.get(j) == Some(&b'.') && ((nchars == 1 && c.is_uppercase()) || has_dot) {
             j += 1;
         }
         let word_start = start + i;
         let word_end = start + j;
         // Split a possessive 's (or a bare trailing apostrophe handled as punctuation).
-        let w = &text[word_start..word_end];
+        let w = text.get(word_start..word_end).unwrap_or("");
         let mut split_at = None;
-        if let Some(rest) = w.strip_suffix(['s', 'S']) {
-            for ap in ['\'', '’', 'ʼ'] {
-                let suffix_len = ap.len_utf8() + 1;
-                if rest.ends_with(ap) && w.len() > suffix_len {
+        let wb = w.as_bytes();
+        if let [.., last] = wb
+            && (*last == b's' || *last == b'S')
+        {
+            let rest = &wb[..wb.len() - 1];
+            for ap in ["'", "’", "ʼ"] {
+                let suffix_len = ap.len() + 1;
+                if rest.ends_with(ap.as_bytes()) && w.len() > suffix_len {
                     split_at = Some(word_end - suffix_len);
                 }
             }
