@@ -42,6 +42,31 @@ const HYPHEN_SUFFIXES: &[&str] = &[
     "run",
 ];
 
+/// Byte classes of ASCII: letter or digit, letter, upper-case letter (0 for other bytes).
+const ALNUM: u8 = 1;
+const ALPHA: u8 = 2;
+const UPPER: u8 = 4;
+
+/// [`ALNUM`], [`ALPHA`] and [`UPPER`] bits of every byte.
+static CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_uppercase() {
+            ALNUM | ALPHA | UPPER
+        } else if c.is_ascii_lowercase() {
+            ALNUM | ALPHA
+        } else if c.is_ascii_digit() {
+            ALNUM
+        } else {
+            0
+        };
+        b += 1;
+    }
+    t
+};
+
 /// The character starting at byte `i` of `s` (`i` on a boundary), with its byte length.
 #[inline]
 fn char_at(s: &str, i: usize) -> Option<(char, usize)> {
@@ -94,7 +119,7 @@ pub(crate) fn tokenize_into<'a>(
     let bytes = slice.as_bytes();
     while let Some(&b) = bytes.get(i) {
         // ASCII white space and punctuation, the common cases, without decoding.
-        if b < 0x80 && !b.is_ascii_alphanumeric() {
+        if b < 0x80 && CLASS[usize::from(b)] & ALNUM == 0 {
             if !b.is_ascii_whitespace() && b != 0x0b {
                 out.push(make(text, lower, start + i, start + i + 1, false));
             }
@@ -124,9 +149,10 @@ pub(crate) fn tokenize_into<'a>(
         let mut uppers = u32::from(b.is_ascii_uppercase());
         while let Some(&b) = bytes.get(j) {
             // ASCII letters and digits, the common case, without decoding.
-            if b.is_ascii_alphanumeric() {
-                letters += u32::from(b.is_ascii_alphabetic());
-                uppers += u32::from(b.is_ascii_uppercase());
+            let class = CLASS[usize::from(b)];
+            if class & ALNUM != 0 {
+                letters += u32::from((class & ALPHA) >> 1);
+                uppers += u32::from((class & UPPER) >> 2);
                 nchars += 1;
                 j += 1;
                 continue;
