@@ -175,7 +175,7 @@ fn nonstate() -> &'static [([u8; 3], ActorKind)] {
                 }
             }
         }
-        m.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        m.sort_unstable_by_key(|e| e.0);
         m.dedup_by(|a, b| a.0 == b.0);
         m
     })
