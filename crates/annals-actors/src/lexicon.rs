@@ -136,20 +136,33 @@ fn word_set(text: &str) -> HashSet<String> {
     data_lines(text).map(|l| l.trim().to_lowercase()).collect()
 }
 
-fn sectors() -> &'static HashSet<String> {
-    static S: OnceLock<HashSet<String>> = OnceLock::new();
+/// A three-letter code as bytes (`None` for any other length).
+fn code3(code: &str) -> Option<[u8; 3]> {
+    code.as_bytes().try_into().ok()
+}
+
+/// The sector codes of `sectors.tsv` that are not non-state codes, sorted.
+fn sectors() -> &'static [[u8; 3]] {
+    static S: OnceLock<Vec<[u8; 3]>> = OnceLock::new();
     S.get_or_init(|| {
-        data_lines(SECTORS)
+        let nonstate = nonstate();
+        let mut v: Vec<[u8; 3]> = data_lines(SECTORS)
             .filter_map(|l| l.split('\t').next())
             .map(|c| c.trim().to_ascii_uppercase())
-            .collect()
+            .filter_map(|c| code3(&c))
+            .filter(|c| nonstate.binary_search_by(|(k, _)| k.cmp(c)).is_err())
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
     })
 }
 
-fn nonstate() -> &'static HashMap<String, ActorKind> {
-    static S: OnceLock<HashMap<String, ActorKind>> = OnceLock::new();
+/// The non-state country-level codes of `sectors.tsv` with the actor kind they imply, sorted.
+fn nonstate() -> &'static [([u8; 3], ActorKind)] {
+    static S: OnceLock<Vec<([u8; 3], ActorKind)>> = OnceLock::new();
     S.get_or_init(|| {
-        let mut m = HashMap::default();
+        let mut m = Vec::new();
         for line in data_lines(SECTORS) {
             let cols: Vec<&str> = line.split('\t').collect();
             if cols.get(1).map(|c| c.trim()) == Some("nonstate") {
@@ -157,26 +170,35 @@ fn nonstate() -> &'static HashMap<String, ActorKind> {
                     .get(2)
                     .and_then(|k| ActorKind::parse(k))
                     .unwrap_or(ActorKind::Organization);
-                m.insert(cols[0].trim().to_ascii_uppercase(), kind);
+                if let Some(c) = code3(&cols[0].trim().to_ascii_uppercase()) {
+                    m.push((c, kind));
+                }
             }
         }
+        m.sort_unstable_by_key(|e| e.0);
+        m.dedup_by(|a, b| a.0 == b.0);
         m
     })
 }
 
 /// Whether `code` is a sector code (`GOV`, `MIL`, …).
 pub(crate) fn is_sector(code: &str) -> bool {
-    sectors().contains(code) && !nonstate().contains_key(code)
+    code3(code).is_some_and(|c| sectors().binary_search(&c).is_ok())
 }
 
 /// Whether `code` names a country-level actor that is not a state (`IGO`, `NGO`, …).
 pub(crate) fn is_country_like(code: &str) -> bool {
-    nonstate().contains_key(code)
+    nonstate_kind(code).is_some()
 }
 
 /// The kind of a non-state country code (`IGO` → igo).
 pub(crate) fn nonstate_kind(code: &str) -> Option<ActorKind> {
-    nonstate().get(code).copied()
+    let c = code3(code)?;
+    let table = nonstate();
+    table
+        .binary_search_by(|(k, _)| k.cmp(&c))
+        .ok()
+        .map(|i| table[i].1)
 }
 
 /// Rewrites a CAMEO code's sector groups to PLOVER's: CAMEO `MED` (media) is PLOVER `JRN`,
@@ -694,6 +716,7 @@ impl Lexicon {
         let mut i = 0;
         let mut found: Vec<(usize, usize)> = Vec::new();
         let mut fuzzy_key = String::new();
+        let mut entries: Vec<&Entry> = Vec::new();
         while i < toks.len() {
             found.clear();
             if let Some(ids) = self.by_first.get(toks[i].norm.as_ref()) {
@@ -732,17 +755,14 @@ impl Lexicon {
                 continue;
             };
             let span = &toks[i..i + n];
-            let entries: Vec<&Entry> = found
-                .iter()
-                .filter(|f| f.0 == n)
-                .flat_map(|f| {
-                    self.phrases[f.1]
-                        .entries
-                        .iter()
-                        .filter(|(c, _)| Self::case_ok(*c, span))
-                        .map(|(_, e)| e)
-                })
-                .collect();
+            entries.clear();
+            entries.extend(found.iter().filter(|f| f.0 == n).flat_map(|f| {
+                self.phrases[f.1]
+                    .entries
+                    .iter()
+                    .filter(|(c, _)| Self::case_ok(*c, span))
+                    .map(|(_, e)| e)
+            }));
             if let Some(entry) = self.pick(&entries) {
                 out.push(Item {
                     t0: i,

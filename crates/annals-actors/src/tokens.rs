@@ -42,6 +42,31 @@ const HYPHEN_SUFFIXES: &[&str] = &[
     "run",
 ];
 
+/// Byte classes of ASCII: letter or digit, letter, upper-case letter (0 for other bytes).
+const ALNUM: u8 = 1;
+const ALPHA: u8 = 2;
+const UPPER: u8 = 4;
+
+/// [`ALNUM`], [`ALPHA`] and [`UPPER`] bits of every byte.
+static CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_uppercase() {
+            ALNUM | ALPHA | UPPER
+        } else if c.is_ascii_lowercase() {
+            ALNUM | ALPHA
+        } else if c.is_ascii_digit() {
+            ALNUM
+        } else {
+            0
+        };
+        b += 1;
+    }
+    t
+};
+
 /// The character starting at byte `i` of `s` (`i` on a boundary), with its byte length.
 #[inline]
 fn char_at(s: &str, i: usize) -> Option<(char, usize)> {
@@ -94,7 +119,7 @@ pub(crate) fn tokenize_into<'a>(
     let bytes = slice.as_bytes();
     while let Some(&b) = bytes.get(i) {
         // ASCII white space and punctuation, the common cases, without decoding.
-        if b < 0x80 && !b.is_ascii_alphanumeric() {
+        if b < 0x80 && CLASS[usize::from(b)] & ALNUM == 0 {
             if !b.is_ascii_whitespace() && b != 0x0b {
                 out.push(make(text, lower, start + i, start + i + 1, false));
             }
@@ -124,14 +149,28 @@ pub(crate) fn tokenize_into<'a>(
         let mut uppers = u32::from(b.is_ascii_uppercase());
         while let Some(&b) = bytes.get(j) {
             // ASCII letters and digits, the common case, without decoding.
-            if b.is_ascii_alphanumeric() {
-                letters += u32::from(b.is_ascii_alphabetic());
-                uppers += u32::from(b.is_ascii_uppercase());
+            let class = CLASS[usize::from(b)];
+            if class & ALNUM != 0 {
+                letters += u32::from((class & ALPHA) >> 1);
+                uppers += u32::from((class & UPPER) >> 2);
                 nchars += 1;
                 j += 1;
                 continue;
             }
-            ascii &= b < 0x80;
+            if b < 0x80 {
+                // An ASCII joiner ("-", ".", "&", "'", "`") joins only before a letter or digit.
+                if matches!(b, b'-' | b'.' | b'&' | b'\'' | b'`')
+                    && char_at(slice, j + 1).is_some_and(|(n, _)| n.is_alphanumeric())
+                {
+                    has_dot |= b == b'.';
+                    has_hyphen |= b == b'-';
+                    nchars += 1;
+                    j += 1;
+                    continue;
+                }
+                break;
+            }
+            ascii = false;
             let Some((cj, lj)) = char_at(slice, j) else {
                 break;
             };
@@ -147,20 +186,22 @@ pub(crate) fn tokenize_into<'a>(
             }
         }
         // Keep a final dot for abbreviations: single letters ("W.") and dotted forms ("U.S.").
-        if char_at(slice, j).is_some_and(|(d, _)| d == '.')
-            && ((nchars == 1 && c.is_uppercase()) || has_dot)
-        {
+        if bytes.get(j) == Some(&b'.') && ((nchars == 1 && c.is_uppercase()) || has_dot) {
             j += 1;
         }
         let word_start = start + i;
         let word_end = start + j;
         // Split a possessive 's (or a bare trailing apostrophe handled as punctuation).
-        let w = &text[word_start..word_end];
+        let w = text.get(word_start..word_end).unwrap_or("");
         let mut split_at = None;
-        if let Some(rest) = w.strip_suffix(['s', 'S']) {
-            for ap in ['\'', '’', 'ʼ'] {
-                let suffix_len = ap.len_utf8() + 1;
-                if rest.ends_with(ap) && w.len() > suffix_len {
+        let wb = w.as_bytes();
+        if let [.., last] = wb
+            && (*last == b's' || *last == b'S')
+        {
+            let rest = &wb[..wb.len() - 1];
+            for ap in ["'", "’", "ʼ"] {
+                let suffix_len = ap.len() + 1;
+                if rest.ends_with(ap.as_bytes()) && w.len() > suffix_len {
                     split_at = Some(word_end - suffix_len);
                 }
             }
