@@ -167,9 +167,14 @@ impl EventCoder {
                 let mut flags = std::mem::take(&mut scratch.flags);
                 flags.clear();
                 flags.extend((0..toks.len()).map(|i| self.lex.flags(toks.key(i))));
-                // Without a trigger word a long sentence codes nothing (short ones may credit
-                // an outlet).
-                if toks.len() > 12 && !flags.iter().any(|f| f & WORD_HEAD != 0) {
+                // Without a trigger word a sentence codes nothing; a short one may still credit
+                // an outlet.
+                let wanted = if toks.len() > 12 {
+                    WORD_HEAD
+                } else {
+                    WORD_HEAD | START_CREDIT
+                };
+                if !flags.iter().any(|f| f & wanted != 0) {
                     scratch.flags = flags;
                     continue;
                 }
