@@ -288,8 +288,8 @@ mod tests {
         assert_eq!(
             words(ascii),
             vec![
-                "Troops", "crossed", "(", "the", ")", "river", ";", "then", "\"", "left", "\"", "-",
-                "fast", "!"
+                "Troops", "crossed", "(", "the", ")", "river", ";", "then", "\"", "left", "\"",
+                "-", "fast", "!"
             ]
         );
         // The same sentence with one non-ASCII character keeps every other token and key.
