@@ -167,9 +167,14 @@ impl EventCoder {
                 let mut flags = std::mem::take(&mut scratch.flags);
                 flags.clear();
                 flags.extend((0..toks.len()).map(|i| self.lex.flags(toks.key(i))));
-                // Without a trigger word a long sentence codes nothing (short ones may credit
-                // an outlet).
-                if toks.len() > 12 && !flags.iter().any(|f| f & WORD_HEAD != 0) {
+                // Without a trigger word a sentence codes nothing; a short one may still credit
+                // an outlet.
+                let wanted = if toks.len() > 12 {
+                    WORD_HEAD
+                } else {
+                    WORD_HEAD | START_CREDIT
+                };
+                if !flags.iter().any(|f| f & wanted != 0) {
                     scratch.flags = flags;
                     continue;
                 }
@@ -369,7 +374,11 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
     /// Whether the token keys from `at` on spell `phrase`.
     #[inline]
     fn phrase_at(&self, at: usize, phrase: &[String]) -> bool {
-        !phrase.is_empty() && phrase.iter().enumerate().all(|(k, w)| self.key(at + k) == w)
+        !phrase.is_empty()
+            && phrase
+                .iter()
+                .enumerate()
+                .all(|(k, w)| self.key(at + k) == w)
     }
 
     /// Whether a cue phrase of a kind (`START_*`) may start at token `i`.
@@ -723,7 +732,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
     }
 
     /// Splits a source noun phrase into attribution links.
-    fn split_links(&self, s: usize, e: usize, rule: &str) -> Vec<AttributionLink> {
+    fn split_links(&self, s: usize, e: usize, rule: &'static str) -> Vec<AttributionLink> {
         let mut s = s;
         let mut e = e;
         // Leading function words go, but not the article of a name ("The Guardian").
@@ -770,7 +779,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 text: text.to_string(),
                 kind: SourceKind::Media,
                 span,
-                rule: format!("{rule}/quoted_outlet"),
+                rule: format!("{rule}/quoted_outlet").into(),
             });
             out.extend(self.split_links(close + 1, e, rule));
             return out;
@@ -787,7 +796,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                     text: text.to_string(),
                     kind: SourceKind::SocialMedia,
                     span,
-                    rule: format!("{rule}/channel"),
+                    rule: format!("{rule}/channel").into(),
                 });
                 return out;
             }
@@ -801,7 +810,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             text: text.to_string(),
             kind,
             span,
-            rule: rule.to_string(),
+            rule: rule.into(),
         });
         out
     }
@@ -1496,8 +1505,8 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
         limit: usize,
         head: usize,
         frame: Option<&Frame>,
-    ) -> (Modality, Vec<String>) {
-        let mut found: Vec<(String, usize)> = Vec::new();
+    ) -> (Modality, Vec<std::borrow::Cow<'static, str>>) {
+        let mut found: Vec<(&str, usize)> = Vec::new();
         let from = limit.max(head.saturating_sub(10));
         for i in from..head {
             if !self.starts(i, START_MODAL) {
@@ -1509,7 +1518,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                     || m == "conditional"
                     || m == "historical";
                 if near && i + phrase.len() <= head && self.phrase_at(i, phrase) {
-                    found.push((m.clone(), i));
+                    found.push((m.as_str(), i));
                 }
             }
         }
@@ -1520,11 +1529,11 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             }
             for (phrase, m) in &self.cues().modal {
                 if m == "conditional" && self.phrase_at(i, phrase) {
-                    found.push((m.clone(), i));
+                    found.push((m.as_str(), i));
                 }
             }
         }
-        let has = |m: &str| found.iter().any(|(x, _)| x == m);
+        let has = |m: &str| found.iter().any(|(x, _)| *x == m);
         let mut rules = Vec::new();
         let modality = if has("negated") {
             Modality::Negated
@@ -1552,7 +1561,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             Modality::Asserted
         };
         for (m, _) in &found {
-            rules.push(format!("events/modality/{m}"));
+            rules.push(format!("events/modality/{m}").into());
         }
         (modality, rules)
     }
@@ -1751,7 +1760,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                     approximate: approx,
                     text: text.to_string(),
                     span,
-                    rule: rule.to_string(),
+                    rule: rule.into(),
                 },
             ));
             i = e.max(i + 1);
@@ -1814,7 +1823,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 }
                 r
             };
-            let mut rules = vec![rule.id.clone()];
+            let mut rules: Vec<std::borrow::Cow<'static, str>> = vec![rule.id.clone().into()];
             let in_skipped = self.skipped.get(tr.head).copied().unwrap_or(false);
             let passive = self.is_passive(tr.head);
             let nominal = tr.head > 0
@@ -2211,7 +2220,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 _ => &mut e.size,
             };
             if slot.is_none() {
-                e.rules.push(format!("{}/{}", q.rule, category));
+                e.rules.push(format!("{}/{}", q.rule, category).into());
                 *slot = Some(q);
             }
         }
@@ -2235,7 +2244,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
         out
     }
 
-    fn time_date(&self, ti: usize, rule: &str) -> EventDate {
+    fn time_date(&self, ti: usize, rule: &'static str) -> EventDate {
         let (e, _, _) = self.times[ti];
         EventDate {
             value: e.value.clone(),
@@ -2243,7 +2252,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             latest: e.latest.map(crate::Day::iso),
             text: e.span.slice(self.text).to_string(),
             span: Some(e.span),
-            rule: rule.to_string(),
+            rule: rule.into(),
         }
     }
 
@@ -2270,24 +2279,24 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 .min_by_key(|(_, (_, a, _))| a.abs_diff(f.verb))
                 .map(|(i, _)| i)
         });
-        let narrative_date = |rule: &str| {
+        let narrative_date = |rule: &'static str| {
             narrative.map(|t| EventDate {
                 value: t.value.clone(),
                 earliest: t.earliest.map(crate::Day::iso),
                 latest: t.latest.map(crate::Day::iso),
                 text: t.span.slice(self.text).to_string(),
                 span: (!t.span.is_empty()).then_some(t.span),
-                rule: rule.to_string(),
+                rule: rule.into(),
             })
         };
-        let doc_date = |rule: &str| {
+        let doc_date = |rule: &'static str| {
             doc.map(|d| EventDate {
                 value: d.to_string(),
                 earliest: None,
                 latest: None,
                 text: String::new(),
                 span: None,
-                rule: rule.to_string(),
+                rule: rule.into(),
             })
         };
         let reported = match outside {
@@ -2360,8 +2369,6 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
         })
     }
 }
-
-
 
 /// The tokens overlapping `span`: `(first, last_exclusive)`.
 #[inline]

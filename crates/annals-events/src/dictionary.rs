@@ -3,9 +3,14 @@
 //! The format: `&NAME` opens a synonym set whose members follow as `+WORD` lines; `--- NAME
 //! [code] ---` opens a verb block; the block's plain lines are the verbs (`WORD {FORMS} [code]`,
 //! `+` marking the verb inside a multi-word phrase joined by `_`); lines starting with `-` are
-//! patterns `- before * after [code]`, where `*` is the verb, `_` joins adjacent words, space
-//! allows a few words between, `&NAME` is any member of a synonym set, and `$ + % ^ ( ) { }` are
-//! markup for the parser that is read but not needed. `#` starts a comment; `[---]` means no event.
+//! patterns `- before * after [code]`, where `*` is the verb, `_` joins adjacent words (a word
+//! joined to `*`, as in `RECENTLY_*`, touches the verb), space allows up to six words between,
+//! and `&NAME` is any member of a synonym set. Actor slots: `$` is the source and `+` the target
+//! (an actor mention there, after optional determiners), `%` a compound: before the verb its
+//! members act on each other, after it the compound is the target; `^` skips one phrase (at
+//! least one word beyond determiners, never cutting an actor mention). A pattern with a slot
+//! matches only when an actor fills it. `( ) { }` are read and ignored. `#` starts a comment;
+//! `[---]` means no event.
 //!
 //! ```
 //! use annals_events::VerbDictionary;

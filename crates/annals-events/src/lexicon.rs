@@ -3,16 +3,10 @@
 use std::hash::{BuildHasherDefault, Hasher};
 
 /// A fast hash for the short word keys of the lexicons: eight bytes per multiply.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct WordHasher(u64);
 
 const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-
-impl Default for WordHasher {
-    fn default() -> WordHasher {
-        WordHasher(0)
-    }
-}
 
 impl WordHasher {
     #[inline]

@@ -33,6 +33,7 @@ pub mod text;
 
 use annals_document::Span;
 use serde::Serialize;
+use std::borrow::Cow;
 
 pub use coder::EventCoder;
 pub use dictionary::{DictionaryError, VerbDictionary};
@@ -93,7 +94,7 @@ pub struct EventDate {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub span: Option<Span>,
     /// Which rule chose this date.
-    pub rule: String,
+    pub rule: Cow<'static, str>,
 }
 
 /// Where an event happened.
@@ -131,7 +132,7 @@ pub struct Quantity {
     /// Its span.
     pub span: Span,
     /// The rule that read it.
-    pub rule: String,
+    pub rule: Cow<'static, str>,
 }
 
 /// The type of an attribution link.
@@ -162,7 +163,7 @@ pub struct AttributionLink {
     /// Its span.
     pub span: Span,
     /// The rule that found it.
-    pub rule: String,
+    pub rule: Cow<'static, str>,
 }
 
 /// A text span with its text.
@@ -226,7 +227,7 @@ pub struct Event {
     /// The sentence.
     pub sentence: Span,
     /// Rule ids that fired.
-    pub rules: Vec<String>,
+    pub rules: Vec<Cow<'static, str>>,
     /// Confidence in `[0, 1]`.
     pub confidence: f64,
 }

@@ -91,7 +91,18 @@ pub fn tokenize(text: &str, start: usize, end: usize, out: &mut Tokens) {
         None
     };
     let mut i = 0;
-    while let Some(c) = char_at(slice, i) {
+    while let Some(&b) = bytes.get(i) {
+        // ASCII white space and punctuation without a byte-to-char step.
+        if matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0b' | b'\x0c') {
+            i += 1;
+            continue;
+        }
+        if b < 0x80 && !b.is_ascii_alphanumeric() && b != b'\'' {
+            push(text, ascii, start + i, start + i + 1, false, out);
+            i += 1;
+            continue;
+        }
+        let Some(c) = char_at(slice, i) else { break };
         if c.is_whitespace() {
             i += c.len_utf8();
             continue;
@@ -146,8 +157,7 @@ pub fn tokenize(text: &str, start: usize, end: usize, out: &mut Tokens) {
                 break;
             }
             // Split "didn't" into "did" + "n't".
-            let word = &text[s..e];
-            let wb = word.as_bytes();
+            let wb = text.as_bytes().get(s..e).unwrap_or(&[]);
             if wb.len() > 1
                 && (wb[wb.len() - 1] == b'n' || wb[wb.len() - 1] == b'N')
                 && let Some(d) = char_at(slice, i)
@@ -270,5 +280,31 @@ mod tests {
         tokenize("Koreaʼs", 0, 8, &mut t);
         assert_eq!(t.key(1), "'s");
         assert_eq!(t.key(0), "korea");
+    }
+
+    #[test]
+    fn ascii_and_unicode_sentences_give_the_same_tokens() {
+        let ascii = "Troops\tcrossed (the) river;\x0bthen \"left\" - fast!";
+        assert_eq!(
+            words(ascii),
+            vec![
+                "Troops", "crossed", "(", "the", ")", "river", ";", "then", "\"", "left", "\"",
+                "-", "fast", "!"
+            ]
+        );
+        // The same sentence with one non-ASCII character keeps every other token and key.
+        let uni = "Troops\tcrossed (the) river;\x0bthen \u{201c}left\" - fast!";
+        let mut a = Tokens::default();
+        tokenize(ascii, 0, ascii.len(), &mut a);
+        let mut u = Tokens::default();
+        tokenize(uni, 0, uni.len(), &mut u);
+        assert_eq!(a.len(), u.len());
+        for i in 0..a.len() {
+            if i != 8 {
+                assert_eq!(a.key(i), u.key(i), "token {i}");
+            }
+        }
+        assert_eq!(u.key(8), "\u{201c}");
+        assert!(a.toks[0].capital && !a.toks[1].capital);
     }
 }

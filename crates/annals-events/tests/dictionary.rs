@@ -140,3 +140,39 @@ fn skip_marker_passes_over_a_whole_phrase() {
     let ev = run_slots("Arnor scolded their over Rohan.");
     assert_eq!(ev[0].cameo, "160");
 }
+
+const JOINED: &str = "\
+--- PRAISE [050] ---
+PRAISE
+- LOUDLY_* [051]
+- * THE_FINE_HARVEST [052]
+";
+
+fn run_joined(text: &str) -> Vec<annals_events::Event> {
+    let mut c = EventCoder::new();
+    c.add_dictionary(&VerbDictionary::parse(JOINED).unwrap(), true);
+    let names = [("Arnor", "ARN"), ("Gondor", "GON")];
+    let doc = Document::new(text.to_string());
+    c.code(
+        text,
+        &sentences(text),
+        &TimeFacts::default(),
+        &[] as &[PlaceRef],
+        &actors(text, &names),
+        &doc,
+    )
+}
+
+#[test]
+fn joined_words_touch_the_verb_and_targets_may_sit_inside_a_pattern() {
+    assert_eq!(run_joined("Arnor loudly praised Gondor.")[0].cameo, "051");
+    // "LOUDLY_*" needs the word right before the verb.
+    assert_eq!(
+        run_joined("Arnor loudly did praise Gondor.")[0].cameo,
+        "050"
+    );
+    // The target stands between the verb and the pattern's words.
+    let ev = run_joined("Arnor praised Gondor for the fine harvest.");
+    assert_eq!(ev[0].cameo, "052");
+    assert_eq!(codes(&ev[0].recipient), vec!["GON"]);
+}
