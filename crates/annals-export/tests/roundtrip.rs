@@ -177,7 +177,7 @@ fn acled_csv_reads_back_with_its_header() {
     assert!(!rows.is_empty());
     assert!(
         rows.iter()
-            .all(|r| r["event_type"] != "" && r["fatalities"].parse::<u64>().is_ok()),
+            .all(|r| !r["event_type"].is_empty() && r["fatalities"].parse::<u64>().is_ok()),
         "every row has a type and a number of fatalities"
     );
     let protests: Vec<_> = rows
@@ -199,8 +199,7 @@ fn acled_csv_reads_back_with_its_header() {
     let arrests = rows.iter().find(|r| r["sub_event_type"] == "Arrests");
     assert!(arrests.is_some_and(|r| r["tags"].contains("arrests=12")));
     assert!(
-        rows.iter()
-            .all(|r| r["event_type"] != "" && !r["notes"].contains("met in Oslo")),
+        rows.iter().all(|r| !r["notes"].contains("met in Oslo")),
         "meetings are not ACLED events"
     );
 }
