@@ -366,3 +366,34 @@ fn in_memory_extractions_export_too() {
     let first: Vec<&str> = text.lines().next().unwrap().split('\t').collect();
     assert_eq!(first[25], "1", "IsRootEvent");
 }
+
+#[test]
+fn happenings_merged_in_memory_make_features_too() {
+    let mut reports = Vec::new();
+    for (date, outlet, _, text) in ARTICLES {
+        let mut doc = Document::new(text.to_string()).with_date(Some(date.parse().unwrap()));
+        doc.outlet = Some(outlet.to_string());
+        reports.extend(annals_merge::Report::from_extraction(
+            &pipeline().extract(doc),
+        ));
+    }
+    let happenings = Merger::new(MergeConfig::default()).merge(&reports);
+    let mut out = Vec::new();
+    let mut writer = annals_export::GeoJsonWriter::new(&mut out).unwrap();
+    for h in &happenings {
+        writer
+            .write(&annals_export::ExportHappening::from_happening(h))
+            .unwrap();
+    }
+    writer.finish().unwrap();
+    let value: Value = serde_json::from_slice(&out).unwrap();
+    let lyon = value["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["properties"]["event"] == "PROTEST")
+        .expect("the Lyon protest");
+    assert_eq!(lyon["properties"]["reports"], 2);
+    assert_eq!(lyon["properties"]["independent_sources"], 2);
+    assert_eq!(lyon["properties"]["corroborated"], true);
+}
