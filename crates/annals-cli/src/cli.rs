@@ -23,6 +23,8 @@ pub enum Command {
     Ingest(IngestArgs),
     /// Search a store: full text plus event filters; prints one JSON hit per line
     Search(Box<SearchArgs>),
+    /// Build a synthetic store of N events (with happenings) and time typical queries
+    BenchStore(BenchStoreArgs),
 }
 
 /// Input formats that `--format` can force.
@@ -201,4 +203,20 @@ pub struct SearchArgs {
     /// Skip this many hits first
     #[arg(long, default_value_t = 0)]
     pub offset: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct BenchStoreArgs {
+    /// The store file; generated up to --events events if it holds fewer, else reused
+    #[arg(long)]
+    pub db: PathBuf,
+    /// Events the store should hold
+    #[arg(long, default_value_t = 1_000_000)]
+    pub events: u64,
+    /// Timed runs of each query kind
+    #[arg(long, default_value_t = 50)]
+    pub runs: usize,
+    /// Seed of the generator and of the query parameters
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
 }

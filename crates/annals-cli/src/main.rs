@@ -4,6 +4,7 @@
 //! done by the library crates (see ARCHITECTURE.md).
 
 mod bench;
+mod bench_store;
 mod cli;
 mod eval;
 mod extract;
@@ -21,6 +22,7 @@ fn main() -> ExitCode {
         cli::Command::Bench(a) => bench::run(a),
         cli::Command::Ingest(a) => ingest::run(a),
         cli::Command::Search(a) => search::run(*a),
+        cli::Command::BenchStore(a) => bench_store::run(a),
     };
     match result {
         Ok(code) => code,
