@@ -418,16 +418,19 @@ fn capped_count(
     while rows.next()?.is_some() {
         n += 1;
         // Checking the clock every 256 rows keeps its cost out of the count.
-        if n % 256 == 0 && started.elapsed() > COUNT_BUDGET {
+        if n.is_multiple_of(256) && started.elapsed() > COUNT_BUDGET {
             return Ok((n, false));
         }
     }
     Ok((n.min(TOTAL_CAP), n <= TOTAL_CAP))
 }
 
+/// SQL conditions (joined with AND) and their parameters, in order.
+type Conditions = (Vec<String>, Vec<Sql>);
+
 /// The conditions shared by event listings: event filters plus text, outlet, document and
 /// happening, over events `e`.
-fn event_conditions(q: &EventQuery) -> Result<Option<(Vec<String>, Vec<Sql>)>, StoreError> {
+fn event_conditions(q: &EventQuery) -> Result<Option<Conditions>, StoreError> {
     let search = Query {
         actor: q.actor.clone(),
         country: q.country.clone(),
@@ -654,7 +657,7 @@ fn happening_row(r: &Row) -> rusqlite::Result<(i64, Option<String>, HappeningVie
     ))
 }
 
-fn happening_conditions(q: &HappeningQuery) -> Result<Option<(Vec<String>, Vec<Sql>)>, StoreError> {
+fn happening_conditions(q: &HappeningQuery) -> Result<Option<Conditions>, StoreError> {
     let mut conds: Vec<String> = Vec::new();
     let mut params: Vec<Sql> = Vec::new();
     let text = |s: &str| Sql::Text(s.trim().to_string());

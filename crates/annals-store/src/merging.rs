@@ -42,6 +42,9 @@ type Key = (String, i64);
 /// What a candidate lookup depends on: quad code, REJECT or not, days, country keys.
 type Lookup = (u8, bool, Date, Date, Vec<String>);
 
+/// An event's JSON, sentence, and its document's outlet and date.
+type StoredRow = (String, Option<String>, Option<String>, Option<String>);
+
 /// Loads the reports of `keys` (document metadata, sentence and event JSON).
 fn load_reports(conn: &Connection, keys: &[Key]) -> Result<Vec<Report>, StoreError> {
     let mut stmt = conn.prepare_cached(
@@ -50,7 +53,7 @@ fn load_reports(conn: &Connection, keys: &[Key]) -> Result<Vec<Report>, StoreErr
     )?;
     let mut out = Vec::with_capacity(keys.len());
     for (doc, idx) in keys {
-        let row: Option<(String, Option<String>, Option<String>, Option<String>)> = stmt
+        let row: Option<StoredRow> = stmt
             .query_row(params![doc, idx], |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
             })
