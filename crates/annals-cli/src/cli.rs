@@ -26,6 +26,8 @@ pub enum Command {
     /// Export a store's events (PLOVER JSONL, GDELT TSV, ACLED CSV, Parquet) or happenings
     /// (GeoJSON)
     Export(Box<ExportArgs>),
+    /// Build a synthetic store of N events (with happenings) and time typical queries
+    BenchStore(BenchStoreArgs),
 }
 
 /// Input formats that `--format` can force.
@@ -265,4 +267,20 @@ pub struct ExportArgs {
     /// From documents of this outlet
     #[arg(long)]
     pub outlet: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct BenchStoreArgs {
+    /// The store file; generated up to --events events if it holds fewer, else reused
+    #[arg(long)]
+    pub db: PathBuf,
+    /// Events the store should hold
+    #[arg(long, default_value_t = 1_000_000)]
+    pub events: u64,
+    /// Timed runs of each query kind
+    #[arg(long, default_value_t = 50)]
+    pub runs: usize,
+    /// Seed of the generator and of the query parameters
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
 }

@@ -1,23 +1,41 @@
 //! `annals ingest`: read inputs, run the pipeline, store the records (idempotently) in a store.
 //!
 //! The main thread reads documents and extracts each batch in parallel; a writer thread commits
-//! the batches, one transaction each, while the next batch is being extracted.
+//! the batches, one transaction each, while the next batch is being extracted. After each batch
+//! the writer merges the batch's events into the stored happenings (in a transaction of its
+//! own: a kill between the two leaves the events pending, and the next run merges them).
 
 use crate::cli::IngestArgs;
 use crate::extract::{Tally, inputs, progress};
 use annals_document::Document;
 use annals_ingest::Item;
-use annals_store::{InsertStats, Record, Store, StoreError};
+use annals_merge::{MergeConfig, Merger};
+use annals_store::{InsertStats, MergeStats, Record, Store, StoreError};
 use indicatif::ProgressBar;
 use rayon::prelude::*;
 use std::process::ExitCode;
 use std::sync::mpsc;
 use std::thread;
+use std::time::Instant;
 
 /// Batches extracted ahead of the writer at most.
 const QUEUE: usize = 2;
+/// Pending events merged per transaction.
+const MERGE_CHUNK: usize = 5000;
+
+/// What the writer thread did.
+#[derive(Default)]
+struct Written {
+    insert: InsertStats,
+    merge: MergeStats,
+    /// CPU seconds spent writing batches.
+    insert_secs: f64,
+    /// CPU seconds spent merging.
+    merge_secs: f64,
+}
 
 pub fn run(args: IngestArgs) -> anyhow::Result<ExitCode> {
+    let started = Instant::now();
     let pipeline = crate::extract::pipeline(&args.run)?;
     let batch_size = args.batch.max(1);
     let open_error = |e: StoreError| anyhow::anyhow!("cannot open {}: {e}", args.db.display());
@@ -35,6 +53,7 @@ pub fn run(args: IngestArgs) -> anyhow::Result<ExitCode> {
 
     let mut batch: Vec<Document> = Vec::with_capacity(batch_size);
     let mut present = 0u64;
+    let mut bytes = 0u64;
     let mut failed: Option<StoreError> = None;
     let mut writer_gone = false;
 
@@ -70,6 +89,7 @@ pub fn run(args: IngestArgs) -> anyhow::Result<ExitCode> {
             Item::Document(_) if failed.is_some() || writer_gone => {}
             Item::Document(doc) => {
                 tally.documents += 1;
+                bytes += doc.text.len() as u64;
                 batch.push(*doc);
                 if batch.len() >= batch_size {
                     match flush(&mut batch) {
@@ -97,7 +117,12 @@ pub fn run(args: IngestArgs) -> anyhow::Result<ExitCode> {
         .join()
         .map_err(|_| anyhow::anyhow!("the store writer panicked"))?;
     bar.finish_and_clear();
-    let total = match (failed, written) {
+    let Written {
+        insert: total,
+        merge,
+        insert_secs,
+        merge_secs,
+    } = match (failed, written) {
         (Some(e), _) | (None, Err(e)) => {
             anyhow::bail!("cannot write to {}: {e}", args.db.display())
         }
@@ -112,22 +137,80 @@ pub fn run(args: IngestArgs) -> anyhow::Result<ExitCode> {
         tally.errors,
         tally.warnings
     );
+    eprintln!(
+        "{} events merged into happenings ({} happenings written, {} replaced); \
+         writer CPU: {insert_secs:.1} s storing, {merge_secs:.1} s merging",
+        merge.pending, merge.written, merge.replaced
+    );
+    let secs = started.elapsed().as_secs_f64().max(1e-9);
+    eprintln!(
+        "{:.1} s: {:.0} articles/s, {:.2} MB/s ({} threads)",
+        secs,
+        tally.documents as f64 / secs,
+        bytes as f64 / 1e6 / secs,
+        rayon::current_num_threads()
+    );
+    if let Some(cpu) = process_cpu_secs().filter(|c| *c > 0.0) {
+        eprintln!(
+            "{cpu:.1} CPU s: {:.0} articles and {:.2} MB per CPU second",
+            tally.documents as f64 / cpu,
+            bytes as f64 / 1e6 / cpu
+        );
+    }
     Ok(tally.exit_code())
 }
 
-/// Commits each batch received, in order, until the channel closes or a write fails.
+/// Commits each batch received, in order, then merges its events into happenings, until the
+/// channel closes or a write fails. Events left pending by an earlier, interrupted run are
+/// merged first.
 fn write_batches(
     mut store: Store,
     batches: &mpsc::Receiver<Vec<Record>>,
     bar: &ProgressBar,
-) -> Result<InsertStats, StoreError> {
-    let mut total = InsertStats::default();
+) -> Result<Written, StoreError> {
+    let merger = Merger::new(MergeConfig::default());
+    let mut total = Written::default();
+    let merge = |store: &mut Store, total: &mut Written| -> Result<(), StoreError> {
+        let t = thread_cpu_secs();
+        let m = store.merge_all_pending(&merger, MERGE_CHUNK)?;
+        total.merge_secs += thread_cpu_secs() - t;
+        total.merge.pending += m.pending;
+        total.merge.written += m.written;
+        total.merge.replaced += m.replaced;
+        total.merge.reloaded += m.reloaded;
+        Ok(())
+    };
+    merge(&mut store, &mut total)?;
     for records in batches {
+        let t = thread_cpu_secs();
         let stats = store.insert_records(&records)?;
-        total.inserted += stats.inserted;
-        total.skipped += stats.skipped;
-        total.events += stats.events;
-        bar.set_message(format!("{} stored", total.inserted));
+        total.insert_secs += thread_cpu_secs() - t;
+        total.insert.inserted += stats.inserted;
+        total.insert.skipped += stats.skipped;
+        total.insert.events += stats.events;
+        merge(&mut store, &mut total)?;
+        bar.set_message(format!("{} stored", total.insert.inserted));
     }
     Ok(total)
+}
+
+/// CPU time of the calling thread, in seconds (0 where the system does not tell).
+fn thread_cpu_secs() -> f64 {
+    // Linux: the first field of schedstat is the time on CPU, in nanoseconds.
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next()?.parse::<u64>().ok())
+        .map_or(0.0, |ns| ns as f64 / 1e9)
+}
+
+/// CPU time (user + system) of the whole process so far, in seconds, where the system tells.
+fn process_cpu_secs() -> Option<f64> {
+    // Linux: fields 14 and 15 of stat (after the parenthesized command name), in clock ticks
+    // of 1/100 s.
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let rest = stat.get(stat.rfind(')')? + 1..)?;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let utime: f64 = fields.get(11)?.parse().ok()?;
+    let stime: f64 = fields.get(12)?.parse().ok()?;
+    Some((utime + stime) / 100.0)
 }

@@ -145,6 +145,79 @@ fn killed_ingest_resumes_without_loss_or_duplicates() {
         events += in_record as u64;
     }
     assert_eq!(counts.events, events);
+    drop(store);
+
+    // Happenings are consistent: nothing left pending, every event in exactly one happening,
+    // every happening's report count matching its rows...
+    assert_happenings_consistent(&killed_db);
+    // ...and the same happenings as one uninterrupted run into a fresh store.
+    let fresh_db = dir.path().join("fresh.db");
+    let out = ingest(&input, &fresh_db).output().unwrap();
+    assert!(out.status.success());
+    assert_happenings_consistent(&fresh_db);
+    assert_eq!(happening_groups(&killed_db), happening_groups(&fresh_db));
+}
+
+/// Checks the happening tables against the events, with plain SQL.
+fn assert_happenings_consistent(db: &Path) {
+    let store = Store::open(db).unwrap();
+    assert_eq!(store.pending_merge().unwrap(), 0, "nothing left to merge");
+    drop(store);
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let one = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+    // Events coded with a type all belong to a happening; no report row is dangling.
+    let typed = one("SELECT COUNT(*) FROM events WHERE event IS NOT NULL");
+    assert!(typed > 0, "the corpus codes events");
+    assert_eq!(one("SELECT COUNT(*) FROM happening_reports"), typed);
+    assert_eq!(
+        one("SELECT COUNT(*) FROM happening_reports r LEFT JOIN events e
+             ON e.doc_id = r.doc_id AND e.idx = r.idx WHERE e.doc_id IS NULL"),
+        0
+    );
+    assert_eq!(
+        one(
+            "SELECT COUNT(*) FROM happening_reports r LEFT JOIN happenings h
+             ON h.id = r.happening_id WHERE h.id IS NULL"
+        ),
+        0
+    );
+    // Every happening has as many report rows as it says, at least one.
+    assert_eq!(
+        one(
+            "SELECT COUNT(*) FROM happenings h WHERE h.reports <> (SELECT COUNT(*)
+             FROM happening_reports r WHERE r.happening_id = h.id) OR h.reports = 0"
+        ),
+        0
+    );
+    assert_eq!(
+        one(
+            "SELECT COUNT(*) FROM happenings h WHERE h.contradictions <> (SELECT COUNT(*)
+             FROM happening_contradictions c WHERE c.happening_id = h.id)"
+        ),
+        0
+    );
+}
+
+/// Each happening as its sorted report keys, all sorted.
+fn happening_groups(db: &Path) -> Vec<Vec<String>> {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let mut stmt = conn
+        .prepare(
+            "SELECT happening_id, doc_id || '#' || idx FROM happening_reports
+             ORDER BY happening_id, doc_id, idx",
+        )
+        .unwrap();
+    let mut groups: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for row in stmt
+        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+        .unwrap()
+    {
+        let (h, key) = row.unwrap();
+        groups.entry(h).or_default().push(key);
+    }
+    let mut out: Vec<Vec<String>> = groups.into_values().collect();
+    out.sort();
+    out
 }
 
 #[test]

@@ -7,6 +7,9 @@
 //! pairs above the threshold with union-find, and assembles happenings in a deterministic order.
 //! Every join is kept as a [`MergeReason`] listing the signals that made it.
 //!
+//! - A join is refused when the reports of the resulting happening would no longer share a day
+//!   (within `date_tolerance_days`), so chains of pairwise matches cannot stretch a happening
+//!   over weeks.
 //! - Only reports of one modality class merge: factual (asserted, reported, alleged), future,
 //!   or hypothetical. A denied or negated report joins the happening it best matches as a
 //!   denying report and a `denial` contradiction.

@@ -497,6 +497,28 @@ impl Merger {
         }
     }
 
+    /// Which of `others` a merge of `report` with them could relate to it: those it would be
+    /// joined with or attached to as a denial, and, when either is a REJECT, those whose actors
+    /// share a country with its actors (a REJECT may be flagged as a denial of another
+    /// happening). A conservative test for
+    /// incremental merging: the happenings of the others it returns are the ones to merge anew.
+    pub fn related(&self, report: &Report, others: &[&Report]) -> Vec<bool> {
+        let f = self.features(report);
+        others
+            .iter()
+            .map(|o| {
+                let g = self.features(o);
+                if f.event == "REJECT" || g.event == "REJECT" {
+                    // A denial by an accused party: their actors share a country.
+                    return party_match(&f.actors, &g.actors).is_some_and(|m| m.0 > 0.0);
+                }
+                let denial_pair = (f.class == Class::Denial) != (g.class == Class::Denial)
+                    && (f.class == Class::Factual || g.class == Class::Factual);
+                self.score(&f, &g, denial_pair, None).is_some()
+            })
+            .collect()
+    }
+
     /// Merges reports into happenings, ordered by first report date then id.
     pub fn merge(&self, reports: &[Report]) -> Vec<Happening> {
         let feats: Vec<Features> = reports.iter().map(|r| self.features(r)).collect();
@@ -512,6 +534,8 @@ impl Merger {
             }
         }
         let mut uf = UnionFind::new(n);
+        // Per set root: the intersection of its reports' intervals.
+        let mut shared_days: Vec<Option<(i32, i32)>> = feats.iter().map(|f| f.interval).collect();
         let mut joins: Vec<(usize, usize, f64)> = Vec::new();
         // Best factual partner of each denial report.
         let mut denial_best: HashMap<usize, (f64, usize)> = HashMap::new();
@@ -558,11 +582,25 @@ impl Merger {
                     if fi.class == Class::Denial {
                         continue;
                     }
-                    if let Some(s) = self.score(fi, fj, false, None)
-                        && uf.union(i, j)
-                    {
-                        joins.push((i.min(j), i.max(j), s));
+                    let Some(s) = self.score(fi, fj, false, None) else {
+                        continue;
+                    };
+                    let (ri, rj) = (uf.find(i), uf.find(j));
+                    if ri == rj {
+                        continue;
                     }
+                    // The days every report of the joined happening shares: a join that
+                    // leaves none (beyond the tolerance) would chain distinct happenings.
+                    let shared = match (shared_days[ri], shared_days[rj]) {
+                        (Some(a), Some(b)) => Some((a.0.max(b.0), a.1.min(b.1))),
+                        (a, b) => a.or(b),
+                    };
+                    if shared.is_some_and(|(lo, hi)| lo - hi > tol) {
+                        continue;
+                    }
+                    uf.union(i, j);
+                    shared_days[uf.find(i)] = shared;
+                    joins.push((i.min(j), i.max(j), s));
                 }
             }
         }

@@ -11,11 +11,11 @@ UPDATE events SET sentence = CAST(substr(
         json_extract(json, '$.sentence.end') - json_extract(json, '$.sentence.start')) AS TEXT)
     WHERE json_valid(json) AND json_type(json, '$.sentence.start') = 'integer'
         AND json_type(json, '$.sentence.end') = 'integer';
--- Merge candidates: same quad code, nearby dates. Listing: newest first.
-CREATE INDEX events_quad_time ON events(quad_code, earliest);
+-- Listing: newest first.
 CREATE INDEX events_latest ON events(latest);
 -- Listing by type, newest first; it covers lookups by type alone too.
 DROP INDEX events_event;
+DROP INDEX events_time;
 CREATE INDEX events_event_time ON events(event COLLATE NOCASE, earliest);
 CREATE INDEX events_earliest ON events(earliest);
 
@@ -39,7 +39,10 @@ CREATE TABLE happenings (
     independent_sources INTEGER NOT NULL,
     corroborated        INTEGER NOT NULL,
     contradictions      INTEGER NOT NULL,
-    json                TEXT NOT NULL
+    json                TEXT NOT NULL,
+    -- A hash of the whole happening as merged (reports, reasons and contradictions included):
+    -- a merge that gives the same happening again leaves its rows alone.
+    digest              INTEGER NOT NULL
 );
 CREATE INDEX happenings_time ON happenings(earliest, latest);
 CREATE INDEX happenings_latest ON happenings(latest);
@@ -80,6 +83,21 @@ CREATE TABLE happening_contradictions (
     PRIMARY KEY (happening_id, n)
 ) WITHOUT ROWID;
 CREATE INDEX happening_contradictions_kind ON happening_contradictions(kind);
+
+-- Merge blocking: each merged event under each country key the merger blocks on (its parties'
+-- countries or code prefixes, else its place's country, else ''), with its quad code (REJECT
+-- events once more under quad code -1, for denial lookups) and its days; `long` marks
+-- intervals over three days. Merging looks candidates up here by key, quad and start day.
+CREATE TABLE merge_keys (
+    key       TEXT NOT NULL,
+    quad_code INTEGER NOT NULL,
+    long      INTEGER NOT NULL,
+    earliest  TEXT NOT NULL,
+    latest    TEXT NOT NULL,
+    doc_id    TEXT NOT NULL,
+    idx       INTEGER NOT NULL,
+    PRIMARY KEY (key, quad_code, long, earliest, doc_id, idx)
+) WITHOUT ROWID;
 
 -- Events stored but not merged yet; merging removes them in the transaction that files them.
 CREATE TABLE merge_pending (

@@ -28,9 +28,9 @@ mod schema;
 mod search;
 
 pub use api::{
-    ContradictionView, DEFAULT_LIMIT, DocQuery, DocumentDetail, DocumentSummary, EventQuery,
-    EventView, HappeningDetail, HappeningQuery, HappeningView, MAX_LIMIT, MergeReasonView, Order,
-    Page, ReportView, TOTAL_CAP,
+    COUNT_BUDGET, ContradictionView, DEFAULT_LIMIT, DocQuery, DocumentDetail, DocumentSummary,
+    EventQuery, EventView, HappeningDetail, HappeningQuery, HappeningView, MAX_LIMIT,
+    MergeReasonView, Order, Page, ReportView, TOTAL_CAP,
 };
 pub use merging::MergeStats;
 pub use record::{EventRow, Participant, Record};
@@ -132,6 +132,13 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         // 64 MiB of page cache (the default 2 MiB spills mid-batch and rereads index pages).
         conn.pragma_update(None, "cache_size", -65536)?;
+        // Plans do not depend on bound values, so rebinding a cached statement (a new date
+        // range, a new LIMIT) does not make SQLite prepare it again.
+        conn.set_db_config(
+            rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG,
+            true,
+        )?;
+        conn.set_prepared_statement_cache_capacity(64);
         Ok(())
     }
 

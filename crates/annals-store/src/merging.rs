@@ -2,8 +2,10 @@
 //! happenings near them, in one transaction.
 //!
 //! Every event written is also listed in `merge_pending`. [`Store::merge_pending`] takes a
-//! chunk of them, finds the stored events they could merge with (same quad code and nearby
-//! dates, through indexes; REJECT events within the denial window either way), loads every
+//! chunk of them, lists each under its blocking keys in `merge_keys` (the countries the merger
+//! blocks on, its quad code, its days), finds the stored events they could merge with through
+//! that table's key (same key and quad code, nearby days; REJECT events within the denial
+//! window either way), loads every
 //! report of the happenings those belong to, merges the lot with [`Merger`], and replaces
 //! those happenings by the result. The pending rows go in the same transaction, so a process
 //! killed at any point leaves either the old happenings and the pending rows, or the new ones.
@@ -37,6 +39,12 @@ pub struct MergeStats {
 /// A stored event's key.
 type Key = (String, i64);
 
+/// What a candidate lookup depends on: quad code, REJECT or not, days, country keys.
+type Lookup = (u8, bool, Date, Date, Vec<String>);
+
+/// An event's JSON, sentence, and its document's outlet and date.
+type StoredRow = (String, Option<String>, Option<String>, Option<String>);
+
 /// Loads the reports of `keys` (document metadata, sentence and event JSON).
 fn load_reports(conn: &Connection, keys: &[Key]) -> Result<Vec<Report>, StoreError> {
     let mut stmt = conn.prepare_cached(
@@ -45,7 +53,7 @@ fn load_reports(conn: &Connection, keys: &[Key]) -> Result<Vec<Report>, StoreErr
     )?;
     let mut out = Vec::with_capacity(keys.len());
     for (doc, idx) in keys {
-        let row: Option<(String, Option<String>, Option<String>, Option<String>)> = stmt
+        let row: Option<StoredRow> = stmt
             .query_row(params![doc, idx], |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
             })
@@ -108,63 +116,149 @@ fn shift(d: Date, days: i64) -> String {
         .to_string()
 }
 
-/// The stored events that `r` could merge with or be a denial of (or be denied by).
-fn candidates(
-    tx: &Transaction,
-    merger: &Merger,
-    r: &Report,
-    out: &mut BTreeSet<Key>,
-) -> Result<(), StoreError> {
+/// Intervals up to this many days are "short" in `merge_keys`: looked up by start day alone.
+const SHORT_DAYS: i64 = 3;
+/// The `merge_keys` pseudo quad code under which REJECT events are listed once more.
+const REJECT_QUAD: i64 = -1;
+
+/// The blocking keys of a report, as the merger reads them (a superset): its parties'
+/// countries (or code prefixes), else its place's country, else the empty key.
+fn block_keys(r: &Report) -> Vec<String> {
+    let mut keys: Vec<String> = r
+        .event
+        .actor
+        .iter()
+        .chain(&r.event.recipient)
+        .filter_map(|p| {
+            if p.country.len() == 3 {
+                Some(p.country.clone())
+            } else {
+                p.code
+                    .get(..3)
+                    .filter(|c| c.chars().all(|x| x.is_ascii_uppercase()))
+                    .map(str::to_string)
+            }
+        })
+        .collect();
+    if keys.is_empty()
+        && let Some(l) = &r.event.event_loc
+        && !l.country.is_empty()
+    {
+        keys.push(l.country.clone());
+    }
+    if keys.is_empty() {
+        keys.push(String::new());
+    }
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+/// Lists a report under its blocking keys in `merge_keys` (done once, when it is merged).
+fn index_keys(tx: &Transaction, r: &Report) -> Result<(), StoreError> {
     let Some((start, end)) = days(r) else {
         return Ok(());
     };
-    let c = merger.config();
-    let tol = i64::from(c.date_tolerance_days);
-    let window = i64::from(c.denial_window_days);
-    let limit = CANDIDATES_PER_QUERY as i64;
-    let mut push = |sql: &str, p: &[&dyn rusqlite::ToSql]| -> Result<(), StoreError> {
-        let mut stmt = tx.prepare_cached(sql)?;
-        let rows = stmt.query_map(p, |row| Ok((row.get::<_, String>(0)?, row.get(1)?)))?;
-        for row in rows {
-            out.insert(row?);
-        }
-        Ok(())
-    };
-    let reject = r.event.event == "REJECT";
-    // Same quad code, overlapping (within tolerance, and the denial window when this is a
-    // REJECT that may deny an earlier happening).
-    let back = if reject { window } else { 0 };
-    let lo = shift(start, -(LOOKBACK_DAYS + tol + back));
-    let hi = shift(end, tol);
-    let reach = shift(start, -(tol + back));
-    push(
-        "SELECT doc_id, idx FROM events INDEXED BY events_quad_time
-         WHERE quad_code = ?1 AND earliest BETWEEN ?2 AND ?3 AND latest >= ?4 LIMIT ?5",
-        &[&i64::from(r.event.quad_code), &lo, &hi, &reach, &limit],
+    let long = (end - start).get_days() > SHORT_DAYS as i32;
+    let mut stmt = tx.prepare_cached(
+        "INSERT INTO merge_keys (key, quad_code, long, earliest, latest, doc_id, idx)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING",
     )?;
-    if reject {
-        // Any type: the happening it may deny.
-        push(
-            "SELECT doc_id, idx FROM events INDEXED BY events_earliest
-             WHERE earliest BETWEEN ?1 AND ?2 AND latest >= ?3 LIMIT ?4",
-            &[&lo, &hi, &reach, &limit],
-        )?;
-    } else {
-        // REJECT events up to the denial window later: they may deny this one.
-        let lo = shift(start, -(LOOKBACK_DAYS + tol));
-        let hi = shift(end, tol + window);
-        push(
-            "SELECT doc_id, idx FROM events INDEXED BY events_event_time
-             WHERE event = 'REJECT' COLLATE NOCASE AND earliest BETWEEN ?1 AND ?2
-                AND latest >= ?3 LIMIT ?4",
-            &[&lo, &hi, &shift(start, -tol), &limit],
-        )?;
+    let (e, l) = (start.to_string(), end.to_string());
+    let idx = r.event_index as i64;
+    for key in block_keys(r) {
+        stmt.execute(params![
+            key,
+            i64::from(r.event.quad_code),
+            long,
+            e,
+            l,
+            r.doc_id,
+            idx
+        ])?;
+        if r.event.event == "REJECT" {
+            stmt.execute(params![key, REJECT_QUAD, long, e, l, r.doc_id, idx])?;
+        }
     }
     Ok(())
 }
 
+/// The stored events that `r` could merge with or be a denial of (or be denied by): those
+/// sharing a blocking key, with the same quad code (any, for a REJECT; REJECTs, for the others)
+/// and an interval reaching its days (within tolerance and the denial window).
+fn candidates(
+    tx: &Transaction,
+    merger: &Merger,
+    r: &Report,
+    asked: &mut HashMap<Lookup, Vec<Key>>,
+) -> Result<Vec<Key>, StoreError> {
+    let Some((start, end)) = days(r) else {
+        return Ok(Vec::new());
+    };
+    let c = merger.config();
+    let tol = i64::from(c.date_tolerance_days);
+    let window = i64::from(c.denial_window_days);
+    let reject = r.event.event == "REJECT";
+    let keys = block_keys(r);
+    // Reports of one article often share all of it: ask once.
+    let lookup = (r.event.quad_code, reject, start, end, keys.clone());
+    if let Some(found) = asked.get(&lookup) {
+        return Ok(found.clone());
+    }
+    let mut out: BTreeSet<Key> = BTreeSet::new();
+    let mut stmt = tx.prepare_cached(
+        "SELECT doc_id, idx FROM merge_keys
+         WHERE key = ?1 AND quad_code = ?2 AND long = ?3 AND earliest BETWEEN ?4 AND ?5
+            AND latest >= ?6 LIMIT ?7",
+    )?;
+    let limit = CANDIDATES_PER_QUERY as i64;
+    let mut ask = |quad: i64, from: i64, to: i64| -> Result<(), StoreError> {
+        // Intervals that reach [start + from, end + to]: short ones start at most SHORT_DAYS
+        // before it, long ones at most LOOKBACK_DAYS.
+        let reach = shift(start, from);
+        let hi = shift(end, to);
+        for key in &keys {
+            for (long, back) in [(false, SHORT_DAYS), (true, LOOKBACK_DAYS)] {
+                let lo = shift(start, from - back);
+                let rows = stmt
+                    .query_map(params![key, quad, long, lo, hi, reach, limit], |row| {
+                        Ok((row.get::<_, String>(0)?, row.get(1)?))
+                    })?;
+                for row in rows {
+                    out.insert(row?);
+                }
+            }
+        }
+        Ok(())
+    };
+    if reject {
+        // The happening it may deny, of any type, up to the denial window earlier.
+        for quad in 0..=4 {
+            ask(quad, -(tol + window), tol)?;
+        }
+    } else {
+        ask(i64::from(r.event.quad_code), -tol, tol)?;
+        // REJECT events up to the denial window later: they may deny this one.
+        ask(REJECT_QUAD, -tol, tol + window)?;
+    }
+    let found: Vec<Key> = out.into_iter().collect();
+    asked.insert(lookup, found.clone());
+    Ok(found)
+}
+
+/// A hash of the whole happening as merged (FNV-1a over its JSON), as a signed SQLite integer.
+fn digest(h: &Happening) -> i64 {
+    let json = serde_json::to_vec(h).unwrap_or_default();
+    let mut x: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in json {
+        x ^= u64::from(b);
+        x = x.wrapping_mul(0x0100_0000_01b3);
+    }
+    x as i64
+}
+
 /// Writes one happening and its reports, reasons and contradictions.
-fn write_happening(tx: &Transaction, h: &Happening) -> Result<(), StoreError> {
+fn write_happening(tx: &Transaction, h: &Happening, digest: i64) -> Result<(), StoreError> {
     let mut json = serde_json::to_value(h).unwrap_or(Value::Null);
     if let Some(m) = json.as_object_mut() {
         for k in ["reports", "merge_reasons", "contradictions", "id"] {
@@ -183,9 +277,9 @@ fn write_happening(tx: &Transaction, h: &Happening) -> Result<(), StoreError> {
     tx.prepare_cached(
         "INSERT INTO happenings (id, event, quad_code, modality, earliest, latest, place,
              place_country, lat, lon, actor, recipient, first_reported, last_reported, reports,
-             outlets, independent_sources, corroborated, contradictions, json)
+             outlets, independent_sources, corroborated, contradictions, json, digest)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-             ?19, ?20)",
+             ?19, ?20, ?21)",
     )?
     .execute(params![
         h.id,
@@ -208,6 +302,7 @@ fn write_happening(tx: &Transaction, h: &Happening) -> Result<(), StoreError> {
         h.corroboration.corroborated,
         h.contradictions.len() as i64,
         json.to_string(),
+        digest,
     ])?;
     let mut report = tx.prepare_cached(
         "INSERT INTO happening_reports (doc_id, idx, happening_id, stance) VALUES (?1, ?2, ?3, ?4)
@@ -273,20 +368,50 @@ impl Store {
         }
         stats.pending = pending.len() as u64;
         let fresh = load_reports(&tx, &pending)?;
+        for r in &fresh {
+            index_keys(&tx, r)?;
+        }
         // Stored events near the new ones, and the happenings they belong to.
+        // Stored events near each new one (by blocking key, quad code and days)...
+        let mut asked: HashMap<Lookup, Vec<Key>> = HashMap::new();
+        let mut near_of: Vec<Vec<Key>> = Vec::with_capacity(fresh.len());
         let mut near: BTreeSet<Key> = BTreeSet::new();
         for r in &fresh {
-            candidates(&tx, merger, r, &mut near)?;
+            let found = candidates(&tx, merger, r, &mut asked)?;
+            near.extend(found.iter().cloned());
+            near_of.push(found);
         }
-        let mut touched: BTreeSet<String> = BTreeSet::new();
+        // ...that are filed (new ones in this chunk are not), with their happenings...
+        let mut filed: HashMap<Key, String> = HashMap::new();
         {
             let mut of = tx.prepare_cached(
                 "SELECT happening_id FROM happening_reports WHERE doc_id = ?1 AND idx = ?2",
             )?;
-            for (doc, idx) in &near {
-                let mut rows = of.query(params![doc, idx])?;
+            for key in &near {
+                let mut rows = of.query(params![key.0, key.1])?;
                 if let Some(row) = rows.next()? {
-                    touched.insert(row.get(0)?);
+                    filed.insert(key.clone(), row.get(0)?);
+                }
+            }
+        }
+        // ...and of those, the ones a new report could be merged with or deny: only their
+        // happenings are merged anew.
+        let filed_keys: Vec<Key> = filed.keys().cloned().collect();
+        let filed_reports = load_reports(&tx, &filed_keys)?;
+        let by_key: HashMap<Key, &Report> = filed_reports
+            .iter()
+            .map(|r| ((r.doc_id.clone(), r.event_index as i64), r))
+            .collect();
+        let mut touched: BTreeSet<String> = BTreeSet::new();
+        for (r, found) in fresh.iter().zip(&near_of) {
+            let others: Vec<(&Key, &Report)> = found
+                .iter()
+                .filter_map(|k| by_key.get(k).map(|o| (k, *o)))
+                .collect();
+            let list: Vec<&Report> = others.iter().map(|o| o.1).collect();
+            for (related, (key, _)) in merger.related(r, &list).into_iter().zip(&others) {
+                if related && let Some(h) = filed.get(*key) {
+                    touched.insert(h.clone());
                 }
             }
         }
@@ -314,16 +439,35 @@ impl Store {
         });
         all.sort_by(|a, b| (&a.doc_id, a.event_index).cmp(&(&b.doc_id, b.event_index)));
         let happenings = merger.merge(&all);
+        // Happenings that come out as they were stored stay; the others are replaced.
+        let mut old: HashMap<String, i64> = HashMap::new();
         {
-            let mut delete = tx.prepare_cached("DELETE FROM happenings WHERE id = ?1")?;
+            let mut of = tx.prepare_cached("SELECT digest FROM happenings WHERE id = ?1")?;
             for h in &touched {
+                old.insert(h.clone(), of.query_row([h], |r| r.get(0))?);
+            }
+        }
+        let fresh: Vec<(&Happening, i64)> = happenings
+            .iter()
+            .map(|h| (h, digest(h)))
+            .filter(|(h, d)| old.get(&h.id) != Some(d))
+            .collect();
+        {
+            let rewritten: BTreeSet<&str> = fresh.iter().map(|(h, _)| h.id.as_str()).collect();
+            let kept: BTreeSet<&str> = happenings
+                .iter()
+                .map(|h| h.id.as_str())
+                .filter(|id| !rewritten.contains(id))
+                .collect();
+            let mut delete = tx.prepare_cached("DELETE FROM happenings WHERE id = ?1")?;
+            for h in touched.iter().filter(|h| !kept.contains(h.as_str())) {
                 stats.replaced += delete.execute([h])? as u64;
             }
         }
-        for h in &happenings {
-            write_happening(&tx, h)?;
+        for (h, d) in &fresh {
+            write_happening(&tx, h, *d)?;
         }
-        stats.written = happenings.len() as u64;
+        stats.written = fresh.len() as u64;
         {
             let mut done =
                 tx.prepare_cached("DELETE FROM merge_pending WHERE doc_id = ?1 AND idx = ?2")?;
