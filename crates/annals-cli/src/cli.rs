@@ -28,6 +28,8 @@ pub enum Command {
     Export(Box<ExportArgs>),
     /// Serve a store over HTTP: a JSON API and a web UI (timeline, map, happenings)
     Serve(ServeArgs),
+    /// Build a synthetic store of N events (with happenings) and time typical queries
+    BenchStore(BenchStoreArgs),
 }
 
 /// Input formats that `--format` can force.
@@ -293,4 +295,20 @@ pub struct ServeArgs {
     /// A PETRARCH/TABARI dictionary used when ingesting over HTTP; repeatable
     #[arg(long = "dictionary", value_name = "PATH")]
     pub dictionaries: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct BenchStoreArgs {
+    /// The store file; generated up to --events events if it holds fewer, else reused
+    #[arg(long)]
+    pub db: PathBuf,
+    /// Events the store should hold
+    #[arg(long, default_value_t = 1_000_000)]
+    pub events: u64,
+    /// Timed runs of each query kind
+    #[arg(long, default_value_t = 50)]
+    pub runs: usize,
+    /// Seed of the generator and of the query parameters
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
 }

@@ -4,6 +4,7 @@
 //! done by the library crates (see ARCHITECTURE.md).
 
 mod bench;
+mod bench_store;
 mod cli;
 mod eval;
 mod export;
@@ -29,6 +30,7 @@ fn main() -> ExitCode {
         cli::Command::Search(a) => search::run(*a),
         cli::Command::Export(a) => export::run(*a),
         cli::Command::Serve(a) => serve::run(a),
+        cli::Command::BenchStore(a) => bench_store::run(a),
     };
     match result {
         Ok(code) => code,

@@ -344,3 +344,76 @@ fn attribution(v: Option<&Value>) -> Vec<String> {
         None => Vec::new(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn doc() -> DocMeta {
+        DocMeta {
+            id: "d".into(),
+            date: Some("2024-03-02".into()),
+            ..DocMeta::default()
+        }
+    }
+
+    #[test]
+    fn reads_a_full_event() {
+        let text = "Lead sentence here.\n\nSecond paragraph: troops attacked.";
+        let ev = json!({
+            "id": "d-e1", "event": "ASSAULT", "mode": ["aerial"], "cameo": "195", "quad_code": 4,
+            "actor": [{"text": "troops", "code": "RUSMIL", "country": "RUS", "sector": "MIL"}],
+            "recipient": {"code": "UKR"},
+            "date": {"value": "2024-03-01", "earliest": "2024-03-01", "latest": "2024-03-01"},
+            "event_loc": {"name": "Kyiv", "country": "UKR", "lat": 50.45, "lon": "30.52"},
+            "dead": {"value": 3}, "attribution": [{"text": "officials"}, "a witness"],
+            "trigger": {"text": "attacked"}, "sentence": {"start": 21, "end": 55},
+            "modality": "reported", "confidence": 0.5
+        });
+        let e = ExportEvent::from_value(doc(), 2, &ev, Some(text));
+        assert_eq!(e.key(), "d#2");
+        assert_eq!(e.actors[0].sector, "MIL");
+        assert_eq!(e.recipients[0].code, "UKR");
+        assert_eq!(e.coordinates(), Some((50.45, 30.52)));
+        assert_eq!(e.dead, Some(3));
+        assert_eq!(e.attribution, ["officials", "a witness"]);
+        assert_eq!(
+            e.sentence.as_deref(),
+            Some("Second paragraph: troops attacked.")
+        );
+        assert_eq!(e.lead, Some(false));
+        assert_eq!(e.day(), Some((2024, 3, 1)));
+        assert_eq!(e.country(), Some("UKR"));
+        assert!(e.numeric_id() < 1 << 53);
+    }
+
+    #[test]
+    fn malformed_fields_become_empty() {
+        let text = "é€ text";
+        for ev in [
+            json!(null),
+            json!("garbage"),
+            json!([1, 2]),
+            json!({"event": 7, "mode": "demo", "actor": [null, 3, {"code": ""}], "date": "PAST_REF",
+                   "event_loc": {"lat": 123.0, "lon": "x"}, "sentence": {"start": 1, "end": 4},
+                   "dead": "many", "quad_code": 9}),
+            json!({"sentence": {"start": 9, "end": 2}, "date": {"value": "2024-02-30"}}),
+        ] {
+            let e = ExportEvent::from_value(doc(), 0, &ev, Some(text));
+            assert!(e.actors.is_empty());
+            assert_eq!(e.quad_code, 0);
+            assert_eq!(e.dead, None);
+            assert_eq!(e.coordinates(), None);
+            assert_eq!(
+                e.sentence, None,
+                "a span off char boundaries or reversed gives nothing"
+            );
+            assert_eq!(
+                e.earliest.as_deref(),
+                Some("2024-03-02"),
+                "publication day stands in"
+            );
+        }
+    }
+}

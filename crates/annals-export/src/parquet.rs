@@ -14,6 +14,10 @@ use std::sync::Arc;
 /// Rows buffered before a row group is written.
 pub const ROW_GROUP_ROWS: usize = 65_536;
 
+/// Bytes of values buffered before a row group is written, whatever the row count (the column
+/// writers hold a row group's encoded pages too, so memory is about twice this).
+pub const ROW_GROUP_BYTES: usize = 24 << 20;
+
 /// One cell value.
 enum Val {
     Str(Option<String>),
@@ -360,7 +364,12 @@ impl Buf {
         }
     }
 
-    fn push(&mut self, v: Val) {
+    /// Buffers one value; returns about how many bytes it takes.
+    fn push(&mut self, v: Val) -> usize {
+        let size = match &v {
+            Val::Str(s) => s.as_ref().map_or(0, String::len) + 4,
+            _ => 8,
+        };
         fn put<T>(values: &mut Vec<T>, defs: &mut Vec<i16>, v: Option<T>) {
             defs.push(i16::from(v.is_some()));
             values.extend(v);
@@ -375,6 +384,7 @@ impl Buf {
             // The column table pairs kinds and values; a mismatch would be a bug in it.
             (Buf::Str(_, d) | Buf::I32(_, d) | Buf::I64(_, d) | Buf::F64(_, d), _) => d.push(0),
         }
+        size
     }
 
     fn clear(&mut self) {
@@ -404,6 +414,7 @@ pub struct ParquetWriter<W: Write + Send> {
     file: SerializedFileWriter<W>,
     bufs: Vec<Buf>,
     rows: usize,
+    bytes: usize,
     row_group_rows: usize,
 }
 
@@ -416,12 +427,12 @@ impl<W: Write + Send> std::fmt::Debug for ParquetWriter<W> {
 }
 
 impl<W: Write + Send> ParquetWriter<W> {
-    /// A writer over `out` with [`ROW_GROUP_ROWS`] rows per row group.
+    /// A writer over `out` with [`ROW_GROUP_ROWS`] rows (or [`ROW_GROUP_BYTES`]) per row group.
     pub fn new(out: W) -> Result<ParquetWriter<W>, ExportError> {
         ParquetWriter::with_row_group_rows(out, ROW_GROUP_ROWS)
     }
 
-    /// A writer over `out` with `rows` rows per row group (at least 1).
+    /// A writer over `out` with `rows` rows (at least 1; or [`ROW_GROUP_BYTES`]) per row group.
     pub fn with_row_group_rows(out: W, rows: usize) -> Result<ParquetWriter<W>, ExportError> {
         let schema = Arc::new(parse_message_type(&schema())?);
         let props = Arc::new(
@@ -433,6 +444,7 @@ impl<W: Write + Send> ParquetWriter<W> {
             file: SerializedFileWriter::new(out, schema, props)?,
             bufs: COLUMNS.iter().map(|c| Buf::new(c.kind)).collect(),
             rows: 0,
+            bytes: 0,
             row_group_rows: rows.max(1),
         })
     }
@@ -469,6 +481,7 @@ impl<W: Write + Send> ParquetWriter<W> {
         group.close()?;
         self.bufs.iter_mut().for_each(Buf::clear);
         self.rows = 0;
+        self.bytes = 0;
         Ok(())
     }
 }
@@ -485,10 +498,10 @@ impl<W: Write + Send> EventSink for ParquetWriter<W> {
                     other => other,
                 };
             }
-            buf.push(v);
+            self.bytes += buf.push(v);
         }
         self.rows += 1;
-        if self.rows >= self.row_group_rows {
+        if self.rows >= self.row_group_rows || self.bytes >= ROW_GROUP_BYTES {
             self.flush_group()?;
         }
         Ok(true)

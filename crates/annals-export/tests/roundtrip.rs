@@ -177,7 +177,7 @@ fn acled_csv_reads_back_with_its_header() {
     assert!(!rows.is_empty());
     assert!(
         rows.iter()
-            .all(|r| r["event_type"] != "" && r["fatalities"].parse::<u64>().is_ok()),
+            .all(|r| !r["event_type"].is_empty() && r["fatalities"].parse::<u64>().is_ok()),
         "every row has a type and a number of fatalities"
     );
     let protests: Vec<_> = rows
@@ -199,8 +199,7 @@ fn acled_csv_reads_back_with_its_header() {
     let arrests = rows.iter().find(|r| r["sub_event_type"] == "Arrests");
     assert!(arrests.is_some_and(|r| r["tags"].contains("arrests=12")));
     assert!(
-        rows.iter()
-            .all(|r| r["event_type"] != "" && !r["notes"].contains("met in Oslo")),
+        rows.iter().all(|r| !r["notes"].contains("met in Oslo")),
         "meetings are not ACLED events"
     );
 }
@@ -366,4 +365,35 @@ fn in_memory_extractions_export_too() {
     let text = String::from_utf8(out).unwrap();
     let first: Vec<&str> = text.lines().next().unwrap().split('\t').collect();
     assert_eq!(first[25], "1", "IsRootEvent");
+}
+
+#[test]
+fn happenings_merged_in_memory_make_features_too() {
+    let mut reports = Vec::new();
+    for (date, outlet, _, text) in ARTICLES {
+        let mut doc = Document::new(text.to_string()).with_date(Some(date.parse().unwrap()));
+        doc.outlet = Some(outlet.to_string());
+        reports.extend(annals_merge::Report::from_extraction(
+            &pipeline().extract(doc),
+        ));
+    }
+    let happenings = Merger::new(MergeConfig::default()).merge(&reports);
+    let mut out = Vec::new();
+    let mut writer = annals_export::GeoJsonWriter::new(&mut out).unwrap();
+    for h in &happenings {
+        writer
+            .write(&annals_export::ExportHappening::from_happening(h))
+            .unwrap();
+    }
+    writer.finish().unwrap();
+    let value: Value = serde_json::from_slice(&out).unwrap();
+    let lyon = value["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["properties"]["event"] == "PROTEST")
+        .expect("the Lyon protest");
+    assert_eq!(lyon["properties"]["reports"], 2);
+    assert_eq!(lyon["properties"]["independent_sources"], 2);
+    assert_eq!(lyon["properties"]["corroborated"], true);
 }

@@ -497,6 +497,28 @@ impl Merger {
         }
     }
 
+    /// Which of `others` a merge of `report` with them could relate to it: those it would be
+    /// joined with or attached to as a denial, and, when either is a REJECT, those whose actors
+    /// share a country with its actors (a REJECT may be flagged as a denial of another
+    /// happening). A conservative test for
+    /// incremental merging: the happenings of the others it returns are the ones to merge anew.
+    pub fn related(&self, report: &Report, others: &[&Report]) -> Vec<bool> {
+        let f = self.features(report);
+        others
+            .iter()
+            .map(|o| {
+                let g = self.features(o);
+                if f.event == "REJECT" || g.event == "REJECT" {
+                    // A denial by an accused party: their actors share a country.
+                    return party_match(&f.actors, &g.actors).is_some_and(|m| m.0 > 0.0);
+                }
+                let denial_pair = (f.class == Class::Denial) != (g.class == Class::Denial)
+                    && (f.class == Class::Factual || g.class == Class::Factual);
+                self.score(&f, &g, denial_pair, None).is_some()
+            })
+            .collect()
+    }
+
     /// Merges reports into happenings, ordered by first report date then id.
     pub fn merge(&self, reports: &[Report]) -> Vec<Happening> {
         let feats: Vec<Features> = reports.iter().map(|r| self.features(r)).collect();

@@ -14,6 +14,9 @@ pub const DEFAULT_LIMIT: u32 = 50;
 pub const MAX_LIMIT: u32 = 1000;
 /// Totals are counted up to this many matches; beyond it `total_exact` is false.
 pub const TOTAL_CAP: u64 = 100_000;
+/// Counting a total stops after this long; the page then says `total_exact: false` and
+/// `total` is the number counted so far (a lower bound).
+pub const COUNT_BUDGET: std::time::Duration = std::time::Duration::from_millis(15);
 
 /// Listing order, by event date (documents: by publication date).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -31,9 +34,9 @@ pub enum Order {
 pub struct Page<T> {
     /// The items of this page, in order.
     pub items: Vec<T>,
-    /// How many items match in all (counted up to [`TOTAL_CAP`]).
+    /// How many items match in all (counted up to [`TOTAL_CAP`] or for [`COUNT_BUDGET`]).
     pub total: u64,
-    /// Whether `total` is exact (false when the count stopped at [`TOTAL_CAP`]).
+    /// Whether `total` is exact (false: there are at least `total`).
     pub total_exact: bool,
     /// The offset this page starts at (0 when a cursor was given).
     pub offset: u64,
@@ -88,17 +91,17 @@ pub struct EventQuery {
     pub order: Order,
 }
 
-/// Filters and paging for [`Store::happenings`]. Event-level filters (`text`, `actor`,
-/// `country`, `mode`, `modality`, `source`, `outlet`) select happenings with at least one report
-/// that satisfies all of them; the others apply to the happening itself.
+/// Filters and paging for [`Store::happenings`]. Report-level filters (`text`, `mode`,
+/// `modality`, `source`, `outlet`) select happenings with at least one report that satisfies
+/// all of them; the others apply to the happening itself (its merged codes, date and place).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct HappeningQuery {
     /// Full-text query over the documents of its reports.
     pub text: Option<String>,
-    /// Actor code prefix of a report, either side.
+    /// Actor code prefix of one of its actors or recipients.
     pub actor: Option<String>,
-    /// Country code of a report's actor, recipient or place.
+    /// Country of its place, or country prefix of one of its actor or recipient codes.
     pub country: Option<String>,
     /// The happening's PLOVER event type (case-insensitive).
     pub event: Option<String>,
@@ -400,26 +403,34 @@ fn order_sql(col: &str, rowid: &str, order: Order) -> String {
     }
 }
 
-/// Counts the rows of `from_where` up to [`TOTAL_CAP`] (plus one, to know if it was reached).
+/// Counts the rows of `from_where` up to [`TOTAL_CAP`], or for at most [`COUNT_BUDGET`]:
+/// returns the count and whether it is exact (false: the true total is at least this).
 fn capped_count(
     conn: &Connection,
     from_where: &str,
     params: &[Sql],
 ) -> Result<(u64, bool), StoreError> {
-    let sql = format!(
-        "SELECT COUNT(*) FROM (SELECT 1 {from_where} LIMIT {})",
-        TOTAL_CAP + 1
-    );
-    let n: i64 = conn
-        .prepare_cached(&sql)?
-        .query_row(params_from_iter(params.iter()), |r| r.get(0))?;
-    let n = n.max(0) as u64;
+    let sql = format!("SELECT 1 {from_where} LIMIT {}", TOTAL_CAP + 1);
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query(params_from_iter(params.iter()))?;
+    let started = std::time::Instant::now();
+    let mut n: u64 = 0;
+    while rows.next()?.is_some() {
+        n += 1;
+        // Checking the clock every 256 rows keeps its cost out of the count.
+        if n.is_multiple_of(256) && started.elapsed() > COUNT_BUDGET {
+            return Ok((n, false));
+        }
+    }
     Ok((n.min(TOTAL_CAP), n <= TOTAL_CAP))
 }
 
+/// SQL conditions (joined with AND) and their parameters, in order.
+type Conditions = (Vec<String>, Vec<Sql>);
+
 /// The conditions shared by event listings: event filters plus text, outlet, document and
 /// happening, over events `e`.
-fn event_conditions(q: &EventQuery) -> Result<Option<(Vec<String>, Vec<Sql>)>, StoreError> {
+fn event_conditions(q: &EventQuery) -> Result<Option<Conditions>, StoreError> {
     let search = Query {
         actor: q.actor.clone(),
         country: q.country.clone(),
@@ -646,7 +657,7 @@ fn happening_row(r: &Row) -> rusqlite::Result<(i64, Option<String>, HappeningVie
     ))
 }
 
-fn happening_conditions(q: &HappeningQuery) -> Result<Option<(Vec<String>, Vec<Sql>)>, StoreError> {
+fn happening_conditions(q: &HappeningQuery) -> Result<Option<Conditions>, StoreError> {
     let mut conds: Vec<String> = Vec::new();
     let mut params: Vec<Sql> = Vec::new();
     let text = |s: &str| Sql::Text(s.trim().to_string());
@@ -706,11 +717,26 @@ fn happening_conditions(q: &HappeningQuery) -> Result<Option<(Vec<String>, Vec<S
         conds.push("h.reports >= ?".into());
         params.push(Sql::Integer(i64::from(n)));
     }
+    // Actor and country on the happening's own codes (codes begin with their country).
+    if let Some(v) = &q.actor {
+        conds.push("(',' || h.actor || ',' || h.recipient) LIKE ? ESCAPE '\\'".into());
+        params.push(Sql::Text(format!(
+            "%,{}%",
+            crate::search::like_escape(&v.trim().to_uppercase())
+        )));
+    }
+    if let Some(v) = &q.country {
+        let c = v.trim().to_uppercase();
+        conds.push(
+            "(h.place_country = ? OR (',' || h.actor || ',' || h.recipient) LIKE ? ESCAPE '\\')"
+                .into(),
+        );
+        params.push(Sql::Text(c.clone()));
+        params.push(Sql::Text(format!("%,{}%", crate::search::like_escape(&c))));
+    }
     // Report-level filters: some report of the happening satisfies all of them.
     let report_q = EventQuery {
         text: q.text.clone(),
-        actor: q.actor.clone(),
-        country: q.country.clone(),
         mode: q.mode.clone(),
         modality: q.modality.clone(),
         source: q.source.clone(),

@@ -28,9 +28,9 @@ mod schema;
 mod search;
 
 pub use api::{
-    ContradictionView, DEFAULT_LIMIT, DocQuery, DocumentDetail, DocumentSummary, EventQuery,
-    EventView, HappeningDetail, HappeningQuery, HappeningView, MAX_LIMIT, MergeReasonView, Order,
-    Page, ReportView, TOTAL_CAP,
+    COUNT_BUDGET, ContradictionView, DEFAULT_LIMIT, DocQuery, DocumentDetail, DocumentSummary,
+    EventQuery, EventView, HappeningDetail, HappeningQuery, HappeningView, MAX_LIMIT,
+    MergeReasonView, Order, Page, ReportView, TOTAL_CAP,
 };
 pub use merging::MergeStats;
 pub use record::{EventRow, Participant, Record};

@@ -15,7 +15,7 @@ use annals_document::Date;
 use annals_merge::{Happening, Merger, Report};
 use rusqlite::{Connection, Transaction, params};
 use serde_json::Value;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 
 /// How far back (days) before a report's first day a stored report may start and still be a
 /// merge candidate: stored intervals longer than this are not looked up.
@@ -42,6 +42,9 @@ type Key = (String, i64);
 /// What a candidate lookup depends on: quad code, REJECT or not, days, country keys.
 type Lookup = (u8, bool, Date, Date, Vec<String>);
 
+/// An event's JSON, sentence, and its document's outlet and date.
+type StoredRow = (String, Option<String>, Option<String>, Option<String>);
+
 /// Loads the reports of `keys` (document metadata, sentence and event JSON).
 fn load_reports(conn: &Connection, keys: &[Key]) -> Result<Vec<Report>, StoreError> {
     let mut stmt = conn.prepare_cached(
@@ -50,7 +53,7 @@ fn load_reports(conn: &Connection, keys: &[Key]) -> Result<Vec<Report>, StoreErr
     )?;
     let mut out = Vec::with_capacity(keys.len());
     for (doc, idx) in keys {
-        let row: Option<(String, Option<String>, Option<String>, Option<String>)> = stmt
+        let row: Option<StoredRow> = stmt
             .query_row(params![doc, idx], |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
             })
@@ -187,11 +190,10 @@ fn candidates(
     tx: &Transaction,
     merger: &Merger,
     r: &Report,
-    asked: &mut HashSet<Lookup>,
-    out: &mut BTreeSet<Key>,
-) -> Result<(), StoreError> {
+    asked: &mut HashMap<Lookup, Vec<Key>>,
+) -> Result<Vec<Key>, StoreError> {
     let Some((start, end)) = days(r) else {
-        return Ok(());
+        return Ok(Vec::new());
     };
     let c = merger.config();
     let tol = i64::from(c.date_tolerance_days);
@@ -199,9 +201,11 @@ fn candidates(
     let reject = r.event.event == "REJECT";
     let keys = block_keys(r);
     // Reports of one article often share all of it: ask once.
-    if !asked.insert((r.event.quad_code, reject, start, end, keys.clone())) {
-        return Ok(());
+    let lookup = (r.event.quad_code, reject, start, end, keys.clone());
+    if let Some(found) = asked.get(&lookup) {
+        return Ok(found.clone());
     }
+    let mut out: BTreeSet<Key> = BTreeSet::new();
     let mut stmt = tx.prepare_cached(
         "SELECT doc_id, idx FROM merge_keys
          WHERE key = ?1 AND quad_code = ?2 AND long = ?3 AND earliest BETWEEN ?4 AND ?5
@@ -237,7 +241,9 @@ fn candidates(
         // REJECT events up to the denial window later: they may deny this one.
         ask(REJECT_QUAD, -tol, tol + window)?;
     }
-    Ok(())
+    let found: Vec<Key> = out.into_iter().collect();
+    asked.insert(lookup, found.clone());
+    Ok(found)
 }
 
 /// A hash of the whole happening as merged (FNV-1a over its JSON), as a signed SQLite integer.
@@ -366,20 +372,46 @@ impl Store {
             index_keys(&tx, r)?;
         }
         // Stored events near the new ones, and the happenings they belong to.
+        // Stored events near each new one (by blocking key, quad code and days)...
+        let mut asked: HashMap<Lookup, Vec<Key>> = HashMap::new();
+        let mut near_of: Vec<Vec<Key>> = Vec::with_capacity(fresh.len());
         let mut near: BTreeSet<Key> = BTreeSet::new();
-        let mut asked: HashSet<Lookup> = HashSet::new();
         for r in &fresh {
-            candidates(&tx, merger, r, &mut asked, &mut near)?;
+            let found = candidates(&tx, merger, r, &mut asked)?;
+            near.extend(found.iter().cloned());
+            near_of.push(found);
         }
-        let mut touched: BTreeSet<String> = BTreeSet::new();
+        // ...that are filed (new ones in this chunk are not), with their happenings...
+        let mut filed: HashMap<Key, String> = HashMap::new();
         {
             let mut of = tx.prepare_cached(
                 "SELECT happening_id FROM happening_reports WHERE doc_id = ?1 AND idx = ?2",
             )?;
-            for (doc, idx) in &near {
-                let mut rows = of.query(params![doc, idx])?;
+            for key in &near {
+                let mut rows = of.query(params![key.0, key.1])?;
                 if let Some(row) = rows.next()? {
-                    touched.insert(row.get(0)?);
+                    filed.insert(key.clone(), row.get(0)?);
+                }
+            }
+        }
+        // ...and of those, the ones a new report could be merged with or deny: only their
+        // happenings are merged anew.
+        let filed_keys: Vec<Key> = filed.keys().cloned().collect();
+        let filed_reports = load_reports(&tx, &filed_keys)?;
+        let by_key: HashMap<Key, &Report> = filed_reports
+            .iter()
+            .map(|r| ((r.doc_id.clone(), r.event_index as i64), r))
+            .collect();
+        let mut touched: BTreeSet<String> = BTreeSet::new();
+        for (r, found) in fresh.iter().zip(&near_of) {
+            let others: Vec<(&Key, &Report)> = found
+                .iter()
+                .filter_map(|k| by_key.get(k).map(|o| (k, *o)))
+                .collect();
+            let list: Vec<&Report> = others.iter().map(|o| o.1).collect();
+            for (related, (key, _)) in merger.related(r, &list).into_iter().zip(&others) {
+                if related && let Some(h) = filed.get(*key) {
+                    touched.insert(h.clone());
                 }
             }
         }
