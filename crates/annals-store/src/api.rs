@@ -489,10 +489,14 @@ fn doc_conditions(
         let Some(fts) = fts_query(t) else {
             return false;
         };
-        conds.push(format!(
-            "{id_col} IN (SELECT d.id FROM documents_fts f JOIN documents d ON d.rowid = f.rowid
-                WHERE documents_fts MATCH ?)"
-        ));
+        conds.push(if id_col == "d.id" {
+            "d.rowid IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)".to_string()
+        } else {
+            format!(
+                "{id_col} IN (SELECT id FROM documents WHERE rowid IN
+                    (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?))"
+            )
+        });
         params.push(Sql::Text(fts));
     }
     if let Some(o) = outlet {
