@@ -12,7 +12,6 @@ UPDATE events SET sentence = CAST(substr(
     WHERE json_valid(json) AND json_type(json, '$.sentence.start') = 'integer'
         AND json_type(json, '$.sentence.end') = 'integer';
 -- Listing: newest first.
-CREATE INDEX events_latest ON events(latest);
 -- Listing by type, newest first; it covers lookups by type alone too.
 DROP INDEX events_event;
 DROP INDEX events_time;
@@ -106,3 +105,13 @@ CREATE TABLE merge_pending (
     PRIMARY KEY (doc_id, idx)
 ) WITHOUT ROWID;
 INSERT INTO merge_pending (doc_id, idx) SELECT doc_id, idx FROM events;
+
+-- Facts about the whole store. `max_span_days`: the longest event interval (earliest to
+-- latest) stored, which bounds date-range lookups from below; stores written before this
+-- version get a century, since their intervals are not measured.
+CREATE TABLE store_meta (
+    key   TEXT PRIMARY KEY NOT NULL,
+    value INTEGER NOT NULL
+) WITHOUT ROWID;
+INSERT INTO store_meta (key, value)
+    VALUES ('max_span_days', CASE WHEN EXISTS (SELECT 1 FROM events) THEN 36600 ELSE 0 END);

@@ -2,7 +2,9 @@
 //! streaming walks for exports. Every type serializes with PLOVER field names where PLOVER has
 //! one (the event objects are the extraction's own, as `annals extract` prints them).
 
-use crate::search::{BBox, Query, checked_date, event_filter, fts_query};
+use crate::search::{
+    BBox, Query, checked_date, earliest_floor, event_filter, fts_query, max_span_days,
+};
 use crate::{Store, StoreError};
 use rusqlite::{Connection, OptionalExtension, Row, params_from_iter, types::Value as Sql};
 use serde::{Deserialize, Serialize};
@@ -430,7 +432,7 @@ type Conditions = (Vec<String>, Vec<Sql>);
 
 /// The conditions shared by event listings: event filters plus text, outlet, document and
 /// happening, over events `e`.
-fn event_conditions(q: &EventQuery) -> Result<Option<Conditions>, StoreError> {
+fn event_conditions(q: &EventQuery, span_days: i64) -> Result<Option<Conditions>, StoreError> {
     let search = Query {
         actor: q.actor.clone(),
         country: q.country.clone(),
@@ -446,7 +448,7 @@ fn event_conditions(q: &EventQuery) -> Result<Option<Conditions>, StoreError> {
     };
     let mut conds = Vec::new();
     let mut params = Vec::new();
-    if let Some((c, p)) = event_filter(&search)? {
+    if let Some((c, p)) = event_filter(&search, span_days)? {
         conds.push(c);
         params.extend(p);
     }
@@ -487,10 +489,14 @@ fn doc_conditions(
         let Some(fts) = fts_query(t) else {
             return false;
         };
-        conds.push(format!(
-            "{id_col} IN (SELECT d.id FROM documents_fts f JOIN documents d ON d.rowid = f.rowid
-                WHERE documents_fts MATCH ?)"
-        ));
+        conds.push(if id_col == "d.id" {
+            "d.rowid IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)".to_string()
+        } else {
+            format!(
+                "{id_col} IN (SELECT id FROM documents WHERE rowid IN
+                    (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?))"
+            )
+        });
         params.push(Sql::Text(fts));
     }
     if let Some(o) = outlet {
@@ -576,12 +582,18 @@ impl Listing<'_> {
         } else {
             offset
         };
+        // The page's rowids first, from the filtered table alone (skipping `offset` rows then
+        // costs an index walk, not a join per skipped row); then the columns of those rows.
+        let order_by = order_sql(self.sort_col, self.rowid, order);
         let sql = format!(
-            "SELECT {} FROM {}{}{} LIMIT ? OFFSET ?",
+            "SELECT {} FROM (SELECT {} AS page_rowid {}{}{order_by} LIMIT ? OFFSET ?) page CROSS JOIN {}
+             WHERE {} = page.page_rowid{order_by}",
             self.select,
-            self.from,
+            self.rowid,
+            self.count_from,
             where_sql(&conds),
-            order_sql(self.sort_col, self.rowid, order)
+            self.from,
+            self.rowid,
         );
         params.push(Sql::Integer(i64::from(limit) + 1));
         params.push(Sql::Integer(i64::try_from(offset).unwrap_or(i64::MAX)));
@@ -657,7 +669,10 @@ fn happening_row(r: &Row) -> rusqlite::Result<(i64, Option<String>, HappeningVie
     ))
 }
 
-fn happening_conditions(q: &HappeningQuery) -> Result<Option<Conditions>, StoreError> {
+fn happening_conditions(
+    q: &HappeningQuery,
+    span_days: i64,
+) -> Result<Option<Conditions>, StoreError> {
     let mut conds: Vec<String> = Vec::new();
     let mut params: Vec<Sql> = Vec::new();
     let text = |s: &str| Sql::Text(s.trim().to_string());
@@ -666,8 +681,11 @@ fn happening_conditions(q: &HappeningQuery) -> Result<Option<Conditions>, StoreE
         params.push(Sql::Text(v.trim().to_uppercase()));
     }
     if let Some(v) = &q.from {
-        conds.push("h.latest >= ?".into());
-        params.push(text(checked_date("from", v)?));
+        let from = checked_date("from", v)?;
+        // A happening spans at most its reports' days plus the merge tolerance.
+        conds.push("h.latest >= ? AND h.earliest >= ?".into());
+        params.push(text(from));
+        params.push(Sql::Text(earliest_floor(from, span_days + 31)));
     }
     if let Some(v) = &q.to {
         let to = checked_date("to", v)?;
@@ -743,7 +761,7 @@ fn happening_conditions(q: &HappeningQuery) -> Result<Option<Conditions>, StoreE
         outlet: q.outlet.clone(),
         ..EventQuery::default()
     };
-    let Some((rconds, rparams)) = event_conditions(&report_q)? else {
+    let Some((rconds, rparams)) = event_conditions(&report_q, span_days)? else {
         return Ok(None);
     };
     if !rconds.is_empty() {
@@ -771,7 +789,7 @@ fn empty_page<T>(limit: Option<u32>) -> Page<T> {
 impl Store {
     /// Events matching `q`, one page, ordered by event date (then storage order).
     pub fn events(&self, q: &EventQuery) -> Result<Page<EventView>, StoreError> {
-        let Some((conds, params)) = event_conditions(q)? else {
+        let Some((conds, params)) = event_conditions(q, max_span_days(&self.conn)?)? else {
             return Ok(empty_page(q.limit));
         };
         let from = format!("events e {EVENT_JOINS}");
@@ -826,7 +844,7 @@ impl Store {
 
     /// A page of events without counting the total (for streaming).
     fn events_uncounted(&self, q: &EventQuery) -> Result<Page<EventView>, StoreError> {
-        let Some((mut conds, mut params)) = event_conditions(q)? else {
+        let Some((mut conds, mut params)) = event_conditions(q, max_span_days(&self.conn)?)? else {
             return Ok(empty_page(q.limit));
         };
         let limit = page_limit(q.limit);
@@ -865,7 +883,7 @@ impl Store {
 
     /// Happenings matching `q`, one page, ordered by date (then storage order).
     pub fn happenings(&self, q: &HappeningQuery) -> Result<Page<HappeningView>, StoreError> {
-        let Some((conds, params)) = happening_conditions(q)? else {
+        let Some((conds, params)) = happening_conditions(q, max_span_days(&self.conn)?)? else {
             return Ok(empty_page(q.limit));
         };
         Listing {
@@ -891,7 +909,8 @@ impl Store {
         q: &HappeningQuery,
         mut f: impl FnMut(HappeningDetail) -> bool,
     ) -> Result<u64, StoreError> {
-        let Some((base_conds, base_params)) = happening_conditions(q)? else {
+        let Some((base_conds, base_params)) = happening_conditions(q, max_span_days(&self.conn)?)?
+        else {
             return Ok(0);
         };
         let mut cursor: Option<String> = None;

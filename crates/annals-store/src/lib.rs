@@ -185,6 +185,7 @@ impl Store {
                 "INSERT INTO event_actors (doc_id, idx, role, n, code, country)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
             )?;
+            let mut span: i64 = 0;
             for r in records {
                 let changed = doc.execute(params![
                     r.id, r.title, r.date, r.outlet, r.url, r.language, r.origin, r.text, r.record
@@ -220,6 +221,10 @@ impl Store {
                         e.sentence
                     ])? as u64;
                     pending.execute(params![r.id, e.idx])?;
+                    span = span.max(record::span_days(
+                        e.earliest.as_deref(),
+                        e.latest.as_deref(),
+                    ));
                     for (role, list) in [("actor", &e.actors), ("recipient", &e.recipients)] {
                         for (n, p) in list.iter().enumerate() {
                             party
@@ -227,6 +232,12 @@ impl Store {
                         }
                     }
                 }
+            }
+            if span > 0 {
+                tx.prepare_cached(
+                    "UPDATE store_meta SET value = MAX(value, ?1) WHERE key = 'max_span_days'",
+                )?
+                .execute([span])?;
             }
         }
         tx.commit()?;

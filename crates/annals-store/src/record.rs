@@ -209,6 +209,30 @@ fn sentence_of(ev: &Value, text: &str) -> Option<String> {
         .map(str::to_string)
 }
 
+/// Days from `earliest` to `latest` (a latest padded with `-99` stands for the end of its
+/// month or year); 0 when either is missing or not a date.
+pub(crate) fn span_days(earliest: Option<&str>, latest: Option<&str>) -> i64 {
+    let day = |s: &str| s.get(..10)?.parse::<annals_document::Date>().ok();
+    let Some(e) = earliest.and_then(day) else {
+        return 0;
+    };
+    let Some(l) = latest else { return 0 };
+    let end = if let Some(year) = l.strip_suffix("-99-99") {
+        format!("{year}-12-31")
+            .parse::<annals_document::Date>()
+            .ok()
+    } else if let Some(month) = l.strip_suffix("-99") {
+        format!("{month}-01")
+            .parse::<annals_document::Date>()
+            .ok()
+            .map(|d| d.last_of_month())
+    } else {
+        day(l)
+    };
+    end.and_then(|l| e.until(l).ok())
+        .map_or(0, |s| i64::from(s.get_days()).max(0))
+}
+
 /// A string, or a number or boolean written as one; `None` for anything else or an empty string.
 fn text_of(v: Option<&Value>) -> Option<String> {
     match v? {

@@ -210,7 +210,36 @@ pub(crate) fn checked_date<'a>(field: &str, s: &'a str) -> Result<&'a str, Store
 }
 
 /// The SQL condition over events `e` for the event filters, with its parameters.
-pub(crate) fn event_filter(q: &Query) -> Result<Option<(String, Vec<Sql>)>, StoreError> {
+/// The day `span_days` before a query date (`YYYY`, `YYYY-MM`, `YYYY-MM-DD`, taken at its
+/// first day): an event no longer than `span_days` that reaches the query date starts no
+/// earlier than this.
+pub(crate) fn earliest_floor(from: &str, span_days: i64) -> String {
+    let full = match from.len() {
+        4 => format!("{from}-01-01"),
+        7 => format!("{from}-01"),
+        _ => from.to_string(),
+    };
+    full.parse::<annals_document::Date>()
+        .ok()
+        .and_then(|d| {
+            d.checked_sub(jiff::Span::new().days(span_days.clamp(0, 3_000_000)))
+                .ok()
+        })
+        .map_or_else(|| "0000".to_string(), |d| d.to_string())
+}
+
+/// The longest event interval stored, in days (see `store_meta`).
+pub(crate) fn max_span_days(conn: &Connection) -> Result<i64, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT value FROM store_meta WHERE key = 'max_span_days'")?
+        .query_row([], |r| r.get(0))
+        .unwrap_or(36600))
+}
+
+pub(crate) fn event_filter(
+    q: &Query,
+    span_days: i64,
+) -> Result<Option<(String, Vec<Sql>)>, StoreError> {
     let mut conds: Vec<&str> = Vec::new();
     let mut params: Vec<Sql> = Vec::new();
     let text = |s: &str| Sql::Text(s.trim().to_string());
@@ -228,8 +257,12 @@ pub(crate) fn event_filter(q: &Query) -> Result<Option<(String, Vec<Sql>)>, Stor
         params.push(text(v));
     }
     if let Some(v) = &q.from {
-        conds.push("e.latest >= ?");
-        params.push(text(checked_date("from", v)?));
+        let from = checked_date("from", v)?;
+        // The lower bound on `earliest` is implied (no stored interval is longer), and lets the
+        // date index bound the scan.
+        conds.push("e.latest >= ? AND e.earliest >= ?");
+        params.push(text(from));
+        params.push(Sql::Text(earliest_floor(from, span_days)));
     }
     if let Some(v) = &q.to {
         // Pad a partial date so that every day of that month or year sorts below it.
@@ -284,7 +317,7 @@ pub(crate) fn event_filter(q: &Query) -> Result<Option<(String, Vec<Sql>)>, Stor
 
 /// Runs `q` against the store.
 pub(crate) fn run(conn: &Connection, q: &Query) -> Result<Vec<Hit>, StoreError> {
-    let events = event_filter(q)?;
+    let events = event_filter(q, max_span_days(conn)?)?;
     let fts = q.text.as_deref().and_then(fts_query);
     if q.text.as_deref().is_some_and(|t| !t.trim().is_empty()) && fts.is_none() {
         return Ok(Vec::new()); // only punctuation: nothing can match
@@ -389,6 +422,21 @@ mod tests {
         assert!("1,2,3".parse::<BBox>().is_err());
         assert!("1,2,3,x".parse::<BBox>().is_err());
         assert!("1,2,3,NaN".parse::<BBox>().is_err());
+    }
+
+    #[test]
+    fn floors_and_spans() {
+        assert_eq!(earliest_floor("2024-03", 31), "2024-01-30");
+        assert_eq!(earliest_floor("2024", 0), "2024-01-01");
+        assert_eq!(
+            crate::record::span_days(Some("2024-02-01"), Some("2024-02-99")),
+            28
+        );
+        assert_eq!(
+            crate::record::span_days(Some("2024-01-01"), Some("2024-99-99")),
+            365
+        );
+        assert_eq!(crate::record::span_days(Some("x"), Some("2024-01-01")), 0);
     }
 
     #[test]
