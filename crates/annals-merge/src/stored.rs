@@ -74,7 +74,7 @@ fn event_date(v: Option<&Value>) -> Option<EventDate> {
         latest: opt_text(v.get("latest")),
         text: text(v.get("text")),
         span: span(v.get("span")),
-        rule: text(v.get("rule")),
+        rule: text(v.get("rule")).into(),
     })
 }
 
@@ -103,7 +103,7 @@ fn quantity(v: Option<&Value>) -> Option<Quantity> {
         approximate: v.get("approximate").and_then(Value::as_bool) == Some(true),
         text: text(v.get("text")),
         span: span_or_empty(v.get("span")),
-        rule: text(v.get("rule")),
+        rule: text(v.get("rule")).into(),
     })
 }
 
@@ -155,7 +155,7 @@ fn attribution(v: Option<&Value>) -> Vec<AttributionLink> {
                 text: opt_text(a.get("text"))?,
                 kind: source_kind(&text(a.get("kind"))),
                 span: span_or_empty(a.get("span")),
-                rule: text(a.get("rule")),
+                rule: text(a.get("rule")).into(),
             })
         })
         .collect()
@@ -197,7 +197,7 @@ pub fn event_from_json(v: &Value) -> Option<Event> {
             span: span_or_empty(trigger.and_then(|t| t.get("span"))),
         },
         sentence: span_or_empty(v.get("sentence")),
-        rules: strings(v.get("rules")),
+        rules: strings(v.get("rules")).into_iter().map(Into::into).collect(),
         confidence: finite(v.get("confidence")).unwrap_or(0.0),
     })
 }
