@@ -111,6 +111,10 @@ pub struct ActorMention {
     pub rule: String,
     /// How sure the recognizer is, in `[0, 1]`.
     pub confidence: f32,
+    /// Further full codes for the same actor when a dictionary gives it several (`[A/B]`): the
+    /// actor stands for each of them as well as for `code`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub other_codes: Vec<String>,
 }
 
 /// Splits a CAMEO-style code into its country part and its first sector.
