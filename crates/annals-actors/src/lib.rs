@@ -191,6 +191,12 @@ impl ActorRecognizer {
         paths: &[P],
     ) -> Result<ActorRecognizer, DictionaryError> {
         let mut recognizer = ActorRecognizer::new();
+        recognizer.load(paths)?;
+        Ok(recognizer)
+    }
+
+    /// Reads and merges the dictionaries at `paths`.
+    fn load<P: AsRef<Path>>(&mut self, paths: &[P]) -> Result<(), DictionaryError> {
         for path in paths {
             let path = path.as_ref();
             let text = std::fs::read(path).map_err(|e| DictionaryError::Read {
@@ -202,9 +208,28 @@ impl ActorRecognizer {
                 .file_name()
                 .map(|n| n.to_string_lossy().to_string())
                 .unwrap_or_else(|| path.display().to_string());
-            recognizer.add_dictionary_text(&text, &name, DictionaryKind::Auto)?;
+            self.add_dictionary_text(&text, &name, DictionaryKind::Auto)?;
         }
+        Ok(())
+    }
+
+    /// Like [`ActorRecognizer::with_dictionaries`], but the dictionaries are read as written:
+    /// their codes keep CAMEO sectors (`MED` stays media, not rewritten to PLOVER `JRN`), and once
+    /// an agent dictionary is loaded its role nouns replace the built-in ones, so that coding
+    /// follows the dictionaries alone for roles.
+    pub fn with_dictionaries_as_written<P: AsRef<Path>>(
+        paths: &[P],
+    ) -> Result<ActorRecognizer, DictionaryError> {
+        let mut recognizer = ActorRecognizer::new();
+        recognizer.lexicon.as_written = true;
+        recognizer.load(paths)?;
         Ok(recognizer)
+    }
+
+    /// Sets whether dictionaries added from now on are read as written (see
+    /// [`ActorRecognizer::with_dictionaries_as_written`]).
+    pub fn set_as_written(&mut self, as_written: bool) {
+        self.lexicon.as_written = as_written;
     }
 
     /// Parses one dictionary text (`source_name` names it in rule ids) and merges it.
