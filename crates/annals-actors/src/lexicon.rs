@@ -835,6 +835,27 @@ impl Lexicon {
         // Among role nouns and dictionary actors of one rank the last added wins (dictionaries
         // merged later override the built-in lexicon); among countries sharing a demonym the
         // first (the most populous, see `countries::builtin`) wins.
+        if self.as_written {
+            // Dictionaries read as written decide alone where they know the phrase; only a
+            // built-in country entry coding the same country keeps its form.
+            let dict = entries.iter().find(|e| matches!(e, Entry::Dict { .. }));
+            if let Some(Entry::Dict { entry, .. }) = dict.copied() {
+                let codes = &self.dict_entries[*entry].codes;
+                for e in entries {
+                    if let Entry::Country { code, .. } = e
+                        && codes.iter().all(|c| c.code.starts_with(code.as_str()))
+                    {
+                        return Some(e);
+                    }
+                }
+                return dict.copied();
+            }
+            if self.has_dict_agents
+                && let Some(agent) = entries.iter().rev().find(|e| matches!(e, Entry::Agent { .. }))
+            {
+                return Some(agent);
+            }
+        }
         let mut best: &Entry = entries.first()?;
         for e in entries {
             let later_wins = matches!(e, Entry::Agent { .. } | Entry::Dict { .. });
