@@ -851,7 +851,10 @@ impl Lexicon {
                 return dict.copied();
             }
             if self.has_dict_agents
-                && let Some(agent) = entries.iter().rev().find(|e| matches!(e, Entry::Agent { .. }))
+                && let Some(agent) = entries
+                    .iter()
+                    .rev()
+                    .find(|e| matches!(e, Entry::Agent { .. }))
             {
                 return Some(agent);
             }

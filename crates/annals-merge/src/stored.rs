@@ -197,7 +197,10 @@ pub fn event_from_json(v: &Value) -> Option<Event> {
             span: span_or_empty(trigger.and_then(|t| t.get("span"))),
         },
         sentence: span_or_empty(v.get("sentence")),
-        rules: strings(v.get("rules")).into_iter().map(Into::into).collect(),
+        rules: strings(v.get("rules"))
+            .into_iter()
+            .map(Into::into)
+            .collect(),
         confidence: finite(v.get("confidence")).unwrap_or(0.0),
     })
 }
