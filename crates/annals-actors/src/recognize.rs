@@ -620,6 +620,47 @@ fn sentence_drafts(
             k += 2;
             continue;
         }
+        // A prefix role noun right before an actor's name ("LOBBY Sylvania", a dictionary
+        // agent coded `[NGO~]`): the role's code goes before the actor's.
+        if let Entry::Agent {
+            code: agent,
+            prefix: true,
+            role,
+            rule,
+            ..
+        } = &it.entry
+            && let Some(b) = items.get(k + 1)
+            && !used[k + 1]
+            && b.t0 == it.t1
+            && matches!(
+                b.entry,
+                Entry::Country { .. } | Entry::Dict { .. } | Entry::Capital { .. }
+            )
+            && let Some(cue) = cue_code(lex, b, date)
+        {
+            used[k] = true;
+            used[k + 1] = true;
+            let code = combine(&cue, agent, true);
+            drafts.push(Draft {
+                t0: it.t0,
+                t1: b.t1,
+                kind: kind_of_code(&code, ActorKind::Organization),
+                code,
+                name: None,
+                name_toks: None,
+                role: Some(role.clone()),
+                rule: rule.clone(),
+                confidence: 0.8,
+                coref_of: None,
+                state_name: false,
+                alts: match &b.entry {
+                    Entry::Dict { entry, .. } => dict_alts(lex, *entry, date),
+                    _ => Vec::new(),
+                },
+            });
+            k += 2;
+            continue;
+        }
         // A modifier followed by a role noun: "North Korean troops", "UN peacekeepers".
         if let Some(cue) = cue_code(lex, it, date)
             && let Some(a) = items.get(k + 1)

@@ -715,3 +715,23 @@ fn dictionaries_read_as_written_keep_cameo_codes_and_replace_built_in_roles() {
         codes(&m)
     );
 }
+
+#[test]
+fn a_prefix_agent_before_an_actor_name_codes_first() {
+    let mut r = ActorRecognizer::new();
+    r.add_dictionary_text("SYLVANIA_ [SYL]\n", "P.actors.txt", DictionaryKind::Actors)
+        .unwrap();
+    r.add_dictionary_text(
+        "WATCHDOG {} [NGO~]\n",
+        "P.agents.txt",
+        DictionaryKind::Agents,
+    )
+    .unwrap();
+    let m = run(
+        &r,
+        "Yesterday Watchdog Sylvania criticized the decision.",
+        None,
+    );
+    assert_eq!(find(&m, "Sylvania").code, "NGOSYL", "{:?}", codes(&m));
+    assert_eq!(find(&m, "Sylvania").text, "Watchdog Sylvania");
+}
