@@ -4,7 +4,9 @@
 //! word exact; otherwise it is a stem), synonym lines `+OTHER_NAME`, and code lines
 //! `[CODE >YYMMDD]`, `[CODE <YYMMDD]`, `[CODE YYMMDD-YYMMDD]` bounding a code in time. Agent files
 //! list `ROLE_NOUN {PLURALS} [~SEC]` (suffix) or `[SEC~]` (prefix) with `!SET! = A, B` substitution
-//! sets. `#` starts a comment; `<!-- … -->` blocks are comments.
+//! sets. `#` starts a comment; `<!-- … -->` blocks are comments. A code `[A/B/C]` gives the actor
+//! several codes: mentions carry the first as `code` and the rest in `other_codes`, and the events
+//! coder yields one event per code. Names written with `_` also match text written with `_`.
 
 use annals_document::Date;
 use serde::Serialize;

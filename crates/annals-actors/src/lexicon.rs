@@ -124,6 +124,11 @@ pub(crate) struct Lexicon {
     pub stopnames: HashSet<String>,
     pub adjectival: HashSet<String>,
     pub countries: Vec<CountryForms>,
+    /// Dictionaries are read as written: codes keep their CAMEO sectors, and the first agent
+    /// dictionary replaces the built-in role nouns.
+    pub as_written: bool,
+    /// Whether an agent dictionary has been merged.
+    pub has_dict_agents: bool,
 }
 
 fn data_lines(text: &str) -> impl Iterator<Item = &str> {
@@ -249,6 +254,8 @@ impl Lexicon {
             stopnames: word_set(STOPNAMES),
             adjectival: word_set(ADJECTIVAL),
             countries: Vec::new(),
+            as_written: false,
+            has_dict_agents: false,
         }
     }
 
@@ -616,7 +623,11 @@ impl Lexicon {
                 .codes
                 .iter()
                 .map(|c| DatedCode {
-                    code: plover_sectors(&c.code, true),
+                    code: if self.as_written {
+                        c.code.clone()
+                    } else {
+                        plover_sectors(&c.code, true)
+                    },
                     ..c.clone()
                 })
                 .collect();
@@ -651,6 +662,14 @@ impl Lexicon {
     /// Merges a PETRARCH agent dictionary.
     pub(crate) fn add_agent_dictionary(&mut self, dict: &AgentDictionary) {
         let rule_base = format!("actor/agent/{}", dict.source.trim_end_matches(".txt"));
+        if self.as_written && !self.has_dict_agents {
+            // The dictionary's role nouns take over: built-in ones would code words the
+            // dictionary leaves uncoded, or code them with other sectors.
+            for p in &mut self.phrases {
+                p.entries.retain(|(_, e)| !matches!(e, Entry::Agent { .. }));
+            }
+        }
+        self.has_dict_agents = true;
         for entry in &dict.entries {
             for (i, form) in entry.forms.iter().enumerate() {
                 let role = form.to_lowercase().replace('_', " ");
@@ -660,7 +679,11 @@ impl Lexicon {
                     ActorKind::Group
                 };
                 let e = Entry::Agent {
-                    code: plover_sectors(&entry.code, false),
+                    code: if self.as_written {
+                        entry.code.clone()
+                    } else {
+                        plover_sectors(&entry.code, false)
+                    },
                     prefix: entry.position == AgentPosition::Prefix,
                     kind,
                     role: entry
@@ -812,6 +835,30 @@ impl Lexicon {
         // Among role nouns and dictionary actors of one rank the last added wins (dictionaries
         // merged later override the built-in lexicon); among countries sharing a demonym the
         // first (the most populous, see `countries::builtin`) wins.
+        if self.as_written {
+            // Dictionaries read as written decide alone where they know the phrase; only a
+            // built-in country entry coding the same country keeps its form.
+            let dict = entries.iter().find(|e| matches!(e, Entry::Dict { .. }));
+            if let Some(Entry::Dict { entry, .. }) = dict.copied() {
+                let codes = &self.dict_entries[*entry].codes;
+                for e in entries {
+                    if let Entry::Country { code, .. } = e
+                        && codes.iter().all(|c| c.code.starts_with(code.as_str()))
+                    {
+                        return Some(e);
+                    }
+                }
+                return dict.copied();
+            }
+            if self.has_dict_agents
+                && let Some(agent) = entries
+                    .iter()
+                    .rev()
+                    .find(|e| matches!(e, Entry::Agent { .. }))
+            {
+                return Some(agent);
+            }
+        }
         let mut best: &Entry = entries.first()?;
         for e in entries {
             let later_wins = matches!(e, Entry::Agent { .. } | Entry::Dict { .. });

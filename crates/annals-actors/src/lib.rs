@@ -111,6 +111,10 @@ pub struct ActorMention {
     pub rule: String,
     /// How sure the recognizer is, in `[0, 1]`.
     pub confidence: f32,
+    /// Further full codes for the same actor when a dictionary gives it several (`[A/B]`): the
+    /// actor stands for each of them as well as for `code`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub other_codes: Vec<String>,
 }
 
 /// Splits a CAMEO-style code into its country part and its first sector.
@@ -187,6 +191,12 @@ impl ActorRecognizer {
         paths: &[P],
     ) -> Result<ActorRecognizer, DictionaryError> {
         let mut recognizer = ActorRecognizer::new();
+        recognizer.load(paths)?;
+        Ok(recognizer)
+    }
+
+    /// Reads and merges the dictionaries at `paths`.
+    fn load<P: AsRef<Path>>(&mut self, paths: &[P]) -> Result<(), DictionaryError> {
         for path in paths {
             let path = path.as_ref();
             let text = std::fs::read(path).map_err(|e| DictionaryError::Read {
@@ -198,9 +208,28 @@ impl ActorRecognizer {
                 .file_name()
                 .map(|n| n.to_string_lossy().to_string())
                 .unwrap_or_else(|| path.display().to_string());
-            recognizer.add_dictionary_text(&text, &name, DictionaryKind::Auto)?;
+            self.add_dictionary_text(&text, &name, DictionaryKind::Auto)?;
         }
+        Ok(())
+    }
+
+    /// Like [`ActorRecognizer::with_dictionaries`], but the dictionaries are read as written:
+    /// their codes keep CAMEO sectors (`MED` stays media, not rewritten to PLOVER `JRN`), and once
+    /// an agent dictionary is loaded its role nouns replace the built-in ones, so that coding
+    /// follows the dictionaries alone for roles.
+    pub fn with_dictionaries_as_written<P: AsRef<Path>>(
+        paths: &[P],
+    ) -> Result<ActorRecognizer, DictionaryError> {
+        let mut recognizer = ActorRecognizer::new();
+        recognizer.lexicon.as_written = true;
+        recognizer.load(paths)?;
         Ok(recognizer)
+    }
+
+    /// Sets whether dictionaries added from now on are read as written (see
+    /// [`ActorRecognizer::with_dictionaries_as_written`]).
+    pub fn set_as_written(&mut self, as_written: bool) {
+        self.lexicon.as_written = as_written;
     }
 
     /// Parses one dictionary text (`source_name` names it in rule ids) and merges it.

@@ -24,6 +24,9 @@ struct Draft {
     coref_of: Option<usize>,
     /// Whether the code came from a country name in the text (used for context inference).
     state_name: bool,
+    /// Further codes a dictionary gives the same actor (`[A/B/C]`), as (primary, other) pairs:
+    /// each other code stands in for the primary one inside `code`.
+    alts: Vec<(String, String)>,
 }
 
 /// A known person for coreference: mention index and lower-case name words.
@@ -43,15 +46,57 @@ fn cue_code(lex: &Lexicon, item: &Item, date: Option<Date>) -> Option<String> {
 }
 
 fn dict_code(lex: &Lexicon, entry: usize, date: Option<Date>) -> Option<String> {
-    let actor = lex.dict_entries.get(entry)?;
+    dict_codes(lex, entry, date).into_iter().next()
+}
+
+/// Every code a dictionary entry gives on `date`: `[A/B/C]` yields `A`, `B`, `C` (first is primary).
+fn dict_codes(lex: &Lexicon, entry: usize, date: Option<Date>) -> Vec<String> {
+    let Some(actor) = lex.dict_entries.get(entry) else {
+        return Vec::new();
+    };
     let probe = crate::dictionary::ActorEntry {
         names: Vec::new(),
         codes: actor.codes.clone(),
         line: 0,
     };
-    probe
-        .code_on(date)
-        .map(|c| c.split('/').next().unwrap_or(c).to_string())
+    let mut out: Vec<String> = Vec::new();
+    for c in probe.code_on(date).unwrap_or("").split('/') {
+        let c = c.trim();
+        if !c.is_empty() && !out.iter().any(|o| o == c) {
+            out.push(c.to_string());
+        }
+    }
+    out
+}
+
+/// The dictionary's further codes for `entry` beyond the primary one, paired with the primary.
+fn dict_alts(lex: &Lexicon, entry: usize, date: Option<Date>) -> Vec<(String, String)> {
+    let codes = dict_codes(lex, entry, date);
+    let Some(first) = codes.first() else {
+        return Vec::new();
+    };
+    codes
+        .iter()
+        .skip(1)
+        .map(|c| (first.clone(), c.clone()))
+        .collect()
+}
+
+/// The full codes an actor takes when each further dictionary code replaces the primary one.
+fn other_codes(code: &str, alts: &[(String, String)]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for (primary, alt) in alts {
+        let other = match code.find(primary.as_str()) {
+            Some(at) if !primary.is_empty() => {
+                format!("{}{alt}{}", &code[..at], &code[at + primary.len()..])
+            }
+            _ => continue,
+        };
+        if other != code && !out.contains(&other) {
+            out.push(other);
+        }
+    }
+    out
 }
 
 /// Combines a modifier's code with a role's sector: the modifier keeps its own sector if it has one.
@@ -321,6 +366,13 @@ pub(crate) fn recognize(
                 role = ante.role.clone();
             }
             let (country, sector) = split_code(&code);
+            let others = match d_coref {
+                Some(a) => out
+                    .get(a)
+                    .map(|a: &ActorMention| a.other_codes.clone())
+                    .unwrap_or_default(),
+                None => other_codes(&code, &d.alts),
+            };
             let index = out.len();
             if d.kind == ActorKind::Person && d_coref.is_none() && d.name_toks.is_some() {
                 let words: Vec<String> = name
@@ -350,6 +402,7 @@ pub(crate) fn recognize(
                 coref_of: d_coref,
                 rule,
                 confidence: d.confidence,
+                other_codes: others,
             });
         }
     }
@@ -562,6 +615,48 @@ fn sentence_drafts(
                 confidence: 0.85,
                 coref_of: None,
                 state_name: false,
+                alts: dict_alts(lex, *entry, date),
+            });
+            k += 2;
+            continue;
+        }
+        // A prefix role noun right before an actor's name ("LOBBY Sylvania", a dictionary
+        // agent coded `[NGO~]`): the role's code goes before the actor's.
+        if let Entry::Agent {
+            code: agent,
+            prefix: true,
+            role,
+            rule,
+            ..
+        } = &it.entry
+            && let Some(b) = items.get(k + 1)
+            && !used[k + 1]
+            && b.t0 == it.t1
+            && matches!(
+                b.entry,
+                Entry::Country { .. } | Entry::Dict { .. } | Entry::Capital { .. }
+            )
+            && let Some(cue) = cue_code(lex, b, date)
+        {
+            used[k] = true;
+            used[k + 1] = true;
+            let code = combine(&cue, agent, true);
+            drafts.push(Draft {
+                t0: it.t0,
+                t1: b.t1,
+                kind: kind_of_code(&code, ActorKind::Organization),
+                code,
+                name: None,
+                name_toks: None,
+                role: Some(role.clone()),
+                rule: rule.clone(),
+                confidence: 0.8,
+                coref_of: None,
+                state_name: false,
+                alts: match &b.entry {
+                    Entry::Dict { entry, .. } => dict_alts(lex, *entry, date),
+                    _ => Vec::new(),
+                },
             });
             k += 2;
             continue;
@@ -587,6 +682,9 @@ fn sentence_drafts(
             );
             used[k] = true;
             d.confidence = 0.9;
+            if let Entry::Dict { entry, .. } = &it.entry {
+                d.alts = dict_alts(lex, *entry, date);
+            }
             // "ethnic Albanian guerrillas operating in Macedonia": a community of the country
             // the sentence is about, not of the one its name comes from.
             if it.t0 >= 1
@@ -640,6 +738,7 @@ fn sentence_drafts(
                     confidence: 0.8,
                     coref_of: None,
                     state_name: false,
+                    alts: Vec::new(),
                 });
             }
             drafts.push(d);
@@ -673,6 +772,7 @@ fn sentence_drafts(
                         confidence: 0.9,
                         coref_of: None,
                         state_name: true,
+                        alts: Vec::new(),
                     }),
                     Form::People => {
                         let mut d = Draft {
@@ -687,6 +787,7 @@ fn sentence_drafts(
                             confidence: 0.8,
                             coref_of: None,
                             state_name: false,
+                            alts: Vec::new(),
                         };
                         // "Kurds in northern Iraq": a people living in another country.
                         if let Some(n) = residence(toks, items, &item_at, &used, it.t1)
@@ -727,6 +828,7 @@ fn sentence_drafts(
                         confidence: 0.3,
                         coref_of: None,
                         state_name: false,
+                        alts: Vec::new(),
                     }),
                 }
             }
@@ -751,6 +853,7 @@ fn sentence_drafts(
                         confidence: conf,
                         coref_of: None,
                         state_name: false,
+                        alts: Vec::new(),
                     });
                 }
             }
@@ -773,6 +876,7 @@ fn sentence_drafts(
                     confidence: 0.85,
                     coref_of: None,
                     state_name: false,
+                    alts: Vec::new(),
                 };
                 attach_name(lex, toks, &item_at, &mut d, false);
                 drafts.push(d);
@@ -799,6 +903,7 @@ fn sentence_drafts(
                     confidence: 0.85,
                     coref_of: None,
                     state_name: false,
+                    alts: Vec::new(),
                 });
             }
             Entry::Dict { entry, rule } => {
@@ -830,6 +935,7 @@ fn sentence_drafts(
                         confidence: 0.85,
                         coref_of: None,
                         state_name: is_state,
+                        alts: dict_alts(lex, *entry, date),
                     });
                 }
             }
@@ -1146,6 +1252,7 @@ fn agent_draft(
             confidence: 0.0,
             coref_of: None,
             state_name: false,
+            alts: Vec::new(),
         };
     };
     used[k] = true;
@@ -1288,6 +1395,7 @@ fn agent_draft(
         confidence: if cue.is_some() { 0.9 } else { 0.6 },
         coref_of: None,
         state_name: false,
+        alts: Vec::new(),
     };
     // A title before a dictionary person: "President X" where the dictionary knows X.
     if d.kind == ActorKind::Person
@@ -1314,6 +1422,7 @@ fn agent_draft(
         d.name_toks = Some((items[*n].t0, items[*n].t1));
         d.t1 = items[*n].t1;
         d.rule = rule.clone();
+        d.alts = dict_alts(lex, *entry, date);
         d.confidence = 0.85;
         return d;
     }
@@ -1522,6 +1631,7 @@ fn coreference(toks: &[Token], drafts: &mut Vec<Draft>, people: &[Person], items
             confidence: 0.8,
             coref_of: Some(p.index),
             state_name: false,
+            alts: Vec::new(),
         });
         i = end;
     }

@@ -98,8 +98,8 @@ pub(crate) fn token_norms(text: &str) -> Vec<String> {
 }
 
 /// Tokenizes `text[start..end]` into a reused buffer (cleared first): words (letters/digits with
-/// inner `-`, `.`, apostrophes), possessive `'s` split off, every other visible character a token
-/// of its own. `lower` is [`lowered`]`(text)`; ASCII tokens borrow their normalized form from it.
+/// inner `-`, `.`, apostrophes), possessive `'s` split off, `_` a word break like a space, every
+/// other visible character a token of its own. `lower` is [`lowered`]`(text)`; ASCII tokens borrow their normalized form from it.
 pub(crate) fn tokenize_into<'a>(
     text: &'a str,
     lower: &'a str,
@@ -120,7 +120,8 @@ pub(crate) fn tokenize_into<'a>(
     while let Some(&b) = bytes.get(i) {
         // ASCII white space and punctuation, the common cases, without decoding.
         if b < 0x80 && CLASS[usize::from(b)] & ALNUM == 0 {
-            if !b.is_ascii_whitespace() && b != 0x0b {
+            // An underscore separates words as a space does ("Dol_Amroth", as dictionaries write).
+            if !b.is_ascii_whitespace() && b != 0x0b && b != b'_' {
                 out.push(make(text, lower, start + i, start + i + 1, false));
             }
             i += 1;

@@ -642,3 +642,96 @@ fn clerics_are_people_with_their_names() {
     assert_eq!(a.name, "John Mwangi");
     assert_eq!(a.kind, ActorKind::Person);
 }
+
+#[test]
+fn an_entry_with_several_codes_keeps_them_all() {
+    let mut r = ActorRecognizer::new();
+    r.add_dictionary_text(
+        "GRAND_FENWICK [GFW/TLY/BRZ]\nSYLVANIA_ [SYL]\n",
+        "Multi.actors.txt",
+        DictionaryKind::Actors,
+    )
+    .unwrap();
+    let m = run(&r, "Grand Fenwick warned Sylvania.", None);
+    let gf = find(&m, "Fenwick");
+    assert_eq!(gf.code, "GFW");
+    assert_eq!(gf.other_codes, ["TLY", "BRZ"]);
+    assert!(find(&m, "Sylvania").other_codes.is_empty());
+    // A role noun after the actor carries its sector into every code.
+    let m = run(&r, "Grand Fenwick police arrested a smuggler.", None);
+    let gf = find(&m, "Fenwick");
+    assert_eq!(gf.code, "GFWCOP");
+    assert_eq!(gf.other_codes, ["TLYCOP", "BRZCOP"]);
+}
+
+#[test]
+fn underscores_in_text_match_dictionary_names() {
+    let mut r = ActorRecognizer::new();
+    r.add_dictionary_text(
+        "DUCHY_OF_STRELSAU [STR]\n",
+        "Duchy.actors.txt",
+        DictionaryKind::Actors,
+    )
+    .unwrap();
+    for text in [
+        "Yesterday the Duchy of Strelsau protested.",
+        "Yesterday the Duchy_of_Strelsau protested.",
+    ] {
+        let m = run(&r, text, None);
+        let d = find(&m, "Strelsau");
+        assert_eq!(d.code, "STR", "{text}");
+        assert!(d.text.starts_with("Duchy"), "{text}: {}", d.text);
+    }
+}
+
+const WRITTEN_AGENTS: &str = "\
+MEDIA {} [~MED]
+TOWN_CRIER [~GOV]
+";
+
+#[test]
+fn dictionaries_read_as_written_keep_cameo_codes_and_replace_built_in_roles() {
+    // Read as the lexicon's PLOVER codes: CAMEO `MED` (media) becomes `JRN`, built-in roles stay.
+    let mut plover = ActorRecognizer::new();
+    plover
+        .add_dictionary_text(WRITTEN_AGENTS, "W.agents.txt", DictionaryKind::Agents)
+        .unwrap();
+    let text = "Kenyan media praised Chilean troops and a Peruvian town crier.";
+    let m = run(&plover, text, None);
+    assert_eq!(find(&m, "media").code, "KENJRN");
+    assert_eq!(find(&m, "troops").code, "CHLMIL");
+    // Read as written: `MED` stays, and "troops", which the dictionary lacks, codes no sector.
+    let mut written = ActorRecognizer::new();
+    written.set_as_written(true);
+    written
+        .add_dictionary_text(WRITTEN_AGENTS, "W.agents.txt", DictionaryKind::Agents)
+        .unwrap();
+    let m = run(&written, text, None);
+    assert_eq!(find(&m, "media").code, "KENMED");
+    assert_eq!(find(&m, "crier").code, "PERGOV");
+    assert!(
+        m.iter().all(|x| !x.code.ends_with("MIL")),
+        "{:?}",
+        codes(&m)
+    );
+}
+
+#[test]
+fn a_prefix_agent_before_an_actor_name_codes_first() {
+    let mut r = ActorRecognizer::new();
+    r.add_dictionary_text("SYLVANIA_ [SYL]\n", "P.actors.txt", DictionaryKind::Actors)
+        .unwrap();
+    r.add_dictionary_text(
+        "WATCHDOG {} [NGO~]\n",
+        "P.agents.txt",
+        DictionaryKind::Agents,
+    )
+    .unwrap();
+    let m = run(
+        &r,
+        "Yesterday Watchdog Sylvania criticized the decision.",
+        None,
+    );
+    assert_eq!(find(&m, "Sylvania").code, "NGOSYL", "{:?}", codes(&m));
+    assert_eq!(find(&m, "Sylvania").text, "Watchdog Sylvania");
+}

@@ -135,7 +135,8 @@ pub fn run(dir: &Path, with_errors: bool) -> Result<Report, EvalError> {
             dicts.push(p);
         }
     }
-    let recognizer = ActorRecognizer::with_dictionaries(&dicts).map_err(|e| read_err(dir, e))?;
+    let recognizer =
+        ActorRecognizer::with_dictionaries_as_written(&dicts).map_err(|e| read_err(dir, e))?;
     let discards = match find(dir, "discards.txt") {
         Some(p) => read_discards(&std::fs::read_to_string(&p).map_err(|e| read_err(&p, e))?),
         None => Vec::new(),

@@ -213,6 +213,12 @@ impl EventCoder {
                 rule: "events/attribution/outlet_metadata".into(),
             });
         }
+        if actors.iter().any(|a| !a.other_codes().is_empty()) {
+            events = events
+                .into_iter()
+                .flat_map(|e| spread_codes(e, actors))
+                .collect();
+        }
         for (n, e) in events.iter_mut().enumerate() {
             if !credit.is_empty() {
                 let mut chain = credit.clone();
@@ -228,6 +234,83 @@ impl EventCoder {
         }
         events
     }
+}
+
+/// Most events one event is spread into over actors with several codes.
+const MAX_SPREAD: usize = 32;
+
+/// The codes a party stands for: its own, then each further code of the actor it comes from
+/// put in place of that actor's code.
+fn party_codes<A: ActorView>(p: &Party, actors: &[A]) -> Vec<String> {
+    let mut out = vec![p.code.clone()];
+    for a in actors.iter().filter(|a| a.span() == p.span) {
+        let own = a.code();
+        for other in a.other_codes() {
+            let code = match p.code.find(own) {
+                Some(at) if !own.is_empty() => {
+                    format!("{}{other}{}", &p.code[..at], &p.code[at + own.len()..])
+                }
+                _ => continue,
+            };
+            if !out.contains(&code) {
+                out.push(code);
+            }
+        }
+    }
+    out
+}
+
+/// One event per combination of codes when a party's actor has several codes
+/// (`[A/B]` in a dictionary), each event naming one code per party.
+fn spread_codes<A: ActorView>(event: Event, actors: &[A]) -> Vec<Event> {
+    let mut out = vec![event];
+    for side in 0..2 {
+        let n = match side {
+            0 => out[0].actor.len(),
+            _ => out[0].recipient.len(),
+        };
+        for i in 0..n {
+            let mut next = Vec::new();
+            for e in &out {
+                let parties = if side == 0 { &e.actor } else { &e.recipient };
+                let Some(p) = parties.get(i) else {
+                    next.push(e.clone());
+                    continue;
+                };
+                let codes = party_codes(p, actors);
+                for code in codes {
+                    if next.len() >= MAX_SPREAD {
+                        break;
+                    }
+                    let mut copy = e.clone();
+                    let parties = if side == 0 {
+                        &mut copy.actor
+                    } else {
+                        &mut copy.recipient
+                    };
+                    if let Some(q) = parties.get_mut(i)
+                        && q.code != code
+                    {
+                        let (country, sector) = split_party_code(&code);
+                        q.code = code;
+                        q.country = country;
+                        q.sector = sector;
+                    }
+                    next.push(copy);
+                }
+            }
+            out = next;
+        }
+    }
+    out
+}
+
+/// Country and sector of a code: the first three letters and the next three.
+fn split_party_code(code: &str) -> (String, String) {
+    (
+        code.get(..3).unwrap_or("").to_string(),
+        code.get(3..6).unwrap_or("").to_string(),
+    )
 }
 
 /// Spans sorted by start, for range queries.

@@ -330,6 +330,10 @@ pub trait ActorView {
     fn sector(&self) -> &str {
         ""
     }
+    /// Further full codes the same actor stands for (a dictionary entry with several codes).
+    fn other_codes(&self) -> &[String] {
+        &[]
+    }
 }
 
 /// A plain [`ActorView`].
@@ -461,6 +465,9 @@ impl ActorView for annals_actors::ActorMention {
     }
     fn sector(&self) -> &str {
         self.sector.as_deref().unwrap_or("")
+    }
+    fn other_codes(&self) -> &[String] {
+        &self.other_codes
     }
 }
 

@@ -416,3 +416,76 @@ fn agents_spread_over_compound_actors() {
     let ev = code_agents("Arnor police and judges attacked Mordor.", names);
     assert_eq!(codes(&ev[0].actor), vec!["ARNCOP", "ARNJUD"]);
 }
+
+/// An actor mention standing for several codes, as a dictionary entry `[ARN/ROH]` gives.
+struct ManyCodes {
+    span: annals_document::Span,
+    code: String,
+    others: Vec<String>,
+}
+
+impl annals_events::ActorView for ManyCodes {
+    fn span(&self) -> annals_document::Span {
+        self.span
+    }
+    fn code(&self) -> &str {
+        &self.code
+    }
+    fn other_codes(&self) -> &[String] {
+        &self.others
+    }
+}
+
+#[test]
+fn an_actor_with_several_codes_yields_one_event_per_code() {
+    let text = "The Northern League troops shelled Gondor overnight.";
+    let at = |name: &str| {
+        let s = text.find(name).unwrap();
+        annals_document::Span::new(s, s + name.len())
+    };
+    let mentions = vec![
+        ManyCodes {
+            span: at("The Northern League troops"),
+            code: "ARNMIL".into(),
+            others: vec!["ROHMIL".into()],
+        },
+        ManyCodes {
+            span: at("Gondor"),
+            code: "GON".into(),
+            others: Vec::new(),
+        },
+    ];
+    let doc = annals_document::Document::new(text.to_string());
+    let ev = annals_events::EventCoder::new().code(
+        text,
+        &sentences(text),
+        &TimeFacts::default(),
+        &[] as &[annals_events::PlaceRef],
+        &mentions,
+        &doc,
+    );
+    let mut pairs: Vec<(String, String)> = ev
+        .iter()
+        .filter(|e| e.event == "ASSAULT")
+        .map(|e| {
+            (
+                e.actor.iter().map(|p| p.code.clone()).collect(),
+                e.recipient.iter().map(|p| p.code.clone()).collect(),
+            )
+        })
+        .collect();
+    pairs.sort();
+    assert_eq!(
+        pairs,
+        [
+            ("ARNMIL".to_string(), "GON".to_string()),
+            ("ROHMIL".to_string(), "GON".to_string())
+        ]
+    );
+    assert_eq!(
+        ev.iter()
+            .filter(|e| e.actor.iter().any(|p| p.country == "ROH"))
+            .count(),
+        1
+    );
+}
