@@ -54,6 +54,19 @@ fn agents_code_country_and_sector() {
 }
 
 #[test]
+fn adjectives_that_differ_from_the_demonym_noun_code_their_country() {
+    let r = ActorRecognizer::new();
+    let m = run(
+        &r,
+        "Icelandic fishermen and Nepali soldiers met Scottish officials.",
+        None,
+    );
+    assert_eq!(find(&m, "Icelandic").country.as_deref(), Some("ISL"));
+    assert_eq!(find(&m, "Nepali").code, "NPLMIL");
+    assert_eq!(find(&m, "Scottish").code, "GBRGOV");
+}
+
+#[test]
 fn role_nouns_used_as_adjectives_are_not_actors() {
     let r = ActorRecognizer::new();
     let m = run(

@@ -173,39 +173,8 @@ pub struct SearchArgs {
     /// The store file to search
     #[arg(long, default_value = "annals.db")]
     pub db: PathBuf,
-    /// Actor code prefix, actor or recipient side (e.g. USA, USAGOV)
-    #[arg(long)]
-    pub actor: Option<String>,
-    /// Country code of an actor or recipient
-    #[arg(long)]
-    pub country: Option<String>,
-    /// PLOVER event type (e.g. PROTEST)
-    #[arg(long)]
-    pub event: Option<String>,
-    /// PLOVER mode
-    #[arg(long)]
-    pub mode: Option<String>,
-    /// Modality (asserted, denied, hypothetical, ...)
-    #[arg(long)]
-    pub modality: Option<String>,
-    /// Events on or after this date (YYYY, YYYY-MM or YYYY-MM-DD)
-    #[arg(long)]
-    pub from: Option<String>,
-    /// Events on or before this date (YYYY, YYYY-MM or YYYY-MM-DD)
-    #[arg(long)]
-    pub to: Option<String>,
-    /// Events inside min_lon,min_lat,max_lon,max_lat
-    #[arg(long, value_name = "BOX", allow_hyphen_values = true)]
-    pub bbox: Option<String>,
-    /// Events whose place name contains this
-    #[arg(long)]
-    pub place: Option<String>,
-    /// Events attributed to a source containing this
-    #[arg(long)]
-    pub source: Option<String>,
-    /// Documents from this outlet
-    #[arg(long)]
-    pub outlet: Option<String>,
+    #[command(flatten)]
+    pub filters: FilterArgs,
     /// Print at most this many hits
     #[arg(long, default_value_t = 20)]
     pub limit: u64,
@@ -240,37 +209,44 @@ pub struct ExportArgs {
     /// Write to this file instead of stdout
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
-    /// PLOVER event type (e.g. PROTEST)
-    #[arg(long)]
-    pub event: Option<String>,
-    /// Country code of an actor, a recipient or the place (e.g. FRA)
-    #[arg(long)]
-    pub country: Option<String>,
+    #[command(flatten)]
+    pub filters: FilterArgs,
+}
+
+/// Event filters shared by `search` and `export`.
+#[derive(Debug, Args)]
+pub struct FilterArgs {
     /// Actor code prefix, actor or recipient side (e.g. USA, USAGOV)
     #[arg(long)]
     pub actor: Option<String>,
+    /// Country code of an actor, a recipient or the place (e.g. FRA)
+    #[arg(long)]
+    pub country: Option<String>,
+    /// PLOVER event type (e.g. PROTEST)
+    #[arg(long)]
+    pub event: Option<String>,
     /// PLOVER mode
     #[arg(long)]
     pub mode: Option<String>,
     /// Modality (asserted, denied, hypothetical, ...)
     #[arg(long)]
     pub modality: Option<String>,
-    /// What may have happened on or after this date (YYYY, YYYY-MM or YYYY-MM-DD)
-    #[arg(long)]
-    pub since: Option<String>,
-    /// What may have happened on or before this date (YYYY, YYYY-MM or YYYY-MM-DD)
-    #[arg(long)]
-    pub until: Option<String>,
-    /// Inside min_lon,min_lat,max_lon,max_lat
+    /// Events that may have happened on or after this date (YYYY, YYYY-MM or YYYY-MM-DD)
+    #[arg(long, visible_alias = "since", value_name = "DATE")]
+    pub from: Option<String>,
+    /// Events that may have happened on or before this date (YYYY, YYYY-MM or YYYY-MM-DD)
+    #[arg(long, visible_alias = "until", value_name = "DATE")]
+    pub to: Option<String>,
+    /// Events inside min_lon,min_lat,max_lon,max_lat
     #[arg(long, value_name = "BOX", allow_hyphen_values = true)]
     pub bbox: Option<String>,
-    /// Place name containing this
+    /// Events whose place name contains this
     #[arg(long)]
     pub place: Option<String>,
-    /// Attributed to a source containing this
+    /// Events attributed to a source containing this
     #[arg(long)]
     pub source: Option<String>,
-    /// From documents of this outlet
+    /// Documents from this outlet
     #[arg(long)]
     pub outlet: Option<String>,
 }

@@ -33,8 +33,8 @@ pub fn run(args: ExportArgs) -> anyhow::Result<ExitCode> {
     }
     // Checks the dates and turns partial ones into days before the store sees them.
     let filter = Filter {
-        since: args.since.clone(),
-        until: args.until.clone(),
+        since: args.filters.from.clone(),
+        until: args.filters.to.clone(),
         ..Filter::default()
     }
     .normalized()?;
@@ -42,7 +42,12 @@ pub fn run(args: ExportArgs) -> anyhow::Result<ExitCode> {
     // write-ahead log back into the file).
     let mut store = Store::open(&args.db)
         .map_err(|e| anyhow::anyhow!("cannot open {}: {e}", args.db.display()))?;
-    let bbox = args.bbox.as_deref().map(str::parse::<BBox>).transpose()?;
+    let bbox = args
+        .filters
+        .bbox
+        .as_deref()
+        .map(str::parse::<BBox>)
+        .transpose()?;
     if format.is_happenings() && store.pending_merge()? > 0 {
         // A store written before happenings were kept (or an interrupted ingest) merges now.
         let merger = annals_merge::Merger::new(annals_merge::MergeConfig::default());
@@ -58,34 +63,34 @@ pub fn run(args: ExportArgs) -> anyhow::Result<ExitCode> {
         };
         if format.is_happenings() {
             let query = HappeningQuery {
-                event: args.event.clone(),
-                country: args.country.clone(),
-                actor: args.actor.clone(),
-                mode: args.mode.clone(),
-                modality: args.modality.clone(),
+                event: args.filters.event.clone(),
+                country: args.filters.country.clone(),
+                actor: args.filters.actor.clone(),
+                mode: args.filters.mode.clone(),
+                modality: args.filters.modality.clone(),
                 from: filter.since.clone(),
                 to: filter.until.clone(),
                 bbox,
-                place: args.place.clone(),
-                source: args.source.clone(),
-                outlet: args.outlet.clone(),
+                place: args.filters.place.clone(),
+                source: args.filters.source.clone(),
+                outlet: args.filters.outlet.clone(),
                 order: annals_export::DEFAULT_ORDER,
                 ..HappeningQuery::default()
             };
             annals_export::export_happenings(&store, &query, out)
         } else {
             let query = EventQuery {
-                event: args.event.clone(),
-                country: args.country.clone(),
-                actor: args.actor.clone(),
-                mode: args.mode.clone(),
-                modality: args.modality.clone(),
+                event: args.filters.event.clone(),
+                country: args.filters.country.clone(),
+                actor: args.filters.actor.clone(),
+                mode: args.filters.mode.clone(),
+                modality: args.filters.modality.clone(),
                 from: filter.since.clone(),
                 to: filter.until.clone(),
                 bbox,
-                place: args.place.clone(),
-                source: args.source.clone(),
-                outlet: args.outlet.clone(),
+                place: args.filters.place.clone(),
+                source: args.filters.source.clone(),
+                outlet: args.filters.outlet.clone(),
                 order: annals_export::DEFAULT_ORDER,
                 ..EventQuery::default()
             };

@@ -19,17 +19,22 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
     let words = args.query.join(" ");
     let query = Query {
         text: (!words.trim().is_empty()).then_some(words),
-        actor: args.actor,
-        country: args.country,
-        event: args.event,
-        mode: args.mode,
-        modality: args.modality,
-        from: args.from,
-        to: args.to,
-        bbox: args.bbox.as_deref().map(str::parse::<BBox>).transpose()?,
-        place: args.place,
-        source: args.source,
-        outlet: args.outlet,
+        actor: args.filters.actor,
+        country: args.filters.country,
+        event: args.filters.event,
+        mode: args.filters.mode,
+        modality: args.filters.modality,
+        from: args.filters.from,
+        to: args.filters.to,
+        bbox: args
+            .filters
+            .bbox
+            .as_deref()
+            .map(str::parse::<BBox>)
+            .transpose()?,
+        place: args.filters.place,
+        source: args.filters.source,
+        outlet: args.filters.outlet,
         limit: Some(args.limit),
         offset: args.offset,
     };
