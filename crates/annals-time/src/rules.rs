@@ -852,9 +852,11 @@ impl RuleSet {
                     is_zero_width(e) || self.element_keys(e, &class_words, &mut Vec::new()) == 0
                 })
             });
-            // the words of the first required element, none of which an optional element
-            // before it can take
-            let word_span = first.and_then(|f| {
+            // the tokens the first required element can take (None when an optional element
+            // before it can take one of its words): a number word reads one token, two for a
+            // dotted class word; when the word is not a number word (`plain`), a built-in takes
+            // at most three tokens ('90s)
+            let first_span = |f: usize, plain: bool| -> Option<usize> {
                 let mut own = Vec::new();
                 self.element_keys(&elems[f], &class_words, &mut own);
                 let mut before = Vec::new();
@@ -878,6 +880,7 @@ impl RuleSet {
                                 span = span.max(2);
                             }
                         }
+                        Alt::Builtin(_) if plain => span = span.max(3),
                         Alt::Builtin(
                             Builtin::Day | Builtin::Ord | Builtin::Int | Builtin::Month2,
                         ) => {}
@@ -885,39 +888,9 @@ impl RuleSet {
                     }
                 }
                 Some(span)
-            });
-            // the same when the word is not a number word: a built-in then takes at most three
-            // tokens ('90s)
-            let plain_span = first.and_then(|f| {
-                let mut own = Vec::new();
-                self.element_keys(&elems[f], &class_words, &mut own);
-                let mut before = Vec::new();
-                for e in &elems[..f] {
-                    self.element_keys(e, &class_words, &mut before);
-                }
-                if own.iter().any(|w| before.contains(w)) {
-                    return None;
-                }
-                let mut span = 1;
-                for a in &elems[f].alts {
-                    match a {
-                        Alt::Lit(..) => {}
-                        Alt::Class(c) => {
-                            let dotted = self.vocab.values().any(|id| {
-                                self.entries[*id as usize]
-                                    .iter()
-                                    .any(|e| e.class == *c && e.dotted)
-                            });
-                            if dotted {
-                                span = span.max(2);
-                            }
-                        }
-                        Alt::Builtin(_) => span = span.max(3),
-                        _ => return None,
-                    }
-                }
-                Some(span)
-            });
+            };
+            let word_span = first.and_then(|f| first_span(f, false));
+            let plain_span = first.and_then(|f| first_span(f, true));
             let mut word_next_plain = None;
             if let Some(f) = first {
                 let (mut lead, mut words, mut num) = (0, Vec::new(), 0);
