@@ -149,6 +149,32 @@ fn gap_ok(lex: &Lexicon, toks: &[Token], a: usize, b: usize) -> bool {
     })
 }
 
+/// A place name starting at token `j` (up to three capitalized, not all-capital words outside
+/// any lexicon item): its text and the token after it.
+fn place_name_at<'t>(
+    lex: &Lexicon,
+    text: &'t str,
+    toks: &[Token],
+    j: usize,
+    item_at: &[Option<usize>],
+) -> Option<(&'t str, usize)> {
+    let mut e = j;
+    while e < toks.len()
+        && e - j < 3
+        && item_at.get(e).is_some_and(Option::is_none)
+        && toks[e].word
+        && toks[e].cap
+        && !toks[e].upper
+        && !lex.stopnames.contains(toks[e].norm.as_ref())
+    {
+        e += 1;
+    }
+    if e == j {
+        return None;
+    }
+    Some((text.get(toks[j].start..toks[e - 1].end)?, e))
+}
+
 /// A person's name starting at token `i`: capitalized words not in the lexicon.
 fn name_at(lex: &Lexicon, toks: &[Token], i: usize, item_at: &[Option<usize>]) -> Option<usize> {
     const PARTICLES: &[&str] = &[
@@ -1015,20 +1041,7 @@ fn located_country(
         if fallback.is_some() {
             continue;
         }
-        let mut e = j;
-        while e < toks.len()
-            && e - j < 3
-            && item_at[e].is_none()
-            && toks[e].word
-            && toks[e].cap
-            && !toks[e].upper
-            && !lex.stopnames.contains(toks[e].norm.as_ref())
-        {
-            e += 1;
-        }
-        if e > j
-            && let Some(name) = text.get(toks[j].start..toks[e - 1].end)
-        {
+        if let Some((name, _)) = place_name_at(lex, text, toks, j, item_at) {
             fallback = gazetteer_country(name);
         }
     }
@@ -1343,19 +1356,7 @@ fn agent_draft(
                 t1 = items[*n].t1;
             } else if item_at.get(j).is_some_and(Option::is_none) {
                 // "governor of Bavaria", "government of Ontario province": a region or city.
-                let mut e = j;
-                while e < toks.len()
-                    && e - j < 3
-                    && item_at[e].is_none()
-                    && toks[e].word
-                    && toks[e].cap
-                    && !toks[e].upper
-                    && !lex.stopnames.contains(toks[e].norm.as_ref())
-                {
-                    e += 1;
-                }
-                if e > j
-                    && let Some(name) = text.get(toks[j].start..toks[e - 1].end)
+                if let Some((name, e)) = place_name_at(lex, text, toks, j, item_at)
                     && let Some(c) = gazetteer_country(name)
                 {
                     code = combine(&c, &sector, *prefix);
