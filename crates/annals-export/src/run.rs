@@ -19,6 +19,27 @@ pub struct Summary {
     pub skipped: u64,
 }
 
+impl Summary {
+    /// Counts one record read and what writing it gave (written, or left out by the format);
+    /// on an error keeps it in `failure` and returns false to stop the walk.
+    fn count(
+        &mut self,
+        written: Result<bool, ExportError>,
+        failure: &mut Option<ExportError>,
+    ) -> bool {
+        self.read += 1;
+        match written {
+            Ok(true) => self.written += 1,
+            Ok(false) => self.skipped += 1,
+            Err(e) => {
+                *failure = Some(e);
+                return false;
+            }
+        }
+        true
+    }
+}
+
 impl ExportEvent {
     /// An event as the store lists it.
     pub fn from_view(view: EventView) -> ExportEvent {
@@ -57,16 +78,7 @@ pub fn export_events(
     let mut summary = Summary::default();
     let mut failure = None;
     store.for_each_event(query, |view| {
-        summary.read += 1;
-        match sink.write(&ExportEvent::from_view(view)) {
-            Ok(true) => summary.written += 1,
-            Ok(false) => summary.skipped += 1,
-            Err(e) => {
-                failure = Some(e);
-                return false;
-            }
-        }
-        true
+        summary.count(sink.write(&ExportEvent::from_view(view)), &mut failure)
     })?;
     if let Some(e) = failure {
         return Err(e);
@@ -86,17 +98,11 @@ pub fn export_happenings<W: Write>(
     let mut summary = Summary::default();
     let mut failure = None;
     store.for_each_happening(query, |detail| {
-        summary.read += 1;
         let value = serde_json::to_value(&detail).unwrap_or(Value::Null);
-        match writer.write(&ExportHappening::from_value(&value)) {
-            Ok(true) => summary.written += 1,
-            Ok(false) => summary.skipped += 1,
-            Err(e) => {
-                failure = Some(e);
-                return false;
-            }
-        }
-        true
+        summary.count(
+            writer.write(&ExportHappening::from_value(&value)),
+            &mut failure,
+        )
     })?;
     if let Some(e) = failure {
         return Err(e);
