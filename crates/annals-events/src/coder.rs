@@ -1736,7 +1736,12 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 }
             }
             let mut value = None;
-            for (phrase, v) in &self.cues().vague {
+            let vague_here = if self.starts(j, START_VAGUE) {
+                self.cues().vague.as_slice()
+            } else {
+                &[]
+            };
+            for (phrase, v) in vague_here {
                 if self.phrase_at(j, phrase) {
                     value = Some((*v, j + phrase.len()));
                     approx = true;

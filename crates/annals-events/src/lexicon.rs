@@ -49,6 +49,122 @@ impl Hasher for WordHasher {
 /// A hash map keyed by words.
 pub type HashMap<K, V> = std::collections::HashMap<K, V, BuildHasherDefault<WordHasher>>;
 
+/// Longest word kept inline in a [`FlagTable`] slot.
+const PACKED: usize = 16;
+
+/// A word of at most [`PACKED`] bytes as two little-endian words, zero-padded.
+#[inline]
+fn pack(word: &[u8]) -> [u64; 2] {
+    let mut buf = [0u8; PACKED];
+    if let Some(head) = buf.get_mut(..word.len()) {
+        head.copy_from_slice(word);
+    }
+    let (a, b) = buf.split_at(8);
+    let lo = a.try_into().map_or(0, u64::from_le_bytes);
+    let hi = b.try_into().map_or(0, u64::from_le_bytes);
+    [lo, hi]
+}
+
+/// One slot of a [`FlagTable`]: the packed word, its length plus one (0 when empty) and its
+/// flags.
+#[derive(Debug, Clone, Copy, Default)]
+struct Slot {
+    key: [u64; 2],
+    len: u8,
+    flags: u8,
+}
+
+/// The flags of the words of at most 16 bytes, in an open-addressing table whose slots hold
+/// the words themselves: a lookup compares two machine words and follows no pointer.
+#[derive(Debug, Clone, Default)]
+pub struct FlagTable {
+    slots: Vec<Slot>,
+    mask: usize,
+    filled: usize,
+}
+
+impl FlagTable {
+    #[inline]
+    fn home(&self, key: [u64; 2], len: usize) -> usize {
+        let h = (key[0] ^ key[1].rotate_left(31) ^ len as u64).wrapping_mul(SEED);
+        ((h ^ (h >> 32)) as usize) & self.mask
+    }
+
+    /// The flags of `word`; `None` when the word is not in the table or is too long for it.
+    #[inline]
+    pub fn get(&self, word: &str) -> Option<u8> {
+        let w = word.as_bytes();
+        if w.len() > PACKED || self.slots.is_empty() {
+            return None;
+        }
+        let key = pack(w);
+        let len = w.len() as u8 + 1;
+        let mut at = self.home(key, w.len());
+        loop {
+            let slot = self.slots.get(at)?;
+            if slot.len == 0 {
+                return None;
+            }
+            if slot.len == len && slot.key == key {
+                return Some(slot.flags);
+            }
+            at = (at + 1) & self.mask;
+        }
+    }
+
+    /// Sets the flags of `word` (ignored when it is longer than 16 bytes).
+    pub fn set(&mut self, word: &str, flags: u8) {
+        let w = word.as_bytes();
+        if w.len() > PACKED {
+            return;
+        }
+        if (self.filled + 1) * 2 > self.slots.len() {
+            self.grow();
+        }
+        let key = pack(w);
+        let len = w.len() as u8 + 1;
+        let mut at = self.home(key, w.len());
+        while let Some(slot) = self.slots.get_mut(at) {
+            if slot.len == 0 {
+                *slot = Slot { key, len, flags };
+                self.filled += 1;
+                return;
+            }
+            if slot.len == len && slot.key == key {
+                slot.flags = flags;
+                return;
+            }
+            at = (at + 1) & self.mask;
+        }
+    }
+
+    fn grow(&mut self) {
+        let size = (self.slots.len() * 2).max(64);
+        let old = std::mem::replace(&mut self.slots, vec![Slot::default(); size]);
+        self.mask = size - 1;
+        self.filled = 0;
+        for slot in old.into_iter().filter(|s| s.len != 0) {
+            let mut at = self.home(slot.key, usize::from(slot.len - 1));
+            while self.slots.get(at).is_some_and(|s| s.len != 0) {
+                at = (at + 1) & self.mask;
+            }
+            if let Some(free) = self.slots.get_mut(at) {
+                *free = slot;
+                self.filled += 1;
+            }
+        }
+    }
+
+    /// A table of the words of `map`.
+    fn from_map(map: &HashMap<String, u8>) -> FlagTable {
+        let mut t = FlagTable::default();
+        for (w, f) in map {
+            t.set(w, *f);
+        }
+        t
+    }
+}
+
 const PLOVER: &str = include_str!("../../../data/events/plover.tsv");
 const IRREGULAR: &str = include_str!("../../../data/events/irregular.tsv");
 const TRIGGERS: &str = include_str!("../../../data/events/triggers.tsv");
@@ -210,6 +326,9 @@ pub struct Lexicon {
     pub by_head: HashMap<String, Vec<usize>>,
     /// What each known word may be: cue starts (`START_*`) and `WORD_*` bits.
     pub word_flags: HashMap<String, u8>,
+    /// `word_flags` for the words of up to 16 bytes, for the per-token lookup; kept in step by
+    /// [`Lexicon::add`] and the word index.
+    fast_flags: FlagTable,
     /// Cue words.
     pub cues: Cues,
     /// Irregular verb forms by lemma.
@@ -398,6 +517,7 @@ impl Lexicon {
             rules: Vec::new(),
             by_head: HashMap::default(),
             word_flags: HashMap::default(),
+            fast_flags: FlagTable::default(),
             cues: load_cues(),
             irregular,
             irregular_past,
@@ -452,7 +572,9 @@ impl Lexicon {
         let idx = self.rules.len();
         for h in &rule.heads {
             self.by_head.entry(h.clone()).or_default().push(idx);
-            *self.word_flags.entry(h.clone()).or_default() |= WORD_HEAD;
+            let f = self.word_flags.entry(h.clone()).or_default();
+            *f |= WORD_HEAD;
+            self.fast_flags.set(h, *f);
         }
         self.rules.push(rule);
     }
@@ -472,13 +594,19 @@ impl Lexicon {
         for w in self.by_head.keys() {
             *f.entry(w.clone()).or_default() |= WORD_HEAD;
         }
+        self.fast_flags = FlagTable::from_map(&f);
         self.word_flags = f;
     }
 
     /// The flags of a word (`START_*` and `WORD_*` bits).
     #[inline]
     pub fn flags(&self, word: &str) -> u8 {
-        let mut f = self.word_flags.get(word).copied().unwrap_or(0);
+        let mut f = if word.len() <= PACKED {
+            self.fast_flags.get(word)
+        } else {
+            self.word_flags.get(word).copied()
+        }
+        .unwrap_or(0);
         if f & WORD_NUMBER == 0
             && word.bytes().any(|b| b == b'-')
             && word.split('-').all(|p| self.cues.number.contains_key(p))
@@ -617,6 +745,24 @@ mod tests {
         assert!(lex.flags("five") & WORD_NUMBER != 0);
         assert_eq!(lex.flags("xylophone"), 0);
         assert!(lex.irregular_past.contains("met"));
+    }
+
+    #[test]
+    fn the_flag_table_agrees_with_the_word_flags() {
+        let mut lex = Lexicon::builtin();
+        lex.add(Rule {
+            heads: vec!["outflanked".into(), "an-unusually-long-head-form".into()],
+            ..lex.rules[0].clone()
+        });
+        assert!(lex.word_flags.len() > 64);
+        for (w, f) in &lex.word_flags {
+            assert_eq!(lex.flags(w) & !WORD_NUMBER, *f & !WORD_NUMBER, "{w}");
+        }
+        assert!(lex.flags("outflanked") & WORD_HEAD != 0);
+        assert!(lex.flags("an-unusually-long-head-form") & WORD_HEAD != 0);
+        for w in ["", "x", "saidx", "sai", "unknownwordsixteen", "a\0"] {
+            assert_eq!(lex.flags(w), 0, "{w:?}");
+        }
     }
 
     #[test]
