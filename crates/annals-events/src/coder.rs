@@ -164,9 +164,10 @@ impl EventCoder {
                 if toks.is_empty() {
                     continue;
                 }
+                let keys: Vec<&str> = (0..toks.len()).map(|i| toks.key(i)).collect();
                 let mut flags = std::mem::take(&mut scratch.flags);
                 flags.clear();
-                flags.extend((0..toks.len()).map(|i| self.lex.flags(toks.key(i))));
+                flags.extend(keys.iter().map(|k| self.lex.flags(k)));
                 // Without a trigger word a sentence codes nothing; a short one may still credit
                 // an outlet.
                 let wanted = if toks.len() > 12 {
@@ -193,6 +194,7 @@ impl EventCoder {
                     &exprs,
                     found,
                     flags,
+                    keys,
                     scratch,
                 );
                 if let Some(link) = ctx.credit() {
@@ -371,6 +373,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
         exprs: &'a [TimeRef],
         found: Found<'a>,
         flags: Vec<u8>,
+        keys: Vec<&'a str>,
         scratch: &mut Scratch,
     ) -> Self {
         let n = t.len();
@@ -433,7 +436,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 v
             },
             flags,
-            keys: (0..n).map(|i| t.key(i)).collect(),
+            keys,
         };
         ctx.mark_skipped();
         ctx
@@ -587,6 +590,10 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
         let n = self.t.len();
         let mut frames = Vec::new();
         for i in 0..n {
+            // Only an attribution marker or a reporting verb opens a frame.
+            if !self.starts(i, START_ACCORDING | WORD_REPORT) {
+                continue;
+            }
             let k = self.key(i);
             // "according to X"
             let according = if self.starts(i, START_ACCORDING) {
@@ -1096,10 +1103,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
         let lex = &self.coder.lex;
         let mut found: Vec<Trig> = Vec::new();
         for i in 0..n {
-            if self.time_at[i].is_some() {
-                continue;
-            }
-            if !self.starts(i, WORD_HEAD) {
+            if !self.starts(i, WORD_HEAD) || self.time_at[i].is_some() {
                 continue;
             }
             let Some(rules) = lex.by_head.get(self.key(i)) else {
@@ -1708,14 +1712,12 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
         let mut out = Vec::new();
         let mut i = 0;
         while i < n {
-            if self.time_at[i].is_some() {
-                i += 1;
-                continue;
-            }
             let k0 = self.key(i);
-            let numeric =
-                k0.starts_with(|c: char| c.is_ascii_digit()) || self.starts(i, WORD_NUMBER);
-            if !numeric && !self.starts(i, START_APPROX | START_VAGUE) {
+            let numeric = k0.as_bytes().first().is_some_and(u8::is_ascii_digit)
+                || self.starts(i, WORD_NUMBER);
+            if (!numeric && !self.starts(i, START_APPROX | START_VAGUE))
+                || self.time_at[i].is_some()
+            {
                 i += 1;
                 continue;
             }

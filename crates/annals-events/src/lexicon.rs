@@ -52,17 +52,21 @@ pub type HashMap<K, V> = std::collections::HashMap<K, V, BuildHasherDefault<Word
 /// Longest word kept inline in a [`FlagTable`] slot.
 const PACKED: usize = 16;
 
-/// A word of at most [`PACKED`] bytes as two little-endian words, zero-padded.
+/// The first [`PACKED`] bytes of a word as two little-endian words, zero-padded, and whether
+/// they hold a hyphen.
 #[inline]
-fn pack(word: &[u8]) -> [u64; 2] {
-    let mut buf = [0u8; PACKED];
-    if let Some(head) = buf.get_mut(..word.len()) {
-        head.copy_from_slice(word);
+fn pack(word: &[u8]) -> ([u64; 2], bool) {
+    let (mut lo, mut hi) = (0u64, 0u64);
+    let mut hyphen = false;
+    for (k, &b) in word.iter().take(PACKED).enumerate() {
+        if k < 8 {
+            lo |= u64::from(b) << (8 * k);
+        } else {
+            hi |= u64::from(b) << (8 * (k - 8));
+        }
+        hyphen |= b == b'-';
     }
-    let (a, b) = buf.split_at(8);
-    let lo = a.try_into().map_or(0, u64::from_le_bytes);
-    let hi = b.try_into().map_or(0, u64::from_le_bytes);
-    [lo, hi]
+    ([lo, hi], hyphen)
 }
 
 /// One slot of a [`FlagTable`]: the packed word, its length plus one (0 when empty) and its
@@ -94,12 +98,20 @@ impl FlagTable {
     #[inline]
     pub fn get(&self, word: &str) -> Option<u8> {
         let w = word.as_bytes();
-        if w.len() > PACKED || self.slots.is_empty() {
+        if w.len() > PACKED {
             return None;
         }
-        let key = pack(w);
-        let len = w.len() as u8 + 1;
-        let mut at = self.home(key, w.len());
+        self.find(pack(w).0, w.len())
+    }
+
+    /// The flags of the word of `len` bytes packed as `key`.
+    #[inline]
+    fn find(&self, key: [u64; 2], len: usize) -> Option<u8> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let mut at = self.home(key, len);
+        let len = len as u8 + 1;
         loop {
             let slot = self.slots.get(at)?;
             if slot.len == 0 {
@@ -121,7 +133,7 @@ impl FlagTable {
         if (self.filled + 1) * 2 > self.slots.len() {
             self.grow();
         }
-        let key = pack(w);
+        let key = pack(w).0;
         let len = w.len() as u8 + 1;
         let mut at = self.home(key, w.len());
         while let Some(slot) = self.slots.get_mut(at) {
@@ -601,14 +613,16 @@ impl Lexicon {
     /// The flags of a word (`START_*` and `WORD_*` bits).
     #[inline]
     pub fn flags(&self, word: &str) -> u8 {
-        let mut f = if word.len() <= PACKED {
-            self.fast_flags.get(word)
+        let w = word.as_bytes();
+        let (f, hyphen) = if w.len() <= PACKED {
+            let (key, hyphen) = pack(w);
+            (self.fast_flags.find(key, w.len()), hyphen)
         } else {
-            self.word_flags.get(word).copied()
-        }
-        .unwrap_or(0);
+            (self.word_flags.get(word).copied(), w.contains(&b'-'))
+        };
+        let mut f = f.unwrap_or(0);
         if f & WORD_NUMBER == 0
-            && word.bytes().any(|b| b == b'-')
+            && hyphen
             && word.split('-').all(|p| self.cues.number.contains_key(p))
         {
             f |= WORD_NUMBER;

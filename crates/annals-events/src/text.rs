@@ -208,11 +208,34 @@ fn tokenize_general(text: &str, start: usize, slice: &str, out: &mut Tokens) {
     }
 }
 
-/// Whether an ASCII byte is white space (as `char::is_whitespace` has it).
-#[inline]
-fn is_ascii_space(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0b' | b'\x0c')
-}
+/// Byte classes for [`tokenize_ascii`]: an ASCII letter or digit.
+const ALNUM: u8 = 1;
+/// An ASCII digit.
+const DIGIT: u8 = 2;
+/// An ASCII letter.
+const ALPHA: u8 = 4;
+/// ASCII white space (as `char::is_whitespace` has it).
+const SPACE: u8 = 8;
+
+/// The class bits of every byte value.
+static CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_digit() {
+            ALNUM | DIGIT
+        } else if c.is_ascii_alphabetic() {
+            ALNUM | ALPHA
+        } else if matches!(c, b' ' | b'\t' | b'\n' | b'\r' | b'\x0b' | b'\x0c') {
+            SPACE
+        } else {
+            0
+        };
+        b += 1;
+    }
+    t
+};
 
 /// The tokens of an all-ASCII sentence `bytes` starting at byte `start` of the text, whose
 /// lower-cased copy starts at `base` of the key buffer: the same tokens as the general loop
@@ -220,6 +243,9 @@ fn is_ascii_space(b: u8) -> bool {
 fn tokenize_ascii(bytes: &[u8], start: usize, base: usize, out: &mut Tokens) {
     let n = bytes.len();
     let at = |j: usize| bytes.get(j).copied().unwrap_or(0);
+    // The class bits of the byte at `j` (none past the end).
+    let class = |j: usize| bytes.get(j).map_or(0, |&b| CLASS[usize::from(b)]);
+    let alnum = |j: usize| class(j) & ALNUM != 0;
     let mut push = |s: usize, e: usize, word: bool| {
         out.toks.push(Tok {
             start: start + s,
@@ -233,13 +259,13 @@ fn tokenize_ascii(bytes: &[u8], start: usize, base: usize, out: &mut Tokens) {
     let mut i = 0;
     while i < n {
         let b = at(i);
-        if b.is_ascii_alphanumeric() {
+        if alnum(i) {
             // A word: letters/digits with inner hyphens, dots and commas between digits, and
             // apostrophes (a trailing "'s" or "n't" is split off as its own token).
             let s = i;
             i += 1;
             loop {
-                while at(i).is_ascii_alphanumeric() {
+                while alnum(i) {
                     i += 1;
                 }
                 if i + 1 >= n {
@@ -247,14 +273,15 @@ fn tokenize_ascii(bytes: &[u8], start: usize, base: usize, out: &mut Tokens) {
                 }
                 let next = at(i + 1);
                 let joins = match at(i) {
-                    b'-' => next.is_ascii_alphanumeric(),
-                    b'.' | b',' => at(i - 1).is_ascii_digit() && next.is_ascii_digit(),
+                    b'-' => alnum(i + 1),
+                    b'.' | b',' => class(i - 1) & class(i + 1) & DIGIT != 0,
                     b'\'' => {
-                        let alone = !at(i + 2).is_ascii_alphanumeric();
+                        let alone = !alnum(i + 2);
                         let possessive = matches!(next, b's' | b'S') && alone;
-                        let negation =
-                            matches!(next, b't' | b'T') && matches!(at(i - 1), b'n' | b'N') && alone;
-                        !possessive && !negation && next.is_ascii_alphanumeric()
+                        let negation = matches!(next, b't' | b'T')
+                            && matches!(at(i - 1), b'n' | b'N')
+                            && alone;
+                        !possessive && !negation && alnum(i + 1)
                     }
                     _ => false,
                 };
@@ -270,7 +297,7 @@ fn tokenize_ascii(bytes: &[u8], start: usize, base: usize, out: &mut Tokens) {
                 && i + 1 < n
                 && at(i) == b'\''
                 && matches!(at(i + 1), b't' | b'T')
-                && !at(i + 2).is_ascii_alphanumeric()
+                && !alnum(i + 2)
             {
                 push(s, e - 1, true);
                 push(e - 1, i + 2, true);
@@ -282,13 +309,16 @@ fn tokenize_ascii(bytes: &[u8], start: usize, base: usize, out: &mut Tokens) {
             // "'s" possessive or "'ll".
             let s = i;
             let mut letters = 0;
-            while at(i + 1 + letters).is_ascii_alphabetic() {
+            while class(i + 1 + letters) & ALPHA != 0 {
                 letters += 1;
             }
             let short = match letters {
                 1 => matches!(at(i + 1).to_ascii_lowercase(), b's' | b'd' | b't'),
                 2 => matches!(
-                    [at(i + 1).to_ascii_lowercase(), at(i + 2).to_ascii_lowercase()],
+                    [
+                        at(i + 1).to_ascii_lowercase(),
+                        at(i + 2).to_ascii_lowercase()
+                    ],
                     [b'l', b'l'] | [b'r', b'e'] | [b'v', b'e']
                 ),
                 _ => false,
@@ -300,7 +330,7 @@ fn tokenize_ascii(bytes: &[u8], start: usize, base: usize, out: &mut Tokens) {
                 i += 1;
                 push(s, i, false);
             }
-        } else if is_ascii_space(b) {
+        } else if class(i) & SPACE != 0 {
             i += 1;
         } else {
             push(i, i + 1, false);
