@@ -97,9 +97,25 @@ impl Binds {
 
 const HARD: &[&str] = &[";", ":", "(", ")", "—", "–", "\"", "“", "”"];
 
+/// Which bytes start a word of [`HARD`].
+static HARD_FIRST: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < HARD.len() {
+        if let Some(&b) = HARD[i].as_bytes().first() {
+            t[b as usize] = true;
+        }
+        i += 1;
+    }
+    t
+};
+
 #[inline]
 fn is_hard(k: &str) -> bool {
-    HARD.contains(&k)
+    k.as_bytes()
+        .first()
+        .is_none_or(|&b| HARD_FIRST[usize::from(b)])
+        && HARD.contains(&k)
 }
 
 impl EventCoder {
@@ -167,7 +183,11 @@ impl EventCoder {
                 let keys: Vec<&str> = (0..toks.len()).map(|i| toks.key(i)).collect();
                 let mut flags = std::mem::take(&mut scratch.flags);
                 flags.clear();
-                flags.extend(keys.iter().map(|k| self.lex.flags(k)));
+                flags.extend(
+                    toks.toks
+                        .iter()
+                        .map(|t| self.lex.flags_at(&toks.keys, t.key_start, t.key_end)),
+                );
                 // Without a trigger word a sentence codes nothing; a short one may still credit
                 // an outlet.
                 let wanted = if toks.len() > 12 {
