@@ -183,11 +183,7 @@ impl EventCoder {
                 let keys: Vec<&str> = (0..toks.len()).map(|i| toks.key(i)).collect();
                 let mut flags = std::mem::take(&mut scratch.flags);
                 flags.clear();
-                flags.extend(
-                    toks.toks
-                        .iter()
-                        .map(|t| self.lex.flags_at(&toks.keys, t.key_start, t.key_end)),
-                );
+                flags.extend(keys.iter().map(|k| self.lex.flags(k)));
                 // Without a trigger word a sentence codes nothing; a short one may still credit
                 // an outlet.
                 let wanted = if toks.len() > 12 {

@@ -82,24 +82,6 @@ fn pack(word: &[u8]) -> ([u64; 2], bool) {
     ([lo, hi], hyphen)
 }
 
-/// The low `n` bytes of `v` (all of them from 8 on).
-#[inline]
-fn low_bytes(v: u64, n: usize) -> u64 {
-    if n >= 8 {
-        v
-    } else {
-        v & ((1u64 << (8 * n)) - 1)
-    }
-}
-
-/// Whether one of the eight bytes of `v` is `b`.
-#[inline]
-fn has_byte(v: u64, b: u8) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    let x = v ^ (ONES * u64::from(b));
-    x.wrapping_sub(ONES) & !x & (ONES << 7) != 0
-}
-
 /// One slot of a [`FlagTable`]: the packed word, its length plus one (0 when empty) and its
 /// flags.
 #[derive(Debug, Clone, Copy, Default)]
@@ -661,32 +643,6 @@ impl Lexicon {
         f
     }
 
-    /// The flags of the word `buf[start..end]` (as [`Lexicon::flags`]); reads the word's bytes
-    /// sixteen at a time when `buf` holds that many from `start`.
-    #[inline]
-    pub fn flags_at(&self, buf: &str, start: usize, end: usize) -> u8 {
-        let len = end.saturating_sub(start);
-        let window = buf.as_bytes().get(start..start.saturating_add(PACKED));
-        let (Some(window), true) = (window, len <= PACKED) else {
-            return buf.get(start..end).map_or(0, |w| self.flags(w));
-        };
-        let (a, b) = window.split_at(8);
-        let lo = low_bytes(<[u8; 8]>::try_from(a).map_or(0, u64::from_le_bytes), len);
-        let hi = if len > 8 {
-            low_bytes(
-                <[u8; 8]>::try_from(b).map_or(0, u64::from_le_bytes),
-                len - 8,
-            )
-        } else {
-            0
-        };
-        let f = self.fast_flags.find([lo, hi], len).unwrap_or(0);
-        if f & WORD_NUMBER == 0 && (has_byte(lo, b'-') || has_byte(hi, b'-')) {
-            return buf.get(start..end).map_or(f, |w| self.flags(w));
-        }
-        f
-    }
-
     /// Removes every built-in trigger rule (to code with dictionaries only).
     pub fn clear_builtin_rules(&mut self) {
         let rules = std::mem::take(&mut self.rules);
@@ -834,21 +790,6 @@ mod tests {
         for w in ["", "x", "saidx", "sai", "unknownwordsixteen", "a\0"] {
             assert_eq!(lex.flags(w), 0, "{w:?}");
         }
-    }
-
-    #[test]
-    fn flags_read_in_place_match_flags_of_the_word() {
-        let lex = Lexicon::builtin();
-        let buf = "said twenty-five troops were summoned, an extraordinarily-long-word x - 7";
-        let mut at = 0;
-        for w in buf.split(' ') {
-            let (s, e) = (at, at + w.len());
-            assert_eq!(lex.flags_at(buf, s, e), lex.flags(w), "{w:?}");
-            at = e + 1;
-        }
-        assert!(lex.flags_at(buf, 5, 16) & WORD_NUMBER != 0);
-        assert_eq!(lex.flags_at(buf, 3, 2), lex.flags(""));
-        assert_eq!(lex.flags_at(buf, 0, 999), 0);
     }
 
     #[test]
