@@ -49,7 +49,7 @@ mod merge;
 mod stored;
 
 pub use config::{MergeConfig, MergeError};
-pub use merge::Merger;
+pub use merge::{Merger, Profile};
 pub use stored::event_from_json;
 
 use annals_document::Date;

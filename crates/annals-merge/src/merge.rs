@@ -12,7 +12,15 @@ use std::collections::{BTreeMap, HashMap};
 #[derive(Debug, Clone)]
 pub struct Merger {
     config: MergeConfig,
+    /// FNV hashes of the stopwords, sorted: a word whose hash is absent is not a stopword.
+    stop_hashes: Vec<u64>,
+    /// FNV hashes of the compatible type pairs, sorted, likewise.
+    compatible_hashes: Vec<(u64, u64)>,
 }
+
+/// The features of one report that the merger compares, computed once (see
+/// [`Merger::profile`] and [`Merger::related_profiles`]).
+pub struct Profile<'a>(Features<'a>);
 
 /// Which reports may be merged with which: only reports of the same class cluster together.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -113,15 +121,31 @@ fn fnv(bytes: &[u8]) -> u64 {
     h
 }
 
-/// The hashed content words of a sentence, sorted and deduplicated.
-fn content_words(text: &str, config: &MergeConfig) -> Vec<u64> {
-    let mut words: Vec<u64> = text
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| w.chars().count() >= 3 && !w.chars().all(|c| c.is_ascii_digit()))
-        .map(str::to_lowercase)
-        .filter(|w| !config.stopwords.contains(w))
-        .map(|w| fnv(w.as_bytes()))
-        .collect();
+/// The hashed content words of a sentence, sorted and deduplicated: words of three characters
+/// or more, not all digits, lowercased, without the stopwords.
+fn content_words(text: &str, config: &MergeConfig, stop_hashes: &[u64]) -> Vec<u64> {
+    let mut lower = String::new();
+    let mut words: Vec<u64> = Vec::new();
+    for w in text.split(|c: char| !c.is_alphanumeric()) {
+        // Three characters take at least three bytes; most words are ASCII.
+        if w.len() < 3 || (!w.is_ascii() && w.chars().count() < 3) {
+            continue;
+        }
+        if w.chars().all(|c| c.is_ascii_digit()) {
+            continue;
+        }
+        lower.clear();
+        if w.is_ascii() {
+            lower.extend(w.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        } else {
+            lower.push_str(&w.to_lowercase());
+        }
+        let h = fnv(lower.as_bytes());
+        if stop_hashes.binary_search(&h).is_ok() && config.stopwords.contains(lower.as_str()) {
+            continue;
+        }
+        words.push(h);
+    }
     words.sort_unstable();
     words.dedup();
     words
@@ -274,7 +298,33 @@ fn kind_name(k: annals_events::SourceKind) -> String {
 impl Merger {
     /// A merger with the given configuration.
     pub fn new(config: MergeConfig) -> Merger {
-        Merger { config }
+        let mut stop_hashes: Vec<u64> = config.stopwords.iter().map(|w| fnv(w.as_bytes())).collect();
+        stop_hashes.sort_unstable();
+        stop_hashes.dedup();
+        let mut compatible_hashes: Vec<(u64, u64)> = config
+            .compatible
+            .keys()
+            .map(|(a, b)| (fnv(a.as_bytes()), fnv(b.as_bytes())))
+            .collect();
+        compatible_hashes.sort_unstable();
+        compatible_hashes.dedup();
+        Merger {
+            config,
+            stop_hashes,
+            compatible_hashes,
+        }
+    }
+
+    /// [`MergeConfig::type_score`], without building owned keys for pairs that are not listed.
+    fn type_score(&self, a: &str, b: &str) -> Option<f64> {
+        if a == b {
+            return Some(1.0);
+        }
+        let h = (fnv(a.as_bytes()), fnv(b.as_bytes()));
+        if self.compatible_hashes.binary_search(&h).is_err() {
+            return None;
+        }
+        self.config.type_score(a, b)
     }
 
     /// The configuration in use.
@@ -326,7 +376,7 @@ impl Merger {
             keys,
             interval: interval(e, r.published),
             place,
-            words: content_words(&r.sentence, &self.config),
+            words: content_words(&r.sentence, &self.config, &self.stop_hashes),
         }
     }
 
@@ -357,7 +407,7 @@ impl Merger {
             note!("veto: modality differs ({:?} vs {:?})", a.class, b.class);
             return None;
         }
-        let Some(type_score) = c.type_score(a.event, b.event) else {
+        let Some(type_score) = self.type_score(a.event, b.event) else {
             note!("veto: types incompatible ({} vs {})", a.event, b.event);
             return None;
         };
@@ -503,24 +553,40 @@ impl Merger {
     /// happening). A conservative test for
     /// incremental merging: the happenings of the others it returns are the ones to merge anew.
     pub fn related(&self, report: &Report, others: &[&Report]) -> Vec<bool> {
-        let f = self.features(report);
+        let f = self.profile(report);
         others
             .iter()
-            .map(|o| {
-                let g = self.features(o);
-                if f.event == "REJECT" || g.event == "REJECT" {
-                    // A denial by an accused party: their actors share a country.
-                    return party_match(&f.actors, &g.actors).is_some_and(|m| m.0 > 0.0);
-                }
-                let denial_pair = (f.class == Class::Denial) != (g.class == Class::Denial)
-                    && (f.class == Class::Factual || g.class == Class::Factual);
-                self.score(&f, &g, denial_pair, None).is_some()
-            })
+            .map(|o| self.related_profiles(&f, &self.profile(o)))
             .collect()
+    }
+
+    /// The features of `report` that merging compares, for [`Merger::related_profiles`].
+    pub fn profile<'a>(&self, report: &'a Report) -> Profile<'a> {
+        Profile(self.features(report))
+    }
+
+    /// [`Merger::related`] for one pair of reports given by their profiles: whether a merge of
+    /// the first with the second could relate them.
+    pub fn related_profiles(&self, a: &Profile, b: &Profile) -> bool {
+        let (f, g) = (&a.0, &b.0);
+        if f.event == "REJECT" || g.event == "REJECT" {
+            // A denial by an accused party: their actors share a country.
+            return party_match(&f.actors, &g.actors).is_some_and(|m| m.0 > 0.0);
+        }
+        let denial_pair = (f.class == Class::Denial) != (g.class == Class::Denial)
+            && (f.class == Class::Factual || g.class == Class::Factual);
+        self.score(f, g, denial_pair, None).is_some()
     }
 
     /// Merges reports into happenings, ordered by first report date then id.
     pub fn merge(&self, reports: &[Report]) -> Vec<Happening> {
+        let refs: Vec<&Report> = reports.iter().collect();
+        self.merge_refs(&refs)
+    }
+
+    /// [`Merger::merge`] over borrowed reports (so a caller holding them elsewhere need not
+    /// copy them).
+    pub fn merge_refs(&self, reports: &[&Report]) -> Vec<Happening> {
         let feats: Vec<Features> = reports.iter().map(|r| self.features(r)).collect();
         let n = reports.len();
         // Blocking: (quad, country key) -> report indices sorted by interval start.
@@ -643,7 +709,7 @@ impl Merger {
 
     fn assemble(
         &self,
-        reports: &[Report],
+        reports: &[&Report],
         feats: &[Features],
         members: &[usize],
         denies_of: &HashMap<usize, usize>,
@@ -996,7 +1062,7 @@ impl Merger {
     /// denial window after the happening (and near it, when both have places).
     fn flag_rejections(
         &self,
-        reports: &[Report],
+        reports: &[&Report],
         feats: &[Features],
         happenings: &mut [(Happening, Vec<usize>)],
     ) {

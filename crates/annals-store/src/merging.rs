@@ -45,14 +45,51 @@ type Lookup = (u8, bool, Date, Date, Vec<String>);
 /// An event's JSON, sentence, and its document's outlet and date.
 type StoredRow = (String, Option<String>, Option<String>, Option<String>);
 
-/// Loads the reports of `keys` (document metadata, sentence and event JSON).
-fn load_reports(conn: &Connection, keys: &[Key]) -> Result<Vec<Report>, StoreError> {
+/// Reports cached at most; past this the cache starts over.
+const CACHED_REPORTS: usize = 200_000;
+
+/// Stored events read back as reports, by key. Stored events never change (a document is
+/// written once, with its events), so a report read once serves every later merge.
+#[derive(Debug, Default)]
+pub(crate) struct ReportCache {
+    /// `None`: the stored event is not a report (no event type, or unreadable JSON).
+    map: HashMap<Key, Option<Report>>,
+}
+
+impl ReportCache {
+    /// The cached report of `key`, if it was loaded and is a report.
+    fn get(&self, key: &Key) -> Option<&Report> {
+        self.map.get(key).and_then(Option::as_ref)
+    }
+
+    /// Forgets everything once the cache has grown past its bound.
+    fn trim(&mut self) {
+        if self.map.len() > CACHED_REPORTS {
+            self.map.clear();
+        }
+    }
+}
+
+/// Reads the reports of `keys` not cached yet (document metadata, sentence and event JSON)
+/// into the cache; returns the keys that are reports, in the order given.
+fn load_reports(
+    conn: &Connection,
+    cache: &mut ReportCache,
+    keys: &[Key],
+) -> Result<Vec<Key>, StoreError> {
     let mut stmt = conn.prepare_cached(
         "SELECT e.json, e.sentence, d.outlet, d.date FROM events e
          JOIN documents d ON d.id = e.doc_id WHERE e.doc_id = ?1 AND e.idx = ?2",
     )?;
     let mut out = Vec::with_capacity(keys.len());
-    for (doc, idx) in keys {
+    for key in keys {
+        if let Some(cached) = cache.map.get(key) {
+            if cached.is_some() {
+                out.push(key.clone());
+            }
+            continue;
+        }
+        let (doc, idx) = key;
         let row: Option<StoredRow> = stmt
             .query_row(params![doc, idx], |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
@@ -65,24 +102,25 @@ fn load_reports(conn: &Connection, keys: &[Key]) -> Result<Vec<Report>, StoreErr
         let Some((json, sentence, outlet, date)) = row else {
             continue;
         };
-        let Ok(value) = serde_json::from_str::<Value>(&json) else {
-            continue;
-        };
-        let published = date
-            .as_deref()
-            .and_then(|d| d.get(..10))
-            .and_then(|d| d.parse::<Date>().ok());
-        let index = usize::try_from(*idx).unwrap_or(0);
-        if let Some(r) = Report::from_json(
-            doc,
-            index,
-            outlet,
-            published,
-            sentence.unwrap_or_default(),
-            &value,
-        ) {
-            out.push(r);
+        let report = serde_json::from_str::<Value>(&json).ok().and_then(|value| {
+            let published = date
+                .as_deref()
+                .and_then(|d| d.get(..10))
+                .and_then(|d| d.parse::<Date>().ok());
+            let index = usize::try_from(*idx).unwrap_or(0);
+            Report::from_json(
+                doc,
+                index,
+                outlet,
+                published,
+                sentence.unwrap_or_default(),
+                &value,
+            )
+        });
+        if report.is_some() {
+            out.push(key.clone());
         }
+        cache.map.insert(key.clone(), report);
     }
     Ok(out)
 }
@@ -367,11 +405,12 @@ impl Store {
             return Ok(stats);
         }
         stats.pending = pending.len() as u64;
-        let fresh = load_reports(&tx, &pending)?;
+        let cache = &mut self.reports;
+        let fresh_keys = load_reports(&tx, cache, &pending)?;
+        let fresh: Vec<&Report> = fresh_keys.iter().filter_map(|k| cache.get(k)).collect();
         for r in &fresh {
             index_keys(&tx, r)?;
         }
-        // Stored events near the new ones, and the happenings they belong to.
         // Stored events near each new one (by blocking key, quad code and days)...
         let mut asked: HashMap<Lookup, Vec<Key>> = HashMap::new();
         let mut near_of: Vec<Vec<Key>> = Vec::with_capacity(fresh.len());
@@ -397,21 +436,26 @@ impl Store {
         // ...and of those, the ones a new report could be merged with or deny: only their
         // happenings are merged anew.
         let filed_keys: Vec<Key> = filed.keys().cloned().collect();
-        let filed_reports = load_reports(&tx, &filed_keys)?;
-        let by_key: HashMap<Key, &Report> = filed_reports
-            .iter()
-            .map(|r| ((r.doc_id.clone(), r.event_index as i64), r))
-            .collect();
+        load_reports(&tx, cache, &filed_keys)?;
         let mut touched: BTreeSet<String> = BTreeSet::new();
-        for (r, found) in fresh.iter().zip(&near_of) {
-            let others: Vec<(&Key, &Report)> = found
-                .iter()
-                .filter_map(|k| by_key.get(k).map(|o| (k, *o)))
-                .collect();
-            let list: Vec<&Report> = others.iter().map(|o| o.1).collect();
-            for (related, (key, _)) in merger.related(r, &list).into_iter().zip(&others) {
-                if related && let Some(h) = filed.get(*key) {
-                    touched.insert(h.clone());
+        {
+            let cache = &*cache;
+            let mut profiles: HashMap<&Key, annals_merge::Profile> = HashMap::new();
+            for (r, found) in fresh_keys.iter().zip(&near_of) {
+                let Some(report) = cache.get(r) else { continue };
+                let profile = merger.profile(report);
+                for key in found {
+                    let Some(h) = filed.get(key) else { continue };
+                    if touched.contains(h) {
+                        continue;
+                    }
+                    let Some(other) = cache.get(key) else { continue };
+                    let o = profiles
+                        .entry(key)
+                        .or_insert_with(|| merger.profile(other));
+                    if merger.related_profiles(&profile, o) {
+                        touched.insert(h.clone());
+                    }
                 }
             }
         }
@@ -427,18 +471,15 @@ impl Store {
                 }
             }
         }
-        let stored = load_reports(&tx, &members)?;
-        stats.reloaded = stored.len() as u64;
-        let mut all = fresh;
-        all.extend(stored);
+        let stored_keys = load_reports(&tx, cache, &members)?;
+        stats.reloaded = stored_keys.len() as u64;
+        let cache = &*cache;
+        let mut all_keys: Vec<&Key> = fresh_keys.iter().chain(&stored_keys).collect();
         // One report per key, in key order, so the merge does not depend on the load order.
-        let mut seen: HashMap<Key, ()> = HashMap::new();
-        all.retain(|r| {
-            seen.insert((r.doc_id.clone(), r.event_index as i64), ())
-                .is_none()
-        });
-        all.sort_by(|a, b| (&a.doc_id, a.event_index).cmp(&(&b.doc_id, b.event_index)));
-        let happenings = merger.merge(&all);
+        all_keys.sort();
+        all_keys.dedup();
+        let all: Vec<&Report> = all_keys.iter().filter_map(|k| cache.get(k)).collect();
+        let happenings = merger.merge_refs(&all);
         // Happenings that come out as they were stored stay; the others are replaced.
         let mut old: HashMap<String, i64> = HashMap::new();
         {
@@ -476,6 +517,7 @@ impl Store {
             }
         }
         tx.commit()?;
+        self.reports.trim();
         Ok(stats)
     }
 
