@@ -1,7 +1,7 @@
 //! Measures the ingest writer: extraction records (as `annals extract` prints them) stored in
 //! batches, each batch's events merged into happenings right after it, as `annals ingest` does.
 //!
-//! `cargo run --release -p annals-store --example merge_bench -- RECORDS.jsonl [BATCH] [DB]`
+//! `cargo run --release -p annals-store --example merge_bench -- RECORDS.jsonl [BATCH] [DB|-] [CHUNK]`
 //!
 //! Prints the CPU seconds spent storing and merging, and a digest of the happenings written
 //! (their report groups), so that two builds can be checked to merge alike.
@@ -25,16 +25,18 @@ fn cpu_secs() -> f64 {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
-    let input = args.next().ok_or("usage: merge_bench RECORDS.jsonl [BATCH] [DB]")?;
+    let input = args.next().ok_or("usage: merge_bench RECORDS.jsonl [BATCH] [DB|-] [CHUNK]")?;
     let batch: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(500);
     let dir = std::env::temp_dir().join(format!("annals-merge-bench-{}", std::process::id()));
-    let path = match args.next() {
+    let path = match args.next().filter(|p| p != "-") {
         Some(p) => std::path::PathBuf::from(p),
         None => {
             std::fs::create_dir_all(&dir)?;
             dir.join("bench.db")
         }
     };
+    // Pending events merged per transaction (as `annals ingest` does).
+    let chunk: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(5000);
     let file = std::io::BufReader::new(std::fs::File::open(&input)?);
     let mut records = Vec::new();
     for line in file.lines() {
@@ -45,11 +47,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut store = Store::open(&path)?;
     let (mut storing, mut merging, mut events) = (0.0, 0.0, 0);
     let wall = std::time::Instant::now();
-    for chunk in records.chunks(batch.max(1)) {
+    for batch in records.chunks(batch.max(1)) {
         let t = cpu_secs();
-        events += store.insert_records(chunk)?.events;
+        events += store.insert_records(batch)?.events;
         let m = cpu_secs();
-        store.merge_all_pending(&merger, 5000)?;
+        store.merge_all_pending(&merger, chunk)?;
         merging += cpu_secs() - m;
         storing += m - t;
     }

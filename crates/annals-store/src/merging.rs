@@ -221,17 +221,60 @@ fn index_keys(tx: &Transaction, r: &Report) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// A stored event within one merge: its document (interned in [`Docs`]) and its index.
+type Id = (u32, i64);
+
+/// The document ids met during one merge, interned, so that event keys are copied, hashed and
+/// compared as integers.
+#[derive(Default)]
+struct Docs {
+    ids: HashMap<String, u32>,
+    names: Vec<String>,
+}
+
+impl Docs {
+    /// The number of `doc`, given on first sight.
+    fn intern(&mut self, doc: &str) -> u32 {
+        if let Some(&n) = self.ids.get(doc) {
+            return n;
+        }
+        let n = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
+        self.names.push(doc.to_string());
+        self.ids.insert(doc.to_string(), n);
+        n
+    }
+
+    /// The document id of a number given by [`Docs::intern`].
+    fn name(&self, n: u32) -> &str {
+        self.names.get(n as usize).map_or("", String::as_str)
+    }
+
+    /// The event key of `id`.
+    fn key(&self, id: Id) -> Key {
+        (self.name(id.0).to_string(), id.1)
+    }
+}
+
+/// Candidate lists found so far in one merge, each asked once per [`Lookup`].
+#[derive(Default)]
+struct Asked {
+    by_lookup: HashMap<Lookup, usize>,
+    lists: Vec<Vec<Id>>,
+}
+
 /// The stored events that `r` could merge with or be a denial of (or be denied by): those
 /// sharing a blocking key, with the same quad code (any, for a REJECT; REJECTs, for the others)
-/// and an interval reaching its days (within tolerance and the denial window).
+/// and an interval reaching its days (within tolerance and the denial window). Returns the
+/// list's position in `asked`, sorted and without repeats.
 fn candidates(
     tx: &Transaction,
     merger: &Merger,
     r: &Report,
-    asked: &mut HashMap<Lookup, Vec<Key>>,
-) -> Result<Vec<Key>, StoreError> {
+    docs: &mut Docs,
+    asked: &mut Asked,
+) -> Result<Option<usize>, StoreError> {
     let Some((start, end)) = days(r) else {
-        return Ok(Vec::new());
+        return Ok(None);
     };
     let c = merger.config();
     let tol = i64::from(c.date_tolerance_days);
@@ -239,11 +282,12 @@ fn candidates(
     let reject = r.event.event == "REJECT";
     let keys = block_keys(r);
     // Reports of one article often share all of it: ask once.
-    let lookup = (r.event.quad_code, reject, start, end, keys.clone());
-    if let Some(found) = asked.get(&lookup) {
-        return Ok(found.clone());
+    let lookup = (r.event.quad_code, reject, start, end, keys);
+    if let Some(&found) = asked.by_lookup.get(&lookup) {
+        return Ok(Some(found));
     }
-    let mut out: BTreeSet<Key> = BTreeSet::new();
+    let keys = &lookup.4;
+    let mut out: Vec<Id> = Vec::new();
     let mut stmt = tx.prepare_cached(
         "SELECT doc_id, idx FROM merge_keys
          WHERE key = ?1 AND quad_code = ?2 AND long = ?3 AND earliest BETWEEN ?4 AND ?5
@@ -255,15 +299,19 @@ fn candidates(
         // before it, long ones at most LOOKBACK_DAYS.
         let reach = shift(start, from);
         let hi = shift(end, to);
-        for key in &keys {
-            for (long, back) in [(false, SHORT_DAYS), (true, LOOKBACK_DAYS)] {
-                let lo = shift(start, from - back);
-                let rows = stmt
-                    .query_map(params![key, quad, long, lo, hi, reach, limit], |row| {
-                        Ok((row.get::<_, String>(0)?, row.get(1)?))
+        for (long, back) in [(false, SHORT_DAYS), (true, LOOKBACK_DAYS)] {
+            let lo = shift(start, from - back);
+            for key in keys {
+                let mut rows = stmt.query(params![key, quad, long, lo, hi, reach, limit])?;
+                while let Some(row) = rows.next()? {
+                    let doc = row.get_ref(0)?.as_str().map_err(|e| {
+                        rusqlite::Error::FromSqlConversionFailure(
+                            0,
+                            rusqlite::types::Type::Text,
+                            Box::new(e),
+                        )
                     })?;
-                for row in rows {
-                    out.insert(row?);
+                    out.push((docs.intern(doc), row.get(1)?));
                 }
             }
         }
@@ -279,9 +327,12 @@ fn candidates(
         // REJECT events up to the denial window later: they may deny this one.
         ask(REJECT_QUAD, -tol, tol + window)?;
     }
-    let found: Vec<Key> = out.into_iter().collect();
-    asked.insert(lookup, found.clone());
-    Ok(found)
+    out.sort_unstable();
+    out.dedup();
+    let n = asked.lists.len();
+    asked.lists.push(out);
+    asked.by_lookup.insert(lookup, n);
+    Ok(Some(n))
 }
 
 /// A hash of the whole happening as merged (FNV-1a over its JSON), as a signed SQLite integer.
@@ -412,53 +463,78 @@ impl Store {
             index_keys(&tx, r)?;
         }
         // Stored events near each new one (by blocking key, quad code and days)...
-        let mut asked: HashMap<Lookup, Vec<Key>> = HashMap::new();
-        let mut near_of: Vec<Vec<Key>> = Vec::with_capacity(fresh.len());
-        let mut near: BTreeSet<Key> = BTreeSet::new();
+        let mut docs = Docs::default();
+        let mut asked = Asked::default();
+        let mut near_of: Vec<Option<usize>> = Vec::with_capacity(fresh.len());
         for r in &fresh {
-            let found = candidates(&tx, merger, r, &mut asked)?;
-            near.extend(found.iter().cloned());
-            near_of.push(found);
+            near_of.push(candidates(&tx, merger, r, &mut docs, &mut asked)?);
         }
+        let mut near: Vec<Id> = asked.lists.iter().flatten().copied().collect();
+        near.sort_unstable();
+        near.dedup();
         // ...that are filed (new ones in this chunk are not), with their happenings...
-        let mut filed: HashMap<Key, String> = HashMap::new();
+        let mut filed: HashMap<Id, usize> = HashMap::new();
+        let mut happening_ids: Vec<String> = Vec::new();
         {
+            let mut numbers: HashMap<String, usize> = HashMap::new();
             let mut of = tx.prepare_cached(
                 "SELECT happening_id FROM happening_reports WHERE doc_id = ?1 AND idx = ?2",
             )?;
-            for key in &near {
-                let mut rows = of.query(params![key.0, key.1])?;
+            for &id in &near {
+                let mut rows = of.query(params![docs.name(id.0), id.1])?;
                 if let Some(row) = rows.next()? {
-                    filed.insert(key.clone(), row.get(0)?);
+                    let h: String = row.get(0)?;
+                    let n = *numbers.entry(h).or_insert_with_key(|h| {
+                        happening_ids.push(h.clone());
+                        happening_ids.len() - 1
+                    });
+                    filed.insert(id, n);
                 }
             }
         }
         // ...and of those, the ones a new report could be merged with or deny: only their
         // happenings are merged anew.
-        let filed_keys: Vec<Key> = filed.keys().cloned().collect();
+        let filed_keys: Vec<Key> = near
+            .iter()
+            .filter(|id| filed.contains_key(id))
+            .map(|&id| docs.key(id))
+            .collect();
         load_reports(&tx, cache, &filed_keys)?;
-        let mut touched: BTreeSet<String> = BTreeSet::new();
+        let mut touched_at = vec![false; happening_ids.len()];
         {
             let cache = &*cache;
-            let mut profiles: HashMap<&Key, annals_merge::Profile> = HashMap::new();
-            for (r, found) in fresh_keys.iter().zip(&near_of) {
-                let Some(report) = cache.get(r) else { continue };
+            let mut profiles: HashMap<Id, Option<annals_merge::Profile>> = HashMap::new();
+            for (key, found) in fresh_keys.iter().zip(&near_of) {
+                let Some(list) = found.and_then(|n| asked.lists.get(n)) else {
+                    continue;
+                };
+                let Some(report) = cache.get(key) else {
+                    continue;
+                };
                 let profile = merger.profile(report);
-                for key in found {
-                    let Some(h) = filed.get(key) else { continue };
-                    if touched.contains(h) {
+                for id in list {
+                    let Some(&h) = filed.get(id) else { continue };
+                    if touched_at[h] {
                         continue;
                     }
-                    let Some(other) = cache.get(key) else { continue };
-                    let o = profiles
-                        .entry(key)
-                        .or_insert_with(|| merger.profile(other));
-                    if merger.related_profiles(&profile, o) {
-                        touched.insert(h.clone());
+                    let other = profiles.entry(*id).or_insert_with(|| {
+                        cache
+                            .get(&docs.key(*id))
+                            .map(|o| merger.profile(o))
+                    });
+                    if let Some(o) = other
+                        && merger.related_profiles(&profile, o)
+                    {
+                        touched_at[h] = true;
                     }
                 }
             }
         }
+        let touched: BTreeSet<String> = happening_ids
+            .into_iter()
+            .zip(touched_at)
+            .filter_map(|(h, t)| t.then_some(h))
+            .collect();
         let mut members: Vec<Key> = Vec::new();
         {
             let mut of = tx.prepare_cached(
