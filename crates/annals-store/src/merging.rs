@@ -15,7 +15,7 @@ use annals_document::Date;
 use annals_merge::{Happening, Merger, Report};
 use rusqlite::{Connection, Transaction, params};
 use serde_json::Value;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// How far back (days) before a report's first day a stored report may start and still be a
 /// merge candidate: stored intervals longer than this are not looked up.
@@ -335,25 +335,77 @@ fn candidates(
     Ok(Some(n))
 }
 
-/// A hash of the whole happening as merged (FNV-1a over its JSON), as a signed SQLite integer.
-fn digest(h: &Happening) -> i64 {
-    let json = serde_json::to_vec(h).unwrap_or_default();
-    let mut x: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in json {
-        x ^= u64::from(b);
-        x = x.wrapping_mul(0x0100_0000_01b3);
+/// FNV-1a over the bytes written to it.
+struct Fnv(u64);
+
+impl std::io::Write for Fnv {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        for b in buf {
+            self.0 ^= u64::from(*b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+        Ok(buf.len())
     }
-    x as i64
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
-/// Writes one happening and its reports, reasons and contradictions.
-fn write_happening(tx: &Transaction, h: &Happening, digest: i64) -> Result<(), StoreError> {
-    let mut json = serde_json::to_value(h).unwrap_or(Value::Null);
-    if let Some(m) = json.as_object_mut() {
-        for k in ["reports", "merge_reasons", "contradictions", "id"] {
-            m.remove(k);
+/// A hash of the whole happening as merged (FNV-1a over its JSON), as a signed SQLite integer.
+fn digest(h: &Happening) -> i64 {
+    let mut hash = Fnv(0xcbf2_9ce4_8422_2325);
+    // Writing to a hash cannot fail, nor can serializing a happening.
+    let _ = serde_json::to_writer(&mut hash, h);
+    hash.0 as i64
+}
+
+/// The happening's `json` column: its JSON without its reports, merge reasons, contradictions
+/// (kept in their own rows) and id, keys sorted. Built field by field, so the reports are not
+/// serialized for nothing.
+fn happening_json(h: &Happening) -> String {
+    fn put<T: serde::Serialize>(map: &mut serde_json::Map<String, Value>, key: &str, v: &T) {
+        if let Ok(v) = serde_json::to_value(v) {
+            map.insert(key.to_string(), v);
         }
     }
+    let mut m = serde_json::Map::new();
+    put(&mut m, "event", &h.event);
+    put(&mut m, "mode", &h.mode);
+    put(&mut m, "cameo", &h.cameo);
+    put(&mut m, "quad_code", &h.quad_code);
+    put(&mut m, "modality", &h.modality);
+    put(&mut m, "actor", &h.actor);
+    put(&mut m, "recipient", &h.recipient);
+    if let Some(d) = &h.date {
+        put(&mut m, "date", d);
+    }
+    if let Some(l) = &h.event_loc {
+        put(&mut m, "event_loc", l);
+    }
+    put(&mut m, "outlets", &h.outlets);
+    put(&mut m, "original_sources", &h.original_sources);
+    if let Some(f) = &h.first_reported {
+        put(&mut m, "first_reported", f);
+    }
+    if let Some(l) = &h.last_reported {
+        put(&mut m, "last_reported", l);
+    }
+    put(&mut m, "corroboration", &h.corroboration);
+    Value::Object(m).to_string()
+}
+
+/// Writes one happening and its reports, reasons and contradictions. With `stored`, the
+/// happening is already stored under its id, with those reports: its row is updated in place,
+/// rows that stay as they are are left alone, and rows it no longer has are removed (reports
+/// filed elsewhere by this merge are already re-pointed; the others are dropped).
+fn write_happening(
+    tx: &Transaction,
+    h: &Happening,
+    digest: i64,
+    stored: Option<&[Key]>,
+) -> Result<(), StoreError> {
+    let json = happening_json(h);
     let modality = serde_json::to_value(h.modality)
         .ok()
         .and_then(|v| v.as_str().map(str::to_string));
@@ -363,14 +415,21 @@ fn write_happening(tx: &Transaction, h: &Happening, digest: i64) -> Result<(), S
         .map(|d| (Some(d.earliest.clone()), Some(d.latest.clone())))
         .unwrap_or((None, None));
     let loc = h.event_loc.as_ref();
-    tx.prepare_cached(
+    let sql = if stored.is_some() {
+        "UPDATE happenings SET event = ?2, quad_code = ?3, modality = ?4, earliest = ?5,
+             latest = ?6, place = ?7, place_country = ?8, lat = ?9, lon = ?10, actor = ?11,
+             recipient = ?12, first_reported = ?13, last_reported = ?14, reports = ?15,
+             outlets = ?16, independent_sources = ?17, corroborated = ?18, contradictions = ?19,
+             json = ?20, digest = ?21
+         WHERE id = ?1"
+    } else {
         "INSERT INTO happenings (id, event, quad_code, modality, earliest, latest, place,
              place_country, lat, lon, actor, recipient, first_reported, last_reported, reports,
              outlets, independent_sources, corroborated, contradictions, json, digest)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-             ?19, ?20, ?21)",
-    )?
-    .execute(params![
+             ?19, ?20, ?21)"
+    };
+    tx.prepare_cached(sql)?.execute(params![
         h.id,
         h.event,
         h.quad_code,
@@ -390,13 +449,15 @@ fn write_happening(tx: &Transaction, h: &Happening, digest: i64) -> Result<(), S
         h.corroboration.independent_sources as i64,
         h.corroboration.corroborated,
         h.contradictions.len() as i64,
-        json.to_string(),
+        json,
         digest,
     ])?;
+    // Rows already as written are not written again.
     let mut report = tx.prepare_cached(
         "INSERT INTO happening_reports (doc_id, idx, happening_id, stance) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT(doc_id, idx) DO UPDATE SET happening_id = excluded.happening_id,
-             stance = excluded.stance",
+             stance = excluded.stance
+         WHERE happening_id IS NOT excluded.happening_id OR stance IS NOT excluded.stance",
     )?;
     for r in &h.reports {
         let stance = serde_json::to_value(r.stance)
@@ -405,9 +466,29 @@ fn write_happening(tx: &Transaction, h: &Happening, digest: i64) -> Result<(), S
             .unwrap_or_else(|| "supports".into());
         report.execute(params![r.doc_id, r.event_index as i64, h.id, stance])?;
     }
+    if let Some(before) = stored {
+        let now: HashSet<(&str, usize)> = h
+            .reports
+            .iter()
+            .map(|r| (r.doc_id.as_str(), r.event_index))
+            .collect();
+        let mut gone = tx.prepare_cached(
+            "DELETE FROM happening_reports WHERE doc_id = ?1 AND idx = ?2 AND happening_id = ?3",
+        )?;
+        for (doc, idx) in before {
+            let index = usize::try_from(*idx).unwrap_or(usize::MAX);
+            if !now.contains(&(doc.as_str(), index)) {
+                gone.execute(params![doc, idx, h.id])?;
+            }
+        }
+    }
     let mut reason = tx.prepare_cached(
         "INSERT INTO happening_reasons (happening_id, n, a, b, score, signals)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT(happening_id, n) DO UPDATE SET a = excluded.a, b = excluded.b,
+             score = excluded.score, signals = excluded.signals
+         WHERE a IS NOT excluded.a OR b IS NOT excluded.b OR score IS NOT excluded.score
+             OR signals IS NOT excluded.signals",
     )?;
     for (n, m) in h.merge_reasons.iter().enumerate() {
         let signals = serde_json::to_string(&m.signals).unwrap_or_else(|_| "[]".into());
@@ -415,7 +496,11 @@ fn write_happening(tx: &Transaction, h: &Happening, digest: i64) -> Result<(), S
     }
     let mut contra = tx.prepare_cached(
         "INSERT INTO happening_contradictions (happening_id, n, kind, a, b, detail)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT(happening_id, n) DO UPDATE SET kind = excluded.kind, a = excluded.a,
+             b = excluded.b, detail = excluded.detail
+         WHERE kind IS NOT excluded.kind OR a IS NOT excluded.a OR b IS NOT excluded.b
+             OR detail IS NOT excluded.detail",
     )?;
     for (n, c) in h.contradictions.iter().enumerate() {
         contra.execute(params![
@@ -426,6 +511,14 @@ fn write_happening(tx: &Transaction, h: &Happening, digest: i64) -> Result<(), S
             c.between.1,
             c.detail
         ])?;
+    }
+    if stored.is_some() {
+        tx.prepare_cached("DELETE FROM happening_reasons WHERE happening_id = ?1 AND n >= ?2")?
+            .execute(params![h.id, h.merge_reasons.len() as i64])?;
+        tx.prepare_cached(
+            "DELETE FROM happening_contradictions WHERE happening_id = ?1 AND n >= ?2",
+        )?
+        .execute(params![h.id, h.contradictions.len() as i64])?;
     }
     Ok(())
 }
@@ -536,15 +629,18 @@ impl Store {
             .filter_map(|(h, t)| t.then_some(h))
             .collect();
         let mut members: Vec<Key> = Vec::new();
+        let mut members_of: HashMap<&str, std::ops::Range<usize>> = HashMap::new();
         {
             let mut of = tx.prepare_cached(
                 "SELECT doc_id, idx FROM happening_reports WHERE happening_id = ?1",
             )?;
             for h in &touched {
+                let from = members.len();
                 let rows = of.query_map([h], |r| Ok((r.get(0)?, r.get(1)?)))?;
                 for row in rows {
                     members.push(row?);
                 }
+                members_of.insert(h.as_str(), from..members.len());
             }
         }
         let stored_keys = load_reports(&tx, cache, &members)?;
@@ -570,19 +666,23 @@ impl Store {
             .filter(|(h, d)| old.get(&h.id) != Some(d))
             .collect();
         {
-            let rewritten: BTreeSet<&str> = fresh.iter().map(|(h, _)| h.id.as_str()).collect();
-            let kept: BTreeSet<&str> = happenings
-                .iter()
-                .map(|h| h.id.as_str())
-                .filter(|id| !rewritten.contains(id))
-                .collect();
+            // Stored happenings that no longer come out go (their rows with them; their reports
+            // are filed again below); the others are updated in place.
+            let ids: HashSet<&str> = happenings.iter().map(|h| h.id.as_str()).collect();
             let mut delete = tx.prepare_cached("DELETE FROM happenings WHERE id = ?1")?;
-            for h in touched.iter().filter(|h| !kept.contains(h.as_str())) {
+            for h in touched.iter().filter(|h| !ids.contains(h.as_str())) {
                 stats.replaced += delete.execute([h])? as u64;
             }
         }
         for (h, d) in &fresh {
-            write_happening(&tx, h, *d)?;
+            let stored = old.contains_key(&h.id).then(|| {
+                members_of
+                    .get(h.id.as_str())
+                    .and_then(|r| members.get(r.clone()))
+                    .unwrap_or(&[])
+            });
+            stats.replaced += u64::from(stored.is_some());
+            write_happening(&tx, h, *d, stored)?;
         }
         stats.written = fresh.len() as u64;
         {
@@ -613,6 +713,67 @@ impl Store {
             total.replaced += s.replaced;
             total.written += s.written;
             total.reloaded += s.reloaded;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use annals_document::Document;
+    use annals_pipeline::Pipeline;
+
+    /// Happenings of two articles written for this test, one with every optional field empty.
+    fn happenings() -> Vec<Happening> {
+        let pipeline = Pipeline::new();
+        let mut reports = Vec::new();
+        for (outlet, text) in [
+            (
+                "Valley Herald",
+                "Miners protested in Lyon on Monday about pay, the union said.",
+            ),
+            (
+                "Coast Times",
+                "Hundreds of miners protested in Lyon on Monday, police said.",
+            ),
+        ] {
+            let mut doc = Document::new(text.into()).with_date(Some("2025-06-03".parse().unwrap()));
+            doc.outlet = Some(outlet.into());
+            reports.extend(Report::from_extraction(&pipeline.extract(doc)));
+        }
+        let mut out = Merger::new(annals_merge::MergeConfig::default()).merge(&reports);
+        assert!(!out.is_empty());
+        let mut bare = out[0].clone();
+        bare.date = None;
+        bare.event_loc = None;
+        bare.first_reported = None;
+        bare.last_reported = None;
+        out.push(bare);
+        out
+    }
+
+    #[test]
+    fn json_column_is_the_happening_without_its_rows() {
+        for h in happenings() {
+            let mut whole = serde_json::to_value(&h).unwrap();
+            let map = whole.as_object_mut().unwrap();
+            for k in ["reports", "merge_reasons", "contradictions", "id"] {
+                assert!(map.remove(k).is_some(), "{k}");
+            }
+            assert_eq!(happening_json(&h), whole.to_string());
+        }
+    }
+
+    #[test]
+    fn digest_hashes_the_whole_json() {
+        for h in happenings() {
+            let json = serde_json::to_vec(&h).unwrap();
+            let mut x: u64 = 0xcbf2_9ce4_8422_2325;
+            for b in json {
+                x ^= u64::from(b);
+                x = x.wrapping_mul(0x0100_0000_01b3);
+            }
+            assert_eq!(digest(&h), x as i64);
         }
     }
 }
