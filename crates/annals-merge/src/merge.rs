@@ -513,6 +513,10 @@ impl Merger {
                 0.5
             }
         };
+        if notes.is_none() && !anchor {
+            // Vetoed below; the wording only matters to the notes.
+            return None;
+        }
         let wording = jaccard(&a.words, &b.words);
         note!("wording {wording:.2}");
         if !anchor {
@@ -936,24 +940,25 @@ impl Merger {
         let mut src_uf = UnionFind::new(body.len());
         let mut by_source: HashMap<String, usize> = HashMap::new();
         let mut by_outlet: HashMap<String, usize> = HashMap::new();
-        for (pos, &i) in body.iter().enumerate() {
+        let sources: Vec<(String, String, String)> =
+            body.iter().map(|&i| source_of(&reports[i])).collect();
+        for (pos, (&i, (norm, text, kind))) in body.iter().zip(&sources).enumerate() {
             let r = &reports[i];
-            let (norm, text, kind) = source_of(r);
-            match original_sources.iter_mut().find(|s| s.0 == norm) {
+            match original_sources.iter_mut().find(|s| &s.0 == norm) {
                 Some(s) => s.1.reports.push(r.key()),
                 None => original_sources.push((
                     norm.clone(),
                     OriginalSource {
-                        name: text,
-                        kind,
+                        name: text.clone(),
+                        kind: kind.clone(),
                         reports: vec![r.key()],
                     },
                 )),
             }
-            if let Some(&p) = by_source.get(&norm) {
+            if let Some(&p) = by_source.get(norm) {
                 src_uf.union(p, pos);
             } else {
-                by_source.insert(norm, pos);
+                by_source.insert(norm.clone(), pos);
             }
             let outlet = normalize_source(r.outlet.as_deref().unwrap_or(&r.doc_id));
             if let Some(&p) = by_outlet.get(&outlet) {
@@ -970,9 +975,9 @@ impl Merger {
                 outlets: Vec::new(),
                 reports: Vec::new(),
             });
-            let name = source_of(r).1;
-            if !g.sources.contains(&name) {
-                g.sources.push(name);
+            let name = &sources[pos].1;
+            if !g.sources.contains(name) {
+                g.sources.push(name.clone());
             }
             if let Some(o) = &r.outlet
                 && !g.outlets.contains(o)
