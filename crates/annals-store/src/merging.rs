@@ -5,10 +5,16 @@
 //! chunk of them, lists each under its blocking keys in `merge_keys` (the countries the merger
 //! blocks on, its quad code, its days), finds the stored events they could merge with through
 //! that table's key (same key and quad code, nearby days; REJECT events within the denial
-//! window either way), loads every
-//! report of the happenings those belong to, merges the lot with [`Merger`], and replaces
-//! those happenings by the result. The pending rows go in the same transaction, so a process
-//! killed at any point leaves either the old happenings and the pending rows, or the new ones.
+//! window either way), loads every report of the happenings those relate to, merges the lot
+//! with [`Merger`], and replaces those happenings by the result. The pending rows go in the
+//! same transaction, so a process killed at any point leaves either the old happenings and the
+//! pending rows, or the new ones.
+//!
+//! What keeps it cheap: stored events never change, so each is parsed into a [`Report`] once
+//! per open store and cached; event keys are interned to integers for the candidate and
+//! relatedness bookkeeping; each report's merge features are computed once per merge; a
+//! happening that comes out as it was stored (same digest) is not written, and one that keeps
+//! its id is updated in place, its unchanged report, reason and contradiction rows untouched.
 
 use crate::{Store, StoreError};
 use annals_document::Date;
@@ -45,27 +51,40 @@ type Lookup = (u8, bool, Date, Date, Vec<String>);
 /// An event's JSON, sentence, and its document's outlet and date.
 type StoredRow = (String, Option<String>, Option<String>, Option<String>);
 
-/// Reports cached at most; past this the cache starts over.
-const CACHED_REPORTS: usize = 200_000;
+/// Reports cached at most; past this, only those the last merge used are kept.
+const CACHED_REPORTS: usize = 50_000;
 
 /// Stored events read back as reports, by key. Stored events never change (a document is
 /// written once, with its events), so a report read once serves every later merge.
 #[derive(Debug, Default)]
 pub(crate) struct ReportCache {
-    /// `None`: the stored event is not a report (no event type, or unreadable JSON).
-    map: HashMap<Key, Option<Report>>,
+    /// The merge that last used each entry, and the report (`None`: the stored event is not a
+    /// report: no event type, or unreadable JSON).
+    map: HashMap<Key, (u64, Option<Report>)>,
+    /// The current merge.
+    generation: u64,
 }
 
 impl ReportCache {
     /// The cached report of `key`, if it was loaded and is a report.
     fn get(&self, key: &Key) -> Option<&Report> {
-        self.map.get(key).and_then(Option::as_ref)
+        self.map.get(key).and_then(|e| e.1.as_ref())
     }
 
-    /// Forgets everything once the cache has grown past its bound.
+    /// Starts a merge.
+    fn begin(&mut self) {
+        self.generation += 1;
+    }
+
+    /// Past the bound, keeps only the reports the current merge used (all of them, if those
+    /// alone are too many, go too).
     fn trim(&mut self) {
         if self.map.len() > CACHED_REPORTS {
-            self.map.clear();
+            let current = self.generation;
+            self.map.retain(|_, e| e.0 == current);
+            if self.map.len() > CACHED_REPORTS {
+                self.map.clear();
+            }
         }
     }
 }
@@ -83,8 +102,9 @@ fn load_reports(
     )?;
     let mut out = Vec::with_capacity(keys.len());
     for key in keys {
-        if let Some(cached) = cache.map.get(key) {
-            if cached.is_some() {
+        if let Some(cached) = cache.map.get_mut(key) {
+            cached.0 = cache.generation;
+            if cached.1.is_some() {
                 out.push(key.clone());
             }
             continue;
@@ -120,7 +140,7 @@ fn load_reports(
         if report.is_some() {
             out.push(key.clone());
         }
-        cache.map.insert(key.clone(), report);
+        cache.map.insert(key.clone(), (cache.generation, report));
     }
     Ok(out)
 }
@@ -550,6 +570,7 @@ impl Store {
         }
         stats.pending = pending.len() as u64;
         let cache = &mut self.reports;
+        cache.begin();
         let fresh_keys = load_reports(&tx, cache, &pending)?;
         let fresh: Vec<&Report> = fresh_keys.iter().filter_map(|k| cache.get(k)).collect();
         for r in &fresh {
