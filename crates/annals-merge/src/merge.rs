@@ -55,7 +55,7 @@ struct Features<'a> {
     actors: Vec<&'a str>,
     recipients: Vec<&'a str>,
     /// Blocking keys: the countries (3-letter prefixes) of its parties, else of its place.
-    keys: Vec<String>,
+    keys: Vec<&'a str>,
     interval: Option<(i32, i32)>,
     place: Option<PlaceF<'a>>,
     words: Vec<u64>,
@@ -336,15 +336,15 @@ impl Merger {
         let e = &r.event;
         let actors: Vec<&str> = e.actor.iter().map(|p| p.code.as_str()).collect();
         let recipients: Vec<&str> = e.recipient.iter().map(|p| p.code.as_str()).collect();
-        let mut keys: Vec<String> = e
+        let mut keys: Vec<&str> = e
             .actor
             .iter()
             .chain(&e.recipient)
             .filter_map(|p| {
                 if p.country.len() == 3 {
-                    Some(p.country.clone())
+                    Some(p.country.as_str())
                 } else {
-                    country_prefix(&p.code).map(str::to_string)
+                    country_prefix(&p.code)
                 }
             })
             .collect();
@@ -360,12 +360,12 @@ impl Merger {
             && let Some(p) = &place
             && !p.country.is_empty()
         {
-            keys.push(p.country.to_string());
+            keys.push(p.country);
         }
         if keys.is_empty() {
-            keys.push(String::new());
+            keys.push("");
         }
-        keys.sort();
+        keys.sort_unstable();
         keys.dedup();
         Features {
             class: class_of(e.modality),
@@ -600,7 +600,7 @@ impl Merger {
                 continue;
             }
             for k in &f.keys {
-                blocks.entry((f.quad, k.as_str())).or_default().push(i);
+                blocks.entry((f.quad, *k)).or_default().push(i);
             }
         }
         let mut uf = UnionFind::new(n);
@@ -630,7 +630,7 @@ impl Merger {
                     let (fi, fj) = (&feats[i], &feats[j]);
                     // Score a pair only in the block of the first key both share.
                     let first_shared = fi.keys.iter().find(|k| fj.keys.contains(k));
-                    if first_shared.map(String::as_str) != Some(*key) {
+                    if first_shared != Some(key) {
                         continue;
                     }
                     let denial_pair = (fi.class == Class::Denial) != (fj.class == Class::Denial)
