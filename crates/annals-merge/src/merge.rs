@@ -298,7 +298,8 @@ fn kind_name(k: annals_events::SourceKind) -> String {
 impl Merger {
     /// A merger with the given configuration.
     pub fn new(config: MergeConfig) -> Merger {
-        let mut stop_hashes: Vec<u64> = config.stopwords.iter().map(|w| fnv(w.as_bytes())).collect();
+        let mut stop_hashes: Vec<u64> =
+            config.stopwords.iter().map(|w| fnv(w.as_bytes())).collect();
         stop_hashes.sort_unstable();
         stop_hashes.dedup();
         let mut compatible_hashes: Vec<(u64, u64)> = config
@@ -941,7 +942,7 @@ impl Merger {
         let mut by_source: HashMap<String, usize> = HashMap::new();
         let mut by_outlet: HashMap<String, usize> = HashMap::new();
         let sources: Vec<(String, String, String)> =
-            body.iter().map(|&i| source_of(&reports[i])).collect();
+            body.iter().map(|&i| source_of(reports[i])).collect();
         for (pos, (&i, (norm, text, kind))) in body.iter().zip(&sources).enumerate() {
             let r = &reports[i];
             match original_sources.iter_mut().find(|s| &s.0 == norm) {
@@ -995,7 +996,7 @@ impl Merger {
         outlets.dedup();
         let dates: Vec<String> = order
             .iter()
-            .filter_map(|&i| reported_date(&reports[i]))
+            .filter_map(|&i| reported_date(reports[i]))
             .collect();
         let merge_reasons = joins
             .iter()

@@ -25,7 +25,9 @@ fn cpu_secs() -> f64 {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
-    let input = args.next().ok_or("usage: merge_bench RECORDS.jsonl [BATCH] [DB|-] [CHUNK]")?;
+    let input = args
+        .next()
+        .ok_or("usage: merge_bench RECORDS.jsonl [BATCH] [DB|-] [CHUNK]")?;
     let batch: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(500);
     let dir = std::env::temp_dir().join(format!("annals-merge-bench-{}", std::process::id()));
     let path = match args.next().filter(|p| p != "-") {

@@ -631,11 +631,9 @@ impl Store {
                     if touched_at[h] {
                         continue;
                     }
-                    let other = profiles.entry(*id).or_insert_with(|| {
-                        cache
-                            .get(&docs.key(*id))
-                            .map(|o| merger.profile(o))
-                    });
+                    let other = profiles
+                        .entry(*id)
+                        .or_insert_with(|| cache.get(&docs.key(*id)).map(|o| merger.profile(o)));
                     if let Some(o) = other
                         && merger.related_profiles(&profile, o)
                     {
