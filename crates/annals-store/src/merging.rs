@@ -742,6 +742,89 @@ mod tests {
     use annals_document::Document;
     use annals_pipeline::Pipeline;
 
+    const ARTICLES: [(&str, &str, &str); 3] = [
+        (
+            "Valley Herald",
+            "2025-06-03",
+            "Miners protested in Lyon on Monday about pay, the union said.",
+        ),
+        (
+            "Coast Times",
+            "2025-06-03",
+            "Hundreds of miners protested in Lyon on Monday, police said.",
+        ),
+        (
+            "Alpine Daily",
+            "2025-06-04",
+            "Miners in Lyon protested on Monday over pay, local officials said.",
+        ),
+    ];
+
+    /// Every happening row, report row, reason and contradiction of a store, sorted.
+    fn dump(store: &Store) -> Vec<String> {
+        let mut out = Vec::new();
+        for sql in [
+            "SELECT id, event, quad_code, modality, earliest, latest, place, place_country, lat,
+                 lon, actor, recipient, first_reported, last_reported, reports, outlets,
+                 independent_sources, corroborated, contradictions, json, digest FROM happenings",
+            "SELECT doc_id, idx, happening_id, stance FROM happening_reports",
+            "SELECT happening_id, n, a, b, score, signals FROM happening_reasons",
+            "SELECT happening_id, n, kind, a, b, detail FROM happening_contradictions",
+        ] {
+            let mut stmt = store.conn.prepare(sql).unwrap();
+            let n = stmt.column_count();
+            let rows = stmt
+                .query_map([], |r| {
+                    let mut line = String::new();
+                    for i in 0..n {
+                        line.push_str(&format!("{:?}|", r.get_ref(i)?));
+                    }
+                    Ok(line)
+                })
+                .unwrap();
+            out.extend(rows.map(Result::unwrap));
+        }
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn happenings_rewritten_in_place_equal_those_written_at_once() {
+        let pipeline = Pipeline::new();
+        let records: Vec<_> = ARTICLES
+            .iter()
+            .map(|(outlet, date, text)| {
+                let mut doc =
+                    Document::new(text.to_string()).with_date(Some(date.parse().unwrap()));
+                doc.outlet = Some(outlet.to_string());
+                pipeline.extract(doc)
+            })
+            .collect();
+        let merger = Merger::new(annals_merge::MergeConfig::default());
+        let dir = tempfile::tempdir().unwrap();
+        let mut whole = Store::open(dir.path().join("whole.db")).unwrap();
+        whole.insert_batch(&records).unwrap();
+        whole.merge_all_pending(&merger, 1000).unwrap();
+        let expected = dump(&whole);
+        let most: i64 = whole
+            .conn
+            .query_row("SELECT MAX(reports) FROM happenings", [], |r| r.get(0))
+            .unwrap();
+        assert!(most >= 2, "the articles merge: {expected:?}");
+        for order in [[0, 1, 2], [2, 1, 0], [1, 2, 0]] {
+            let mut step = Store::open(dir.path().join(format!("step-{order:?}.db"))).unwrap();
+            let mut stats = MergeStats::default();
+            for i in order {
+                step.insert_batch(std::slice::from_ref(&records[i]))
+                    .unwrap();
+                let s = step.merge_all_pending(&merger, 1000).unwrap();
+                stats.replaced += s.replaced;
+            }
+            assert!(stats.replaced > 0, "a stored happening was rewritten");
+            assert_eq!(dump(&step), expected, "order {order:?}");
+        }
+    }
+
     /// Happenings of two articles written for this test, one with every optional field empty.
     fn happenings() -> Vec<Happening> {
         let pipeline = Pipeline::new();
