@@ -1,7 +1,7 @@
 //! Measures the ingest writer: extraction records (as `annals extract` prints them) stored in
 //! batches, each batch's events merged into happenings right after it, as `annals ingest` does.
 //!
-//! `cargo run --release -p annals-store --example merge_bench -- RECORDS.jsonl [BATCH] [DB|-] [CHUNK]`
+//! `cargo run --release -p annals-store --example writer_bench -- RECORDS.jsonl [BATCH] [DB|-] [CHUNK]`
 //!
 //! Prints the CPU seconds spent storing and merging, and a digest of the happenings written
 //! (their report groups), so that two builds can be checked to merge alike.
@@ -27,9 +27,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     let input = args
         .next()
-        .ok_or("usage: merge_bench RECORDS.jsonl [BATCH] [DB|-] [CHUNK]")?;
+        .ok_or("usage: writer_bench RECORDS.jsonl [BATCH] [DB|-] [CHUNK]")?;
     let batch: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(500);
-    let dir = std::env::temp_dir().join(format!("annals-merge-bench-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!("annals-writer-bench-{}", std::process::id()));
     let path = match args.next().filter(|p| p != "-") {
         Some(p) => std::path::PathBuf::from(p),
         None => {
