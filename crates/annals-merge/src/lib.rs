@@ -49,7 +49,7 @@ mod merge;
 mod stored;
 
 pub use config::{MergeConfig, MergeError};
-pub use merge::Merger;
+pub use merge::{Merger, Profile};
 pub use stored::event_from_json;
 
 use annals_document::Date;
@@ -95,7 +95,12 @@ impl Report {
 
     /// The report's key, `doc_id#event_index`, used in merge reasons and contradictions.
     pub fn key(&self) -> String {
-        format!("{}#{}", self.doc_id, self.event_index)
+        let index = self.event_index.to_string();
+        let mut key = String::with_capacity(self.doc_id.len() + 1 + index.len());
+        key.push_str(&self.doc_id);
+        key.push('#');
+        key.push_str(&index);
+        key
     }
 }
 

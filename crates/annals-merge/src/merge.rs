@@ -12,7 +12,15 @@ use std::collections::{BTreeMap, HashMap};
 #[derive(Debug, Clone)]
 pub struct Merger {
     config: MergeConfig,
+    /// FNV hashes of the stopwords, sorted: a word whose hash is absent is not a stopword.
+    stop_hashes: Vec<u64>,
+    /// FNV hashes of the compatible type pairs, sorted, likewise.
+    compatible_hashes: Vec<(u64, u64)>,
 }
+
+/// The features of one report that the merger compares, computed once (see
+/// [`Merger::profile`] and [`Merger::related_profiles`]).
+pub struct Profile<'a>(Features<'a>);
 
 /// Which reports may be merged with which: only reports of the same class cluster together.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -47,7 +55,7 @@ struct Features<'a> {
     actors: Vec<&'a str>,
     recipients: Vec<&'a str>,
     /// Blocking keys: the countries (3-letter prefixes) of its parties, else of its place.
-    keys: Vec<String>,
+    keys: Vec<&'a str>,
     interval: Option<(i32, i32)>,
     place: Option<PlaceF<'a>>,
     words: Vec<u64>,
@@ -113,15 +121,31 @@ fn fnv(bytes: &[u8]) -> u64 {
     h
 }
 
-/// The hashed content words of a sentence, sorted and deduplicated.
-fn content_words(text: &str, config: &MergeConfig) -> Vec<u64> {
-    let mut words: Vec<u64> = text
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| w.chars().count() >= 3 && !w.chars().all(|c| c.is_ascii_digit()))
-        .map(str::to_lowercase)
-        .filter(|w| !config.stopwords.contains(w))
-        .map(|w| fnv(w.as_bytes()))
-        .collect();
+/// The hashed content words of a sentence, sorted and deduplicated: words of three characters
+/// or more, not all digits, lowercased, without the stopwords.
+fn content_words(text: &str, config: &MergeConfig, stop_hashes: &[u64]) -> Vec<u64> {
+    let mut lower = String::new();
+    let mut words: Vec<u64> = Vec::new();
+    for w in text.split(|c: char| !c.is_alphanumeric()) {
+        // Three characters take at least three bytes; most words are ASCII.
+        if w.len() < 3 || (!w.is_ascii() && w.chars().count() < 3) {
+            continue;
+        }
+        if w.chars().all(|c| c.is_ascii_digit()) {
+            continue;
+        }
+        lower.clear();
+        if w.is_ascii() {
+            lower.extend(w.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        } else {
+            lower.push_str(&w.to_lowercase());
+        }
+        let h = fnv(lower.as_bytes());
+        if stop_hashes.binary_search(&h).is_ok() && config.stopwords.contains(lower.as_str()) {
+            continue;
+        }
+        words.push(h);
+    }
     words.sort_unstable();
     words.dedup();
     words
@@ -274,7 +298,34 @@ fn kind_name(k: annals_events::SourceKind) -> String {
 impl Merger {
     /// A merger with the given configuration.
     pub fn new(config: MergeConfig) -> Merger {
-        Merger { config }
+        let mut stop_hashes: Vec<u64> =
+            config.stopwords.iter().map(|w| fnv(w.as_bytes())).collect();
+        stop_hashes.sort_unstable();
+        stop_hashes.dedup();
+        let mut compatible_hashes: Vec<(u64, u64)> = config
+            .compatible
+            .keys()
+            .map(|(a, b)| (fnv(a.as_bytes()), fnv(b.as_bytes())))
+            .collect();
+        compatible_hashes.sort_unstable();
+        compatible_hashes.dedup();
+        Merger {
+            config,
+            stop_hashes,
+            compatible_hashes,
+        }
+    }
+
+    /// [`MergeConfig::type_score`], without building owned keys for pairs that are not listed.
+    fn type_score(&self, a: &str, b: &str) -> Option<f64> {
+        if a == b {
+            return Some(1.0);
+        }
+        let h = (fnv(a.as_bytes()), fnv(b.as_bytes()));
+        if self.compatible_hashes.binary_search(&h).is_err() {
+            return None;
+        }
+        self.config.type_score(a, b)
     }
 
     /// The configuration in use.
@@ -286,15 +337,15 @@ impl Merger {
         let e = &r.event;
         let actors: Vec<&str> = e.actor.iter().map(|p| p.code.as_str()).collect();
         let recipients: Vec<&str> = e.recipient.iter().map(|p| p.code.as_str()).collect();
-        let mut keys: Vec<String> = e
+        let mut keys: Vec<&str> = e
             .actor
             .iter()
             .chain(&e.recipient)
             .filter_map(|p| {
                 if p.country.len() == 3 {
-                    Some(p.country.clone())
+                    Some(p.country.as_str())
                 } else {
-                    country_prefix(&p.code).map(str::to_string)
+                    country_prefix(&p.code)
                 }
             })
             .collect();
@@ -310,12 +361,12 @@ impl Merger {
             && let Some(p) = &place
             && !p.country.is_empty()
         {
-            keys.push(p.country.to_string());
+            keys.push(p.country);
         }
         if keys.is_empty() {
-            keys.push(String::new());
+            keys.push("");
         }
-        keys.sort();
+        keys.sort_unstable();
         keys.dedup();
         Features {
             class: class_of(e.modality),
@@ -326,7 +377,7 @@ impl Merger {
             keys,
             interval: interval(e, r.published),
             place,
-            words: content_words(&r.sentence, &self.config),
+            words: content_words(&r.sentence, &self.config, &self.stop_hashes),
         }
     }
 
@@ -357,7 +408,7 @@ impl Merger {
             note!("veto: modality differs ({:?} vs {:?})", a.class, b.class);
             return None;
         }
-        let Some(type_score) = c.type_score(a.event, b.event) else {
+        let Some(type_score) = self.type_score(a.event, b.event) else {
             note!("veto: types incompatible ({} vs {})", a.event, b.event);
             return None;
         };
@@ -463,6 +514,10 @@ impl Merger {
                 0.5
             }
         };
+        if notes.is_none() && !anchor {
+            // Vetoed below; the wording only matters to the notes.
+            return None;
+        }
         let wording = jaccard(&a.words, &b.words);
         note!("wording {wording:.2}");
         if !anchor {
@@ -503,24 +558,40 @@ impl Merger {
     /// happening). A conservative test for
     /// incremental merging: the happenings of the others it returns are the ones to merge anew.
     pub fn related(&self, report: &Report, others: &[&Report]) -> Vec<bool> {
-        let f = self.features(report);
+        let f = self.profile(report);
         others
             .iter()
-            .map(|o| {
-                let g = self.features(o);
-                if f.event == "REJECT" || g.event == "REJECT" {
-                    // A denial by an accused party: their actors share a country.
-                    return party_match(&f.actors, &g.actors).is_some_and(|m| m.0 > 0.0);
-                }
-                let denial_pair = (f.class == Class::Denial) != (g.class == Class::Denial)
-                    && (f.class == Class::Factual || g.class == Class::Factual);
-                self.score(&f, &g, denial_pair, None).is_some()
-            })
+            .map(|o| self.related_profiles(&f, &self.profile(o)))
             .collect()
+    }
+
+    /// The features of `report` that merging compares, for [`Merger::related_profiles`].
+    pub fn profile<'a>(&self, report: &'a Report) -> Profile<'a> {
+        Profile(self.features(report))
+    }
+
+    /// [`Merger::related`] for one pair of reports given by their profiles: whether a merge of
+    /// the first with the second could relate them.
+    pub fn related_profiles(&self, a: &Profile, b: &Profile) -> bool {
+        let (f, g) = (&a.0, &b.0);
+        if f.event == "REJECT" || g.event == "REJECT" {
+            // A denial by an accused party: their actors share a country.
+            return party_match(&f.actors, &g.actors).is_some_and(|m| m.0 > 0.0);
+        }
+        let denial_pair = (f.class == Class::Denial) != (g.class == Class::Denial)
+            && (f.class == Class::Factual || g.class == Class::Factual);
+        self.score(f, g, denial_pair, None).is_some()
     }
 
     /// Merges reports into happenings, ordered by first report date then id.
     pub fn merge(&self, reports: &[Report]) -> Vec<Happening> {
+        let refs: Vec<&Report> = reports.iter().collect();
+        self.merge_refs(&refs)
+    }
+
+    /// [`Merger::merge`] over borrowed reports (so a caller holding them elsewhere need not
+    /// copy them).
+    pub fn merge_refs(&self, reports: &[&Report]) -> Vec<Happening> {
         let feats: Vec<Features> = reports.iter().map(|r| self.features(r)).collect();
         let n = reports.len();
         // Blocking: (quad, country key) -> report indices sorted by interval start.
@@ -530,7 +601,7 @@ impl Merger {
                 continue;
             }
             for k in &f.keys {
-                blocks.entry((f.quad, k.as_str())).or_default().push(i);
+                blocks.entry((f.quad, *k)).or_default().push(i);
             }
         }
         let mut uf = UnionFind::new(n);
@@ -560,7 +631,7 @@ impl Merger {
                     let (fi, fj) = (&feats[i], &feats[j]);
                     // Score a pair only in the block of the first key both share.
                     let first_shared = fi.keys.iter().find(|k| fj.keys.contains(k));
-                    if first_shared.map(String::as_str) != Some(*key) {
+                    if first_shared != Some(key) {
                         continue;
                     }
                     let denial_pair = (fi.class == Class::Denial) != (fj.class == Class::Denial)
@@ -643,7 +714,7 @@ impl Merger {
 
     fn assemble(
         &self,
-        reports: &[Report],
+        reports: &[&Report],
         feats: &[Features],
         members: &[usize],
         denies_of: &HashMap<usize, usize>,
@@ -870,24 +941,25 @@ impl Merger {
         let mut src_uf = UnionFind::new(body.len());
         let mut by_source: HashMap<String, usize> = HashMap::new();
         let mut by_outlet: HashMap<String, usize> = HashMap::new();
-        for (pos, &i) in body.iter().enumerate() {
+        let sources: Vec<(String, String, String)> =
+            body.iter().map(|&i| source_of(reports[i])).collect();
+        for (pos, (&i, (norm, text, kind))) in body.iter().zip(&sources).enumerate() {
             let r = &reports[i];
-            let (norm, text, kind) = source_of(r);
-            match original_sources.iter_mut().find(|s| s.0 == norm) {
+            match original_sources.iter_mut().find(|s| &s.0 == norm) {
                 Some(s) => s.1.reports.push(r.key()),
                 None => original_sources.push((
                     norm.clone(),
                     OriginalSource {
-                        name: text,
-                        kind,
+                        name: text.clone(),
+                        kind: kind.clone(),
                         reports: vec![r.key()],
                     },
                 )),
             }
-            if let Some(&p) = by_source.get(&norm) {
+            if let Some(&p) = by_source.get(norm) {
                 src_uf.union(p, pos);
             } else {
-                by_source.insert(norm, pos);
+                by_source.insert(norm.clone(), pos);
             }
             let outlet = normalize_source(r.outlet.as_deref().unwrap_or(&r.doc_id));
             if let Some(&p) = by_outlet.get(&outlet) {
@@ -904,9 +976,9 @@ impl Merger {
                 outlets: Vec::new(),
                 reports: Vec::new(),
             });
-            let name = source_of(r).1;
-            if !g.sources.contains(&name) {
-                g.sources.push(name);
+            let name = &sources[pos].1;
+            if !g.sources.contains(name) {
+                g.sources.push(name.clone());
             }
             if let Some(o) = &r.outlet
                 && !g.outlets.contains(o)
@@ -924,7 +996,7 @@ impl Merger {
         outlets.dedup();
         let dates: Vec<String> = order
             .iter()
-            .filter_map(|&i| reported_date(&reports[i]))
+            .filter_map(|&i| reported_date(reports[i]))
             .collect();
         let merge_reasons = joins
             .iter()
@@ -996,7 +1068,7 @@ impl Merger {
     /// denial window after the happening (and near it, when both have places).
     fn flag_rejections(
         &self,
-        reports: &[Report],
+        reports: &[&Report],
         feats: &[Features],
         happenings: &mut [(Happening, Vec<usize>)],
     ) {

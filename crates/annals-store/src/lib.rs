@@ -93,6 +93,8 @@ pub struct Counts {
 #[derive(Debug)]
 pub struct Store {
     conn: Connection,
+    /// Stored reports already read back for merging (stored events never change).
+    reports: merging::ReportCache,
 }
 
 impl Store {
@@ -103,7 +105,10 @@ impl Store {
         let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         schema::migrate(&conn)?;
-        Ok(Store { conn })
+        Ok(Store {
+            conn,
+            reports: merging::ReportCache::default(),
+        })
     }
 
     /// Opens an existing store for reading only (it must already be at [`SCHEMA_VERSION`]).
@@ -124,7 +129,10 @@ impl Store {
                 supported: SCHEMA_VERSION,
             });
         }
-        Ok(Store { conn })
+        Ok(Store {
+            conn,
+            reports: merging::ReportCache::default(),
+        })
     }
 
     fn configure(conn: &Connection) -> Result<(), StoreError> {

@@ -5,17 +5,23 @@
 //! chunk of them, lists each under its blocking keys in `merge_keys` (the countries the merger
 //! blocks on, its quad code, its days), finds the stored events they could merge with through
 //! that table's key (same key and quad code, nearby days; REJECT events within the denial
-//! window either way), loads every
-//! report of the happenings those belong to, merges the lot with [`Merger`], and replaces
-//! those happenings by the result. The pending rows go in the same transaction, so a process
-//! killed at any point leaves either the old happenings and the pending rows, or the new ones.
+//! window either way), loads every report of the happenings those relate to, merges the lot
+//! with [`Merger`], and replaces those happenings by the result. The pending rows go in the
+//! same transaction, so a process killed at any point leaves either the old happenings and the
+//! pending rows, or the new ones.
+//!
+//! What keeps it cheap: stored events never change, so each is parsed into a [`Report`] once
+//! per open store and cached; event keys are interned to integers for the candidate and
+//! relatedness bookkeeping; each report's merge features are computed once per merge; a
+//! happening that comes out as it was stored (same digest) is not written, and one that keeps
+//! its id is updated in place, its unchanged report, reason and contradiction rows untouched.
 
 use crate::{Store, StoreError};
 use annals_document::Date;
 use annals_merge::{Happening, Merger, Report};
 use rusqlite::{Connection, Transaction, params};
 use serde_json::Value;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// How far back (days) before a report's first day a stored report may start and still be a
 /// merge candidate: stored intervals longer than this are not looked up.
@@ -45,14 +51,65 @@ type Lookup = (u8, bool, Date, Date, Vec<String>);
 /// An event's JSON, sentence, and its document's outlet and date.
 type StoredRow = (String, Option<String>, Option<String>, Option<String>);
 
-/// Loads the reports of `keys` (document metadata, sentence and event JSON).
-fn load_reports(conn: &Connection, keys: &[Key]) -> Result<Vec<Report>, StoreError> {
+/// Reports cached at most; past this, only those the last merge used are kept.
+const CACHED_REPORTS: usize = 50_000;
+
+/// Stored events read back as reports, by key. Stored events never change (a document is
+/// written once, with its events), so a report read once serves every later merge.
+#[derive(Debug, Default)]
+pub(crate) struct ReportCache {
+    /// The merge that last used each entry, and the report (`None`: the stored event is not a
+    /// report: no event type, or unreadable JSON).
+    map: HashMap<Key, (u64, Option<Report>)>,
+    /// The current merge.
+    generation: u64,
+}
+
+impl ReportCache {
+    /// The cached report of `key`, if it was loaded and is a report.
+    fn get(&self, key: &Key) -> Option<&Report> {
+        self.map.get(key).and_then(|e| e.1.as_ref())
+    }
+
+    /// Starts a merge.
+    fn begin(&mut self) {
+        self.generation += 1;
+    }
+
+    /// Past the bound, keeps only the reports the current merge used (all of them, if those
+    /// alone are too many, go too).
+    fn trim(&mut self) {
+        if self.map.len() > CACHED_REPORTS {
+            let current = self.generation;
+            self.map.retain(|_, e| e.0 == current);
+            if self.map.len() > CACHED_REPORTS {
+                self.map.clear();
+            }
+        }
+    }
+}
+
+/// Reads the reports of `keys` not cached yet (document metadata, sentence and event JSON)
+/// into the cache; returns the keys that are reports, in the order given.
+fn load_reports(
+    conn: &Connection,
+    cache: &mut ReportCache,
+    keys: &[Key],
+) -> Result<Vec<Key>, StoreError> {
     let mut stmt = conn.prepare_cached(
         "SELECT e.json, e.sentence, d.outlet, d.date FROM events e
          JOIN documents d ON d.id = e.doc_id WHERE e.doc_id = ?1 AND e.idx = ?2",
     )?;
     let mut out = Vec::with_capacity(keys.len());
-    for (doc, idx) in keys {
+    for key in keys {
+        if let Some(cached) = cache.map.get_mut(key) {
+            cached.0 = cache.generation;
+            if cached.1.is_some() {
+                out.push(key.clone());
+            }
+            continue;
+        }
+        let (doc, idx) = key;
         let row: Option<StoredRow> = stmt
             .query_row(params![doc, idx], |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
@@ -65,24 +122,25 @@ fn load_reports(conn: &Connection, keys: &[Key]) -> Result<Vec<Report>, StoreErr
         let Some((json, sentence, outlet, date)) = row else {
             continue;
         };
-        let Ok(value) = serde_json::from_str::<Value>(&json) else {
-            continue;
-        };
-        let published = date
-            .as_deref()
-            .and_then(|d| d.get(..10))
-            .and_then(|d| d.parse::<Date>().ok());
-        let index = usize::try_from(*idx).unwrap_or(0);
-        if let Some(r) = Report::from_json(
-            doc,
-            index,
-            outlet,
-            published,
-            sentence.unwrap_or_default(),
-            &value,
-        ) {
-            out.push(r);
+        let report = serde_json::from_str::<Value>(&json).ok().and_then(|value| {
+            let published = date
+                .as_deref()
+                .and_then(|d| d.get(..10))
+                .and_then(|d| d.parse::<Date>().ok());
+            let index = usize::try_from(*idx).unwrap_or(0);
+            Report::from_json(
+                doc,
+                index,
+                outlet,
+                published,
+                sentence.unwrap_or_default(),
+                &value,
+            )
+        });
+        if report.is_some() {
+            out.push(key.clone());
         }
+        cache.map.insert(key.clone(), (cache.generation, report));
     }
     Ok(out)
 }
@@ -183,17 +241,60 @@ fn index_keys(tx: &Transaction, r: &Report) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// A stored event within one merge: its document (interned in [`Docs`]) and its index.
+type Id = (u32, i64);
+
+/// The document ids met during one merge, interned, so that event keys are copied, hashed and
+/// compared as integers.
+#[derive(Default)]
+struct Docs {
+    ids: HashMap<String, u32>,
+    names: Vec<String>,
+}
+
+impl Docs {
+    /// The number of `doc`, given on first sight.
+    fn intern(&mut self, doc: &str) -> u32 {
+        if let Some(&n) = self.ids.get(doc) {
+            return n;
+        }
+        let n = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
+        self.names.push(doc.to_string());
+        self.ids.insert(doc.to_string(), n);
+        n
+    }
+
+    /// The document id of a number given by [`Docs::intern`].
+    fn name(&self, n: u32) -> &str {
+        self.names.get(n as usize).map_or("", String::as_str)
+    }
+
+    /// The event key of `id`.
+    fn key(&self, id: Id) -> Key {
+        (self.name(id.0).to_string(), id.1)
+    }
+}
+
+/// Candidate lists found so far in one merge, each asked once per [`Lookup`].
+#[derive(Default)]
+struct Asked {
+    by_lookup: HashMap<Lookup, usize>,
+    lists: Vec<Vec<Id>>,
+}
+
 /// The stored events that `r` could merge with or be a denial of (or be denied by): those
 /// sharing a blocking key, with the same quad code (any, for a REJECT; REJECTs, for the others)
-/// and an interval reaching its days (within tolerance and the denial window).
+/// and an interval reaching its days (within tolerance and the denial window). Returns the
+/// list's position in `asked`, sorted and without repeats.
 fn candidates(
     tx: &Transaction,
     merger: &Merger,
     r: &Report,
-    asked: &mut HashMap<Lookup, Vec<Key>>,
-) -> Result<Vec<Key>, StoreError> {
+    docs: &mut Docs,
+    asked: &mut Asked,
+) -> Result<Option<usize>, StoreError> {
     let Some((start, end)) = days(r) else {
-        return Ok(Vec::new());
+        return Ok(None);
     };
     let c = merger.config();
     let tol = i64::from(c.date_tolerance_days);
@@ -201,11 +302,12 @@ fn candidates(
     let reject = r.event.event == "REJECT";
     let keys = block_keys(r);
     // Reports of one article often share all of it: ask once.
-    let lookup = (r.event.quad_code, reject, start, end, keys.clone());
-    if let Some(found) = asked.get(&lookup) {
-        return Ok(found.clone());
+    let lookup = (r.event.quad_code, reject, start, end, keys);
+    if let Some(&found) = asked.by_lookup.get(&lookup) {
+        return Ok(Some(found));
     }
-    let mut out: BTreeSet<Key> = BTreeSet::new();
+    let keys = &lookup.4;
+    let mut out: Vec<Id> = Vec::new();
     let mut stmt = tx.prepare_cached(
         "SELECT doc_id, idx FROM merge_keys
          WHERE key = ?1 AND quad_code = ?2 AND long = ?3 AND earliest BETWEEN ?4 AND ?5
@@ -217,15 +319,19 @@ fn candidates(
         // before it, long ones at most LOOKBACK_DAYS.
         let reach = shift(start, from);
         let hi = shift(end, to);
-        for key in &keys {
-            for (long, back) in [(false, SHORT_DAYS), (true, LOOKBACK_DAYS)] {
-                let lo = shift(start, from - back);
-                let rows = stmt
-                    .query_map(params![key, quad, long, lo, hi, reach, limit], |row| {
-                        Ok((row.get::<_, String>(0)?, row.get(1)?))
+        for (long, back) in [(false, SHORT_DAYS), (true, LOOKBACK_DAYS)] {
+            let lo = shift(start, from - back);
+            for key in keys {
+                let mut rows = stmt.query(params![key, quad, long, lo, hi, reach, limit])?;
+                while let Some(row) = rows.next()? {
+                    let doc = row.get_ref(0)?.as_str().map_err(|e| {
+                        rusqlite::Error::FromSqlConversionFailure(
+                            0,
+                            rusqlite::types::Type::Text,
+                            Box::new(e),
+                        )
                     })?;
-                for row in rows {
-                    out.insert(row?);
+                    out.push((docs.intern(doc), row.get(1)?));
                 }
             }
         }
@@ -241,30 +347,85 @@ fn candidates(
         // REJECT events up to the denial window later: they may deny this one.
         ask(REJECT_QUAD, -tol, tol + window)?;
     }
-    let found: Vec<Key> = out.into_iter().collect();
-    asked.insert(lookup, found.clone());
-    Ok(found)
+    out.sort_unstable();
+    out.dedup();
+    let n = asked.lists.len();
+    asked.lists.push(out);
+    asked.by_lookup.insert(lookup, n);
+    Ok(Some(n))
+}
+
+/// FNV-1a over the bytes written to it.
+struct Fnv(u64);
+
+impl std::io::Write for Fnv {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        for b in buf {
+            self.0 ^= u64::from(*b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// A hash of the whole happening as merged (FNV-1a over its JSON), as a signed SQLite integer.
 fn digest(h: &Happening) -> i64 {
-    let json = serde_json::to_vec(h).unwrap_or_default();
-    let mut x: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in json {
-        x ^= u64::from(b);
-        x = x.wrapping_mul(0x0100_0000_01b3);
-    }
-    x as i64
+    let mut hash = Fnv(0xcbf2_9ce4_8422_2325);
+    // Writing to a hash cannot fail, nor can serializing a happening.
+    let _ = serde_json::to_writer(&mut hash, h);
+    hash.0 as i64
 }
 
-/// Writes one happening and its reports, reasons and contradictions.
-fn write_happening(tx: &Transaction, h: &Happening, digest: i64) -> Result<(), StoreError> {
-    let mut json = serde_json::to_value(h).unwrap_or(Value::Null);
-    if let Some(m) = json.as_object_mut() {
-        for k in ["reports", "merge_reasons", "contradictions", "id"] {
-            m.remove(k);
+/// The happening's `json` column: its JSON without its reports, merge reasons, contradictions
+/// (kept in their own rows) and id, keys sorted. Built field by field, so the reports are not
+/// serialized for nothing.
+fn happening_json(h: &Happening) -> String {
+    fn put<T: serde::Serialize>(map: &mut serde_json::Map<String, Value>, key: &str, v: &T) {
+        if let Ok(v) = serde_json::to_value(v) {
+            map.insert(key.to_string(), v);
         }
     }
+    let mut m = serde_json::Map::new();
+    put(&mut m, "event", &h.event);
+    put(&mut m, "mode", &h.mode);
+    put(&mut m, "cameo", &h.cameo);
+    put(&mut m, "quad_code", &h.quad_code);
+    put(&mut m, "modality", &h.modality);
+    put(&mut m, "actor", &h.actor);
+    put(&mut m, "recipient", &h.recipient);
+    if let Some(d) = &h.date {
+        put(&mut m, "date", d);
+    }
+    if let Some(l) = &h.event_loc {
+        put(&mut m, "event_loc", l);
+    }
+    put(&mut m, "outlets", &h.outlets);
+    put(&mut m, "original_sources", &h.original_sources);
+    if let Some(f) = &h.first_reported {
+        put(&mut m, "first_reported", f);
+    }
+    if let Some(l) = &h.last_reported {
+        put(&mut m, "last_reported", l);
+    }
+    put(&mut m, "corroboration", &h.corroboration);
+    Value::Object(m).to_string()
+}
+
+/// Writes one happening and its reports, reasons and contradictions. With `stored`, the
+/// happening is already stored under its id, with those reports: its row is updated in place,
+/// rows that stay as they are are left alone, and rows it no longer has are removed (reports
+/// filed elsewhere by this merge are already re-pointed; the others are dropped).
+fn write_happening(
+    tx: &Transaction,
+    h: &Happening,
+    digest: i64,
+    stored: Option<&[Key]>,
+) -> Result<(), StoreError> {
+    let json = happening_json(h);
     let modality = serde_json::to_value(h.modality)
         .ok()
         .and_then(|v| v.as_str().map(str::to_string));
@@ -274,14 +435,21 @@ fn write_happening(tx: &Transaction, h: &Happening, digest: i64) -> Result<(), S
         .map(|d| (Some(d.earliest.clone()), Some(d.latest.clone())))
         .unwrap_or((None, None));
     let loc = h.event_loc.as_ref();
-    tx.prepare_cached(
+    let sql = if stored.is_some() {
+        "UPDATE happenings SET event = ?2, quad_code = ?3, modality = ?4, earliest = ?5,
+             latest = ?6, place = ?7, place_country = ?8, lat = ?9, lon = ?10, actor = ?11,
+             recipient = ?12, first_reported = ?13, last_reported = ?14, reports = ?15,
+             outlets = ?16, independent_sources = ?17, corroborated = ?18, contradictions = ?19,
+             json = ?20, digest = ?21
+         WHERE id = ?1"
+    } else {
         "INSERT INTO happenings (id, event, quad_code, modality, earliest, latest, place,
              place_country, lat, lon, actor, recipient, first_reported, last_reported, reports,
              outlets, independent_sources, corroborated, contradictions, json, digest)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-             ?19, ?20, ?21)",
-    )?
-    .execute(params![
+             ?19, ?20, ?21)"
+    };
+    tx.prepare_cached(sql)?.execute(params![
         h.id,
         h.event,
         h.quad_code,
@@ -301,13 +469,15 @@ fn write_happening(tx: &Transaction, h: &Happening, digest: i64) -> Result<(), S
         h.corroboration.independent_sources as i64,
         h.corroboration.corroborated,
         h.contradictions.len() as i64,
-        json.to_string(),
+        json,
         digest,
     ])?;
+    // Rows already as written are not written again.
     let mut report = tx.prepare_cached(
         "INSERT INTO happening_reports (doc_id, idx, happening_id, stance) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT(doc_id, idx) DO UPDATE SET happening_id = excluded.happening_id,
-             stance = excluded.stance",
+             stance = excluded.stance
+         WHERE happening_id IS NOT excluded.happening_id OR stance IS NOT excluded.stance",
     )?;
     for r in &h.reports {
         let stance = serde_json::to_value(r.stance)
@@ -316,9 +486,29 @@ fn write_happening(tx: &Transaction, h: &Happening, digest: i64) -> Result<(), S
             .unwrap_or_else(|| "supports".into());
         report.execute(params![r.doc_id, r.event_index as i64, h.id, stance])?;
     }
+    if let Some(before) = stored {
+        let now: HashSet<(&str, usize)> = h
+            .reports
+            .iter()
+            .map(|r| (r.doc_id.as_str(), r.event_index))
+            .collect();
+        let mut gone = tx.prepare_cached(
+            "DELETE FROM happening_reports WHERE doc_id = ?1 AND idx = ?2 AND happening_id = ?3",
+        )?;
+        for (doc, idx) in before {
+            let index = usize::try_from(*idx).unwrap_or(usize::MAX);
+            if !now.contains(&(doc.as_str(), index)) {
+                gone.execute(params![doc, idx, h.id])?;
+            }
+        }
+    }
     let mut reason = tx.prepare_cached(
         "INSERT INTO happening_reasons (happening_id, n, a, b, score, signals)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT(happening_id, n) DO UPDATE SET a = excluded.a, b = excluded.b,
+             score = excluded.score, signals = excluded.signals
+         WHERE a IS NOT excluded.a OR b IS NOT excluded.b OR score IS NOT excluded.score
+             OR signals IS NOT excluded.signals",
     )?;
     for (n, m) in h.merge_reasons.iter().enumerate() {
         let signals = serde_json::to_string(&m.signals).unwrap_or_else(|_| "[]".into());
@@ -326,7 +516,11 @@ fn write_happening(tx: &Transaction, h: &Happening, digest: i64) -> Result<(), S
     }
     let mut contra = tx.prepare_cached(
         "INSERT INTO happening_contradictions (happening_id, n, kind, a, b, detail)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT(happening_id, n) DO UPDATE SET kind = excluded.kind, a = excluded.a,
+             b = excluded.b, detail = excluded.detail
+         WHERE kind IS NOT excluded.kind OR a IS NOT excluded.a OR b IS NOT excluded.b
+             OR detail IS NOT excluded.detail",
     )?;
     for (n, c) in h.contradictions.iter().enumerate() {
         contra.execute(params![
@@ -337,6 +531,14 @@ fn write_happening(tx: &Transaction, h: &Happening, digest: i64) -> Result<(), S
             c.between.1,
             c.detail
         ])?;
+    }
+    if stored.is_some() {
+        tx.prepare_cached("DELETE FROM happening_reasons WHERE happening_id = ?1 AND n >= ?2")?
+            .execute(params![h.id, h.merge_reasons.len() as i64])?;
+        tx.prepare_cached(
+            "DELETE FROM happening_contradictions WHERE happening_id = ?1 AND n >= ?2",
+        )?
+        .execute(params![h.id, h.contradictions.len() as i64])?;
     }
     Ok(())
 }
@@ -367,78 +569,108 @@ impl Store {
             return Ok(stats);
         }
         stats.pending = pending.len() as u64;
-        let fresh = load_reports(&tx, &pending)?;
+        let cache = &mut self.reports;
+        cache.begin();
+        let fresh_keys = load_reports(&tx, cache, &pending)?;
+        let fresh: Vec<&Report> = fresh_keys.iter().filter_map(|k| cache.get(k)).collect();
         for r in &fresh {
             index_keys(&tx, r)?;
         }
-        // Stored events near the new ones, and the happenings they belong to.
         // Stored events near each new one (by blocking key, quad code and days)...
-        let mut asked: HashMap<Lookup, Vec<Key>> = HashMap::new();
-        let mut near_of: Vec<Vec<Key>> = Vec::with_capacity(fresh.len());
-        let mut near: BTreeSet<Key> = BTreeSet::new();
+        let mut docs = Docs::default();
+        let mut asked = Asked::default();
+        let mut near_of: Vec<Option<usize>> = Vec::with_capacity(fresh.len());
         for r in &fresh {
-            let found = candidates(&tx, merger, r, &mut asked)?;
-            near.extend(found.iter().cloned());
-            near_of.push(found);
+            near_of.push(candidates(&tx, merger, r, &mut docs, &mut asked)?);
         }
+        let mut near: Vec<Id> = asked.lists.iter().flatten().copied().collect();
+        near.sort_unstable();
+        near.dedup();
         // ...that are filed (new ones in this chunk are not), with their happenings...
-        let mut filed: HashMap<Key, String> = HashMap::new();
+        let mut filed: HashMap<Id, usize> = HashMap::new();
+        let mut happening_ids: Vec<String> = Vec::new();
         {
+            let mut numbers: HashMap<String, usize> = HashMap::new();
             let mut of = tx.prepare_cached(
                 "SELECT happening_id FROM happening_reports WHERE doc_id = ?1 AND idx = ?2",
             )?;
-            for key in &near {
-                let mut rows = of.query(params![key.0, key.1])?;
+            for &id in &near {
+                let mut rows = of.query(params![docs.name(id.0), id.1])?;
                 if let Some(row) = rows.next()? {
-                    filed.insert(key.clone(), row.get(0)?);
+                    let h: String = row.get(0)?;
+                    let n = *numbers.entry(h).or_insert_with_key(|h| {
+                        happening_ids.push(h.clone());
+                        happening_ids.len() - 1
+                    });
+                    filed.insert(id, n);
                 }
             }
         }
         // ...and of those, the ones a new report could be merged with or deny: only their
         // happenings are merged anew.
-        let filed_keys: Vec<Key> = filed.keys().cloned().collect();
-        let filed_reports = load_reports(&tx, &filed_keys)?;
-        let by_key: HashMap<Key, &Report> = filed_reports
+        let filed_keys: Vec<Key> = near
             .iter()
-            .map(|r| ((r.doc_id.clone(), r.event_index as i64), r))
+            .filter(|id| filed.contains_key(id))
+            .map(|&id| docs.key(id))
             .collect();
-        let mut touched: BTreeSet<String> = BTreeSet::new();
-        for (r, found) in fresh.iter().zip(&near_of) {
-            let others: Vec<(&Key, &Report)> = found
-                .iter()
-                .filter_map(|k| by_key.get(k).map(|o| (k, *o)))
-                .collect();
-            let list: Vec<&Report> = others.iter().map(|o| o.1).collect();
-            for (related, (key, _)) in merger.related(r, &list).into_iter().zip(&others) {
-                if related && let Some(h) = filed.get(*key) {
-                    touched.insert(h.clone());
+        load_reports(&tx, cache, &filed_keys)?;
+        let mut touched_at = vec![false; happening_ids.len()];
+        {
+            let cache = &*cache;
+            let mut profiles: HashMap<Id, Option<annals_merge::Profile>> = HashMap::new();
+            for (key, found) in fresh_keys.iter().zip(&near_of) {
+                let Some(list) = found.and_then(|n| asked.lists.get(n)) else {
+                    continue;
+                };
+                let Some(report) = cache.get(key) else {
+                    continue;
+                };
+                let profile = merger.profile(report);
+                for id in list {
+                    let Some(&h) = filed.get(id) else { continue };
+                    if touched_at[h] {
+                        continue;
+                    }
+                    let other = profiles
+                        .entry(*id)
+                        .or_insert_with(|| cache.get(&docs.key(*id)).map(|o| merger.profile(o)));
+                    if let Some(o) = other
+                        && merger.related_profiles(&profile, o)
+                    {
+                        touched_at[h] = true;
+                    }
                 }
             }
         }
+        let touched: BTreeSet<String> = happening_ids
+            .into_iter()
+            .zip(touched_at)
+            .filter_map(|(h, t)| t.then_some(h))
+            .collect();
         let mut members: Vec<Key> = Vec::new();
+        let mut members_of: HashMap<&str, std::ops::Range<usize>> = HashMap::new();
         {
             let mut of = tx.prepare_cached(
                 "SELECT doc_id, idx FROM happening_reports WHERE happening_id = ?1",
             )?;
             for h in &touched {
+                let from = members.len();
                 let rows = of.query_map([h], |r| Ok((r.get(0)?, r.get(1)?)))?;
                 for row in rows {
                     members.push(row?);
                 }
+                members_of.insert(h.as_str(), from..members.len());
             }
         }
-        let stored = load_reports(&tx, &members)?;
-        stats.reloaded = stored.len() as u64;
-        let mut all = fresh;
-        all.extend(stored);
+        let stored_keys = load_reports(&tx, cache, &members)?;
+        stats.reloaded = stored_keys.len() as u64;
+        let cache = &*cache;
+        let mut all_keys: Vec<&Key> = fresh_keys.iter().chain(&stored_keys).collect();
         // One report per key, in key order, so the merge does not depend on the load order.
-        let mut seen: HashMap<Key, ()> = HashMap::new();
-        all.retain(|r| {
-            seen.insert((r.doc_id.clone(), r.event_index as i64), ())
-                .is_none()
-        });
-        all.sort_by(|a, b| (&a.doc_id, a.event_index).cmp(&(&b.doc_id, b.event_index)));
-        let happenings = merger.merge(&all);
+        all_keys.sort();
+        all_keys.dedup();
+        let all: Vec<&Report> = all_keys.iter().filter_map(|k| cache.get(k)).collect();
+        let happenings = merger.merge_refs(&all);
         // Happenings that come out as they were stored stay; the others are replaced.
         let mut old: HashMap<String, i64> = HashMap::new();
         {
@@ -453,19 +685,23 @@ impl Store {
             .filter(|(h, d)| old.get(&h.id) != Some(d))
             .collect();
         {
-            let rewritten: BTreeSet<&str> = fresh.iter().map(|(h, _)| h.id.as_str()).collect();
-            let kept: BTreeSet<&str> = happenings
-                .iter()
-                .map(|h| h.id.as_str())
-                .filter(|id| !rewritten.contains(id))
-                .collect();
+            // Stored happenings that no longer come out go (their rows with them; their reports
+            // are filed again below); the others are updated in place.
+            let ids: HashSet<&str> = happenings.iter().map(|h| h.id.as_str()).collect();
             let mut delete = tx.prepare_cached("DELETE FROM happenings WHERE id = ?1")?;
-            for h in touched.iter().filter(|h| !kept.contains(h.as_str())) {
+            for h in touched.iter().filter(|h| !ids.contains(h.as_str())) {
                 stats.replaced += delete.execute([h])? as u64;
             }
         }
         for (h, d) in &fresh {
-            write_happening(&tx, h, *d)?;
+            let stored = old.contains_key(&h.id).then(|| {
+                members_of
+                    .get(h.id.as_str())
+                    .and_then(|r| members.get(r.clone()))
+                    .unwrap_or(&[])
+            });
+            stats.replaced += u64::from(stored.is_some());
+            write_happening(&tx, h, *d, stored)?;
         }
         stats.written = fresh.len() as u64;
         {
@@ -476,6 +712,7 @@ impl Store {
             }
         }
         tx.commit()?;
+        self.reports.trim();
         Ok(stats)
     }
 
@@ -495,6 +732,150 @@ impl Store {
             total.replaced += s.replaced;
             total.written += s.written;
             total.reloaded += s.reloaded;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use annals_document::Document;
+    use annals_pipeline::Pipeline;
+
+    const ARTICLES: [(&str, &str, &str); 3] = [
+        (
+            "Valley Herald",
+            "2025-06-03",
+            "Miners protested in Lyon on Monday about pay, the union said.",
+        ),
+        (
+            "Coast Times",
+            "2025-06-03",
+            "Hundreds of miners protested in Lyon on Monday, police said.",
+        ),
+        (
+            "Alpine Daily",
+            "2025-06-04",
+            "Miners in Lyon protested on Monday over pay, local officials said.",
+        ),
+    ];
+
+    /// Every happening row, report row, reason and contradiction of a store, sorted.
+    fn dump(store: &Store) -> Vec<String> {
+        let mut out = Vec::new();
+        for sql in [
+            "SELECT id, event, quad_code, modality, earliest, latest, place, place_country, lat,
+                 lon, actor, recipient, first_reported, last_reported, reports, outlets,
+                 independent_sources, corroborated, contradictions, json, digest FROM happenings",
+            "SELECT doc_id, idx, happening_id, stance FROM happening_reports",
+            "SELECT happening_id, n, a, b, score, signals FROM happening_reasons",
+            "SELECT happening_id, n, kind, a, b, detail FROM happening_contradictions",
+        ] {
+            let mut stmt = store.conn.prepare(sql).unwrap();
+            let n = stmt.column_count();
+            let rows = stmt
+                .query_map([], |r| {
+                    let mut line = String::new();
+                    for i in 0..n {
+                        line.push_str(&format!("{:?}|", r.get_ref(i)?));
+                    }
+                    Ok(line)
+                })
+                .unwrap();
+            out.extend(rows.map(Result::unwrap));
+        }
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn happenings_rewritten_in_place_equal_those_written_at_once() {
+        let pipeline = Pipeline::new();
+        let records: Vec<_> = ARTICLES
+            .iter()
+            .map(|(outlet, date, text)| {
+                let mut doc =
+                    Document::new(text.to_string()).with_date(Some(date.parse().unwrap()));
+                doc.outlet = Some(outlet.to_string());
+                pipeline.extract(doc)
+            })
+            .collect();
+        let merger = Merger::new(annals_merge::MergeConfig::default());
+        let dir = tempfile::tempdir().unwrap();
+        let mut whole = Store::open(dir.path().join("whole.db")).unwrap();
+        whole.insert_batch(&records).unwrap();
+        whole.merge_all_pending(&merger, 1000).unwrap();
+        let expected = dump(&whole);
+        let most: i64 = whole
+            .conn
+            .query_row("SELECT MAX(reports) FROM happenings", [], |r| r.get(0))
+            .unwrap();
+        assert!(most >= 2, "the articles merge: {expected:?}");
+        for order in [[0, 1, 2], [2, 1, 0], [1, 2, 0]] {
+            let mut step = Store::open(dir.path().join(format!("step-{order:?}.db"))).unwrap();
+            let mut stats = MergeStats::default();
+            for i in order {
+                step.insert_batch(std::slice::from_ref(&records[i]))
+                    .unwrap();
+                let s = step.merge_all_pending(&merger, 1000).unwrap();
+                stats.replaced += s.replaced;
+            }
+            assert!(stats.replaced > 0, "a stored happening was rewritten");
+            assert_eq!(dump(&step), expected, "order {order:?}");
+        }
+    }
+
+    /// Happenings of two articles written for this test, one with every optional field empty.
+    fn happenings() -> Vec<Happening> {
+        let pipeline = Pipeline::new();
+        let mut reports = Vec::new();
+        for (outlet, text) in [
+            (
+                "Valley Herald",
+                "Miners protested in Lyon on Monday about pay, the union said.",
+            ),
+            (
+                "Coast Times",
+                "Hundreds of miners protested in Lyon on Monday, police said.",
+            ),
+        ] {
+            let mut doc = Document::new(text.into()).with_date(Some("2025-06-03".parse().unwrap()));
+            doc.outlet = Some(outlet.into());
+            reports.extend(Report::from_extraction(&pipeline.extract(doc)));
+        }
+        let mut out = Merger::new(annals_merge::MergeConfig::default()).merge(&reports);
+        assert!(!out.is_empty());
+        let mut bare = out[0].clone();
+        bare.date = None;
+        bare.event_loc = None;
+        bare.first_reported = None;
+        bare.last_reported = None;
+        out.push(bare);
+        out
+    }
+
+    #[test]
+    fn json_column_is_the_happening_without_its_rows() {
+        for h in happenings() {
+            let mut whole = serde_json::to_value(&h).unwrap();
+            let map = whole.as_object_mut().unwrap();
+            for k in ["reports", "merge_reasons", "contradictions", "id"] {
+                assert!(map.remove(k).is_some(), "{k}");
+            }
+            assert_eq!(happening_json(&h), whole.to_string());
+        }
+    }
+
+    #[test]
+    fn digest_hashes_the_whole_json() {
+        for h in happenings() {
+            let json = serde_json::to_vec(&h).unwrap();
+            let mut x: u64 = 0xcbf2_9ce4_8422_2325;
+            for b in json {
+                x ^= u64::from(b);
+                x = x.wrapping_mul(0x0100_0000_01b3);
+            }
+            assert_eq!(digest(&h), x as i64);
         }
     }
 }

@@ -1,0 +1,81 @@
+//! Measures the ingest writer: extraction records (as `annals extract` prints them) stored in
+//! batches, each batch's events merged into happenings right after it, as `annals ingest` does.
+//!
+//! `cargo run --release -p annals-store --example writer_bench -- RECORDS.jsonl [BATCH] [DB|-] [CHUNK]`
+//!
+//! Prints the CPU seconds spent storing and merging, and a digest of the happenings written
+//! (their report groups), so that two builds can be checked to merge alike.
+
+use annals_merge::{MergeConfig, Merger};
+use annals_store::{Record, Store};
+use std::io::BufRead;
+
+/// CPU time (user + system) of the whole process so far, in seconds.
+fn cpu_secs() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return 0.0;
+    };
+    let Some(rest) = stat.rfind(')').and_then(|i| stat.get(i + 1..)) else {
+        return 0.0;
+    };
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let tick = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok());
+    tick(11).zip(tick(12)).map_or(0.0, |(u, s)| (u + s) / 100.0)
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mut args = std::env::args().skip(1);
+    let input = args
+        .next()
+        .ok_or("usage: writer_bench RECORDS.jsonl [BATCH] [DB|-] [CHUNK]")?;
+    let batch: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(500);
+    let dir = std::env::temp_dir().join(format!("annals-writer-bench-{}", std::process::id()));
+    let path = match args.next().filter(|p| p != "-") {
+        Some(p) => std::path::PathBuf::from(p),
+        None => {
+            std::fs::create_dir_all(&dir)?;
+            dir.join("bench.db")
+        }
+    };
+    // Pending events merged per transaction (as `annals ingest` does).
+    let chunk: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(5000);
+    let file = std::io::BufReader::new(std::fs::File::open(&input)?);
+    let mut records = Vec::new();
+    for line in file.lines() {
+        let value: serde_json::Value = serde_json::from_str(&line?)?;
+        records.push(Record::from_value(value));
+    }
+    let merger = Merger::new(MergeConfig::default());
+    let mut store = Store::open(&path)?;
+    let (mut storing, mut merging, mut events) = (0.0, 0.0, 0);
+    let wall = std::time::Instant::now();
+    for batch in records.chunks(batch.max(1)) {
+        let t = cpu_secs();
+        events += store.insert_records(batch)?.events;
+        let m = cpu_secs();
+        store.merge_all_pending(&merger, chunk)?;
+        merging += cpu_secs() - m;
+        storing += m - t;
+    }
+    let secs = wall.elapsed().as_secs_f64();
+    let n = records.len() as f64;
+    println!(
+        "{} docs, {events} events: storing {storing:.2} CPU s, merging {merging:.2} CPU s \
+         ({:.0} us per article, {:.0} us per event); {secs:.2} s wall",
+        records.len(),
+        (storing + merging) * 1e6 / n,
+        (storing + merging) * 1e6 / events.max(1) as f64,
+    );
+    drop(store);
+    let conn = rusqlite::Connection::open(&path)?;
+    let groups: String = conn.query_row(
+        "SELECT COUNT(*) || ' happenings, digest ' || COALESCE(SUM(x), 0) FROM (
+             SELECT happening_id, LENGTH(group_concat(doc_id || '#' || idx, ',')) AS x
+             FROM (SELECT * FROM happening_reports ORDER BY doc_id, idx) GROUP BY happening_id)",
+        [],
+        |r| r.get(0),
+    )?;
+    println!("{groups}");
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
