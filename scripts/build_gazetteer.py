@@ -7,6 +7,7 @@ Sources (installed into a private virtual environment when not importable):
   pycountry         ISO 3166-1 names and ISO 3166-2 subdivision names and codes
   countryinfo       demonyms, alternate spellings, and country points where outlines lack a country
   world-atlas (npm) Natural Earth 1:50m country outlines (public domain), for country points
+  us-atlas (npm)    US Census Bureau state outlines (public domain), for US state points
 GeoNames data are licensed CC BY 4.0 (see data/places/README.md).
 
 Hand-written additions come from data/places/country_extra.tsv. See data/places/README.md for the
@@ -32,6 +33,7 @@ VENV = os.path.join(ROOT, "target", "gazetteer-venv")
 # The npm package world-atlas (pinned in scripts/world/package.json) carries the outlines.
 WORLD = os.path.join(ROOT, "scripts", "world")
 OUTLINES = os.path.join(WORLD, "node_modules", "world-atlas", "countries-50m.json")
+STATE_OUTLINES = os.path.join(WORLD, "node_modules", "us-atlas", "states-10m.json")
 
 
 def ensure_packages():
@@ -139,12 +141,12 @@ def read_extra():
     return extra
 
 
-def outline_rings():
-    """Natural Earth 1:50m country outlines: ISO numeric code -> polygons, each a list of rings
-    of (lon, lat) points. Longitudes run on past +-180 where a ring crosses the antimeridian."""
-    if not os.path.exists(OUTLINES):
+def outline_rings(path, layer, key):
+    """Outlines of one TopoJSON layer: key(geometry) -> polygons, each a list of rings of
+    (lon, lat) points. Longitudes run on past +-180 where a ring crosses the antimeridian."""
+    if not os.path.exists(path):
         subprocess.check_call(["npm", "ci", "--no-audit", "--no-fund"], cwd=WORLD)
-    with open(OUTLINES, encoding="utf-8") as f:
+    with open(path, encoding="utf-8") as f:
         topo = json.load(f)
     (sx, sy), (tx, ty) = topo["transform"]["scale"], topo["transform"]["translate"]
     arcs = []
@@ -172,13 +174,13 @@ def outline_rings():
         return out
 
     shapes = defaultdict(list)
-    for g in topo["objects"]["countries"]["geometries"]:
-        code = g.get("id")
+    for g in topo["objects"][layer]["geometries"]:
+        code = key(g)
         if not code:
             continue
         polys = [g["arcs"]] if g["type"] == "Polygon" else g["arcs"] if g["type"] == "MultiPolygon" else []
         for rings in polys:
-            shapes[int(code)].append([ring(r) for r in rings])
+            shapes[code].append([ring(r) for r in rings])
     return shapes
 
 
@@ -210,12 +212,12 @@ def ring_moments(points):
     return a, x, y, z
 
 
-def outline_points():
-    """ISO numeric code -> (lat, lon): the area centroid on the sphere of a country's main
+def outline_points(shapes):
+    """Key -> (lat, lon): the area centroid on the sphere of a country's (or state's) main
     landmasses, the outline polygons of at least a quarter of the area of its largest one.
     Outlines that reach a pole (Antarctica) give no point."""
     points = {}
-    for code, polys in sorted(outline_rings().items()):
+    for code, polys in sorted(shapes.items()):
         if any(abs(lat) > 89.5 for poly in polys for r in poly for _, lat in r):
             continue
         moments = []
@@ -259,7 +261,10 @@ def main():
             if n:
                 claims[clean_name(n)].add(c["iso3"])
 
-    centroids = outline_points()
+    centroids = outline_points(outline_rings(OUTLINES, "countries", lambda g: int(g.get("id") or 0)))
+    # US states: the same centroid over the Census outlines, by state name.
+    state_points = outline_points(outline_rings(STATE_OUTLINES, "states",
+                                                lambda g: g["properties"]["name"]))
     capital_ids = set()
     country_rows = []
     country_coords = {}
@@ -378,7 +383,7 @@ def main():
     for (cc, name), pts in sorted(pts1.items()):
         if cc not in countries or not proper_alternate(name):
             continue
-        lat, lon = mean(pts)
+        lat, lon = state_points[name] if cc == "US" and name in state_points else mean(pts)
         sub = iso_subs[cc].get(name)
         alts = [clean_name(sub.name)] if sub is not None and clean_name(sub.name) != name else []
         # "Zhejiang Sheng" is written "Zhejiang": the name without its generic word.
@@ -435,6 +440,8 @@ def main():
             cs = admin1_cities.get((iso2, admin1), [])
             if cs:
                 lat, lon = mean([(c["latitude"], c["longitude"]) for c in cs])
+        if iso2 == "US" and name in state_points:
+            lat, lon = state_points[name]
         if lat is None:
             near = closest_region(iso2, name)
             if near is not None:
