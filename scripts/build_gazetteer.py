@@ -178,7 +178,9 @@ def outline_rings(path, layer, key):
         code = key(g)
         if not code:
             continue
-        polys = [g["arcs"]] if g["type"] == "Polygon" else g["arcs"] if g["type"] == "MultiPolygon" else []
+        if g["type"] not in ("Polygon", "MultiPolygon"):
+            continue
+        polys = [g["arcs"]] if g["type"] == "Polygon" else g["arcs"]
         for rings in polys:
             shapes[code].append([ring(r) for r in rings])
     return shapes
@@ -261,7 +263,8 @@ def main():
             if n:
                 claims[clean_name(n)].add(c["iso3"])
 
-    centroids = outline_points(outline_rings(OUTLINES, "countries", lambda g: int(g.get("id") or 0)))
+    centroids = outline_points(outline_rings(OUTLINES, "countries",
+                                             lambda g: int(g.get("id") or 0)))
     # US states: the same centroid over the Census outlines, by state name.
     state_points = outline_points(outline_rings(STATE_OUTLINES, "states",
                                                 lambda g: g["properties"]["name"]))
