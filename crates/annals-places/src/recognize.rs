@@ -56,26 +56,37 @@ pub struct PlaceMention {
     pub metonymy: bool,
 }
 
+/// Word classes of the guard lists, as bits of [`Guards::class`].
+mod class {
+    pub const NEVER: u16 = 1;
+    pub const COMMON: u16 = 1 << 1;
+    pub const GIVEN: u16 = 1 << 2;
+    pub const PERSON: u16 = 1 << 3;
+    pub const FIRST: u16 = 1 << 4;
+    pub const TITLE: u16 = 1 << 5;
+    /// One-word location cue (lower case).
+    pub const CUE: u16 = 1 << 6;
+    pub const SUFFIX: u16 = 1 << 7;
+    pub const CONNECTOR: u16 = 1 << 8;
+    /// One-word speech verb (lower case).
+    pub const SPEECH: u16 = 1 << 9;
+    pub const DIRECTION: u16 = 1 << 10;
+    pub const NOTAFTER: u16 = 1 << 11;
+    pub const INSTITUTION: u16 = 1 << 12;
+    /// First word of a country demonym ("North" of "North Korean").
+    pub const DEMONYM_FIRST: u16 = 1 << 13;
+    /// `first`, `title` and `person`: words after which a capitalized word is a surname.
+    pub const BEFORE_SURNAME: u16 = FIRST | TITLE | PERSON;
+}
+
 #[derive(Default)]
 struct Guards {
-    never: FastSet<String>,
-    common: FastSet<String>,
-    given: FastSet<String>,
-    person: FastSet<String>,
-    first: FastSet<String>,
-    title: FastSet<String>,
-    cue1: FastSet<String>,
+    /// Every one-word entry with the bits of the classes that list it, so that one lookup
+    /// answers every class test of a word.
+    classes: FastMap<Box<str>, u16>,
     /// Two-word cues, the words joined by one space.
     cue2: FastSet<String>,
-    suffix: FastSet<String>,
-    connector: FastSet<String>,
-    speech1: FastSet<String>,
     speech2: FastSet<(String, String)>,
-    direction: FastSet<String>,
-    notafter: FastSet<String>,
-    institution: FastSet<String>,
-    /// `first`, `title` and `person` together: words after which a capitalized word is a surname.
-    before_surname: FastSet<String>,
 }
 
 impl Guards {
@@ -85,76 +96,55 @@ impl Guards {
             if line.starts_with('#') {
                 continue;
             }
-            let Some((class, entry)) = line.split_once('\t') else {
+            let Some((kind, entry)) = line.split_once('\t') else {
                 continue;
             };
-            let entry = entry.trim().to_string();
-            let pair = || {
-                entry
-                    .split_once(' ')
-                    .map(|(a, b)| (a.to_string(), b.to_string()))
-            };
-            match class {
-                "never" => {
-                    g.never.insert(entry);
-                }
-                "common" => {
-                    g.common.insert(entry);
-                }
-                "given" => {
-                    g.given.insert(entry);
-                }
-                "person" => {
-                    g.person.insert(entry);
-                }
-                "first" => {
-                    g.first.insert(entry);
-                }
-                "title" => {
-                    g.title.insert(entry);
-                }
-                "cue" => match pair() {
+            let entry = entry.trim();
+            let bit = match kind {
+                "never" => class::NEVER,
+                "common" => class::COMMON,
+                "given" => class::GIVEN,
+                "person" => class::PERSON,
+                "first" => class::FIRST,
+                "title" => class::TITLE,
+                "cue" => match entry.split_once(' ') {
                     Some((a, b)) => {
                         g.cue2.insert(format!("{a} {b}"));
+                        continue;
                     }
-                    None => {
-                        g.cue1.insert(entry);
-                    }
+                    None => class::CUE,
                 },
-                "speech" => match pair() {
-                    Some(p) => {
-                        g.speech2.insert(p);
+                "speech" => match entry.split_once(' ') {
+                    Some((a, b)) => {
+                        g.speech2.insert((a.to_string(), b.to_string()));
+                        continue;
                     }
-                    None => {
-                        g.speech1.insert(entry);
-                    }
+                    None => class::SPEECH,
                 },
-                "suffix" => {
-                    g.suffix.insert(entry);
-                }
-                "connector" => {
-                    g.connector.insert(entry);
-                }
-                "direction" => {
-                    g.direction.insert(entry);
-                }
-                "notafter" => {
-                    g.notafter.insert(entry);
-                }
-                "institution" => {
-                    g.institution.insert(entry);
-                }
-                _ => {}
-            }
+                "suffix" => class::SUFFIX,
+                "connector" => class::CONNECTOR,
+                "direction" => class::DIRECTION,
+                "notafter" => class::NOTAFTER,
+                "institution" => class::INSTITUTION,
+                _ => continue,
+            };
+            g.add(entry, bit);
         }
-        g.before_surname = g
-            .first
-            .iter()
-            .chain(&g.title)
-            .chain(&g.person)
-            .cloned()
-            .collect();
         g
+    }
+
+    fn add(&mut self, word: &str, bit: u16) {
+        *self.classes.entry(word.into()).or_default() |= bit;
+    }
+
+    /// The class bits of `word` (0 for a word no list has).
+    fn class(&self, word: &str) -> u16 {
+        self.classes.get(word).copied().unwrap_or(0)
+    }
+
+    /// Whether `word` is in a list of `classes`.
+    fn is(&self, word: &str, classes: u16) -> bool {
+        self.class(word) & classes != 0
     }
 }
 
@@ -171,8 +161,6 @@ pub struct PlaceRecognizer {
     abbrev_alone: Vec<bool>,
     /// Whether every abbreviation starts with a capital letter (see `abbreviations`).
     abbrev_anchored: bool,
-    /// First words of the country demonyms ("North" of "North Korean"), to skip demonym lookups.
-    demonym_first: FastSet<String>,
     /// Gazetteer entry of each country, by ISO alpha-2 code.
     country_entry: FastMap<String, u32>,
 }
@@ -270,7 +258,7 @@ impl PlaceRecognizer {
     pub fn new() -> PlaceRecognizer {
         let gaz = Gazetteer::builtin();
         let countries = Countries::builtin();
-        let guards = Guards::parse(GUARDS_TSV);
+        let mut guards = Guards::parse(GUARDS_TSV);
         let mut country_entry = FastMap::default();
         let mut region_code = FastMap::default();
         for (i, p) in gaz.places().iter().enumerate() {
@@ -280,13 +268,14 @@ impl PlaceRecognizer {
                 region_code.entry(p.code.clone()).or_insert(i as u32);
             }
         }
-        let demonym_first: FastSet<String> = countries
+        for first in countries
             .all()
             .iter()
             .flat_map(|c| &c.demonyms)
             .filter_map(|d| d.split(' ').next())
-            .map(str::to_string)
-            .collect();
+        {
+            guards.add(first, class::DEMONYM_FIRST);
+        }
         let mut pats = Vec::new();
         let mut abbrev_entry = Vec::new();
         let mut abbrev_alone = Vec::new();
@@ -331,7 +320,6 @@ impl PlaceRecognizer {
             abbrev_entry,
             abbrev_alone,
             abbrev_anchored,
-            demonym_first,
             country_entry,
         }
     }
@@ -410,7 +398,7 @@ impl PlaceRecognizer {
                 continue;
             }
             let aw = &text[a.start..a.end];
-            if self.guards.before_surname.contains(aw) {
+            if self.guards.is(aw, class::BEFORE_SURNAME) {
                 out.insert(Self::word_text(text, b));
             }
         }
@@ -435,7 +423,7 @@ impl PlaceRecognizer {
         let Some(p1) = lower_ascii(&text[prev.start..prev.end], &mut b1) else {
             return false;
         };
-        if self.guards.cue1.contains(p1) {
+        if self.guards.is(p1, class::CUE) {
             return true;
         }
         if first >= 2 {
@@ -484,7 +472,7 @@ impl PlaceRecognizer {
                 }
                 let next = &words[limit + 1];
                 let nw = &text[next.start..next.end];
-                if !(next.cap || self.guards.connector.contains(nw)) {
+                if !(next.cap || self.guards.is(nw, class::CONNECTOR)) {
                     break;
                 }
                 if gap.contains('.')
@@ -496,12 +484,13 @@ impl PlaceRecognizer {
             }
             // A demonym ("North Korean", "Russians") stands for its country.
             let mut demonym: Option<(usize, u32)> = None;
-            let maybe_demonym = self
-                .demonym_first
-                .contains(&text[words[i].start..words[i].stem_end])
-                || self
-                    .demonym_first
-                    .contains(&text[words[i].start..words[i].end]);
+            let maybe_demonym = self.guards.is(
+                &text[words[i].start..words[i].stem_end],
+                class::DEMONYM_FIRST,
+            ) || (words[i].stem_end < words[i].end
+                && self
+                    .guards
+                    .is(&text[words[i].start..words[i].end], class::DEMONYM_FIRST));
             for last in (i..=limit.min(i + 2)).rev().filter(|_| maybe_demonym) {
                 let from = words[i].start;
                 let to = words[last].stem_end;
@@ -565,7 +554,7 @@ impl PlaceRecognizer {
                     let mut buf = [0u8; LOWER_BUF];
                     if let Some((head, tail)) = stem0.rsplit_once('-')
                         && lower_ascii(tail, &mut buf)
-                            .is_some_and(|t| self.guards.suffix.contains(t))
+                            .is_some_and(|t| self.guards.is(t, class::SUFFIX))
                     {
                         hits = self.gaz.lookup_key(&head.replace('\u{2019}', "'"));
                         end = words[i].start + head.len();
@@ -747,10 +736,10 @@ impl PlaceRecognizer {
         }
         if word.chars().count() < min_chars
             || !word.chars().all(char::is_alphabetic)
-            || self.guards.never.contains(word)
-            || self.guards.common.contains(word)
-            || self.guards.first.contains(word)
-            || self.guards.person.contains(word)
+            || self.guards.is(
+                word,
+                class::NEVER | class::COMMON | class::FIRST | class::PERSON,
+            )
         {
             return false;
         }
@@ -929,7 +918,7 @@ impl PlaceRecognizer {
         if c.rule == "places/demonym" {
             return Some(c.rule);
         }
-        if self.guards.never.contains(whole) && !c.rule.starts_with("places/abbreviation") {
+        if self.guards.is(whole, class::NEVER) && !c.rule.starts_with("places/abbreviation") {
             return None;
         }
         let has_region_or_country = c
@@ -950,7 +939,7 @@ impl PlaceRecognizer {
         let prev_word = prev_adjacent.map(|p| &text[p.start..p.end]);
         if let Some(n) = next {
             let nw = &text[n.start..n.end];
-            if self.guards.notafter.contains(nw)
+            if self.guards.is(nw, class::NOTAFTER)
                 && text[words[c.last].end..n.start].chars().all(|ch| ch == ' ')
             {
                 return None;
@@ -960,15 +949,15 @@ impl PlaceRecognizer {
             if first_word.chars().count() <= 2 && !c.rule.starts_with("places/abbreviation") {
                 return None;
             }
-            if self.guards.never.contains(first_word) && c.rule != "places/abbreviation" {
+            let fw = self.guards.class(first_word);
+            if fw & class::NEVER != 0 && c.rule != "places/abbreviation" {
                 return None;
             }
-            if self.guards.common.contains(first_word) && (!strong || words[c.first].initial) {
+            if fw & class::COMMON != 0 && (!strong || words[c.first].initial) {
                 return None;
             }
-            let person_like = self.guards.person.contains(first_word)
-                || self.guards.first.contains(first_word)
-                || surnames.contains(first_word);
+            let person_like =
+                fw & (class::PERSON | class::FIRST) != 0 || surnames.contains(first_word);
             if person_like && (!c.cue || next_cap) && !c.container_of && c.forced.is_none() {
                 return None;
             }
@@ -983,17 +972,16 @@ impl PlaceRecognizer {
             if weak_alternate && !strong {
                 return None;
             }
-            if self.guards.given.contains(first_word) && next_cap && !c.container_of {
+            if fw & class::GIVEN != 0 && next_cap && !c.container_of {
                 return None;
             }
         }
         if let Some(pw) = prev_word {
-            if self.guards.title.contains(pw) {
+            let pc = self.guards.class(pw);
+            if pc & class::TITLE != 0 {
                 return None;
             }
-            if (self.guards.given.contains(pw)
-                || self.guards.person.contains(pw)
-                || self.guards.first.contains(pw))
+            if pc & (class::GIVEN | class::PERSON | class::FIRST) != 0
                 && !words[c.first - 1].initial
                 && !has_region_or_country
             {
@@ -1015,7 +1003,7 @@ impl PlaceRecognizer {
                     .is_some_and(|p| p.kind == PlaceKind::Country || p.feature_code == "ADM1")
             });
             let seat =
-                next.is_some_and(|n| self.guards.institution.contains(&text[n.start..n.end]));
+                next.is_some_and(|n| self.guards.is(&text[n.start..n.end], class::INSTITUTION));
             return (big || seat).then_some("places/in_name");
         }
         Some(c.rule)
@@ -1256,10 +1244,10 @@ impl PlaceRecognizer {
                 let next = lower_words(after.get(..after.len().min(40)).unwrap_or(""));
                 match next.as_slice() {
                     [a, b, ..] => {
-                        self.guards.speech1.contains(a)
+                        self.guards.is(a, class::SPEECH)
                             || self.guards.speech2.contains(&(a.clone(), b.clone()))
                     }
-                    [a] => self.guards.speech1.contains(a),
+                    [a] => self.guards.is(a, class::SPEECH),
                     [] => false,
                 }
             };
