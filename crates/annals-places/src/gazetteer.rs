@@ -126,7 +126,7 @@ pub fn name_key(name: &str) -> String {
 /// made straight.
 pub fn key_hash(text: &str) -> u64 {
     let mut h = FastHasher::default();
-    if text.contains('\u{2019}') {
+    if !text.is_ascii() && text.contains('\u{2019}') {
         h.write(text.replace('\u{2019}', "'").as_bytes());
     } else {
         h.write(text.as_bytes());

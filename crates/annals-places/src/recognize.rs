@@ -3,10 +3,11 @@
 use crate::countries::Countries;
 use crate::fasthash::{FastMap, FastSet};
 use crate::gazetteer::{Gazetteer, Place, PlaceKind};
-use crate::tokens::{each_word, word_spans};
+use crate::tokens::each_word;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Anchored, Input, MatchKind, StartKind};
 use annals_document::{Sentence, Span};
 use serde::Serialize;
+use std::borrow::Cow;
 
 const GUARDS_TSV: &str = include_str!("../../../data/places/guards.tsv");
 const REGION_ABBREV_TSV: &str = include_str!("../../../data/places/region_abbrev.tsv");
@@ -84,9 +85,12 @@ struct Guards {
     /// Every one-word entry with the bits of the classes that list it, so that one lookup
     /// answers every class test of a word.
     classes: FastMap<Box<str>, u16>,
+    /// Length of the longest connector, to skip lookups of longer words.
+    connector_len: usize,
     /// Two-word cues, the words joined by one space.
     cue2: FastSet<String>,
-    speech2: FastSet<(String, String)>,
+    /// Two-word speech verbs, the words joined by one space.
+    speech2: FastSet<String>,
 }
 
 impl Guards {
@@ -116,13 +120,16 @@ impl Guards {
                 },
                 "speech" => match entry.split_once(' ') {
                     Some((a, b)) => {
-                        g.speech2.insert((a.to_string(), b.to_string()));
+                        g.speech2.insert(format!("{a} {b}"));
                         continue;
                     }
                     None => class::SPEECH,
                 },
                 "suffix" => class::SUFFIX,
-                "connector" => class::CONNECTOR,
+                "connector" => {
+                    g.connector_len = g.connector_len.max(entry.len());
+                    class::CONNECTOR
+                }
                 "direction" => class::DIRECTION,
                 "notafter" => class::NOTAFTER,
                 "institution" => class::INSTITUTION,
@@ -140,6 +147,21 @@ impl Guards {
     /// The class bits of `word` (0 for a word no list has).
     fn class(&self, word: &str) -> u16 {
         self.classes.get(word).copied().unwrap_or(0)
+    }
+
+    /// Whether the words `a` and `b` (lower case) are a two-word speech verb.
+    fn is_speech_pair(&self, a: &str, b: &str) -> bool {
+        let mut buf = [0u8; 2 * LOWER_BUF + 1];
+        let n = a.len() + 1 + b.len();
+        match buf.get_mut(..n) {
+            Some(dst) => {
+                dst[..a.len()].copy_from_slice(a.as_bytes());
+                dst[a.len()] = b' ';
+                dst[a.len() + 1..].copy_from_slice(b.as_bytes());
+                std::str::from_utf8(dst).is_ok_and(|k| self.speech2.contains(k))
+            }
+            None => self.speech2.contains(&format!("{a} {b}")),
+        }
     }
 
     /// Whether `word` is in a list of `classes`.
@@ -217,6 +239,16 @@ fn lower_ascii<'b>(word: &str, buf: &'b mut [u8; LOWER_BUF]) -> Option<&'b str> 
         *o = b.to_ascii_lowercase();
     }
     std::str::from_utf8(out).ok()
+}
+
+/// `word` in lower case, on the stack in `buf` when it is short and ASCII.
+fn lowered<'b>(word: &'b str, buf: &'b mut [u8; LOWER_BUF]) -> Cow<'b, str> {
+    if word.len() <= LOWER_BUF && word.is_ascii() {
+        if let Some(s) = lower_ascii(word, buf) {
+            return Cow::Borrowed(s);
+        }
+    }
+    Cow::Owned(word.to_lowercase())
 }
 
 /// "NEW YORK" → "New York".
@@ -472,7 +504,10 @@ impl PlaceRecognizer {
                 }
                 let next = &words[limit + 1];
                 let nw = &text[next.start..next.end];
-                if !(next.cap || self.guards.is(nw, class::CONNECTOR)) {
+                if !(next.cap
+                    || (nw.len() <= self.guards.connector_len
+                        && self.guards.is(nw, class::CONNECTOR)))
+                {
                     break;
                 }
                 if gap.contains('.')
@@ -1213,13 +1248,6 @@ impl PlaceRecognizer {
     /// attitude verb ("Moscow said", "Moscow and Pyongyang deny"), or capitals of different
     /// countries coordinated with each other ("between Moscow and Pyongyang").
     fn metonymy(&self, text: &str, mentions: &mut [PlaceMention]) {
-        let lower_words = |s: &str| -> Vec<String> {
-            word_spans(s)
-                .into_iter()
-                .take(2)
-                .map(|(a, b)| s[a..b].to_lowercase())
-                .collect()
-        };
         let n = mentions.len();
         let mut k = 0;
         while k < n {
@@ -1241,14 +1269,28 @@ impl PlaceRecognizer {
             let speech = || {
                 let after = text.get(mentions[end].span.end..).unwrap_or("");
                 let after = after.strip_prefix(['\'', '\u{2019}']).unwrap_or(after);
-                let next = lower_words(after.get(..after.len().min(40)).unwrap_or(""));
-                match next.as_slice() {
-                    [a, b, ..] => {
-                        self.guards.is(a, class::SPEECH)
-                            || self.guards.speech2.contains(&(a.clone(), b.clone()))
+                let window = after.get(..after.len().min(40)).unwrap_or("");
+                // The first two words after the group, in lower case.
+                let mut spans = [(0, 0); 2];
+                let mut count = 0;
+                each_word(window, |a, b| {
+                    if let Some(s) = spans.get_mut(count) {
+                        *s = (a, b);
                     }
-                    [a] => self.guards.is(a, class::SPEECH),
-                    [] => false,
+                    count += 1;
+                });
+                let word = |k: usize| spans.get(k).and_then(|&(a, b)| window.get(a..b));
+                let (mut b1, mut b2) = ([0u8; LOWER_BUF], [0u8; LOWER_BUF]);
+                let Some(a) = word(0).filter(|_| count > 0) else {
+                    return false;
+                };
+                let a = lowered(a, &mut b1);
+                if self.guards.is(&a, class::SPEECH) {
+                    return true;
+                }
+                match word(1).filter(|_| count > 1) {
+                    Some(b) => self.guards.is_speech_pair(&a, &lowered(b, &mut b2)),
+                    None => false,
                 }
             };
             let capitals_of_different_countries = group.len() >= 2
