@@ -76,6 +76,8 @@ mod class {
     pub const INSTITUTION: u16 = 1 << 12;
     /// First word of a country demonym ("North" of "North Korean").
     pub const DEMONYM_FIRST: u16 = 1 << 13;
+    /// Last part of a two-word cue ("of" of "north of").
+    pub const CUE2_TAIL: u16 = 1 << 14;
     /// `first`, `title` and `person`: words after which a capitalized word is a surname.
     pub const BEFORE_SURNAME: u16 = FIRST | TITLE | PERSON;
 }
@@ -114,6 +116,7 @@ impl Guards {
                 "cue" => match entry.split_once(' ') {
                     Some((a, b)) => {
                         g.cue2.insert(format!("{a} {b}"));
+                        g.add(b, class::CUE2_TAIL);
                         continue;
                     }
                     None => class::CUE,
@@ -183,6 +186,9 @@ pub struct PlaceRecognizer {
     abbrev_alone: Vec<bool>,
     /// Whether every abbreviation starts with a capital letter (see `abbreviations`).
     abbrev_anchored: bool,
+    /// The first two bytes of every abbreviation, as a bit set over byte pairs (`None` when an
+    /// abbreviation is shorter than two bytes): no abbreviation starts where the pair is unset.
+    abbrev_pairs: Option<Vec<u64>>,
     /// Gazetteer entry of each country, by ISO alpha-2 code.
     country_entry: FastMap<String, u32>,
 }
@@ -249,6 +255,11 @@ fn lowered<'b>(word: &'b str, buf: &'b mut [u8; LOWER_BUF]) -> Cow<'b, str> {
         }
     }
     Cow::Owned(word.to_lowercase())
+}
+
+/// Index of a pair of bytes in a bit set of 65,536 bits.
+fn byte_pair(a: u8, b: u8) -> usize {
+    (usize::from(a) << 8) | usize::from(b)
 }
 
 /// "NEW YORK" → "New York".
@@ -339,6 +350,14 @@ impl PlaceRecognizer {
         let abbrev_anchored = pats
             .iter()
             .all(|p: &String| p.chars().next().is_some_and(char::is_uppercase));
+        let abbrev_pairs = pats.iter().all(|p| p.len() >= 2).then(|| {
+            let mut bits = vec![0u64; 1 << 10];
+            for p in &pats {
+                let k = byte_pair(p.as_bytes()[0], p.as_bytes()[1]);
+                bits[k >> 6] |= 1 << (k & 63);
+            }
+            bits
+        });
         let abbrev = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
             .start_kind(StartKind::Both)
@@ -352,6 +371,7 @@ impl PlaceRecognizer {
             abbrev_entry,
             abbrev_alone,
             abbrev_anchored,
+            abbrev_pairs,
             country_entry,
         }
     }
@@ -455,10 +475,11 @@ impl PlaceRecognizer {
         let Some(p1) = lower_ascii(&text[prev.start..prev.end], &mut b1) else {
             return false;
         };
-        if self.guards.is(p1, class::CUE) {
+        let c1 = self.guards.class(p1);
+        if c1 & class::CUE != 0 {
             return true;
         }
-        if first >= 2 {
+        if c1 & class::CUE2_TAIL != 0 && first >= 2 {
             let mut b2 = [0u8; LOWER_BUF];
             let w2 = &words[first - 2];
             if let Some(p2) = lower_ascii(&text[w2.start..w2.end], &mut b2) {
@@ -798,6 +819,14 @@ impl PlaceRecognizer {
             let mut try_at = |start: usize, v: &mut Vec<aho_corasick::Match>| {
                 if start < from {
                     return;
+                }
+                if let (Some(bits), Some(&b0), Some(&b1)) =
+                    (&self.abbrev_pairs, bytes.get(start), bytes.get(start + 1))
+                {
+                    let k = byte_pair(b0, b1);
+                    if bits[k >> 6] & (1 << (k & 63)) == 0 {
+                        return;
+                    }
                 }
                 let input = Input::new(text).range(start..).anchored(Anchored::Yes);
                 if let Ok(Some(m)) = abbrev.try_find(input) {
