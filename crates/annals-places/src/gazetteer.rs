@@ -82,6 +82,9 @@ pub struct Gazetteer {
     deletions: DeletionSet,
     major_deletions: DeletionSet,
     country_deletions: DeletionSet,
+    /// End-letter prefilters of `major` and `country_names` (see [`EndsFilter`]).
+    major_ends: EndsFilter,
+    country_ends: EndsFilter,
     regions: std::collections::HashMap<String, u32>,
 }
 
@@ -189,6 +192,39 @@ impl DeletionSet {
         let mut hit = false;
         deletion_hashes(word, |h| hit = hit || self.0.binary_search(&h).is_ok());
         hit
+    }
+}
+
+/// A prefilter for one-edit searches that keep the first and last characters: the lengths (in
+/// characters, 63 standing for 63 or more) of the names of a set, by their first and last
+/// characters. Such a search can only report a name with the key's ends and a length within
+/// one of the key's, so a key without one has no match and the automaton walk is skipped.
+#[derive(Default)]
+struct EndsFilter(FastMap<(char, char), u64>);
+
+impl EndsFilter {
+    fn build<'k>(names: impl Iterator<Item = &'k str>) -> EndsFilter {
+        let mut map: FastMap<(char, char), u64> = FastMap::default();
+        for n in names {
+            if let (Some(first), Some(last)) = (n.chars().next(), n.chars().next_back()) {
+                *map.entry((first, last)).or_default() |= 1 << n.chars().count().min(63);
+            }
+        }
+        EndsFilter(map)
+    }
+
+    /// False when no name of the set has the ends of `key` and a length within one of its
+    /// length (true may be wrong).
+    fn may_match(&self, key: &str) -> bool {
+        let (Some(first), Some(last)) = (key.chars().next(), key.chars().next_back()) else {
+            return true;
+        };
+        let Some(&lengths) = self.0.get(&(first, last)) else {
+            return false;
+        };
+        let n = key.chars().count();
+        let (lo, hi) = (n.saturating_sub(1).min(63), (n + 1).min(63));
+        (lo..=hi).any(|l| lengths & (1 << l) != 0)
     }
 }
 
@@ -317,6 +353,8 @@ impl Gazetteer {
         let deletions = DeletionSet::build(entries.iter().map(|e| e.0));
         let major_deletions = DeletionSet::build(entries.iter().filter(|e| e.2).map(|e| e.0));
         let country_deletions = DeletionSet::build(entries.iter().filter(|e| e.3).map(|e| e.0));
+        let major_ends = EndsFilter::build(entries.iter().filter(|e| e.2).map(|e| e.0));
+        let country_ends = EndsFilter::build(entries.iter().filter(|e| e.3).map(|e| e.0));
         drop(entries);
         let mut regions = std::collections::HashMap::new();
         for (i, p) in places.iter().enumerate() {
@@ -336,6 +374,8 @@ impl Gazetteer {
             deletions,
             major_deletions,
             country_deletions,
+            major_ends,
+            country_ends,
             regions,
         }
     }
@@ -416,6 +456,9 @@ impl Gazetteer {
     /// As [`Gazetteer::lookup_fuzzy_word`], but only countries and cities of at least
     /// [`MAJOR_POPULATION`] people (searched in a smaller automaton, so faster).
     pub fn lookup_fuzzy_word_major(&self, word: &str) -> Vec<u32> {
+        if !self.major_ends.may_match(word) {
+            return Vec::new();
+        }
         if word.chars().count() > MIN_FUZZY_NAME && !self.major_deletions.may_match(word) {
             return Vec::new();
         }
@@ -429,6 +472,9 @@ impl Gazetteer {
     /// ends with the same letters as `key` (sorted, without duplicates): "Americas" is not a
     /// misspelled "America". Only the countries' own names count, not alternates ("Holland").
     pub fn lookup_fuzzy_country(&self, key: &str) -> Vec<u32> {
+        if !self.country_ends.may_match(key) {
+            return Vec::new();
+        }
         if !key.contains(' ')
             && key.chars().count() > MIN_FUZZY_NAME
             && !self.country_deletions.may_match(key)

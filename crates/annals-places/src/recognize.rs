@@ -675,10 +675,12 @@ impl PlaceRecognizer {
                     i = last + 1;
                 }
                 None => {
-                    if let Some(c) = self.fuzzy_country(text, words, i, &mut country_cache) {
-                        out.push(c);
-                    } else if let Some(c) = self.fuzzy(text, words, i, &mut fuzzy_cache) {
-                        out.push(c);
+                    if self.fuzzy_word_ok(text, words, i, 7) {
+                        if let Some(c) = self.fuzzy_country(text, words, i, &mut country_cache) {
+                            out.push(c);
+                        } else if let Some(c) = self.fuzzy(text, words, i, &mut fuzzy_cache) {
+                            out.push(c);
+                        }
                     }
                     i += 1;
                 }
@@ -696,7 +698,7 @@ impl PlaceRecognizer {
     ) -> Option<Candidate> {
         let w = &words[i];
         let word = Self::word_text(text, w);
-        if w.initial || !self.fuzzy_word_ok(text, words, i, 7) {
+        if w.initial {
             return None;
         }
         if self.countries.by_name(word).is_some() {
@@ -748,9 +750,6 @@ impl PlaceRecognizer {
         i: usize,
         cache: &mut FastMap<(&'t str, bool), Vec<u32>>,
     ) -> Option<Candidate> {
-        if !self.fuzzy_word_ok(text, words, i, 7) {
-            return None;
-        }
         let w = &words[i];
         let word = Self::word_text(text, w);
         let entries = cache
