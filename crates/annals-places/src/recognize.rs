@@ -1090,13 +1090,34 @@ impl PlaceRecognizer {
         let mut country_votes: FastMap<&str, f64> = FastMap::default();
         let mut admin_votes: FastMap<(&str, &str), f64> = FastMap::default();
         // What each candidate itself voted for, so that it does not count as its own context.
-        let mut own_vote: FastMap<usize, (&str, &str)> = FastMap::default();
-        for &(k, rule) in &kept {
+        let mut own_vote: Vec<Option<(&str, &str)>> = vec![None; cands.len()];
+        // The prior of every entry of every kept candidate, computed once.
+        let mut priors: Vec<f64> = Vec::new();
+        let mut prior_at: Vec<usize> = Vec::with_capacity(kept.len());
+        for &(k, _) in &kept {
+            prior_at.push(priors.len());
+            priors.extend(
+                cands[k]
+                    .entries
+                    .iter()
+                    .map(|&e| self.gaz.place(e).map_or(f64::NAN, |p| self.prior(p))),
+            );
+        }
+        for (n, &(k, rule)) in kept.iter().enumerate() {
             let c = &cands[k];
             if c.fuzzy {
                 continue;
             }
-            let best = self.best_prior(c);
+            let best = match c.forced {
+                Some(e) => Some(e),
+                None => c
+                    .entries
+                    .iter()
+                    .zip(&priors[prior_at[n]..])
+                    .filter(|&(&e, _)| self.gaz.place(e).is_some())
+                    .max_by(|a, b| a.1.total_cmp(b.1))
+                    .map(|(&e, _)| e),
+            };
             let Some(p) = best.and_then(|e| self.gaz.place(e)) else {
                 continue;
             };
@@ -1118,12 +1139,22 @@ impl PlaceRecognizer {
                 } else {
                     ""
                 };
-                own_vote.insert(k, (p.country.as_str(), admin));
+                own_vote[k] = Some((p.country.as_str(), admin));
             }
         }
         let mut out = Vec::new();
-        for &(k, rule) in &kept {
+        // Regions among the entries of one candidate, as (country, admin1).
+        let mut regions: Vec<(&str, &str)> = Vec::new();
+        for (n, &(k, rule)) in kept.iter().enumerate() {
             let c = &cands[k];
+            let mine = own_vote[k];
+            regions.clear();
+            regions.extend(c.entries.iter().filter_map(|&r| {
+                self.gaz
+                    .place(r)
+                    .filter(|q| q.kind == PlaceKind::Region)
+                    .map(|q| (q.country.as_str(), q.admin1.as_str()))
+            }));
             // A country's own name is not read as a city of the same name ("Mexico").
             let named_country = c.entries.iter().find_map(|&e| {
                 self.gaz
@@ -1137,27 +1168,24 @@ impl PlaceRecognizer {
                 None => c
                     .entries
                     .iter()
-                    .filter_map(|&e| self.gaz.place(e).map(|p| (e, p)))
-                    .filter(|(_, p)| {
+                    .zip(&priors[prior_at[n]..])
+                    .filter_map(|(&e, &prior)| self.gaz.place(e).map(|p| (e, p, prior)))
+                    .filter(|(_, p, _)| {
                         // Nor as a region of that same country ("Taiwan" the province).
                         let city_of_name = names_country && p.kind == PlaceKind::City;
                         let own_region = p.kind == PlaceKind::Region
                             && named_country == Some(p.country.as_str());
                         !(city_of_name || own_region)
                     })
-                    .map(|(e, p)| {
-                        let mut s = self.prior(p);
+                    .map(|(e, p, prior)| {
+                        let mut s = prior;
                         if Gazetteer::is_alternate(e) {
                             s -= 3.0;
                         }
                         // A city named like the region around it ("Donetsk") stands for the city.
                         let namesake = p.kind == PlaceKind::City
-                            && c.entries.iter().any(|&r| {
-                                self.gaz.place(r).is_some_and(|q| {
-                                    q.kind == PlaceKind::Region
-                                        && q.country == p.country
-                                        && q.admin1 == p.admin1
-                                })
+                            && regions.iter().any(|&(country, admin1)| {
+                                country == p.country && admin1 == p.admin1
                             });
                         if namesake {
                             s = s.max(15.5);
@@ -1166,7 +1194,6 @@ impl PlaceRecognizer {
                             .get(p.country.as_str())
                             .copied()
                             .unwrap_or(0.0);
-                        let mine = own_vote.get(&k).copied();
                         let own = if mine.is_some_and(|m| m.0 == p.country) {
                             1.0
                         } else {
@@ -1255,17 +1282,6 @@ impl PlaceRecognizer {
         }
         self.metonymy(text, &mut out);
         out
-    }
-
-    fn best_prior(&self, c: &Candidate) -> Option<u32> {
-        if let Some(e) = c.forced {
-            return Some(e);
-        }
-        c.entries
-            .iter()
-            .filter_map(|&e| self.gaz.place(e).map(|p| (e, self.prior(p))))
-            .max_by(|a, b| a.1.total_cmp(&b.1))
-            .map(|(e, _)| e)
     }
 
     fn is_government_seat(m: &PlaceMention) -> bool {
