@@ -249,12 +249,10 @@ fn lower_ascii<'b>(word: &str, buf: &'b mut [u8; LOWER_BUF]) -> Option<&'b str> 
 
 /// `word` in lower case, on the stack in `buf` when it is short and ASCII.
 fn lowered<'b>(word: &'b str, buf: &'b mut [u8; LOWER_BUF]) -> Cow<'b, str> {
-    if word.len() <= LOWER_BUF && word.is_ascii() {
-        if let Some(s) = lower_ascii(word, buf) {
-            return Cow::Borrowed(s);
-        }
+    match lower_ascii(word, buf) {
+        Some(s) => Cow::Borrowed(s),
+        None => Cow::Owned(word.to_lowercase()),
     }
-    Cow::Owned(word.to_lowercase())
 }
 
 /// Index of a pair of bytes in a bit set of 65,536 bits.
