@@ -220,7 +220,8 @@ struct Candidate {
     first: usize,
     last: usize,
     span: Span,
-    entries: Vec<u32>,
+    /// Gazetteer entries of the name (borrowed from the gazetteer for exact readings).
+    entries: Cow<'static, [u32]>,
     rule: &'static str,
     cue: bool,
     fuzzy: bool,
@@ -644,7 +645,7 @@ impl PlaceRecognizer {
                     first: i,
                     last,
                     span: Span::new(words[i].start, words[last].stem_end),
-                    entries: vec![entry],
+                    entries: Cow::Owned(vec![entry]),
                     rule: "places/demonym",
                     cue: false,
                     fuzzy: false,
@@ -663,7 +664,7 @@ impl PlaceRecognizer {
                         first: i,
                         last,
                         span,
-                        entries: hits.to_vec(),
+                        entries: Cow::Borrowed(hits),
                         rule: "places/exact",
                         cue: suffix_cue || self.has_cue(text, words, i),
                         fuzzy: false,
@@ -729,7 +730,7 @@ impl PlaceRecognizer {
             first: i,
             last: i,
             span: Span::new(w.start, w.stem_end),
-            entries,
+            entries: Cow::Owned(entries),
             rule: "places/fuzzy",
             cue,
             fuzzy: true,
@@ -760,7 +761,7 @@ impl PlaceRecognizer {
             first: i,
             last: i,
             span: Span::new(w.start, w.stem_end),
-            entries: entries.clone(),
+            entries: Cow::Owned(entries.clone()),
             rule: "places/fuzzy/country",
             cue: self.has_cue(text, words, i),
             fuzzy: true,
@@ -881,7 +882,7 @@ impl PlaceRecognizer {
                 first,
                 last: last.max(first),
                 span,
-                entries: vec![entry],
+                entries: Cow::Owned(vec![entry]),
                 rule: if region && !alone {
                     "places/abbreviation/region"
                 } else {
@@ -913,11 +914,11 @@ impl PlaceRecognizer {
                 continue;
             }
             let mut best: Option<(u32, u32, u64)> = None;
-            for &ea in &a.entries {
+            for &ea in a.entries.iter() {
                 let Some(pa) = self.gaz.place(ea) else {
                     continue;
                 };
-                for &eb in &b.entries {
+                for &eb in b.entries.iter() {
                     let Some(pb) = self.gaz.place(eb) else {
                         continue;
                     };
