@@ -82,6 +82,9 @@ pub struct Gazetteer {
     deletions: DeletionSet,
     major_deletions: DeletionSet,
     country_deletions: DeletionSet,
+    /// End-letter prefilters of `major` and `country_names` (see [`EndsFilter`]).
+    major_ends: EndsFilter,
+    country_ends: EndsFilter,
     regions: std::collections::HashMap<String, u32>,
 }
 
@@ -110,6 +113,15 @@ pub enum GazetteerError {
 /// Normalizes a name to its lookup key: words (letters, digits, inner apostrophes and hyphens)
 /// joined by one space, curly apostrophes made straight, periods and other punctuation dropped.
 pub fn name_key(name: &str) -> String {
+    // Most names are ASCII words joined by single spaces, which are their own key.
+    let b = name.as_bytes();
+    let plain = b.first().is_some_and(u8::is_ascii_alphanumeric)
+        && b.last().is_some_and(u8::is_ascii_alphanumeric)
+        && b.iter().all(|&c| c.is_ascii_alphanumeric() || c == b' ')
+        && !b.windows(2).any(|w| w == b"  ");
+    if plain {
+        return name.to_string();
+    }
     let mut out = String::with_capacity(name.len());
     for (s, e) in crate::tokens::word_spans(name) {
         if !out.is_empty() {
@@ -126,7 +138,7 @@ pub fn name_key(name: &str) -> String {
 /// made straight.
 pub fn key_hash(text: &str) -> u64 {
     let mut h = FastHasher::default();
-    if text.contains('\u{2019}') {
+    if !text.is_ascii() && text.contains('\u{2019}') {
         h.write(text.replace('\u{2019}', "'").as_bytes());
     } else {
         h.write(text.as_bytes());
@@ -189,6 +201,39 @@ impl DeletionSet {
         let mut hit = false;
         deletion_hashes(word, |h| hit = hit || self.0.binary_search(&h).is_ok());
         hit
+    }
+}
+
+/// A prefilter for one-edit searches that keep the first and last characters: the lengths (in
+/// characters, 63 standing for 63 or more) of the names of a set, by their first and last
+/// characters. Such a search can only report a name with the key's ends and a length within
+/// one of the key's, so a key without one has no match and the automaton walk is skipped.
+#[derive(Default)]
+struct EndsFilter(FastMap<(char, char), u64>);
+
+impl EndsFilter {
+    fn build<'k>(names: impl Iterator<Item = &'k str>) -> EndsFilter {
+        let mut map: FastMap<(char, char), u64> = FastMap::default();
+        for n in names {
+            if let (Some(first), Some(last)) = (n.chars().next(), n.chars().next_back()) {
+                *map.entry((first, last)).or_default() |= 1 << n.chars().count().min(63);
+            }
+        }
+        EndsFilter(map)
+    }
+
+    /// False when no name of the set has the ends of `key` and a length within one of its
+    /// length (true may be wrong).
+    fn may_match(&self, key: &str) -> bool {
+        let (Some(first), Some(last)) = (key.chars().next(), key.chars().next_back()) else {
+            return true;
+        };
+        let Some(&lengths) = self.0.get(&(first, last)) else {
+            return false;
+        };
+        let n = key.chars().count();
+        let (lo, hi) = (n.saturating_sub(1).min(63), (n + 1).min(63));
+        (lo..=hi).any(|l| lengths & (1 << l) != 0)
     }
 }
 
@@ -308,8 +353,33 @@ impl Gazetteer {
         first_words.reserve(firsts.len());
         {
             let fst = names.as_fst();
+            // The words come sorted, so each walk starts from the states of the longest
+            // prefix it shares with the word before: `path[d]` is the state after `d` bytes
+            // of `prev`.
+            let mut path = vec![(fst.root(), Output::zero())];
+            let mut prev: &[u8] = &[];
             for w in firsts {
-                if let Some((node, out)) = follow(fst, fst.root(), Output::zero(), w.as_bytes()) {
+                let bytes = w.as_bytes();
+                let shared = prev.iter().zip(bytes).take_while(|(a, b)| a == b).count();
+                path.truncate(shared.min(path.len() - 1) + 1);
+                let mut complete = true;
+                for &b in &bytes[path.len() - 1..] {
+                    let Some(&(node, out)) = path.last() else {
+                        break;
+                    };
+                    match node.find_input(b) {
+                        Some(t) => {
+                            let t = node.transition(t);
+                            path.push((fst.node(t.addr), out.cat(t.out)));
+                        }
+                        None => {
+                            complete = false;
+                            break;
+                        }
+                    }
+                }
+                prev = bytes;
+                if complete && let Some(&(node, out)) = path.last() {
                     first_words.insert(key_hash(w), (node.addr(), out.value()));
                 }
             }
@@ -317,6 +387,8 @@ impl Gazetteer {
         let deletions = DeletionSet::build(entries.iter().map(|e| e.0));
         let major_deletions = DeletionSet::build(entries.iter().filter(|e| e.2).map(|e| e.0));
         let country_deletions = DeletionSet::build(entries.iter().filter(|e| e.3).map(|e| e.0));
+        let major_ends = EndsFilter::build(entries.iter().filter(|e| e.2).map(|e| e.0));
+        let country_ends = EndsFilter::build(entries.iter().filter(|e| e.3).map(|e| e.0));
         drop(entries);
         let mut regions = std::collections::HashMap::new();
         for (i, p) in places.iter().enumerate() {
@@ -336,6 +408,8 @@ impl Gazetteer {
             deletions,
             major_deletions,
             country_deletions,
+            major_ends,
+            country_ends,
             regions,
         }
     }
@@ -416,6 +490,9 @@ impl Gazetteer {
     /// As [`Gazetteer::lookup_fuzzy_word`], but only countries and cities of at least
     /// [`MAJOR_POPULATION`] people (searched in a smaller automaton, so faster).
     pub fn lookup_fuzzy_word_major(&self, word: &str) -> Vec<u32> {
+        if !self.major_ends.may_match(word) {
+            return Vec::new();
+        }
         if word.chars().count() > MIN_FUZZY_NAME && !self.major_deletions.may_match(word) {
             return Vec::new();
         }
@@ -429,6 +506,9 @@ impl Gazetteer {
     /// ends with the same letters as `key` (sorted, without duplicates): "Americas" is not a
     /// misspelled "America". Only the countries' own names count, not alternates ("Holland").
     pub fn lookup_fuzzy_country(&self, key: &str) -> Vec<u32> {
+        if !self.country_ends.may_match(key) {
+            return Vec::new();
+        }
         if !key.contains(' ')
             && key.chars().count() > MIN_FUZZY_NAME
             && !self.country_deletions.may_match(key)
@@ -768,6 +848,34 @@ mod tests {
         assert_eq!(name_key("St. Louis"), "St Louis");
         assert_eq!(name_key("Côte d\u{2019}Ivoire"), "Côte d'Ivoire");
         assert_eq!(name_key("  Rostov-on-Don "), "Rostov-on-Don");
+    }
+
+    #[test]
+    fn plain_names_are_their_own_key() {
+        // The general rule: words joined by one space.
+        let slow = |n: &str| {
+            crate::tokens::word_spans(n)
+                .iter()
+                .map(|&(s, e)| n[s..e].replace('\u{2019}', "'"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        for n in [
+            "New York",
+            "Rostov on Don",
+            "A1",
+            "Port  Louis",
+            " Lagos",
+            "Lagos ",
+            "Saint-Denis",
+            "Côte d\u{2019}Ivoire",
+            "St. Louis",
+            "",
+            " ",
+            "X",
+        ] {
+            assert_eq!(name_key(n), slow(n), "{n:?}");
+        }
     }
 
     #[test]

@@ -3,10 +3,11 @@
 use crate::countries::Countries;
 use crate::fasthash::{FastMap, FastSet};
 use crate::gazetteer::{Gazetteer, Place, PlaceKind};
-use crate::tokens::{each_word, word_spans};
+use crate::tokens::each_word;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Anchored, Input, MatchKind, StartKind};
 use annals_document::{Sentence, Span};
 use serde::Serialize;
+use std::borrow::Cow;
 
 const GUARDS_TSV: &str = include_str!("../../../data/places/guards.tsv");
 const REGION_ABBREV_TSV: &str = include_str!("../../../data/places/region_abbrev.tsv");
@@ -56,26 +57,42 @@ pub struct PlaceMention {
     pub metonymy: bool,
 }
 
+/// Word classes of the guard lists, as bits of [`Guards::class`].
+mod class {
+    pub const NEVER: u16 = 1;
+    pub const COMMON: u16 = 1 << 1;
+    pub const GIVEN: u16 = 1 << 2;
+    pub const PERSON: u16 = 1 << 3;
+    pub const FIRST: u16 = 1 << 4;
+    pub const TITLE: u16 = 1 << 5;
+    /// One-word location cue (lower case).
+    pub const CUE: u16 = 1 << 6;
+    pub const SUFFIX: u16 = 1 << 7;
+    pub const CONNECTOR: u16 = 1 << 8;
+    /// One-word speech verb (lower case).
+    pub const SPEECH: u16 = 1 << 9;
+    pub const DIRECTION: u16 = 1 << 10;
+    pub const NOTAFTER: u16 = 1 << 11;
+    pub const INSTITUTION: u16 = 1 << 12;
+    /// First word of a country demonym ("North" of "North Korean").
+    pub const DEMONYM_FIRST: u16 = 1 << 13;
+    /// Last part of a two-word cue ("of" of "north of").
+    pub const CUE2_TAIL: u16 = 1 << 14;
+    /// `first`, `title` and `person`: words after which a capitalized word is a surname.
+    pub const BEFORE_SURNAME: u16 = FIRST | TITLE | PERSON;
+}
+
 #[derive(Default)]
 struct Guards {
-    never: FastSet<String>,
-    common: FastSet<String>,
-    given: FastSet<String>,
-    person: FastSet<String>,
-    first: FastSet<String>,
-    title: FastSet<String>,
-    cue1: FastSet<String>,
+    /// Every one-word entry with the bits of the classes that list it, so that one lookup
+    /// answers every class test of a word.
+    classes: FastMap<Box<str>, u16>,
+    /// Length of the longest connector, to skip lookups of longer words.
+    connector_len: usize,
     /// Two-word cues, the words joined by one space.
     cue2: FastSet<String>,
-    suffix: FastSet<String>,
-    connector: FastSet<String>,
-    speech1: FastSet<String>,
-    speech2: FastSet<(String, String)>,
-    direction: FastSet<String>,
-    notafter: FastSet<String>,
-    institution: FastSet<String>,
-    /// `first`, `title` and `person` together: words after which a capitalized word is a surname.
-    before_surname: FastSet<String>,
+    /// Two-word speech verbs, the words joined by one space.
+    speech2: FastSet<String>,
 }
 
 impl Guards {
@@ -85,76 +102,74 @@ impl Guards {
             if line.starts_with('#') {
                 continue;
             }
-            let Some((class, entry)) = line.split_once('\t') else {
+            let Some((kind, entry)) = line.split_once('\t') else {
                 continue;
             };
-            let entry = entry.trim().to_string();
-            let pair = || {
-                entry
-                    .split_once(' ')
-                    .map(|(a, b)| (a.to_string(), b.to_string()))
-            };
-            match class {
-                "never" => {
-                    g.never.insert(entry);
-                }
-                "common" => {
-                    g.common.insert(entry);
-                }
-                "given" => {
-                    g.given.insert(entry);
-                }
-                "person" => {
-                    g.person.insert(entry);
-                }
-                "first" => {
-                    g.first.insert(entry);
-                }
-                "title" => {
-                    g.title.insert(entry);
-                }
-                "cue" => match pair() {
+            let entry = entry.trim();
+            let bit = match kind {
+                "never" => class::NEVER,
+                "common" => class::COMMON,
+                "given" => class::GIVEN,
+                "person" => class::PERSON,
+                "first" => class::FIRST,
+                "title" => class::TITLE,
+                "cue" => match entry.split_once(' ') {
                     Some((a, b)) => {
                         g.cue2.insert(format!("{a} {b}"));
+                        g.add(b, class::CUE2_TAIL);
+                        continue;
                     }
-                    None => {
-                        g.cue1.insert(entry);
-                    }
+                    None => class::CUE,
                 },
-                "speech" => match pair() {
-                    Some(p) => {
-                        g.speech2.insert(p);
+                "speech" => match entry.split_once(' ') {
+                    Some((a, b)) => {
+                        g.speech2.insert(format!("{a} {b}"));
+                        continue;
                     }
-                    None => {
-                        g.speech1.insert(entry);
-                    }
+                    None => class::SPEECH,
                 },
-                "suffix" => {
-                    g.suffix.insert(entry);
-                }
+                "suffix" => class::SUFFIX,
                 "connector" => {
-                    g.connector.insert(entry);
+                    g.connector_len = g.connector_len.max(entry.len());
+                    class::CONNECTOR
                 }
-                "direction" => {
-                    g.direction.insert(entry);
-                }
-                "notafter" => {
-                    g.notafter.insert(entry);
-                }
-                "institution" => {
-                    g.institution.insert(entry);
-                }
-                _ => {}
-            }
+                "direction" => class::DIRECTION,
+                "notafter" => class::NOTAFTER,
+                "institution" => class::INSTITUTION,
+                _ => continue,
+            };
+            g.add(entry, bit);
         }
-        g.before_surname = g
-            .first
-            .iter()
-            .chain(&g.title)
-            .chain(&g.person)
-            .cloned()
-            .collect();
         g
+    }
+
+    fn add(&mut self, word: &str, bit: u16) {
+        *self.classes.entry(word.into()).or_default() |= bit;
+    }
+
+    /// The class bits of `word` (0 for a word no list has).
+    fn class(&self, word: &str) -> u16 {
+        self.classes.get(word).copied().unwrap_or(0)
+    }
+
+    /// Whether the words `a` and `b` (lower case) are a two-word speech verb.
+    fn is_speech_pair(&self, a: &str, b: &str) -> bool {
+        let mut buf = [0u8; 2 * LOWER_BUF + 1];
+        let n = a.len() + 1 + b.len();
+        match buf.get_mut(..n) {
+            Some(dst) => {
+                dst[..a.len()].copy_from_slice(a.as_bytes());
+                dst[a.len()] = b' ';
+                dst[a.len() + 1..].copy_from_slice(b.as_bytes());
+                std::str::from_utf8(dst).is_ok_and(|k| self.speech2.contains(k))
+            }
+            None => self.speech2.contains(&format!("{a} {b}")),
+        }
+    }
+
+    /// Whether `word` is in a list of `classes`.
+    fn is(&self, word: &str, classes: u16) -> bool {
+        self.class(word) & classes != 0
     }
 }
 
@@ -171,8 +186,9 @@ pub struct PlaceRecognizer {
     abbrev_alone: Vec<bool>,
     /// Whether every abbreviation starts with a capital letter (see `abbreviations`).
     abbrev_anchored: bool,
-    /// First words of the country demonyms ("North" of "North Korean"), to skip demonym lookups.
-    demonym_first: FastSet<String>,
+    /// The first two bytes of every abbreviation, as a bit set over byte pairs (`None` when an
+    /// abbreviation is shorter than two bytes): no abbreviation starts where the pair is unset.
+    abbrev_pairs: Option<Vec<u64>>,
     /// Gazetteer entry of each country, by ISO alpha-2 code.
     country_entry: FastMap<String, u32>,
 }
@@ -204,7 +220,8 @@ struct Candidate {
     first: usize,
     last: usize,
     span: Span,
-    entries: Vec<u32>,
+    /// Gazetteer entries of the name (borrowed from the gazetteer for exact readings).
+    entries: Cow<'static, [u32]>,
     rule: &'static str,
     cue: bool,
     fuzzy: bool,
@@ -229,6 +246,19 @@ fn lower_ascii<'b>(word: &str, buf: &'b mut [u8; LOWER_BUF]) -> Option<&'b str> 
         *o = b.to_ascii_lowercase();
     }
     std::str::from_utf8(out).ok()
+}
+
+/// `word` in lower case, on the stack in `buf` when it is short and ASCII.
+fn lowered<'b>(word: &'b str, buf: &'b mut [u8; LOWER_BUF]) -> Cow<'b, str> {
+    match lower_ascii(word, buf) {
+        Some(s) => Cow::Borrowed(s),
+        None => Cow::Owned(word.to_lowercase()),
+    }
+}
+
+/// Index of a pair of bytes in a bit set of 65,536 bits.
+fn byte_pair(a: u8, b: u8) -> usize {
+    (usize::from(a) << 8) | usize::from(b)
 }
 
 /// "NEW YORK" → "New York".
@@ -270,7 +300,7 @@ impl PlaceRecognizer {
     pub fn new() -> PlaceRecognizer {
         let gaz = Gazetteer::builtin();
         let countries = Countries::builtin();
-        let guards = Guards::parse(GUARDS_TSV);
+        let mut guards = Guards::parse(GUARDS_TSV);
         let mut country_entry = FastMap::default();
         let mut region_code = FastMap::default();
         for (i, p) in gaz.places().iter().enumerate() {
@@ -280,13 +310,14 @@ impl PlaceRecognizer {
                 region_code.entry(p.code.clone()).or_insert(i as u32);
             }
         }
-        let demonym_first: FastSet<String> = countries
+        for first in countries
             .all()
             .iter()
             .flat_map(|c| &c.demonyms)
             .filter_map(|d| d.split(' ').next())
-            .map(str::to_string)
-            .collect();
+        {
+            guards.add(first, class::DEMONYM_FIRST);
+        }
         let mut pats = Vec::new();
         let mut abbrev_entry = Vec::new();
         let mut abbrev_alone = Vec::new();
@@ -318,6 +349,14 @@ impl PlaceRecognizer {
         let abbrev_anchored = pats
             .iter()
             .all(|p: &String| p.chars().next().is_some_and(char::is_uppercase));
+        let abbrev_pairs = pats.iter().all(|p| p.len() >= 2).then(|| {
+            let mut bits = vec![0u64; 1 << 10];
+            for p in &pats {
+                let k = byte_pair(p.as_bytes()[0], p.as_bytes()[1]);
+                bits[k >> 6] |= 1 << (k & 63);
+            }
+            bits
+        });
         let abbrev = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
             .start_kind(StartKind::Both)
@@ -331,7 +370,7 @@ impl PlaceRecognizer {
             abbrev_entry,
             abbrev_alone,
             abbrev_anchored,
-            demonym_first,
+            abbrev_pairs,
             country_entry,
         }
     }
@@ -410,7 +449,7 @@ impl PlaceRecognizer {
                 continue;
             }
             let aw = &text[a.start..a.end];
-            if self.guards.before_surname.contains(aw) {
+            if self.guards.is(aw, class::BEFORE_SURNAME) {
                 out.insert(Self::word_text(text, b));
             }
         }
@@ -435,10 +474,11 @@ impl PlaceRecognizer {
         let Some(p1) = lower_ascii(&text[prev.start..prev.end], &mut b1) else {
             return false;
         };
-        if self.guards.cue1.contains(p1) {
+        let c1 = self.guards.class(p1);
+        if c1 & class::CUE != 0 {
             return true;
         }
-        if first >= 2 {
+        if c1 & class::CUE2_TAIL != 0 && first >= 2 {
             let mut b2 = [0u8; LOWER_BUF];
             let w2 = &words[first - 2];
             if let Some(p2) = lower_ascii(&text[w2.start..w2.end], &mut b2) {
@@ -484,7 +524,10 @@ impl PlaceRecognizer {
                 }
                 let next = &words[limit + 1];
                 let nw = &text[next.start..next.end];
-                if !(next.cap || self.guards.connector.contains(nw)) {
+                if !(next.cap
+                    || (nw.len() <= self.guards.connector_len
+                        && self.guards.is(nw, class::CONNECTOR)))
+                {
                     break;
                 }
                 if gap.contains('.')
@@ -496,12 +539,13 @@ impl PlaceRecognizer {
             }
             // A demonym ("North Korean", "Russians") stands for its country.
             let mut demonym: Option<(usize, u32)> = None;
-            let maybe_demonym = self
-                .demonym_first
-                .contains(&text[words[i].start..words[i].stem_end])
-                || self
-                    .demonym_first
-                    .contains(&text[words[i].start..words[i].end]);
+            let maybe_demonym = self.guards.is(
+                &text[words[i].start..words[i].stem_end],
+                class::DEMONYM_FIRST,
+            ) || (words[i].stem_end < words[i].end
+                && self
+                    .guards
+                    .is(&text[words[i].start..words[i].end], class::DEMONYM_FIRST));
             for last in (i..=limit.min(i + 2)).rev().filter(|_| maybe_demonym) {
                 let from = words[i].start;
                 let to = words[last].stem_end;
@@ -565,7 +609,7 @@ impl PlaceRecognizer {
                     let mut buf = [0u8; LOWER_BUF];
                     if let Some((head, tail)) = stem0.rsplit_once('-')
                         && lower_ascii(tail, &mut buf)
-                            .is_some_and(|t| self.guards.suffix.contains(t))
+                            .is_some_and(|t| self.guards.is(t, class::SUFFIX))
                     {
                         hits = self.gaz.lookup_key(&head.replace('\u{2019}', "'"));
                         end = words[i].start + head.len();
@@ -601,7 +645,7 @@ impl PlaceRecognizer {
                     first: i,
                     last,
                     span: Span::new(words[i].start, words[last].stem_end),
-                    entries: vec![entry],
+                    entries: Cow::Owned(vec![entry]),
                     rule: "places/demonym",
                     cue: false,
                     fuzzy: false,
@@ -620,7 +664,7 @@ impl PlaceRecognizer {
                         first: i,
                         last,
                         span,
-                        entries: hits.to_vec(),
+                        entries: Cow::Borrowed(hits),
                         rule: "places/exact",
                         cue: suffix_cue || self.has_cue(text, words, i),
                         fuzzy: false,
@@ -630,10 +674,12 @@ impl PlaceRecognizer {
                     i = last + 1;
                 }
                 None => {
-                    if let Some(c) = self.fuzzy_country(text, words, i, &mut country_cache) {
-                        out.push(c);
-                    } else if let Some(c) = self.fuzzy(text, words, i, &mut fuzzy_cache) {
-                        out.push(c);
+                    if self.fuzzy_word_ok(text, words, i, 7) {
+                        if let Some(c) = self.fuzzy_country(text, words, i, &mut country_cache) {
+                            out.push(c);
+                        } else if let Some(c) = self.fuzzy(text, words, i, &mut fuzzy_cache) {
+                            out.push(c);
+                        }
                     }
                     i += 1;
                 }
@@ -651,7 +697,7 @@ impl PlaceRecognizer {
     ) -> Option<Candidate> {
         let w = &words[i];
         let word = Self::word_text(text, w);
-        if w.initial || !self.fuzzy_word_ok(text, words, i, 7) {
+        if w.initial {
             return None;
         }
         if self.countries.by_name(word).is_some() {
@@ -684,7 +730,7 @@ impl PlaceRecognizer {
             first: i,
             last: i,
             span: Span::new(w.start, w.stem_end),
-            entries,
+            entries: Cow::Owned(entries),
             rule: "places/fuzzy",
             cue,
             fuzzy: true,
@@ -703,9 +749,6 @@ impl PlaceRecognizer {
         i: usize,
         cache: &mut FastMap<(&'t str, bool), Vec<u32>>,
     ) -> Option<Candidate> {
-        if !self.fuzzy_word_ok(text, words, i, 7) {
-            return None;
-        }
         let w = &words[i];
         let word = Self::word_text(text, w);
         let entries = cache
@@ -718,7 +761,7 @@ impl PlaceRecognizer {
             first: i,
             last: i,
             span: Span::new(w.start, w.stem_end),
-            entries: entries.clone(),
+            entries: Cow::Owned(entries.clone()),
             rule: "places/fuzzy/country",
             cue: self.has_cue(text, words, i),
             fuzzy: true,
@@ -747,10 +790,10 @@ impl PlaceRecognizer {
         }
         if word.chars().count() < min_chars
             || !word.chars().all(char::is_alphabetic)
-            || self.guards.never.contains(word)
-            || self.guards.common.contains(word)
-            || self.guards.first.contains(word)
-            || self.guards.person.contains(word)
+            || self.guards.is(
+                word,
+                class::NEVER | class::COMMON | class::FIRST | class::PERSON,
+            )
         {
             return false;
         }
@@ -774,6 +817,14 @@ impl PlaceRecognizer {
             let mut try_at = |start: usize, v: &mut Vec<aho_corasick::Match>| {
                 if start < from {
                     return;
+                }
+                if let (Some(bits), Some(&b0), Some(&b1)) =
+                    (&self.abbrev_pairs, bytes.get(start), bytes.get(start + 1))
+                {
+                    let k = byte_pair(b0, b1);
+                    if bits[k >> 6] & (1 << (k & 63)) == 0 {
+                        return;
+                    }
                 }
                 let input = Input::new(text).range(start..).anchored(Anchored::Yes);
                 if let Ok(Some(m)) = abbrev.try_find(input) {
@@ -831,7 +882,7 @@ impl PlaceRecognizer {
                 first,
                 last: last.max(first),
                 span,
-                entries: vec![entry],
+                entries: Cow::Owned(vec![entry]),
                 rule: if region && !alone {
                     "places/abbreviation/region"
                 } else {
@@ -863,11 +914,11 @@ impl PlaceRecognizer {
                 continue;
             }
             let mut best: Option<(u32, u32, u64)> = None;
-            for &ea in &a.entries {
+            for &ea in a.entries.iter() {
                 let Some(pa) = self.gaz.place(ea) else {
                     continue;
                 };
-                for &eb in &b.entries {
+                for &eb in b.entries.iter() {
                     let Some(pb) = self.gaz.place(eb) else {
                         continue;
                     };
@@ -929,7 +980,7 @@ impl PlaceRecognizer {
         if c.rule == "places/demonym" {
             return Some(c.rule);
         }
-        if self.guards.never.contains(whole) && !c.rule.starts_with("places/abbreviation") {
+        if self.guards.is(whole, class::NEVER) && !c.rule.starts_with("places/abbreviation") {
             return None;
         }
         let has_region_or_country = c
@@ -950,7 +1001,7 @@ impl PlaceRecognizer {
         let prev_word = prev_adjacent.map(|p| &text[p.start..p.end]);
         if let Some(n) = next {
             let nw = &text[n.start..n.end];
-            if self.guards.notafter.contains(nw)
+            if self.guards.is(nw, class::NOTAFTER)
                 && text[words[c.last].end..n.start].chars().all(|ch| ch == ' ')
             {
                 return None;
@@ -960,15 +1011,15 @@ impl PlaceRecognizer {
             if first_word.chars().count() <= 2 && !c.rule.starts_with("places/abbreviation") {
                 return None;
             }
-            if self.guards.never.contains(first_word) && c.rule != "places/abbreviation" {
+            let fw = self.guards.class(first_word);
+            if fw & class::NEVER != 0 && c.rule != "places/abbreviation" {
                 return None;
             }
-            if self.guards.common.contains(first_word) && (!strong || words[c.first].initial) {
+            if fw & class::COMMON != 0 && (!strong || words[c.first].initial) {
                 return None;
             }
-            let person_like = self.guards.person.contains(first_word)
-                || self.guards.first.contains(first_word)
-                || surnames.contains(first_word);
+            let person_like =
+                fw & (class::PERSON | class::FIRST) != 0 || surnames.contains(first_word);
             if person_like && (!c.cue || next_cap) && !c.container_of && c.forced.is_none() {
                 return None;
             }
@@ -983,17 +1034,16 @@ impl PlaceRecognizer {
             if weak_alternate && !strong {
                 return None;
             }
-            if self.guards.given.contains(first_word) && next_cap && !c.container_of {
+            if fw & class::GIVEN != 0 && next_cap && !c.container_of {
                 return None;
             }
         }
         if let Some(pw) = prev_word {
-            if self.guards.title.contains(pw) {
+            let pc = self.guards.class(pw);
+            if pc & class::TITLE != 0 {
                 return None;
             }
-            if (self.guards.given.contains(pw)
-                || self.guards.person.contains(pw)
-                || self.guards.first.contains(pw))
+            if pc & (class::GIVEN | class::PERSON | class::FIRST) != 0
                 && !words[c.first - 1].initial
                 && !has_region_or_country
             {
@@ -1015,7 +1065,7 @@ impl PlaceRecognizer {
                     .is_some_and(|p| p.kind == PlaceKind::Country || p.feature_code == "ADM1")
             });
             let seat =
-                next.is_some_and(|n| self.guards.institution.contains(&text[n.start..n.end]));
+                next.is_some_and(|n| self.guards.is(&text[n.start..n.end], class::INSTITUTION));
             return (big || seat).then_some("places/in_name");
         }
         Some(c.rule)
@@ -1042,12 +1092,33 @@ impl PlaceRecognizer {
         // context: the readings of "Santa Ana" repeated ten times are no evidence for each other
         // (readings forced by "Santa Ana, California" are, and stay out of this tally).
         let mut own_vote: FastMap<(&str, &str, &str), f64> = FastMap::default();
-        for &(k, rule) in &kept {
+        // The prior of every entry of every kept candidate, computed once.
+        let mut priors: Vec<f64> = Vec::new();
+        let mut prior_at: Vec<usize> = Vec::with_capacity(kept.len());
+        for &(k, _) in &kept {
+            prior_at.push(priors.len());
+            priors.extend(
+                cands[k]
+                    .entries
+                    .iter()
+                    .map(|&e| self.gaz.place(e).map_or(f64::NAN, |p| self.prior(p))),
+            );
+        }
+        for (n, &(k, rule)) in kept.iter().enumerate() {
             let c = &cands[k];
             if c.fuzzy {
                 continue;
             }
-            let best = self.best_prior(c);
+            let best = match c.forced {
+                Some(e) => Some(e),
+                None => c
+                    .entries
+                    .iter()
+                    .zip(&priors[prior_at[n]..])
+                    .filter(|&(&e, _)| self.gaz.place(e).is_some())
+                    .max_by(|a, b| a.1.total_cmp(b.1))
+                    .map(|(&e, _)| e),
+            };
             let Some(p) = best.and_then(|e| self.gaz.place(e)) else {
                 continue;
             };
@@ -1081,8 +1152,17 @@ impl PlaceRecognizer {
             }
         }
         let mut out = Vec::new();
-        for &(k, rule) in &kept {
+        // Regions among the entries of one candidate, as (country, admin1).
+        let mut regions: Vec<(&str, &str)> = Vec::new();
+        for (n, &(k, rule)) in kept.iter().enumerate() {
             let c = &cands[k];
+            regions.clear();
+            regions.extend(c.entries.iter().filter_map(|&r| {
+                self.gaz
+                    .place(r)
+                    .filter(|q| q.kind == PlaceKind::Region)
+                    .map(|q| (q.country.as_str(), q.admin1.as_str()))
+            }));
             // A country's own name is not read as a city of the same name ("Mexico").
             let named_country = c.entries.iter().find_map(|&e| {
                 self.gaz
@@ -1096,27 +1176,24 @@ impl PlaceRecognizer {
                 None => c
                     .entries
                     .iter()
-                    .filter_map(|&e| self.gaz.place(e).map(|p| (e, p)))
-                    .filter(|(_, p)| {
+                    .zip(&priors[prior_at[n]..])
+                    .filter_map(|(&e, &prior)| self.gaz.place(e).map(|p| (e, p, prior)))
+                    .filter(|(_, p, _)| {
                         // Nor as a region of that same country ("Taiwan" the province).
                         let city_of_name = names_country && p.kind == PlaceKind::City;
                         let own_region = p.kind == PlaceKind::Region
                             && named_country == Some(p.country.as_str());
                         !(city_of_name || own_region)
                     })
-                    .map(|(e, p)| {
-                        let mut s = self.prior(p);
+                    .map(|(e, p, prior)| {
+                        let mut s = prior;
                         if Gazetteer::is_alternate(e) {
                             s -= 3.0;
                         }
                         // A city named like the region around it ("Donetsk") stands for the city.
                         let namesake = p.kind == PlaceKind::City
-                            && c.entries.iter().any(|&r| {
-                                self.gaz.place(r).is_some_and(|q| {
-                                    q.kind == PlaceKind::Region
-                                        && q.country == p.country
-                                        && q.admin1 == p.admin1
-                                })
+                            && regions.iter().any(|&(country, admin1)| {
+                                country == p.country && admin1 == p.admin1
                             });
                         if namesake {
                             s = s.max(15.5);
@@ -1214,17 +1291,6 @@ impl PlaceRecognizer {
         out
     }
 
-    fn best_prior(&self, c: &Candidate) -> Option<u32> {
-        if let Some(e) = c.forced {
-            return Some(e);
-        }
-        c.entries
-            .iter()
-            .filter_map(|&e| self.gaz.place(e).map(|p| (e, self.prior(p))))
-            .max_by(|a, b| a.1.total_cmp(&b.1))
-            .map(|(e, _)| e)
-    }
-
     fn is_government_seat(m: &PlaceMention) -> bool {
         (m.feature_code == "PPLC" || m.precision == "country") && m.rule != "places/demonym"
     }
@@ -1233,13 +1299,6 @@ impl PlaceRecognizer {
     /// attitude verb ("Moscow said", "Moscow and Pyongyang deny"), or capitals of different
     /// countries coordinated with each other ("between Moscow and Pyongyang").
     fn metonymy(&self, text: &str, mentions: &mut [PlaceMention]) {
-        let lower_words = |s: &str| -> Vec<String> {
-            word_spans(s)
-                .into_iter()
-                .take(2)
-                .map(|(a, b)| s[a..b].to_lowercase())
-                .collect()
-        };
         let n = mentions.len();
         let mut k = 0;
         while k < n {
@@ -1261,14 +1320,28 @@ impl PlaceRecognizer {
             let speech = || {
                 let after = text.get(mentions[end].span.end..).unwrap_or("");
                 let after = after.strip_prefix(['\'', '\u{2019}']).unwrap_or(after);
-                let next = lower_words(after.get(..after.len().min(40)).unwrap_or(""));
-                match next.as_slice() {
-                    [a, b, ..] => {
-                        self.guards.speech1.contains(a)
-                            || self.guards.speech2.contains(&(a.clone(), b.clone()))
+                let window = after.get(..after.len().min(40)).unwrap_or("");
+                // The first two words after the group, in lower case.
+                let mut spans = [(0, 0); 2];
+                let mut count = 0;
+                each_word(window, |a, b| {
+                    if let Some(s) = spans.get_mut(count) {
+                        *s = (a, b);
                     }
-                    [a] => self.guards.speech1.contains(a),
-                    [] => false,
+                    count += 1;
+                });
+                let word = |k: usize| spans.get(k).and_then(|&(a, b)| window.get(a..b));
+                let (mut b1, mut b2) = ([0u8; LOWER_BUF], [0u8; LOWER_BUF]);
+                let Some(a) = word(0).filter(|_| count > 0) else {
+                    return false;
+                };
+                let a = lowered(a, &mut b1);
+                if self.guards.is(&a, class::SPEECH) {
+                    return true;
+                }
+                match word(1).filter(|_| count > 1) {
+                    Some(b) => self.guards.is_speech_pair(&a, &lowered(b, &mut b2)),
+                    None => false,
                 }
             };
             let capitals_of_different_countries = group.len() >= 2
