@@ -4,7 +4,8 @@
 use crate::ActorKind;
 use crate::countries::{self, CountryForms};
 use crate::dictionary::{ActorDictionary, AgentDictionary, AgentPosition, DatedCode};
-use crate::tokens::{Token, phrase_words};
+use crate::tokens::{NO_WORD, Token, phrase_words};
+use crate::vocabulary::Vocabulary;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::OnceLock;
 
@@ -89,6 +90,8 @@ pub(crate) enum Case {
 #[derive(Debug, Clone)]
 pub(crate) struct Phrase {
     words: Vec<String>,
+    /// The [`Vocabulary`] ids of `words`.
+    ids: Vec<u32>,
     stem: bool,
     entries: Vec<(Case, Entry)>,
 }
@@ -113,7 +116,10 @@ pub(crate) struct Item<'l> {
 pub(crate) struct Lexicon {
     phrases: Vec<Phrase>,
     by_words: HashMap<(Vec<String>, bool), usize>,
-    by_first: HashMap<String, Vec<usize>>,
+    /// Every word of every phrase.
+    vocabulary: Vocabulary,
+    /// Phrases (all but one-word stems) by the vocabulary id of their first word.
+    by_first: Vec<Vec<usize>>,
     stems: HashMap<String, Vec<usize>>,
     /// One-word country and capital names (at least [`FUZZY_MIN`] letters) under each form with
     /// one letter deleted, and under the name itself: phrase ids, for one-edit typo lookup.
@@ -245,7 +251,8 @@ impl Lexicon {
         Lexicon {
             phrases: Vec::new(),
             by_words: HashMap::default(),
-            by_first: HashMap::default(),
+            vocabulary: Vocabulary::default(),
+            by_first: Vec::new(),
             stems: HashMap::default(),
             fuzzy: HashMap::default(),
             dict_entries: Vec::new(),
@@ -271,8 +278,10 @@ impl Lexicon {
             Some(&id) => id,
             None => {
                 let id = self.phrases.len();
+                let ids: Vec<u32> = words.iter().map(|w| self.vocabulary.insert(w)).collect();
                 self.phrases.push(Phrase {
                     words: words.clone(),
+                    ids: ids.clone(),
                     stem,
                     entries: Vec::new(),
                 });
@@ -280,7 +289,11 @@ impl Lexicon {
                 if stem && words.len() == 1 {
                     self.stems.entry(words[0].clone()).or_default().push(id);
                 } else {
-                    self.by_first.entry(words[0].clone()).or_default().push(id);
+                    let first = ids[0] as usize;
+                    if self.by_first.len() <= first {
+                        self.by_first.resize(first + 1, Vec::new());
+                    }
+                    self.by_first[first].push(id);
                 }
                 id
             }
@@ -502,7 +515,8 @@ impl Lexicon {
     /// when exactly one phrase is that close.
     fn fuzzy_match(&self, tok: &Token, key: &mut String) -> Option<usize> {
         let w = tok.norm.as_ref();
-        if !tok.word || !tok.cap || tok.upper || self.fuzzy.is_empty() {
+        // A word of fewer bytes has fewer characters.
+        if !tok.word || !tok.cap || tok.upper || w.len() < FUZZY_MIN || self.fuzzy.is_empty() {
             return None;
         }
         let n = w.chars().count();
@@ -709,19 +723,38 @@ impl Lexicon {
         }
     }
 
-    /// Whether phrase `id` matches at token `i`; returns the number of tokens.
+    /// Sets the vocabulary id of every token (see [`Token::id`]); [`Lexicon::items`] and
+    /// [`Lexicon::title_prefix`] match phrases by these ids.
+    pub(crate) fn identify(&self, toks: &mut [Token]) {
+        for t in toks {
+            t.id = self.vocabulary.get(&t.norm);
+        }
+    }
+
+    /// The phrases (all but one-word stems) whose first word is that of `tok`.
+    fn starting_with(&self, tok: &Token) -> &[usize] {
+        if tok.id == NO_WORD {
+            return &[];
+        }
+        self.by_first.get(tok.id as usize).map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether phrase `id` matches at token `i` (tokens identified); returns the number of
+    /// tokens.
     fn matches(&self, id: usize, toks: &[Token], i: usize) -> Option<usize> {
         let p = &self.phrases[id];
-        let n = p.words.len();
+        let n = p.ids.len();
         let span = toks.get(i..i + n)?;
-        for (k, w) in p.words.iter().enumerate() {
-            let t = &span[k].norm;
-            if k + 1 == n && p.stem {
-                let ext = t.strip_prefix(w.as_str())?;
-                if ext.chars().count() > 4 || !ext.chars().all(char::is_alphabetic) {
-                    return None;
-                }
-            } else if t != w {
+        // Every word but a stem compares by id; a stem by prefix.
+        let exact = n - usize::from(p.stem);
+        if span.iter().zip(&p.ids[..exact]).any(|(t, &w)| t.id != w) {
+            return None;
+        }
+        if p.stem
+            && let (Some(t), Some(w)) = (span.last(), p.words.last())
+        {
+            let ext = t.norm.strip_prefix(w.as_str())?;
+            if ext.chars().count() > 4 || !ext.chars().all(char::is_alphabetic) {
                 return None;
             }
         }
@@ -742,28 +775,24 @@ impl Lexicon {
         let mut entries: Vec<&Entry> = Vec::new();
         while i < toks.len() {
             found.clear();
-            if let Some(ids) = self.by_first.get(toks[i].norm.as_ref()) {
-                for &id in ids {
-                    if let Some(n) = self.matches(id, toks, i) {
-                        found.push((n, id));
-                    }
+            for &id in self.starting_with(&toks[i]) {
+                if let Some(n) = self.matches(id, toks, i) {
+                    found.push((n, id));
                 }
             }
             let norm = &toks[i].norm;
-            let stems = if self.stems.is_empty() {
-                ""
-            } else {
-                norm.as_ref()
-            };
-            for (cut, _) in stems
-                .char_indices()
-                .skip(4)
-                .chain((!stems.is_empty()).then_some((stems.len(), ' ')))
-            {
-                if let Some(ids) = self.stems.get(&stems[..cut]) {
-                    for &id in ids {
-                        if let Some(n) = self.matches(id, toks, i) {
-                            found.push((n, id));
+            if !self.stems.is_empty() && !norm.is_empty() {
+                let stems = norm.as_ref();
+                for (cut, _) in stems
+                    .char_indices()
+                    .skip(4)
+                    .chain(std::iter::once((stems.len(), ' ')))
+                {
+                    if let Some(ids) = self.stems.get(&stems[..cut]) {
+                        for &id in ids {
+                            if let Some(n) = self.matches(id, toks, i) {
+                                found.push((n, id));
+                            }
                         }
                     }
                 }
@@ -801,9 +830,8 @@ impl Lexicon {
     /// The length and sector of a role noun phrase at the start of `toks`, if one is shorter
     /// than the whole ("President" in a dictionary phrase "President X").
     pub(crate) fn title_prefix(&self, toks: &[Token]) -> Option<(usize, String)> {
-        let ids = self.by_first.get(toks.first()?.norm.as_ref())?;
         let mut best: Option<(usize, String)> = None;
-        for &id in ids {
+        for &id in self.starting_with(toks.first()?) {
             if let Some(n) = self.matches(id, toks, 0)
                 && n < toks.len()
                 && best.as_ref().is_none_or(|b| n > b.0)

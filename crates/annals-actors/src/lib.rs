@@ -22,6 +22,7 @@ mod dictionary;
 mod lexicon;
 mod recognize;
 mod tokens;
+mod vocabulary;
 
 pub use dictionary::{
     ActorDictionary, ActorEntry, AgentDictionary, AgentEntry, AgentPosition, DatedCode,

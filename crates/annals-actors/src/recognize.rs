@@ -351,6 +351,7 @@ pub(crate) fn recognize(
             continue;
         }
         tokenize_into(text, &lower, s.span.start, s.span.end, &mut toks);
+        lex.identify(&mut toks);
         let toks = &toks[..];
         let items = lex.items(toks);
         let mut drafts = sentence_drafts(lex, &people, text, toks, &items, date);
@@ -1600,7 +1601,7 @@ fn coreference(toks: &[Token], drafts: &mut Vec<Draft>, people: &[Person], items
     let mut i = 0;
     while i < toks.len() {
         let t = &toks[i];
-        if covered[i] || !t.word || !t.cap || t.norm.chars().count() < 3 {
+        if covered[i] || !t.word || !t.cap || t.norm.chars().nth(2).is_none() {
             i += 1;
             continue;
         }
