@@ -7,6 +7,7 @@ use crate::dictionary::{ActorDictionary, AgentDictionary, AgentPosition, DatedCo
 use crate::tokens::{NO_WORD, Token, phrase_words};
 use crate::vocabulary::Vocabulary;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 const AGENTS: &str = include_str!("../../../data/actors/agents.tsv");
@@ -96,6 +97,15 @@ pub(crate) struct Phrase {
     entries: Vec<(Case, Entry)>,
 }
 
+/// A phrase under its first word: the phrase id, and the vocabulary id of the second word when
+/// it must equal the next token's ([`NO_WORD`] when any next token may do: one-word phrases and
+/// two-word stems).
+#[derive(Debug, Clone, Copy)]
+struct Start {
+    phrase: usize,
+    next: u32,
+}
+
 /// A dictionary actor: canonical name and dated codes.
 #[derive(Debug, Clone)]
 pub(crate) struct DictActor {
@@ -119,11 +129,14 @@ pub(crate) struct Lexicon {
     /// Every word of every phrase.
     vocabulary: Vocabulary,
     /// Phrases (all but one-word stems) by the vocabulary id of their first word.
-    by_first: Vec<Vec<usize>>,
+    by_first: Vec<Vec<Start>>,
     stems: HashMap<String, Vec<usize>>,
     /// One-word country and capital names (at least [`FUZZY_MIN`] letters) under each form with
     /// one letter deleted, and under the name itself: phrase ids, for one-edit typo lookup.
     fuzzy: HashMap<String, Vec<usize>>,
+    /// The lengths of the words indexed in `fuzzy` by first character: bit `n` is set when one
+    /// has `n` characters (bit 63 for any longer).
+    fuzzy_lengths: HashMap<char, u64>,
     pub dict_entries: Vec<DictActor>,
     pub verbs: HashSet<String>,
     pub modifiers: HashSet<String>,
@@ -192,19 +205,43 @@ fn nonstate() -> &'static [([u8; 3], ActorKind)] {
     })
 }
 
-/// Whether `code` is a sector code (`GOV`, `MIL`, …).
-pub(crate) fn is_sector(code: &str) -> bool {
-    code3(code).is_some_and(|c| sectors().binary_search(&c).is_ok())
+/// The index of a three-letter code of upper-case ASCII letters in `AAA..=ZZZ`.
+fn letters_index(code: [u8; 3]) -> Option<usize> {
+    code.iter().try_fold(0usize, |acc, &b| {
+        b.is_ascii_uppercase()
+            .then(|| acc * 26 + usize::from(b - b'A'))
+    })
 }
 
-/// Whether `code` names a country-level actor that is not a state (`IGO`, `NGO`, …).
-pub(crate) fn is_country_like(code: &str) -> bool {
-    nonstate_kind(code).is_some()
+/// Whether the three bytes `code` are a sector code (`GOV`, `MIL`, …).
+pub(crate) fn is_sector3(code: [u8; 3]) -> bool {
+    /// One bit per code `AAA..=ZZZ`; sector codes of other bytes (none in `sectors.tsv`) are
+    /// looked up in the sorted list.
+    static BITS: OnceLock<(Vec<u64>, bool)> = OnceLock::new();
+    let (bits, others) = BITS.get_or_init(|| {
+        let mut bits = vec![0u64; (26 * 26 * 26usize).div_ceil(64)];
+        let mut others = false;
+        for &c in sectors() {
+            match letters_index(c) {
+                Some(i) => bits[i / 64] |= 1 << (i % 64),
+                None => others = true,
+            }
+        }
+        (bits, others)
+    });
+    match letters_index(code) {
+        Some(i) => bits.get(i / 64).is_some_and(|w| w >> (i % 64) & 1 == 1),
+        None => *others && sectors().binary_search(&code).is_ok(),
+    }
 }
 
 /// The kind of a non-state country code (`IGO` → igo).
 pub(crate) fn nonstate_kind(code: &str) -> Option<ActorKind> {
-    let c = code3(code)?;
+    nonstate_kind3(code3(code)?)
+}
+
+/// The kind of a non-state country code given as three bytes ([`nonstate_kind`]).
+pub(crate) fn nonstate_kind3(c: [u8; 3]) -> Option<ActorKind> {
     let table = nonstate();
     table
         .binary_search_by(|(k, _)| k.cmp(&c))
@@ -255,6 +292,7 @@ impl Lexicon {
             by_first: Vec::new(),
             stems: HashMap::default(),
             fuzzy: HashMap::default(),
+            fuzzy_lengths: HashMap::default(),
             dict_entries: Vec::new(),
             verbs: word_set(VERBS),
             modifiers: word_set(MODIFIERS),
@@ -293,7 +331,12 @@ impl Lexicon {
                     if self.by_first.len() <= first {
                         self.by_first.resize(first + 1, Vec::new());
                     }
-                    self.by_first[first].push(id);
+                    let next = match ids.get(1) {
+                        Some(_) if stem && ids.len() == 2 => NO_WORD,
+                        Some(&second) => second,
+                        None => NO_WORD,
+                    };
+                    self.by_first[first].push(Start { phrase: id, next });
                 }
                 id
             }
@@ -494,6 +537,9 @@ impl Lexicon {
             if !geo || word.chars().count() < FUZZY_MIN || !word.chars().all(char::is_alphabetic) {
                 continue;
             }
+            if let Some(first) = word.chars().next() {
+                *self.fuzzy_lengths.entry(first).or_default() |= 1 << word.chars().count().min(63);
+            }
             let mut keys = vec![word.clone()];
             for (i, c) in word.char_indices() {
                 let mut k = word.clone();
@@ -521,6 +567,17 @@ impl Lexicon {
         }
         let n = w.chars().count();
         if n < FUZZY_MIN || !w.chars().all(char::is_alphabetic) {
+            return None;
+        }
+        // A word one edit away starts with the same letter and has one character more or less
+        // at most: none such, no lookup.
+        let lengths = w
+            .chars()
+            .next()
+            .and_then(|c| self.fuzzy_lengths.get(&c))
+            .copied()
+            .unwrap_or(0);
+        if n < 62 && lengths >> (n - 1) & 0b111 == 0 {
             return None;
         }
         let mut hit: Option<usize> = None;
@@ -725,18 +782,38 @@ impl Lexicon {
 
     /// Sets the vocabulary id of every token (see [`Token::id`]); [`Lexicon::items`] and
     /// [`Lexicon::title_prefix`] match phrases by these ids.
-    pub(crate) fn identify(&self, toks: &mut [Token]) {
+    /// `lower` is the lowered text the tokens were cut from: a short token borrowing its form
+    /// from it is read from it as one machine word.
+    pub(crate) fn identify(&self, lower: &str, toks: &mut [Token]) {
+        let bytes = lower.as_bytes();
         for t in toks {
-            t.id = self.vocabulary.get(&t.norm);
+            t.id = match &t.norm {
+                Cow::Borrowed(w)
+                    if w.len() <= 8
+                        && std::ptr::eq(w.as_ptr(), bytes.as_ptr().wrapping_add(t.start)) =>
+                {
+                    self.vocabulary
+                        .get_short(w, bytes.get(t.start..).unwrap_or_default())
+                }
+                norm => self.vocabulary.get(norm),
+            };
         }
     }
 
-    /// The phrases (all but one-word stems) whose first word is that of `tok`.
-    fn starting_with(&self, tok: &Token) -> &[usize] {
-        if tok.id == NO_WORD {
-            return &[];
-        }
-        self.by_first.get(tok.id as usize).map_or(&[], Vec::as_slice)
+    /// The phrases (all but one-word stems) that may match at token `i`: those whose first word
+    /// is that of token `i` and whose second word, if compared exactly, that of token `i + 1`.
+    fn starting_at<'s>(&'s self, toks: &[Token], i: usize) -> impl Iterator<Item = usize> + 's {
+        let first = toks.get(i).map_or(NO_WORD, |t| t.id);
+        let next = toks.get(i + 1).map_or(NO_WORD, |t| t.id);
+        let starts = if first == NO_WORD {
+            &[][..]
+        } else {
+            self.by_first.get(first as usize).map_or(&[][..], Vec::as_slice)
+        };
+        starts
+            .iter()
+            .filter(move |s| s.next == NO_WORD || s.next == next)
+            .map(|s| s.phrase)
     }
 
     /// Whether phrase `id` matches at token `i` (tokens identified); returns the number of
@@ -773,9 +850,18 @@ impl Lexicon {
         let mut found: Vec<(usize, usize)> = Vec::new();
         let mut fuzzy_key = String::new();
         let mut entries: Vec<&Entry> = Vec::new();
-        while i < toks.len() {
+        let stems = !self.stems.is_empty();
+        while let Some(t) = toks.get(i) {
+            // Most tokens are no word of any phrase and no candidate for a typo: skip them.
+            if t.id == NO_WORD
+                && !stems
+                && !(t.word && t.cap && !t.upper && t.norm.len() >= FUZZY_MIN)
+            {
+                i += 1;
+                continue;
+            }
             found.clear();
-            for &id in self.starting_with(&toks[i]) {
+            for id in self.starting_at(toks, i) {
                 if let Some(n) = self.matches(id, toks, i) {
                     found.push((n, id));
                 }
@@ -831,7 +917,8 @@ impl Lexicon {
     /// than the whole ("President" in a dictionary phrase "President X").
     pub(crate) fn title_prefix(&self, toks: &[Token]) -> Option<(usize, String)> {
         let mut best: Option<(usize, String)> = None;
-        for &id in self.starting_with(toks.first()?) {
+        toks.first()?;
+        for id in self.starting_at(toks, 0) {
             if let Some(n) = self.matches(id, toks, 0)
                 && n < toks.len()
                 && best.as_ref().is_none_or(|b| n > b.0)

@@ -3,7 +3,7 @@
 
 use crate::lexicon::{self, Entry, Form, Item, Lexicon, nonstate_kind};
 use crate::tokens::{Token, lowered, tokenize_into};
-use crate::{ActorKind, ActorMention, split_code};
+use crate::{ActorKind, ActorMention, code_parts, split_code};
 use annals_document::{Date, Sentence, Span};
 use annals_places::{Countries, Gazetteer, PlaceKind};
 
@@ -104,7 +104,7 @@ fn combine(cue: &str, agent: &str, prefix: bool) -> String {
     if agent.is_empty() {
         return cue.to_string();
     }
-    let (_, cue_sector) = split_code(cue);
+    let (_, cue_sector) = code_parts(cue);
     if cue_sector.is_some() || cue.ends_with(agent) {
         return cue.to_string();
     }
@@ -205,8 +205,8 @@ fn name_at(lex: &Lexicon, toks: &[Token], i: usize, item_at: &[Option<usize>]) -
 }
 
 fn kind_of_code(code: &str, fallback: ActorKind) -> ActorKind {
-    let (country, sector) = split_code(code);
-    if let Some(k) = country.as_deref().and_then(nonstate_kind) {
+    let (country, sector) = code_parts(code);
+    if let Some(k) = country.and_then(|c| lexicon::nonstate_kind3(c.0)) {
         return k;
     }
     if sector.is_none() && code.len() == 3 {
@@ -351,7 +351,7 @@ pub(crate) fn recognize(
             continue;
         }
         tokenize_into(text, &lower, s.span.start, s.span.end, &mut toks);
-        lex.identify(&mut toks);
+        lex.identify(&lower, &mut toks);
         let toks = &toks[..];
         let items = lex.items(toks);
         let mut drafts = sentence_drafts(lex, &people, text, toks, &items, date);
@@ -379,8 +379,9 @@ pub(crate) fn recognize(
                 && d_coref.is_none()
                 && d.t0 > 0
                 && toks[d.t0 - 1].norm == "the"
-                && let (None, Some(own)) = split_code(&code)
-                && let Some(p) = salient_person(&people, &out, &sentence_of, sentence_index, &own)
+                && let (None, Some(own)) = code_parts(&code)
+                && let Some(p) =
+                    salient_person(&people, &out, &sentence_of, sentence_index, own.as_str())
             {
                 d_coref = Some(p);
                 rule = "actor/coref/role".to_string();
@@ -976,10 +977,11 @@ fn sentence_drafts(
         if d.kind != ActorKind::Group || !d.rule.starts_with("actor/agent/") {
             continue;
         }
-        let (None, Some(sector)) = split_code(&d.code) else {
+        let (None, Some(sector)) = code_parts(&d.code) else {
             continue;
         };
-        if !DOMESTIC.contains(&sector.as_str()) {
+        let sector = sector.as_str();
+        if !DOMESTIC.contains(&sector) {
             continue;
         }
         let found = place
@@ -1096,12 +1098,14 @@ fn place_modifier(
     if d.t0 >= role_t0 || d.kind == ActorKind::Person && d.name_toks.is_some() {
         return;
     }
-    if let (Some(_), _) = split_code(&d.code) {
+    let (country, sector) = code_parts(&d.code);
+    if country.is_some() {
         return;
     }
-    let Some(sector) = split_code(&d.code).1 else {
+    let Some(sector) = sector else {
         return;
     };
+    let sector = sector.as_str();
     // The capitalized words right before the role noun (at most three).
     let mut a = role_t0;
     while a > d.t0

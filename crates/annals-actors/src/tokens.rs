@@ -128,6 +128,10 @@ pub(crate) fn tokenize_into<'a>(
     let mut i = 0;
     let bytes = slice.as_bytes();
     while let Some(&b) = bytes.get(i) {
+        if b == b' ' {
+            i += 1;
+            continue;
+        }
         // ASCII white space and punctuation, the common cases, without decoding.
         if b < 0x80 && CLASS[usize::from(b)] & ALNUM == 0 {
             // An underscore separates words as a space does ("Dol_Amroth", as dictionaries write).
