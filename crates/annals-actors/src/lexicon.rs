@@ -808,7 +808,9 @@ impl Lexicon {
         let starts = if first == NO_WORD {
             &[][..]
         } else {
-            self.by_first.get(first as usize).map_or(&[][..], Vec::as_slice)
+            self.by_first
+                .get(first as usize)
+                .map_or(&[][..], Vec::as_slice)
         };
         starts
             .iter()

@@ -399,6 +399,38 @@ mod tests {
     }
 
     #[test]
+    fn plain_and_joined_words_get_the_same_flags() {
+        let text = "9AB Kenya, U.S. W. A UN-backed envoy's";
+        let lower = lowered(text);
+        let mut t = Vec::new();
+        tokenize_into(text, &lower, 0, text.len(), &mut t);
+        let got: Vec<(&str, bool, bool)> = t
+            .iter()
+            .map(|t| (t.norm.as_ref(), t.cap, t.upper))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("9ab", true, true),
+                ("kenya", true, false),
+                (",", false, false),
+                ("u.s.", true, true),
+                ("w.", true, true),
+                ("a", true, false),
+                ("un", true, true),
+                ("-", false, false),
+                ("backed", false, false),
+                ("envoy", false, false),
+                ("'s", false, false),
+            ]
+        );
+        assert!(
+            t.iter()
+                .all(|t| text[t.start..t.end].to_lowercase() == t.norm)
+        );
+    }
+
+    #[test]
     fn flags() {
         let lower = lowered("UN chief");
         let mut t = Vec::new();

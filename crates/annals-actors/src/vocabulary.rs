@@ -108,7 +108,8 @@ impl Vocabulary {
                 let same = match self.heads.get(id as usize) {
                     Some(&(h, len)) if len == word.len() => {
                         h == head
-                            && (len <= 8 || self.words.get(id as usize).is_some_and(|w| **w == *word))
+                            && (len <= 8
+                                || self.words.get(id as usize).is_some_and(|w| **w == *word))
                     }
                     _ => false,
                 };
