@@ -877,9 +877,11 @@ fn sentence_drafts<'l>(
                         ))
                     })
                     // "in Baghdad": the place, kept at low confidence for coders of targets.
-                    .or_else(|| {
-                        Some((Cow::Borrowed(code.as_str()), "actor/capital/location", 0.2))
-                    });
+                    .or(Some((
+                        Cow::Borrowed(code.as_str()),
+                        "actor/capital/location",
+                        0.2,
+                    )));
                 if let Some((code, rule, conf)) = found {
                     drafts.push(Draft {
                         t0: it.t0,
