@@ -4,8 +4,10 @@
 use crate::ActorKind;
 use crate::countries::{self, CountryForms};
 use crate::dictionary::{ActorDictionary, AgentDictionary, AgentPosition, DatedCode};
-use crate::tokens::{Token, phrase_words};
+use crate::tokens::{NO_WORD, Token, phrase_words};
+use crate::vocabulary::Vocabulary;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 const AGENTS: &str = include_str!("../../../data/actors/agents.tsv");
@@ -89,8 +91,19 @@ pub(crate) enum Case {
 #[derive(Debug, Clone)]
 pub(crate) struct Phrase {
     words: Vec<String>,
+    /// The [`Vocabulary`] ids of `words`.
+    ids: Vec<u32>,
     stem: bool,
     entries: Vec<(Case, Entry)>,
+}
+
+/// A phrase under its first word: the phrase id, and the vocabulary id of the second word when
+/// it must equal the next token's ([`NO_WORD`] when any next token may do: one-word phrases and
+/// two-word stems).
+#[derive(Debug, Clone, Copy)]
+struct Start {
+    phrase: usize,
+    next: u32,
 }
 
 /// A dictionary actor: canonical name and dated codes.
@@ -113,11 +126,17 @@ pub(crate) struct Item<'l> {
 pub(crate) struct Lexicon {
     phrases: Vec<Phrase>,
     by_words: HashMap<(Vec<String>, bool), usize>,
-    by_first: HashMap<String, Vec<usize>>,
+    /// Every word of every phrase.
+    vocabulary: Vocabulary,
+    /// Phrases (all but one-word stems) by the vocabulary id of their first word.
+    by_first: Vec<Vec<Start>>,
     stems: HashMap<String, Vec<usize>>,
     /// One-word country and capital names (at least [`FUZZY_MIN`] letters) under each form with
     /// one letter deleted, and under the name itself: phrase ids, for one-edit typo lookup.
     fuzzy: HashMap<String, Vec<usize>>,
+    /// The lengths of the words indexed in `fuzzy` by first character: bit `n` is set when one
+    /// has `n` characters (bit 63 for any longer).
+    fuzzy_lengths: HashMap<char, u64>,
     pub dict_entries: Vec<DictActor>,
     pub verbs: HashSet<String>,
     pub modifiers: HashSet<String>,
@@ -186,19 +205,43 @@ fn nonstate() -> &'static [([u8; 3], ActorKind)] {
     })
 }
 
-/// Whether `code` is a sector code (`GOV`, `MIL`, …).
-pub(crate) fn is_sector(code: &str) -> bool {
-    code3(code).is_some_and(|c| sectors().binary_search(&c).is_ok())
+/// The index of a three-letter code of upper-case ASCII letters in `AAA..=ZZZ`.
+fn letters_index(code: [u8; 3]) -> Option<usize> {
+    code.iter().try_fold(0usize, |acc, &b| {
+        b.is_ascii_uppercase()
+            .then(|| acc * 26 + usize::from(b - b'A'))
+    })
 }
 
-/// Whether `code` names a country-level actor that is not a state (`IGO`, `NGO`, …).
-pub(crate) fn is_country_like(code: &str) -> bool {
-    nonstate_kind(code).is_some()
+/// Whether the three bytes `code` are a sector code (`GOV`, `MIL`, …).
+pub(crate) fn is_sector3(code: [u8; 3]) -> bool {
+    /// One bit per code `AAA..=ZZZ`; sector codes of other bytes (none in `sectors.tsv`) are
+    /// looked up in the sorted list.
+    static BITS: OnceLock<(Vec<u64>, bool)> = OnceLock::new();
+    let (bits, others) = BITS.get_or_init(|| {
+        let mut bits = vec![0u64; (26 * 26 * 26usize).div_ceil(64)];
+        let mut others = false;
+        for &c in sectors() {
+            match letters_index(c) {
+                Some(i) => bits[i / 64] |= 1 << (i % 64),
+                None => others = true,
+            }
+        }
+        (bits, others)
+    });
+    match letters_index(code) {
+        Some(i) => bits.get(i / 64).is_some_and(|w| w >> (i % 64) & 1 == 1),
+        None => *others && sectors().binary_search(&code).is_ok(),
+    }
 }
 
 /// The kind of a non-state country code (`IGO` → igo).
 pub(crate) fn nonstate_kind(code: &str) -> Option<ActorKind> {
-    let c = code3(code)?;
+    nonstate_kind3(code3(code)?)
+}
+
+/// The kind of a non-state country code given as three bytes ([`nonstate_kind`]).
+pub(crate) fn nonstate_kind3(c: [u8; 3]) -> Option<ActorKind> {
     let table = nonstate();
     table
         .binary_search_by(|(k, _)| k.cmp(&c))
@@ -245,9 +288,11 @@ impl Lexicon {
         Lexicon {
             phrases: Vec::new(),
             by_words: HashMap::default(),
-            by_first: HashMap::default(),
+            vocabulary: Vocabulary::default(),
+            by_first: Vec::new(),
             stems: HashMap::default(),
             fuzzy: HashMap::default(),
+            fuzzy_lengths: HashMap::default(),
             dict_entries: Vec::new(),
             verbs: word_set(VERBS),
             modifiers: word_set(MODIFIERS),
@@ -271,8 +316,10 @@ impl Lexicon {
             Some(&id) => id,
             None => {
                 let id = self.phrases.len();
+                let ids: Vec<u32> = words.iter().map(|w| self.vocabulary.insert(w)).collect();
                 self.phrases.push(Phrase {
                     words: words.clone(),
+                    ids: ids.clone(),
                     stem,
                     entries: Vec::new(),
                 });
@@ -280,7 +327,16 @@ impl Lexicon {
                 if stem && words.len() == 1 {
                     self.stems.entry(words[0].clone()).or_default().push(id);
                 } else {
-                    self.by_first.entry(words[0].clone()).or_default().push(id);
+                    let first = ids[0] as usize;
+                    if self.by_first.len() <= first {
+                        self.by_first.resize(first + 1, Vec::new());
+                    }
+                    let next = match ids.get(1) {
+                        Some(_) if stem && ids.len() == 2 => NO_WORD,
+                        Some(&second) => second,
+                        None => NO_WORD,
+                    };
+                    self.by_first[first].push(Start { phrase: id, next });
                 }
                 id
             }
@@ -481,6 +537,9 @@ impl Lexicon {
             if !geo || word.chars().count() < FUZZY_MIN || !word.chars().all(char::is_alphabetic) {
                 continue;
             }
+            if let Some(first) = word.chars().next() {
+                *self.fuzzy_lengths.entry(first).or_default() |= 1 << word.chars().count().min(63);
+            }
             let mut keys = vec![word.clone()];
             for (i, c) in word.char_indices() {
                 let mut k = word.clone();
@@ -502,11 +561,23 @@ impl Lexicon {
     /// when exactly one phrase is that close.
     fn fuzzy_match(&self, tok: &Token, key: &mut String) -> Option<usize> {
         let w = tok.norm.as_ref();
-        if !tok.word || !tok.cap || tok.upper || self.fuzzy.is_empty() {
+        // A word of fewer bytes has fewer characters.
+        if !tok.word || !tok.cap || tok.upper || w.len() < FUZZY_MIN || self.fuzzy.is_empty() {
             return None;
         }
         let n = w.chars().count();
         if n < FUZZY_MIN || !w.chars().all(char::is_alphabetic) {
+            return None;
+        }
+        // A word one edit away starts with the same letter and has one character more or less
+        // at most: none such, no lookup.
+        let lengths = w
+            .chars()
+            .next()
+            .and_then(|c| self.fuzzy_lengths.get(&c))
+            .copied()
+            .unwrap_or(0);
+        if n < 62 && lengths >> (n - 1) & 0b111 == 0 {
             return None;
         }
         let mut hit: Option<usize> = None;
@@ -709,19 +780,60 @@ impl Lexicon {
         }
     }
 
-    /// Whether phrase `id` matches at token `i`; returns the number of tokens.
+    /// Sets the vocabulary id of every token (see [`Token::id`]); [`Lexicon::items`] and
+    /// [`Lexicon::title_prefix`] match phrases by these ids.
+    /// `lower` is the lowered text the tokens were cut from: a short token borrowing its form
+    /// from it is read from it as one machine word.
+    pub(crate) fn identify(&self, lower: &str, toks: &mut [Token]) {
+        let bytes = lower.as_bytes();
+        for t in toks {
+            t.id = match &t.norm {
+                Cow::Borrowed(w)
+                    if w.len() <= 8
+                        && std::ptr::eq(w.as_ptr(), bytes.as_ptr().wrapping_add(t.start)) =>
+                {
+                    self.vocabulary
+                        .get_short(w, bytes.get(t.start..).unwrap_or_default())
+                }
+                norm => self.vocabulary.get(norm),
+            };
+        }
+    }
+
+    /// The phrases (all but one-word stems) that may match at token `i`: those whose first word
+    /// is that of token `i` and whose second word, if compared exactly, that of token `i + 1`.
+    fn starting_at<'s>(&'s self, toks: &[Token], i: usize) -> impl Iterator<Item = usize> + 's {
+        let first = toks.get(i).map_or(NO_WORD, |t| t.id);
+        let next = toks.get(i + 1).map_or(NO_WORD, |t| t.id);
+        let starts = if first == NO_WORD {
+            &[][..]
+        } else {
+            self.by_first
+                .get(first as usize)
+                .map_or(&[][..], Vec::as_slice)
+        };
+        starts
+            .iter()
+            .filter(move |s| s.next == NO_WORD || s.next == next)
+            .map(|s| s.phrase)
+    }
+
+    /// Whether phrase `id` matches at token `i` (tokens identified); returns the number of
+    /// tokens.
     fn matches(&self, id: usize, toks: &[Token], i: usize) -> Option<usize> {
         let p = &self.phrases[id];
-        let n = p.words.len();
+        let n = p.ids.len();
         let span = toks.get(i..i + n)?;
-        for (k, w) in p.words.iter().enumerate() {
-            let t = &span[k].norm;
-            if k + 1 == n && p.stem {
-                let ext = t.strip_prefix(w.as_str())?;
-                if ext.chars().count() > 4 || !ext.chars().all(char::is_alphabetic) {
-                    return None;
-                }
-            } else if t != w {
+        // Every word but a stem compares by id; a stem by prefix.
+        let exact = n - usize::from(p.stem);
+        if span.iter().zip(&p.ids[..exact]).any(|(t, &w)| t.id != w) {
+            return None;
+        }
+        if p.stem
+            && let (Some(t), Some(w)) = (span.last(), p.words.last())
+        {
+            let ext = t.norm.strip_prefix(w.as_str())?;
+            if ext.chars().count() > 4 || !ext.chars().all(char::is_alphabetic) {
                 return None;
             }
         }
@@ -740,30 +852,35 @@ impl Lexicon {
         let mut found: Vec<(usize, usize)> = Vec::new();
         let mut fuzzy_key = String::new();
         let mut entries: Vec<&Entry> = Vec::new();
-        while i < toks.len() {
+        let stems = !self.stems.is_empty();
+        while let Some(t) = toks.get(i) {
+            // Most tokens are no word of any phrase and no candidate for a typo: skip them.
+            if t.id == NO_WORD
+                && !stems
+                && !(t.word && t.cap && !t.upper && t.norm.len() >= FUZZY_MIN)
+            {
+                i += 1;
+                continue;
+            }
             found.clear();
-            if let Some(ids) = self.by_first.get(toks[i].norm.as_ref()) {
-                for &id in ids {
-                    if let Some(n) = self.matches(id, toks, i) {
-                        found.push((n, id));
-                    }
+            for id in self.starting_at(toks, i) {
+                if let Some(n) = self.matches(id, toks, i) {
+                    found.push((n, id));
                 }
             }
             let norm = &toks[i].norm;
-            let stems = if self.stems.is_empty() {
-                ""
-            } else {
-                norm.as_ref()
-            };
-            for (cut, _) in stems
-                .char_indices()
-                .skip(4)
-                .chain((!stems.is_empty()).then_some((stems.len(), ' ')))
-            {
-                if let Some(ids) = self.stems.get(&stems[..cut]) {
-                    for &id in ids {
-                        if let Some(n) = self.matches(id, toks, i) {
-                            found.push((n, id));
+            if !self.stems.is_empty() && !norm.is_empty() {
+                let stems = norm.as_ref();
+                for (cut, _) in stems
+                    .char_indices()
+                    .skip(4)
+                    .chain(std::iter::once((stems.len(), ' ')))
+                {
+                    if let Some(ids) = self.stems.get(&stems[..cut]) {
+                        for &id in ids {
+                            if let Some(n) = self.matches(id, toks, i) {
+                                found.push((n, id));
+                            }
                         }
                     }
                 }
@@ -801,9 +918,9 @@ impl Lexicon {
     /// The length and sector of a role noun phrase at the start of `toks`, if one is shorter
     /// than the whole ("President" in a dictionary phrase "President X").
     pub(crate) fn title_prefix(&self, toks: &[Token]) -> Option<(usize, String)> {
-        let ids = self.by_first.get(toks.first()?.norm.as_ref())?;
         let mut best: Option<(usize, String)> = None;
-        for &id in ids {
+        toks.first()?;
+        for id in self.starting_at(toks, 0) {
             if let Some(n) = self.matches(id, toks, 0)
                 && n < toks.len()
                 && best.as_ref().is_none_or(|b| n > b.0)

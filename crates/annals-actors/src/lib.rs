@@ -22,6 +22,7 @@ mod dictionary;
 mod lexicon;
 mod recognize;
 mod tokens;
+mod vocabulary;
 
 pub use dictionary::{
     ActorDictionary, ActorEntry, AgentDictionary, AgentEntry, AgentPosition, DatedCode,
@@ -122,25 +123,55 @@ pub struct ActorMention {
 /// The country part is the first three characters; the sector is the first later 3-character
 /// group that is a known sector code (`IGOUNOGOV` → `IGO`, `GOV`; `MIL` → no country, `MIL`).
 pub fn split_code(code: &str) -> (Option<String>, Option<String>) {
-    let code = code.trim();
+    let (country, sector) = code_parts(code);
+    (
+        country.map(|g| g.as_str().to_string()),
+        sector.map(|g| g.as_str().to_string()),
+    )
+}
+
+/// A three-letter group of a code, upper case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Group([u8; 3]);
+
+impl Group {
+    /// The group's text.
+    pub(crate) fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.0).unwrap_or("")
+    }
+}
+
+/// [`split_code`] without allocating: the country part and first sector as groups.
+pub(crate) fn code_parts(code: &str) -> (Option<Group>, Option<Group>) {
+    let bytes = code.as_bytes();
+    // No white space at either end (the usual case) needs no trimming.
+    let code = if bytes.first().is_some_and(u8::is_ascii_graphic)
+        && bytes.last().is_some_and(u8::is_ascii_graphic)
+    {
+        code
+    } else {
+        code.trim()
+    };
     if code.len() < 3 || !code.is_ascii() {
         return (None, None);
     }
-    let upper: std::borrow::Cow<'_, str> = if code.bytes().any(|b| b.is_ascii_lowercase()) {
-        code.to_ascii_uppercase().into()
-    } else {
-        code.into()
+    let bytes = code.as_bytes();
+    let group = |i: usize| {
+        let g = bytes.get(i * 3..i * 3 + 3).unwrap_or(b"   ");
+        Group([
+            g[0].to_ascii_uppercase(),
+            g[1].to_ascii_uppercase(),
+            g[2].to_ascii_uppercase(),
+        ])
     };
-    let group = |i: usize| &upper[i * 3..i * 3 + 3];
     let first = group(0);
-    if lexicon::is_sector(first) && !lexicon::is_country_like(first) {
-        return (None, Some(first.to_string()));
+    if lexicon::is_sector3(first.0) && lexicon::nonstate_kind3(first.0).is_none() {
+        return (None, Some(first));
     }
-    let sector = (1..upper.len() / 3)
+    let sector = (1..bytes.len() / 3)
         .map(group)
-        .find(|g| lexicon::is_sector(g))
-        .map(str::to_string);
-    (Some(first.to_string()), sector)
+        .find(|g| lexicon::is_sector3(g.0));
+    (Some(first), sector)
 }
 
 /// The mentions (from a list sorted by position) that lie inside `span`, e.g. a sentence.

@@ -3,23 +3,25 @@
 
 use crate::lexicon::{self, Entry, Form, Item, Lexicon, nonstate_kind};
 use crate::tokens::{Token, lowered, tokenize_into};
-use crate::{ActorKind, ActorMention, split_code};
+use crate::{ActorKind, ActorMention, code_parts, split_code};
 use annals_document::{Date, Sentence, Span};
 use annals_places::{Countries, Gazetteer, PlaceKind};
+use std::borrow::Cow;
 
-/// A mention under construction, in token positions of its sentence.
+/// A mention under construction, in token positions of its sentence; its texts borrow from the
+/// lexicon (`'l`) where they can.
 #[derive(Debug, Clone)]
-struct Draft {
+struct Draft<'l> {
     t0: usize,
     t1: usize,
-    code: String,
+    code: Cow<'l, str>,
     kind: ActorKind,
     /// Canonical name; `None`: the text of the span.
-    name: Option<String>,
+    name: Option<Cow<'l, str>>,
     /// Tokens of a person's name inside the span.
     name_toks: Option<(usize, usize)>,
-    role: Option<String>,
-    rule: String,
+    role: Option<Cow<'l, str>>,
+    rule: Cow<'l, str>,
     confidence: f32,
     coref_of: Option<usize>,
     /// Whether the code came from a country name in the text (used for context inference).
@@ -36,11 +38,11 @@ struct Person {
 }
 
 /// The code an item contributes as a modifier ("Russian", "GUR"), if any.
-fn cue_code(lex: &Lexicon, item: &Item, date: Option<Date>) -> Option<String> {
-    match &item.entry {
-        Entry::Country { code, .. } | Entry::Capital { code } => Some(code.clone()),
-        Entry::Org { code, .. } => Some(code.clone()),
-        Entry::Dict { entry, .. } => dict_code(lex, *entry, date),
+fn cue_code<'l>(lex: &Lexicon, item: &Item<'l>, date: Option<Date>) -> Option<Cow<'l, str>> {
+    match item.entry {
+        Entry::Country { code, .. } | Entry::Capital { code } => Some(Cow::Borrowed(code)),
+        Entry::Org { code, .. } => Some(Cow::Borrowed(code)),
+        Entry::Dict { entry, .. } => dict_code(lex, *entry, date).map(Cow::Owned),
         _ => None,
     }
 }
@@ -100,18 +102,18 @@ fn other_codes(code: &str, alts: &[(String, String)]) -> Vec<String> {
 }
 
 /// Combines a modifier's code with a role's sector: the modifier keeps its own sector if it has one.
-fn combine(cue: &str, agent: &str, prefix: bool) -> String {
+fn combine<'l>(cue: Cow<'l, str>, agent: &str, prefix: bool) -> Cow<'l, str> {
     if agent.is_empty() {
-        return cue.to_string();
+        return cue;
     }
-    let (_, cue_sector) = split_code(cue);
+    let (_, cue_sector) = code_parts(&cue);
     if cue_sector.is_some() || cue.ends_with(agent) {
-        return cue.to_string();
+        return cue;
     }
     if prefix {
-        format!("{agent}{cue}")
+        format!("{agent}{cue}").into()
     } else {
-        format!("{cue}{agent}")
+        format!("{cue}{agent}").into()
     }
 }
 
@@ -205,8 +207,8 @@ fn name_at(lex: &Lexicon, toks: &[Token], i: usize, item_at: &[Option<usize>]) -
 }
 
 fn kind_of_code(code: &str, fallback: ActorKind) -> ActorKind {
-    let (country, sector) = split_code(code);
-    if let Some(k) = country.as_deref().and_then(nonstate_kind) {
+    let (country, sector) = code_parts(code);
+    if let Some(k) = country.and_then(|c| lexicon::nonstate_kind3(c.0)) {
         return k;
     }
     if sector.is_none() && code.len() == 3 {
@@ -341,6 +343,8 @@ pub(crate) fn recognize(
     let mut out: Vec<ActorMention> = Vec::new();
     let mut people: Vec<Person> = Vec::new();
     let mut sentence_of: Vec<usize> = Vec::new();
+    // By mention: whether its code came from a country name in the text.
+    let mut state_names: Vec<bool> = Vec::new();
     let lower = lowered(text);
     let mut toks: Vec<Token> = Vec::new();
     for (sentence_index, s) in sentences.iter().enumerate() {
@@ -351,6 +355,7 @@ pub(crate) fn recognize(
             continue;
         }
         tokenize_into(text, &lower, s.span.start, s.span.end, &mut toks);
+        lex.identify(&lower, &mut toks);
         let toks = &toks[..];
         let items = lex.items(toks);
         let mut drafts = sentence_drafts(lex, &people, text, toks, &items, date);
@@ -362,15 +367,15 @@ pub(crate) fn recognize(
             if out.last().is_some_and(|m| m.span.end > start) {
                 continue;
             }
-            let mut code = d.code;
+            let mut code = d.code.into_owned();
             let mut name = match (d.name_toks, d.name) {
                 (Some((a, b)), _) => text[toks[a].start..toks[b - 1].end].to_string(),
-                (None, Some(n)) => n,
+                (None, Some(n)) => n.into_owned(),
                 (None, None) => text[start..end].to_string(),
             };
-            let mut role = d.role;
+            let mut role = d.role.map(Cow::into_owned);
             let mut d_coref = d.coref_of;
-            let mut rule = d.rule;
+            let mut rule = d.rule.into_owned();
             // "the official noted": a definite role noun without a country or a name refers back
             // to the latest named person of an earlier sentence with the same sector.
             if d.kind == ActorKind::Person
@@ -378,8 +383,9 @@ pub(crate) fn recognize(
                 && d_coref.is_none()
                 && d.t0 > 0
                 && toks[d.t0 - 1].norm == "the"
-                && let (None, Some(own)) = split_code(&code)
-                && let Some(p) = salient_person(&people, &out, &sentence_of, sentence_index, &own)
+                && let (None, Some(own)) = code_parts(&code)
+                && let Some(p) =
+                    salient_person(&people, &out, &sentence_of, sentence_index, own.as_str())
             {
                 d_coref = Some(p);
                 rule = "actor/coref/role".to_string();
@@ -410,12 +416,8 @@ pub(crate) fn recognize(
                     people.push(Person { index, words });
                 }
             }
-            let rule = if d.state_name {
-                format!("{rule}#state")
-            } else {
-                rule
-            };
             sentence_of.push(sentence_index);
+            state_names.push(d.state_name);
             out.push(ActorMention {
                 span: Span::new(start, end),
                 text: text[start..end].to_string(),
@@ -432,12 +434,7 @@ pub(crate) fn recognize(
             });
         }
     }
-    infer_person_countries(text, &mut out, &sentence_of);
-    for m in &mut out {
-        if let Some(stripped) = m.rule.strip_suffix("#state") {
-            m.rule = stripped.to_string();
-        }
-    }
+    infer_person_countries(text, &mut out, &sentence_of, &state_names);
     drop_uncoded(out)
 }
 
@@ -468,16 +465,16 @@ fn salient_person(
 }
 
 /// Removes mentions left without any code, renumbering antecedent indices.
-fn drop_uncoded(out: Vec<ActorMention>) -> Vec<ActorMention> {
-    let mut new_index = vec![None; out.len()];
-    let mut kept = Vec::with_capacity(out.len());
-    for (i, m) in out.into_iter().enumerate() {
-        if m.code.is_empty() {
-            continue;
+fn drop_uncoded(mut kept: Vec<ActorMention>) -> Vec<ActorMention> {
+    let mut new_index = vec![None; kept.len()];
+    let mut n = 0;
+    for (i, m) in kept.iter().enumerate() {
+        if !m.code.is_empty() {
+            new_index[i] = Some(n);
+            n += 1;
         }
-        new_index[i] = Some(kept.len());
-        kept.push(m);
     }
+    kept.retain(|m| !m.code.is_empty());
     for m in &mut kept {
         m.coref_of = m.coref_of.and_then(|a| new_index.get(a).copied().flatten());
         if m.coref_of.is_none() && m.rule == "actor/coref/name" {
@@ -491,7 +488,13 @@ fn drop_uncoded(out: Vec<ActorMention>) -> Vec<ActorMention> {
 /// Earlier sentences first: inside one sentence a country named before a person is as often the
 /// other party ("arrived in X, the defense secretary said"), so the sentence's own country counts
 /// only when it is the only one, at lower confidence.
-fn infer_person_countries(text: &str, out: &mut [ActorMention], sentence_of: &[usize]) {
+/// `state_names` tells by mention whether its code came from a country name in the text.
+fn infer_person_countries(
+    text: &str,
+    out: &mut [ActorMention],
+    sentence_of: &[usize],
+    state_names: &[bool],
+) {
     for i in 0..out.len() {
         let named = out[i].rule.starts_with("actor/person/");
         // Domestic groups named by a role or community ("rebels", "Hutu refugees") belong to
@@ -511,11 +514,11 @@ fn infer_person_countries(text: &str, out: &mut [ActorMention], sentence_of: &[u
         let found = out[..i]
             .iter()
             .zip(sentence_of)
+            .zip(state_names)
             .rev()
-            .filter(|(_, s)| **s < sentence_of[i])
-            .map(|(m, _)| m)
-            .find(|m| m.rule.ends_with("#state") && m.country.is_some())
-            .and_then(|m| m.country.clone());
+            .filter(|((_, s), _)| **s < sentence_of[i])
+            .find(|((m, _), state)| **state && m.country.is_some())
+            .and_then(|((m, _), _)| m.country.clone());
         // Else the one country a sentence names, when it names only one (a weaker guess).
         let confidence = if found.is_some() { 0.4 } else { 0.3 };
         let found = found.or_else(|| {
@@ -532,8 +535,8 @@ fn infer_person_countries(text: &str, out: &mut [ActorMention], sentence_of: &[u
                         && !m.rule.contains("/context_country")
                         && !counterparty(text, m.span.start)
                 })
-                .filter_map(|(_, (m, _))| {
-                    let state = m.rule.ends_with("#state");
+                .filter_map(|(j, (m, _))| {
+                    let state = state_names.get(j).copied().unwrap_or(false);
                     m.country
                         .as_deref()
                         .map(|c| (c, m.sector.as_deref(), state))
@@ -590,14 +593,14 @@ fn infer_person_countries(text: &str, out: &mut [ActorMention], sentence_of: &[u
 }
 
 /// The mentions of one sentence.
-fn sentence_drafts(
-    lex: &Lexicon,
+fn sentence_drafts<'l>(
+    lex: &'l Lexicon,
     people: &[Person],
     text: &str,
     toks: &[Token],
-    items: &[Item],
+    items: &[Item<'l>],
     date: Option<Date>,
-) -> Vec<Draft> {
+) -> Vec<Draft<'l>> {
     let mut item_at: Vec<Option<usize>> = vec![None; toks.len()];
     for (k, it) in items.iter().enumerate() {
         for slot in item_at.iter_mut().take(it.t1).skip(it.t0) {
@@ -605,7 +608,7 @@ fn sentence_drafts(
         }
     }
     let mut used = vec![false; items.len()];
-    let mut drafts: Vec<Draft> = Vec::new();
+    let mut drafts: Vec<Draft<'l>> = Vec::new();
     let mut k = 0;
     while k < items.len() {
         if used[k] {
@@ -623,7 +626,7 @@ fn sentence_drafts(
         if matches!(it.entry, Entry::Country { .. })
             && let Some(b) = items.get(k + 1)
             && !used[k + 1]
-            && let Entry::Dict { entry, rule } = &b.entry
+            && let Entry::Dict { entry, rule } = b.entry
             && (b.t0 == it.t1 || (b.t0 == it.t1 + 1 && toks[it.t1].norm == "'s"))
             && let Some(code) = dict_code(lex, *entry, date)
         {
@@ -633,11 +636,14 @@ fn sentence_drafts(
                 t0: it.t0,
                 t1: b.t1,
                 kind: kind_of_code(&code, ActorKind::Person),
-                code,
-                name: lex.dict_entries.get(*entry).map(|a| a.name.clone()),
+                code: code.into(),
+                name: lex
+                    .dict_entries
+                    .get(*entry)
+                    .map(|a| Cow::Borrowed(a.name.as_str())),
                 name_toks: Some((b.t0, b.t1)),
                 role: None,
-                rule: rule.clone(),
+                rule: Cow::Borrowed(rule),
                 confidence: 0.85,
                 coref_of: None,
                 state_name: false,
@@ -654,7 +660,7 @@ fn sentence_drafts(
             role,
             rule,
             ..
-        } = &it.entry
+        } = it.entry
             && let Some(b) = items.get(k + 1)
             && !used[k + 1]
             && b.t0 == it.t1
@@ -666,7 +672,7 @@ fn sentence_drafts(
         {
             used[k] = true;
             used[k + 1] = true;
-            let code = combine(&cue, agent, true);
+            let code = combine(cue, agent, true);
             drafts.push(Draft {
                 t0: it.t0,
                 t1: b.t1,
@@ -674,8 +680,8 @@ fn sentence_drafts(
                 code,
                 name: None,
                 name_toks: None,
-                role: Some(role.clone()),
-                rule: rule.clone(),
+                role: Some(Cow::Borrowed(role)),
+                rule: Cow::Borrowed(rule),
                 confidence: 0.8,
                 coref_of: None,
                 state_name: false,
@@ -703,7 +709,7 @@ fn sentence_drafts(
                 &item_at,
                 &mut used,
                 k + 1,
-                Some((cue.clone(), it.t0)),
+                Some((cue, it.t0)),
                 date,
             );
             used[k] = true;
@@ -722,9 +728,9 @@ fn sentence_drafts(
                 && let Some(home) = sole_other_country(items, k, own)
             {
                 let (_, sector) = split_code(&d.code);
-                d.code = format!("{home}{}", sector.unwrap_or_default());
+                d.code = format!("{home}{}", sector.unwrap_or_default()).into();
                 d.t0 = it.t0 - 1;
-                d.rule = format!("{}/ethnic", d.rule);
+                d.rule = format!("{}/ethnic", d.rule).into();
                 d.confidence = 0.6;
             }
             // Coordinated modifiers sharing the role: "Russian and North Korean troops".
@@ -751,7 +757,7 @@ fn sentence_drafts(
                 drafts.push(Draft {
                     t0: items[k - 1].t0,
                     t1: items[k - 1].t1,
-                    code: combine(&prev_cue, &sector, false),
+                    code: combine(prev_cue, &sector, false),
                     kind: if d.kind == ActorKind::Person {
                         ActorKind::Group
                     } else {
@@ -771,7 +777,7 @@ fn sentence_drafts(
             k += 1;
             continue;
         }
-        match &it.entry {
+        match it.entry {
             Entry::Agent { .. } => {
                 let mut d = agent_draft(lex, text, toks, items, &item_at, &mut used, k, None, date);
                 place_modifier(lex, people, text, toks, it.t0, &mut d);
@@ -789,7 +795,7 @@ fn sentence_drafts(
                     Form::Name => drafts.push(Draft {
                         t0: it.t0,
                         t1: it.t1,
-                        code: code.clone(),
+                        code: Cow::Borrowed(code),
                         kind: kind_of_code(code, ActorKind::State),
                         name: None,
                         name_toks: None,
@@ -804,7 +810,7 @@ fn sentence_drafts(
                         let mut d = Draft {
                             t0: it.t0,
                             t1: it.t1,
-                            code: format!("{code}CVL"),
+                            code: format!("{code}CVL").into(),
                             kind: ActorKind::Group,
                             name: None,
                             name_toks: None,
@@ -820,7 +826,7 @@ fn sentence_drafts(
                             && let Entry::Country { code: home, .. } = items[n].entry
                         {
                             used[n] = true;
-                            d.code = format!("{home}CVL");
+                            d.code = format!("{home}CVL").into();
                             d.t1 = items[n].t1;
                             d.rule = "actor/country/people_in".into();
                         } else if it.t0 >= 1
@@ -829,7 +835,7 @@ fn sentence_drafts(
                         {
                             // "ethnic Ukrainians" are a community of the country the sentence
                             // is about, not citizens of the country their name comes from.
-                            d.code = format!("{home}CVL");
+                            d.code = format!("{home}CVL").into();
                             d.t0 = it.t0 - 1;
                             d.rule = "actor/country/people_ethnic".into();
                             d.confidence = 0.6;
@@ -845,7 +851,7 @@ fn sentence_drafts(
                     Form::Adjective => drafts.push(Draft {
                         t0: it.t0,
                         t1: it.t1,
-                        code: code.clone(),
+                        code: Cow::Borrowed(code),
                         kind: ActorKind::State,
                         name: None,
                         name_toks: None,
@@ -862,10 +868,20 @@ fn sentence_drafts(
                 used[k] = true;
                 let located = it.t0 >= 1 && is_word(toks, it.t0 - 1, LOCATIVE);
                 let found = metonymy(lex, toks, items, k)
-                    .map(|(rule, conf)| (format!("{code}GOV"), rule, conf))
-                    .or_else(|| (!located).then(|| (code.clone(), "actor/capital/name", 0.35)))
+                    .map(|(rule, conf)| (Cow::Owned(format!("{code}GOV")), rule, conf))
+                    .or_else(|| {
+                        (!located).then_some((
+                            Cow::Borrowed(code.as_str()),
+                            "actor/capital/name",
+                            0.35,
+                        ))
+                    })
                     // "in Baghdad": the place, kept at low confidence for coders of targets.
-                    .or_else(|| Some((code.clone(), "actor/capital/location", 0.2)));
+                    .or(Some((
+                        Cow::Borrowed(code.as_str()),
+                        "actor/capital/location",
+                        0.2,
+                    )));
                 if let Some((code, rule, conf)) = found {
                     drafts.push(Draft {
                         t0: it.t0,
@@ -893,12 +909,12 @@ fn sentence_drafts(
                 let mut d = Draft {
                     t0: it.t0,
                     t1: it.t1,
-                    code: code.clone(),
+                    code: Cow::Borrowed(code),
                     kind: *kind,
-                    name: Some(name.clone()),
+                    name: Some(Cow::Borrowed(name)),
                     name_toks: None,
                     role: None,
-                    rule: rule.clone(),
+                    rule: Cow::Borrowed(rule),
                     confidence: 0.85,
                     coref_of: None,
                     state_name: false,
@@ -914,18 +930,18 @@ fn sentence_drafts(
             } => {
                 used[k] = true;
                 let code = match country {
-                    Some(c) => format!("{c}JRN"),
-                    None => "JRN".to_string(),
+                    Some(c) => Cow::Owned(format!("{c}JRN")),
+                    None => Cow::Borrowed("JRN"),
                 };
                 drafts.push(Draft {
                     t0: it.t0,
                     t1: it.t1,
                     code,
                     kind: ActorKind::Media,
-                    name: Some(name.clone()),
+                    name: Some(Cow::Borrowed(name)),
                     name_toks: None,
                     role: None,
-                    rule: rule.clone(),
+                    rule: Cow::Borrowed(rule),
                     confidence: 0.85,
                     coref_of: None,
                     state_name: false,
@@ -935,11 +951,7 @@ fn sentence_drafts(
             Entry::Dict { entry, rule } => {
                 used[k] = true;
                 if let Some(mut code) = dict_code(lex, *entry, date) {
-                    let name = lex
-                        .dict_entries
-                        .get(*entry)
-                        .map(|a| a.name.clone())
-                        .unwrap_or_default();
+                    let name = lex.dict_entries.get(*entry).map_or("", |a| a.name.as_str());
                     let is_state = code.len() == 3;
                     // "President X" as one dictionary phrase: the title tells the current office.
                     if let Some((_, sector)) = lex.title_prefix(&toks[it.t0..it.t1])
@@ -953,11 +965,11 @@ fn sentence_drafts(
                         t0: it.t0,
                         t1: it.t1,
                         kind: kind_of_code(&code, ActorKind::Organization),
-                        code,
-                        name: Some(name),
+                        code: code.into(),
+                        name: Some(Cow::Borrowed(name)),
                         name_toks: None,
                         role: None,
-                        rule: rule.clone(),
+                        rule: Cow::Borrowed(rule),
                         confidence: 0.85,
                         coref_of: None,
                         state_name: is_state,
@@ -975,17 +987,18 @@ fn sentence_drafts(
         if d.kind != ActorKind::Group || !d.rule.starts_with("actor/agent/") {
             continue;
         }
-        let (None, Some(sector)) = split_code(&d.code) else {
+        let (None, Some(sector)) = code_parts(&d.code) else {
             continue;
         };
-        if !DOMESTIC.contains(&sector.as_str()) {
+        let sector = sector.as_str();
+        if !DOMESTIC.contains(&sector) {
             continue;
         }
         let found = place
             .get_or_insert_with(|| located_country(lex, text, toks, items, item_at.as_slice()));
         if let Some(country) = found {
-            d.code = format!("{country}{sector}");
-            d.rule = format!("{}/place_in", d.rule);
+            d.code = format!("{country}{sector}").into();
+            d.rule = format!("{}/place_in", d.rule).into();
             d.confidence = d.confidence.min(0.5);
         }
     }
@@ -1095,12 +1108,14 @@ fn place_modifier(
     if d.t0 >= role_t0 || d.kind == ActorKind::Person && d.name_toks.is_some() {
         return;
     }
-    if let (Some(_), _) = split_code(&d.code) {
+    let (country, sector) = code_parts(&d.code);
+    if country.is_some() {
         return;
     }
-    let Some(sector) = split_code(&d.code).1 else {
+    let Some(sector) = sector else {
         return;
     };
+    let sector = sector.as_str();
     // The capitalized words right before the role noun (at most three).
     let mut a = role_t0;
     while a > d.t0
@@ -1130,8 +1145,8 @@ fn place_modifier(
     let Some(code) = gazetteer_country(name) else {
         return;
     };
-    d.code = format!("{code}{sector}");
-    d.rule = format!("{}/place_modifier", d.rule);
+    d.code = format!("{code}{sector}").into();
+    d.rule = format!("{}/place_modifier", d.rule).into();
     d.confidence = d.confidence.min(0.7);
 }
 
@@ -1233,35 +1248,35 @@ fn sole_other_country<'a>(items: &'a [Item], k: usize, own: &str) -> Option<&'a 
 /// Builds the mention of the role noun at item `k`, with an optional modifier code before it,
 /// "of <country>" after it, chained roles ("Foreign Ministry spokesman") and a person's name.
 #[allow(clippy::too_many_arguments)]
-fn agent_draft(
-    lex: &Lexicon,
+fn agent_draft<'l>(
+    lex: &'l Lexicon,
     text: &str,
     toks: &[Token],
-    items: &[Item],
+    items: &[Item<'l>],
     item_at: &[Option<usize>],
     used: &mut [bool],
     k: usize,
-    cue: Option<(String, usize)>,
+    cue: Option<(Cow<'l, str>, usize)>,
     date: Option<Date>,
-) -> Draft {
+) -> Draft<'l> {
     let Entry::Agent {
         code: sector,
         prefix,
         kind,
         role,
         rule,
-    } = &items[k].entry
+    } = items[k].entry
     else {
         // Only called on role nouns; anything else yields an uncoded draft, dropped later.
         return Draft {
             t0: items[k].t0,
             t1: items[k].t1,
-            code: String::new(),
+            code: Cow::Borrowed(""),
             kind: ActorKind::Group,
             name: None,
             name_toks: None,
             role: None,
-            rule: String::new(),
+            rule: Cow::Borrowed(""),
             confidence: 0.0,
             coref_of: None,
             state_name: false,
@@ -1269,10 +1284,10 @@ fn agent_draft(
         };
     };
     used[k] = true;
-    let mut sector: String = sector.clone();
+    let mut sector: &'l str = sector;
     let mut kind = *kind;
-    let mut role = role.clone();
-    let mut rule = rule.clone();
+    let mut role: &'l str = role;
+    let mut rule: Cow<'l, str> = Cow::Borrowed(rule);
     let mut t0 = items[k].t0;
     let mut t1 = items[k].t1;
     let mut last = k;
@@ -1284,7 +1299,7 @@ fn agent_draft(
             role: nr,
             rule: nrule,
             ..
-        } = &next.entry
+        } = next.entry
         && next.t0 - t1 <= 2
         && toks[t1..next.t0]
             .iter()
@@ -1294,30 +1309,30 @@ fn agent_draft(
         // A community named first ("Hutu rebel group", "Kurd refugees") yields to the role after it.
         if let Entry::Agent {
             code: next_sector, ..
-        } = &next.entry
-            && sector.as_str() == "CVL"
+        } = next.entry
+            && sector == "CVL"
             && !next_sector.is_empty()
         {
-            sector = next_sector.clone();
+            sector = next_sector;
         }
         kind = *nk;
-        role = nr.clone();
-        rule = nrule.clone();
+        role = nr;
+        rule = Cow::Borrowed(nrule);
         t1 = next.t1;
         last += 1;
     }
     let mut code = match &cue {
         Some((c, start)) => {
             t0 = *start;
-            combine(c, &sector, *prefix)
+            combine(c.clone(), sector, *prefix)
         }
-        None => sector.clone(),
+        None => Cow::Borrowed(sector),
     };
     // "of [the] <country|organization>" (and "from" for groups).
     if cue.is_none() || code.len() == sector.len() {
         let mut j = t1;
         let domestic = matches!(
-            sector.as_str(),
+            sector,
             "REB"
                 | "COP"
                 | "CVL"
@@ -1352,16 +1367,16 @@ fn agent_draft(
                 ) || adjective_of_place(lex, toks, items[*n].t1))
             {
                 used[*n] = true;
-                code = combine(&c, &sector, *prefix);
+                code = combine(c, sector, *prefix);
                 t1 = items[*n].t1;
             } else if item_at.get(j).is_some_and(Option::is_none) {
                 // "governor of Bavaria", "government of Ontario province": a region or city.
                 if let Some((name, e)) = place_name_at(lex, text, toks, j, item_at)
                     && let Some(c) = gazetteer_country(name)
                 {
-                    code = combine(&c, &sector, *prefix);
+                    code = combine(Cow::Owned(c), sector, *prefix);
                     t1 = e;
-                    rule = format!("{rule}/place_of");
+                    rule = format!("{rule}/place_of").into();
                 }
             }
         }
@@ -1382,7 +1397,7 @@ fn agent_draft(
         .any(|i| FORMER.contains(&toks[i].norm.as_ref()) && gap_ok(lex, toks, i, a0.max(i)));
     if former {
         let (country, _) = split_code(&code);
-        code = format!("{}ELI", country.unwrap_or_default());
+        code = format!("{}ELI", country.unwrap_or_default()).into();
     }
     let mut d = Draft {
         t0,
@@ -1391,7 +1406,7 @@ fn agent_draft(
         kind,
         name: None,
         name_toks: None,
-        role: Some(role),
+        role: Some(Cow::Borrowed(role)),
         rule,
         confidence: if cue.is_some() { 0.9 } else { 0.6 },
         coref_of: None,
@@ -1403,7 +1418,7 @@ fn agent_draft(
         && let Some(Some(n)) = item_at.get(d.t1)
         && items[*n].t0 == d.t1
         && !used[*n]
-        && let Entry::Dict { entry, rule } = &items[*n].entry
+        && let Entry::Dict { entry, rule } = items[*n].entry
         && let Some(dcode) = dict_code(lex, *entry, date)
     {
         used[*n] = true;
@@ -1418,11 +1433,15 @@ fn agent_draft(
             "{}{}",
             dcountry.unwrap_or_default(),
             sector.unwrap_or_default()
-        );
-        d.name = lex.dict_entries.get(*entry).map(|a| a.name.clone());
+        )
+        .into();
+        d.name = lex
+            .dict_entries
+            .get(*entry)
+            .map(|a| Cow::Borrowed(a.name.as_str()));
         d.name_toks = Some((items[*n].t0, items[*n].t1));
         d.t1 = items[*n].t1;
-        d.rule = rule.clone();
+        d.rule = Cow::Borrowed(rule);
         d.alts = dict_alts(lex, *entry, date);
         d.confidence = 0.85;
         return d;
@@ -1600,7 +1619,7 @@ fn coreference(toks: &[Token], drafts: &mut Vec<Draft>, people: &[Person], items
     let mut i = 0;
     while i < toks.len() {
         let t = &toks[i];
-        if covered[i] || !t.word || !t.cap || t.norm.chars().count() < 3 {
+        if covered[i] || !t.word || !t.cap || t.norm.chars().nth(2).is_none() {
             i += 1;
             continue;
         }
@@ -1623,7 +1642,7 @@ fn coreference(toks: &[Token], drafts: &mut Vec<Draft>, people: &[Person], items
         drafts.push(Draft {
             t0: i,
             t1: end,
-            code: String::new(),
+            code: Cow::Borrowed(""),
             kind: ActorKind::Person,
             name: None,
             name_toks: None,

@@ -17,7 +17,13 @@ pub(crate) struct Token<'a> {
     pub upper: bool,
     /// The token is a word (has a letter or digit), not punctuation.
     pub word: bool,
+    /// The lexicon's id of `norm` ([`NO_WORD`] until the lexicon identifies the token, and for
+    /// words no lexicon phrase uses).
+    pub id: u32,
 }
+
+/// The id of a token whose normalized form is no word of the lexicon.
+pub(crate) const NO_WORD: u32 = u32::MAX;
 
 fn is_apostrophe(c: char) -> bool {
     matches!(c, '\'' | '’' | 'ʼ' | '`')
@@ -114,47 +120,88 @@ pub(crate) fn tokenize_into<'a>(
     let Some(slice) = text.get(start..end) else {
         return;
     };
+    // `lower` has the byte structure of `text` (ASCII case folding and `` ` `` to `'` only).
+    let Some(lower_slice) = lower.get(start..end) else {
+        return;
+    };
     out.reserve(slice.len() / 5);
     let mut i = 0;
     let bytes = slice.as_bytes();
     while let Some(&b) = bytes.get(i) {
+        if b == b' ' {
+            i += 1;
+            continue;
+        }
         // ASCII white space and punctuation, the common cases, without decoding.
         if b < 0x80 && CLASS[usize::from(b)] & ALNUM == 0 {
             // An underscore separates words as a space does ("Dol_Amroth", as dictionaries write).
             if !b.is_ascii_whitespace() && b != 0x0b && b != b'_' {
-                out.push(make(text, lower, start + i, start + i + 1, false));
+                // One ASCII punctuation byte: neither capitalized nor upper case.
+                out.push(Token {
+                    start: start + i,
+                    end: start + i + 1,
+                    norm: Cow::Borrowed(lower_slice.get(i..i + 1).unwrap_or("")),
+                    cap: false,
+                    upper: false,
+                    word: false,
+                    id: NO_WORD,
+                });
             }
             i += 1;
             continue;
         }
-        let Some((c, clen)) = char_at(slice, i) else {
-            break;
+        let (c, clen) = if b < 0x80 {
+            // The common case: ASCII letters and digits up to a byte that is neither a joiner
+            // nor the start of a non-ASCII character, so no dot, possessive or hyphen rule applies.
+            let mut j = i + 1;
+            while let Some(&n) = bytes.get(j)
+                && CLASS[usize::from(n)] & ALNUM != 0
+            {
+                j += 1;
+            }
+            if bytes
+                .get(j)
+                .is_none_or(|&n| n < 0x80 && !matches!(n, b'-' | b'.' | b'&' | b'\'' | b'`'))
+            {
+                let cap = b.is_ascii_uppercase() || b.is_ascii_digit();
+                out.push(Token {
+                    start: start + i,
+                    end: start + j,
+                    norm: Cow::Borrowed(lower_slice.get(i..j).unwrap_or("")),
+                    cap,
+                    upper: cap && all_upper(bytes.get(i..j).unwrap_or(&[]), false),
+                    word: true,
+                    id: NO_WORD,
+                });
+                i = j;
+                continue;
+            }
+            (char::from(b), 1)
+        } else {
+            let Some((c, clen)) = char_at(slice, i) else {
+                break;
+            };
+            if c.is_whitespace() {
+                i += clen;
+                continue;
+            }
+            if !c.is_alphanumeric() {
+                out.push(make(text, lower, start + i, start + i + clen, false));
+                i += clen;
+                continue;
+            }
+            (c, clen)
         };
-        if c.is_whitespace() {
-            i += clen;
-            continue;
-        }
-        if !c.is_alphanumeric() {
-            out.push(make(text, lower, start + i, start + i + clen, false));
-            i += clen;
-            continue;
-        }
         // Extend over letters, digits and joiners followed by a letter or digit.
         let mut j = i + clen;
         let mut has_dot = false;
         let mut has_hyphen = false;
-        let mut nchars = 1usize;
-        // Case counts of ASCII letters, for the token flags (`ascii`: no other character).
+        // Whether a joiner or a non-ASCII character is inside (`ascii`: no non-ASCII character).
+        let mut joined = false;
         let mut ascii = b < 0x80;
-        let mut letters = u32::from(b.is_ascii_alphabetic());
-        let mut uppers = u32::from(b.is_ascii_uppercase());
         while let Some(&b) = bytes.get(j) {
             // ASCII letters and digits, the common case, without decoding.
-            let class = CLASS[usize::from(b)];
-            if class & ALNUM != 0 {
-                letters += u32::from((class & ALPHA) >> 1);
-                uppers += u32::from((class & UPPER) >> 2);
-                nchars += 1;
+            if CLASS[usize::from(b)] & ALNUM != 0 {
                 j += 1;
                 continue;
             }
@@ -165,7 +212,7 @@ pub(crate) fn tokenize_into<'a>(
                 {
                     has_dot |= b == b'.';
                     has_hyphen |= b == b'-';
-                    nchars += 1;
+                    joined = true;
                     j += 1;
                     continue;
                 }
@@ -180,23 +227,27 @@ pub(crate) fn tokenize_into<'a>(
             if cj.is_alphanumeric() || joins {
                 has_dot |= cj == '.';
                 has_hyphen |= cj == '-';
-                nchars += 1;
+                joined = true;
                 j += lj;
             } else {
                 break;
             }
         }
         // Keep a final dot for abbreviations: single letters ("W.") and dotted forms ("U.S.").
-        if bytes.get(j) == Some(&b'.') && ((nchars == 1 && c.is_uppercase()) || has_dot) {
+        let mut final_dot = false;
+        if bytes.get(j) == Some(&b'.') && ((j == i + clen && c.is_uppercase()) || has_dot) {
             j += 1;
+            final_dot = true;
         }
         let word_start = start + i;
         let word_end = start + j;
-        // Split a possessive 's (or a bare trailing apostrophe handled as punctuation).
-        let w = text.get(word_start..word_end).unwrap_or("");
-        let mut split_at = None;
+        let w = slice.get(i..j).unwrap_or("");
         let wb = w.as_bytes();
-        if let [.., last] = wb
+        // Split a possessive 's (or a bare trailing apostrophe handled as punctuation): the
+        // apostrophe is inside the word, so only a word with a joiner can have one.
+        let mut split_at = None;
+        if joined
+            && let [.., last] = wb
             && (*last == b's' || *last == b'S')
         {
             let rest = &wb[..wb.len() - 1];
@@ -223,17 +274,20 @@ pub(crate) fn tokenize_into<'a>(
             continue;
         }
         match split_at {
-            // A plain ASCII word: its flags are known from the scan.
-            None if ascii => out.push(Token {
-                start: word_start,
-                end: word_end,
-                norm: Cow::Borrowed(lower.get(word_start..word_end).unwrap_or(w)),
-                cap: b.is_ascii_uppercase() || b.is_ascii_digit(),
-                upper: letters > 0
-                    && uppers == letters
-                    && (letters >= 2 || has_dot || j > i + nchars),
-                word: true,
-            }),
+            // A plain ASCII word: all upper case only if its first character is a capital or a
+            // digit, so the letters are counted only then.
+            None if ascii => {
+                let cap = b.is_ascii_uppercase() || b.is_ascii_digit();
+                out.push(Token {
+                    start: word_start,
+                    end: word_end,
+                    norm: Cow::Borrowed(lower_slice.get(i..j).unwrap_or(w)),
+                    cap,
+                    upper: cap && all_upper(wb, has_dot || final_dot),
+                    word: true,
+                    id: NO_WORD,
+                });
+            }
             Some(cut) => {
                 out.push(make(text, lower, word_start, cut, true));
                 out.push(make(text, lower, cut, word_end, true));
@@ -242,6 +296,23 @@ pub(crate) fn tokenize_into<'a>(
         }
         i = j;
     }
+}
+
+/// Whether the ASCII word `bytes` has letters, all upper case, and either two or more of them or
+/// `dotted` (a dot inside or at the end).
+#[inline]
+fn all_upper(bytes: &[u8], dotted: bool) -> bool {
+    let mut letters = 0u32;
+    for &b in bytes {
+        let class = CLASS[usize::from(b)];
+        if class & ALPHA != 0 {
+            if class & UPPER == 0 {
+                return false;
+            }
+            letters += 1;
+        }
+    }
+    letters > 0 && (letters >= 2 || dotted)
 }
 
 #[inline]
@@ -269,6 +340,7 @@ fn make<'a>(text: &'a str, lower: &'a str, start: usize, end: usize, word: bool)
             cap,
             upper: letters > 0 && uppers == letters && (letters >= 2 || dots > 0),
             word,
+            id: NO_WORD,
         };
     }
     let norm: Cow<'_, str> = Cow::Owned(
@@ -293,6 +365,7 @@ fn make<'a>(text: &'a str, lower: &'a str, start: usize, end: usize, word: bool)
         cap,
         upper,
         word,
+        id: NO_WORD,
     }
 }
 
@@ -322,6 +395,38 @@ mod tests {
         assert_eq!(
             norms("George W. Bush (USA)"),
             ["george", "w.", "bush", "(", "usa", ")"]
+        );
+    }
+
+    #[test]
+    fn plain_and_joined_words_get_the_same_flags() {
+        let text = "9AB Kenya, U.S. W. A UN-backed envoy's";
+        let lower = lowered(text);
+        let mut t = Vec::new();
+        tokenize_into(text, &lower, 0, text.len(), &mut t);
+        let got: Vec<(&str, bool, bool)> = t
+            .iter()
+            .map(|t| (t.norm.as_ref(), t.cap, t.upper))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("9ab", true, true),
+                ("kenya", true, false),
+                (",", false, false),
+                ("u.s.", true, true),
+                ("w.", true, true),
+                ("a", true, false),
+                ("un", true, true),
+                ("-", false, false),
+                ("backed", false, false),
+                ("envoy", false, false),
+                ("'s", false, false),
+            ]
+        );
+        assert!(
+            t.iter()
+                .all(|t| text[t.start..t.end].to_lowercase() == t.norm)
         );
     }
 
