@@ -617,7 +617,11 @@ impl Listing<'_> {
             let mut params = Vec::new();
             if let Some((Some(k), id)) = &after {
                 extra.push(format!("{col} {cmp}= ? AND ({col}, {rowid}) {cmp} (?, ?)"));
-                params.extend([Sql::Text(k.clone()), Sql::Text(k.clone()), Sql::Integer(*id)]);
+                params.extend([
+                    Sql::Text(k.clone()),
+                    Sql::Text(k.clone()),
+                    Sql::Integer(*id),
+                ]);
             }
             let order_by = format!("{col} {dir}, {rowid} {dir}");
             rows = self.fetch(conn, plan, (&extra, params), &order_by, want, skip, &map)?;
@@ -638,8 +642,9 @@ impl Listing<'_> {
                     .prepare_cached(&format!(
                         "SELECT count(*) {}{}",
                         plan.from,
-                        where_sql(&[plan.conds.clone(), vec![format!("{col} IS NOT NULL")]]
-                            .concat())
+                        where_sql(
+                            &[plan.conds.clone(), vec![format!("{col} IS NOT NULL")]].concat()
+                        )
                     ))?
                     .query_row(params_from_iter(plan.params.iter()), |r| r.get(0))?;
                 (skip - keyed).max(0)
@@ -911,11 +916,7 @@ fn happening_plan(
             }
         }
     }
-    let driver = plan::choose(
-        conn,
-        None,
-        q.bbox.as_ref().map(|b| (b, "happenings_rtree")),
-    )?;
+    let driver = plan::choose(conn, None, q.bbox.as_ref().map(|b| (b, "happenings_rtree")))?;
     let mut p = match (driver, &q.bbox) {
         (Driver::Box, Some(b)) => {
             let mut p =
@@ -1136,7 +1137,10 @@ impl Store {
             _ => Plan::new("FROM documents d"),
         };
         if let Some(o) = &q.outlet {
-            p.push("d.outlet = ? COLLATE NOCASE", [Sql::Text(o.trim().to_string())]);
+            p.push(
+                "d.outlet = ? COLLATE NOCASE",
+                [Sql::Text(o.trim().to_string())],
+            );
         }
         if let Some(v) = &q.from {
             p.push(

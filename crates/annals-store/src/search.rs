@@ -1,7 +1,7 @@
 //! Search: full text (FTS5) over documents, plus filters on their events.
 
-use crate::{COUNT_BUDGET, StoreError};
 use crate::plan::{DRIVE_MAX, TextDocs, text_docs_cond, text_matches};
+use crate::{COUNT_BUDGET, StoreError};
 use rusqlite::{Connection, params, params_from_iter, types::Value as Sql};
 use serde::{Deserialize, Serialize};
 
@@ -332,11 +332,7 @@ struct Matches {
 }
 
 /// Builds the [`Matches`] of `q`; `None` when nothing can match.
-fn matches(
-    conn: &Connection,
-    docs: &TextDocs,
-    q: &Query,
-) -> Result<Option<Matches>, StoreError> {
+fn matches(conn: &Connection, docs: &TextDocs, q: &Query) -> Result<Option<Matches>, StoreError> {
     let events = event_filter(q, max_span_days(conn)?)?;
     let fts = q.text.as_deref().and_then(fts_query);
     if q.text.as_deref().is_some_and(|t| !t.trim().is_empty()) && fts.is_none() {
