@@ -1,12 +1,12 @@
 -- Version 5: indexes that keep listings fast at millions of events.
--- Date-ordered listings read the coordinates from the index, so a box filter checks each row
--- without reading it; the (lat, lon) indexes give way to R*Trees, which find the rows inside a
+-- Date-ordered listings read the interval's end and the coordinates from the index, so date
+-- and box filters check each row without reading it; the (lat, lon) indexes give way to R*Trees, which find the rows inside a
 -- box directly.
 DROP INDEX events_earliest;
 DROP INDEX events_event_time;
 DROP INDEX events_place;
-CREATE INDEX events_earliest ON events(earliest, lat, lon);
-CREATE INDEX events_event_time ON events(event COLLATE NOCASE, earliest, lat, lon);
+CREATE INDEX events_earliest ON events(earliest, latest, lat, lon);
+CREATE INDEX events_event_time ON events(event COLLATE NOCASE, earliest, latest, lat, lon);
 
 DROP INDEX happenings_time;
 DROP INDEX happenings_event;

@@ -381,18 +381,7 @@ fn capped_count(
     params: &[Sql],
 ) -> Result<(u64, bool), StoreError> {
     let sql = format!("SELECT 1 {from_where} LIMIT {}", TOTAL_CAP + 1);
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let mut rows = stmt.query(params_from_iter(params.iter()))?;
-    let started = std::time::Instant::now();
-    let mut n: u64 = 0;
-    while rows.next()?.is_some() {
-        n += 1;
-        // Checking the clock every 256 rows keeps its cost out of the count.
-        if n.is_multiple_of(256) && started.elapsed() > COUNT_BUDGET {
-            return Ok((n, false));
-        }
-    }
-    Ok((n.min(TOTAL_CAP), n <= TOTAL_CAP))
+    plan::bounded_count(conn, &sql, params, TOTAL_CAP, COUNT_BUDGET)
 }
 
 /// The rows a listing reads: its `FROM` clause (the listed table under its alias, perhaps

@@ -6,9 +6,10 @@
 use crate::StoreError;
 use crate::search::BBox;
 use rusqlite::functions::FunctionFlags;
-use rusqlite::{Connection, params, types::Value as Sql};
+use rusqlite::{Connection, params, params_from_iter, types::Value as Sql};
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 /// A text or box with at most this many matches drives the listing.
 pub(crate) const DRIVE_MAX: i64 = 3000;
@@ -98,8 +99,18 @@ pub(crate) fn choose(
 
 /// The rowids of the documents matching the full-text query of the listing being run, which
 /// the SQL function [`TEXT_DOC_FN`] checks. A listing driven by the date index reads them once
-/// (a walk of the FTS5 doclist), rather than asking the text index again for every row.
-pub(crate) type TextDocs = Arc<Mutex<HashSet<i64>>>;
+/// (a walk of the FTS5 doclist), rather than asking the text index again for every row. They
+/// are kept for the next listing with the same words while the store is unchanged.
+pub(crate) type TextDocs = Arc<Mutex<TextSet>>;
+
+/// The documents matching one FTS5 query, and what they were read for.
+#[derive(Debug, Default)]
+pub(crate) struct TextSet {
+    /// The FTS5 query, the store's `data_version` and the connection's total changes when the
+    /// set was read.
+    key: Option<(String, i64, u64)>,
+    ids: HashSet<i64>,
+}
 
 /// `annals_text_doc(rowid)`: whether the document with this rowid is in the [`TextDocs`].
 pub(crate) const TEXT_DOC_FN: &str = "annals_text_doc";
@@ -112,27 +123,68 @@ pub(crate) fn register_text_docs(conn: &Connection) -> Result<TextDocs, StoreErr
         let Some(id) = ctx.get::<Option<i64>>(0)? else {
             return Ok(false);
         };
-        Ok(docs.lock().map(|d| d.contains(&id)).unwrap_or(false))
+        Ok(docs.lock().map(|d| d.ids.contains(&id)).unwrap_or(false))
     })?;
     Ok(set)
 }
 
-/// Fills `docs` with the documents matching `fts` and returns the condition that a document
-/// rowid (the SQL expression `rowid`) is one of them.
+/// Fills `docs` with the documents matching `fts` (unless it holds them already) and returns
+/// the condition that a document rowid (the SQL expression `rowid`) is one of them.
 pub(crate) fn text_docs_cond(
     conn: &Connection,
     docs: &TextDocs,
     fts: &str,
     rowid: &str,
 ) -> Result<String, StoreError> {
-    let mut found = HashSet::new();
-    let mut stmt =
-        conn.prepare_cached("SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?1")?;
-    for id in stmt.query_map([fts], |r| r.get::<_, i64>(0))? {
-        found.insert(id?);
-    }
-    if let Ok(mut d) = docs.lock() {
-        *d = found;
+    let version: i64 = conn.query_row("PRAGMA data_version", [], |r| r.get(0))?;
+    let key = (fts.to_string(), version, conn.total_changes());
+    let fresh = docs.lock().is_ok_and(|d| d.key.as_ref() == Some(&key));
+    if !fresh {
+        let mut ids = HashSet::new();
+        let mut stmt =
+            conn.prepare_cached("SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?1")?;
+        for id in stmt.query_map([fts], |r| r.get::<_, i64>(0))? {
+            ids.insert(id?);
+        }
+        if let Ok(mut d) = docs.lock() {
+            *d = TextSet {
+                key: Some(key),
+                ids,
+            };
+        }
     }
     Ok(format!("{TEXT_DOC_FN}({rowid})"))
+}
+
+/// Counts the rows `sql` returns, up to `cap + 1`, for at most `budget`: SQLite interrupts the
+/// statement once the time is up, however many rows it reads without returning one. Returns
+/// the count (at most `cap`) and whether it is exact.
+pub(crate) fn bounded_count(
+    conn: &Connection,
+    sql: &str,
+    params: &[Sql],
+    cap: u64,
+    budget: Duration,
+) -> Result<(u64, bool), StoreError> {
+    let started = Instant::now();
+    conn.progress_handler(1000, Some(move || started.elapsed() > budget));
+    let counted = (|| -> rusqlite::Result<(u64, bool)> {
+        let mut stmt = conn.prepare_cached(sql)?;
+        let mut rows = stmt.query(params_from_iter(params.iter()))?;
+        let mut n: u64 = 0;
+        loop {
+            match rows.next() {
+                Ok(Some(_)) => n += 1,
+                Ok(None) => return Ok((n.min(cap), n <= cap)),
+                Err(rusqlite::Error::SqliteFailure(e, _))
+                    if e.code == rusqlite::ErrorCode::OperationInterrupted =>
+                {
+                    return Ok((n.min(cap), false));
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    })();
+    conn.progress_handler(0, None::<fn() -> bool>);
+    Ok(counted?)
 }

@@ -137,7 +137,8 @@ pub struct Hit {
     /// Address of the article.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    /// Full-text relevance (higher is better), for text queries.
+    /// Full-text relevance (higher is better), for text queries whose hits are ranked (at most
+    /// 3000 documents match the words; with more, hits come latest published first).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f64>,
     /// The best-matching passage, matches in `[brackets]`, for text queries.
@@ -316,11 +317,6 @@ pub(crate) fn event_filter(
     Ok((!conds.is_empty()).then(|| (conds.join(" AND "), params)))
 }
 
-/// Runs `q` against the store.
-///
-/// Hits come best first (BM25) when at most [`DRIVE_MAX`] documents match the words; with
-/// more (ranking them all would read every one), latest published first, each with its score.
-/// The event filters are checked per document, or, when few events match them, as one set.
 /// The documents a search matches: ` FROM ... WHERE ...` (no order), its parameters,
 /// the event filter, the FTS5 query and whether hits are ranked.
 struct Matches {
@@ -402,20 +398,24 @@ pub(crate) fn count(
     let Some(m) = matches(conn, docs, q)? else {
         return Ok((0, true));
     };
-    let cap = i64::try_from(cap).unwrap_or(i64::MAX - 1);
-    let mut stmt = conn.prepare_cached(&format!("SELECT 1{} LIMIT {}", m.sql, cap + 1))?;
-    let mut rows = stmt.query(params_from_iter(m.params.iter()))?;
-    let started = std::time::Instant::now();
-    let mut n: i64 = 0;
-    while rows.next()?.is_some() {
-        n += 1;
-        if n % 64 == 0 && started.elapsed() > COUNT_BUDGET {
-            return Ok((n as u64, false));
-        }
-    }
-    Ok((n.min(cap) as u64, n <= cap))
+    let cap = cap.min(i64::MAX as u64 - 1);
+    // Unranked matches are counted in listing order: a walk of the date index, which reads a
+    // document row only when it matches, rather than a scan of the whole table.
+    let order = if m.ranked {
+        ""
+    } else {
+        " ORDER BY d.date DESC"
+    };
+    let sql = format!("SELECT 1{}{order} LIMIT {}", m.sql, cap + 1);
+    crate::plan::bounded_count(conn, &sql, &m.params, cap, COUNT_BUDGET)
 }
 
+/// Runs `q` against the store.
+///
+/// Hits come best first (BM25, with their score) when at most [`DRIVE_MAX`] documents match
+/// the words; with more (ranking them all would read every one), latest published first,
+/// without a score.
+/// The event filters are checked per document, or, when few events match them, as one set.
 pub(crate) fn run(conn: &Connection, docs: &TextDocs, q: &Query) -> Result<Vec<Hit>, StoreError> {
     let Some(Matches {
         mut sql,
@@ -473,20 +473,17 @@ pub(crate) fn run(conn: &Connection, docs: &TextDocs, q: &Query) -> Result<Vec<H
         })
         .collect::<Result<Vec<_>, _>>()?;
     if let (Some(f), false) = (&fts, ranked) {
-        // Score and snippet of each hit alone (the statistics are the whole index's).
+        // The snippet of each hit alone. (Not its score: BM25 reads the whole doclist of every
+        // word for its statistics, once per hit.)
         let mut one = conn.prepare_cached(
-            "SELECT -bm25(documents_fts), snippet(documents_fts, -1, '[', ']', '…', 16)
+            "SELECT snippet(documents_fts, -1, '[', ']', '…', 16)
              FROM documents_fts WHERE documents_fts MATCH ?1 AND rowid = ?2",
         )?;
         for (hit, rowid) in hits.iter_mut().zip(&rowids) {
-            let found = one
-                .query_map(params![f, rowid], |r| Ok((r.get(0)?, r.get(1)?)))?
+            hit.snippet = one
+                .query_map(params![f, rowid], |r| r.get(0))?
                 .next()
                 .transpose()?;
-            if let Some((score, snippet)) = found {
-                hit.score = Some(score);
-                hit.snippet = Some(snippet);
-            }
         }
     }
 
