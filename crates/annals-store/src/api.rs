@@ -411,9 +411,11 @@ impl Plan {
 /// The rowid of the document of event `e`.
 const EVENT_DOC_ROWID: &str = "(SELECT dt.rowid FROM documents dt WHERE dt.id = e.doc_id)";
 
-/// The events of the documents matching a full-text query, as the listing's first tables.
+/// The events of the documents matching a full-text query, as the listing's first tables. Each
+/// document's events are found by key (the primary key's index), never through an index of a
+/// filter, which would read every event of that type once per document.
 const EVENT_TEXT_FROM: &str = "FROM documents_fts f CROSS JOIN documents dt ON dt.rowid = f.rowid
-    CROSS JOIN events e ON e.doc_id = dt.id";
+    CROSS JOIN events e INDEXED BY sqlite_autoindex_events_1 ON e.doc_id = dt.id";
 
 /// The FTS5 query of a listing's `text`: `Ok(None)` without one, `Err(())` when the words can
 /// match nothing (only punctuation).
