@@ -163,7 +163,7 @@ fn common_and_rare_words_list_the_same_events_either_way() {
             assert!(list.iter().all(|e| {
                 let title = e.title.as_deref().unwrap_or("");
                 let n: usize = title.trim_start_matches("Report ").parse().unwrap();
-                (n >= COMMON && n < COMMON + RARE) == (word == "lighthouse")
+                (COMMON..COMMON + RARE).contains(&n) == (word == "lighthouse")
             }));
             assert_eq!(keys(&walk_offsets(&store, &q, 250)), keys(&list));
         }
