@@ -34,7 +34,7 @@ fn peak_rss_kb() -> Option<u64> {
 }
 
 /// Time this thread has spent on a CPU (Linux `/proc/thread-self/schedstat`, nanoseconds).
-fn thread_cpu_time() -> Option<Duration> {
+pub(crate) fn thread_cpu_time() -> Option<Duration> {
     let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
     let ns: u64 = stat.split_whitespace().next()?.parse().ok()?;
     Some(Duration::from_nanos(ns))

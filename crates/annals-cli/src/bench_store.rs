@@ -4,6 +4,11 @@
 //!
 //! The vocabulary is `data/bench/synthetic.tsv`. Generation is deterministic (seeded); a store
 //! that already holds enough events is reused, so queries can be timed again without rebuilding.
+//!
+//! The articles arrive in time order, as a news feed does: the events of a batch fall on the
+//! days the feed has reached (spread over ten years for the whole store), and retold stories
+//! are recent ones. Merging a batch therefore meets stored reports only at its start, so its
+//! cost follows the daily volume, not the size of the store.
 
 use crate::cli::BenchStoreArgs;
 use annals_document::{Date, document_id};
@@ -15,9 +20,9 @@ use std::time::{Duration, Instant};
 
 const VOCABULARY: &str = include_str!("../../../data/bench/synthetic.tsv");
 /// Documents written per transaction (then merged), as `annals ingest` does.
-const BATCH: usize = 2000;
-/// Pending events merged per transaction.
-const MERGE_CHUNK: usize = 5000;
+const BATCH: usize = 4000;
+/// Pending events merged per transaction (a whole batch).
+const MERGE_CHUNK: usize = 40_000;
 /// Stories that later articles may retell: the latest this many.
 const RECENT: usize = 2000;
 /// The generated events fall on this many days from the first one.
@@ -268,8 +273,12 @@ fn generate(store: &mut Store, v: &Vocabulary, target: u64, seed: u64) -> anyhow
     let mut next_report = start_events + (target - start_events) / 10;
     while have < target {
         let mut batch = Vec::with_capacity(BATCH);
-        for _ in 0..BATCH {
+        let mut written = have;
+        while batch.len() < BATCH && written < target {
+            // The day the feed has reached: the whole store spans DAYS.
+            let today = (written as f64 / target.max(1) as f64 * DAYS as f64) as i64;
             let n = 1 + rng.below(8);
+            written += n as u64;
             let mut stories = Vec::with_capacity(n);
             for _ in 0..n {
                 // Four in ten events retell a recent story (another outlet's report).
@@ -287,7 +296,8 @@ fn generate(store: &mut Store, v: &Vocabulary, target: u64, seed: u64) -> anyhow
                         actor,
                         recipient,
                         place: if rng.chance(50) { actor.0 } else { recipient.0 },
-                        day: rng.below(DAYS as usize) as i64,
+                        // Reported within days of happening.
+                        day: (today - rng.below(4) as i64).clamp(0, DAYS - 1),
                         month_only: rng.chance(8),
                         dead: 1 + rng.below(30) as u64,
                     };
@@ -500,6 +510,15 @@ pub fn run(args: BenchStoreArgs) -> anyhow::Result<ExitCode> {
             }),
         ),
         (
+            "events: full text",
+            Box::new(move |r| {
+                events(EventQuery {
+                    text: Some(city(r)),
+                    ..EventQuery::default()
+                })
+            }),
+        ),
+        (
             "events: offset 100k",
             Box::new(move |r| {
                 events(EventQuery {
@@ -556,6 +575,18 @@ pub fn run(args: BenchStoreArgs) -> anyhow::Result<ExitCode> {
             }),
         ),
         (
+            "happenings: full text + month",
+            Box::new(move |r| {
+                let (from, to) = month(r);
+                haps(HappeningQuery {
+                    text: Some(city(r)),
+                    from: Some(from),
+                    to: Some(to),
+                    ..HappeningQuery::default()
+                })
+            }),
+        ),
+        (
             "happening: detail",
             Box::new(|r| {
                 let id = happening_ids.get(r.below(happening_ids.len()));
@@ -597,34 +628,78 @@ pub fn run(args: BenchStoreArgs) -> anyhow::Result<ExitCode> {
                 .map(|h| h.len())
             }),
         ),
+        (
+            "search: words, page + total (API)",
+            Box::new(move |r| {
+                let q = Query {
+                    text: Some(city(r)),
+                    limit: Some(50),
+                    ..Query::default()
+                };
+                s.search_count(&q, 1000)?;
+                s.search(&q).map(|h| h.len())
+            }),
+        ),
+        (
+            "search: type + month, page + total",
+            Box::new(move |r| {
+                let (from, to) = month(r);
+                let q = Query {
+                    event: Some(kind(r)),
+                    from: Some(from),
+                    to: Some(to),
+                    limit: Some(50),
+                    ..Query::default()
+                };
+                s.search_count(&q, 1000)?;
+                s.search(&q).map(|h| h.len())
+            }),
+        ),
     ];
+    // Wall-clock latency, and the time the thread was on a CPU (meaningful on a busy machine).
     println!(
-        "{:<36} {:>5} {:>8} {:>8} {:>8} {:>7}",
-        "query", "runs", "p50 ms", "p95 ms", "max ms", "rows"
+        "{:<36} {:>5} {:>8} {:>8} {:>8} {:>8} {:>8} {:>7}",
+        "query", "runs", "p50 ms", "p95 ms", "max ms", "cpu p50", "cpu p95", "rows"
     );
-    let mut worst: f64 = 0.0;
+    let (mut worst, mut worst_name): (f64, &str) = (0.0, "");
     for (name, probe) in &mut probes {
         let mut times = Vec::with_capacity(args.runs);
+        let mut cpu = Vec::with_capacity(args.runs);
         let mut rows = 0;
         probe(&mut rng)?; // warm the statement cache
         for _ in 0..args.runs.max(1) {
+            let c = crate::bench::thread_cpu_time();
             let t = Instant::now();
             rows += probe(&mut rng)?;
             times.push(t.elapsed());
+            if let (Some(a), Some(b)) = (c, crate::bench::thread_cpu_time()) {
+                cpu.push(b.saturating_sub(a));
+            }
         }
         times.sort();
+        cpu.sort();
         let p95 = percentile(&times, 0.95);
-        worst = worst.max(p95);
+        if p95 > worst {
+            (worst, worst_name) = (p95, *name);
+        }
         println!(
-            "{:<36} {:>5} {:>8.2} {:>8.2} {:>8.2} {:>7.1}",
+            "{:<36} {:>5} {:>8.2} {:>8.2} {:>8.2} {:>8.2} {:>8.2} {:>7.1}",
             name,
             times.len(),
             percentile(&times, 0.5),
             p95,
             percentile(&times, 1.0),
+            percentile(&cpu, 0.5),
+            percentile(&cpu, 0.95),
             rows as f64 / times.len() as f64
         );
     }
     println!("worst p95: {worst:.2} ms");
+    if let Some(max) = args.max_p95_ms
+        && worst > max
+    {
+        eprintln!("bench-store: p95 of `{worst_name}` ({worst:.2} ms) exceeds --max-p95-ms {max}");
+        return Ok(ExitCode::FAILURE);
+    }
     Ok(ExitCode::SUCCESS)
 }

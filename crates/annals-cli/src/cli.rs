@@ -287,4 +287,7 @@ pub struct BenchStoreArgs {
     /// Seed of the generator and of the query parameters
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// Fail (exit status 1) when any query kind's p95 latency exceeds this many milliseconds
+    #[arg(long)]
+    pub max_p95_ms: Option<f64>,
 }

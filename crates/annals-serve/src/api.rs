@@ -260,12 +260,6 @@ async fn search(
         .filter(|b| !b.is_empty())
         .map(str::parse::<BBox>)
         .transpose()?;
-    // Enough hits for this page and for counting the total up to the cap, plus one to know
-    // whether the count stopped there.
-    let wanted = offset
-        .saturating_add(u64::from(limit))
-        .max(SEARCH_TOTAL_CAP)
-        .saturating_add(1);
     let query = StoreQuery {
         text: p.text,
         actor: p.actor,
@@ -279,22 +273,14 @@ async fn search(
         place: p.place,
         source: p.source,
         outlet: p.outlet,
-        limit: Some(wanted),
-        offset: 0,
+        limit: Some(u64::from(limit)),
+        offset,
     };
-    let hits = read(&state, move |s| s.search(&query)).await?;
-    let found = hits.len() as u64;
-    let total_exact = found < wanted;
-    let total = if total_exact {
-        found
-    } else {
-        found.saturating_sub(1)
-    };
-    let items = hits
-        .into_iter()
-        .skip(usize::try_from(offset).unwrap_or(usize::MAX))
-        .take(limit as usize)
-        .collect();
+    // The page, then the total counted up to the cap (or for the store's count budget).
+    let (items, (total, total_exact)) = read(&state, move |s| {
+        Ok((s.search(&query)?, s.search_count(&query, SEARCH_TOTAL_CAP)?))
+    })
+    .await?;
     Ok(Json(SearchPage {
         items,
         total,

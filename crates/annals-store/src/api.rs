@@ -2,6 +2,7 @@
 //! streaming walks for exports. Every type serializes with PLOVER field names where PLOVER has
 //! one (the event objects are the extraction's own, as `annals extract` prints them).
 
+use crate::plan::{self, Driver};
 use crate::search::{
     BBox, Query, checked_date, earliest_floor, event_filter, fts_query, max_span_days,
 };
@@ -372,39 +373,6 @@ fn decode_cursor(c: &str) -> Result<(Option<String>, i64), StoreError> {
     Ok(((!key.is_empty()).then(|| key.to_string()), rowid))
 }
 
-/// The SQL condition and parameters continuing after `cursor` for rows ordered by
-/// `col` then rowid (`alias.rowid`), NULL keys last in either order.
-fn cursor_cond(
-    cursor: &str,
-    col: &str,
-    rowid: &str,
-    order: Order,
-) -> Result<(String, Vec<Sql>), StoreError> {
-    let (key, id) = decode_cursor(cursor)?;
-    let (cmp, id_cmp) = match order {
-        Order::Newest => ("<", "<"),
-        Order::Oldest => (">", ">"),
-    };
-    Ok(match key {
-        Some(k) => (
-            format!("({col} {cmp} ? OR ({col} = ? AND {rowid} {id_cmp} ?) OR {col} IS NULL)"),
-            vec![Sql::Text(k.clone()), Sql::Text(k), Sql::Integer(id)],
-        ),
-        None => (
-            format!("({col} IS NULL AND {rowid} {id_cmp} ?)"),
-            vec![Sql::Integer(id)],
-        ),
-    })
-}
-
-fn order_sql(col: &str, rowid: &str, order: Order) -> String {
-    match order {
-        // NULL sorts lowest in SQLite: last when descending.
-        Order::Newest => format!(" ORDER BY {col} DESC, {rowid} DESC"),
-        Order::Oldest => format!(" ORDER BY {col} IS NULL, {col} ASC, {rowid} ASC"),
-    }
-}
-
 /// Counts the rows of `from_where` up to [`TOTAL_CAP`], or for at most [`COUNT_BUDGET`]:
 /// returns the count and whether it is exact (false: the true total is at least this).
 fn capped_count(
@@ -413,26 +381,55 @@ fn capped_count(
     params: &[Sql],
 ) -> Result<(u64, bool), StoreError> {
     let sql = format!("SELECT 1 {from_where} LIMIT {}", TOTAL_CAP + 1);
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let mut rows = stmt.query(params_from_iter(params.iter()))?;
-    let started = std::time::Instant::now();
-    let mut n: u64 = 0;
-    while rows.next()?.is_some() {
-        n += 1;
-        // Checking the clock every 256 rows keeps its cost out of the count.
-        if n.is_multiple_of(256) && started.elapsed() > COUNT_BUDGET {
-            return Ok((n, false));
-        }
-    }
-    Ok((n.min(TOTAL_CAP), n <= TOTAL_CAP))
+    plan::bounded_count(conn, &sql, params, TOTAL_CAP, COUNT_BUDGET)
 }
 
-/// SQL conditions (joined with AND) and their parameters, in order.
-type Conditions = (Vec<String>, Vec<Sql>);
+/// The rows a listing reads: its `FROM` clause (the listed table under its alias, perhaps
+/// behind the rows that drive it, see [`plan::choose`]) and the conditions over them, with
+/// their parameters in order.
+struct Plan {
+    from: String,
+    conds: Vec<String>,
+    params: Vec<Sql>,
+}
 
-/// The conditions shared by event listings: event filters plus text, outlet, document and
-/// happening, over events `e`.
-fn event_conditions(q: &EventQuery, span_days: i64) -> Result<Option<Conditions>, StoreError> {
+impl Plan {
+    fn new(from: &str) -> Plan {
+        Plan {
+            from: from.to_string(),
+            conds: Vec::new(),
+            params: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, cond: impl Into<String>, params: impl IntoIterator<Item = Sql>) {
+        self.conds.push(cond.into());
+        self.params.extend(params);
+    }
+}
+
+/// The rowid of the document of event `e`.
+const EVENT_DOC_ROWID: &str = "(SELECT dt.rowid FROM documents dt WHERE dt.id = e.doc_id)";
+
+/// The events of the documents matching a full-text query, as the listing's first tables. Each
+/// document's events are found by key (the primary key's index), never through an index of a
+/// filter, which would read every event of that type once per document.
+const EVENT_TEXT_FROM: &str = "FROM documents_fts f CROSS JOIN documents dt ON dt.rowid = f.rowid
+    CROSS JOIN events e INDEXED BY sqlite_autoindex_events_1 ON e.doc_id = dt.id";
+
+/// The FTS5 query of a listing's `text`: `Ok(None)` without one, `Err(())` when the words can
+/// match nothing (only punctuation).
+fn text_of(text: Option<&str>) -> Result<Option<String>, ()> {
+    match text.filter(|t| !t.trim().is_empty()) {
+        Some(t) => fts_query(t).map(Some).ok_or(()),
+        None => Ok(None),
+    }
+}
+
+/// The plan of an event listing: event filters plus text, outlet, document and happening,
+/// over events `e`; `None` when nothing can match.
+fn event_plan(store: &Store, q: &EventQuery, span_days: i64) -> Result<Option<Plan>, StoreError> {
+    let conn = &store.conn;
     let search = Query {
         actor: q.actor.clone(),
         country: q.country.clone(),
@@ -446,66 +443,59 @@ fn event_conditions(q: &EventQuery, span_days: i64) -> Result<Option<Conditions>
         source: q.source.clone(),
         ..Query::default()
     };
-    let mut conds = Vec::new();
-    let mut params = Vec::new();
-    if let Some((c, p)) = event_filter(&search, span_days)? {
-        conds.push(c);
-        params.extend(p);
-    }
-    if !doc_conditions(
-        q.text.as_deref(),
-        q.outlet.as_deref(),
-        "e.doc_id",
-        &mut conds,
-        &mut params,
-    ) {
+    // Checks the filters (dates, box) before anything is counted.
+    let filter = event_filter(&search, span_days)?;
+    let Ok(fts) = text_of(q.text.as_deref()) else {
         return Ok(None);
+    };
+    let driver = if q.doc_id.is_some() || q.happening_id.is_some() {
+        // A document's or a happening's few events: found by key.
+        Driver::Scan
+    } else {
+        plan::choose(
+            conn,
+            fts.as_deref(),
+            q.bbox.as_ref().map(|b| (b, "events_rtree")),
+        )?
+    };
+    let mut p = match (driver, &fts, &q.bbox) {
+        (Driver::Text, Some(f), _) => {
+            let mut p = Plan::new(EVENT_TEXT_FROM);
+            p.push("documents_fts MATCH ?", [Sql::Text(f.clone())]);
+            p
+        }
+        (Driver::Box, _, Some(b)) => {
+            let mut p = Plan::new("FROM events_rtree r CROSS JOIN events e ON e.rowid = r.id");
+            p.push(plan::RTREE_COND, plan::rtree_params(b));
+            p
+        }
+        _ => Plan::new("FROM events e"),
+    };
+    if let Some((c, params)) = filter {
+        p.push(c, params);
+    }
+    if let Some(o) = &q.outlet {
+        p.push(
+            "e.doc_id IN (SELECT id FROM documents WHERE outlet = ? COLLATE NOCASE)",
+            [Sql::Text(o.trim().to_string())],
+        );
     }
     if let Some(d) = &q.doc_id {
-        conds.push("e.doc_id = ?".into());
-        params.push(Sql::Text(d.clone()));
+        p.push("e.doc_id = ?", [Sql::Text(d.clone())]);
     }
     if let Some(h) = &q.happening_id {
-        conds.push(
-            "EXISTS (SELECT 1 FROM happening_reports hr WHERE hr.doc_id = e.doc_id
-                AND hr.idx = e.idx AND hr.happening_id = ?)"
-                .into(),
+        p.push(
+            "(e.doc_id, e.idx) IN (SELECT hr.doc_id, hr.idx FROM happening_reports hr
+                WHERE hr.happening_id = ?)",
+            [Sql::Text(h.clone())],
         );
-        params.push(Sql::Text(h.clone()));
     }
-    Ok(Some((conds, params)))
-}
-
-/// Adds full-text and outlet conditions on a document id column; false when the text query
-/// can match nothing (only punctuation).
-fn doc_conditions(
-    text: Option<&str>,
-    outlet: Option<&str>,
-    id_col: &str,
-    conds: &mut Vec<String>,
-    params: &mut Vec<Sql>,
-) -> bool {
-    if let Some(t) = text.filter(|t| !t.trim().is_empty()) {
-        let Some(fts) = fts_query(t) else {
-            return false;
-        };
-        conds.push(if id_col == "d.id" {
-            "d.rowid IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)".to_string()
-        } else {
-            format!(
-                "{id_col} IN (SELECT id FROM documents WHERE rowid IN
-                    (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?))"
-            )
-        });
-        params.push(Sql::Text(fts));
+    if let (Some(f), false) = (&fts, driver == Driver::Text) {
+        // Checked last: each check reads the text index.
+        let cond = plan::text_docs_cond(conn, &store.text_docs, f, EVENT_DOC_ROWID)?;
+        p.push(cond, []);
     }
-    if let Some(o) = outlet {
-        conds.push(format!(
-            "{id_col} IN (SELECT id FROM documents WHERE outlet = ? COLLATE NOCASE)"
-        ));
-        params.push(Sql::Text(o.trim().to_string()));
-    }
-    true
+    Ok(Some(p))
 }
 
 fn where_sql(conds: &[String]) -> String {
@@ -547,61 +537,114 @@ fn event_row(r: &Row) -> rusqlite::Result<(i64, EventView)> {
     ))
 }
 
-/// Runs a paged listing: `base` is `FROM ... ` without WHERE; `conds` its conditions.
+fn event_item(r: &Row) -> rusqlite::Result<(i64, Option<String>, EventView)> {
+    let (id, view) = event_row(r)?;
+    Ok((id, view.earliest.clone(), view))
+}
+
+/// A listing's columns and tables: rows are ordered by `sort_col`, then by `rowid`; rows
+/// without a sort key come last in either order.
 struct Listing<'a> {
+    /// The columns selected (from `from`).
     select: &'a str,
+    /// The tables the columns come from (`FROM` omitted), the listed one first.
     from: &'a str,
-    count_from: &'a str,
+    /// The sort key column.
     sort_col: &'a str,
+    /// The listed table's rowid (`alias.rowid`).
     rowid: &'a str,
 }
 
+/// One listing row: rowid, sort key and item.
+type Item<T> = (i64, Option<String>, T);
+
 impl Listing<'_> {
+    /// Counts the matches (see [`capped_count`]), then reads one page.
     fn run<T>(
         &self,
         conn: &Connection,
-        conds: Vec<String>,
-        params: Vec<Sql>,
+        plan: &Plan,
         page: (Option<u32>, u64, Option<&str>, Order),
-        map: impl Fn(&Row) -> rusqlite::Result<(i64, Option<String>, T)>,
+        map: impl Fn(&Row) -> rusqlite::Result<Item<T>>,
+    ) -> Result<Page<T>, StoreError> {
+        let (total, total_exact) = capped_count(
+            conn,
+            &format!("{}{}", plan.from, where_sql(&plan.conds)),
+            &plan.params,
+        )?;
+        let mut page = self.page(conn, plan, page, map)?;
+        page.total = total;
+        page.total_exact = total_exact;
+        Ok(page)
+    }
+
+    /// One page without its total (`total` is the number of items, `total_exact` whether it
+    /// is the last page). Keyset paging: rows with a sort key by `(key, rowid)` compared as a
+    /// row value, so that each page starts with an index seek; then the rows without one.
+    fn page<T>(
+        &self,
+        conn: &Connection,
+        plan: &Plan,
+        page: (Option<u32>, u64, Option<&str>, Order),
+        map: impl Fn(&Row) -> rusqlite::Result<Item<T>>,
     ) -> Result<Page<T>, StoreError> {
         let (limit, offset, cursor, order) = page;
         let limit = page_limit(limit);
-        let (total, total_exact) = capped_count(
-            conn,
-            &format!("{}{}", self.count_from, where_sql(&conds)),
-            &params,
-        )?;
-        let mut conds = conds;
-        let mut params = params;
-        let offset = if let Some(c) = cursor {
-            let (cond, p) = cursor_cond(c, self.sort_col, self.rowid, order)?;
-            conds.push(cond);
-            params.extend(p);
-            0
-        } else {
-            offset
+        let want = i64::from(limit) + 1;
+        let (col, rowid) = (self.sort_col, self.rowid);
+        let (cmp, dir) = match order {
+            Order::Newest => ("<", "DESC"),
+            Order::Oldest => (">", "ASC"),
         };
-        // The page's rowids first, from the filtered table alone (skipping `offset` rows then
-        // costs an index walk, not a join per skipped row); then the columns of those rows.
-        let order_by = order_sql(self.sort_col, self.rowid, order);
-        let sql = format!(
-            "SELECT {} FROM (SELECT {} AS page_rowid {}{}{order_by} LIMIT ? OFFSET ?) page CROSS JOIN {}
-             WHERE {} = page.page_rowid{order_by}",
-            self.select,
-            self.rowid,
-            self.count_from,
-            where_sql(&conds),
-            self.from,
-            self.rowid,
-        );
-        params.push(Sql::Integer(i64::from(limit) + 1));
-        params.push(Sql::Integer(i64::try_from(offset).unwrap_or(i64::MAX)));
-        let mut stmt = conn.prepare_cached(&sql)?;
-        let mut rows: Vec<(i64, Option<String>, T)> = stmt
-            .query_map(params_from_iter(params.iter()), map)?
-            .collect::<Result<_, _>>()?;
-        let more = rows.len() > limit as usize;
+        let (after, offset) = match cursor {
+            Some(c) => (Some(decode_cursor(c)?), 0),
+            None => (None, offset),
+        };
+        let skip = i64::try_from(offset).unwrap_or(i64::MAX);
+        let mut rows: Vec<Item<T>> = Vec::new();
+        // Rows with a sort key (unless the cursor is past them).
+        if !matches!(after, Some((None, _))) {
+            let mut extra = vec![format!("{col} IS NOT NULL")];
+            let mut params = Vec::new();
+            if let Some((Some(k), id)) = &after {
+                extra.push(format!("{col} {cmp}= ? AND ({col}, {rowid}) {cmp} (?, ?)"));
+                params.extend([
+                    Sql::Text(k.clone()),
+                    Sql::Text(k.clone()),
+                    Sql::Integer(*id),
+                ]);
+            }
+            let order_by = format!("{col} {dir}, {rowid} {dir}");
+            rows = self.fetch(conn, plan, (&extra, params), &order_by, want, skip, &map)?;
+        }
+        // Then the rows without one, if the page is not full yet.
+        if (rows.len() as i64) < want {
+            let mut extra = vec![format!("{col} IS NULL")];
+            let mut params = Vec::new();
+            if let Some((None, id)) = &after {
+                extra.push(format!("{rowid} {cmp} ?"));
+                params.push(Sql::Integer(*id));
+            }
+            let skip = if after.is_some() || !rows.is_empty() || skip == 0 {
+                0
+            } else {
+                // The page starts past every keyed row: skip the rest among the others.
+                let keyed: i64 = conn
+                    .prepare_cached(&format!(
+                        "SELECT count(*) {}{}",
+                        plan.from,
+                        where_sql(
+                            &[plan.conds.clone(), vec![format!("{col} IS NOT NULL")]].concat()
+                        )
+                    ))?
+                    .query_row(params_from_iter(plan.params.iter()), |r| r.get(0))?;
+                (skip - keyed).max(0)
+            };
+            let order_by = format!("{rowid} {dir}");
+            let left = want - rows.len() as i64;
+            rows.extend(self.fetch(conn, plan, (&extra, params), &order_by, left, skip, &map)?);
+        }
+        let more = rows.len() as i64 > i64::from(limit);
         rows.truncate(limit as usize);
         let next_cursor = if more {
             rows.last()
@@ -610,15 +653,68 @@ impl Listing<'_> {
             None
         };
         Ok(Page {
+            total: rows.len() as u64,
+            total_exact: !more,
             items: rows.into_iter().map(|r| r.2).collect(),
-            total,
-            total_exact,
             offset,
             limit,
             next_cursor,
         })
     }
+
+    /// Rows of `plan` that also satisfy `extra`, in `order_by`: the page's rowids first, from
+    /// the plan's tables alone (skipping rows then costs an index walk, not a join per row),
+    /// then the columns of those rows.
+    #[allow(clippy::too_many_arguments)]
+    fn fetch<T>(
+        &self,
+        conn: &Connection,
+        plan: &Plan,
+        extra: (&[String], Vec<Sql>),
+        order_by: &str,
+        limit: i64,
+        offset: i64,
+        map: &impl Fn(&Row) -> rusqlite::Result<Item<T>>,
+    ) -> Result<Vec<Item<T>>, StoreError> {
+        let conds = [plan.conds.as_slice(), extra.0].concat();
+        let sql = format!(
+            "SELECT {select} FROM (SELECT {rowid} AS page_rowid {from}{where_} ORDER BY {order_by}
+                LIMIT ? OFFSET ?) page CROSS JOIN {tables}
+             WHERE {rowid} = page.page_rowid ORDER BY {order_by}",
+            select = self.select,
+            rowid = self.rowid,
+            from = plan.from,
+            where_ = where_sql(&conds),
+            tables = self.from,
+        );
+        let mut params = plan.params.clone();
+        params.extend(extra.1);
+        params.push(Sql::Integer(limit));
+        params.push(Sql::Integer(offset));
+        let mut stmt = conn.prepare_cached(&sql)?;
+        let rows = stmt
+            .query_map(params_from_iter(params.iter()), map)?
+            .collect::<Result<_, _>>()?;
+        Ok(rows)
+    }
 }
+
+/// Event listings: events with their documents and happenings.
+const EVENT_LISTING: Listing<'static> = Listing {
+    select: EVENT_COLUMNS,
+    from: "events e JOIN documents d ON d.id = e.doc_id
+        LEFT JOIN happening_reports hr ON hr.doc_id = e.doc_id AND hr.idx = e.idx",
+    sort_col: "e.earliest",
+    rowid: "e.rowid",
+};
+
+/// Happening listings.
+const HAPPENING_LISTING: Listing<'static> = Listing {
+    select: HAPPENING_COLUMNS,
+    from: "happenings h",
+    sort_col: "h.earliest",
+    rowid: "h.rowid",
+};
 
 fn strings_of(v: Option<&Value>) -> Vec<String> {
     v.and_then(Value::as_array)
@@ -669,10 +765,13 @@ fn happening_row(r: &Row) -> rusqlite::Result<(i64, Option<String>, HappeningVie
     ))
 }
 
-fn happening_conditions(
+/// The plan of a happening listing, over happenings `h`; `None` when nothing can match.
+fn happening_plan(
+    store: &Store,
     q: &HappeningQuery,
     span_days: i64,
-) -> Result<Option<Conditions>, StoreError> {
+) -> Result<Option<Plan>, StoreError> {
+    let conn = &store.conn;
     let mut conds: Vec<String> = Vec::new();
     let mut params: Vec<Sql> = Vec::new();
     let text = |s: &str| Sql::Text(s.trim().to_string());
@@ -754,25 +853,73 @@ fn happening_conditions(
     }
     // Report-level filters: some report of the happening satisfies all of them.
     let report_q = EventQuery {
-        text: q.text.clone(),
         mode: q.mode.clone(),
         modality: q.modality.clone(),
         source: q.source.clone(),
         outlet: q.outlet.clone(),
         ..EventQuery::default()
     };
-    let Some((rconds, rparams)) = event_conditions(&report_q, span_days)? else {
+    let Ok(fts) = text_of(q.text.as_deref()) else {
         return Ok(None);
     };
-    if !rconds.is_empty() {
-        conds.push(format!(
-            "h.id IN (SELECT hr.happening_id FROM events e JOIN happening_reports hr
-                ON hr.doc_id = e.doc_id AND hr.idx = e.idx WHERE {})",
-            rconds.join(" AND ")
-        ));
-        params.extend(rparams);
+    // The report filters alone (no text, no box: a plain plan over events `e`).
+    let Some(report) = event_plan(store, &report_q, span_days)? else {
+        return Ok(None);
+    };
+    let sparse_text = match &fts {
+        Some(f) => plan::text_matches(conn, f)? <= plan::DRIVE_MAX,
+        None => false,
+    };
+    match (&fts, sparse_text) {
+        (Some(f), true) => {
+            // Few documents match: the happenings of their events, as one set.
+            let mut rconds = vec!["documents_fts MATCH ?".to_string()];
+            rconds.extend(report.conds);
+            conds.push(format!(
+                "h.id IN (SELECT hr.happening_id {EVENT_TEXT_FROM}
+                    CROSS JOIN happening_reports hr ON hr.doc_id = e.doc_id AND hr.idx = e.idx
+                    WHERE {})",
+                rconds.join(" AND ")
+            ));
+            params.push(Sql::Text(f.clone()));
+            params.extend(report.params);
+        }
+        _ => {
+            let mut rconds = report.conds;
+            let rparams = report.params;
+            if let Some(f) = &fts {
+                rconds.push(plan::text_docs_cond(
+                    conn,
+                    &store.text_docs,
+                    f,
+                    EVENT_DOC_ROWID,
+                )?);
+            }
+            if !rconds.is_empty() {
+                // Checked for each happening in order, through its few reports.
+                conds.push(format!(
+                    "EXISTS (SELECT 1 FROM happening_reports hr CROSS JOIN events e
+                        ON e.doc_id = hr.doc_id AND e.idx = hr.idx
+                        WHERE hr.happening_id = h.id AND {})",
+                    rconds.join(" AND ")
+                ));
+                params.extend(rparams);
+            }
+        }
     }
-    Ok(Some((conds, params)))
+    let driver = plan::choose(conn, None, q.bbox.as_ref().map(|b| (b, "happenings_rtree")))?;
+    let mut p = match (driver, &q.bbox) {
+        (Driver::Box, Some(b)) => {
+            let mut p =
+                Plan::new("FROM happenings_rtree r CROSS JOIN happenings h ON h.rowid = r.id");
+            p.push(plan::RTREE_COND, plan::rtree_params(b));
+            p
+        }
+        _ => Plan::new("FROM happenings h"),
+    };
+    p.conds.extend(conds);
+    p.params.extend(params);
+    Ok(Some(p))
 }
 
 fn empty_page<T>(limit: Option<u32>) -> Page<T> {
@@ -789,46 +936,38 @@ fn empty_page<T>(limit: Option<u32>) -> Page<T> {
 impl Store {
     /// Events matching `q`, one page, ordered by event date (then storage order).
     pub fn events(&self, q: &EventQuery) -> Result<Page<EventView>, StoreError> {
-        let Some((conds, params)) = event_conditions(q, max_span_days(&self.conn)?)? else {
+        let Some(plan) = event_plan(self, q, max_span_days(&self.conn)?)? else {
             return Ok(empty_page(q.limit));
         };
-        let from = format!("events e {EVENT_JOINS}");
-        Listing {
-            select: EVENT_COLUMNS,
-            from: &from,
-            count_from: "FROM events e",
-            sort_col: "e.earliest",
-            rowid: "e.rowid",
-        }
-        .run(
+        EVENT_LISTING.run(
             &self.conn,
-            conds,
-            params,
+            &plan,
             (q.limit, q.offset, q.cursor.as_deref(), q.order),
-            |r| {
-                let (id, view) = event_row(r)?;
-                Ok((id, view.earliest.clone(), view))
-            },
+            event_item,
         )
     }
 
     /// Calls `f` on every event matching `q` (its `limit`, `offset` and `cursor` are ignored),
     /// in `q.order`, reading in pages so memory stays flat; `f` returns false to stop early.
-    /// Returns how many events were passed to `f`.
+    /// Each page starts with an index seek after the last row of the previous one, so the walk
+    /// takes time linear in the number of events. Returns how many events were passed to `f`.
     pub fn for_each_event(
         &self,
         q: &EventQuery,
         mut f: impl FnMut(EventView) -> bool,
     ) -> Result<u64, StoreError> {
-        let mut q = EventQuery {
-            limit: Some(MAX_LIMIT),
-            offset: 0,
-            cursor: None,
-            ..q.clone()
+        let Some(plan) = event_plan(self, q, max_span_days(&self.conn)?)? else {
+            return Ok(0);
         };
+        let mut cursor: Option<String> = None;
         let mut n = 0;
         loop {
-            let page = self.events_uncounted(&q)?;
+            let page = EVENT_LISTING.page(
+                &self.conn,
+                &plan,
+                (Some(MAX_LIMIT), 0, cursor.as_deref(), q.order),
+                event_item,
+            )?;
             for item in page.items {
                 n += 1;
                 if !f(item) {
@@ -836,115 +975,55 @@ impl Store {
                 }
             }
             match page.next_cursor {
-                Some(c) => q.cursor = Some(c),
+                Some(c) => cursor = Some(c),
                 None => return Ok(n),
             }
         }
     }
 
-    /// A page of events without counting the total (for streaming).
-    fn events_uncounted(&self, q: &EventQuery) -> Result<Page<EventView>, StoreError> {
-        let Some((mut conds, mut params)) = event_conditions(q, max_span_days(&self.conn)?)? else {
-            return Ok(empty_page(q.limit));
-        };
-        let limit = page_limit(q.limit);
-        if let Some(c) = &q.cursor {
-            let (cond, p) = cursor_cond(c, "e.earliest", "e.rowid", q.order)?;
-            conds.push(cond);
-            params.extend(p);
-        }
-        let sql = format!(
-            "SELECT {EVENT_COLUMNS} FROM events e {EVENT_JOINS}{}{} LIMIT ?",
-            where_sql(&conds),
-            order_sql("e.earliest", "e.rowid", q.order)
-        );
-        params.push(Sql::Integer(i64::from(limit) + 1));
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let mut rows: Vec<(i64, EventView)> = stmt
-            .query_map(params_from_iter(params.iter()), event_row)?
-            .collect::<Result<_, _>>()?;
-        let more = rows.len() > limit as usize;
-        rows.truncate(limit as usize);
-        let next_cursor = more
-            .then(|| {
-                rows.last()
-                    .map(|(id, v)| encode_cursor(v.earliest.as_deref(), *id))
-            })
-            .flatten();
-        Ok(Page {
-            total: rows.len() as u64,
-            total_exact: !more,
-            items: rows.into_iter().map(|r| r.1).collect(),
-            offset: 0,
-            limit,
-            next_cursor,
-        })
-    }
-
     /// Happenings matching `q`, one page, ordered by date (then storage order).
     pub fn happenings(&self, q: &HappeningQuery) -> Result<Page<HappeningView>, StoreError> {
-        let Some((conds, params)) = happening_conditions(q, max_span_days(&self.conn)?)? else {
+        let Some(plan) = happening_plan(self, q, max_span_days(&self.conn)?)? else {
             return Ok(empty_page(q.limit));
         };
-        Listing {
-            select: HAPPENING_COLUMNS,
-            from: "happenings h",
-            count_from: "FROM happenings h",
-            sort_col: "h.earliest",
-            rowid: "h.rowid",
-        }
-        .run(
+        HAPPENING_LISTING.run(
             &self.conn,
-            conds,
-            params,
+            &plan,
             (q.limit, q.offset, q.cursor.as_deref(), q.order),
             happening_row,
         )
     }
 
-    /// Calls `f` on every happening matching `q` (paging fields ignored) with its details;
-    /// `f` returns false to stop early. Returns how many were passed to `f`.
+    /// Calls `f` on every happening matching `q` (paging fields ignored) with its details, in
+    /// `q.order`, a page at a time (keyset: linear in the number of happenings); `f` returns
+    /// false to stop early. Returns how many were passed to `f`.
     pub fn for_each_happening(
         &self,
         q: &HappeningQuery,
         mut f: impl FnMut(HappeningDetail) -> bool,
     ) -> Result<u64, StoreError> {
-        let Some((base_conds, base_params)) = happening_conditions(q, max_span_days(&self.conn)?)?
-        else {
+        let Some(plan) = happening_plan(self, q, max_span_days(&self.conn)?)? else {
             return Ok(0);
         };
         let mut cursor: Option<String> = None;
         let mut n = 0;
         loop {
-            let (mut conds, mut params) = (base_conds.clone(), base_params.clone());
-            if let Some(c) = &cursor {
-                let (cond, p) = cursor_cond(c, "h.earliest", "h.rowid", q.order)?;
-                conds.push(cond);
-                params.extend(p);
-            }
-            let sql = format!(
-                "SELECT {HAPPENING_COLUMNS} FROM happenings h{}{} LIMIT {MAX_LIMIT}",
-                where_sql(&conds),
-                order_sql("h.earliest", "h.rowid", q.order)
-            );
-            let rows: Vec<(i64, Option<String>, HappeningView)> = self
-                .conn
-                .prepare_cached(&sql)?
-                .query_map(params_from_iter(params.iter()), happening_row)?
-                .collect::<Result<_, _>>()?;
-            let full = rows.len() == MAX_LIMIT as usize;
-            cursor = rows
-                .last()
-                .map(|(id, key, _)| encode_cursor(key.as_deref(), *id));
-            for (_, _, view) in rows {
+            let page = HAPPENING_LISTING.page(
+                &self.conn,
+                &plan,
+                (Some(MAX_LIMIT), 0, cursor.as_deref(), q.order),
+                happening_row,
+            )?;
+            for view in page.items {
                 let detail = self.happening_detail(view)?;
                 n += 1;
                 if !f(detail) {
                     return Ok(n);
                 }
             }
-            if !full {
-                return Ok(n);
+            match page.next_cursor {
+                Some(c) => cursor = Some(c),
+                None => return Ok(n),
             }
         }
     }
@@ -1035,38 +1114,49 @@ impl Store {
 
     /// Documents matching `q`, one page, ordered by publication date (then storage order).
     pub fn documents(&self, q: &DocQuery) -> Result<Page<DocumentSummary>, StoreError> {
-        let mut conds = Vec::new();
-        let mut params = Vec::new();
-        if !doc_conditions(
-            q.text.as_deref(),
-            q.outlet.as_deref(),
-            "d.id",
-            &mut conds,
-            &mut params,
-        ) {
+        let Ok(fts) = text_of(q.text.as_deref()) else {
             return Ok(empty_page(q.limit));
+        };
+        let driver = plan::choose(&self.conn, fts.as_deref(), None)?;
+        let mut p = match (driver, &fts) {
+            (Driver::Text, Some(f)) => {
+                let mut p =
+                    Plan::new("FROM documents_fts f CROSS JOIN documents d ON d.rowid = f.rowid");
+                p.push("documents_fts MATCH ?", [Sql::Text(f.clone())]);
+                p
+            }
+            _ => Plan::new("FROM documents d"),
+        };
+        if let Some(o) = &q.outlet {
+            p.push(
+                "d.outlet = ? COLLATE NOCASE",
+                [Sql::Text(o.trim().to_string())],
+            );
         }
         if let Some(v) = &q.from {
-            conds.push("d.date >= ?".into());
-            params.push(Sql::Text(checked_date("from", v)?.to_string()));
+            p.push(
+                "d.date >= ?",
+                [Sql::Text(checked_date("from", v)?.to_string())],
+            );
         }
         if let Some(v) = &q.to {
             let to = checked_date("to", v)?;
-            conds.push("d.date <= ?".into());
-            params.push(Sql::Text(format!("{to}\u{ffff}")));
+            p.push("d.date <= ?", [Sql::Text(format!("{to}\u{ffff}"))]);
+        }
+        if let (Some(f), false) = (&fts, driver == Driver::Text) {
+            let cond = plan::text_docs_cond(&self.conn, &self.text_docs, f, "d.rowid")?;
+            p.push(cond, []);
         }
         Listing {
             select: "d.rowid, d.id, d.title, d.date, d.outlet, d.url, d.language,
                 (SELECT COUNT(*) FROM events e WHERE e.doc_id = d.id), d.ingested_at",
             from: "documents d",
-            count_from: "FROM documents d",
             sort_col: "d.date",
             rowid: "d.rowid",
         }
         .run(
             &self.conn,
-            conds,
-            params,
+            &p,
             (q.limit, q.offset, q.cursor.as_deref(), q.order),
             |r| {
                 let s = summary_row(r)?;

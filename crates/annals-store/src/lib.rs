@@ -23,6 +23,7 @@
 
 mod api;
 mod merging;
+mod plan;
 mod record;
 mod schema;
 mod search;
@@ -95,6 +96,8 @@ pub struct Store {
     conn: Connection,
     /// Stored reports already read back for merging (stored events never change).
     reports: merging::ReportCache,
+    /// The documents matching the text of the listing being run (see `plan`).
+    text_docs: plan::TextDocs,
 }
 
 impl Store {
@@ -105,9 +108,11 @@ impl Store {
         let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         schema::migrate(&conn)?;
+        let text_docs = plan::register_text_docs(&conn)?;
         Ok(Store {
             conn,
             reports: merging::ReportCache::default(),
+            text_docs,
         })
     }
 
@@ -129,9 +134,11 @@ impl Store {
                 supported: SCHEMA_VERSION,
             });
         }
+        let text_docs = plan::register_text_docs(&conn)?;
         Ok(Store {
             conn,
             reports: merging::ReportCache::default(),
+            text_docs,
         })
     }
 
@@ -307,6 +314,12 @@ impl Store {
 
     /// Runs [`Query`] and returns the matching documents, best first.
     pub fn search(&self, query: &Query) -> Result<Vec<Hit>, StoreError> {
-        search::run(&self.conn, query)
+        search::run(&self.conn, &self.text_docs, query)
+    }
+
+    /// How many documents [`Store::search`] would return without a limit, counted up to `cap`
+    /// or for at most [`COUNT_BUDGET`]: the count, and whether it is exact (false: at least).
+    pub fn search_count(&self, query: &Query, cap: u64) -> Result<(u64, bool), StoreError> {
+        search::count(&self.conn, &self.text_docs, query, cap)
     }
 }

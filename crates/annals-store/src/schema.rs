@@ -10,6 +10,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0002_fulltext.sql"),
     include_str!("../migrations/0003_event_modes_place_country.sql"),
     include_str!("../migrations/0004_happenings.sql"),
+    include_str!("../migrations/0005_listing_indexes.sql"),
 ];
 
 /// The schema version this build writes.

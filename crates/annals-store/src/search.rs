@@ -1,7 +1,8 @@
 //! Search: full text (FTS5) over documents, plus filters on their events.
 
-use crate::StoreError;
-use rusqlite::{Connection, params_from_iter, types::Value as Sql};
+use crate::plan::{DRIVE_MAX, TextDocs, text_docs_cond, text_matches};
+use crate::{COUNT_BUDGET, StoreError};
+use rusqlite::{Connection, params, params_from_iter, types::Value as Sql};
 use serde::{Deserialize, Serialize};
 
 /// A search over the store. Every field is optional; the given ones must all hold.
@@ -136,7 +137,8 @@ pub struct Hit {
     /// Address of the article.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    /// Full-text relevance (higher is better), for text queries.
+    /// Full-text relevance (higher is better), for text queries whose hits are ranked (at most
+    /// 3000 documents match the words; with more, hits come latest published first).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f64>,
     /// The best-matching passage, matches in `[brackets]`, for text queries.
@@ -315,70 +317,181 @@ pub(crate) fn event_filter(
     Ok((!conds.is_empty()).then(|| (conds.join(" AND "), params)))
 }
 
-/// Runs `q` against the store.
-pub(crate) fn run(conn: &Connection, q: &Query) -> Result<Vec<Hit>, StoreError> {
+/// The documents a search matches: ` FROM ... WHERE ...` (no order), its parameters,
+/// the event filter, the FTS5 query and whether hits are ranked.
+struct Matches {
+    sql: String,
+    params: Vec<Sql>,
+    events: Option<(String, Vec<Sql>)>,
+    fts: Option<String>,
+    ranked: bool,
+}
+
+/// Builds the [`Matches`] of `q`; `None` when nothing can match.
+fn matches(conn: &Connection, docs: &TextDocs, q: &Query) -> Result<Option<Matches>, StoreError> {
     let events = event_filter(q, max_span_days(conn)?)?;
     let fts = q.text.as_deref().and_then(fts_query);
     if q.text.as_deref().is_some_and(|t| !t.trim().is_empty()) && fts.is_none() {
-        return Ok(Vec::new()); // only punctuation: nothing can match
+        return Ok(None); // only punctuation: nothing can match
     }
-    let mut sql = String::from("SELECT d.id, d.title, d.date, d.outlet, d.url");
+    let ranked = match &fts {
+        Some(f) => text_matches(conn, f)? <= DRIVE_MAX,
+        None => false,
+    };
+    let mut sql = String::new();
     let mut params: Vec<Sql> = Vec::new();
-    if fts.is_some() {
-        sql.push_str(
-            ", -bm25(documents_fts), snippet(documents_fts, -1, '[', ']', '…', 16)
-             FROM documents_fts f JOIN documents d ON d.rowid = f.rowid
-             WHERE documents_fts MATCH ?",
-        );
-    } else {
-        sql.push_str(", NULL, NULL FROM documents d WHERE 1");
-    }
-    if let Some(f) = &fts {
-        params.push(Sql::Text(f.clone()));
+    match &fts {
+        Some(f) if ranked => {
+            sql.push_str(
+                " FROM documents_fts f JOIN documents d ON d.rowid = f.rowid
+                 WHERE documents_fts MATCH ?",
+            );
+            params.push(Sql::Text(f.clone()));
+        }
+        Some(f) => {
+            sql.push_str(" FROM documents d WHERE ");
+            sql.push_str(&text_docs_cond(conn, docs, f, "d.rowid")?);
+        }
+        None => sql.push_str(" FROM documents d WHERE 1"),
     }
     if let Some(v) = &q.outlet {
         sql.push_str(" AND d.outlet = ? COLLATE NOCASE");
         params.push(Sql::Text(v.trim().to_string()));
     }
     if let Some((cond, p)) = &events {
-        // The matching documents as one set, computed once (a correlated EXISTS may be planned
-        // as a scan of every event of the type for each document).
-        sql.push_str(" AND d.id IN (SELECT e.doc_id FROM events e WHERE ");
+        let few: i64 = conn
+            .prepare_cached(&format!(
+                "SELECT count(*) FROM (SELECT 1 FROM events e WHERE {cond} LIMIT ?)"
+            ))?
+            .query_row(
+                params_from_iter(p.iter().chain([&Sql::Integer(DRIVE_MAX + 1)])),
+                |r| r.get(0),
+            )?;
+        if few <= DRIVE_MAX {
+            // The documents of the few matching events, as one set.
+            sql.push_str(" AND d.id IN (SELECT e.doc_id FROM events e WHERE ");
+        } else {
+            // Checked per document, in listing order, until the page is full.
+            sql.push_str(" AND EXISTS (SELECT 1 FROM events e WHERE e.doc_id = d.id AND ");
+        }
         sql.push_str(cond);
         sql.push(')');
         params.extend(p.iter().cloned());
     }
-    sql.push_str(if fts.is_some() {
-        " ORDER BY bm25(documents_fts),"
+    Ok(Some(Matches {
+        sql,
+        params,
+        events,
+        fts,
+        ranked,
+    }))
+}
+
+/// How many documents `q` matches, counted up to `cap` or for at most [`COUNT_BUDGET`]
+/// (its limit and offset are ignored): the count and whether it is exact.
+pub(crate) fn count(
+    conn: &Connection,
+    docs: &TextDocs,
+    q: &Query,
+    cap: u64,
+) -> Result<(u64, bool), StoreError> {
+    let Some(m) = matches(conn, docs, q)? else {
+        return Ok((0, true));
+    };
+    let cap = cap.min(i64::MAX as u64 - 1);
+    // Unranked matches are counted in listing order: a walk of the date index, which reads a
+    // document row only when it matches, rather than a scan of the whole table.
+    let order = if m.ranked {
+        ""
     } else {
-        " ORDER BY"
+        " ORDER BY d.date DESC"
+    };
+    let sql = format!("SELECT 1{}{order} LIMIT {}", m.sql, cap + 1);
+    crate::plan::bounded_count(conn, &sql, &m.params, cap, COUNT_BUDGET)
+}
+
+/// Runs `q` against the store.
+///
+/// Hits come best first (BM25, with their score) when at most [`DRIVE_MAX`] documents match
+/// the words; with more (ranking them all would read every one), latest published first,
+/// without a score.
+/// The event filters are checked per document, or, when few events match them, as one set.
+pub(crate) fn run(conn: &Connection, docs: &TextDocs, q: &Query) -> Result<Vec<Hit>, StoreError> {
+    let Some(Matches {
+        mut sql,
+        mut params,
+        events,
+        fts,
+        ranked,
+    }) = matches(conn, docs, q)?
+    else {
+        return Ok(Vec::new());
+    };
+    sql.insert_str(
+        0,
+        if ranked {
+            "SELECT d.id, d.title, d.date, d.outlet, d.url, d.rowid, -bm25(documents_fts),
+                snippet(documents_fts, -1, '[', ']', '…', 16)"
+        } else {
+            "SELECT d.id, d.title, d.date, d.outlet, d.url, d.rowid, NULL, NULL"
+        },
+    );
+    sql.push_str(if ranked {
+        " ORDER BY bm25(documents_fts), d.date IS NULL, d.date DESC, d.id"
+    } else {
+        // Newest first; NULL dates sort lowest, so last.
+        " ORDER BY d.date DESC, d.id"
     });
-    sql.push_str(" d.date IS NULL, d.date DESC, d.id LIMIT ? OFFSET ?");
+    sql.push_str(" LIMIT ? OFFSET ?");
     let limit = q.limit.map_or(-1, |l| i64::try_from(l).unwrap_or(i64::MAX));
     params.push(Sql::Integer(limit));
     params.push(Sql::Integer(i64::try_from(q.offset).unwrap_or(i64::MAX)));
 
-    let mut stmt = conn.prepare(&sql)?;
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rowids = Vec::new();
     let mut hits = stmt
         .query_map(params_from_iter(params.iter()), |r| {
-            Ok(Hit {
-                id: r.get(0)?,
-                title: r.get(1)?,
-                date: r.get(2)?,
-                outlet: r.get(3)?,
-                url: r.get(4)?,
-                score: r.get(5)?,
-                snippet: r.get(6)?,
-                events: Vec::new(),
-            })
+            Ok((
+                Hit {
+                    id: r.get(0)?,
+                    title: r.get(1)?,
+                    date: r.get(2)?,
+                    outlet: r.get(3)?,
+                    url: r.get(4)?,
+                    score: r.get(6)?,
+                    snippet: r.get(7)?,
+                    events: Vec::new(),
+                },
+                r.get::<_, i64>(5)?,
+            ))
         })?
+        .map(|r| {
+            r.map(|(hit, rowid)| {
+                rowids.push(rowid);
+                hit
+            })
+        })
         .collect::<Result<Vec<_>, _>>()?;
+    if let (Some(f), false) = (&fts, ranked) {
+        // The snippet of each hit alone. (Not its score: BM25 reads the whole doclist of every
+        // word for its statistics, once per hit.)
+        let mut one = conn.prepare_cached(
+            "SELECT snippet(documents_fts, -1, '[', ']', '…', 16)
+             FROM documents_fts WHERE documents_fts MATCH ?1 AND rowid = ?2",
+        )?;
+        for (hit, rowid) in hits.iter_mut().zip(&rowids) {
+            hit.snippet = one
+                .query_map(params![f, rowid], |r| r.get(0))?
+                .next()
+                .transpose()?;
+        }
+    }
 
     // Each hit's events, by document id only (the filter is evaluated per row, not planned).
     let matched = events.as_ref().map_or("1", |(cond, _)| cond.as_str());
     let ev_sql =
         format!("SELECT e.json, ({matched}) FROM events e WHERE e.doc_id = ? ORDER BY e.idx");
-    let mut ev_stmt = conn.prepare(&ev_sql)?;
+    let mut ev_stmt = conn.prepare_cached(&ev_sql)?;
     for hit in &mut hits {
         let mut p: Vec<Sql> = events.as_ref().map(|(_, p)| p.clone()).unwrap_or_default();
         p.push(Sql::Text(hit.id.clone()));
