@@ -748,3 +748,26 @@ fn a_prefix_agent_before_an_actor_name_codes_first() {
     assert_eq!(find(&m, "Sylvania").code, "NGOSYL", "{:?}", codes(&m));
     assert_eq!(find(&m, "Sylvania").text, "Watchdog Sylvania");
 }
+
+#[test]
+fn dictionary_names_written_with_their_article_match_a_lower_case_article() {
+    let mut r = ActorRecognizer::new();
+    r.add_dictionary_text(
+        "THE_MARCHLANDS [MRC/MRD]\nTHE_QZ [QZL]\n",
+        "Article.actors.txt",
+        DictionaryKind::Actors,
+    )
+    .unwrap();
+    let m = run(&r, "Yesterday the Marchlands protested.", None);
+    let d = find(&m, "Marchlands");
+    assert_eq!(d.code, "MRC", "{:?}", codes(&m));
+    assert_eq!(d.other_codes, ["MRD"]);
+    // An acronym name keeps its upper-case test on the words after the article.
+    let m = run(&r, "The QZ team lost again.", None);
+    assert_eq!(find(&m, "QZ").code, "QZL", "{:?}", codes(&m));
+    let m = run(&r, "The qz team lost again.", None);
+    assert!(m.iter().all(|x| x.code != "QZL"), "{:?}", codes(&m));
+    // Without the article's help a lower-case name is still no match.
+    let m = run(&r, "Yesterday the marchlands were quiet.", None);
+    assert!(m.iter().all(|x| x.code != "MRC"), "{:?}", codes(&m));
+}
