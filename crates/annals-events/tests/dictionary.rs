@@ -176,3 +176,90 @@ fn joined_words_touch_the_verb_and_targets_may_sit_inside_a_pattern() {
     assert_eq!(ev[0].cameo, "052");
     assert_eq!(codes(&ev[0].recipient), vec!["GON"]);
 }
+
+const SPEECH: &str = "\
+--- STATE [012] ---
+STATE {STATED STATES}
+
+--- MOCK [111] ---
+MOCK {MOCKED MOCKS}
+- OBSERVED + * [115]
+
+--- STUMBLE [---] ---
+STUMBLE {STUMBLED}
+
+--- SHUN [191] ---
+SHUN {SHUNNED}
+
+--- PLEDGE [050] ---
+PLEDGE {PLEDGED}
+";
+
+fn run_speech(text: &str) -> Vec<annals_events::Event> {
+    let mut c = EventCoder::new();
+    c.add_dictionary(&VerbDictionary::parse(SPEECH).unwrap(), true);
+    c.keep_unmapped(true);
+    let names = [
+        ("Arnor", "ARN"),
+        ("Gondor", "GON"),
+        ("Rohan", "ROH"),
+        ("envoy", "GOV"),
+        ("Harad", "HAR"),
+    ];
+    let doc = Document::new(text.to_string());
+    c.code(
+        text,
+        &sentences(text),
+        &TimeFacts::default(),
+        &[] as &[PlaceRef],
+        &actors(text, &names),
+        &doc,
+    )
+}
+
+#[test]
+fn a_postposed_report_the_dictionary_codes_is_its_speakers_statement() {
+    let ev = run_speech("Arnor mocked Gondor over the toll, a senior envoy stated on Monday.");
+    assert_eq!(ev.len(), 2, "{ev:?}");
+    assert_eq!(ev[0].cameo, "111");
+    assert_eq!(codes(&ev[0].actor), vec!["ARN"]);
+    assert_eq!(ev[1].cameo, "012");
+    assert_eq!(codes(&ev[1].actor), vec!["GOV"]);
+    assert!(ev[1].recipient.is_empty(), "{ev:?}");
+    assert!(
+        ev[1]
+            .rules
+            .iter()
+            .any(|r| r == "events/args/postposed_statement")
+    );
+    // A report of nothing codable is no statement either.
+    let ev = run_speech("Arnor stumbled over the toll, a senior envoy stated on Monday.");
+    assert!(ev.is_empty(), "{ev:?}");
+    // A pre-posed speaker frames the clause: only the reported event.
+    let ev = run_speech("A senior envoy stated that Arnor mocked Gondor.");
+    assert_eq!(ev.len(), 1, "{ev:?}");
+    assert_eq!(ev[0].cameo, "111");
+}
+
+#[test]
+fn a_pattern_spanning_the_reporting_verb_codes_the_speaker() {
+    // "OBSERVED + *": the one who observed is the source, the actor after it the target.
+    let ev = run_speech("Rohan observed that Harad mocked the terms.");
+    let e = ev.iter().find(|e| e.cameo == "115").expect("115");
+    assert_eq!(codes(&e.actor), vec!["ROH"], "{ev:?}");
+    assert_eq!(codes(&e.recipient), vec!["HAR"], "{ev:?}");
+}
+
+#[test]
+fn a_verb_after_and_shares_the_subject_of_the_verb_before() {
+    // Not the object of the first verb ("angry Rohan").
+    let ev = run_speech("Arnor shunned angry Rohan on Friday and pledged help to Gondor.");
+    let e = ev.iter().find(|e| e.cameo == "050").expect("050");
+    assert_eq!(codes(&e.actor), vec!["ARN"], "{ev:?}");
+    assert_eq!(codes(&e.recipient), vec!["GON"], "{ev:?}");
+    assert!(e.rules.iter().any(|r| r == "events/args/coordinated_verb"));
+    // A verb with its own subject after "and" keeps it.
+    let ev = run_speech("Arnor shunned Harad on Friday and Rohan pledged help to Gondor.");
+    let e = ev.iter().find(|e| e.cameo == "050").expect("050");
+    assert_eq!(codes(&e.actor), vec!["ROH"], "{ev:?}");
+}
