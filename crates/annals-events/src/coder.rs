@@ -1416,6 +1416,10 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             if is_hard(k) || (k == "that" && j > limit) {
                 return None;
             }
+            // "..., he said": a subject pronoun nearer than any actor is the subject.
+            if matches!(k, "he" | "she" | "they" | "we" | "i") && !self.skipped[j] {
+                return None;
+            }
             if self.cues().boundary.get(k).is_some_and(|v| v == "clause")
                 && k != "that"
                 && !(k == "as" || k == "so")
@@ -2037,6 +2041,21 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                         })
                     });
                 target = inside.or_else(|| self.object(tr.last, right_limit, false));
+                // A dictionary verb followed at once by a place phrase ("arrived in X") takes the
+                // place as its target, unless a direct object or a "with"/"to"/"against" phrase
+                // names another.
+                if rule.origin == crate::lexicon::Origin::Dictionary
+                    && tr.binds.target.is_none()
+                    && self.is_prep(self.key(tr.last)) == Some("locative")
+                    && let Some(li) = self.locative_object(tr.last, (tr.last + 3).min(n))
+                    && target.is_none_or(|t| {
+                        let b = self.before(self.local[t].first).unwrap_or(0);
+                        b > tr.last && !matches!(self.key(b), "with" | "to" | "against")
+                    })
+                {
+                    target = Some(li);
+                    rules.push("events/args/adjacent_place".into());
+                }
                 // A visit's target is the place visited ("arrived in X").
                 if rule.mode.iter().any(|m| m == "visit")
                     && let Some(li) = self.locative_object(tr.last, right_limit)

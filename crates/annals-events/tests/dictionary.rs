@@ -263,3 +263,58 @@ fn a_verb_after_and_shares_the_subject_of_the_verb_before() {
     let e = ev.iter().find(|e| e.cameo == "050").expect("050");
     assert_eq!(codes(&e.actor), vec!["ROH"], "{ev:?}");
 }
+
+const PLACES: &str = "\
+--- LAND [032] ---
+LAND {LANDED}
+
+--- SHUN [191] ---
+SHUN {SHUNNED}
+";
+
+fn run_places(text: &str) -> Vec<annals_events::Event> {
+    let mut c = EventCoder::new();
+    c.add_dictionary(&VerbDictionary::parse(PLACES).unwrap(), true);
+    let names = [
+        ("Arnor", "ARN"),
+        ("Gondor", "GON"),
+        ("Rohan", "ROH"),
+        ("Harad", "HAR"),
+        ("envoy", "GOV"),
+    ];
+    let doc = Document::new(text.to_string());
+    c.code(
+        text,
+        &sentences(text),
+        &TimeFacts::default(),
+        &[] as &[PlaceRef],
+        &actors(text, &names),
+        &doc,
+    )
+}
+
+#[test]
+fn a_place_right_after_a_dictionary_verb_is_its_target() {
+    let ev = run_places("Arnor landed in Gondor on Monday on the envoy plane.");
+    assert_eq!(ev.len(), 1, "{ev:?}");
+    assert_eq!(codes(&ev[0].recipient), vec!["GON"], "{ev:?}");
+    assert!(
+        ev[0]
+            .rules
+            .iter()
+            .any(|r| r == "events/args/adjacent_place")
+    );
+    // A "with" phrase names the counterpart instead.
+    let ev = run_places("Arnor landed in Harad with Gondor.");
+    assert_eq!(codes(&ev[0].recipient), vec!["GON"], "{ev:?}");
+}
+
+#[test]
+fn a_subject_pronoun_hides_actors_further_left() {
+    let ev = run_places("Rohan was angry, and they shunned Gondor.");
+    assert_eq!(ev.len(), 1, "{ev:?}");
+    assert!(ev[0].actor.is_empty(), "{ev:?}");
+    assert_eq!(codes(&ev[0].recipient), vec!["GON"]);
+    let ev = run_places("Rohan was angry, and Harad shunned Gondor.");
+    assert_eq!(codes(&ev[0].actor), vec!["HAR"], "{ev:?}");
+}
