@@ -396,6 +396,21 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 }
             }
         }
+        // "the European Union (EU)": a short parenthesis right after an actor belongs to it.
+        for (li, la) in local.iter_mut().enumerate() {
+            if t.key(la.last) != "(" {
+                continue;
+            }
+            let close = (la.last + 2..(la.last + 5).min(n)).find(|&x| t.key(x) == ")");
+            if let Some(close) = close
+                && (la.last + 1..close).all(|x| t.toks.get(x).is_some_and(|k| k.word))
+            {
+                for slot in &mut actor_at[la.last..=close] {
+                    *slot = Some(li);
+                }
+                la.last = close + 1;
+            }
+        }
         let mut time_at = std::mem::take(&mut scratch.time_at);
         time_at.clear();
         time_at.resize(n, None);

@@ -318,3 +318,25 @@ fn a_subject_pronoun_hides_actors_further_left() {
     let ev = run_places("Rohan was angry, and Harad shunned Gondor.");
     assert_eq!(codes(&ev[0].actor), vec!["HAR"], "{ev:?}");
 }
+
+#[test]
+fn a_parenthesized_name_after_an_actor_belongs_to_it() {
+    // `% *`: the compound before the verb, with "(GU)" after its second member.
+    let names = [("Arnor", "ARN"), ("Gondor Union", "GNU"), ("GU", "GUX")];
+    let text = "Arnor and the Gondor Union (GU) fetched tea.";
+    let mut c = EventCoder::new();
+    c.add_dictionary(&VerbDictionary::parse(SLOTS).unwrap(), true);
+    c.keep_unmapped(true);
+    let doc = Document::new(text.to_string());
+    let ev = c.code(
+        text,
+        &sentences(text),
+        &TimeFacts::default(),
+        &[] as &[PlaceRef],
+        &actors(text, &names),
+        &doc,
+    );
+    assert_eq!(ev.len(), 1, "{ev:?}");
+    assert_eq!(ev[0].cameo, "030:030");
+    assert_eq!(codes(&ev[0].actor), vec!["ARN", "GNU"], "{ev:?}");
+}
