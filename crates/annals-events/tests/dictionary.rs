@@ -340,3 +340,24 @@ fn a_parenthesized_name_after_an_actor_belongs_to_it() {
     assert_eq!(ev[0].cameo, "030:030");
     assert_eq!(codes(&ev[0].actor), vec!["ARN", "GNU"], "{ev:?}");
 }
+
+#[test]
+fn a_trigger_noun_before_rights_names_the_rights() {
+    let mut c = EventCoder::new();
+    let dict = "--- BALLOT [102] ---\nBALLOT {BALLOTING BALLOTED}\n";
+    c.add_dictionary(&VerbDictionary::parse(dict).unwrap(), true);
+    let names = [("Arnor", "ARN"), ("Gondor", "GON")];
+    let run = |text: &str| {
+        let doc = Document::new(text.to_string());
+        c.code(
+            text,
+            &sentences(text),
+            &TimeFacts::default(),
+            &[] as &[PlaceRef],
+            &actors(text, &names),
+            &doc,
+        )
+    };
+    assert!(run("Arnor discussed balloting rights for Gondor.").is_empty());
+    assert_eq!(run("Arnor balloted with Gondor.").len(), 1);
+}
