@@ -97,9 +97,25 @@ impl Binds {
 
 const HARD: &[&str] = &[";", ":", "(", ")", "—", "–", "\"", "“", "”"];
 
+/// Which bytes start a word of [`HARD`].
+static HARD_FIRST: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < HARD.len() {
+        if let Some(&b) = HARD[i].as_bytes().first() {
+            t[b as usize] = true;
+        }
+        i += 1;
+    }
+    t
+};
+
 #[inline]
 fn is_hard(k: &str) -> bool {
-    HARD.contains(&k)
+    k.as_bytes()
+        .first()
+        .is_none_or(|&b| HARD_FIRST[usize::from(b)])
+        && HARD.contains(&k)
 }
 
 impl EventCoder {
@@ -164,9 +180,10 @@ impl EventCoder {
                 if toks.is_empty() {
                     continue;
                 }
+                let keys: Vec<&str> = (0..toks.len()).map(|i| toks.key(i)).collect();
                 let mut flags = std::mem::take(&mut scratch.flags);
                 flags.clear();
-                flags.extend((0..toks.len()).map(|i| self.lex.flags(toks.key(i))));
+                flags.extend(keys.iter().map(|k| self.lex.flags(k)));
                 // Without a trigger word a sentence codes nothing; a short one may still credit
                 // an outlet.
                 let wanted = if toks.len() > 12 {
@@ -193,6 +210,7 @@ impl EventCoder {
                     &exprs,
                     found,
                     flags,
+                    keys,
                     scratch,
                 );
                 if let Some(link) = ctx.credit() {
@@ -371,6 +389,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
         exprs: &'a [TimeRef],
         found: Found<'a>,
         flags: Vec<u8>,
+        keys: Vec<&'a str>,
         scratch: &mut Scratch,
     ) -> Self {
         let n = t.len();
@@ -448,7 +467,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 v
             },
             flags,
-            keys: (0..n).map(|i| t.key(i)).collect(),
+            keys,
         };
         ctx.mark_skipped();
         ctx
@@ -602,6 +621,10 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
         let n = self.t.len();
         let mut frames = Vec::new();
         for i in 0..n {
+            // Only an attribution marker or a reporting verb opens a frame.
+            if !self.starts(i, START_ACCORDING | WORD_REPORT) {
+                continue;
+            }
             let k = self.key(i);
             // "according to X"
             let according = if self.starts(i, START_ACCORDING) {
@@ -1111,10 +1134,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
         let lex = &self.coder.lex;
         let mut found: Vec<Trig> = Vec::new();
         for i in 0..n {
-            if self.time_at[i].is_some() {
-                continue;
-            }
-            if !self.starts(i, WORD_HEAD) {
+            if !self.starts(i, WORD_HEAD) || self.time_at[i].is_some() {
                 continue;
             }
             let Some(rules) = lex.by_head.get(self.key(i)) else {
@@ -1727,14 +1747,12 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
         let mut out = Vec::new();
         let mut i = 0;
         while i < n {
-            if self.time_at[i].is_some() {
-                i += 1;
-                continue;
-            }
             let k0 = self.key(i);
-            let numeric =
-                k0.starts_with(|c: char| c.is_ascii_digit()) || self.starts(i, WORD_NUMBER);
-            if !numeric && !self.starts(i, START_APPROX | START_VAGUE) {
+            let numeric = k0.as_bytes().first().is_some_and(u8::is_ascii_digit)
+                || self.starts(i, WORD_NUMBER);
+            if (!numeric && !self.starts(i, START_APPROX | START_VAGUE))
+                || self.time_at[i].is_some()
+            {
                 i += 1;
                 continue;
             }
@@ -1755,7 +1773,12 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 }
             }
             let mut value = None;
-            for (phrase, v) in &self.cues().vague {
+            let vague_here = if self.starts(j, START_VAGUE) {
+                self.cues().vague.as_slice()
+            } else {
+                &[]
+            };
+            for (phrase, v) in vague_here {
                 if self.phrase_at(j, phrase) {
                     value = Some((*v, j + phrase.len()));
                     approx = true;

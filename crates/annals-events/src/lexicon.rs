@@ -33,9 +33,22 @@ impl Hasher for WordHasher {
         }
         let rest = chunks.remainder();
         if !rest.is_empty() {
+            // The remaining bytes little-endian, read four, two and one at a time.
             let mut w = (rest.len() as u64) << 59;
-            for (k, b) in rest.iter().enumerate() {
-                w |= u64::from(*b) << (8 * k);
+            let mut shift = 0;
+            let mut r = rest;
+            if let [a, b, c, d, tail @ ..] = r {
+                w |= u64::from(u32::from_le_bytes([*a, *b, *c, *d]));
+                shift = 32;
+                r = tail;
+            }
+            if let [a, b, tail @ ..] = r {
+                w |= u64::from(u16::from_le_bytes([*a, *b])) << shift;
+                shift += 16;
+                r = tail;
+            }
+            if let [a, ..] = r {
+                w |= u64::from(*a) << shift;
             }
             self.mix(w);
         }
@@ -48,6 +61,134 @@ impl Hasher for WordHasher {
 
 /// A hash map keyed by words.
 pub type HashMap<K, V> = std::collections::HashMap<K, V, BuildHasherDefault<WordHasher>>;
+
+/// Longest word kept inline in a [`FlagTable`] slot.
+const PACKED: usize = 16;
+
+/// The first [`PACKED`] bytes of a word as two little-endian words, zero-padded, and whether
+/// they hold a hyphen.
+#[inline]
+fn pack(word: &[u8]) -> ([u64; 2], bool) {
+    let (mut lo, mut hi) = (0u64, 0u64);
+    let mut hyphen = false;
+    for (k, &b) in word.iter().take(PACKED).enumerate() {
+        if k < 8 {
+            lo |= u64::from(b) << (8 * k);
+        } else {
+            hi |= u64::from(b) << (8 * (k - 8));
+        }
+        hyphen |= b == b'-';
+    }
+    ([lo, hi], hyphen)
+}
+
+/// One slot of a [`FlagTable`]: the packed word, its length plus one (0 when empty) and its
+/// flags.
+#[derive(Debug, Clone, Copy, Default)]
+struct Slot {
+    key: [u64; 2],
+    len: u8,
+    flags: u8,
+}
+
+/// The flags of the words of at most 16 bytes, in an open-addressing table whose slots hold
+/// the words themselves: a lookup compares two machine words and follows no pointer.
+#[derive(Debug, Clone, Default)]
+pub struct FlagTable {
+    slots: Vec<Slot>,
+    mask: usize,
+    filled: usize,
+}
+
+impl FlagTable {
+    #[inline]
+    fn home(&self, key: [u64; 2], len: usize) -> usize {
+        let h = (key[0] ^ key[1].rotate_left(31) ^ len as u64).wrapping_mul(SEED);
+        ((h ^ (h >> 32)) as usize) & self.mask
+    }
+
+    /// The flags of `word`; `None` when the word is not in the table or is too long for it.
+    #[inline]
+    pub fn get(&self, word: &str) -> Option<u8> {
+        let w = word.as_bytes();
+        if w.len() > PACKED {
+            return None;
+        }
+        self.find(pack(w).0, w.len())
+    }
+
+    /// The flags of the word of `len` bytes packed as `key`.
+    #[inline]
+    fn find(&self, key: [u64; 2], len: usize) -> Option<u8> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let mut at = self.home(key, len);
+        let len = len as u8 + 1;
+        loop {
+            let slot = self.slots.get(at)?;
+            if slot.len == 0 {
+                return None;
+            }
+            if slot.len == len && slot.key == key {
+                return Some(slot.flags);
+            }
+            at = (at + 1) & self.mask;
+        }
+    }
+
+    /// Sets the flags of `word` (ignored when it is longer than 16 bytes).
+    pub fn set(&mut self, word: &str, flags: u8) {
+        let w = word.as_bytes();
+        if w.len() > PACKED {
+            return;
+        }
+        if (self.filled + 1) * 2 > self.slots.len() {
+            self.grow();
+        }
+        let key = pack(w).0;
+        let len = w.len() as u8 + 1;
+        let mut at = self.home(key, w.len());
+        while let Some(slot) = self.slots.get_mut(at) {
+            if slot.len == 0 {
+                *slot = Slot { key, len, flags };
+                self.filled += 1;
+                return;
+            }
+            if slot.len == len && slot.key == key {
+                slot.flags = flags;
+                return;
+            }
+            at = (at + 1) & self.mask;
+        }
+    }
+
+    fn grow(&mut self) {
+        let size = (self.slots.len() * 2).max(64);
+        let old = std::mem::replace(&mut self.slots, vec![Slot::default(); size]);
+        self.mask = size - 1;
+        self.filled = 0;
+        for slot in old.into_iter().filter(|s| s.len != 0) {
+            let mut at = self.home(slot.key, usize::from(slot.len - 1));
+            while self.slots.get(at).is_some_and(|s| s.len != 0) {
+                at = (at + 1) & self.mask;
+            }
+            if let Some(free) = self.slots.get_mut(at) {
+                *free = slot;
+                self.filled += 1;
+            }
+        }
+    }
+
+    /// A table of the words of `map`.
+    fn from_map(map: &HashMap<String, u8>) -> FlagTable {
+        let mut t = FlagTable::default();
+        for (w, f) in map {
+            t.set(w, *f);
+        }
+        t
+    }
+}
 
 const PLOVER: &str = include_str!("../../../data/events/plover.tsv");
 const IRREGULAR: &str = include_str!("../../../data/events/irregular.tsv");
@@ -210,6 +351,9 @@ pub struct Lexicon {
     pub by_head: HashMap<String, Vec<usize>>,
     /// What each known word may be: cue starts (`START_*`) and `WORD_*` bits.
     pub word_flags: HashMap<String, u8>,
+    /// `word_flags` for the words of up to 16 bytes, for the per-token lookup; kept in step by
+    /// [`Lexicon::add`] and the word index.
+    fast_flags: FlagTable,
     /// Cue words.
     pub cues: Cues,
     /// Irregular verb forms by lemma.
@@ -398,6 +542,7 @@ impl Lexicon {
             rules: Vec::new(),
             by_head: HashMap::default(),
             word_flags: HashMap::default(),
+            fast_flags: FlagTable::default(),
             cues: load_cues(),
             irregular,
             irregular_past,
@@ -452,7 +597,9 @@ impl Lexicon {
         let idx = self.rules.len();
         for h in &rule.heads {
             self.by_head.entry(h.clone()).or_default().push(idx);
-            *self.word_flags.entry(h.clone()).or_default() |= WORD_HEAD;
+            let f = self.word_flags.entry(h.clone()).or_default();
+            *f |= WORD_HEAD;
+            self.fast_flags.set(h, *f);
         }
         self.rules.push(rule);
     }
@@ -472,15 +619,23 @@ impl Lexicon {
         for w in self.by_head.keys() {
             *f.entry(w.clone()).or_default() |= WORD_HEAD;
         }
+        self.fast_flags = FlagTable::from_map(&f);
         self.word_flags = f;
     }
 
     /// The flags of a word (`START_*` and `WORD_*` bits).
     #[inline]
     pub fn flags(&self, word: &str) -> u8 {
-        let mut f = self.word_flags.get(word).copied().unwrap_or(0);
+        let w = word.as_bytes();
+        let (f, hyphen) = if w.len() <= PACKED {
+            let (key, hyphen) = pack(w);
+            (self.fast_flags.find(key, w.len()), hyphen)
+        } else {
+            (self.word_flags.get(word).copied(), w.contains(&b'-'))
+        };
+        let mut f = f.unwrap_or(0);
         if f & WORD_NUMBER == 0
-            && word.bytes().any(|b| b == b'-')
+            && hyphen
             && word.split('-').all(|p| self.cues.number.contains_key(p))
         {
             f |= WORD_NUMBER;
@@ -617,6 +772,24 @@ mod tests {
         assert!(lex.flags("five") & WORD_NUMBER != 0);
         assert_eq!(lex.flags("xylophone"), 0);
         assert!(lex.irregular_past.contains("met"));
+    }
+
+    #[test]
+    fn the_flag_table_agrees_with_the_word_flags() {
+        let mut lex = Lexicon::builtin();
+        lex.add(Rule {
+            heads: vec!["outflanked".into(), "an-unusually-long-head-form".into()],
+            ..lex.rules[0].clone()
+        });
+        assert!(lex.word_flags.len() > 64);
+        for (w, f) in &lex.word_flags {
+            assert_eq!(lex.flags(w) & !WORD_NUMBER, *f & !WORD_NUMBER, "{w}");
+        }
+        assert!(lex.flags("outflanked") & WORD_HEAD != 0);
+        assert!(lex.flags("an-unusually-long-head-form") & WORD_HEAD != 0);
+        for w in ["", "x", "saidx", "sai", "unknownwordsixteen", "a\0"] {
+            assert_eq!(lex.flags(w), 0, "{w:?}");
+        }
     }
 
     #[test]

@@ -80,16 +80,21 @@ pub fn tokenize(text: &str, start: usize, end: usize, out: &mut Tokens) {
     let bytes = slice.as_bytes();
     // An ASCII sentence is lower-cased into the key buffer once; its tokens' keys are then
     // ranges of that copy (`start` maps to `base`).
-    let ascii = if bytes.is_ascii() {
+    if bytes.is_ascii() {
         let base = out.keys.len();
         out.keys.push_str(slice);
         if let Some(k) = out.keys.get_mut(base..) {
             k.make_ascii_lowercase();
         }
-        Some((start, base))
+        tokenize_ascii(bytes, start, base, out);
     } else {
-        None
-    };
+        tokenize_general(text, start, slice, out);
+    }
+}
+
+/// The tokens of any sentence `slice` starting at byte `start` of `text`, char by char.
+fn tokenize_general(text: &str, start: usize, slice: &str, out: &mut Tokens) {
+    let bytes = slice.as_bytes();
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
         // ASCII white space and punctuation without a byte-to-char step.
@@ -98,7 +103,7 @@ pub fn tokenize(text: &str, start: usize, end: usize, out: &mut Tokens) {
             continue;
         }
         if b < 0x80 && !b.is_ascii_alphanumeric() && b != b'\'' {
-            push(text, ascii, start + i, start + i + 1, false, out);
+            push(text, start + i, start + i + 1, false, out);
             i += 1;
             continue;
         }
@@ -166,13 +171,13 @@ pub fn tokenize(text: &str, start: usize, end: usize, out: &mut Tokens) {
             {
                 let after = i + d.len_utf8() + 1;
                 if !slice[after..].starts_with(|x: char| x.is_alphanumeric()) {
-                    push(text, ascii, s, e - 1, true, out);
-                    push(text, ascii, e - 1, start + after, true, out);
+                    push(text, s, e - 1, true, out);
+                    push(text, e - 1, start + after, true, out);
                     i = after;
                     continue;
                 }
             }
-            push(text, ascii, s, e, true, out);
+            push(text, s, e, true, out);
         } else if is_apostrophe(c) {
             // "'s" possessive or "'ll".
             let rest = &slice[i + c.len_utf8()..];
@@ -192,37 +197,149 @@ pub fn tokenize(text: &str, start: usize, end: usize, out: &mut Tokens) {
             if short {
                 e += letters;
                 i += letters;
-                push(text, ascii, s, e, true, out);
+                push(text, s, e, true, out);
             } else {
-                push(text, ascii, s, e, false, out);
+                push(text, s, e, false, out);
             }
         } else {
             i += c.len_utf8();
-            push(text, ascii, s, s + c.len_utf8(), false, out);
+            push(text, s, s + c.len_utf8(), false, out);
         }
     }
 }
 
-fn push(
-    text: &str,
-    ascii: Option<(usize, usize)>,
-    s: usize,
-    e: usize,
-    word: bool,
-    out: &mut Tokens,
-) {
-    if let Some((start, base)) = ascii {
-        let capital = text.as_bytes().get(s).is_some_and(u8::is_ascii_uppercase);
-        out.toks.push(Tok {
-            start: s,
-            end: e,
-            word,
-            capital,
-            key_start: base + (s - start),
-            key_end: base + (e - start),
-        });
-        return;
+/// Byte classes for [`tokenize_ascii`]: an ASCII letter or digit.
+const ALNUM: u8 = 1;
+/// An ASCII digit.
+const DIGIT: u8 = 2;
+/// An ASCII letter.
+const ALPHA: u8 = 4;
+/// ASCII white space (as `char::is_whitespace` has it).
+const SPACE: u8 = 8;
+
+/// The class bits of every byte value.
+static CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_digit() {
+            ALNUM | DIGIT
+        } else if c.is_ascii_alphabetic() {
+            ALNUM | ALPHA
+        } else if matches!(c, b' ' | b'\t' | b'\n' | b'\r' | b'\x0b' | b'\x0c') {
+            SPACE
+        } else {
+            0
+        };
+        b += 1;
     }
+    t
+};
+
+/// The tokens of an all-ASCII sentence `bytes` starting at byte `start` of the text, whose
+/// lower-cased copy starts at `base` of the key buffer: the same tokens as the general loop
+/// of [`tokenize`], byte by byte.
+fn tokenize_ascii(bytes: &[u8], start: usize, base: usize, out: &mut Tokens) {
+    let n = bytes.len();
+    let at = |j: usize| bytes.get(j).copied().unwrap_or(0);
+    // The class bits of the byte at `j` (none past the end).
+    let class = |j: usize| bytes.get(j).map_or(0, |&b| CLASS[usize::from(b)]);
+    let alnum = |j: usize| class(j) & ALNUM != 0;
+    let mut push = |s: usize, e: usize, word: bool| {
+        out.toks.push(Tok {
+            start: start + s,
+            end: start + e,
+            word,
+            capital: at(s).is_ascii_uppercase(),
+            key_start: base + s,
+            key_end: base + e,
+        });
+    };
+    let mut i = 0;
+    while i < n {
+        let b = at(i);
+        if alnum(i) {
+            // A word: letters/digits with inner hyphens, dots and commas between digits, and
+            // apostrophes (a trailing "'s" or "n't" is split off as its own token).
+            let s = i;
+            i += 1;
+            loop {
+                while alnum(i) {
+                    i += 1;
+                }
+                if i + 1 >= n {
+                    break;
+                }
+                let next = at(i + 1);
+                let joins = match at(i) {
+                    b'-' => alnum(i + 1),
+                    b'.' | b',' => class(i - 1) & class(i + 1) & DIGIT != 0,
+                    b'\'' => {
+                        let alone = !alnum(i + 2);
+                        let possessive = matches!(next, b's' | b'S') && alone;
+                        let negation = matches!(next, b't' | b'T')
+                            && matches!(at(i - 1), b'n' | b'N')
+                            && alone;
+                        !possessive && !negation && alnum(i + 1)
+                    }
+                    _ => false,
+                };
+                if !joins {
+                    break;
+                }
+                i += 1;
+            }
+            let e = i;
+            // Split "didn't" into "did" + "n't".
+            if e - s > 1
+                && matches!(at(e - 1), b'n' | b'N')
+                && i + 1 < n
+                && at(i) == b'\''
+                && matches!(at(i + 1), b't' | b'T')
+                && !alnum(i + 2)
+            {
+                push(s, e - 1, true);
+                push(e - 1, i + 2, true);
+                i += 2;
+                continue;
+            }
+            push(s, e, true);
+        } else if b == b'\'' {
+            // "'s" possessive or "'ll".
+            let s = i;
+            let mut letters = 0;
+            while class(i + 1 + letters) & ALPHA != 0 {
+                letters += 1;
+            }
+            let short = match letters {
+                1 => matches!(at(i + 1).to_ascii_lowercase(), b's' | b'd' | b't'),
+                2 => matches!(
+                    [
+                        at(i + 1).to_ascii_lowercase(),
+                        at(i + 2).to_ascii_lowercase()
+                    ],
+                    [b'l', b'l'] | [b'r', b'e'] | [b'v', b'e']
+                ),
+                _ => false,
+            };
+            if short {
+                i += 1 + letters;
+                push(s, i, true);
+            } else {
+                i += 1;
+                push(s, i, false);
+            }
+        } else if class(i) & SPACE != 0 {
+            i += 1;
+        } else {
+            push(i, i + 1, false);
+            i += 1;
+        }
+    }
+}
+
+fn push(text: &str, s: usize, e: usize, word: bool, out: &mut Tokens) {
     let raw = text.get(s..e).unwrap_or("");
     let capital = match raw.as_bytes().first() {
         Some(b) if b.is_ascii() => b.is_ascii_uppercase(),
@@ -306,5 +423,41 @@ mod tests {
         }
         assert_eq!(u.key(8), "\u{201c}");
         assert!(a.toks[0].capital && !a.toks[1].capital);
+    }
+
+    /// Tokens as `(start, end, word, capital, key)`.
+    fn described(t: &Tokens) -> Vec<(usize, usize, bool, bool, String)> {
+        (0..t.len())
+            .map(|i| {
+                let x = t.toks[i];
+                (x.start, x.end, x.word, x.capital, t.key(i).to_string())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_ascii_fast_path_matches_the_general_loop() {
+        // Pseudo-random strings over the characters the word rules look at.
+        let pieces = [
+            "a", "N", "n", "'", "t", "T", "s", "S", "ll", "re", "ve", "d", "-", ".", ",", "1",
+            "42", " ", "\t", "\n", "(", "x", "Q", "\x01", "\"", "_",
+        ];
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        for round in 0..4000 {
+            let mut text = String::from("Pre. ");
+            let len = 1 + round % 24;
+            for _ in 0..len {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                text.push_str(pieces[(state % pieces.len() as u64) as usize]);
+            }
+            let (start, end) = (5, text.len());
+            let mut fast = Tokens::default();
+            tokenize(&text, start, end, &mut fast);
+            let mut general = Tokens::default();
+            tokenize_general(&text, start, &text[start..end], &mut general);
+            assert_eq!(described(&fast), described(&general), "{text:?}");
+        }
     }
 }
