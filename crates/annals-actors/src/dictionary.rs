@@ -6,7 +6,8 @@
 //! list `ROLE_NOUN {PLURALS} [~SEC]` (suffix) or `[SEC~]` (prefix) with `!SET! = A, B` substitution
 //! sets. `#` starts a comment; `<!-- … -->` blocks are comments. A code `[A/B/C]` gives the actor
 //! several codes: mentions carry the first as `code` and the rest in `other_codes`, and the events
-//! coder yields one event per code. Names written with `_` also match text written with `_`.
+//! coder yields one event per code. Names written with `_` also match text written with `_`, and a
+//! name written with its article (`THE_HAGUE`) matches "the Hague": the case test skips the article.
 
 use annals_document::Date;
 use serde::Serialize;

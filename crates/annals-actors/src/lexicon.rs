@@ -770,6 +770,12 @@ impl Lexicon {
     }
 
     fn case_ok(case: Case, toks: &[Token]) -> bool {
+        // A name written with its article ("THE_HAGUE") matches "the Hague" too: the case
+        // test applies to the words after the article.
+        let toks = match toks.split_first() {
+            Some((first, rest)) if !rest.is_empty() && first.norm == "the" => rest,
+            _ => toks,
+        };
         match case {
             Case::Any => true,
             Case::Capitalized => toks.first().is_some_and(|t| t.cap),

@@ -151,6 +151,29 @@ fn gap_ok(lex: &Lexicon, toks: &[Token], a: usize, b: usize) -> bool {
     })
 }
 
+/// Whether tokens `[a, b)` are a possessive "'s" and then at most three lower-case words or
+/// commas joined by "and" ("Gondor's awful and evil minister"), not function words or verbs.
+fn possessive_gap(lex: &Lexicon, toks: &[Token], a: usize, b: usize) -> bool {
+    const FUNCTION: &[&str] = &[
+        "to", "of", "the", "a", "an", "in", "on", "at", "for", "with", "by", "from", "that",
+        "which", "who", "is", "are", "was", "were", "be", "been", "has", "have", "had", "will",
+        "would", "not", "or", "but",
+    ];
+    b > a + 1
+        && b - a <= 4
+        && toks.get(a).is_some_and(|t| t.norm == "'s")
+        && toks[a + 1..b].iter().all(|t| {
+            t.norm == "and"
+                || t.norm == ","
+                || (t.word
+                    && !t.cap
+                    && t.norm.chars().all(char::is_alphabetic)
+                    && !FUNCTION.contains(&t.norm.as_ref())
+                    && !lex.verbs.contains(t.norm.as_ref()))
+        })
+        && toks.get(b - 1).is_some_and(|t| t.word && t.norm != "and")
+}
+
 /// A place name starting at token `j` (up to three capitalized, not all-capital words outside
 /// any lexicon item): its text and the token after it.
 fn place_name_at<'t>(
@@ -672,10 +695,30 @@ fn sentence_drafts<'l>(
         {
             used[k] = true;
             used[k + 1] = true;
-            let code = combine(cue, agent, true);
+            let mut code = combine(cue, agent, true);
+            let mut t1 = b.t1;
+            let mut role: &str = role;
+            // A suffix role noun right after ("LOBBY Sylvania envoy"): its sector goes last.
+            if let Some(r) = items.get(k + 2)
+                && !used[k + 2]
+                && r.t0 == b.t1
+                && let Entry::Agent {
+                    code: sector,
+                    prefix: false,
+                    role: r_role,
+                    ..
+                } = r.entry
+                && !sector.is_empty()
+                && !code.ends_with(sector.as_str())
+            {
+                used[k + 2] = true;
+                code = Cow::Owned(format!("{code}{sector}"));
+                t1 = r.t1;
+                role = r_role;
+            }
             drafts.push(Draft {
                 t0: it.t0,
-                t1: b.t1,
+                t1,
                 kind: kind_of_code(&code, ActorKind::Organization),
                 code,
                 name: None,
@@ -698,7 +741,7 @@ fn sentence_drafts<'l>(
             && let Some(a) = items.get(k + 1)
             && !used[k + 1]
             && matches!(a.entry, Entry::Agent { .. })
-            && gap_ok(lex, toks, it.t1, a.t0)
+            && (gap_ok(lex, toks, it.t1, a.t0) || possessive_gap(lex, toks, it.t1, a.t0))
             && !proper_name_part(toks, items, k + 1)
         {
             let mut d = agent_draft(
@@ -1422,8 +1465,16 @@ fn agent_draft<'l>(
         && let Some(dcode) = dict_code(lex, *entry, date)
     {
         used[*n] = true;
-        let (dcountry, dsector) = split_code(&dcode);
-        let (_, own_sector) = split_code(&d.code);
+        let (mut dcountry, dsector) = split_code(&dcode);
+        let (own_country, own_sector) = split_code(&d.code);
+        // "X's minister Y": the possessive names the country Y serves, whatever the
+        // dictionary's entry for Y says.
+        if let Some((_, start)) = &cue
+            && toks[*start..items[k].t0].iter().any(|t| t.norm == "'s")
+            && own_country.is_some()
+        {
+            dcountry = own_country;
+        }
         let sector = if former {
             Some("ELI".to_string())
         } else {

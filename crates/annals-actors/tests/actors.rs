@@ -748,3 +748,73 @@ fn a_prefix_agent_before_an_actor_name_codes_first() {
     assert_eq!(find(&m, "Sylvania").code, "NGOSYL", "{:?}", codes(&m));
     assert_eq!(find(&m, "Sylvania").text, "Watchdog Sylvania");
 }
+
+#[test]
+fn dictionary_names_written_with_their_article_match_a_lower_case_article() {
+    let mut r = ActorRecognizer::new();
+    r.add_dictionary_text(
+        "THE_MARCHLANDS [MRC/MRD]\nTHE_QZ [QZL]\n",
+        "Article.actors.txt",
+        DictionaryKind::Actors,
+    )
+    .unwrap();
+    let m = run(&r, "Yesterday the Marchlands protested.", None);
+    let d = find(&m, "Marchlands");
+    assert_eq!(d.code, "MRC", "{:?}", codes(&m));
+    assert_eq!(d.other_codes, ["MRD"]);
+    // An acronym name keeps its upper-case test on the words after the article.
+    let m = run(&r, "The QZ team lost again.", None);
+    assert_eq!(find(&m, "QZ").code, "QZL", "{:?}", codes(&m));
+    let m = run(&r, "The qz team lost again.", None);
+    assert!(m.iter().all(|x| x.code != "QZL"), "{:?}", codes(&m));
+    // Without the article's help a lower-case name is still no match.
+    let m = run(&r, "Yesterday the marchlands were quiet.", None);
+    assert!(m.iter().all(|x| x.code != "MRC"), "{:?}", codes(&m));
+}
+
+#[test]
+fn a_possessive_country_names_the_country_of_a_titled_dictionary_person() {
+    let mut r = ActorRecognizer::new();
+    r.set_as_written(true);
+    r.add_dictionary_text(
+        "SYLVANIA_ [SYL]\nFREEDONIA_ [FRD]\nRUFUS_FIREFLY [FRDGOV]\n",
+        "Pos.actors.txt",
+        DictionaryKind::Actors,
+    )
+    .unwrap();
+    r.add_dictionary_text("ENVOY [~GOV]\n", "Pos.agents.txt", DictionaryKind::Agents)
+        .unwrap();
+    // The text says whose envoy he is now; the dictionary's country yields.
+    let m = run(
+        &r,
+        "Yesterday Sylvania's tireless and shrewd envoy Rufus Firefly left.",
+        None,
+    );
+    let p = find(&m, "Firefly");
+    assert_eq!(p.code, "SYLGOV", "{:?}", codes(&m));
+    assert!(p.text.starts_with("Sylvania"), "{}", p.text);
+    // Without the possessive the dictionary's code stands.
+    let m = run(&r, "Yesterday the envoy Rufus Firefly left.", None);
+    assert_eq!(find(&m, "Firefly").code, "FRDGOV", "{:?}", codes(&m));
+    // A verb between the possessive and the role noun is no adjective.
+    let m = run(&r, "Sylvania's talks were seen as an envoy effort.", None);
+    assert!(m.iter().all(|x| x.code != "SYLGOV"), "{:?}", codes(&m));
+}
+
+#[test]
+fn a_prefix_agent_an_actor_and_a_role_code_in_that_order() {
+    let mut r = ActorRecognizer::new();
+    r.set_as_written(true);
+    r.add_dictionary_text("SYLVANIA_ [SYL]\n", "P.actors.txt", DictionaryKind::Actors)
+        .unwrap();
+    r.add_dictionary_text(
+        "WATCHDOG {} [NGO~]\nENVOY [~GOV]\n",
+        "P.agents.txt",
+        DictionaryKind::Agents,
+    )
+    .unwrap();
+    let m = run(&r, "Yesterday a Watchdog Sylvania envoy left.", None);
+    let a = find(&m, "Sylvania");
+    assert_eq!(a.code, "NGOSYLGOV", "{:?}", codes(&m));
+    assert_eq!(a.text, "Watchdog Sylvania envoy");
+}

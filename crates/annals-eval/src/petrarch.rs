@@ -6,7 +6,8 @@
 //! The folder's verb dictionary replaces the built-in triggers, and its actor and agent
 //! dictionaries are added to the actor recognizer, so the score measures how well annals reads
 //! and applies PETRARCH dictionaries without a parser. Each event yields one triple per
-//! (source, target) pair; a `A:B` code also yields the reverse pair with code `B`.
+//! (source, target) pair; a `A:B` code also yields the reverse pair with code `B`. An event with
+//! a source and no target has target `---`, as PETRARCH writes it.
 
 use crate::report::share;
 use crate::{EvalError, Report};
@@ -57,8 +58,13 @@ pub fn triples(events: &[Event]) -> BTreeSet<Triple> {
         } else {
             e.actor.iter().map(petr_code).collect()
         };
+        // PETRARCH writes a coded source's missing target as `---`.
         let targets: Vec<String> = if e.recipient.is_empty() {
-            vec![String::new()]
+            vec![if e.actor.is_empty() {
+                String::new()
+            } else {
+                "---".to_string()
+            }]
         } else {
             e.recipient.iter().map(petr_code).collect()
         };
@@ -300,6 +306,14 @@ mod tests {
         let t = triples(&ev);
         assert_eq!(t.len(), 1, "{t:?}");
         assert!(t.contains(&("ARN".into(), "GON".into(), "190".into())));
+        // A coded source without a target: PETRARCH writes the target as `---`.
+        ev[0].recipient = Vec::new();
+        ev[0].cameo = "023".into();
+        let t = triples(&ev);
+        assert_eq!(
+            t,
+            BTreeSet::from([("ARN".into(), "---".into(), "023".into())])
+        );
     }
 
     #[test]

@@ -415,6 +415,21 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 }
             }
         }
+        // "the European Union (EU)": a short parenthesis right after an actor belongs to it.
+        for (li, la) in local.iter_mut().enumerate() {
+            if t.key(la.last) != "(" {
+                continue;
+            }
+            let close = (la.last + 2..(la.last + 5).min(n)).find(|&x| t.key(x) == ")");
+            if let Some(close) = close
+                && (la.last + 1..close).all(|x| t.toks.get(x).is_some_and(|k| k.word))
+            {
+                for slot in &mut actor_at[la.last..=close] {
+                    *slot = Some(li);
+                }
+                la.last = close + 1;
+            }
+        }
         let mut time_at = std::mem::take(&mut scratch.time_at);
         time_at.clear();
         time_at.resize(n, None);
@@ -1436,6 +1451,10 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             if is_hard(k) || (k == "that" && j > limit) {
                 return None;
             }
+            // "..., he said": a subject pronoun nearer than any actor is the subject.
+            if matches!(k, "he" | "she" | "they" | "we" | "i") && !self.skipped[j] {
+                return None;
+            }
             if self.cues().boundary.get(k).is_some_and(|v| v == "clause")
                 && k != "that"
                 && !(k == "as" || k == "so")
@@ -1893,21 +1912,41 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
         let lex = &self.coder.lex;
         let first_new = events.len();
         let mut heads: Vec<usize> = Vec::new();
+        // The source of the last active verb coded, for a verb coordinated with it.
+        let mut last_subject: Option<(usize, usize)> = None;
+        // Post-posed statements coded: the event's index and the reporting verb.
+        let mut statements: Vec<(usize, usize)> = Vec::new();
         for tr in &trigs {
-            // Reporting verbs of frames are not events.
-            if frames.iter().any(|f| f.verb == tr.head) {
-                continue;
-            }
             let rule = &lex.rules[tr.rule];
             let coded = lex.types.contains_key(&rule.event)
                 || (rule.event.is_empty() && self.coder.keep_unmapped);
+            // Reporting verbs of frames are not events, except a post-posed report (", an
+            // official said.") whose verb a dictionary codes: a clause of its own, it is the
+            // speaker's statement, with no target.
+            let statement = match frames.iter().find(|f| f.verb == tr.head) {
+                Some(f) => {
+                    let own = coded
+                        && rule.origin == crate::lexicon::Origin::Dictionary
+                        && !rule.cameo.is_empty()
+                        && !f.according
+                        && f.scope.1 <= f.verb;
+                    match f.speaker_actor.filter(|_| own) {
+                        Some(sp) => Some(sp),
+                        None => continue,
+                    }
+                }
+                None => None,
+            };
             if !coded {
                 // A dictionary pattern coded "no event" ([---]) or a statement.
                 continue;
             }
+            // A dictionary pattern that spans the reporting verb ("NOTED + *") is the speaker's
+            // own event: the frame does not confine it.
             let frame = frames
                 .iter()
                 .filter(|f| f.scope.0 <= tr.head && tr.head < f.scope.1)
+                .filter(|f| !(tr.first <= f.verb && f.verb < tr.head))
                 .min_by_key(|f| f.scope.1 - f.scope.0);
             let mut limit = frame.map_or(0, |f| f.scope.0);
             for x in (limit..tr.first).rev() {
@@ -1940,8 +1979,24 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             let mut source: Option<usize> = None;
             let mut target: Option<usize> = None;
             let head_actor = self.actor_at[tr.head];
+            // "X condemned the attack and promised aid": a verb right after "and" shares the
+            // subject of the verb before it.
+            let coordinated = last_subject
+                .filter(|&(end, _)| end <= tr.first)
+                .filter(|_| {
+                    tr.first > 0
+                        && self.key(tr.first - 1) == "and"
+                        && !rule.noun
+                        && !passive
+                        && !nominal
+                        && !self.key(tr.head).ends_with("ing")
+                })
+                .map(|(_, li)| li);
             #[allow(clippy::if_same_then_else)]
-            if let Some(ha) = head_actor {
+            if let Some(sp) = statement {
+                source = Some(sp);
+                rules.push("events/args/postposed_statement".into());
+            } else if let Some(ha) = head_actor {
                 // "a battalion staffed by X is being formed": the agent, else the unit itself.
                 source = self
                     .object(tr.head + 1, tr.last.max(tr.head + 8).min(n), true)
@@ -1998,11 +2053,16 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             } else {
                 // A pattern word before the verb may stand before its subject too ("neither X
                 // nor Y *").
-                source = self.subject(tr.first, limit, in_skipped).or_else(|| {
-                    (tr.first < tr.head)
-                        .then(|| self.subject(tr.head, tr.first, in_skipped))
-                        .flatten()
-                });
+                source = if let Some(li) = coordinated {
+                    rules.push("events/args/coordinated_verb".into());
+                    Some(li)
+                } else {
+                    self.subject(tr.first, limit, in_skipped).or_else(|| {
+                        (tr.first < tr.head)
+                            .then(|| self.subject(tr.head, tr.first, in_skipped))
+                            .flatten()
+                    })
+                };
                 // A dictionary pattern's words may run past the object ("allowed that X is
                 // not the best place"): its first actor inside the pattern comes first.
                 let inside = (rule.origin == crate::lexicon::Origin::Dictionary
@@ -2019,6 +2079,21 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                         })
                     });
                 target = inside.or_else(|| self.object(tr.last, right_limit, false));
+                // A dictionary verb followed at once by a place phrase ("arrived in X") takes the
+                // place as its target, unless a direct object or a "with"/"to"/"against" phrase
+                // names another.
+                if rule.origin == crate::lexicon::Origin::Dictionary
+                    && tr.binds.target.is_none()
+                    && self.is_prep(self.key(tr.last)) == Some("locative")
+                    && let Some(li) = self.locative_object(tr.last, (tr.last + 3).min(n))
+                    && target.is_none_or(|t| {
+                        let b = self.before(self.local[t].first).unwrap_or(0);
+                        b > tr.last && !matches!(self.key(b), "with" | "to" | "against")
+                    })
+                {
+                    target = Some(li);
+                    rules.push("events/args/adjacent_place".into());
+                }
                 // A visit's target is the place visited ("arrived in X").
                 if rule.mode.iter().any(|m| m == "visit")
                     && let Some(li) = self.locative_object(tr.last, right_limit)
@@ -2069,6 +2144,10 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             if target.is_some() && target == source {
                 target = None;
             }
+            let svo = rules.iter().any(|r| r == "events/args/svo");
+            last_subject = source
+                .filter(|_| svo && !passive && !nominal)
+                .map(|s| (tr.last, s));
             let mut actor: Vec<Party> = source.map(|s| self.parties(s)).unwrap_or_default();
             let mut recipient: Vec<Party> = target.map(|s| self.parties(s)).unwrap_or_default();
             let builtin = rule.origin == crate::lexicon::Origin::Builtin;
@@ -2128,6 +2207,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             // A place-like actor after "in" is the target when nothing else is ("criticized the
             // closure of guest houses in X").
             if recipient.is_empty()
+                && statement.is_none()
                 && let Some(li) = self.locative_object(tr.last, right_limit)
                 && !actor.iter().any(|a| a.span == self.party(li).span)
             {
@@ -2249,6 +2329,25 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 confidence: confidence.clamp(0.0, 1.0),
             });
             heads.push(tr.head);
+            if statement.is_some() {
+                statements.push((events.len() - 1, tr.head));
+            }
+        }
+        // A statement is coded only beside an event it reports: alone, the report says nothing
+        // codable.
+        for &(at, verb) in statements.iter().rev() {
+            let scope = frames
+                .iter()
+                .find(|f| f.verb == verb)
+                .map_or((0, 0), |f| f.scope);
+            let reports = heads
+                .iter()
+                .enumerate()
+                .any(|(k, &h)| k + first_new != at && scope.0 <= h && h < scope.1);
+            if !reports {
+                events.remove(at);
+                heads.remove(at - first_new);
+            }
         }
         // Merge same-type events of one clause (e.g. "killed in an attack").
         let mut i = first_new;

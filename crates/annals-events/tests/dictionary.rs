@@ -176,3 +176,188 @@ fn joined_words_touch_the_verb_and_targets_may_sit_inside_a_pattern() {
     assert_eq!(ev[0].cameo, "052");
     assert_eq!(codes(&ev[0].recipient), vec!["GON"]);
 }
+
+const SPEECH: &str = "\
+--- STATE [012] ---
+STATE {STATED STATES}
+
+--- MOCK [111] ---
+MOCK {MOCKED MOCKS}
+- OBSERVED + * [115]
+
+--- STUMBLE [---] ---
+STUMBLE {STUMBLED}
+
+--- SHUN [191] ---
+SHUN {SHUNNED}
+
+--- PLEDGE [050] ---
+PLEDGE {PLEDGED}
+";
+
+fn run_speech(text: &str) -> Vec<annals_events::Event> {
+    let mut c = EventCoder::new();
+    c.add_dictionary(&VerbDictionary::parse(SPEECH).unwrap(), true);
+    c.keep_unmapped(true);
+    let names = [
+        ("Arnor", "ARN"),
+        ("Gondor", "GON"),
+        ("Rohan", "ROH"),
+        ("envoy", "GOV"),
+        ("Harad", "HAR"),
+    ];
+    let doc = Document::new(text.to_string());
+    c.code(
+        text,
+        &sentences(text),
+        &TimeFacts::default(),
+        &[] as &[PlaceRef],
+        &actors(text, &names),
+        &doc,
+    )
+}
+
+#[test]
+fn a_postposed_report_the_dictionary_codes_is_its_speakers_statement() {
+    let ev = run_speech("Arnor mocked Gondor over the toll, a senior envoy stated on Monday.");
+    assert_eq!(ev.len(), 2, "{ev:?}");
+    assert_eq!(ev[0].cameo, "111");
+    assert_eq!(codes(&ev[0].actor), vec!["ARN"]);
+    assert_eq!(ev[1].cameo, "012");
+    assert_eq!(codes(&ev[1].actor), vec!["GOV"]);
+    assert!(ev[1].recipient.is_empty(), "{ev:?}");
+    assert!(
+        ev[1]
+            .rules
+            .iter()
+            .any(|r| r == "events/args/postposed_statement")
+    );
+    // A report of nothing codable is no statement either.
+    let ev = run_speech("Arnor stumbled over the toll, a senior envoy stated on Monday.");
+    assert!(ev.is_empty(), "{ev:?}");
+    // A pre-posed speaker frames the clause: only the reported event.
+    let ev = run_speech("A senior envoy stated that Arnor mocked Gondor.");
+    assert_eq!(ev.len(), 1, "{ev:?}");
+    assert_eq!(ev[0].cameo, "111");
+}
+
+#[test]
+fn a_pattern_spanning_the_reporting_verb_codes_the_speaker() {
+    // "OBSERVED + *": the one who observed is the source, the actor after it the target.
+    let ev = run_speech("Rohan observed that Harad mocked the terms.");
+    let e = ev.iter().find(|e| e.cameo == "115").expect("115");
+    assert_eq!(codes(&e.actor), vec!["ROH"], "{ev:?}");
+    assert_eq!(codes(&e.recipient), vec!["HAR"], "{ev:?}");
+}
+
+#[test]
+fn a_verb_after_and_shares_the_subject_of_the_verb_before() {
+    // Not the object of the first verb ("angry Rohan").
+    let ev = run_speech("Arnor shunned angry Rohan on Friday and pledged help to Gondor.");
+    let e = ev.iter().find(|e| e.cameo == "050").expect("050");
+    assert_eq!(codes(&e.actor), vec!["ARN"], "{ev:?}");
+    assert_eq!(codes(&e.recipient), vec!["GON"], "{ev:?}");
+    assert!(e.rules.iter().any(|r| r == "events/args/coordinated_verb"));
+    // A verb with its own subject after "and" keeps it.
+    let ev = run_speech("Arnor shunned Harad on Friday and Rohan pledged help to Gondor.");
+    let e = ev.iter().find(|e| e.cameo == "050").expect("050");
+    assert_eq!(codes(&e.actor), vec!["ROH"], "{ev:?}");
+}
+
+const PLACES: &str = "\
+--- LAND [032] ---
+LAND {LANDED}
+
+--- SHUN [191] ---
+SHUN {SHUNNED}
+";
+
+fn run_places(text: &str) -> Vec<annals_events::Event> {
+    let mut c = EventCoder::new();
+    c.add_dictionary(&VerbDictionary::parse(PLACES).unwrap(), true);
+    let names = [
+        ("Arnor", "ARN"),
+        ("Gondor", "GON"),
+        ("Rohan", "ROH"),
+        ("Harad", "HAR"),
+        ("envoy", "GOV"),
+    ];
+    let doc = Document::new(text.to_string());
+    c.code(
+        text,
+        &sentences(text),
+        &TimeFacts::default(),
+        &[] as &[PlaceRef],
+        &actors(text, &names),
+        &doc,
+    )
+}
+
+#[test]
+fn a_place_right_after_a_dictionary_verb_is_its_target() {
+    let ev = run_places("Arnor landed in Gondor on Monday on the envoy plane.");
+    assert_eq!(ev.len(), 1, "{ev:?}");
+    assert_eq!(codes(&ev[0].recipient), vec!["GON"], "{ev:?}");
+    assert!(
+        ev[0]
+            .rules
+            .iter()
+            .any(|r| r == "events/args/adjacent_place")
+    );
+    // A "with" phrase names the counterpart instead.
+    let ev = run_places("Arnor landed in Harad with Gondor.");
+    assert_eq!(codes(&ev[0].recipient), vec!["GON"], "{ev:?}");
+}
+
+#[test]
+fn a_subject_pronoun_hides_actors_further_left() {
+    let ev = run_places("Rohan was angry, and they shunned Gondor.");
+    assert_eq!(ev.len(), 1, "{ev:?}");
+    assert!(ev[0].actor.is_empty(), "{ev:?}");
+    assert_eq!(codes(&ev[0].recipient), vec!["GON"]);
+    let ev = run_places("Rohan was angry, and Harad shunned Gondor.");
+    assert_eq!(codes(&ev[0].actor), vec!["HAR"], "{ev:?}");
+}
+
+#[test]
+fn a_parenthesized_name_after_an_actor_belongs_to_it() {
+    // `% *`: the compound before the verb, with "(GU)" after its second member.
+    let names = [("Arnor", "ARN"), ("Gondor Union", "GNU"), ("GU", "GUX")];
+    let text = "Arnor and the Gondor Union (GU) fetched tea.";
+    let mut c = EventCoder::new();
+    c.add_dictionary(&VerbDictionary::parse(SLOTS).unwrap(), true);
+    c.keep_unmapped(true);
+    let doc = Document::new(text.to_string());
+    let ev = c.code(
+        text,
+        &sentences(text),
+        &TimeFacts::default(),
+        &[] as &[PlaceRef],
+        &actors(text, &names),
+        &doc,
+    );
+    assert_eq!(ev.len(), 1, "{ev:?}");
+    assert_eq!(ev[0].cameo, "030:030");
+    assert_eq!(codes(&ev[0].actor), vec!["ARN", "GNU"], "{ev:?}");
+}
+
+#[test]
+fn a_trigger_noun_before_rights_names_the_rights() {
+    let mut c = EventCoder::new();
+    let dict = "--- BALLOT [102] ---\nBALLOT {BALLOTING BALLOTED}\n";
+    c.add_dictionary(&VerbDictionary::parse(dict).unwrap(), true);
+    let names = [("Arnor", "ARN"), ("Gondor", "GON")];
+    let run = |text: &str| {
+        let doc = Document::new(text.to_string());
+        c.code(
+            text,
+            &sentences(text),
+            &TimeFacts::default(),
+            &[] as &[PlaceRef],
+            &actors(text, &names),
+            &doc,
+        )
+    };
+    assert!(run("Arnor discussed balloting rights for Gondor.").is_empty());
+    assert_eq!(run("Arnor balloted with Gondor.").len(), 1);
+}
