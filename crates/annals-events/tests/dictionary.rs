@@ -27,16 +27,27 @@ fn coder(replace: bool) -> EventCoder {
 }
 
 fn run(c: &EventCoder, text: &str) -> Vec<annals_events::Event> {
-    let names = [("Arnor", "ARN"), ("Gondor", "GON")];
+    code_with(c, text, &[("Arnor", "ARN"), ("Gondor", "GON")])
+}
+
+/// Codes `text` with the actors `names` (text, code) found wherever they occur.
+fn code_with(c: &EventCoder, text: &str, names: &[(&str, &str)]) -> Vec<annals_events::Event> {
     let doc = Document::new(text.to_string());
     c.code(
         text,
         &sentences(text),
         &TimeFacts::default(),
         &[] as &[PlaceRef],
-        &actors(text, &names),
+        &actors(text, names),
         &doc,
     )
+}
+
+/// A coder whose only verbs are those of `dictionary`.
+fn dictionary_coder(dictionary: &str) -> EventCoder {
+    let mut c = EventCoder::new();
+    c.add_dictionary(&VerbDictionary::parse(dictionary).unwrap(), true);
+    c
 }
 
 #[test]
@@ -82,23 +93,17 @@ SCOLD
 ";
 
 fn run_slots(text: &str) -> Vec<annals_events::Event> {
-    let mut c = EventCoder::new();
-    c.add_dictionary(&VerbDictionary::parse(SLOTS).unwrap(), true);
+    let mut c = dictionary_coder(SLOTS);
     c.keep_unmapped(true);
-    let names = [
-        ("Arnor", "ARN"),
-        ("Gondor", "GON"),
-        ("Rohan", "ROH"),
-        ("farmers", "ARNAGR"),
-    ];
-    let doc = Document::new(text.to_string());
-    c.code(
+    code_with(
+        &c,
         text,
-        &sentences(text),
-        &TimeFacts::default(),
-        &[] as &[PlaceRef],
-        &actors(text, &names),
-        &doc,
+        &[
+            ("Arnor", "ARN"),
+            ("Gondor", "GON"),
+            ("Rohan", "ROH"),
+            ("farmers", "ARNAGR"),
+        ],
     )
 }
 
@@ -149,18 +154,8 @@ PRAISE
 ";
 
 fn run_joined(text: &str) -> Vec<annals_events::Event> {
-    let mut c = EventCoder::new();
-    c.add_dictionary(&VerbDictionary::parse(JOINED).unwrap(), true);
-    let names = [("Arnor", "ARN"), ("Gondor", "GON")];
-    let doc = Document::new(text.to_string());
-    c.code(
-        text,
-        &sentences(text),
-        &TimeFacts::default(),
-        &[] as &[PlaceRef],
-        &actors(text, &names),
-        &doc,
-    )
+    let c = dictionary_coder(JOINED);
+    code_with(&c, text, &[("Arnor", "ARN"), ("Gondor", "GON")])
 }
 
 #[test]
@@ -196,24 +191,18 @@ PLEDGE {PLEDGED}
 ";
 
 fn run_speech(text: &str) -> Vec<annals_events::Event> {
-    let mut c = EventCoder::new();
-    c.add_dictionary(&VerbDictionary::parse(SPEECH).unwrap(), true);
+    let mut c = dictionary_coder(SPEECH);
     c.keep_unmapped(true);
-    let names = [
-        ("Arnor", "ARN"),
-        ("Gondor", "GON"),
-        ("Rohan", "ROH"),
-        ("envoy", "GOV"),
-        ("Harad", "HAR"),
-    ];
-    let doc = Document::new(text.to_string());
-    c.code(
+    code_with(
+        &c,
         text,
-        &sentences(text),
-        &TimeFacts::default(),
-        &[] as &[PlaceRef],
-        &actors(text, &names),
-        &doc,
+        &[
+            ("Arnor", "ARN"),
+            ("Gondor", "GON"),
+            ("Rohan", "ROH"),
+            ("envoy", "GOV"),
+            ("Harad", "HAR"),
+        ],
     )
 }
 
@@ -273,23 +262,17 @@ SHUN {SHUNNED}
 ";
 
 fn run_places(text: &str) -> Vec<annals_events::Event> {
-    let mut c = EventCoder::new();
-    c.add_dictionary(&VerbDictionary::parse(PLACES).unwrap(), true);
-    let names = [
-        ("Arnor", "ARN"),
-        ("Gondor", "GON"),
-        ("Rohan", "ROH"),
-        ("Harad", "HAR"),
-        ("envoy", "GOV"),
-    ];
-    let doc = Document::new(text.to_string());
-    c.code(
+    let c = dictionary_coder(PLACES);
+    code_with(
+        &c,
         text,
-        &sentences(text),
-        &TimeFacts::default(),
-        &[] as &[PlaceRef],
-        &actors(text, &names),
-        &doc,
+        &[
+            ("Arnor", "ARN"),
+            ("Gondor", "GON"),
+            ("Rohan", "ROH"),
+            ("Harad", "HAR"),
+            ("envoy", "GOV"),
+        ],
     )
 }
 
