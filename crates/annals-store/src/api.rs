@@ -581,6 +581,39 @@ impl Listing<'_> {
     /// One page without its total (`total` is the number of items, `total_exact` whether it
     /// is the last page). Keyset paging: rows with a sort key by `(key, rowid)` compared as a
     /// row value, so that each page starts with an index seek; then the rows without one.
+    /// Passes every matching row to `f`, a page at a time: each page starts with an index seek
+    /// after the last row of the previous one, so the walk is linear in the number of rows and
+    /// memory stays flat. `f` returns false to stop early. Returns how many rows `f` got.
+    fn walk<T>(
+        &self,
+        conn: &Connection,
+        plan: &Plan,
+        order: Order,
+        map: impl Fn(&Row) -> rusqlite::Result<Item<T>>,
+        mut f: impl FnMut(T) -> Result<bool, StoreError>,
+    ) -> Result<u64, StoreError> {
+        let mut cursor: Option<String> = None;
+        let mut n = 0;
+        loop {
+            let page = self.page(
+                conn,
+                plan,
+                (Some(MAX_LIMIT), 0, cursor.as_deref(), order),
+                &map,
+            )?;
+            for item in page.items {
+                n += 1;
+                if !f(item)? {
+                    return Ok(n);
+                }
+            }
+            match page.next_cursor {
+                Some(c) => cursor = Some(c),
+                None => return Ok(n),
+            }
+        }
+    }
+
     fn page<T>(
         &self,
         conn: &Connection,
@@ -959,26 +992,7 @@ impl Store {
         let Some(plan) = event_plan(self, q, max_span_days(&self.conn)?)? else {
             return Ok(0);
         };
-        let mut cursor: Option<String> = None;
-        let mut n = 0;
-        loop {
-            let page = EVENT_LISTING.page(
-                &self.conn,
-                &plan,
-                (Some(MAX_LIMIT), 0, cursor.as_deref(), q.order),
-                event_item,
-            )?;
-            for item in page.items {
-                n += 1;
-                if !f(item) {
-                    return Ok(n);
-                }
-            }
-            match page.next_cursor {
-                Some(c) => cursor = Some(c),
-                None => return Ok(n),
-            }
-        }
+        EVENT_LISTING.walk(&self.conn, &plan, q.order, event_item, |item| Ok(f(item)))
     }
 
     /// Happenings matching `q`, one page, ordered by date (then storage order).
@@ -1005,27 +1019,9 @@ impl Store {
         let Some(plan) = happening_plan(self, q, max_span_days(&self.conn)?)? else {
             return Ok(0);
         };
-        let mut cursor: Option<String> = None;
-        let mut n = 0;
-        loop {
-            let page = HAPPENING_LISTING.page(
-                &self.conn,
-                &plan,
-                (Some(MAX_LIMIT), 0, cursor.as_deref(), q.order),
-                happening_row,
-            )?;
-            for view in page.items {
-                let detail = self.happening_detail(view)?;
-                n += 1;
-                if !f(detail) {
-                    return Ok(n);
-                }
-            }
-            match page.next_cursor {
-                Some(c) => cursor = Some(c),
-                None => return Ok(n),
-            }
-        }
+        HAPPENING_LISTING.walk(&self.conn, &plan, q.order, happening_row, |view| {
+            Ok(f(self.happening_detail(view)?))
+        })
     }
 
     /// One happening with its reports, corroboration, contradictions and merge reasons.
