@@ -23,6 +23,18 @@ fn cpu_secs() -> f64 {
     tick(11).zip(tick(12)).map_or(0.0, |(u, s)| (u + s) / 100.0)
 }
 
+/// Bytes this process has handed to write system calls so far (0 where the system does not tell).
+fn written_bytes() -> u64 {
+    std::fs::read_to_string("/proc/self/io")
+        .ok()
+        .and_then(|io| {
+            io.lines()
+                .find_map(|l| l.strip_prefix("wchar:"))
+                .and_then(|v| v.trim().parse().ok())
+        })
+        .unwrap_or(0)
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     let input = args
@@ -48,14 +60,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let merger = Merger::new(MergeConfig::default());
     let mut store = Store::open(&path)?;
     let (mut storing, mut merging, mut events) = (0.0, 0.0, 0);
+    let (mut stored_bytes, mut merged_bytes) = (0, 0);
     let wall = std::time::Instant::now();
     for batch in records.chunks(batch.max(1)) {
-        let t = cpu_secs();
+        let (t, tb) = (cpu_secs(), written_bytes());
         events += store.insert_records(batch)?.events;
-        let m = cpu_secs();
+        let (m, mb) = (cpu_secs(), written_bytes());
         store.merge_all_pending(&merger, chunk)?;
         merging += cpu_secs() - m;
         storing += m - t;
+        merged_bytes += written_bytes() - mb;
+        stored_bytes += mb - tb;
     }
     let secs = wall.elapsed().as_secs_f64();
     let n = records.len() as f64;
@@ -65,6 +80,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         records.len(),
         (storing + merging) * 1e6 / n,
         (storing + merging) * 1e6 / events.max(1) as f64,
+    );
+    println!(
+        "written: {:.1} MB storing, {:.1} MB merging",
+        stored_bytes as f64 / 1e6,
+        merged_bytes as f64 / 1e6
     );
     drop(store);
     let conn = rusqlite::Connection::open(&path)?;

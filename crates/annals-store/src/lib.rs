@@ -200,6 +200,16 @@ impl Store {
                 "INSERT INTO event_actors (doc_id, idx, role, n, code, country)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
             )?;
+            // The full-text index and the R*Tree are written here rather than by triggers
+            // (migration 0006): without triggers no INSERT needs a statement journal, and FTS5
+            // keeps the whole batch in memory and writes one segment at commit.
+            let mut fts = tx.prepare_cached(
+                "INSERT INTO documents_fts (rowid, title, text) VALUES (?1, ?2, ?3)",
+            )?;
+            let mut point = tx.prepare_cached(
+                "INSERT INTO events_rtree (id, min_lon, max_lon, min_lat, max_lat)
+                 VALUES (?1, ?2, ?2, ?3, ?3)",
+            )?;
             let mut span: i64 = 0;
             for r in records {
                 let changed = doc.execute(params![
@@ -210,10 +220,11 @@ impl Store {
                     continue;
                 }
                 stats.inserted += 1;
+                fts.execute(params![tx.last_insert_rowid(), r.title, r.text])?;
                 for e in &r.events {
                     let first = |list: &[Participant]| list.first().cloned().unwrap_or_default();
                     let (a, b) = (first(&e.actors), first(&e.recipients));
-                    stats.events += event.execute(params![
+                    let stored = event.execute(params![
                         r.id,
                         e.idx,
                         e.event,
@@ -234,7 +245,11 @@ impl Store {
                         e.json,
                         e.quad_code,
                         e.sentence
-                    ])? as u64;
+                    ])?;
+                    stats.events += stored as u64;
+                    if let (1, Some(lat), Some(lon)) = (stored, e.lat, e.lon) {
+                        point.execute(params![tx.last_insert_rowid(), lon, lat])?;
+                    }
                     pending.execute(params![r.id, e.idx])?;
                     span = span.max(record::span_days(
                         e.earliest.as_deref(),

@@ -11,6 +11,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0003_event_modes_place_country.sql"),
     include_str!("../migrations/0004_happenings.sql"),
     include_str!("../migrations/0005_listing_indexes.sql"),
+    include_str!("../migrations/0006_batch_index_writes.sql"),
 ];
 
 /// The schema version this build writes.

@@ -378,7 +378,7 @@ fn migrates_a_version_1_store() {
         2,
         "a single mode and a list"
     );
-    // New writes go on as usual and are indexed by the triggers.
+    // New writes go on as usual and are indexed.
     store.insert_records(&corpus()).unwrap();
     assert_eq!(store.counts().unwrap().documents, 4);
     assert_eq!(
@@ -407,4 +407,133 @@ fn refuses_a_newer_schema() {
         Store::open(&path),
         Err(StoreError::TooNew { found: 99, .. })
     ));
+}
+
+/// Checks that the full-text index and the events R*Tree hold exactly the stored rows.
+fn assert_indexes_in_step(path: &std::path::Path) {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    // Rank 1: also compare the index with its content table.
+    conn.execute(
+        "INSERT INTO documents_fts (documents_fts, rank) VALUES ('integrity-check', 1)",
+        [],
+    )
+    .expect("the full-text index matches the documents");
+    let count = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+    let located = count("SELECT count(*) FROM events WHERE lat IS NOT NULL AND lon IS NOT NULL");
+    assert_eq!(count("SELECT count(*) FROM events_rtree"), located);
+    // R*Tree coordinates are 32-bit floats: compare within their precision.
+    let matching = count(
+        "SELECT count(*) FROM events e JOIN events_rtree r ON r.id = e.rowid
+         WHERE abs(r.min_lon - e.lon) < 1e-4 AND abs(r.max_lon - e.lon) < 1e-4
+           AND abs(r.min_lat - e.lat) < 1e-4 AND abs(r.max_lat - e.lat) < 1e-4",
+    );
+    assert_eq!(matching, located);
+}
+
+#[test]
+fn batches_keep_the_full_text_index_and_the_rtree_in_step() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.db");
+    let mut store = Store::open(&path).unwrap();
+    let mut rows = corpus();
+    // A batch that repeats a document, then a batch of stored documents only.
+    rows.push(rows[1].clone());
+    store.insert_records(&rows[..2]).unwrap();
+    store.insert_records(&rows).unwrap();
+    store.insert_records(&rows).unwrap();
+    assert_eq!(store.counts().unwrap().documents, 3);
+    assert_indexes_in_step(&path);
+    assert_eq!(
+        ids(
+            &store,
+            Query {
+                text: Some("valmora".into()),
+                ..Query::default()
+            }
+        ),
+        ["d3"]
+    );
+    // Deletes and updates made with SQL are followed by the remaining triggers.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(
+        "PRAGMA foreign_keys = ON;
+         DELETE FROM documents WHERE id = 'd1';
+         UPDATE documents SET title = 'Calm month at the harbour' WHERE id = 'd3';
+         UPDATE events SET lat = lat + 1, lon = NULL WHERE doc_id = 'd2' AND idx = 1;",
+    )
+    .unwrap();
+    assert_indexes_in_step(&path);
+    let text = |t: &str| Query {
+        text: Some(t.into()),
+        ..Query::default()
+    };
+    assert!(ids(&store, text("farmers")).is_empty());
+    assert_eq!(ids(&store, text("harbour")), ["d3"]);
+    assert!(ids(&store, text("quiet")).is_empty());
+}
+
+#[test]
+fn migrates_a_version_5_store_to_writer_indexing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v5.db");
+    {
+        // A store written by the version 5 schema, whose triggers indexed its rows.
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        for sql in [
+            include_str!("../migrations/0001_documents_events.sql"),
+            include_str!("../migrations/0002_fulltext.sql"),
+            include_str!("../migrations/0003_event_modes_place_country.sql"),
+            include_str!("../migrations/0004_happenings.sql"),
+            include_str!("../migrations/0005_listing_indexes.sql"),
+        ] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.execute_batch(
+            "PRAGMA user_version = 5;
+             INSERT INTO documents (id, title, date, language, origin, text, record, ingested_at)
+             VALUES ('old', 'Harbour closed', '2019-05-01', 'en', '{}',
+                     'Dockers closed the harbour of Valmora.', '{\"events\":[]}',
+                     '2019-05-01T00:00:00Z');
+             INSERT INTO events (doc_id, idx, event, earliest, latest, lat, lon, json)
+             VALUES ('old', 0, 'PROTEST', '2019-05-01', '2019-05-01', 10.5, 20.5, '{}'),
+                    ('old', 1, 'STRIKE', '2019-05-01', '2019-05-01', NULL, NULL, '{}');",
+        )
+        .unwrap();
+    }
+    let mut store = Store::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let triggers: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'trigger' ORDER BY name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert!(!triggers.iter().any(|t| t == "documents_fts_insert"));
+    assert!(!triggers.iter().any(|t| t == "events_rtree_insert"));
+    for kept in [
+        "documents_fts_delete",
+        "documents_fts_update",
+        "events_rtree_delete",
+        "events_rtree_update",
+        "happenings_rtree_insert",
+    ] {
+        assert!(triggers.iter().any(|t| t == kept), "{kept}");
+    }
+    // Rows indexed by the old triggers and rows indexed by the writer are found alike.
+    store.insert_records(&corpus()).unwrap();
+    assert_indexes_in_step(&path);
+    let text = |t: &str| Query {
+        text: Some(t.into()),
+        ..Query::default()
+    };
+    assert_eq!(ids(&store, text("harbour")), ["old"]);
+    assert_eq!(ids(&store, text("airspace")), ["d2"]);
+    let bbox = |b: &str| Query {
+        bbox: Some(b.parse().unwrap()),
+        ..Query::default()
+    };
+    assert_eq!(ids(&store, bbox("20,10,21,11")), ["old"]);
+    assert_eq!(ids(&store, bbox("32,39,33,40")), ["d2"]);
 }
