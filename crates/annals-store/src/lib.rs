@@ -107,6 +107,10 @@ impl Store {
         Store::configure(&conn)?;
         let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
+        // Statement journals (statements that may fail midway after changing rows, as the
+        // merge's upserts and cascading deletes) in memory, not in temporary files: merging
+        // wrote about eight times the store's size to them.
+        conn.pragma_update(None, "temp_store", "MEMORY")?;
         schema::migrate(&conn)?;
         let text_docs = plan::register_text_docs(&conn)?;
         Ok(Store {
