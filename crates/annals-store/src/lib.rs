@@ -27,6 +27,7 @@ mod plan;
 mod record;
 mod schema;
 mod search;
+mod sorted_json;
 
 pub use api::{
     COUNT_BUDGET, ContradictionView, DEFAULT_LIMIT, DocQuery, DocumentDetail, DocumentSummary,

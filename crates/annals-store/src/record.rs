@@ -3,6 +3,7 @@
 //! The record is read through its JSON form, so the store keeps working while the stages add
 //! or rename fields: every event field is optional and read defensively.
 
+use crate::sorted_json;
 use annals_pipeline::Extraction;
 use serde_json::{Map, Value};
 
@@ -83,7 +84,46 @@ pub struct EventRow {
 
 impl Record {
     /// The rows for one extraction record.
+    ///
+    /// The same rows as [`Record::from_value`] over `serde_json::to_value(extraction)`: the
+    /// record column is written straight from the typed record (keys sorted, as a `Value` writes
+    /// them) and only the events go through a `Value`, to read their columns.
     pub fn from_extraction(extraction: &Extraction) -> Record {
+        let doc = &extraction.document;
+        let direct = (
+            sorted_json::to_string(extraction, &["text"], &["events"]),
+            sorted_json::to_string(&doc.origin, &[], &[]),
+            serde_json::to_value(&extraction.events),
+        );
+        let (Ok(record), Ok(origin), Ok(Value::Array(events))) = direct else {
+            return Record::from_extraction_value(extraction);
+        };
+        let date = doc.date.map(|d| d.to_string());
+        let events = events
+            .iter()
+            .enumerate()
+            .map(|(i, ev)| {
+                let mut row = EventRow::from_value(i as i64, ev, date.as_deref());
+                row.sentence = sentence_of(ev, &doc.text);
+                row
+            })
+            .collect();
+        Record {
+            id: doc.id.clone(),
+            title: doc.title.clone(),
+            date,
+            outlet: doc.outlet.clone(),
+            url: doc.url.clone(),
+            language: doc.language.clone(),
+            origin,
+            text: doc.text.clone(),
+            record,
+            events,
+        }
+    }
+
+    /// [`Record::from_extraction`] through the record's whole JSON value (the reference form).
+    fn from_extraction_value(extraction: &Extraction) -> Record {
         let value = serde_json::to_value(extraction).unwrap_or(Value::Null);
         let mut record = Record::from_value(value);
         // The typed document is authoritative for the columns.
@@ -395,6 +435,40 @@ mod tests {
             "document date stands in"
         );
         assert_eq!(rec.events[5].place, None);
+    }
+
+    #[test]
+    fn typed_records_give_the_rows_of_their_json() {
+        use annals_document::Document;
+        let pipeline = annals_pipeline::Pipeline::new();
+        let texts = [
+            "PARIS (Reuters) - Farmers blocked roads near Lyon on Friday, police said. \
+             The interior minister met union leaders in Paris on Monday and promised talks.",
+            "Officials in Ankara accused Athens of violating Turkish airspace twice last week, \
+             the ministry said in a statement. Greece denied the claim.",
+            "Nothing happened. Quotes \"inside\" and tabs\tand accents: Zürich, São Paulo.",
+            "",
+        ];
+        let (mut events, mut actors) = (0, 0);
+        for (i, text) in texts.iter().enumerate() {
+            let mut doc =
+                Document::new((*text).to_string()).with_date(Some("2024-03-02".parse().unwrap()));
+            if i % 2 == 1 {
+                doc.title = Some(format!("Headline {i}"));
+                doc.outlet = Some("Wire".into());
+                doc.date = None;
+            }
+            let extraction = pipeline.extract(doc);
+            assert!(sorted_json::to_string(&extraction, &["text"], &["events"]).is_ok());
+            let direct = Record::from_extraction(&extraction);
+            assert_eq!(direct, Record::from_extraction_value(&extraction), "{text}");
+            events += direct.events.len();
+            actors += extraction.actors.len();
+        }
+        assert!(
+            events > 0 && actors > 0,
+            "the fixtures have events and actors"
+        );
     }
 
     #[test]
