@@ -604,6 +604,21 @@ impl Merger {
                 blocks.entry((f.quad, *k)).or_default().push(i);
             }
         }
+        // Each report's keys as numbers (in its own key order), so the pair loop compares
+        // integers: `key_ids[key_from[i]..key_from[i + 1]]`.
+        let mut numbers: HashMap<&str, u32> = HashMap::new();
+        let mut key_ids: Vec<u32> = Vec::new();
+        let mut key_from: Vec<usize> = Vec::with_capacity(n + 1);
+        for f in &feats {
+            key_from.push(key_ids.len());
+            for k in &f.keys {
+                let next = u32::try_from(numbers.len()).unwrap_or(u32::MAX);
+                key_ids.push(*numbers.entry(*k).or_insert(next));
+            }
+        }
+        key_from.push(key_ids.len());
+        let keys_of =
+            |i: usize| -> &[u32] { key_ids.get(key_from[i]..key_from[i + 1]).unwrap_or(&[]) };
         let mut uf = UnionFind::new(n);
         // Per set root: the intersection of its reports' intervals.
         let mut shared_days: Vec<Option<(i32, i32)>> = feats.iter().map(|f| f.interval).collect();
@@ -612,6 +627,7 @@ impl Merger {
         let mut denial_best: HashMap<usize, (f64, usize)> = HashMap::new();
         let tol = self.config.date_tolerance_days;
         for ((_, key), members) in &mut blocks {
+            let key = numbers.get(key).copied();
             members.sort_by_key(|&i| (feats[i].interval.map(|x| x.0), i));
             for (pos, &i) in members.iter().enumerate() {
                 let Some((_, end_i)) = feats[i].interval else {
@@ -630,8 +646,9 @@ impl Merger {
                     }
                     let (fi, fj) = (&feats[i], &feats[j]);
                     // Score a pair only in the block of the first key both share.
-                    let first_shared = fi.keys.iter().find(|k| fj.keys.contains(k));
-                    if first_shared != Some(key) {
+                    let kj = keys_of(j);
+                    let first_shared = keys_of(i).iter().find(|k| kj.contains(k)).copied();
+                    if first_shared != key {
                         continue;
                     }
                     let denial_pair = (fi.class == Class::Denial) != (fj.class == Class::Denial)

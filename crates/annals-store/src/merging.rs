@@ -18,7 +18,7 @@
 
 use crate::{Store, StoreError};
 use annals_document::Date;
-use annals_merge::{Happening, Merger, Report};
+use annals_merge::{Happening, Merger, Report, Stance};
 use rusqlite::{Connection, Transaction, params};
 use serde_json::Value;
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -122,21 +122,19 @@ fn load_reports(
         let Some((json, sentence, outlet, date)) = row else {
             continue;
         };
-        let report = serde_json::from_str::<Value>(&json).ok().and_then(|value| {
-            let published = date
-                .as_deref()
-                .and_then(|d| d.get(..10))
-                .and_then(|d| d.parse::<Date>().ok());
-            let index = usize::try_from(*idx).unwrap_or(0);
-            Report::from_json(
-                doc,
-                index,
-                outlet,
-                published,
-                sentence.unwrap_or_default(),
-                &value,
-            )
-        });
+        let published = date
+            .as_deref()
+            .and_then(|d| d.get(..10))
+            .and_then(|d| d.parse::<Date>().ok());
+        let index = usize::try_from(*idx).unwrap_or(0);
+        let report = Report::from_json_str(
+            doc,
+            index,
+            outlet,
+            published,
+            sentence.unwrap_or_default(),
+            &json,
+        );
         if report.is_some() {
             out.push(key.clone());
         }
@@ -415,6 +413,19 @@ fn happening_json(h: &Happening) -> String {
     Value::Object(m).to_string()
 }
 
+/// How reports were filed before this merge: `(doc_id, idx)` to `(happening id, stance)`, for
+/// the reports of the happenings merged anew. Their rows are untouched by the merge until the
+/// happenings are written, so a row found here as it would be written is not written again.
+type Filed<'a> = HashMap<(&'a str, i64), (&'a str, &'a str)>;
+
+/// The stored name of a stance (as it serializes).
+fn stance_name(s: Stance) -> &'static str {
+    match s {
+        Stance::Supports => "supports",
+        Stance::Denies => "denies",
+    }
+}
+
 /// Writes one happening and its reports, reasons and contradictions. With `stored`, the
 /// happening is already stored under its id, with those reports: its row is updated in place,
 /// rows that stay as they are are left alone, and rows it no longer has are removed (reports
@@ -424,6 +435,7 @@ fn write_happening(
     h: &Happening,
     digest: i64,
     stored: Option<&[Key]>,
+    filed: &Filed,
 ) -> Result<(), StoreError> {
     let json = happening_json(h);
     let modality = serde_json::to_value(h.modality)
@@ -480,11 +492,12 @@ fn write_happening(
          WHERE happening_id IS NOT excluded.happening_id OR stance IS NOT excluded.stance",
     )?;
     for r in &h.reports {
-        let stance = serde_json::to_value(r.stance)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_else(|| "supports".into());
-        report.execute(params![r.doc_id, r.event_index as i64, h.id, stance])?;
+        let stance = stance_name(r.stance);
+        let idx = r.event_index as i64;
+        if filed.get(&(r.doc_id.as_str(), idx)) == Some(&(h.id.as_str(), stance)) {
+            continue;
+        }
+        report.execute(params![r.doc_id, idx, h.id, stance])?;
     }
     if let Some(before) = stored {
         let now: HashSet<(&str, usize)> = h
@@ -648,18 +661,29 @@ impl Store {
             .filter_map(|(h, t)| t.then_some(h))
             .collect();
         let mut members: Vec<Key> = Vec::new();
+        let mut stances: Vec<String> = Vec::new();
         let mut members_of: HashMap<&str, std::ops::Range<usize>> = HashMap::new();
         {
             let mut of = tx.prepare_cached(
-                "SELECT doc_id, idx FROM happening_reports WHERE happening_id = ?1",
+                "SELECT doc_id, idx, stance FROM happening_reports WHERE happening_id = ?1",
             )?;
             for h in &touched {
                 let from = members.len();
-                let rows = of.query_map([h], |r| Ok((r.get(0)?, r.get(1)?)))?;
+                let rows = of.query_map([h], |r| Ok(((r.get(0)?, r.get(1)?), r.get(2)?)))?;
                 for row in rows {
-                    members.push(row?);
+                    let (key, stance) = row?;
+                    members.push(key);
+                    stances.push(stance);
                 }
                 members_of.insert(h.as_str(), from..members.len());
+            }
+        }
+        let mut filed: Filed = HashMap::with_capacity(members.len());
+        for (h, range) in &members_of {
+            for i in range.clone() {
+                if let (Some((doc, idx)), Some(stance)) = (members.get(i), stances.get(i)) {
+                    filed.insert((doc.as_str(), *idx), (h, stance.as_str()));
+                }
             }
         }
         let stored_keys = load_reports(&tx, cache, &members)?;
@@ -701,7 +725,7 @@ impl Store {
                     .unwrap_or(&[])
             });
             stats.replaced += u64::from(stored.is_some());
-            write_happening(&tx, h, *d, stored)?;
+            write_happening(&tx, h, *d, stored, &filed)?;
         }
         stats.written = fresh.len() as u64;
         {
