@@ -20,7 +20,6 @@ use crate::{Store, StoreError};
 use annals_document::Date;
 use annals_merge::{Happening, Merger, Report, Stance};
 use rusqlite::{Connection, Transaction, params};
-use serde_json::Value;
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// How far back (days) before a report's first day a stored report may start and still be a
@@ -379,38 +378,124 @@ fn digest(h: &Happening) -> i64 {
 }
 
 /// The happening's `json` column: its JSON without its reports, merge reasons, contradictions
-/// (kept in their own rows) and id, keys sorted. Built field by field, so the reports are not
-/// serialized for nothing.
+/// (kept in their own rows) and id, keys sorted at every level (as a `serde_json::Value` prints
+/// them). Written in one pass through mirrors whose fields are declared in key order, so the
+/// reports are not serialized for nothing.
 fn happening_json(h: &Happening) -> String {
-    fn put<T: serde::Serialize>(map: &mut serde_json::Map<String, Value>, key: &str, v: &T) {
-        if let Ok(v) = serde_json::to_value(v) {
-            map.insert(key.to_string(), v);
+    use annals_merge::{Corroboration, HappeningDate, HappeningPlace, OriginalSource};
+    use serde::Serialize;
+    #[derive(Serialize)]
+    struct DateJ<'a> {
+        basis: &'a str,
+        earliest: &'a str,
+        latest: &'a str,
+    }
+    #[derive(Serialize)]
+    struct PlaceJ<'a> {
+        #[serde(skip_serializing_if = "str::is_empty")]
+        country: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        lat: Option<f64>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        lon: Option<f64>,
+        name: &'a str,
+        reports: usize,
+    }
+    #[derive(Serialize)]
+    struct SourceJ<'a> {
+        kind: &'a str,
+        name: &'a str,
+        reports: &'a [String],
+    }
+    #[derive(Serialize)]
+    struct GroupJ<'a> {
+        outlets: &'a [String],
+        reports: &'a [String],
+        sources: &'a [String],
+    }
+    #[derive(Serialize)]
+    struct CorroborationJ<'a> {
+        corroborated: bool,
+        independent_sources: usize,
+        sources: Vec<GroupJ<'a>>,
+    }
+    #[derive(Serialize)]
+    struct HappeningJ<'a, M> {
+        actor: &'a [String],
+        cameo: &'a str,
+        corroboration: CorroborationJ<'a>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        date: Option<DateJ<'a>>,
+        event: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        event_loc: Option<PlaceJ<'a>>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        first_reported: Option<&'a str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        last_reported: Option<&'a str>,
+        modality: &'a M,
+        mode: &'a [String],
+        original_sources: Vec<SourceJ<'a>>,
+        outlets: &'a [String],
+        quad_code: u8,
+        recipient: &'a [String],
+    }
+    fn date(d: &HappeningDate) -> DateJ<'_> {
+        DateJ {
+            basis: &d.basis,
+            earliest: &d.earliest,
+            latest: &d.latest,
         }
     }
-    let mut m = serde_json::Map::new();
-    put(&mut m, "event", &h.event);
-    put(&mut m, "mode", &h.mode);
-    put(&mut m, "cameo", &h.cameo);
-    put(&mut m, "quad_code", &h.quad_code);
-    put(&mut m, "modality", &h.modality);
-    put(&mut m, "actor", &h.actor);
-    put(&mut m, "recipient", &h.recipient);
-    if let Some(d) = &h.date {
-        put(&mut m, "date", d);
+    fn place(p: &HappeningPlace) -> PlaceJ<'_> {
+        PlaceJ {
+            country: &p.country,
+            lat: p.lat,
+            lon: p.lon,
+            name: &p.name,
+            reports: p.reports,
+        }
     }
-    if let Some(l) = &h.event_loc {
-        put(&mut m, "event_loc", l);
+    fn source(s: &OriginalSource) -> SourceJ<'_> {
+        SourceJ {
+            kind: &s.kind,
+            name: &s.name,
+            reports: &s.reports,
+        }
     }
-    put(&mut m, "outlets", &h.outlets);
-    put(&mut m, "original_sources", &h.original_sources);
-    if let Some(f) = &h.first_reported {
-        put(&mut m, "first_reported", f);
+    fn corroboration(c: &Corroboration) -> CorroborationJ<'_> {
+        CorroborationJ {
+            corroborated: c.corroborated,
+            independent_sources: c.independent_sources,
+            sources: c
+                .sources
+                .iter()
+                .map(|g| GroupJ {
+                    outlets: &g.outlets,
+                    reports: &g.reports,
+                    sources: &g.sources,
+                })
+                .collect(),
+        }
     }
-    if let Some(l) = &h.last_reported {
-        put(&mut m, "last_reported", l);
-    }
-    put(&mut m, "corroboration", &h.corroboration);
-    Value::Object(m).to_string()
+    let j = HappeningJ {
+        actor: &h.actor,
+        cameo: &h.cameo,
+        corroboration: corroboration(&h.corroboration),
+        date: h.date.as_ref().map(date),
+        event: &h.event,
+        event_loc: h.event_loc.as_ref().map(place),
+        first_reported: h.first_reported.as_deref(),
+        last_reported: h.last_reported.as_deref(),
+        modality: &h.modality,
+        mode: &h.mode,
+        original_sources: h.original_sources.iter().map(source).collect(),
+        outlets: &h.outlets,
+        quad_code: h.quad_code,
+        recipient: &h.recipient,
+    };
+    // Serializing these types cannot fail.
+    serde_json::to_string(&j).unwrap_or_default()
 }
 
 /// How reports were filed before this merge: `(doc_id, idx)` to `(happening id, stance)`, for
