@@ -512,6 +512,47 @@ mod tests {
     }
 
     #[test]
+    fn typed_reading_agrees_with_the_value_reading() {
+        let text = "Police arrested about 20 protesters in Lyon on Friday, the prefecture said. \
+                    Russian troops attacked Kharkiv on Thursday, killing 3 people.";
+        let doc = annals_document::Document::new(text.into())
+            .with_date(Some("2024-03-02".parse().unwrap()));
+        let extraction = Pipeline::new().extract(doc);
+        for e in &extraction.events {
+            let json = serde_json::to_string(e).unwrap();
+            assert_eq!(event_from_str(&json).as_ref(), Some(e));
+        }
+        // Odd shapes: numbers for strings, arrays for objects, nulls, a lone party object,
+        // repeated keys, empty strings, figures out of range. Each reads as the value reading
+        // reads it.
+        for json in [
+            r#"{"event": "PROTEST", "id": 7, "mode": "march", "quad_code": 3}"#,
+            r#"{"event": "PROTEST", "date": ["2024-01-01", "2024-01-02"], "sentence": [0, 5]}"#,
+            r#"{"event": "PROTEST", "actor": {"code": "FRA", "text": "France"}}"#,
+            r#"{"event": "PROTEST", "actor": [{"code": ""}, {"code": "FRA"}, null]}"#,
+            r#"{"event": "PROTEST", "event": "ASSAULT", "quad_code": 4}"#,
+            r#"{"event": "", "quad_code": 4}"#,
+            r#"{"event": "ASSAULT", "quad_code": 900, "dead": {"value": 3.5}}"#,
+            r#"{"event": "ASSAULT", "dead": {"value": 3, "approximate": "yes"}}"#,
+            r#"{"event": "ASSAULT", "event_loc": {"name": "Lyon", "lat": 45, "lon": "x"}}"#,
+            r#"{"event": "ASSAULT", "event_loc": {"name": "", "lat": 45}, "trigger": "hit"}"#,
+            r#"{"event": "ASSAULT", "date": null, "trigger": null, "modality": "alleged"}"#,
+            r#"{"event": "ASSAULT", "date": {"value": "2024-01-01", "span": {"start": 9}}}"#,
+            r#"{"event": "ASSAULT", "attribution": {"text": "police"}, "rules": ["a", 1]}"#,
+            r#"{"event": "ASSAULT", "attribution": [{"text": "police", "kind": "official"}]}"#,
+            r#"{"event": "ASSAULT", "sentence": {"start": 9, "end": 2}, "confidence": "high"}"#,
+            r#"{"event": "ASSAULT", "mode": ["", "raid"], "context": null, "extra": [1, {}]}"#,
+            r#"["event", "ASSAULT"]"#,
+            r#""ASSAULT""#,
+            r#"{"event": "ASSAULT""#,
+        ] {
+            let value: Option<Value> = serde_json::from_str(json).ok();
+            let expected = value.as_ref().and_then(event_from_json);
+            assert_eq!(event_from_str(json), expected, "{json}");
+        }
+    }
+
+    #[test]
     fn malformed_objects_are_read_defensively() {
         assert!(event_from_json(&serde_json::json!([1])).is_none());
         assert!(event_from_json(&serde_json::json!({"mode": "x"})).is_none());

@@ -118,28 +118,78 @@ fn load_reports(
                 rusqlite::Error::QueryReturnedNoRows => Ok(None),
                 e => Err(e),
             })?;
-        let Some((json, sentence, outlet, date)) = row else {
+        let Some(row) = row else {
             continue;
         };
-        let published = date
-            .as_deref()
-            .and_then(|d| d.get(..10))
-            .and_then(|d| d.parse::<Date>().ok());
-        let index = usize::try_from(*idx).unwrap_or(0);
-        let report = Report::from_json_str(
-            doc,
-            index,
-            outlet,
-            published,
-            sentence.unwrap_or_default(),
-            &json,
-        );
-        if report.is_some() {
+        if cache_report(cache, key, row) {
             out.push(key.clone());
         }
-        cache.map.insert(key.clone(), (cache.generation, report));
     }
     Ok(out)
+}
+
+/// Reads the report of a stored event row (its JSON, sentence, and its document's outlet and
+/// date) into the cache under `key`; whether it is a report.
+fn cache_report(cache: &mut ReportCache, key: &Key, row: StoredRow) -> bool {
+    let (json, sentence, outlet, date) = row;
+    let published = date
+        .as_deref()
+        .and_then(|d| d.get(..10))
+        .and_then(|d| d.parse::<Date>().ok());
+    let index = usize::try_from(key.1).unwrap_or(0);
+    let report = Report::from_json_str(
+        &key.0,
+        index,
+        outlet,
+        published,
+        sentence.unwrap_or_default(),
+        &json,
+    );
+    let is_report = report.is_some();
+    cache.map.insert(key.clone(), (cache.generation, report));
+    is_report
+}
+
+/// Takes up to `max` pending events in key order and reads those not cached yet into the cache
+/// (in one pass over the pending rows); returns every pending key taken, and the keys of those
+/// that are reports.
+fn load_pending(
+    conn: &Connection,
+    cache: &mut ReportCache,
+    max: usize,
+) -> Result<(Vec<Key>, Vec<Key>), StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT p.doc_id, p.idx, e.json, e.sentence, d.outlet, d.date, d.id IS NOT NULL
+         FROM merge_pending p
+         LEFT JOIN events e ON e.doc_id = p.doc_id AND e.idx = p.idx
+         LEFT JOIN documents d ON d.id = e.doc_id
+         ORDER BY p.doc_id, p.idx LIMIT ?1",
+    )?;
+    let mut rows = stmt.query([i64::try_from(max.max(1)).unwrap_or(i64::MAX)])?;
+    let (mut pending, mut reports) = (Vec::new(), Vec::new());
+    while let Some(row) = rows.next()? {
+        let key: Key = (row.get(0)?, row.get(1)?);
+        pending.push(key.clone());
+        if let Some(cached) = cache.map.get_mut(&key) {
+            cached.0 = cache.generation;
+            if cached.1.is_some() {
+                reports.push(key);
+            }
+            continue;
+        }
+        // `events.json` is never null: a null is a pending row without its event (or an event
+        // without its document).
+        let Some(json) = row.get::<_, Option<String>>(2)? else {
+            continue;
+        };
+        if !row.get::<_, bool>(6)? {
+            continue;
+        }
+        if cache_report(cache, &key, (json, row.get(3)?, row.get(4)?, row.get(5)?)) {
+            reports.push(key);
+        }
+    }
+    Ok((pending, reports))
 }
 
 fn parse_day(s: &str) -> Option<Date> {
@@ -657,19 +707,13 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let pending: Vec<Key> = tx
-            .prepare_cached("SELECT doc_id, idx FROM merge_pending ORDER BY doc_id, idx LIMIT ?1")?
-            .query_map([i64::try_from(max.max(1)).unwrap_or(i64::MAX)], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })?
-            .collect::<Result<_, _>>()?;
+        let cache = &mut self.reports;
+        cache.begin();
+        let (pending, fresh_keys) = load_pending(&tx, cache, max)?;
         if pending.is_empty() {
             return Ok(stats);
         }
         stats.pending = pending.len() as u64;
-        let cache = &mut self.reports;
-        cache.begin();
-        let fresh_keys = load_reports(&tx, cache, &pending)?;
         let fresh: Vec<&Report> = fresh_keys.iter().filter_map(|k| cache.get(k)).collect();
         for r in &fresh {
             index_keys(&tx, r)?;
@@ -972,6 +1016,13 @@ mod tests {
                 assert!(map.remove(k).is_some(), "{k}");
             }
             assert_eq!(happening_json(&h), whole.to_string());
+        }
+    }
+
+    #[test]
+    fn stance_names_are_the_serialized_ones() {
+        for s in [Stance::Supports, Stance::Denies] {
+            assert_eq!(serde_json::to_value(s).unwrap(), stance_name(s));
         }
     }
 
