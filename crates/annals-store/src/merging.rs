@@ -50,6 +50,9 @@ type Lookup = (u8, bool, Date, Date, Vec<String>);
 /// An event's JSON, sentence, and its document's outlet and date.
 type StoredRow = (String, Option<String>, Option<String>, Option<String>);
 
+/// `PRAGMA temp_store` value for temporary storage in memory.
+const TEMP_STORE_MEMORY: i64 = 2;
+
 /// Reports cached at most; past this, only those the last merge used are kept.
 const CACHED_REPORTS: usize = 50_000;
 
@@ -58,8 +61,9 @@ const CACHED_REPORTS: usize = 50_000;
 #[derive(Debug, Default)]
 pub(crate) struct ReportCache {
     /// The merge that last used each entry, and the report (`None`: the stored event is not a
-    /// report: no event type, or unreadable JSON).
-    map: HashMap<Key, (u64, Option<Report>)>,
+    /// report: no event type, or unreadable JSON). Boxed, so that growing the map moves small
+    /// entries.
+    map: HashMap<Key, (u64, Option<Box<Report>>)>,
     /// The current merge.
     generation: u64,
 }
@@ -67,7 +71,7 @@ pub(crate) struct ReportCache {
 impl ReportCache {
     /// The cached report of `key`, if it was loaded and is a report.
     fn get(&self, key: &Key) -> Option<&Report> {
-        self.map.get(key).and_then(|e| e.1.as_ref())
+        self.map.get(key).and_then(|e| e.1.as_deref())
     }
 
     /// Starts a merge.
@@ -146,7 +150,9 @@ fn cache_report(cache: &mut ReportCache, key: &Key, row: StoredRow) -> bool {
         &json,
     );
     let is_report = report.is_some();
-    cache.map.insert(key.clone(), (cache.generation, report));
+    cache
+        .map
+        .insert(key.clone(), (cache.generation, report.map(Box::new)));
     is_report
 }
 
@@ -619,20 +625,34 @@ fn write_happening(
         json,
         digest,
     ])?;
-    // Rows already as written are not written again.
-    let mut report = tx.prepare_cached(
+    // Rows already as written are not written again. A report not filed before is inserted,
+    // one filed before is updated (either falls back on the other when its row is not as
+    // expected). Plain inserts and updates, unlike an upsert that may rewrite the foreign key,
+    // need no statement journal.
+    let mut insert = tx.prepare_cached(
         "INSERT INTO happening_reports (doc_id, idx, happening_id, stance) VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT(doc_id, idx) DO UPDATE SET happening_id = excluded.happening_id,
-             stance = excluded.stance
-         WHERE happening_id IS NOT excluded.happening_id OR stance IS NOT excluded.stance",
+         ON CONFLICT(doc_id, idx) DO NOTHING",
+    )?;
+    let mut update = tx.prepare_cached(
+        "UPDATE happening_reports SET happening_id = ?3, stance = ?4 WHERE doc_id = ?1 AND idx = ?2",
     )?;
     for r in &h.reports {
         let stance = stance_name(r.stance);
         let idx = r.event_index as i64;
-        if filed.get(&(r.doc_id.as_str(), idx)) == Some(&(h.id.as_str(), stance)) {
-            continue;
+        let row = params![r.doc_id, idx, h.id, stance];
+        match filed.get(&(r.doc_id.as_str(), idx)) {
+            Some(&was) if was == (h.id.as_str(), stance) => {}
+            Some(_) => {
+                if update.execute(row)? == 0 {
+                    insert.execute(row)?;
+                }
+            }
+            None => {
+                if insert.execute(row)? == 0 {
+                    update.execute(row)?;
+                }
+            }
         }
-        report.execute(params![r.doc_id, idx, h.id, stance])?;
     }
     if let Some(before) = stored {
         let now: HashSet<(&str, usize)> = h
@@ -703,6 +723,31 @@ impl Store {
     /// Merges up to `max` events waiting in `merge_pending` into the stored happenings, in one
     /// transaction (see the module docs). Call it until it takes nothing to merge everything.
     pub fn merge_pending(&mut self, merger: &Merger, max: usize) -> Result<MergeStats, StoreError> {
+        // Each upsert of the merge keeps a statement journal (the pages it changes, to undo it
+        // alone); with temporary storage in a file, that journal spills to the file once it
+        // grows past a few pages and every later statement writes its pages there. In memory,
+        // it stays in memory. The setting is the connection's, so it is put back afterwards.
+        let temp_store = if self.conn.is_autocommit() {
+            let was: i64 = self.conn.query_row("PRAGMA temp_store", [], |r| r.get(0))?;
+            if was != TEMP_STORE_MEMORY {
+                self.conn
+                    .pragma_update(None, "temp_store", TEMP_STORE_MEMORY)?;
+            }
+            Some(was)
+        } else {
+            None
+        };
+        let merged = self.merge_chunk(merger, max);
+        if let Some(was) = temp_store.filter(|w| *w != TEMP_STORE_MEMORY)
+            && self.conn.is_autocommit()
+        {
+            self.conn.pragma_update(None, "temp_store", was)?;
+        }
+        merged
+    }
+
+    /// [`Store::merge_pending`] itself.
+    fn merge_chunk(&mut self, merger: &Merger, max: usize) -> Result<MergeStats, StoreError> {
         let mut stats = MergeStats::default();
         let tx = self
             .conn
