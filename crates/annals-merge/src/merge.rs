@@ -124,6 +124,9 @@ fn fnv(bytes: &[u8]) -> u64 {
 /// The hashed content words of a sentence, sorted and deduplicated: words of three characters
 /// or more, not all digits, lowercased, without the stopwords.
 fn content_words(text: &str, config: &MergeConfig, stop_hashes: &[u64]) -> Vec<u64> {
+    if text.is_ascii() {
+        return ascii_content_words(text.as_bytes(), config, stop_hashes);
+    }
     let mut lower = String::new();
     let mut words: Vec<u64> = Vec::new();
     for w in text.split(|c: char| !c.is_alphanumeric()) {
@@ -143,6 +146,32 @@ fn content_words(text: &str, config: &MergeConfig, stop_hashes: &[u64]) -> Vec<u
         let h = fnv(lower.as_bytes());
         if stop_hashes.binary_search(&h).is_ok() && config.stopwords.contains(lower.as_str()) {
             continue;
+        }
+        words.push(h);
+    }
+    words.sort_unstable();
+    words.dedup();
+    words
+}
+
+/// [`content_words`] of an ASCII text, byte by byte: there, the alphanumeric characters are
+/// the ASCII letters and digits, and a word's lowercase form is hashed as it is read.
+fn ascii_content_words(text: &[u8], config: &MergeConfig, stop_hashes: &[u64]) -> Vec<u64> {
+    let mut words: Vec<u64> = Vec::new();
+    for w in text.split(|b| !b.is_ascii_alphanumeric()) {
+        if w.len() < 3 || w.iter().all(u8::is_ascii_digit) {
+            continue;
+        }
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in w {
+            h ^= u64::from(b.to_ascii_lowercase());
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        if stop_hashes.binary_search(&h).is_ok() {
+            let lower = String::from_utf8_lossy(w).to_ascii_lowercase();
+            if config.stopwords.contains(lower.as_str()) {
+                continue;
+            }
         }
         words.push(h);
     }
@@ -1232,6 +1261,39 @@ mod tests {
     fn haversine_is_sane() {
         let km = haversine_km((48.8566, 2.3522), (45.764, 4.8357));
         assert!((380.0..400.0).contains(&km), "{km}");
+    }
+
+    #[test]
+    fn ascii_words_are_the_words_of_the_general_reading() {
+        let config = MergeConfig::default();
+        let merger = Merger::new(config.clone());
+        for text in [
+            "Police said 300 protesters marched in Lyon on Monday; the union's HQ (CGT) agreed.",
+            "A 12-year-old boy, two MPs and 4x4 trucks: ab ABC a1 a12 123 1234 x-ray.",
+            "",
+            "   ...   ",
+        ] {
+            assert!(text.is_ascii());
+            let mut general = Vec::new();
+            for w in text.split(|c: char| !c.is_alphanumeric()) {
+                let lower = w.to_lowercase();
+                if w.chars().count() >= 3
+                    && !w.chars().all(|c| c.is_ascii_digit())
+                    && !config.stopwords.contains(lower.as_str())
+                {
+                    general.push(fnv(lower.as_bytes()));
+                }
+            }
+            general.sort_unstable();
+            general.dedup();
+            assert_eq!(
+                content_words(text, &config, &merger.stop_hashes),
+                general,
+                "{text}"
+            );
+        }
+        assert!(!content_words("said marched", &config, &merger.stop_hashes).is_empty());
+        assert_eq!(content_words("said", &config, &merger.stop_hashes).len(), 0);
     }
 
     #[test]
