@@ -767,8 +767,16 @@ impl Store {
         let mut docs = Docs::default();
         let mut asked = Asked::default();
         let mut near_of: Vec<Option<usize>> = Vec::with_capacity(fresh.len());
-        for r in &fresh {
-            near_of.push(candidates(&tx, merger, r, &mut docs, &mut asked)?);
+        // Into a store with no happening yet (a first ingest), nothing stored is filed: there
+        // is nothing to look up.
+        let any_filed: bool =
+            tx.query_row("SELECT EXISTS (SELECT 1 FROM happening_reports)", [], |r| {
+                r.get(0)
+            })?;
+        if any_filed {
+            for r in &fresh {
+                near_of.push(candidates(&tx, merger, r, &mut docs, &mut asked)?);
+            }
         }
         let mut near: Vec<Id> = asked.lists.iter().flatten().copied().collect();
         near.sort_unstable();
