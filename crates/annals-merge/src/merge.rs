@@ -603,10 +603,14 @@ impl Merger {
     /// the first with the second could relate them.
     pub fn related_profiles(&self, a: &Profile, b: &Profile) -> bool {
         let (f, g) = (&a.0, &b.0);
-        if f.event == "REJECT" || g.event == "REJECT" {
+        if (f.event == "REJECT" || g.event == "REJECT")
+            && party_match(&f.actors, &g.actors).is_some_and(|m| m.0 > 0.0)
+        {
             // A denial by an accused party: their actors share a country.
-            return party_match(&f.actors, &g.actors).is_some_and(|m| m.0 > 0.0);
+            return true;
         }
+        // Otherwise (REJECTs too: two reports of one rejection merge like any others) the pair
+        // is related when it would be joined, or attached as a denial.
         let denial_pair = (f.class == Class::Denial) != (g.class == Class::Denial)
             && (f.class == Class::Factual || g.class == Class::Factual);
         self.score(f, g, denial_pair, None).is_some()
@@ -1294,6 +1298,51 @@ mod tests {
         }
         assert!(!content_words("said marched", &config, &merger.stop_hashes).is_empty());
         assert_eq!(content_words("said", &config, &merger.stop_hashes).len(), 0);
+    }
+
+    /// A REJECT report with a recipient and no actor (written for this test).
+    fn rejection(doc: &str, outlet: &str, sentence: &str) -> Report {
+        let event = crate::event_from_json(&serde_json::json!({
+            "event": "REJECT", "cameo": "120", "quad_code": 3, "modality": "asserted",
+            "recipient": [{"text": "Ruritania", "code": "RUR", "country": "RUR"}],
+            "date": {"value": "2031-05-06", "earliest": "2031-05-06", "latest": "2031-05-06"},
+            "event_loc": {"name": "Strelsau", "country": "RUR", "lat": 50.1, "lon": 14.4},
+        }))
+        .unwrap();
+        Report {
+            doc_id: doc.into(),
+            event_index: 0,
+            outlet: Some(outlet.into()),
+            published: Some("2031-05-06".parse().unwrap()),
+            sentence: sentence.into(),
+            event,
+        }
+    }
+
+    #[test]
+    fn rejections_without_actors_that_merge_are_related() {
+        let merger = Merger::new(MergeConfig::default());
+        let a = rejection(
+            "d1",
+            "Strelsau Courier",
+            "The plan for Ruritania was rejected today.",
+        );
+        let b = rejection(
+            "d2",
+            "Zenda Times",
+            "Ruritania's plan was rejected in Strelsau.",
+        );
+        let merged = merger.merge(&[a.clone(), b.clone()]);
+        assert_eq!(merged.len(), 1, "{merged:?}");
+        // Merging them again from stored happenings must take the other's happening along.
+        assert_eq!(merger.related(&a, &[&b]), vec![true]);
+        assert_eq!(merger.related(&b, &[&a]), vec![true]);
+        // One far away on another day is not.
+        let mut c = rejection("d3", "Zenda Times", "A plan was rejected.");
+        c.event.event_loc = None;
+        c.published = Some("2031-09-01".parse().unwrap());
+        c.event.date = None;
+        assert_eq!(merger.related(&a, &[&c]), vec![false]);
     }
 
     #[test]

@@ -1031,6 +1031,64 @@ mod tests {
         }
     }
 
+    /// A stored article (written for this test) whose one event is a REJECT with a recipient
+    /// and no actor.
+    fn rejection_record(id: &str, outlet: &str, text: &str) -> crate::Record {
+        crate::Record::from_value(serde_json::json!({
+            "id": id, "date": "2031-05-06", "outlet": outlet, "text": text,
+            "events": [{
+                "id": "e1", "event": "REJECT", "cameo": "120", "quad_code": 3,
+                "modality": "asserted",
+                "recipient": [{"text": "Ruritania", "code": "RUR", "country": "RUR"}],
+                "date": {"value": "2031-05-06", "earliest": "2031-05-06",
+                         "latest": "2031-05-06"},
+                "event_loc": {"name": "Strelsau", "country": "RUR", "lat": 50.1, "lon": 14.4},
+                "sentence": {"start": 0, "end": text.len()},
+            }],
+        }))
+    }
+
+    #[test]
+    fn rejections_merged_one_by_one_equal_those_merged_at_once() {
+        let records = [
+            rejection_record(
+                "a",
+                "Strelsau Courier",
+                "The plan for Ruritania was rejected today.",
+            ),
+            rejection_record(
+                "b",
+                "Zenda Times",
+                "Ruritania's plan was rejected in Strelsau.",
+            ),
+            rejection_record(
+                "c",
+                "Hentzau Post",
+                "The Ruritania plan was rejected on Tuesday.",
+            ),
+        ];
+        let merger = Merger::new(annals_merge::MergeConfig::default());
+        let dir = tempfile::tempdir().unwrap();
+        let mut whole = Store::open(dir.path().join("whole.db")).unwrap();
+        whole.insert_records(&records).unwrap();
+        whole.merge_all_pending(&merger, 1000).unwrap();
+        let expected = dump(&whole);
+        let n: i64 = whole
+            .conn
+            .query_row("SELECT COUNT(*) FROM happenings", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 1, "the rejections merge: {expected:?}");
+        for order in [[0, 1, 2], [2, 0, 1]] {
+            let mut step = Store::open(dir.path().join(format!("step-{order:?}.db"))).unwrap();
+            for i in order {
+                step.insert_records(std::slice::from_ref(&records[i]))
+                    .unwrap();
+                step.merge_all_pending(&merger, 1000).unwrap();
+            }
+            assert_eq!(dump(&step), expected, "order {order:?}");
+        }
+    }
+
     /// Happenings of two articles written for this test, one with every optional field empty.
     fn happenings() -> Vec<Happening> {
         let pipeline = Pipeline::new();
