@@ -1,9 +1,10 @@
 //! `annals ingest`: read inputs, run the pipeline, store the records (idempotently) in a store.
 //!
 //! The main thread reads documents and extracts each batch in parallel; a writer thread commits
-//! the batches, one transaction each, while the next batch is being extracted. After each batch
-//! the writer merges the batch's events into the stored happenings (in a transaction of its
-//! own: a kill between the two leaves the events pending, and the next run merges them).
+//! the batches, one transaction each, while the next batch is being extracted. Once
+//! [`MERGE_CHUNK`] events wait to be merged, and when the input ends, the writer merges them
+//! into the stored happenings (in transactions of their own: a kill in between leaves the
+//! events pending, and the next run merges them).
 
 use crate::cli::IngestArgs;
 use crate::extract::{Tally, inputs, progress};
@@ -20,8 +21,10 @@ use std::time::Instant;
 
 /// Batches extracted ahead of the writer at most.
 const QUEUE: usize = 2;
-/// Pending events merged per transaction.
-const MERGE_CHUNK: usize = 5000;
+/// Pending events merged per transaction, and how many wait before the writer merges. Merging
+/// rarely, many events at once, merges and rewrites each stored happening once per merge
+/// rather than once per batch that reports it again.
+const MERGE_CHUNK: usize = 50_000;
 
 /// What the writer thread did.
 #[derive(Default)]
@@ -160,9 +163,9 @@ pub fn run(args: IngestArgs) -> anyhow::Result<ExitCode> {
     Ok(tally.exit_code())
 }
 
-/// Commits each batch received, in order, then merges its events into happenings, until the
-/// channel closes or a write fails. Events left pending by an earlier, interrupted run are
-/// merged first.
+/// Commits each batch received, in order, until the channel closes or a write fails; merges
+/// the pending events into happenings whenever [`MERGE_CHUNK`] of them wait, and at the end.
+/// Events left pending by an earlier, interrupted run are merged with the first of those.
 fn write_batches(
     mut store: Store,
     batches: &mpsc::Receiver<Vec<Record>>,
@@ -180,7 +183,7 @@ fn write_batches(
         total.merge.reloaded += m.reloaded;
         Ok(())
     };
-    merge(&mut store, &mut total)?;
+    let mut pending = store.pending_merge()?;
     for records in batches {
         let t = thread_cpu_secs();
         let stats = store.insert_records(&records)?;
@@ -188,9 +191,14 @@ fn write_batches(
         total.insert.inserted += stats.inserted;
         total.insert.skipped += stats.skipped;
         total.insert.events += stats.events;
-        merge(&mut store, &mut total)?;
+        pending += stats.events;
+        if pending >= MERGE_CHUNK as u64 {
+            merge(&mut store, &mut total)?;
+            pending = 0;
+        }
         bar.set_message(format!("{} stored", total.insert.inserted));
     }
+    merge(&mut store, &mut total)?;
     Ok(total)
 }
 

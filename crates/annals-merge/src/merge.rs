@@ -124,6 +124,9 @@ fn fnv(bytes: &[u8]) -> u64 {
 /// The hashed content words of a sentence, sorted and deduplicated: words of three characters
 /// or more, not all digits, lowercased, without the stopwords.
 fn content_words(text: &str, config: &MergeConfig, stop_hashes: &[u64]) -> Vec<u64> {
+    if text.is_ascii() {
+        return ascii_content_words(text.as_bytes(), config, stop_hashes);
+    }
     let mut lower = String::new();
     let mut words: Vec<u64> = Vec::new();
     for w in text.split(|c: char| !c.is_alphanumeric()) {
@@ -143,6 +146,32 @@ fn content_words(text: &str, config: &MergeConfig, stop_hashes: &[u64]) -> Vec<u
         let h = fnv(lower.as_bytes());
         if stop_hashes.binary_search(&h).is_ok() && config.stopwords.contains(lower.as_str()) {
             continue;
+        }
+        words.push(h);
+    }
+    words.sort_unstable();
+    words.dedup();
+    words
+}
+
+/// [`content_words`] of an ASCII text, byte by byte: there, the alphanumeric characters are
+/// the ASCII letters and digits, and a word's lowercase form is hashed as it is read.
+fn ascii_content_words(text: &[u8], config: &MergeConfig, stop_hashes: &[u64]) -> Vec<u64> {
+    let mut words: Vec<u64> = Vec::new();
+    for w in text.split(|b| !b.is_ascii_alphanumeric()) {
+        if w.len() < 3 || w.iter().all(u8::is_ascii_digit) {
+            continue;
+        }
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in w {
+            h ^= u64::from(b.to_ascii_lowercase());
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        if stop_hashes.binary_search(&h).is_ok() {
+            let lower = String::from_utf8_lossy(w).to_ascii_lowercase();
+            if config.stopwords.contains(lower.as_str()) {
+                continue;
+            }
         }
         words.push(h);
     }
@@ -574,10 +603,14 @@ impl Merger {
     /// the first with the second could relate them.
     pub fn related_profiles(&self, a: &Profile, b: &Profile) -> bool {
         let (f, g) = (&a.0, &b.0);
-        if f.event == "REJECT" || g.event == "REJECT" {
+        if (f.event == "REJECT" || g.event == "REJECT")
+            && party_match(&f.actors, &g.actors).is_some_and(|m| m.0 > 0.0)
+        {
             // A denial by an accused party: their actors share a country.
-            return party_match(&f.actors, &g.actors).is_some_and(|m| m.0 > 0.0);
+            return true;
         }
+        // Otherwise (REJECTs too: two reports of one rejection merge like any others) the pair
+        // is related when it would be joined, or attached as a denial.
         let denial_pair = (f.class == Class::Denial) != (g.class == Class::Denial)
             && (f.class == Class::Factual || g.class == Class::Factual);
         self.score(f, g, denial_pair, None).is_some()
@@ -604,6 +637,21 @@ impl Merger {
                 blocks.entry((f.quad, *k)).or_default().push(i);
             }
         }
+        // Each report's keys as numbers (in its own key order), so the pair loop compares
+        // integers: `key_ids[key_from[i]..key_from[i + 1]]`.
+        let mut numbers: HashMap<&str, u32> = HashMap::new();
+        let mut key_ids: Vec<u32> = Vec::new();
+        let mut key_from: Vec<usize> = Vec::with_capacity(n + 1);
+        for f in &feats {
+            key_from.push(key_ids.len());
+            for k in &f.keys {
+                let next = u32::try_from(numbers.len()).unwrap_or(u32::MAX);
+                key_ids.push(*numbers.entry(*k).or_insert(next));
+            }
+        }
+        key_from.push(key_ids.len());
+        let keys_of =
+            |i: usize| -> &[u32] { key_ids.get(key_from[i]..key_from[i + 1]).unwrap_or(&[]) };
         let mut uf = UnionFind::new(n);
         // Per set root: the intersection of its reports' intervals.
         let mut shared_days: Vec<Option<(i32, i32)>> = feats.iter().map(|f| f.interval).collect();
@@ -612,6 +660,7 @@ impl Merger {
         let mut denial_best: HashMap<usize, (f64, usize)> = HashMap::new();
         let tol = self.config.date_tolerance_days;
         for ((_, key), members) in &mut blocks {
+            let key = numbers.get(key).copied();
             members.sort_by_key(|&i| (feats[i].interval.map(|x| x.0), i));
             for (pos, &i) in members.iter().enumerate() {
                 let Some((_, end_i)) = feats[i].interval else {
@@ -630,8 +679,9 @@ impl Merger {
                     }
                     let (fi, fj) = (&feats[i], &feats[j]);
                     // Score a pair only in the block of the first key both share.
-                    let first_shared = fi.keys.iter().find(|k| fj.keys.contains(k));
-                    if first_shared != Some(key) {
+                    let kj = keys_of(j);
+                    let first_shared = keys_of(i).iter().find(|k| kj.contains(k)).copied();
+                    if first_shared != key {
                         continue;
                     }
                     let denial_pair = (fi.class == Class::Denial) != (fj.class == Class::Denial)
@@ -1215,6 +1265,84 @@ mod tests {
     fn haversine_is_sane() {
         let km = haversine_km((48.8566, 2.3522), (45.764, 4.8357));
         assert!((380.0..400.0).contains(&km), "{km}");
+    }
+
+    #[test]
+    fn ascii_words_are_the_words_of_the_general_reading() {
+        let config = MergeConfig::default();
+        let merger = Merger::new(config.clone());
+        for text in [
+            "Police said 300 protesters marched in Lyon on Monday; the union's HQ (CGT) agreed.",
+            "A 12-year-old boy, two MPs and 4x4 trucks: ab ABC a1 a12 123 1234 x-ray.",
+            "",
+            "   ...   ",
+        ] {
+            assert!(text.is_ascii());
+            let mut general = Vec::new();
+            for w in text.split(|c: char| !c.is_alphanumeric()) {
+                let lower = w.to_lowercase();
+                if w.chars().count() >= 3
+                    && !w.chars().all(|c| c.is_ascii_digit())
+                    && !config.stopwords.contains(lower.as_str())
+                {
+                    general.push(fnv(lower.as_bytes()));
+                }
+            }
+            general.sort_unstable();
+            general.dedup();
+            assert_eq!(
+                content_words(text, &config, &merger.stop_hashes),
+                general,
+                "{text}"
+            );
+        }
+        assert!(!content_words("said marched", &config, &merger.stop_hashes).is_empty());
+        assert_eq!(content_words("said", &config, &merger.stop_hashes).len(), 0);
+    }
+
+    /// A REJECT report with a recipient and no actor (written for this test).
+    fn rejection(doc: &str, outlet: &str, sentence: &str) -> Report {
+        let event = crate::event_from_json(&serde_json::json!({
+            "event": "REJECT", "cameo": "120", "quad_code": 3, "modality": "asserted",
+            "recipient": [{"text": "Ruritania", "code": "RUR", "country": "RUR"}],
+            "date": {"value": "2031-05-06", "earliest": "2031-05-06", "latest": "2031-05-06"},
+            "event_loc": {"name": "Strelsau", "country": "RUR", "lat": 50.1, "lon": 14.4},
+        }))
+        .unwrap();
+        Report {
+            doc_id: doc.into(),
+            event_index: 0,
+            outlet: Some(outlet.into()),
+            published: Some("2031-05-06".parse().unwrap()),
+            sentence: sentence.into(),
+            event,
+        }
+    }
+
+    #[test]
+    fn rejections_without_actors_that_merge_are_related() {
+        let merger = Merger::new(MergeConfig::default());
+        let a = rejection(
+            "d1",
+            "Strelsau Courier",
+            "The plan for Ruritania was rejected today.",
+        );
+        let b = rejection(
+            "d2",
+            "Zenda Times",
+            "Ruritania's plan was rejected in Strelsau.",
+        );
+        let merged = merger.merge(&[a.clone(), b.clone()]);
+        assert_eq!(merged.len(), 1, "{merged:?}");
+        // Merging them again from stored happenings must take the other's happening along.
+        assert_eq!(merger.related(&a, &[&b]), vec![true]);
+        assert_eq!(merger.related(&b, &[&a]), vec![true]);
+        // One far away on another day is not.
+        let mut c = rejection("d3", "Zenda Times", "A plan was rejected.");
+        c.event.event_loc = None;
+        c.published = Some("2031-09-01".parse().unwrap());
+        c.event.date = None;
+        assert_eq!(merger.related(&a, &[&c]), vec![false]);
     }
 
     #[test]

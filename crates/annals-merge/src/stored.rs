@@ -10,6 +10,7 @@ use annals_events::{
     AttributionLink, Event, EventDate, EventLoc, Evidence, Modality, Party, Quantity, SourceKind,
 };
 use serde_json::Value;
+use std::sync::OnceLock;
 
 fn text(v: Option<&Value>) -> String {
     match v {
@@ -107,42 +108,47 @@ fn quantity(v: Option<&Value>) -> Option<Quantity> {
     })
 }
 
+/// Each value with its serialized name, in the order given.
+fn named<T: serde::Serialize + Copy>(values: &[T]) -> Vec<(String, T)> {
+    values
+        .iter()
+        .filter_map(|v| {
+            let name = serde_json::to_value(v).ok()?.as_str()?.to_string();
+            Some((name, *v))
+        })
+        .collect()
+}
+
 /// The modality named `name` (its serialized form), else asserted.
 pub(crate) fn modality_named(name: &str) -> Modality {
     use Modality::*;
-    [
-        Asserted,
-        Reported,
-        Alleged,
-        Denied,
-        Negated,
-        Future,
-        Hypothetical,
-        Conditional,
-    ]
-    .into_iter()
-    .find(|m| {
-        serde_json::to_value(m)
-            .ok()
-            .as_ref()
-            .and_then(Value::as_str)
-            == Some(name)
-    })
-    .unwrap_or(Asserted)
+    static NAMES: OnceLock<Vec<(String, Modality)>> = OnceLock::new();
+    NAMES
+        .get_or_init(|| {
+            named(&[
+                Asserted,
+                Reported,
+                Alleged,
+                Denied,
+                Negated,
+                Future,
+                Hypothetical,
+                Conditional,
+            ])
+        })
+        .iter()
+        .find(|(n, _)| n == name)
+        .map_or(Asserted, |(_, m)| *m)
 }
 
 fn source_kind(name: &str) -> SourceKind {
     use SourceKind::*;
-    [Media, Official, Intelligence, Anonymous, SocialMedia, Other]
-        .into_iter()
-        .find(|k| {
-            serde_json::to_value(k)
-                .ok()
-                .as_ref()
-                .and_then(Value::as_str)
-                == Some(name)
-        })
-        .unwrap_or(Other)
+    static NAMES: OnceLock<Vec<(String, SourceKind)>> = OnceLock::new();
+    NAMES
+        .get_or_init(|| named(&[Media, Official, Intelligence, Anonymous, SocialMedia, Other]))
+        .iter()
+        .find(|(n, _)| n == name)
+        .map_or(Other, |(_, k)| *k)
 }
 
 fn attribution(v: Option<&Value>) -> Vec<AttributionLink> {
@@ -205,7 +211,266 @@ pub fn event_from_json(v: &Value) -> Option<Event> {
     })
 }
 
+/// Typed mirrors of the event JSON, read in one pass (see [`event_from_str`]). Any field of an
+/// unexpected type fails the whole read, and the caller falls back on [`event_from_json`], so
+/// both readings agree on every input.
+mod typed {
+    use serde::Deserialize;
+    use serde::de::{Deserializer, MapAccess, Visitor, value::MapAccessDeserializer};
+    use std::marker::PhantomData;
+
+    /// `T` read from a JSON object only (derived structs would also take an array).
+    pub(super) struct Obj<T>(pub(super) T);
+
+    impl<'de, T: Deserialize<'de>> Deserialize<'de> for Obj<T> {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct V<T>(PhantomData<T>);
+            impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
+                type Value = Obj<T>;
+                fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                    f.write_str("an object")
+                }
+                fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Obj<T>, A::Error> {
+                    T::deserialize(MapAccessDeserializer::new(map)).map(Obj)
+                }
+            }
+            d.deserialize_map(V(PhantomData))
+        }
+    }
+
+    #[derive(Deserialize)]
+    pub(super) struct SpanJ {
+        pub start: Option<u64>,
+        pub end: Option<u64>,
+    }
+
+    #[derive(Deserialize)]
+    pub(super) struct PartyJ {
+        pub text: Option<String>,
+        pub code: Option<String>,
+        pub country: Option<String>,
+        pub sector: Option<String>,
+        pub span: Option<Obj<SpanJ>>,
+    }
+
+    #[derive(Deserialize)]
+    pub(super) struct DateJ {
+        pub value: Option<String>,
+        pub earliest: Option<String>,
+        pub latest: Option<String>,
+        pub text: Option<String>,
+        pub span: Option<Obj<SpanJ>>,
+        pub rule: Option<String>,
+    }
+
+    #[derive(Deserialize)]
+    pub(super) struct LocJ {
+        pub name: Option<String>,
+        pub country: Option<String>,
+        pub lat: Option<f64>,
+        pub lon: Option<f64>,
+        pub precision: Option<String>,
+        pub span: Option<Obj<SpanJ>>,
+    }
+
+    #[derive(Deserialize)]
+    pub(super) struct QuantityJ {
+        pub value: Option<u64>,
+        pub unit: Option<String>,
+        pub approximate: Option<bool>,
+        pub text: Option<String>,
+        pub span: Option<Obj<SpanJ>>,
+        pub rule: Option<String>,
+    }
+
+    #[derive(Deserialize)]
+    pub(super) struct LinkJ {
+        pub text: Option<String>,
+        pub kind: Option<String>,
+        pub span: Option<Obj<SpanJ>>,
+        pub rule: Option<String>,
+    }
+
+    #[derive(Deserialize)]
+    pub(super) struct TriggerJ {
+        pub text: Option<String>,
+        pub span: Option<Obj<SpanJ>>,
+    }
+
+    #[derive(Deserialize)]
+    pub(super) struct EventJ {
+        pub id: Option<String>,
+        pub event: Option<String>,
+        pub mode: Option<Vec<String>>,
+        pub context: Option<Vec<String>>,
+        pub cameo: Option<String>,
+        pub quad_code: Option<u64>,
+        pub actor: Option<Vec<Obj<PartyJ>>>,
+        pub recipient: Option<Vec<Obj<PartyJ>>>,
+        pub date: Option<Obj<DateJ>>,
+        pub reported_date: Option<Obj<DateJ>>,
+        pub event_loc: Option<Obj<LocJ>>,
+        pub dead: Option<Obj<QuantityJ>>,
+        pub injured: Option<Obj<QuantityJ>>,
+        pub arrested: Option<Obj<QuantityJ>>,
+        pub size: Option<Obj<QuantityJ>>,
+        pub weapons: Option<Obj<QuantityJ>>,
+        pub modality: Option<String>,
+        pub attribution: Option<Vec<Obj<LinkJ>>>,
+        pub trigger: Option<Obj<TriggerJ>>,
+        pub sentence: Option<Obj<SpanJ>>,
+        pub rules: Option<Vec<String>>,
+        pub confidence: Option<f64>,
+    }
+}
+
+/// [`event_from_json`] on the text of a JSON value: read in one typed pass when every field
+/// has its usual type, else through a [`Value`], so the result is the same either way.
+pub fn event_from_str(json: &str) -> Option<Event> {
+    match serde_json::from_str::<typed::Obj<typed::EventJ>>(json) {
+        Ok(typed::Obj(e)) => event_from_typed(e),
+        Err(_) => event_from_json(&serde_json::from_str::<Value>(json).ok()?),
+    }
+}
+
+fn nonempty(s: Option<String>) -> Option<String> {
+    s.filter(|s| !s.is_empty())
+}
+
+fn typed_span(s: Option<typed::Obj<typed::SpanJ>>) -> Option<Span> {
+    let s = s?.0;
+    Some(Span::new(
+        usize::try_from(s.start?).ok()?,
+        usize::try_from(s.end?).ok()?,
+    ))
+}
+
+fn typed_span_or_empty(s: Option<typed::Obj<typed::SpanJ>>) -> Span {
+    typed_span(s).unwrap_or(Span::new(0, 0))
+}
+
+fn typed_strings(v: Option<Vec<String>>) -> Vec<String> {
+    let mut v = v.unwrap_or_default();
+    v.retain(|s| !s.is_empty());
+    v
+}
+
+fn typed_parties(v: Option<Vec<typed::Obj<typed::PartyJ>>>) -> Vec<Party> {
+    v.unwrap_or_default()
+        .into_iter()
+        .filter_map(|typed::Obj(p)| {
+            Some(Party {
+                code: nonempty(p.code)?,
+                text: p.text.unwrap_or_default(),
+                country: p.country.unwrap_or_default(),
+                sector: p.sector.unwrap_or_default(),
+                span: typed_span_or_empty(p.span),
+            })
+        })
+        .collect()
+}
+
+fn typed_date(v: Option<typed::Obj<typed::DateJ>>) -> Option<EventDate> {
+    let d = v?.0;
+    Some(EventDate {
+        value: d.value.unwrap_or_default(),
+        earliest: nonempty(d.earliest),
+        latest: nonempty(d.latest),
+        text: d.text.unwrap_or_default(),
+        span: typed_span(d.span),
+        rule: d.rule.unwrap_or_default().into(),
+    })
+}
+
+fn typed_quantity(v: Option<typed::Obj<typed::QuantityJ>>) -> Option<Quantity> {
+    let q = v?.0;
+    Some(Quantity {
+        value: q.value?,
+        unit: q.unit.unwrap_or_default(),
+        approximate: q.approximate == Some(true),
+        text: q.text.unwrap_or_default(),
+        span: typed_span_or_empty(q.span),
+        rule: q.rule.unwrap_or_default().into(),
+    })
+}
+
+fn event_from_typed(e: typed::EventJ) -> Option<Event> {
+    let event = nonempty(e.event)?;
+    let trigger = e.trigger.map(|t| t.0);
+    let (trigger_text, trigger_span) = match trigger {
+        Some(t) => (t.text.unwrap_or_default(), typed_span_or_empty(t.span)),
+        None => (String::new(), Span::new(0, 0)),
+    };
+    Some(Event {
+        id: e.id.unwrap_or_default(),
+        event,
+        mode: typed_strings(e.mode),
+        context: typed_strings(e.context),
+        cameo: e.cameo.unwrap_or_default(),
+        quad_code: e.quad_code.and_then(|q| u8::try_from(q).ok()).unwrap_or(0),
+        actor: typed_parties(e.actor),
+        recipient: typed_parties(e.recipient),
+        date: typed_date(e.date),
+        reported_date: typed_date(e.reported_date),
+        event_loc: e.event_loc.and_then(|typed::Obj(l)| {
+            Some(EventLoc {
+                name: nonempty(l.name)?,
+                country: l.country.unwrap_or_default(),
+                lat: l.lat.filter(|x| x.is_finite()),
+                lon: l.lon.filter(|x| x.is_finite()),
+                precision: l.precision.unwrap_or_default(),
+                span: typed_span_or_empty(l.span),
+            })
+        }),
+        dead: typed_quantity(e.dead),
+        injured: typed_quantity(e.injured),
+        arrested: typed_quantity(e.arrested),
+        size: typed_quantity(e.size),
+        weapons: typed_quantity(e.weapons),
+        modality: modality_named(e.modality.as_deref().unwrap_or("")),
+        attribution: e
+            .attribution
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|typed::Obj(a)| {
+                Some(AttributionLink {
+                    text: nonempty(a.text)?,
+                    kind: source_kind(a.kind.as_deref().unwrap_or("")),
+                    span: typed_span_or_empty(a.span),
+                    rule: a.rule.unwrap_or_default().into(),
+                })
+            })
+            .collect(),
+        trigger: Evidence {
+            text: trigger_text,
+            span: trigger_span,
+        },
+        sentence: typed_span_or_empty(e.sentence),
+        rules: typed_strings(e.rules).into_iter().map(Into::into).collect(),
+        confidence: e.confidence.filter(|x| x.is_finite()).unwrap_or(0.0),
+    })
+}
+
 impl Report {
+    /// [`Report::from_json`] on the text of the stored event object (see [`event_from_str`]).
+    pub fn from_json_str(
+        doc_id: &str,
+        event_index: usize,
+        outlet: Option<String>,
+        published: Option<Date>,
+        sentence: String,
+        event: &str,
+    ) -> Option<Report> {
+        Some(Report {
+            doc_id: doc_id.to_string(),
+            event_index,
+            outlet,
+            published,
+            sentence,
+            event: event_from_str(event)?,
+        })
+    }
+
     /// A report rebuilt from a stored event object (see [`event_from_json`]) and its article's
     /// metadata; `None` when the object is not an event.
     pub fn from_json(
@@ -243,6 +508,47 @@ mod tests {
         for e in &extraction.events {
             let json = serde_json::to_value(e).unwrap();
             assert_eq!(event_from_json(&json).as_ref(), Some(e));
+        }
+    }
+
+    #[test]
+    fn typed_reading_agrees_with_the_value_reading() {
+        let text = "Police arrested about 20 protesters in Lyon on Friday, the prefecture said. \
+                    Russian troops attacked Kharkiv on Thursday, killing 3 people.";
+        let doc = annals_document::Document::new(text.into())
+            .with_date(Some("2024-03-02".parse().unwrap()));
+        let extraction = Pipeline::new().extract(doc);
+        for e in &extraction.events {
+            let json = serde_json::to_string(e).unwrap();
+            assert_eq!(event_from_str(&json).as_ref(), Some(e));
+        }
+        // Odd shapes: numbers for strings, arrays for objects, nulls, a lone party object,
+        // repeated keys, empty strings, figures out of range. Each reads as the value reading
+        // reads it.
+        for json in [
+            r#"{"event": "PROTEST", "id": 7, "mode": "march", "quad_code": 3}"#,
+            r#"{"event": "PROTEST", "date": ["2024-01-01", "2024-01-02"], "sentence": [0, 5]}"#,
+            r#"{"event": "PROTEST", "actor": {"code": "FRA", "text": "France"}}"#,
+            r#"{"event": "PROTEST", "actor": [{"code": ""}, {"code": "FRA"}, null]}"#,
+            r#"{"event": "PROTEST", "event": "ASSAULT", "quad_code": 4}"#,
+            r#"{"event": "", "quad_code": 4}"#,
+            r#"{"event": "ASSAULT", "quad_code": 900, "dead": {"value": 3.5}}"#,
+            r#"{"event": "ASSAULT", "dead": {"value": 3, "approximate": "yes"}}"#,
+            r#"{"event": "ASSAULT", "event_loc": {"name": "Lyon", "lat": 45, "lon": "x"}}"#,
+            r#"{"event": "ASSAULT", "event_loc": {"name": "", "lat": 45}, "trigger": "hit"}"#,
+            r#"{"event": "ASSAULT", "date": null, "trigger": null, "modality": "alleged"}"#,
+            r#"{"event": "ASSAULT", "date": {"value": "2024-01-01", "span": {"start": 9}}}"#,
+            r#"{"event": "ASSAULT", "attribution": {"text": "police"}, "rules": ["a", 1]}"#,
+            r#"{"event": "ASSAULT", "attribution": [{"text": "police", "kind": "official"}]}"#,
+            r#"{"event": "ASSAULT", "sentence": {"start": 9, "end": 2}, "confidence": "high"}"#,
+            r#"{"event": "ASSAULT", "mode": ["", "raid"], "context": null, "extra": [1, {}]}"#,
+            r#"["event", "ASSAULT"]"#,
+            r#""ASSAULT""#,
+            r#"{"event": "ASSAULT""#,
+        ] {
+            let value: Option<Value> = serde_json::from_str(json).ok();
+            let expected = value.as_ref().and_then(event_from_json);
+            assert_eq!(event_from_str(json), expected, "{json}");
         }
     }
 

@@ -18,9 +18,8 @@
 
 use crate::{Store, StoreError};
 use annals_document::Date;
-use annals_merge::{Happening, Merger, Report};
+use annals_merge::{Happening, Merger, Report, Stance};
 use rusqlite::{Connection, Transaction, params};
-use serde_json::Value;
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// How far back (days) before a report's first day a stored report may start and still be a
@@ -51,6 +50,9 @@ type Lookup = (u8, bool, Date, Date, Vec<String>);
 /// An event's JSON, sentence, and its document's outlet and date.
 type StoredRow = (String, Option<String>, Option<String>, Option<String>);
 
+/// `PRAGMA temp_store` value for temporary storage in memory.
+const TEMP_STORE_MEMORY: i64 = 2;
+
 /// Reports cached at most; past this, only those the last merge used are kept.
 const CACHED_REPORTS: usize = 50_000;
 
@@ -59,8 +61,9 @@ const CACHED_REPORTS: usize = 50_000;
 #[derive(Debug, Default)]
 pub(crate) struct ReportCache {
     /// The merge that last used each entry, and the report (`None`: the stored event is not a
-    /// report: no event type, or unreadable JSON).
-    map: HashMap<Key, (u64, Option<Report>)>,
+    /// report: no event type, or unreadable JSON). Boxed, so that growing the map moves small
+    /// entries.
+    map: HashMap<Key, (u64, Option<Box<Report>>)>,
     /// The current merge.
     generation: u64,
 }
@@ -68,7 +71,7 @@ pub(crate) struct ReportCache {
 impl ReportCache {
     /// The cached report of `key`, if it was loaded and is a report.
     fn get(&self, key: &Key) -> Option<&Report> {
-        self.map.get(key).and_then(|e| e.1.as_ref())
+        self.map.get(key).and_then(|e| e.1.as_deref())
     }
 
     /// Starts a merge.
@@ -119,30 +122,80 @@ fn load_reports(
                 rusqlite::Error::QueryReturnedNoRows => Ok(None),
                 e => Err(e),
             })?;
-        let Some((json, sentence, outlet, date)) = row else {
+        let Some(row) = row else {
             continue;
         };
-        let report = serde_json::from_str::<Value>(&json).ok().and_then(|value| {
-            let published = date
-                .as_deref()
-                .and_then(|d| d.get(..10))
-                .and_then(|d| d.parse::<Date>().ok());
-            let index = usize::try_from(*idx).unwrap_or(0);
-            Report::from_json(
-                doc,
-                index,
-                outlet,
-                published,
-                sentence.unwrap_or_default(),
-                &value,
-            )
-        });
-        if report.is_some() {
+        if cache_report(cache, key, row) {
             out.push(key.clone());
         }
-        cache.map.insert(key.clone(), (cache.generation, report));
     }
     Ok(out)
+}
+
+/// Reads the report of a stored event row (its JSON, sentence, and its document's outlet and
+/// date) into the cache under `key`; whether it is a report.
+fn cache_report(cache: &mut ReportCache, key: &Key, row: StoredRow) -> bool {
+    let (json, sentence, outlet, date) = row;
+    let published = date
+        .as_deref()
+        .and_then(|d| d.get(..10))
+        .and_then(|d| d.parse::<Date>().ok());
+    let index = usize::try_from(key.1).unwrap_or(0);
+    let report = Report::from_json_str(
+        &key.0,
+        index,
+        outlet,
+        published,
+        sentence.unwrap_or_default(),
+        &json,
+    );
+    let is_report = report.is_some();
+    cache
+        .map
+        .insert(key.clone(), (cache.generation, report.map(Box::new)));
+    is_report
+}
+
+/// Takes up to `max` pending events in key order and reads those not cached yet into the cache
+/// (in one pass over the pending rows); returns every pending key taken, and the keys of those
+/// that are reports.
+fn load_pending(
+    conn: &Connection,
+    cache: &mut ReportCache,
+    max: usize,
+) -> Result<(Vec<Key>, Vec<Key>), StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT p.doc_id, p.idx, e.json, e.sentence, d.outlet, d.date, d.id IS NOT NULL
+         FROM merge_pending p
+         LEFT JOIN events e ON e.doc_id = p.doc_id AND e.idx = p.idx
+         LEFT JOIN documents d ON d.id = e.doc_id
+         ORDER BY p.doc_id, p.idx LIMIT ?1",
+    )?;
+    let mut rows = stmt.query([i64::try_from(max.max(1)).unwrap_or(i64::MAX)])?;
+    let (mut pending, mut reports) = (Vec::new(), Vec::new());
+    while let Some(row) = rows.next()? {
+        let key: Key = (row.get(0)?, row.get(1)?);
+        pending.push(key.clone());
+        if let Some(cached) = cache.map.get_mut(&key) {
+            cached.0 = cache.generation;
+            if cached.1.is_some() {
+                reports.push(key);
+            }
+            continue;
+        }
+        // `events.json` is never null: a null is a pending row without its event (or an event
+        // without its document).
+        let Some(json) = row.get::<_, Option<String>>(2)? else {
+            continue;
+        };
+        if !row.get::<_, bool>(6)? {
+            continue;
+        }
+        if cache_report(cache, &key, (json, row.get(3)?, row.get(4)?, row.get(5)?)) {
+            reports.push(key);
+        }
+    }
+    Ok((pending, reports))
 }
 
 fn parse_day(s: &str) -> Option<Date> {
@@ -381,38 +434,137 @@ fn digest(h: &Happening) -> i64 {
 }
 
 /// The happening's `json` column: its JSON without its reports, merge reasons, contradictions
-/// (kept in their own rows) and id, keys sorted. Built field by field, so the reports are not
-/// serialized for nothing.
+/// (kept in their own rows) and id, keys sorted at every level (as a `serde_json::Value` prints
+/// them). Written in one pass through mirrors whose fields are declared in key order, so the
+/// reports are not serialized for nothing.
 fn happening_json(h: &Happening) -> String {
-    fn put<T: serde::Serialize>(map: &mut serde_json::Map<String, Value>, key: &str, v: &T) {
-        if let Ok(v) = serde_json::to_value(v) {
-            map.insert(key.to_string(), v);
+    use annals_merge::{Corroboration, HappeningDate, HappeningPlace, OriginalSource};
+    use serde::Serialize;
+    #[derive(Serialize)]
+    struct DateJ<'a> {
+        basis: &'a str,
+        earliest: &'a str,
+        latest: &'a str,
+    }
+    #[derive(Serialize)]
+    struct PlaceJ<'a> {
+        #[serde(skip_serializing_if = "str::is_empty")]
+        country: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        lat: Option<f64>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        lon: Option<f64>,
+        name: &'a str,
+        reports: usize,
+    }
+    #[derive(Serialize)]
+    struct SourceJ<'a> {
+        kind: &'a str,
+        name: &'a str,
+        reports: &'a [String],
+    }
+    #[derive(Serialize)]
+    struct GroupJ<'a> {
+        outlets: &'a [String],
+        reports: &'a [String],
+        sources: &'a [String],
+    }
+    #[derive(Serialize)]
+    struct CorroborationJ<'a> {
+        corroborated: bool,
+        independent_sources: usize,
+        sources: Vec<GroupJ<'a>>,
+    }
+    #[derive(Serialize)]
+    struct HappeningJ<'a, M> {
+        actor: &'a [String],
+        cameo: &'a str,
+        corroboration: CorroborationJ<'a>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        date: Option<DateJ<'a>>,
+        event: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        event_loc: Option<PlaceJ<'a>>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        first_reported: Option<&'a str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        last_reported: Option<&'a str>,
+        modality: &'a M,
+        mode: &'a [String],
+        original_sources: Vec<SourceJ<'a>>,
+        outlets: &'a [String],
+        quad_code: u8,
+        recipient: &'a [String],
+    }
+    fn date(d: &HappeningDate) -> DateJ<'_> {
+        DateJ {
+            basis: &d.basis,
+            earliest: &d.earliest,
+            latest: &d.latest,
         }
     }
-    let mut m = serde_json::Map::new();
-    put(&mut m, "event", &h.event);
-    put(&mut m, "mode", &h.mode);
-    put(&mut m, "cameo", &h.cameo);
-    put(&mut m, "quad_code", &h.quad_code);
-    put(&mut m, "modality", &h.modality);
-    put(&mut m, "actor", &h.actor);
-    put(&mut m, "recipient", &h.recipient);
-    if let Some(d) = &h.date {
-        put(&mut m, "date", d);
+    fn place(p: &HappeningPlace) -> PlaceJ<'_> {
+        PlaceJ {
+            country: &p.country,
+            lat: p.lat,
+            lon: p.lon,
+            name: &p.name,
+            reports: p.reports,
+        }
     }
-    if let Some(l) = &h.event_loc {
-        put(&mut m, "event_loc", l);
+    fn source(s: &OriginalSource) -> SourceJ<'_> {
+        SourceJ {
+            kind: &s.kind,
+            name: &s.name,
+            reports: &s.reports,
+        }
     }
-    put(&mut m, "outlets", &h.outlets);
-    put(&mut m, "original_sources", &h.original_sources);
-    if let Some(f) = &h.first_reported {
-        put(&mut m, "first_reported", f);
+    fn corroboration(c: &Corroboration) -> CorroborationJ<'_> {
+        CorroborationJ {
+            corroborated: c.corroborated,
+            independent_sources: c.independent_sources,
+            sources: c
+                .sources
+                .iter()
+                .map(|g| GroupJ {
+                    outlets: &g.outlets,
+                    reports: &g.reports,
+                    sources: &g.sources,
+                })
+                .collect(),
+        }
     }
-    if let Some(l) = &h.last_reported {
-        put(&mut m, "last_reported", l);
+    let j = HappeningJ {
+        actor: &h.actor,
+        cameo: &h.cameo,
+        corroboration: corroboration(&h.corroboration),
+        date: h.date.as_ref().map(date),
+        event: &h.event,
+        event_loc: h.event_loc.as_ref().map(place),
+        first_reported: h.first_reported.as_deref(),
+        last_reported: h.last_reported.as_deref(),
+        modality: &h.modality,
+        mode: &h.mode,
+        original_sources: h.original_sources.iter().map(source).collect(),
+        outlets: &h.outlets,
+        quad_code: h.quad_code,
+        recipient: &h.recipient,
+    };
+    // Serializing these types cannot fail.
+    serde_json::to_string(&j).unwrap_or_default()
+}
+
+/// How reports were filed before this merge: `(doc_id, idx)` to `(happening id, stance)`, for
+/// the reports of the happenings merged anew. Their rows are untouched by the merge until the
+/// happenings are written, so a row found here as it would be written is not written again.
+type Filed<'a> = HashMap<(&'a str, i64), (&'a str, &'a str)>;
+
+/// The stored name of a stance (as it serializes).
+fn stance_name(s: Stance) -> &'static str {
+    match s {
+        Stance::Supports => "supports",
+        Stance::Denies => "denies",
     }
-    put(&mut m, "corroboration", &h.corroboration);
-    Value::Object(m).to_string()
 }
 
 /// Writes one happening and its reports, reasons and contradictions. With `stored`, the
@@ -424,6 +576,7 @@ fn write_happening(
     h: &Happening,
     digest: i64,
     stored: Option<&[Key]>,
+    filed: &Filed,
 ) -> Result<(), StoreError> {
     let json = happening_json(h);
     let modality = serde_json::to_value(h.modality)
@@ -472,19 +625,34 @@ fn write_happening(
         json,
         digest,
     ])?;
-    // Rows already as written are not written again.
-    let mut report = tx.prepare_cached(
+    // Rows already as written are not written again. A report not filed before is inserted,
+    // one filed before is updated (either falls back on the other when its row is not as
+    // expected). Plain inserts and updates, unlike an upsert that may rewrite the foreign key,
+    // need no statement journal.
+    let mut insert = tx.prepare_cached(
         "INSERT INTO happening_reports (doc_id, idx, happening_id, stance) VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT(doc_id, idx) DO UPDATE SET happening_id = excluded.happening_id,
-             stance = excluded.stance
-         WHERE happening_id IS NOT excluded.happening_id OR stance IS NOT excluded.stance",
+         ON CONFLICT(doc_id, idx) DO NOTHING",
+    )?;
+    let mut update = tx.prepare_cached(
+        "UPDATE happening_reports SET happening_id = ?3, stance = ?4 WHERE doc_id = ?1 AND idx = ?2",
     )?;
     for r in &h.reports {
-        let stance = serde_json::to_value(r.stance)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_else(|| "supports".into());
-        report.execute(params![r.doc_id, r.event_index as i64, h.id, stance])?;
+        let stance = stance_name(r.stance);
+        let idx = r.event_index as i64;
+        let row = params![r.doc_id, idx, h.id, stance];
+        match filed.get(&(r.doc_id.as_str(), idx)) {
+            Some(&was) if was == (h.id.as_str(), stance) => {}
+            Some(_) => {
+                if update.execute(row)? == 0 {
+                    insert.execute(row)?;
+                }
+            }
+            None => {
+                if insert.execute(row)? == 0 {
+                    update.execute(row)?;
+                }
+            }
+        }
     }
     if let Some(before) = stored {
         let now: HashSet<(&str, usize)> = h
@@ -555,23 +723,42 @@ impl Store {
     /// Merges up to `max` events waiting in `merge_pending` into the stored happenings, in one
     /// transaction (see the module docs). Call it until it takes nothing to merge everything.
     pub fn merge_pending(&mut self, merger: &Merger, max: usize) -> Result<MergeStats, StoreError> {
+        // Each upsert of the merge keeps a statement journal (the pages it changes, to undo it
+        // alone); with temporary storage in a file, that journal spills to the file once it
+        // grows past a few pages and every later statement writes its pages there. In memory,
+        // it stays in memory. The setting is the connection's, so it is put back afterwards.
+        let temp_store = if self.conn.is_autocommit() {
+            let was: i64 = self.conn.query_row("PRAGMA temp_store", [], |r| r.get(0))?;
+            if was != TEMP_STORE_MEMORY {
+                self.conn
+                    .pragma_update(None, "temp_store", TEMP_STORE_MEMORY)?;
+            }
+            Some(was)
+        } else {
+            None
+        };
+        let merged = self.merge_chunk(merger, max);
+        if let Some(was) = temp_store.filter(|w| *w != TEMP_STORE_MEMORY)
+            && self.conn.is_autocommit()
+        {
+            self.conn.pragma_update(None, "temp_store", was)?;
+        }
+        merged
+    }
+
+    /// [`Store::merge_pending`] itself.
+    fn merge_chunk(&mut self, merger: &Merger, max: usize) -> Result<MergeStats, StoreError> {
         let mut stats = MergeStats::default();
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let pending: Vec<Key> = tx
-            .prepare_cached("SELECT doc_id, idx FROM merge_pending ORDER BY doc_id, idx LIMIT ?1")?
-            .query_map([i64::try_from(max.max(1)).unwrap_or(i64::MAX)], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })?
-            .collect::<Result<_, _>>()?;
+        let cache = &mut self.reports;
+        cache.begin();
+        let (pending, fresh_keys) = load_pending(&tx, cache, max)?;
         if pending.is_empty() {
             return Ok(stats);
         }
         stats.pending = pending.len() as u64;
-        let cache = &mut self.reports;
-        cache.begin();
-        let fresh_keys = load_reports(&tx, cache, &pending)?;
         let fresh: Vec<&Report> = fresh_keys.iter().filter_map(|k| cache.get(k)).collect();
         for r in &fresh {
             index_keys(&tx, r)?;
@@ -580,8 +767,16 @@ impl Store {
         let mut docs = Docs::default();
         let mut asked = Asked::default();
         let mut near_of: Vec<Option<usize>> = Vec::with_capacity(fresh.len());
-        for r in &fresh {
-            near_of.push(candidates(&tx, merger, r, &mut docs, &mut asked)?);
+        // Into a store with no happening yet (a first ingest), nothing stored is filed: there
+        // is nothing to look up.
+        let any_filed: bool =
+            tx.query_row("SELECT EXISTS (SELECT 1 FROM happening_reports)", [], |r| {
+                r.get(0)
+            })?;
+        if any_filed {
+            for r in &fresh {
+                near_of.push(candidates(&tx, merger, r, &mut docs, &mut asked)?);
+            }
         }
         let mut near: Vec<Id> = asked.lists.iter().flatten().copied().collect();
         near.sort_unstable();
@@ -648,18 +843,29 @@ impl Store {
             .filter_map(|(h, t)| t.then_some(h))
             .collect();
         let mut members: Vec<Key> = Vec::new();
+        let mut stances: Vec<String> = Vec::new();
         let mut members_of: HashMap<&str, std::ops::Range<usize>> = HashMap::new();
         {
             let mut of = tx.prepare_cached(
-                "SELECT doc_id, idx FROM happening_reports WHERE happening_id = ?1",
+                "SELECT doc_id, idx, stance FROM happening_reports WHERE happening_id = ?1",
             )?;
             for h in &touched {
                 let from = members.len();
-                let rows = of.query_map([h], |r| Ok((r.get(0)?, r.get(1)?)))?;
+                let rows = of.query_map([h], |r| Ok(((r.get(0)?, r.get(1)?), r.get(2)?)))?;
                 for row in rows {
-                    members.push(row?);
+                    let (key, stance) = row?;
+                    members.push(key);
+                    stances.push(stance);
                 }
                 members_of.insert(h.as_str(), from..members.len());
+            }
+        }
+        let mut filed: Filed = HashMap::with_capacity(members.len());
+        for (h, range) in &members_of {
+            for i in range.clone() {
+                if let (Some((doc, idx)), Some(stance)) = (members.get(i), stances.get(i)) {
+                    filed.insert((doc.as_str(), *idx), (h, stance.as_str()));
+                }
             }
         }
         let stored_keys = load_reports(&tx, cache, &members)?;
@@ -701,7 +907,7 @@ impl Store {
                     .unwrap_or(&[])
             });
             stats.replaced += u64::from(stored.is_some());
-            write_happening(&tx, h, *d, stored)?;
+            write_happening(&tx, h, *d, stored, &filed)?;
         }
         stats.written = fresh.len() as u64;
         {
@@ -825,6 +1031,64 @@ mod tests {
         }
     }
 
+    /// A stored article (written for this test) whose one event is a REJECT with a recipient
+    /// and no actor.
+    fn rejection_record(id: &str, outlet: &str, text: &str) -> crate::Record {
+        crate::Record::from_value(serde_json::json!({
+            "id": id, "date": "2031-05-06", "outlet": outlet, "text": text,
+            "events": [{
+                "id": "e1", "event": "REJECT", "cameo": "120", "quad_code": 3,
+                "modality": "asserted",
+                "recipient": [{"text": "Ruritania", "code": "RUR", "country": "RUR"}],
+                "date": {"value": "2031-05-06", "earliest": "2031-05-06",
+                         "latest": "2031-05-06"},
+                "event_loc": {"name": "Strelsau", "country": "RUR", "lat": 50.1, "lon": 14.4},
+                "sentence": {"start": 0, "end": text.len()},
+            }],
+        }))
+    }
+
+    #[test]
+    fn rejections_merged_one_by_one_equal_those_merged_at_once() {
+        let records = [
+            rejection_record(
+                "a",
+                "Strelsau Courier",
+                "The plan for Ruritania was rejected today.",
+            ),
+            rejection_record(
+                "b",
+                "Zenda Times",
+                "Ruritania's plan was rejected in Strelsau.",
+            ),
+            rejection_record(
+                "c",
+                "Hentzau Post",
+                "The Ruritania plan was rejected on Tuesday.",
+            ),
+        ];
+        let merger = Merger::new(annals_merge::MergeConfig::default());
+        let dir = tempfile::tempdir().unwrap();
+        let mut whole = Store::open(dir.path().join("whole.db")).unwrap();
+        whole.insert_records(&records).unwrap();
+        whole.merge_all_pending(&merger, 1000).unwrap();
+        let expected = dump(&whole);
+        let n: i64 = whole
+            .conn
+            .query_row("SELECT COUNT(*) FROM happenings", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 1, "the rejections merge: {expected:?}");
+        for order in [[0, 1, 2], [2, 0, 1]] {
+            let mut step = Store::open(dir.path().join(format!("step-{order:?}.db"))).unwrap();
+            for i in order {
+                step.insert_records(std::slice::from_ref(&records[i]))
+                    .unwrap();
+                step.merge_all_pending(&merger, 1000).unwrap();
+            }
+            assert_eq!(dump(&step), expected, "order {order:?}");
+        }
+    }
+
     /// Happenings of two articles written for this test, one with every optional field empty.
     fn happenings() -> Vec<Happening> {
         let pipeline = Pipeline::new();
@@ -863,6 +1127,13 @@ mod tests {
                 assert!(map.remove(k).is_some(), "{k}");
             }
             assert_eq!(happening_json(&h), whole.to_string());
+        }
+    }
+
+    #[test]
+    fn stance_names_are_the_serialized_ones() {
+        for s in [Stance::Supports, Stance::Denies] {
+            assert_eq!(serde_json::to_value(s).unwrap(), stance_name(s));
         }
     }
 
