@@ -71,6 +71,9 @@ thread_local! {
     static TOKENS: RefCell<(Tokens, Scratch)> = RefCell::new((Tokens::default(), Scratch::default()));
 }
 
+/// Appended to a sentence's keys: every key is then followed by at least 16 bytes.
+const KEY_PADDING: &str = "                ";
+
 /// Words that may stand between an actor slot of a pattern and its actor.
 const DETERMINERS: &[&str] = &["the", "a", "an", "its", "their", "his", "her"];
 
@@ -180,10 +183,15 @@ impl EventCoder {
                 if toks.is_empty() {
                     continue;
                 }
-                let keys: Vec<&str> = (0..toks.len()).map(|i| toks.key(i)).collect();
+                // Padding after the last key, so that each key can be read 16 bytes at a time.
+                toks.keys.push_str(KEY_PADDING);
                 let mut flags = std::mem::take(&mut scratch.flags);
                 flags.clear();
-                flags.extend(keys.iter().map(|k| self.lex.flags(k)));
+                flags.extend(
+                    toks.toks
+                        .iter()
+                        .map(|t| self.lex.flags_at(&toks.keys, t.key_start, t.key_end)),
+                );
                 // Without a trigger word a sentence codes nothing; a short one may still credit
                 // an outlet.
                 let wanted = if toks.len() > 12 {
@@ -195,6 +203,7 @@ impl EventCoder {
                     scratch.flags = flags;
                     continue;
                 }
+                let keys: Vec<&str> = (0..toks.len()).map(|i| toks.key(i)).collect();
                 let found = Found {
                     actors: actor_ix.within(sentence.span),
                     places: place_ix.within(sentence.span),
