@@ -253,13 +253,41 @@ impl EventCoder {
                 chain.append(&mut e.attribution);
                 e.attribution = chain;
             }
-            e.id = format!(
-                "{}-e{}",
-                document.id.get(..12).unwrap_or(&document.id),
-                n + 1
-            );
+            let prefix = document.id.get(..12).unwrap_or(&document.id);
+            let mut id = String::with_capacity(prefix.len() + 8);
+            id.push_str(prefix);
+            id.push_str("-e");
+            push_number(&mut id, n + 1);
+            e.id = id;
         }
         events
+    }
+}
+
+/// The strings of `parts` one after the other.
+fn concat(parts: &[&str]) -> String {
+    let mut out = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    for p in parts {
+        out.push_str(p);
+    }
+    out
+}
+
+/// Appends the decimal digits of `n` to `out`.
+fn push_number(out: &mut String, n: usize) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut v = n;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    for &d in &digits[at..] {
+        out.push(char::from(d));
     }
 }
 
@@ -275,7 +303,7 @@ fn party_codes<A: ActorView>(p: &Party, actors: &[A]) -> Vec<String> {
         for other in a.other_codes() {
             let code = match p.code.find(own) {
                 Some(at) if !own.is_empty() => {
-                    format!("{}{other}{}", &p.code[..at], &p.code[at + own.len()..])
+                    concat(&[&p.code[..at], other, &p.code[at + own.len()..]])
                 }
                 _ => continue,
             };
@@ -535,6 +563,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
     }
 
     /// Marks relative clauses, parentheticals and "citing X" appositives between commas.
+    #[inline(never)]
     fn mark_skipped(&mut self) {
         let n = self.t.len();
         let mut i = 0;
@@ -571,6 +600,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
     }
 
     /// A sentence crediting an outlet for the whole article ("Outlet writes about it").
+    #[inline(never)]
     fn credit(&self) -> Option<AttributionLink> {
         let n = self.t.len();
         if n > 12 {
@@ -626,6 +656,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
 
     // ---------------------------------------------------------------- frames
 
+    #[inline(never)]
     fn frames(&self) -> Vec<Frame> {
         let n = self.t.len();
         let mut frames = Vec::new();
@@ -909,7 +940,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 text: text.to_string(),
                 kind: SourceKind::Media,
                 span,
-                rule: format!("{rule}/quoted_outlet").into(),
+                rule: concat(&[rule, "/quoted_outlet"]).into(),
             });
             out.extend(self.split_links(close + 1, e, rule));
             return out;
@@ -926,7 +957,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                     text: text.to_string(),
                     kind: SourceKind::SocialMedia,
                     span,
-                    rule: format!("{rule}/channel").into(),
+                    rule: concat(&[rule, "/channel"]).into(),
                 });
                 return out;
             }
@@ -1138,6 +1169,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
         }
     }
 
+    #[inline(never)]
     fn triggers(&self) -> Vec<Trig> {
         let n = self.t.len();
         let lex = &self.coder.lex;
@@ -1308,6 +1340,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
     /// the group: "lawmakers and officials in A and B" (each agent of each country), "the
     /// ambassadors of A, B and C" (the first member's sector for the bare countries after it),
     /// "Danish media and government" (the first member's country for the agents after it).
+    #[inline(never)]
     fn parties(&self, li: usize) -> Vec<Party> {
         let group = self.group(li);
         let mut out: Vec<Party> = group.iter().map(|&g| self.party(g)).collect();
@@ -1328,7 +1361,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                     for c in &out {
                         crossed.push(Party {
                             text: c.text.clone(),
-                            code: format!("{}{}", c.country, a.code),
+                            code: concat(&[&c.country, &a.code]),
                             country: c.country.clone(),
                             sector: a.sector.clone(),
                             span: c.span,
@@ -1347,11 +1380,11 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
         for p in out.iter_mut().skip(1) {
             if agent_of && !head.sector.is_empty() && bare_country(p) {
                 // "the ambassadors of A, B and C".
-                p.code = format!("{}{}", p.country, head.code.get(3..).unwrap_or(""));
+                p.code = concat(&[&p.country, head.code.get(3..).unwrap_or("")]);
                 p.sector = head.sector.clone();
             } else if !agent_of && !head.country.is_empty() && agent_only(p) {
                 // "Danish media and government".
-                p.code = format!("{}{}", head.country, p.code);
+                p.code = concat(&[&head.country, &p.code]);
                 p.country = head.country.clone();
             }
         }
@@ -1551,6 +1584,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
     }
 
     /// The country of the nearest actor or place with one, for a party coded without a country.
+    #[inline(never)]
     fn context_country(&self, span: Span) -> Option<String> {
         let mut best: Option<(usize, String)> = None;
         let mut consider = |s: Span, c: &str| {
@@ -1631,6 +1665,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
         false
     }
 
+    #[inline(never)]
     fn modality(
         &self,
         limit: usize,
@@ -1692,7 +1727,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             Modality::Asserted
         };
         for (m, _) in &found {
-            rules.push(format!("events/modality/{m}").into());
+            rules.push(concat(&["events/modality/", m]).into());
         }
         (modality, rules)
     }
@@ -1751,6 +1786,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
         Some((total, end))
     }
 
+    #[inline(never)]
     fn quantities(&self) -> Vec<(usize, String, Quantity)> {
         let n = self.t.len();
         let mut out = Vec::new();
@@ -1977,7 +2013,8 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 }
                 r
             };
-            let mut rules: Vec<std::borrow::Cow<'static, str>> = vec![rule.id.clone().into()];
+            let mut rules: Vec<std::borrow::Cow<'static, str>> = Vec::with_capacity(8);
+            rules.push(rule.id.clone().into());
             let in_skipped = self.skipped.get(tr.head).copied().unwrap_or(false);
             let passive = self.is_passive(tr.head);
             let nominal = tr.head > 0
@@ -2165,7 +2202,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                     && p.country.is_empty()
                     && let Some(c) = self.context_country(p.span)
                 {
-                    p.code = format!("{c}{}", p.code);
+                    p.code = concat(&[&c, &p.code]);
                     p.country = c;
                     rules.push("events/args/country_from_context".into());
                 }
@@ -2252,7 +2289,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             } else {
                 lex.types
                     .get(&event)
-                    .map(|t| format!("{}0", t.cameo_root))
+                    .map(|t| concat(&[&t.cameo_root, "0"]))
                     .unwrap_or_default()
             };
             let (trig_text, trig_span) = self.raw(tr.first, tr.last);
@@ -2434,12 +2471,13 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 _ => &mut e.size,
             };
             if slot.is_none() {
-                e.rules.push(format!("{}/{}", q.rule, category).into());
+                e.rules.push(concat(&[&q.rule, "/", &category]).into());
                 *slot = Some(q);
             }
         }
     }
 
+    #[inline(never)]
     fn chain(&self, head: usize, frames: &[Frame]) -> Vec<AttributionLink> {
         // Every frame whose scope holds the trigger; "according to" outermost, then wider first.
         let mut around: Vec<&Frame> = frames
@@ -2470,6 +2508,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
         }
     }
 
+    #[inline(never)]
     fn dates(
         &self,
         tr: &Trig,
@@ -2530,6 +2569,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
         (date, reported)
     }
 
+    #[inline(never)]
     fn place(
         &self,
         tr: &Trig,
@@ -2596,4 +2636,20 @@ fn tok_range(t: &Tokens, span: Span) -> Option<(usize, usize)> {
         last += 1;
     }
     Some((first, last))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_and_concatenations_print_as_format_does() {
+        for n in [0usize, 1, 9, 10, 99, 100, 12_345, usize::MAX] {
+            let mut s = String::from("x-e");
+            push_number(&mut s, n);
+            assert_eq!(s, format!("x-e{n}"));
+        }
+        assert_eq!(concat(&["GBR", "GOV", ""]), "GBRGOV");
+        assert_eq!(concat(&[]), "");
+    }
 }
