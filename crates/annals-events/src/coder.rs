@@ -65,6 +65,7 @@ struct Scratch {
     time_at: Vec<Option<usize>>,
     skipped: Vec<bool>,
     local: Vec<LocalActor>,
+    events: Vec<Event>,
 }
 
 thread_local! {
@@ -172,11 +173,14 @@ impl EventCoder {
         let actor_ix = Sorted::new(actors.iter().map(ActorView::span));
         let place_ix = Sorted::new(places.iter().map(PlaceView::span));
         let expr_ix = Sorted::new(exprs.iter().map(|e| e.span));
-        let mut events = Vec::new();
         let mut credit: Vec<AttributionLink> = Vec::new();
         let doc_date = document.date.map(|d| d.to_string());
-        TOKENS.with(|cell| {
+        let mut events = TOKENS.with(|cell| {
             let (toks, scratch) = &mut *cell.borrow_mut();
+            // Events are gathered in a buffer kept between documents, then moved to a vector
+            // of their exact number: no chain of reallocations of these large records.
+            let mut events = std::mem::take(&mut scratch.events);
+            events.clear();
             for (si, sentence) in sentences.iter().enumerate() {
                 toks.clear();
                 tokenize(text, sentence.span.start, sentence.span.end, toks);
@@ -229,6 +233,10 @@ impl EventCoder {
                 }
                 ctx.recycle(scratch);
             }
+            let mut out = Vec::with_capacity(events.len());
+            out.append(&mut events);
+            scratch.events = events;
+            out
         });
         if let Some(outlet) = document.outlet.as_deref().filter(|o| !o.is_empty())
             && credit.is_empty()
@@ -1323,6 +1331,11 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
 
     // ---------------------------------------------------------------- arguments
 
+    /// The actor mention of local actor `li`.
+    fn local_actor(&self, li: usize) -> Option<&'a A> {
+        self.local.get(li).and_then(|la| self.actors.get(la.idx))
+    }
+
     fn party(&self, li: usize) -> Party {
         let la = self.local[li];
         let a = &self.actors[la.idx];
@@ -2255,7 +2268,9 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             if recipient.is_empty()
                 && statement.is_none()
                 && let Some(li) = self.locative_object(tr.last, right_limit)
-                && !actor.iter().any(|a| a.span == self.party(li).span)
+                && !actor
+                    .iter()
+                    .any(|a| Some(a.span) == self.local_actor(li).map(ActorView::span))
             {
                 recipient = self.parties(li);
                 rules.push("events/args/locative_target".into());
