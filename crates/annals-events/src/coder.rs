@@ -75,8 +75,6 @@ thread_local! {
 /// Appended to a sentence's keys: every key is then followed by at least 16 bytes.
 const KEY_PADDING: &str = "                ";
 
-/// Words that may stand between an actor slot of a pattern and its actor.
-const DETERMINERS: &[&str] = &["the", "a", "an", "its", "their", "his", "her"];
 
 /// The actors a dictionary pattern's slots (`$ + %`) matched, as local actor indices.
 #[derive(Debug, Clone, Copy, Default)]
@@ -114,12 +112,26 @@ static HARD_FIRST: [bool; 256] = {
     t
 };
 
+/// Whether `k` is a determiner: a word that may stand between an actor slot of a pattern and
+/// its actor.
+#[inline]
+fn is_determiner(k: &str) -> bool {
+    matches!(k, "the" | "a" | "an" | "its" | "their" | "his" | "her")
+}
+
+/// Whether two (short) words are equal, compared in line rather than by a library call.
+#[inline]
+fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+}
+
 #[inline]
 fn is_hard(k: &str) -> bool {
     k.as_bytes()
         .first()
         .is_none_or(|&b| HARD_FIRST[usize::from(b)])
-        && HARD.contains(&k)
+        && HARD.iter().any(|h| same(h, k))
 }
 
 impl EventCoder {
@@ -213,7 +225,7 @@ impl EventCoder {
                     places: place_ix.within(sentence.span),
                     exprs: expr_ix.within(sentence.span),
                 };
-                let ctx = SentCtx::new(
+                let mut ctx = SentCtx::new(
                     self,
                     text,
                     toks,
@@ -229,7 +241,17 @@ impl EventCoder {
                 if let Some(link) = ctx.credit() {
                     credit.push(link);
                 } else {
-                    ctx.code(&mut events, || times.narrative(si), doc_date.as_deref());
+                    // Clause marks are needed only once the sentence has a trigger.
+                    let trigs = ctx.triggers();
+                    if !trigs.is_empty() {
+                        ctx.mark_skipped();
+                        ctx.code(
+                            trigs,
+                            &mut events,
+                            || times.narrative(si),
+                            doc_date.as_deref(),
+                        );
+                    }
                 }
                 ctx.recycle(scratch);
             }
@@ -493,7 +515,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             }
         }
         let local_places = found.places;
-        let mut ctx = SentCtx {
+        SentCtx {
             coder,
             text,
             t,
@@ -513,9 +535,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             },
             flags,
             keys,
-        };
-        ctx.mark_skipped();
-        ctx
+        }
     }
 
     /// Hands the per-sentence buffers back for the next sentence.
@@ -540,7 +560,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             && phrase
                 .iter()
                 .enumerate()
-                .all(|(k, w)| self.key(at + k) == w)
+                .all(|(k, w)| same(self.key(at + k), w))
     }
 
     /// Whether a cue phrase of a kind (`START_*`) may start at token `i`.
@@ -646,7 +666,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
         while j > 0 {
             j -= 1;
             let k = self.key(j);
-            if self.cues().skip.iter().any(|s| s == k) {
+            if self.cues().skip.iter().any(|s| same(s, k)) {
                 continue;
             }
             return Some(j);
@@ -723,7 +743,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 _ => Modality::Reported,
             };
             // Not a frame: "was reported", "said to be".
-            if i > 0 && self.cues().passive.iter().any(|p| p == self.key(i - 1)) {
+            if i > 0 && self.cues().passive.iter().any(|p| same(p, self.key(i - 1))) {
                 continue;
             }
             // Post-posed: "..., X said (on Thursday)." or inverted "..., said X."
@@ -930,7 +950,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             return Vec::new();
         }
         // "the message of X" -> X.
-        if self.cues().carrier.iter().any(|c| c == self.key(s))
+        if self.cues().carrier.iter().any(|c| same(c, self.key(s)))
             && let Some(of) = (s + 1..e).find(|&x| matches!(self.key(x), "of" | "by" | "from"))
         {
             return self.split_links(of + 1, e, rule);
@@ -1031,7 +1051,9 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
     // ---------------------------------------------------------------- triggers
 
     fn match_seq(&self, at: usize, seq: &[String]) -> bool {
-        seq.iter().enumerate().all(|(k, w)| self.key(at + k) == w)
+        seq.iter()
+            .enumerate()
+            .all(|(k, w)| same(self.key(at + k), w))
     }
 
     /// Matches `pat` forward from token `at`; returns the end token (exclusive). Actor slots
@@ -1072,7 +1094,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             PTok::Slot(role) => {
                 // Determiners and possessives may precede the actor.
                 let mut p = at;
-                while p < limit && p < at + 2 && DETERMINERS.contains(&self.key(p)) {
+                while p < limit && p < at + 2 && is_determiner(self.key(p)) {
                     p += 1;
                 }
                 let li = self.actor_at.get(p).copied().flatten()?;
@@ -1117,7 +1139,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 self.actor_at.get(x - 1).copied().flatten() == self.actor_at[x]
             }
         };
-        (a..b).any(|x| !DETERMINERS.contains(&self.key(x))) && !cuts(a) && !cuts(b)
+        (a..b).any(|x| !is_determiner(self.key(x))) && !cuts(a) && !cuts(b)
     }
 
     /// Matches `pre` backward, ending just before token `at`; returns the first token. Actor
@@ -1156,7 +1178,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                     return None;
                 }
                 let mut p = la.first;
-                while p > 0 && p + 2 > la.first && DETERMINERS.contains(&self.key(p - 1)) {
+                while p > 0 && p + 2 > la.first && is_determiner(self.key(p - 1)) {
                     p -= 1;
                 }
                 let s = self.match_pre(p, rest, binds)?;
@@ -1215,7 +1237,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                     continue;
                 };
                 // The verb as written in its own entry beats another entry's inflected form.
-                let own = r.heads.first().is_some_and(|h| h == self.key(i));
+                let own = r.heads.first().is_some_and(|h| same(h, self.key(i)));
                 let fit = usize::from((r.noun && noun_context) || (!r.noun && verb_context));
                 let score = r.weight * 4
                     + usize::from(r.origin == crate::lexicon::Origin::Dictionary) * 2
@@ -1242,7 +1264,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 }
                 // A trigger noun modifying another noun ("aid groups") or a participle used as an
                 // adjective ("the occupied territories") is no event.
-                if t.last == i + 1 && self.cues().modifier.iter().any(|m| m == self.key(i + 1)) {
+                if t.last == i + 1 && self.cues().modifier.iter().any(|m| same(m, self.key(i + 1))) {
                     continue;
                 }
                 if i > 0
@@ -1420,7 +1442,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 && !self.is_verbish(k)
                 && self.is_prep(k).is_none()
                 && !self.cues().boundary.contains_key(k)
-                && !self.cues().passive.iter().any(|p| p == k)
+                && !self.cues().passive.iter().any(|p| same(p, k))
                 && !k.ends_with("ed")
                 && !k.chars().next().is_some_and(|c| c.is_ascii_digit())
         };
@@ -1668,7 +1690,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             }
             j -= 1;
             let b = self.key(j);
-            if self.cues().passive.iter().any(|p| p == b) {
+            if self.cues().passive.iter().any(|p| same(p, b)) {
                 return true;
             }
             if !(b.ends_with("ly") || b == "being" || b == "not") {
@@ -1749,6 +1771,11 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
 
     fn number_at(&self, i: usize) -> Option<(u64, usize)> {
         let k = self.key(i);
+        // Only a token starting with a digit, or a number word (the flag covers "twenty-five"),
+        // reads as a number.
+        if !(k.as_bytes().first().is_some_and(u8::is_ascii_digit) || self.starts(i, WORD_NUMBER)) {
+            return None;
+        }
         if k.chars()
             .all(|c| c.is_ascii_digit() || c == ',' || c == '.')
             && k.starts_with(|c: char| c.is_ascii_digit())
@@ -1955,15 +1982,12 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
 
     fn code(
         &self,
+        trigs: Vec<Trig>,
         events: &mut Vec<Event>,
         narrative: impl FnOnce() -> Option<TimeRef>,
         doc: Option<&str>,
     ) {
         let n = self.t.len();
-        let trigs = self.triggers();
-        if trigs.is_empty() {
-            return;
-        }
         let narrative = narrative();
         let narrative = narrative.as_ref();
         let frames = self.frames();
@@ -2666,5 +2690,7 @@ mod tests {
         }
         assert_eq!(concat(&["GBR", "GOV", ""]), "GBRGOV");
         assert_eq!(concat(&[]), "");
+        assert!(same("said", "said") && !same("said", "sad") && !same("a", "b") && same("", ""));
+        assert!(is_determiner("its") && !is_determiner("it") && is_hard(";") && !is_hard(","));
     }
 }

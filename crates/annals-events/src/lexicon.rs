@@ -387,6 +387,9 @@ pub struct Lexicon {
     /// `word_flags` for the words of up to 16 bytes, for the per-token lookup; kept in step by
     /// [`Lexicon::add`] and the word index.
     fast_flags: FlagTable,
+    /// The first bytes of the words of `word_flags`, as a bit set: a word starting with any
+    /// other byte has no flags.
+    first_bytes: [u64; 4],
     /// Cue words.
     pub cues: Cues,
     /// Irregular verb forms by lemma.
@@ -576,6 +579,7 @@ impl Lexicon {
             by_head: HashMap::default(),
             word_flags: HashMap::default(),
             fast_flags: FlagTable::default(),
+            first_bytes: [0; 4],
             cues: load_cues(),
             irregular,
             irregular_past,
@@ -633,6 +637,7 @@ impl Lexicon {
             let f = self.word_flags.entry(h.clone()).or_default();
             *f |= WORD_HEAD;
             self.fast_flags.set(h, *f);
+            self.note_first_byte(h);
         }
         self.rules.push(rule);
     }
@@ -653,7 +658,24 @@ impl Lexicon {
             *f.entry(w.clone()).or_default() |= WORD_HEAD;
         }
         self.fast_flags = FlagTable::from_map(&f);
+        self.first_bytes = [0; 4];
+        for w in f.keys() {
+            self.note_first_byte(w);
+        }
+        if self.cues.number.contains_key("") {
+            // An empty number word would make "-five" a number: no byte can be ruled out.
+            self.first_bytes = [u64::MAX; 4];
+        }
         self.word_flags = f;
+    }
+
+    /// Adds the first byte of `word` to `first_bytes`.
+    fn note_first_byte(&mut self, word: &str) {
+        if let Some(&b) = word.as_bytes().first()
+            && let Some(bits) = self.first_bytes.get_mut(usize::from(b >> 6))
+        {
+            *bits |= 1 << (b & 63);
+        }
     }
 
     /// The flags of a word (`START_*` and `WORD_*` bits).
@@ -674,7 +696,15 @@ impl Lexicon {
     #[inline]
     pub fn flags_at(&self, keys: &str, start: usize, end: usize) -> u8 {
         let len = end.wrapping_sub(start);
-        match keys.as_bytes().get(start..).and_then(<[u8]>::first_chunk::<16>) {
+        let tail = keys.as_bytes().get(start..).unwrap_or(&[]);
+        // A word whose first byte starts no known word (punctuation, digits) has no flags.
+        if let Some(&b) = tail.first()
+            && len > 0
+            && self.first_bytes[usize::from(b >> 6)] & (1 << (b & 63)) == 0
+        {
+            return 0;
+        }
+        match tail.first_chunk::<16>() {
             Some(chunk) if len <= PACKED => {
                 let (key, hyphen) = pack_window(chunk, len);
                 let f = self.fast_flags.find(key, len).unwrap_or(0);
