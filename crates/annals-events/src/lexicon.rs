@@ -130,8 +130,12 @@ impl FlagTable {
     /// The home slot and the tag byte of a packed word.
     #[inline]
     fn home(&self, key: [u64; 2], len: usize) -> (usize, u8) {
-        let h = (key[0] ^ key[1].rotate_left(31) ^ len as u64).wrapping_mul(SEED);
-        let h = h ^ (h >> 32);
+        // The full 128-bit product, folded: every byte of the word reaches every bit (the low
+        // half alone would leave the slot to the first bytes, and inflected forms of one verb
+        // would pile up in one run of slots).
+        let x = key[0] ^ key[1].rotate_left(29) ^ ((len as u64) << 59);
+        let p = u128::from(x ^ SEED.rotate_left(17)) * u128::from(SEED);
+        let h = (p as u64) ^ ((p >> 64) as u64);
         ((h as usize) & self.mask, 0x80 | (h >> 57) as u8)
     }
 
