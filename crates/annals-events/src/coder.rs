@@ -75,7 +75,6 @@ thread_local! {
 /// Appended to a sentence's keys: every key is then followed by at least 16 bytes.
 const KEY_PADDING: &str = "                ";
 
-
 /// The actors a dictionary pattern's slots (`$ + %`) matched, as local actor indices.
 #[derive(Debug, Clone, Copy, Default)]
 struct Binds {
@@ -1264,7 +1263,13 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 }
                 // A trigger noun modifying another noun ("aid groups") or a participle used as an
                 // adjective ("the occupied territories") is no event.
-                if t.last == i + 1 && self.cues().modifier.iter().any(|m| same(m, self.key(i + 1))) {
+                if t.last == i + 1
+                    && self
+                        .cues()
+                        .modifier
+                        .iter()
+                        .any(|m| same(m, self.key(i + 1)))
+                {
                     continue;
                 }
                 if i > 0
