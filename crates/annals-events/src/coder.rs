@@ -673,12 +673,11 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
         None
     }
 
-    fn is_verbish(&self, k: &str) -> bool {
-        self.coder
-            .lex
-            .word_flags
-            .get(k)
-            .is_some_and(|f| f & (WORD_HEAD | WORD_REPORT) != 0)
+    /// Whether token `i` is a trigger head or a reporting verb (its flags, read once per token,
+    /// say what a lookup of its key in `word_flags` would).
+    #[inline]
+    fn is_verbish(&self, i: usize) -> bool {
+        self.starts(i, WORD_HEAD | WORD_REPORT)
     }
 
     // ---------------------------------------------------------------- frames
@@ -1444,7 +1443,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
         let adjective = |x: usize| {
             let k = self.key(x);
             self.t.toks.get(x).is_some_and(|t| t.word && !t.capital)
-                && !self.is_verbish(k)
+                && !self.is_verbish(x)
                 && self.is_prep(k).is_none()
                 && !self.cues().boundary.contains_key(k)
                 && !self.cues().passive.iter().any(|p| same(p, k))
@@ -1559,7 +1558,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                         continue;
                     }
                 }
-                if self.is_verbish(bk) && self.actor_at[b].is_none() {
+                if self.is_verbish(b) && self.actor_at[b].is_none() {
                     continue;
                 }
             }
@@ -1609,7 +1608,8 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 let b = self.before(la.first).unwrap_or(0);
                 let noun_before =
                     b > 0 && !self.key(b - 1).ends_with("ed") && !self.key(b - 1).ends_with("en");
-                if noun_before && self.coder.lex.by_head.contains_key(self.key(b - 1)) {
+                // A trigger head (every key of `by_head` has the flag).
+                if noun_before && self.starts(b - 1, WORD_HEAD) {
                     return Some(li);
                 }
                 // "welcomed memos sent by X": the agent of a participle in the object.
