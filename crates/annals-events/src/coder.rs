@@ -65,14 +65,15 @@ struct Scratch {
     time_at: Vec<Option<usize>>,
     skipped: Vec<bool>,
     local: Vec<LocalActor>,
+    events: Vec<Event>,
 }
 
 thread_local! {
     static TOKENS: RefCell<(Tokens, Scratch)> = RefCell::new((Tokens::default(), Scratch::default()));
 }
 
-/// Words that may stand between an actor slot of a pattern and its actor.
-const DETERMINERS: &[&str] = &["the", "a", "an", "its", "their", "his", "her"];
+/// Appended to a sentence's keys: every key is then followed by at least 16 bytes.
+const KEY_PADDING: &str = "                ";
 
 /// The actors a dictionary pattern's slots (`$ + %`) matched, as local actor indices.
 #[derive(Debug, Clone, Copy, Default)]
@@ -110,12 +111,26 @@ static HARD_FIRST: [bool; 256] = {
     t
 };
 
+/// Whether `k` is a determiner: a word that may stand between an actor slot of a pattern and
+/// its actor.
+#[inline]
+fn is_determiner(k: &str) -> bool {
+    matches!(k, "the" | "a" | "an" | "its" | "their" | "his" | "her")
+}
+
+/// Whether two (short) words are equal, compared in line rather than by a library call.
+#[inline]
+fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+}
+
 #[inline]
 fn is_hard(k: &str) -> bool {
     k.as_bytes()
         .first()
         .is_none_or(|&b| HARD_FIRST[usize::from(b)])
-        && HARD.contains(&k)
+        && HARD.iter().any(|h| same(h, k))
 }
 
 impl EventCoder {
@@ -169,21 +184,29 @@ impl EventCoder {
         let actor_ix = Sorted::new(actors.iter().map(ActorView::span));
         let place_ix = Sorted::new(places.iter().map(PlaceView::span));
         let expr_ix = Sorted::new(exprs.iter().map(|e| e.span));
-        let mut events = Vec::new();
         let mut credit: Vec<AttributionLink> = Vec::new();
         let doc_date = document.date.map(|d| d.to_string());
-        TOKENS.with(|cell| {
+        let mut events = TOKENS.with(|cell| {
             let (toks, scratch) = &mut *cell.borrow_mut();
+            // Events are gathered in a buffer kept between documents, then moved to a vector
+            // of their exact number: no chain of reallocations of these large records.
+            let mut events = std::mem::take(&mut scratch.events);
+            events.clear();
             for (si, sentence) in sentences.iter().enumerate() {
                 toks.clear();
                 tokenize(text, sentence.span.start, sentence.span.end, toks);
                 if toks.is_empty() {
                     continue;
                 }
-                let keys: Vec<&str> = (0..toks.len()).map(|i| toks.key(i)).collect();
+                // Padding after the last key, so that each key can be read 16 bytes at a time.
+                toks.keys.push_str(KEY_PADDING);
                 let mut flags = std::mem::take(&mut scratch.flags);
                 flags.clear();
-                flags.extend(keys.iter().map(|k| self.lex.flags(k)));
+                flags.extend(
+                    toks.toks
+                        .iter()
+                        .map(|t| self.lex.flags_at(&toks.keys, t.key_start, t.key_end)),
+                );
                 // Without a trigger word a sentence codes nothing; a short one may still credit
                 // an outlet.
                 let wanted = if toks.len() > 12 {
@@ -195,12 +218,13 @@ impl EventCoder {
                     scratch.flags = flags;
                     continue;
                 }
+                let keys: Vec<&str> = (0..toks.len()).map(|i| toks.key(i)).collect();
                 let found = Found {
                     actors: actor_ix.within(sentence.span),
                     places: place_ix.within(sentence.span),
                     exprs: expr_ix.within(sentence.span),
                 };
-                let ctx = SentCtx::new(
+                let mut ctx = SentCtx::new(
                     self,
                     text,
                     toks,
@@ -216,10 +240,24 @@ impl EventCoder {
                 if let Some(link) = ctx.credit() {
                     credit.push(link);
                 } else {
-                    ctx.code(&mut events, || times.narrative(si), doc_date.as_deref());
+                    // Clause marks are needed only once the sentence has a trigger.
+                    let trigs = ctx.triggers();
+                    if !trigs.is_empty() {
+                        ctx.mark_skipped();
+                        ctx.code(
+                            trigs,
+                            &mut events,
+                            || times.narrative(si),
+                            doc_date.as_deref(),
+                        );
+                    }
                 }
                 ctx.recycle(scratch);
             }
+            let mut out = Vec::with_capacity(events.len());
+            out.append(&mut events);
+            scratch.events = events;
+            out
         });
         if let Some(outlet) = document.outlet.as_deref().filter(|o| !o.is_empty())
             && credit.is_empty()
@@ -244,13 +282,41 @@ impl EventCoder {
                 chain.append(&mut e.attribution);
                 e.attribution = chain;
             }
-            e.id = format!(
-                "{}-e{}",
-                document.id.get(..12).unwrap_or(&document.id),
-                n + 1
-            );
+            let prefix = document.id.get(..12).unwrap_or(&document.id);
+            let mut id = String::with_capacity(prefix.len() + 8);
+            id.push_str(prefix);
+            id.push_str("-e");
+            push_number(&mut id, n + 1);
+            e.id = id;
         }
         events
+    }
+}
+
+/// The strings of `parts` one after the other.
+fn concat(parts: &[&str]) -> String {
+    let mut out = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    for p in parts {
+        out.push_str(p);
+    }
+    out
+}
+
+/// Appends the decimal digits of `n` to `out`.
+fn push_number(out: &mut String, n: usize) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut v = n;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    for &d in &digits[at..] {
+        out.push(char::from(d));
     }
 }
 
@@ -266,7 +332,7 @@ fn party_codes<A: ActorView>(p: &Party, actors: &[A]) -> Vec<String> {
         for other in a.other_codes() {
             let code = match p.code.find(own) {
                 Some(at) if !own.is_empty() => {
-                    format!("{}{other}{}", &p.code[..at], &p.code[at + own.len()..])
+                    concat(&[&p.code[..at], other, &p.code[at + own.len()..]])
                 }
                 _ => continue,
             };
@@ -448,7 +514,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             }
         }
         let local_places = found.places;
-        let mut ctx = SentCtx {
+        SentCtx {
             coder,
             text,
             t,
@@ -468,9 +534,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             },
             flags,
             keys,
-        };
-        ctx.mark_skipped();
-        ctx
+        }
     }
 
     /// Hands the per-sentence buffers back for the next sentence.
@@ -495,7 +559,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             && phrase
                 .iter()
                 .enumerate()
-                .all(|(k, w)| self.key(at + k) == w)
+                .all(|(k, w)| same(self.key(at + k), w))
     }
 
     /// Whether a cue phrase of a kind (`START_*`) may start at token `i`.
@@ -526,6 +590,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
     }
 
     /// Marks relative clauses, parentheticals and "citing X" appositives between commas.
+    #[inline(never)]
     fn mark_skipped(&mut self) {
         let n = self.t.len();
         let mut i = 0;
@@ -562,6 +627,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
     }
 
     /// A sentence crediting an outlet for the whole article ("Outlet writes about it").
+    #[inline(never)]
     fn credit(&self) -> Option<AttributionLink> {
         let n = self.t.len();
         if n > 12 {
@@ -599,7 +665,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
         while j > 0 {
             j -= 1;
             let k = self.key(j);
-            if self.cues().skip.iter().any(|s| s == k) {
+            if self.cues().skip.iter().any(|s| same(s, k)) {
                 continue;
             }
             return Some(j);
@@ -607,16 +673,16 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
         None
     }
 
-    fn is_verbish(&self, k: &str) -> bool {
-        self.coder
-            .lex
-            .word_flags
-            .get(k)
-            .is_some_and(|f| f & (WORD_HEAD | WORD_REPORT) != 0)
+    /// Whether token `i` is a trigger head or a reporting verb (its flags, read once per token,
+    /// say what a lookup of its key in `word_flags` would).
+    #[inline]
+    fn is_verbish(&self, i: usize) -> bool {
+        self.starts(i, WORD_HEAD | WORD_REPORT)
     }
 
     // ---------------------------------------------------------------- frames
 
+    #[inline(never)]
     fn frames(&self) -> Vec<Frame> {
         let n = self.t.len();
         let mut frames = Vec::new();
@@ -675,7 +741,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 _ => Modality::Reported,
             };
             // Not a frame: "was reported", "said to be".
-            if i > 0 && self.cues().passive.iter().any(|p| p == self.key(i - 1)) {
+            if i > 0 && self.cues().passive.iter().any(|p| same(p, self.key(i - 1))) {
                 continue;
             }
             // Post-posed: "..., X said (on Thursday)." or inverted "..., said X."
@@ -882,7 +948,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             return Vec::new();
         }
         // "the message of X" -> X.
-        if self.cues().carrier.iter().any(|c| c == self.key(s))
+        if self.cues().carrier.iter().any(|c| same(c, self.key(s)))
             && let Some(of) = (s + 1..e).find(|&x| matches!(self.key(x), "of" | "by" | "from"))
         {
             return self.split_links(of + 1, e, rule);
@@ -900,7 +966,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 text: text.to_string(),
                 kind: SourceKind::Media,
                 span,
-                rule: format!("{rule}/quoted_outlet").into(),
+                rule: concat(&[rule, "/quoted_outlet"]).into(),
             });
             out.extend(self.split_links(close + 1, e, rule));
             return out;
@@ -917,7 +983,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                     text: text.to_string(),
                     kind: SourceKind::SocialMedia,
                     span,
-                    rule: format!("{rule}/channel").into(),
+                    rule: concat(&[rule, "/channel"]).into(),
                 });
                 return out;
             }
@@ -983,7 +1049,9 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
     // ---------------------------------------------------------------- triggers
 
     fn match_seq(&self, at: usize, seq: &[String]) -> bool {
-        seq.iter().enumerate().all(|(k, w)| self.key(at + k) == w)
+        seq.iter()
+            .enumerate()
+            .all(|(k, w)| same(self.key(at + k), w))
     }
 
     /// Matches `pat` forward from token `at`; returns the end token (exclusive). Actor slots
@@ -1024,7 +1092,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             PTok::Slot(role) => {
                 // Determiners and possessives may precede the actor.
                 let mut p = at;
-                while p < limit && p < at + 2 && DETERMINERS.contains(&self.key(p)) {
+                while p < limit && p < at + 2 && is_determiner(self.key(p)) {
                     p += 1;
                 }
                 let li = self.actor_at.get(p).copied().flatten()?;
@@ -1069,7 +1137,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 self.actor_at.get(x - 1).copied().flatten() == self.actor_at[x]
             }
         };
-        (a..b).any(|x| !DETERMINERS.contains(&self.key(x))) && !cuts(a) && !cuts(b)
+        (a..b).any(|x| !is_determiner(self.key(x))) && !cuts(a) && !cuts(b)
     }
 
     /// Matches `pre` backward, ending just before token `at`; returns the first token. Actor
@@ -1108,7 +1176,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                     return None;
                 }
                 let mut p = la.first;
-                while p > 0 && p + 2 > la.first && DETERMINERS.contains(&self.key(p - 1)) {
+                while p > 0 && p + 2 > la.first && is_determiner(self.key(p - 1)) {
                     p -= 1;
                 }
                 let s = self.match_pre(p, rest, binds)?;
@@ -1129,6 +1197,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
         }
     }
 
+    #[inline(never)]
     fn triggers(&self) -> Vec<Trig> {
         let n = self.t.len();
         let lex = &self.coder.lex;
@@ -1166,7 +1235,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                     continue;
                 };
                 // The verb as written in its own entry beats another entry's inflected form.
-                let own = r.heads.first().is_some_and(|h| h == self.key(i));
+                let own = r.heads.first().is_some_and(|h| same(h, self.key(i)));
                 let fit = usize::from((r.noun && noun_context) || (!r.noun && verb_context));
                 let score = r.weight * 4
                     + usize::from(r.origin == crate::lexicon::Origin::Dictionary) * 2
@@ -1193,7 +1262,13 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 }
                 // A trigger noun modifying another noun ("aid groups") or a participle used as an
                 // adjective ("the occupied territories") is no event.
-                if t.last == i + 1 && self.cues().modifier.iter().any(|m| m == self.key(i + 1)) {
+                if t.last == i + 1
+                    && self
+                        .cues()
+                        .modifier
+                        .iter()
+                        .any(|m| same(m, self.key(i + 1)))
+                {
                     continue;
                 }
                 if i > 0
@@ -1282,6 +1357,11 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
 
     // ---------------------------------------------------------------- arguments
 
+    /// The actor mention of local actor `li`.
+    fn local_actor(&self, li: usize) -> Option<&'a A> {
+        self.local.get(li).and_then(|la| self.actors.get(la.idx))
+    }
+
     fn party(&self, li: usize) -> Party {
         let la = self.local[li];
         let a = &self.actors[la.idx];
@@ -1299,6 +1379,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
     /// the group: "lawmakers and officials in A and B" (each agent of each country), "the
     /// ambassadors of A, B and C" (the first member's sector for the bare countries after it),
     /// "Danish media and government" (the first member's country for the agents after it).
+    #[inline(never)]
     fn parties(&self, li: usize) -> Vec<Party> {
         let group = self.group(li);
         let mut out: Vec<Party> = group.iter().map(|&g| self.party(g)).collect();
@@ -1319,7 +1400,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                     for c in &out {
                         crossed.push(Party {
                             text: c.text.clone(),
-                            code: format!("{}{}", c.country, a.code),
+                            code: concat(&[&c.country, &a.code]),
                             country: c.country.clone(),
                             sector: a.sector.clone(),
                             span: c.span,
@@ -1338,11 +1419,11 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
         for p in out.iter_mut().skip(1) {
             if agent_of && !head.sector.is_empty() && bare_country(p) {
                 // "the ambassadors of A, B and C".
-                p.code = format!("{}{}", p.country, head.code.get(3..).unwrap_or(""));
+                p.code = concat(&[&p.country, head.code.get(3..).unwrap_or("")]);
                 p.sector = head.sector.clone();
             } else if !agent_of && !head.country.is_empty() && agent_only(p) {
                 // "Danish media and government".
-                p.code = format!("{}{}", head.country, p.code);
+                p.code = concat(&[&head.country, &p.code]);
                 p.country = head.country.clone();
             }
         }
@@ -1362,10 +1443,10 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
         let adjective = |x: usize| {
             let k = self.key(x);
             self.t.toks.get(x).is_some_and(|t| t.word && !t.capital)
-                && !self.is_verbish(k)
+                && !self.is_verbish(x)
                 && self.is_prep(k).is_none()
                 && !self.cues().boundary.contains_key(k)
-                && !self.cues().passive.iter().any(|p| p == k)
+                && !self.cues().passive.iter().any(|p| same(p, k))
                 && !k.ends_with("ed")
                 && !k.chars().next().is_some_and(|c| c.is_ascii_digit())
         };
@@ -1477,7 +1558,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                         continue;
                     }
                 }
-                if self.is_verbish(bk) && self.actor_at[b].is_none() {
+                if self.is_verbish(b) && self.actor_at[b].is_none() {
                     continue;
                 }
             }
@@ -1527,7 +1608,8 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 let b = self.before(la.first).unwrap_or(0);
                 let noun_before =
                     b > 0 && !self.key(b - 1).ends_with("ed") && !self.key(b - 1).ends_with("en");
-                if noun_before && self.coder.lex.by_head.contains_key(self.key(b - 1)) {
+                // A trigger head (every key of `by_head` has the flag).
+                if noun_before && self.starts(b - 1, WORD_HEAD) {
                     return Some(li);
                 }
                 // "welcomed memos sent by X": the agent of a participle in the object.
@@ -1542,6 +1624,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
     }
 
     /// The country of the nearest actor or place with one, for a party coded without a country.
+    #[inline(never)]
     fn context_country(&self, span: Span) -> Option<String> {
         let mut best: Option<(usize, String)> = None;
         let mut consider = |s: Span, c: &str| {
@@ -1612,7 +1695,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             }
             j -= 1;
             let b = self.key(j);
-            if self.cues().passive.iter().any(|p| p == b) {
+            if self.cues().passive.iter().any(|p| same(p, b)) {
                 return true;
             }
             if !(b.ends_with("ly") || b == "being" || b == "not") {
@@ -1622,6 +1705,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
         false
     }
 
+    #[inline(never)]
     fn modality(
         &self,
         limit: usize,
@@ -1683,7 +1767,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             Modality::Asserted
         };
         for (m, _) in &found {
-            rules.push(format!("events/modality/{m}").into());
+            rules.push(concat(&["events/modality/", m]).into());
         }
         (modality, rules)
     }
@@ -1692,6 +1776,11 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
 
     fn number_at(&self, i: usize) -> Option<(u64, usize)> {
         let k = self.key(i);
+        // Only a token starting with a digit, or a number word (the flag covers "twenty-five"),
+        // reads as a number.
+        if !(k.as_bytes().first().is_some_and(u8::is_ascii_digit) || self.starts(i, WORD_NUMBER)) {
+            return None;
+        }
         if k.chars()
             .all(|c| c.is_ascii_digit() || c == ',' || c == '.')
             && k.starts_with(|c: char| c.is_ascii_digit())
@@ -1742,6 +1831,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
         Some((total, end))
     }
 
+    #[inline(never)]
     fn quantities(&self) -> Vec<(usize, String, Quantity)> {
         let n = self.t.len();
         let mut out = Vec::new();
@@ -1897,15 +1987,12 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
 
     fn code(
         &self,
+        trigs: Vec<Trig>,
         events: &mut Vec<Event>,
         narrative: impl FnOnce() -> Option<TimeRef>,
         doc: Option<&str>,
     ) {
         let n = self.t.len();
-        let trigs = self.triggers();
-        if trigs.is_empty() {
-            return;
-        }
         let narrative = narrative();
         let narrative = narrative.as_ref();
         let frames = self.frames();
@@ -1968,7 +2055,8 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 }
                 r
             };
-            let mut rules: Vec<std::borrow::Cow<'static, str>> = vec![rule.id.clone().into()];
+            let mut rules: Vec<std::borrow::Cow<'static, str>> = Vec::with_capacity(8);
+            rules.push(rule.id.clone().into());
             let in_skipped = self.skipped.get(tr.head).copied().unwrap_or(false);
             let passive = self.is_passive(tr.head);
             let nominal = tr.head > 0
@@ -2156,7 +2244,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                     && p.country.is_empty()
                     && let Some(c) = self.context_country(p.span)
                 {
-                    p.code = format!("{c}{}", p.code);
+                    p.code = concat(&[&c, &p.code]);
                     p.country = c;
                     rules.push("events/args/country_from_context".into());
                 }
@@ -2209,7 +2297,9 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             if recipient.is_empty()
                 && statement.is_none()
                 && let Some(li) = self.locative_object(tr.last, right_limit)
-                && !actor.iter().any(|a| a.span == self.party(li).span)
+                && !actor
+                    .iter()
+                    .any(|a| Some(a.span) == self.local_actor(li).map(ActorView::span))
             {
                 recipient = self.parties(li);
                 rules.push("events/args/locative_target".into());
@@ -2243,7 +2333,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             } else {
                 lex.types
                     .get(&event)
-                    .map(|t| format!("{}0", t.cameo_root))
+                    .map(|t| concat(&[&t.cameo_root, "0"]))
                     .unwrap_or_default()
             };
             let (trig_text, trig_span) = self.raw(tr.first, tr.last);
@@ -2425,12 +2515,13 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 _ => &mut e.size,
             };
             if slot.is_none() {
-                e.rules.push(format!("{}/{}", q.rule, category).into());
+                e.rules.push(concat(&[&q.rule, "/", &category]).into());
                 *slot = Some(q);
             }
         }
     }
 
+    #[inline(never)]
     fn chain(&self, head: usize, frames: &[Frame]) -> Vec<AttributionLink> {
         // Every frame whose scope holds the trigger; "according to" outermost, then wider first.
         let mut around: Vec<&Frame> = frames
@@ -2461,6 +2552,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
         }
     }
 
+    #[inline(never)]
     fn dates(
         &self,
         tr: &Trig,
@@ -2521,6 +2613,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
         (date, reported)
     }
 
+    #[inline(never)]
     fn place(
         &self,
         tr: &Trig,
@@ -2587,4 +2680,22 @@ fn tok_range(t: &Tokens, span: Span) -> Option<(usize, usize)> {
         last += 1;
     }
     Some((first, last))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_and_concatenations_print_as_format_does() {
+        for n in [0usize, 1, 9, 10, 99, 100, 12_345, usize::MAX] {
+            let mut s = String::from("x-e");
+            push_number(&mut s, n);
+            assert_eq!(s, format!("x-e{n}"));
+        }
+        assert_eq!(concat(&["GBR", "GOV", ""]), "GBRGOV");
+        assert_eq!(concat(&[]), "");
+        assert!(same("said", "said") && !same("said", "sad") && !same("a", "b") && same("", ""));
+        assert!(is_determiner("its") && !is_determiner("it") && is_hard(";") && !is_hard(","));
+    }
 }

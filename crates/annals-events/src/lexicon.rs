@@ -82,8 +82,31 @@ fn pack(word: &[u8]) -> ([u64; 2], bool) {
     ([lo, hi], hyphen)
 }
 
-/// One slot of a [`FlagTable`]: the packed word, its length plus one (0 when empty) and its
-/// flags.
+/// The word of `len` (at most [`PACKED`]) bytes at the start of `window` (at least 16 bytes;
+/// the bytes past the word are masked off), packed as [`pack`] does, with two loads.
+#[inline]
+fn pack_window(window: &[u8; 16], len: usize) -> ([u64; 2], bool) {
+    let mut lo = [0u8; 8];
+    let mut hi = [0u8; 8];
+    lo.copy_from_slice(&window[..8]);
+    hi.copy_from_slice(&window[8..]);
+    let keep = |n: usize| match n {
+        0 => 0,
+        1..=7 => (1u64 << (8 * n)) - 1,
+        _ => u64::MAX,
+    };
+    let lo = u64::from_le_bytes(lo) & keep(len);
+    let hi = u64::from_le_bytes(hi) & keep(len.saturating_sub(8));
+    // Whether a byte is a hyphen: a zero byte of `x ^ 0x2d2d..` (masked bytes are 0, not 0x2d).
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let has_hyphen = |v: u64| {
+        let x = v ^ (ONES * u64::from(b'-'));
+        x.wrapping_sub(ONES) & !x & (ONES << 7) != 0
+    };
+    ([lo, hi], has_hyphen(lo) || has_hyphen(hi))
+}
+
+/// One slot of a [`FlagTable`]: the packed word, its length and its flags.
 #[derive(Debug, Clone, Copy, Default)]
 struct Slot {
     key: [u64; 2],
@@ -92,19 +115,28 @@ struct Slot {
 }
 
 /// The flags of the words of at most 16 bytes, in an open-addressing table whose slots hold
-/// the words themselves: a lookup compares two machine words and follows no pointer.
+/// the words themselves: a lookup compares two machine words and follows no pointer. A
+/// separate byte per slot (0 when empty, else 7 bits of the hash with the top bit set) keeps
+/// most probes for absent words inside a small array that stays in the first-level cache.
 #[derive(Debug, Clone, Default)]
 pub struct FlagTable {
+    tags: Vec<u8>,
     slots: Vec<Slot>,
     mask: usize,
     filled: usize,
 }
 
 impl FlagTable {
+    /// The home slot and the tag byte of a packed word.
     #[inline]
-    fn home(&self, key: [u64; 2], len: usize) -> usize {
-        let h = (key[0] ^ key[1].rotate_left(31) ^ len as u64).wrapping_mul(SEED);
-        ((h ^ (h >> 32)) as usize) & self.mask
+    fn home(&self, key: [u64; 2], len: usize) -> (usize, u8) {
+        // The full 128-bit product, folded: every byte of the word reaches every bit (the low
+        // half alone would leave the slot to the first bytes, and inflected forms of one verb
+        // would pile up in one run of slots).
+        let x = key[0] ^ key[1].rotate_left(29) ^ ((len as u64) << 59);
+        let p = u128::from(x ^ SEED.rotate_left(17)) * u128::from(SEED);
+        let h = (p as u64) ^ ((p >> 64) as u64);
+        ((h as usize) & self.mask, 0x80 | (h >> 57) as u8)
     }
 
     /// The flags of `word`; `None` when the word is not in the table or is too long for it.
@@ -120,17 +152,20 @@ impl FlagTable {
     /// The flags of the word of `len` bytes packed as `key`.
     #[inline]
     fn find(&self, key: [u64; 2], len: usize) -> Option<u8> {
-        if self.slots.is_empty() {
+        if self.tags.is_empty() {
             return None;
         }
-        let mut at = self.home(key, len);
-        let len = len as u8 + 1;
+        let (mut at, tag) = self.home(key, len);
         loop {
-            let slot = self.slots.get(at)?;
-            if slot.len == 0 {
+            let t = *self.tags.get(at)?;
+            if t == 0 {
                 return None;
             }
-            if slot.len == len && slot.key == key {
+            if t == tag
+                && let Some(slot) = self.slots.get(at)
+                && usize::from(slot.len) == len
+                && slot.key == key
+            {
                 return Some(slot.flags);
             }
             at = (at + 1) & self.mask;
@@ -143,20 +178,28 @@ impl FlagTable {
         if w.len() > PACKED {
             return;
         }
-        if (self.filled + 1) * 2 > self.slots.len() {
+        if (self.filled + 1) * 2 > self.tags.len() {
             self.grow();
         }
-        let key = pack(w).0;
-        let len = w.len() as u8 + 1;
-        let mut at = self.home(key, w.len());
-        while let Some(slot) = self.slots.get_mut(at) {
-            if slot.len == 0 {
-                *slot = Slot { key, len, flags };
+        self.insert(Slot {
+            key: pack(w).0,
+            len: w.len() as u8,
+            flags,
+        });
+    }
+
+    /// Puts `slot` in the table, replacing the flags of the same word.
+    fn insert(&mut self, slot: Slot) {
+        let (mut at, tag) = self.home(slot.key, usize::from(slot.len));
+        while let (Some(t), Some(s)) = (self.tags.get(at).copied(), self.slots.get_mut(at)) {
+            if t == 0 {
+                *s = slot;
+                self.tags[at] = tag;
                 self.filled += 1;
                 return;
             }
-            if slot.len == len && slot.key == key {
-                slot.flags = flags;
+            if t == tag && s.len == slot.len && s.key == slot.key {
+                s.flags = slot.flags;
                 return;
             }
             at = (at + 1) & self.mask;
@@ -164,19 +207,13 @@ impl FlagTable {
     }
 
     fn grow(&mut self) {
-        let size = (self.slots.len() * 2).max(64);
+        let size = (self.tags.len() * 2).max(64);
+        let old_tags = std::mem::replace(&mut self.tags, vec![0; size]);
         let old = std::mem::replace(&mut self.slots, vec![Slot::default(); size]);
         self.mask = size - 1;
         self.filled = 0;
-        for slot in old.into_iter().filter(|s| s.len != 0) {
-            let mut at = self.home(slot.key, usize::from(slot.len - 1));
-            while self.slots.get(at).is_some_and(|s| s.len != 0) {
-                at = (at + 1) & self.mask;
-            }
-            if let Some(free) = self.slots.get_mut(at) {
-                *free = slot;
-                self.filled += 1;
-            }
+        for (slot, _) in old.into_iter().zip(old_tags).filter(|(_, t)| *t != 0) {
+            self.insert(slot);
         }
     }
 
@@ -354,6 +391,9 @@ pub struct Lexicon {
     /// `word_flags` for the words of up to 16 bytes, for the per-token lookup; kept in step by
     /// [`Lexicon::add`] and the word index.
     fast_flags: FlagTable,
+    /// The first bytes of the words of `word_flags`, as a bit set: a word starting with any
+    /// other byte has no flags.
+    first_bytes: [u64; 4],
     /// Cue words.
     pub cues: Cues,
     /// Irregular verb forms by lemma.
@@ -543,6 +583,7 @@ impl Lexicon {
             by_head: HashMap::default(),
             word_flags: HashMap::default(),
             fast_flags: FlagTable::default(),
+            first_bytes: [0; 4],
             cues: load_cues(),
             irregular,
             irregular_past,
@@ -600,6 +641,7 @@ impl Lexicon {
             let f = self.word_flags.entry(h.clone()).or_default();
             *f |= WORD_HEAD;
             self.fast_flags.set(h, *f);
+            self.note_first_byte(h);
         }
         self.rules.push(rule);
     }
@@ -620,7 +662,24 @@ impl Lexicon {
             *f.entry(w.clone()).or_default() |= WORD_HEAD;
         }
         self.fast_flags = FlagTable::from_map(&f);
+        self.first_bytes = [0; 4];
+        for w in f.keys() {
+            self.note_first_byte(w);
+        }
+        if self.cues.number.contains_key("") {
+            // An empty number word would make "-five" a number: no byte can be ruled out.
+            self.first_bytes = [u64::MAX; 4];
+        }
         self.word_flags = f;
+    }
+
+    /// Adds the first byte of `word` to `first_bytes`.
+    fn note_first_byte(&mut self, word: &str) {
+        if let Some(&b) = word.as_bytes().first()
+            && let Some(bits) = self.first_bytes.get_mut(usize::from(b >> 6))
+        {
+            *bits |= 1 << (b & 63);
+        }
     }
 
     /// The flags of a word (`START_*` and `WORD_*` bits).
@@ -633,14 +692,54 @@ impl Lexicon {
         } else {
             (self.word_flags.get(word).copied(), w.contains(&b'-'))
         };
-        let mut f = f.unwrap_or(0);
-        if f & WORD_NUMBER == 0
-            && hyphen
-            && word.split('-').all(|p| self.cues.number.contains_key(p))
+        self.number_flag(word, f.unwrap_or(0), hyphen)
+    }
+
+    /// [`Lexicon::flags`] of the word `keys[start..end]`; with 16 bytes or more from `start`
+    /// on (what follows the word is ignored), a short word is read with two loads.
+    #[inline]
+    pub fn flags_at(&self, keys: &str, start: usize, end: usize) -> u8 {
+        let len = end.wrapping_sub(start);
+        let tail = keys.as_bytes().get(start..).unwrap_or(&[]);
+        // A word whose first byte starts no known word (punctuation, digits) has no flags.
+        if let Some(&b) = tail.first()
+            && len > 0
+            && self.first_bytes[usize::from(b >> 6)] & (1 << (b & 63)) == 0
         {
-            f |= WORD_NUMBER;
+            return 0;
         }
-        f
+        match tail.first_chunk::<16>() {
+            Some(chunk) if len <= PACKED => {
+                let (key, hyphen) = pack_window(chunk, len);
+                let f = self.fast_flags.find(key, len).unwrap_or(0);
+                if f & WORD_NUMBER == 0 && hyphen {
+                    keys.get(start..end).map_or(f, |w| self.hyphen_number(w, f))
+                } else {
+                    f
+                }
+            }
+            _ => keys.get(start..end).map_or(0, |w| self.flags(w)),
+        }
+    }
+
+    /// `flags` with [`WORD_NUMBER`] added for a hyphenated number ("twenty-five").
+    #[inline]
+    fn number_flag(&self, word: &str, f: u8, hyphen: bool) -> u8 {
+        if f & WORD_NUMBER == 0 && hyphen {
+            self.hyphen_number(word, f)
+        } else {
+            f
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn hyphen_number(&self, word: &str, f: u8) -> u8 {
+        if word.split('-').all(|p| self.cues.number.contains_key(p)) {
+            f | WORD_NUMBER
+        } else {
+            f
+        }
     }
 
     /// Removes every built-in trigger rule (to code with dictionaries only).
@@ -761,6 +860,37 @@ mod tests {
         let f = verb_forms("meet", &irr);
         assert!(f.contains(&"met".to_string()), "{f:?}");
         assert_eq!(noun_forms("rally"), vec!["rally", "rallies"]);
+    }
+
+    #[test]
+    fn flags_read_from_a_padded_buffer_match_the_word_lookup() {
+        let lex = Lexicon::builtin();
+        // Every known word, hyphenated numbers, a word of exactly 8 and 16 bytes, a longer one,
+        // and words that are not in the table; each followed by other text, then padding.
+        let mut words: Vec<String> = lex.word_flags.keys().cloned().collect();
+        words.sort();
+        words.extend(
+            [
+                "twenty-five", "forty-two-x", "abcdefgh", "abcdefghijklmnop", "-", "",
+                "counter-insurgency-operations", "zzz", "x-ray", "été", "said-",
+            ]
+            .map(String::from),
+        );
+        let mut marked = 0;
+        for w in &words {
+            for tail in ["", "s", " and more words", "-nine"] {
+                let keys = format!("{w}{tail}                ");
+                let f = lex.flags_at(&keys, 0, w.len());
+                assert_eq!(f, lex.flags(w), "{w:?} followed by {tail:?}");
+                marked += usize::from(f != 0);
+                // Without padding the lookup falls back to the same answer.
+                let bare = format!("{w}{tail}");
+                assert_eq!(lex.flags_at(&bare, 0, w.len()), lex.flags(w), "{w:?}");
+            }
+        }
+        assert!(marked >= 4 * lex.word_flags.len());
+        assert!(lex.flags_at("twenty-five                ", 0, 11) & WORD_NUMBER != 0);
+        assert_eq!(lex.flags_at("said", 2, 1), 0);
     }
 
     #[test]
