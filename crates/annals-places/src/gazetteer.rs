@@ -65,6 +65,34 @@ pub struct Place {
     pub feature_code: String,
 }
 
+/// Feature codes that recognition tells apart (values of [`Row::feature`]).
+pub(crate) mod feature {
+    /// Any other feature code.
+    pub const OTHER: u8 = 0;
+    /// `ADM1`: a first-level region.
+    pub const ADM1: u8 = 1;
+    /// `PPLC`: a capital.
+    pub const PPLC: u8 = 2;
+    /// `CONT`: a continent.
+    pub const CONT: u8 = 3;
+}
+
+/// The fields of an entry that recognition compares, packed so that scanning the readings of a
+/// name touches little memory and compares numbers, not strings.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Row {
+    /// Population (0 when unknown).
+    pub(crate) population: u64,
+    /// Number of the admin1 code (0 when empty; equal codes have equal numbers).
+    pub(crate) admin: u32,
+    /// Number of the country code (0 when empty; equal codes have equal numbers).
+    pub(crate) country: u32,
+    /// Country, region or city.
+    pub(crate) kind: PlaceKind,
+    /// The feature code, as one of [`feature`].
+    pub(crate) feature: u8,
+}
+
 /// Index bytes: a part of the embedded index or of one built at run time.
 #[derive(Clone)]
 pub(crate) enum Bytes {
@@ -117,6 +145,10 @@ fn u64_at(b: &[u8], at: usize) -> u64 {
 /// The gazetteer: entries and an automaton over all their names.
 pub struct Gazetteer {
     places: Vec<Place>,
+    /// The packed fields of each entry, in the order of `places`.
+    rows: Vec<Row>,
+    /// Number of each country code (see [`Row::country`]).
+    country_numbers: FastMap<String, u32>,
     names: Map<Bytes>,
     postings: Vec<u32>,
     /// Names of countries and of cities of at least [`MAJOR_POPULATION`] (values as in `names`).
@@ -247,6 +279,32 @@ impl EndsFilter {
     }
 }
 
+/// The packed fields of an index record (see [`index::RECORD`]).
+fn read_row(rec: &[u8]) -> Row {
+    let kind = match rec.get(4) {
+        Some(&index::KIND_COUNTRY) => PlaceKind::Country,
+        Some(&index::KIND_REGION) => PlaceKind::Region,
+        _ => PlaceKind::City,
+    };
+    Row {
+        population: u64_at(rec, 24),
+        admin: u32_at(rec, 68),
+        country: u32_at(rec, 72),
+        kind,
+        feature: feature::OTHER,
+    }
+}
+
+/// The feature number of a feature code.
+fn feature_of(code: &str) -> u8 {
+    match code {
+        "ADM1" => feature::ADM1,
+        "PPLC" => feature::PPLC,
+        "CONT" => feature::CONT,
+        _ => feature::OTHER,
+    }
+}
+
 /// The entry of an index record (see [`index::RECORD`]).
 fn read_place(rec: &[u8], strings: &[u8]) -> Option<Place> {
     let text = |k: usize| -> String {
@@ -323,6 +381,8 @@ impl Gazetteer {
         match (map(), map(), map()) {
             (Ok(names), Ok(major), Ok(country_names)) => Gazetteer {
                 places: Vec::new(),
+                rows: Vec::new(),
+                country_numbers: FastMap::default(),
                 names,
                 postings: Vec::new(),
                 major,
@@ -368,11 +428,23 @@ impl Gazetteer {
             .map(|c| u32_at(c, 0))
             .collect();
         let strings = sec(section::STRINGS);
-        let places: Vec<Place> = sec(section::PLACES)
-            .as_ref()
-            .chunks_exact(index::RECORD)
-            .filter_map(|rec| read_place(rec, strings.as_ref()))
-            .collect();
+        let records = sec(section::PLACES);
+        let count = records.as_ref().len() / index::RECORD;
+        let mut places: Vec<Place> = Vec::with_capacity(count);
+        let mut rows: Vec<Row> = Vec::with_capacity(count);
+        let mut country_numbers: FastMap<String, u32> = FastMap::default();
+        for rec in records.as_ref().chunks_exact(index::RECORD) {
+            let Some(p) = read_place(rec, strings.as_ref()) else {
+                continue;
+            };
+            let mut row = read_row(rec);
+            row.feature = feature_of(&p.feature_code);
+            if row.country != 0 && !country_numbers.contains_key(p.country.as_str()) {
+                country_numbers.insert(p.country.clone(), row.country);
+            }
+            places.push(p);
+            rows.push(row);
+        }
         let words = sec(section::FIRST_WORDS);
         let mut first_words = FastMap::default();
         first_words.reserve(words.as_ref().len() / 24);
@@ -389,6 +461,8 @@ impl Gazetteer {
         }
         Ok(Gazetteer {
             places,
+            rows,
+            country_numbers,
             names,
             postings,
             major,
@@ -411,6 +485,19 @@ impl Gazetteer {
     /// The entry at `index` (as returned by [`Gazetteer::lookup`], alternate flag allowed).
     pub fn place(&self, index: u32) -> Option<&Place> {
         self.places.get((index & !ALTERNATE) as usize)
+    }
+
+    /// The packed fields of the entry at `index` (alternate flag allowed).
+    pub(crate) fn row(&self, index: u32) -> Option<&Row> {
+        self.rows.get((index & !ALTERNATE) as usize)
+    }
+
+    /// The number of a country code in [`Row::country`] (`None` for a code no entry has).
+    pub(crate) fn country_number(&self, code: &str) -> Option<u32> {
+        if code.is_empty() {
+            return Some(0);
+        }
+        self.country_numbers.get(code).copied()
     }
 
     /// Whether a lookup result matched only an alternate name of its entry.

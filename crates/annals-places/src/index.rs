@@ -57,8 +57,9 @@ pub const SECTIONS: usize = 12;
 /// Bytes of one entry record: geonameid `u32`, kind `u8` (0 country, 1 region, 2 city), flags
 /// `u8` (1: latitude known, 2: longitude known), two spare bytes, latitude and longitude `f64`,
 /// population `u64`, then six `(u32 offset, u16 length)` string references into `STRINGS`:
-/// name, country, admin1, code, feature class, feature code.
-pub const RECORD: usize = 32 + 6 * 6;
+/// name, country, admin1, code, feature class, feature code; then the numbers (`u32`, counted
+/// from 1, 0 for an empty code) of the admin1 and of the country code: equal codes, equal numbers.
+pub const RECORD: usize = 32 + 6 * 6 + 8;
 
 /// Kind byte of a country record.
 pub const KIND_COUNTRY: u8 = 0;
@@ -210,7 +211,18 @@ fn write_place<'t>(
     out: &mut Vec<u8>,
     strings: &mut Vec<u8>,
     interned: &mut FastMap<&'t str, u32>,
+    codes: &mut [FastMap<&'t str, u32>; 2],
 ) {
+    // Numbers of the admin1 and country codes, counted from 1 in order of appearance.
+    let mut number = |k: usize, code: &'t str| -> u32 {
+        if code.is_empty() {
+            return 0;
+        }
+        let next = codes[k].len() as u32 + 1;
+        *codes[k].entry(code).or_insert(next)
+    };
+    let admin = number(0, line.strings[2]);
+    let country = number(1, line.strings[1]);
     out.extend_from_slice(&line.geonameid.to_le_bytes());
     let flags = u8::from(line.lat.is_some()) | (u8::from(line.lon.is_some()) << 1);
     out.extend_from_slice(&[line.kind, flags, 0, 0]);
@@ -232,6 +244,8 @@ fn write_place<'t>(
         out.extend_from_slice(&off.to_le_bytes());
         out.extend_from_slice(&(len as u16).to_le_bytes());
     }
+    out.extend_from_slice(&admin.to_le_bytes());
+    out.extend_from_slice(&country.to_le_bytes());
 }
 
 /// Builds the index of a gazetteer TSV text (malformed lines are skipped).
@@ -355,8 +369,9 @@ pub fn build(text: &str) -> Vec<u8> {
     let mut places = Vec::with_capacity(lines.len() * RECORD);
     let mut strings = Vec::new();
     let mut interned = FastMap::default();
+    let mut codes = [FastMap::default(), FastMap::default()];
     for line in &lines {
-        write_place(line, &mut places, &mut strings, &mut interned);
+        write_place(line, &mut places, &mut strings, &mut interned, &mut codes);
     }
     let mut words = Vec::with_capacity(first_words.len() * 24);
     for (h, addr, out) in first_words {

@@ -2,7 +2,7 @@
 
 use crate::countries::Countries;
 use crate::fasthash::{FastMap, FastSet};
-use crate::gazetteer::{Gazetteer, Place, PlaceKind};
+use crate::gazetteer::{Gazetteer, PlaceKind, Row, feature};
 use crate::tokens::each_word;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Anchored, Input, MatchKind, StartKind};
 use annals_document::{Sentence, Span};
@@ -191,6 +191,8 @@ pub struct PlaceRecognizer {
     abbrev_pairs: Option<Vec<u64>>,
     /// Gazetteer entry of each country, by ISO alpha-2 code.
     country_entry: FastMap<String, u32>,
+    /// The prior score of each gazetteer entry (see [`prior`]), by entry index.
+    priors: Vec<f64>,
 }
 
 impl std::fmt::Debug for PlaceRecognizer {
@@ -295,6 +297,25 @@ fn possessive_stem(word: &str) -> usize {
     word.len()
 }
 
+/// How likely a name stands for this entry before any context: continents, countries and
+/// first-level regions first, then cities by population (capitals raised).
+fn prior(p: &Row) -> f64 {
+    match p.kind {
+        PlaceKind::Country => 20.0,
+        PlaceKind::Region if p.feature == feature::CONT => 22.0,
+        PlaceKind::Region if p.feature == feature::ADM1 => 15.0,
+        PlaceKind::Region => 9.0,
+        PlaceKind::City => {
+            let base = 2.0 * ((p.population as f64) + 10.0).log10();
+            if p.feature == feature::PPLC {
+                base + 4.0
+            } else {
+                base
+            }
+        }
+    }
+}
+
 impl PlaceRecognizer {
     /// A recognizer over the embedded gazetteer, country table and guard lists.
     pub fn new() -> PlaceRecognizer {
@@ -372,6 +393,9 @@ impl PlaceRecognizer {
             abbrev_anchored,
             abbrev_pairs,
             country_entry,
+            priors: (0..gaz.places().len() as u32)
+                .map(|e| gaz.row(e).map_or(f64::NAN, prior))
+                .collect(),
         }
     }
 
@@ -907,7 +931,7 @@ impl PlaceRecognizer {
             }
             let a_is_country = a.entries.iter().any(|&e| {
                 self.gaz
-                    .place(e)
+                    .row(e)
                     .is_some_and(|p| p.kind == PlaceKind::Country)
             });
             if a_is_country {
@@ -915,11 +939,11 @@ impl PlaceRecognizer {
             }
             let mut best: Option<(u32, u32, u64)> = None;
             for &ea in a.entries.iter() {
-                let Some(pa) = self.gaz.place(ea) else {
+                let Some(pa) = self.gaz.row(ea) else {
                     continue;
                 };
                 for &eb in b.entries.iter() {
-                    let Some(pb) = self.gaz.place(eb) else {
+                    let Some(pb) = self.gaz.row(eb) else {
                         continue;
                     };
                     if ea == eb || pb.kind == PlaceKind::City || pa.kind == PlaceKind::Country {
@@ -927,9 +951,9 @@ impl PlaceRecognizer {
                     }
                     let contains = pa.country == pb.country
                         && (pb.kind == PlaceKind::Country
-                            || (pb.feature_code == "ADM1"
-                                && !pb.admin1.is_empty()
-                                && pb.admin1 == pa.admin1));
+                            || (pb.feature == feature::ADM1
+                                && pb.admin != 0
+                                && pb.admin == pa.admin));
                     // Regions rank above cities, then population decides.
                     let rank = if pa.kind == PlaceKind::Region {
                         u64::MAX
@@ -950,21 +974,12 @@ impl PlaceRecognizer {
         }
     }
 
-    fn prior(&self, p: &Place) -> f64 {
-        match p.kind {
-            PlaceKind::Country => 20.0,
-            PlaceKind::Region if p.feature_code == "CONT" => 22.0,
-            PlaceKind::Region if p.feature_code == "ADM1" => 15.0,
-            PlaceKind::Region => 9.0,
-            PlaceKind::City => {
-                let base = 2.0 * ((p.population as f64) + 10.0).log10();
-                if p.feature_code == "PPLC" {
-                    base + 4.0
-                } else {
-                    base
-                }
-            }
-        }
+    /// The prior score of the entry at `e` (NaN for an index without an entry).
+    fn prior_of(&self, e: u32) -> f64 {
+        self.priors
+            .get((e & !crate::gazetteer::ALTERNATE) as usize)
+            .copied()
+            .unwrap_or(f64::NAN)
     }
 
     fn keep(
@@ -986,7 +1001,7 @@ impl PlaceRecognizer {
         let has_region_or_country = c
             .entries
             .iter()
-            .any(|&e| self.gaz.place(e).is_some_and(|p| p.kind != PlaceKind::City));
+            .any(|&e| self.gaz.row(e).is_some_and(|p| p.kind != PlaceKind::City));
         let strong = c.cue || c.forced.is_some() || c.container_of;
         let next = words.get(c.last + 1);
         let next_cap = next
@@ -1028,7 +1043,7 @@ impl PlaceRecognizer {
                 Gazetteer::is_alternate(e)
                     && self
                         .gaz
-                        .place(e)
+                        .row(e)
                         .is_none_or(|p| p.kind == PlaceKind::City && p.population < 100_000)
             });
             if weak_alternate && !strong {
@@ -1061,8 +1076,8 @@ impl PlaceRecognizer {
             // only for countries and first-level regions ("Queensland Health").
             let big = c.entries.iter().any(|&e| {
                 self.gaz
-                    .place(e)
-                    .is_some_and(|p| p.kind == PlaceKind::Country || p.feature_code == "ADM1")
+                    .row(e)
+                    .is_some_and(|p| p.kind == PlaceKind::Country || p.feature == feature::ADM1)
             });
             let seat =
                 next.is_some_and(|n| self.guards.is(&text[n.start..n.end], class::INSTITUTION));
@@ -1085,25 +1100,26 @@ impl PlaceRecognizer {
             .enumerate()
             .filter_map(|(k, c)| self.keep(text, words, c, surnames).map(|r| (k, r)))
             .collect();
-        // Document context: countries and regions of unambiguous or strong readings.
-        let mut country_votes: FastMap<&str, f64> = FastMap::default();
-        let mut admin_votes: FastMap<(&str, &str), f64> = FastMap::default();
+        // Document context: countries and regions of unambiguous or strong readings, by
+        // country number and (country, admin1) numbers of the gazetteer rows.
+        let mut country_votes: FastMap<u32, f64> = FastMap::default();
+        let mut admin_votes: FastMap<(u32, u32), f64> = FastMap::default();
         // What the mentions of each name voted for, so that a name does not count as its own
         // context: the readings of "Santa Ana" repeated ten times are no evidence for each other
-        // (readings forced by "Santa Ana, California" are, and stay out of this tally).
-        let mut own_vote: FastMap<(&str, &str, &str), f64> = FastMap::default();
-        // The prior of every entry of every kept candidate, computed once.
-        let mut priors: Vec<f64> = Vec::new();
-        let mut prior_at: Vec<usize> = Vec::with_capacity(kept.len());
-        for &(k, _) in &kept {
-            prior_at.push(priors.len());
-            priors.extend(
-                cands[k]
-                    .entries
-                    .iter()
-                    .map(|&e| self.gaz.place(e).map_or(f64::NAN, |p| self.prior(p))),
-            );
-        }
+        // (readings forced by "Santa Ana, California" are, and stay out of this tally). Keyed by
+        // (name number, country, admin1 or 0).
+        let mut own_vote: FastMap<(u32, u32, u32), f64> = FastMap::default();
+        // The number of each kept candidate's name: equal names, equal numbers.
+        let mut name_numbers: FastMap<&str, u32> = FastMap::default();
+        let name_of: Vec<u32> = kept
+            .iter()
+            .map(|&(k, _)| {
+                let next = name_numbers.len() as u32;
+                *name_numbers
+                    .entry(cands[k].span.slice(text))
+                    .or_insert(next)
+            })
+            .collect();
         for (n, &(k, rule)) in kept.iter().enumerate() {
             let c = &cands[k];
             if c.fuzzy {
@@ -1114,12 +1130,12 @@ impl PlaceRecognizer {
                 None => c
                     .entries
                     .iter()
-                    .zip(&priors[prior_at[n]..])
-                    .filter(|&(&e, _)| self.gaz.place(e).is_some())
-                    .max_by(|a, b| a.1.total_cmp(b.1))
-                    .map(|(&e, _)| e),
+                    .map(|&e| (e, self.prior_of(e)))
+                    .filter(|&(e, _)| self.gaz.row(e).is_some())
+                    .max_by(|a, b| a.1.total_cmp(&b.1))
+                    .map(|(e, _)| e),
             };
-            let Some(p) = best.and_then(|e| self.gaz.place(e)) else {
+            let Some(p) = best.and_then(|e| self.gaz.row(e)) else {
                 continue;
             };
             if rule == "places/in_name" && p.kind == PlaceKind::City {
@@ -1129,60 +1145,57 @@ impl PlaceRecognizer {
                 || p.kind != PlaceKind::City
                 || c.entries
                     .iter()
-                    .all(|&e| self.gaz.place(e).is_some_and(|q| q.country == p.country));
+                    .all(|&e| self.gaz.row(e).is_some_and(|q| q.country == p.country));
             if clear {
-                *country_votes.entry(p.country.as_str()).or_default() += 1.0;
-                let admin = if p.kind != PlaceKind::Country && !p.admin1.is_empty() {
-                    *admin_votes
-                        .entry((p.country.as_str(), p.admin1.as_str()))
-                        .or_default() += 1.0;
-                    p.admin1.as_str()
+                *country_votes.entry(p.country).or_default() += 1.0;
+                let admin = if p.kind != PlaceKind::Country && p.admin != 0 {
+                    *admin_votes.entry((p.country, p.admin)).or_default() += 1.0;
+                    p.admin
                 } else {
-                    ""
+                    0
                 };
                 if c.forced.is_none() {
-                    let name = c.span.slice(text);
-                    *own_vote.entry((name, p.country.as_str(), "")).or_default() += 1.0;
-                    if !admin.is_empty() {
-                        *own_vote
-                            .entry((name, p.country.as_str(), admin))
-                            .or_default() += 1.0;
+                    let name = name_of[n];
+                    *own_vote.entry((name, p.country, 0)).or_default() += 1.0;
+                    if admin != 0 {
+                        *own_vote.entry((name, p.country, admin)).or_default() += 1.0;
                     }
                 }
             }
         }
+        let outlet = outlet.and_then(|o| self.gaz.country_number(o));
         let mut out = Vec::new();
-        // Regions among the entries of one candidate, as (country, admin1).
-        let mut regions: Vec<(&str, &str)> = Vec::new();
+        // Regions among the entries of one candidate, as (country, admin1) numbers.
+        let mut regions: Vec<(u32, u32)> = Vec::new();
         for (n, &(k, rule)) in kept.iter().enumerate() {
             let c = &cands[k];
             regions.clear();
             regions.extend(c.entries.iter().filter_map(|&r| {
                 self.gaz
-                    .place(r)
+                    .row(r)
                     .filter(|q| q.kind == PlaceKind::Region)
-                    .map(|q| (q.country.as_str(), q.admin1.as_str()))
+                    .map(|q| (q.country, q.admin))
             }));
             // A country's own name is not read as a city of the same name ("Mexico").
             let named_country = c.entries.iter().find_map(|&e| {
                 self.gaz
-                    .place(e)
+                    .row(e)
                     .filter(|p| p.kind == PlaceKind::Country)
-                    .map(|p| p.country.as_str())
+                    .map(|p| p.country)
             });
             let names_country = named_country.is_some();
+            let name = name_of[n];
             let chosen = match c.forced {
                 Some(e) => Some((e, 30.0)),
                 None => c
                     .entries
                     .iter()
-                    .zip(&priors[prior_at[n]..])
-                    .filter_map(|(&e, &prior)| self.gaz.place(e).map(|p| (e, p, prior)))
+                    .filter_map(|&e| self.gaz.row(e).map(|p| (e, p, self.prior_of(e))))
                     .filter(|(_, p, _)| {
                         // Nor as a region of that same country ("Taiwan" the province).
                         let city_of_name = names_country && p.kind == PlaceKind::City;
-                        let own_region = p.kind == PlaceKind::Region
-                            && named_country == Some(p.country.as_str());
+                        let own_region =
+                            p.kind == PlaceKind::Region && named_country == Some(p.country);
                         !(city_of_name || own_region)
                     })
                     .map(|(e, p, prior)| {
@@ -1192,32 +1205,25 @@ impl PlaceRecognizer {
                         }
                         // A city named like the region around it ("Donetsk") stands for the city.
                         let namesake = p.kind == PlaceKind::City
-                            && regions.iter().any(|&(country, admin1)| {
-                                country == p.country && admin1 == p.admin1
-                            });
+                            && regions
+                                .iter()
+                                .any(|&(country, admin)| country == p.country && admin == p.admin);
                         if namesake {
                             s = s.max(15.5);
                         }
-                        let votes = country_votes
-                            .get(p.country.as_str())
-                            .copied()
-                            .unwrap_or(0.0);
-                        let name = c.span.slice(text);
-                        let own = own_vote
-                            .get(&(name, p.country.as_str(), ""))
-                            .copied()
-                            .unwrap_or(0.0);
+                        let votes = country_votes.get(&p.country).copied().unwrap_or(0.0);
+                        let own = own_vote.get(&(name, p.country, 0)).copied().unwrap_or(0.0);
                         s += 3.0 * (votes - own).clamp(0.0, 3.0);
-                        if outlet == Some(p.country.as_str()) {
+                        if outlet == Some(p.country) {
                             s += 3.0;
                         }
                         // Cities in a region the document names, regions holding its cities.
                         let in_admin = admin_votes
-                            .get(&(p.country.as_str(), p.admin1.as_str()))
+                            .get(&(p.country, p.admin))
                             .copied()
                             .unwrap_or(0.0);
                         let own_admin = own_vote
-                            .get(&(name, p.country.as_str(), p.admin1.as_str()))
+                            .get(&(name, p.country, p.admin))
                             .copied()
                             .unwrap_or(0.0);
                         if p.kind != PlaceKind::Country && in_admin - own_admin > 0.0 {
@@ -1230,13 +1236,13 @@ impl PlaceRecognizer {
             let Some((entry, score)) = chosen else {
                 continue;
             };
-            let Some(p) = self.gaz.place(entry) else {
+            let (Some(p), Some(row)) = (self.gaz.place(entry), self.gaz.row(entry)) else {
                 continue;
             };
             if c.fuzzy && c.rule != "places/fuzzy/country" {
                 // A misspelled name needs support: a cue, a list of places, or a large place
                 // in a country the document already talks about.
-                let in_country = country_votes.contains_key(p.country.as_str());
+                let in_country = country_votes.contains_key(&row.country);
                 if !(c.cue || in_country && p.population >= 50_000) {
                     continue;
                 }

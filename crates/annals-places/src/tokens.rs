@@ -67,12 +67,9 @@ pub fn each_word(text: &str, mut f: impl FnMut(usize, usize)) {
     let mut i = 0;
     while i < n {
         // Skip to the start of a word; ASCII bytes are decided by table.
-        i += bytes
-            .get(i..)
-            .unwrap_or_default()
-            .iter()
-            .position(|&b| CLASS[usize::from(b)] & 1 == 1)
-            .unwrap_or(n - i);
+        while i < n && CLASS[usize::from(bytes[i])] & 1 == 0 {
+            i += 1;
+        }
         if i >= n {
             break;
         }
@@ -91,12 +88,9 @@ pub fn each_word(text: &str, mut f: impl FnMut(usize, usize)) {
         }
         let start = i;
         loop {
-            i += bytes
-                .get(i..)
-                .unwrap_or_default()
-                .iter()
-                .position(|&b| CLASS[usize::from(b)] != ALNUM)
-                .unwrap_or(n - i);
+            while i < n && CLASS[usize::from(bytes[i])] == ALNUM {
+                i += 1;
+            }
             match class(i) {
                 JOIN if char_at(text, i + 1).is_some_and(is_word_char) => i += 1,
                 WIDE => {
