@@ -85,7 +85,9 @@ mod class {
 #[derive(Default)]
 struct Guards {
     /// Every one-word entry with the bits of the classes that list it, so that one lookup
-    /// answers every class test of a word.
+    /// answers every class test of a word. Words of up to [`SHORT_WORD`] bytes are keyed by
+    /// [`short_key`] (compared as one number), longer ones by their text.
+    short: FastMap<u128, u16>,
     classes: FastMap<Box<str>, u16>,
     /// Length of the longest connector, to skip lookups of longer words.
     connector_len: usize,
@@ -93,6 +95,23 @@ struct Guards {
     cue2: FastSet<String>,
     /// Two-word speech verbs, the words joined by one space.
     speech2: FastSet<String>,
+}
+
+/// Longest word (in bytes) keyed by [`short_key`].
+const SHORT_WORD: usize = 15;
+
+/// A word of up to [`SHORT_WORD`] bytes as one number: its bytes, then its length in the top
+/// byte (so that words differing only in trailing zero bytes differ).
+#[inline]
+fn short_key(word: &str) -> Option<u128> {
+    let b = word.as_bytes();
+    if b.len() > SHORT_WORD {
+        return None;
+    }
+    let mut buf = [0u8; 16];
+    buf[..b.len()].copy_from_slice(b);
+    buf[15] = b.len() as u8;
+    Some(u128::from_le_bytes(buf))
 }
 
 impl Guards {
@@ -144,12 +163,19 @@ impl Guards {
     }
 
     fn add(&mut self, word: &str, bit: u16) {
-        *self.classes.entry(word.into()).or_default() |= bit;
+        match short_key(word) {
+            Some(k) => *self.short.entry(k).or_default() |= bit,
+            None => *self.classes.entry(word.into()).or_default() |= bit,
+        }
     }
 
     /// The class bits of `word` (0 for a word no list has).
+    #[inline]
     fn class(&self, word: &str) -> u16 {
-        self.classes.get(word).copied().unwrap_or(0)
+        match short_key(word) {
+            Some(k) => self.short.get(&k).copied().unwrap_or(0),
+            None => self.classes.get(word).copied().unwrap_or(0),
+        }
     }
 
     /// Whether the words `a` and `b` (lower case) are a two-word speech verb.
