@@ -52,7 +52,14 @@ impl Hasher for FastHasher {
     }
 
     fn finish(&self) -> u64 {
-        self.0
+        // The multiply leaves the low bits depending on the low bits of the input only (on the
+        // first two or three letters of a short word), and the hash table picks buckets by the
+        // low bits: mix the high bits down (the finalizer of MurmurHash3).
+        let mut h = self.0;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^= h >> 33;
+        h
     }
 }
 

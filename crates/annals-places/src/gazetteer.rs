@@ -542,8 +542,8 @@ impl Gazetteer {
             keep_last: false,
             no_space: false,
         };
-        self.one_edit(&self.names, key, filter, |name, v| {
-            names.insert(name.to_string(), v);
+        self.one_edit(&self.names, key, filter, |parts, v| {
+            names.insert(parts.concat(), v);
         });
         let mut out = Vec::new();
         for (name, v) in names {
@@ -661,7 +661,7 @@ impl Gazetteer {
         map: &Map<Bytes>,
         key: &str,
         filter: FuzzyFilter,
-        mut found: impl FnMut(&str, u64),
+        mut found: impl FnMut([&str; 3], u64),
     ) {
         let fst = map.as_fst();
         let bytes = key.as_bytes();
@@ -673,12 +673,16 @@ impl Gazetteer {
         let n = offsets.len() - 1;
         let first = key.chars().next();
         let last = key.chars().next_back();
-        let mut report = |name: String, v: u64| {
-            let ok = (!filter.keep_first || name.chars().next() == first)
-                && (!filter.keep_last || name.chars().next_back() == last)
-                && !(filter.no_space && name.contains(' '));
+        // A name is reported as three pieces (joined, they spell it), and only joined by a
+        // caller that needs its text.
+        let mut report = |parts: [&str; 3], v: u64| {
+            let name_first = parts.iter().find_map(|p| p.chars().next());
+            let name_last = parts.iter().rev().find_map(|p| p.chars().next_back());
+            let ok = (!filter.keep_first || name_first == first)
+                && (!filter.keep_last || name_last == last)
+                && !(filter.no_space && parts.iter().any(|p| p.contains(' ')));
             if ok {
-                found(&name, v);
+                found(parts, v);
             }
         };
         let from = usize::from(filter.keep_first);
@@ -689,26 +693,28 @@ impl Gazetteer {
             let next = offsets.get(k + 1).copied();
             if k >= from {
                 if k == n && node.is_final() {
-                    report(key.to_string(), out.cat(node.final_output()).value());
+                    report([key, "", ""], out.cat(node.final_output()).value());
                 }
                 if let Some(next) = next
                     && let Some(v) = follow_final(fst, node, out, &bytes[next..])
                 {
-                    report(format!("{}{}", &key[..here], &key[next..]), v);
+                    report([&key[..here], "", &key[next..]], v);
                 }
                 let current = key[here..].chars().next();
                 each_char(fst, node, out, &mut |c, cnode, cout| {
                     if filter.no_space && c == ' ' {
                         return;
                     }
+                    let mut buf = [0u8; 4];
+                    let cs: &str = c.encode_utf8(&mut buf);
                     if let Some(v) = follow_final(fst, cnode, cout, &bytes[here..]) {
-                        report(format!("{}{c}{}", &key[..here], &key[here..]), v);
+                        report([&key[..here], cs, &key[here..]], v);
                     }
                     if let Some(next) = next
                         && current != Some(c)
                         && let Some(v) = follow_final(fst, cnode, cout, &bytes[next..])
                     {
-                        report(format!("{}{c}{}", &key[..here], &key[next..]), v);
+                        report([&key[..here], cs, &key[next..]], v);
                     }
                 });
             }

@@ -217,8 +217,16 @@ pub struct PlaceRecognizer {
     abbrev_pairs: Option<Vec<u64>>,
     /// Gazetteer entry of each country, by ISO alpha-2 code.
     country_entry: FastMap<String, u32>,
-    /// The prior score of each gazetteer entry (see [`prior`]), by entry index.
-    priors: Vec<f64>,
+    /// The packed fields and prior score of each gazetteer entry, by entry index.
+    readings: Vec<Reading>,
+}
+
+/// What resolution compares of a gazetteer entry, in one place: its packed fields and its prior
+/// score (see [`prior`]).
+#[derive(Debug, Clone, Copy)]
+struct Reading {
+    row: Row,
+    prior: f64,
 }
 
 impl std::fmt::Debug for PlaceRecognizer {
@@ -419,8 +427,12 @@ impl PlaceRecognizer {
             abbrev_anchored,
             abbrev_pairs,
             country_entry,
-            priors: (0..gaz.places().len() as u32)
-                .map(|e| gaz.row(e).map_or(f64::NAN, prior))
+            readings: (0..gaz.places().len() as u32)
+                .filter_map(|e| gaz.row(e))
+                .map(|&row| Reading {
+                    row,
+                    prior: prior(&row),
+                })
                 .collect(),
         }
     }
@@ -955,21 +967,20 @@ impl PlaceRecognizer {
             if gap.trim() != "," {
                 continue;
             }
-            let a_is_country = a.entries.iter().any(|&e| {
-                self.gaz
-                    .row(e)
-                    .is_some_and(|p| p.kind == PlaceKind::Country)
-            });
+            let a_is_country = a
+                .entries
+                .iter()
+                .any(|&e| self.row(e).is_some_and(|p| p.kind == PlaceKind::Country));
             if a_is_country {
                 continue;
             }
             let mut best: Option<(u32, u32, u64)> = None;
             for &ea in a.entries.iter() {
-                let Some(pa) = self.gaz.row(ea) else {
+                let Some(pa) = self.row(ea) else {
                     continue;
                 };
                 for &eb in b.entries.iter() {
-                    let Some(pb) = self.gaz.row(eb) else {
+                    let Some(pb) = self.row(eb) else {
                         continue;
                     };
                     if ea == eb || pb.kind == PlaceKind::City || pa.kind == PlaceKind::Country {
@@ -1002,10 +1013,16 @@ impl PlaceRecognizer {
 
     /// The prior score of the entry at `e` (NaN for an index without an entry).
     fn prior_of(&self, e: u32) -> f64 {
-        self.priors
+        self.readings
             .get((e & !crate::gazetteer::ALTERNATE) as usize)
-            .copied()
-            .unwrap_or(f64::NAN)
+            .map_or(f64::NAN, |r| r.prior)
+    }
+
+    /// The packed fields of the entry at `e` (alternate flag allowed).
+    fn row(&self, e: u32) -> Option<&Row> {
+        self.readings
+            .get((e & !crate::gazetteer::ALTERNATE) as usize)
+            .map(|r| &r.row)
     }
 
     fn keep(
@@ -1027,7 +1044,7 @@ impl PlaceRecognizer {
         let has_region_or_country = c
             .entries
             .iter()
-            .any(|&e| self.gaz.row(e).is_some_and(|p| p.kind != PlaceKind::City));
+            .any(|&e| self.row(e).is_some_and(|p| p.kind != PlaceKind::City));
         let strong = c.cue || c.forced.is_some() || c.container_of;
         let next = words.get(c.last + 1);
         let next_cap = next
@@ -1068,7 +1085,6 @@ impl PlaceRecognizer {
             let weak_alternate = c.entries.iter().all(|&e| {
                 Gazetteer::is_alternate(e)
                     && self
-                        .gaz
                         .row(e)
                         .is_none_or(|p| p.kind == PlaceKind::City && p.population < 100_000)
             });
@@ -1101,8 +1117,7 @@ impl PlaceRecognizer {
             // Inside an organization or person name ("Dublin Road", "Toyota Motor"): kept
             // only for countries and first-level regions ("Queensland Health").
             let big = c.entries.iter().any(|&e| {
-                self.gaz
-                    .row(e)
+                self.row(e)
                     .is_some_and(|p| p.kind == PlaceKind::Country || p.feature == feature::ADM1)
             });
             let seat =
@@ -1157,11 +1172,11 @@ impl PlaceRecognizer {
                     .entries
                     .iter()
                     .map(|&e| (e, self.prior_of(e)))
-                    .filter(|&(e, _)| self.gaz.row(e).is_some())
+                    .filter(|&(e, _)| self.row(e).is_some())
                     .max_by(|a, b| a.1.total_cmp(&b.1))
                     .map(|(e, _)| e),
             };
-            let Some(p) = best.and_then(|e| self.gaz.row(e)) else {
+            let Some(p) = best.and_then(|e| self.row(e)) else {
                 continue;
             };
             if rule == "places/in_name" && p.kind == PlaceKind::City {
@@ -1171,7 +1186,7 @@ impl PlaceRecognizer {
                 || p.kind != PlaceKind::City
                 || c.entries
                     .iter()
-                    .all(|&e| self.gaz.row(e).is_some_and(|q| q.country == p.country));
+                    .all(|&e| self.row(e).is_some_and(|q| q.country == p.country));
             if clear {
                 *country_votes.entry(p.country).or_default() += 1.0;
                 let admin = if p.kind != PlaceKind::Country && p.admin != 0 {
@@ -1197,15 +1212,13 @@ impl PlaceRecognizer {
             let c = &cands[k];
             regions.clear();
             regions.extend(c.entries.iter().filter_map(|&r| {
-                self.gaz
-                    .row(r)
+                self.row(r)
                     .filter(|q| q.kind == PlaceKind::Region)
                     .map(|q| (q.country, q.admin))
             }));
             // A country's own name is not read as a city of the same name ("Mexico").
             let named_country = c.entries.iter().find_map(|&e| {
-                self.gaz
-                    .row(e)
+                self.row(e)
                     .filter(|p| p.kind == PlaceKind::Country)
                     .map(|p| p.country)
             });
@@ -1216,7 +1229,7 @@ impl PlaceRecognizer {
                 None => c
                     .entries
                     .iter()
-                    .filter_map(|&e| self.gaz.row(e).map(|p| (e, p, self.prior_of(e))))
+                    .filter_map(|&e| self.row(e).map(|p| (e, p, self.prior_of(e))))
                     .filter(|(_, p, _)| {
                         // Nor as a region of that same country ("Taiwan" the province).
                         let city_of_name = names_country && p.kind == PlaceKind::City;
@@ -1262,7 +1275,7 @@ impl PlaceRecognizer {
             let Some((entry, score)) = chosen else {
                 continue;
             };
-            let (Some(p), Some(row)) = (self.gaz.place(entry), self.gaz.row(entry)) else {
+            let (Some(p), Some(row)) = (self.gaz.place(entry), self.row(entry)) else {
                 continue;
             };
             if c.fuzzy && c.rule != "places/fuzzy/country" {
