@@ -108,10 +108,16 @@ fn short_key(word: &str) -> Option<u128> {
     if b.len() > SHORT_WORD {
         return None;
     }
-    let mut buf = [0u8; 16];
-    buf[..b.len()].copy_from_slice(b);
-    buf[15] = b.len() as u8;
-    Some(u128::from_le_bytes(buf))
+    // Built in registers: copying into a buffer and reading it back as one number stalls.
+    let (mut lo, mut hi) = (0u64, (b.len() as u64) << 56);
+    for (i, &x) in b.iter().enumerate() {
+        if i < 8 {
+            lo |= u64::from(x) << (8 * i);
+        } else {
+            hi |= u64::from(x) << (8 * (i - 8));
+        }
+    }
+    Some(u128::from(lo) | (u128::from(hi) << 64))
 }
 
 impl Guards {
