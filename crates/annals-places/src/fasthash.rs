@@ -24,9 +24,13 @@ impl Hasher for FastHasher {
         }
         let rest = chunks.remainder();
         if !rest.is_empty() {
-            let mut b = [0u8; 8];
-            b[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(b));
+            // The last bytes, little-endian, gathered in a register (copying them into a buffer
+            // and reading it back as one number stalls).
+            let mut w = 0u64;
+            for (i, &x) in rest.iter().enumerate() {
+                w |= u64::from(x) << (8 * i);
+            }
+            self.add(w);
         }
     }
 
