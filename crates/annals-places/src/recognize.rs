@@ -1,7 +1,7 @@
 //! Toponym recognition and geocoding.
 
 use crate::countries::Countries;
-use crate::fasthash::{FastMap, FastSet};
+use crate::fasthash::{BitsTable, FastMap, FastSet};
 use crate::gazetteer::{Gazetteer, PlaceKind, Row, feature};
 use crate::tokens::each_word;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Anchored, Input, MatchKind, StartKind};
@@ -87,7 +87,7 @@ struct Guards {
     /// Every one-word entry with the bits of the classes that list it, so that one lookup
     /// answers every class test of a word. Words of up to [`SHORT_WORD`] bytes are keyed by
     /// [`short_key`] (compared as one number), longer ones by their text.
-    short: FastMap<u128, u16>,
+    short: BitsTable,
     classes: FastMap<Box<str>, u16>,
     /// Length of the longest connector, to skip lookups of longer words.
     connector_len: usize,
@@ -108,15 +108,35 @@ fn short_key(word: &str) -> Option<u128> {
     if b.len() > SHORT_WORD {
         return None;
     }
-    // Built in registers: copying into a buffer and reading it back as one number stalls.
-    let (mut lo, mut hi) = (0u64, (b.len() as u64) << 56);
-    for (i, &x) in b.iter().enumerate() {
-        if i < 8 {
-            lo |= u64::from(x) << (8 * i);
-        } else {
-            hi |= u64::from(x) << (8 * (i - 8));
-        }
-    }
+    // Built in registers from (overlapping) loads: copying into a buffer and reading it back
+    // as one number stalls, and a loop over the bytes mispredicts on the length.
+    let n = b.len();
+    let load8 = |at: usize| {
+        b.get(at..at + 8)
+            .and_then(|s| <[u8; 8]>::try_from(s).ok())
+            .map_or(0, u64::from_le_bytes)
+    };
+    let load4 = |at: usize| {
+        b.get(at..at + 4)
+            .and_then(|s| <[u8; 4]>::try_from(s).ok())
+            .map_or(0, |a| u64::from(u32::from_le_bytes(a)))
+    };
+    let byte = |at: usize| b.get(at).map_or(0, |&x| u64::from(x));
+    let (lo, hi) = if n > 8 {
+        (load8(0), load8(n - 8) >> (8 * (16 - n)))
+    } else if n == 8 {
+        (load8(0), 0)
+    } else if n >= 4 {
+        (load4(0) | (load4(n - 4) << (8 * (n - 4))), 0)
+    } else if n > 0 {
+        (
+            byte(0) | (byte(n / 2) << (8 * (n / 2))) | (byte(n - 1) << (8 * (n - 1))),
+            0,
+        )
+    } else {
+        (0, 0)
+    };
+    let hi = hi | ((n as u64) << 56);
     Some(u128::from(lo) | (u128::from(hi) << 64))
 }
 
@@ -170,7 +190,7 @@ impl Guards {
 
     fn add(&mut self, word: &str, bit: u16) {
         match short_key(word) {
-            Some(k) => *self.short.entry(k).or_default() |= bit,
+            Some(k) => self.short.add(k, bit),
             None => *self.classes.entry(word.into()).or_default() |= bit,
         }
     }
@@ -179,7 +199,7 @@ impl Guards {
     #[inline]
     fn class(&self, word: &str) -> u16 {
         match short_key(word) {
-            Some(k) => self.short.get(&k).copied().unwrap_or(0),
+            Some(k) => self.short.get(k),
             None => self.classes.get(word).copied().unwrap_or(0),
         }
     }
@@ -1410,6 +1430,30 @@ impl PlaceRecognizer {
                 }
             }
             k = end + 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_keys_are_the_bytes_and_the_length() {
+        let text = "abcdefghijklmnopqrstuvwxyzÀÉü's-Ü";
+        for start in 0..text.len() {
+            for end in start..=text.len() {
+                let Some(w) = text.get(start..end) else {
+                    continue;
+                };
+                let mut buf = [0u8; 16];
+                let want = (w.len() <= SHORT_WORD).then(|| {
+                    buf[..w.len()].copy_from_slice(w.as_bytes());
+                    buf[15] = w.len() as u8;
+                    u128::from_le_bytes(buf)
+                });
+                assert_eq!(short_key(w), want, "{w:?}");
+            }
         }
     }
 }
