@@ -236,9 +236,7 @@ impl DeletionSet {
 
     /// False when no name of the set is one edit or less away from `word` (true may be wrong).
     fn may_match(&self, word: &str) -> bool {
-        let mut hit = false;
-        deletion_hashes(word, |h| hit = hit || self.has(h));
-        hit
+        deletion_hashes(word, |h| self.has(h))
     }
 }
 

@@ -121,13 +121,24 @@ impl Fnv {
     }
 }
 
-/// Hashes of a word and of every form of it with one character deleted.
-pub fn deletion_hashes(word: &str, mut f: impl FnMut(u64)) {
+/// Calls `f` with the hashes of a word and of every form of it with one character deleted, until
+/// `f` returns true; returns whether it did.
+pub fn deletion_hashes(word: &str, mut f: impl FnMut(u64) -> bool) -> bool {
     let b = word.as_bytes();
-    f(Fnv::new().feed(b).0);
-    for (i, c) in word.char_indices() {
-        f(Fnv::new().feed(&b[..i]).feed(&b[i + c.len_utf8()..]).0);
+    if f(Fnv::new().feed(b).0) {
+        return true;
     }
+    // The hash of the bytes before each character, carried from one character to the next.
+    let mut prefix = Fnv::new();
+    let mut fed = 0;
+    for (i, c) in word.char_indices() {
+        prefix = prefix.feed(&b[fed..i]);
+        fed = i;
+        if f(prefix.feed(&b[i + c.len_utf8()..]).0) {
+            return true;
+        }
+    }
+    false
 }
 
 /// The one-edit prefilter of a set of names: the hashes of every one-word name of at least
@@ -138,7 +149,10 @@ pub(crate) fn deletion_section<'k>(names: impl Iterator<Item = &'k str>) -> Vec<
     let mut v = Vec::new();
     for n in names {
         if !n.contains(' ') && n.chars().count() >= MIN_FUZZY_NAME {
-            deletion_hashes(n, |h| v.push(h));
+            deletion_hashes(n, |h| {
+                v.push(h);
+                false
+            });
         }
     }
     v.sort_unstable();
