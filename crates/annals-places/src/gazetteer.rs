@@ -498,6 +498,16 @@ impl Gazetteer {
         self.country_numbers.get(code).copied()
     }
 
+    /// Every country code of the entries with its number (see [`Row::country`]).
+    pub(crate) fn country_codes(&self) -> impl Iterator<Item = (&str, u32)> {
+        self.country_numbers.iter().map(|(c, &n)| (c.as_str(), n))
+    }
+
+    /// Number of distinct country codes of the entries.
+    pub(crate) fn country_count(&self) -> usize {
+        self.country_numbers.len()
+    }
+
     /// Whether a lookup result matched only an alternate name of its entry.
     pub fn is_alternate(index: u32) -> bool {
         index & ALTERNATE != 0

@@ -245,6 +245,9 @@ pub struct PlaceRecognizer {
     country_entry: FastMap<String, u32>,
     /// The packed fields and prior score of each gazetteer entry, by entry index.
     readings: Vec<Reading>,
+    /// The ISO alpha-3 code of each country number of the gazetteer rows (`None` where the
+    /// country table has no such country).
+    iso3: Vec<Option<String>>,
 }
 
 /// What resolution compares of a gazetteer entry, in one place: its packed fields and its prior
@@ -453,6 +456,16 @@ impl PlaceRecognizer {
             abbrev_anchored,
             abbrev_pairs,
             country_entry,
+            iso3: {
+                let mut iso3 = vec![None; gaz.country_count() + 1];
+                iso3[0] = countries.by_code("").map(|c| c.iso3.clone());
+                for (code, number) in gaz.country_codes() {
+                    if let Some(slot) = iso3.get_mut(number as usize) {
+                        *slot = countries.by_code(code).map(|c| c.iso3.clone());
+                    }
+                }
+                iso3
+            },
             readings: (0..gaz.places().len() as u32)
                 .filter_map(|e| gaz.row(e))
                 .map(|&row| Reading {
@@ -1231,7 +1244,7 @@ impl PlaceRecognizer {
             }
         }
         let outlet = outlet.and_then(|o| self.gaz.country_number(o));
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(kept.len());
         // Regions among the entries of one candidate, as (country, admin1) numbers.
         let mut regions: Vec<(u32, u32)> = Vec::new();
         for (n, &(k, rule)) in kept.iter().enumerate() {
@@ -1312,11 +1325,10 @@ impl PlaceRecognizer {
                     continue;
                 }
             }
-            let iso3 = self
-                .countries
-                .by_code(&p.country)
-                .map(|c| c.iso3.clone())
-                .unwrap_or_else(|| p.country.clone());
+            let iso3 = match self.iso3.get(row.country as usize) {
+                Some(Some(code)) => code.clone(),
+                _ => p.country.clone(),
+            };
             let mut confidence: f64 = match rule {
                 "places/fuzzy" | "places/fuzzy/country" => 0.6,
                 "places/in_name" => 0.4,
