@@ -618,8 +618,8 @@ impl PlaceRecognizer {
                 let gap = &text[words[limit].end..words[limit + 1].start];
                 let plain = !gap.is_empty()
                     && gap.len() <= 3
-                    && gap.chars().all(|c| c == ' ' || c == '.')
-                    && gap.chars().filter(|&c| c == '.').count() <= 1;
+                    && gap.bytes().all(|c| c == b' ' || c == b'.')
+                    && gap.bytes().filter(|&c| c == b'.').count() <= 1;
                 if !plain {
                     break;
                 }
@@ -1086,8 +1086,12 @@ impl PlaceRecognizer {
             .any(|&e| self.row(e).is_some_and(|p| p.kind != PlaceKind::City));
         let strong = c.cue || c.forced.is_some() || c.container_of;
         let next = words.get(c.last + 1);
-        let next_cap = next
-            .is_some_and(|n| n.cap && text[words[c.last].end..n.start].chars().all(|ch| ch == ' '));
+        let next_cap = next.is_some_and(|n| {
+            n.cap
+                && text[words[c.last].end..n.start]
+                    .bytes()
+                    .all(|ch| ch == b' ')
+        });
         let prev = c.first.checked_sub(1).map(|p| &words[p]);
         let prev_adjacent = prev.filter(|p| {
             p.cap
@@ -1099,7 +1103,9 @@ impl PlaceRecognizer {
         if let Some(n) = next {
             let nw = &text[n.start..n.end];
             if self.guards.is(nw, class::NOTAFTER)
-                && text[words[c.last].end..n.start].chars().all(|ch| ch == ' ')
+                && text[words[c.last].end..n.start]
+                    .bytes()
+                    .all(|ch| ch == b' ')
             {
                 return None;
             }
