@@ -476,12 +476,14 @@ impl PlaceRecognizer {
         }
     }
 
-    fn words(&self, text: &str, sentences: &[Sentence]) -> Vec<Word> {
+    /// The words of `text`, and the indexes of the capitalized ones.
+    fn words(&self, text: &str, sentences: &[Sentence]) -> (Vec<Word>, Vec<usize>) {
         let mut starts: Vec<usize> = sentences.iter().map(|s| s.span.start).collect();
         starts.sort_unstable();
         let mut next_start = 0;
         let mut prev_end: Option<usize> = None;
         let mut words = Vec::with_capacity(text.len() / 4 + 1);
+        let mut caps = Vec::with_capacity(text.len() / 16 + 1);
         each_word(text, |s, e| {
             let w = &text[s..e];
             let initial = if sentences.is_empty() {
@@ -495,15 +497,19 @@ impl PlaceRecognizer {
                 init
             };
             prev_end = Some(e);
+            let cap = first_upper(w);
+            if cap {
+                caps.push(words.len());
+            }
             words.push(Word {
                 start: s,
                 end: e,
                 stem_end: s + possessive_stem(w),
-                cap: first_upper(w),
+                cap,
                 initial,
             });
         });
-        words
+        (words, caps)
     }
 
     /// Finds and resolves the places named in `text`.
@@ -516,13 +522,13 @@ impl PlaceRecognizer {
         sentences: &[Sentence],
         context: &PlaceContext,
     ) -> Vec<PlaceMention> {
-        let words = self.words(text, sentences);
-        let surnames = self.surnames(text, &words);
+        let (words, caps) = self.words(text, sentences);
+        let surnames = self.surnames(text, &words, &caps);
         let mut cands = Vec::new();
-        self.abbreviations(text, &words, &mut cands);
+        self.abbreviations(text, &words, &caps, &mut cands);
         let taken: Vec<Span> = cands.iter().map(|c| c.span).collect();
         cands.extend(
-            self.candidates(text, &words)
+            self.candidates(text, &words, &caps)
                 .into_iter()
                 .filter(|c| !taken.iter().any(|t| t.overlaps(c.span))),
         );
@@ -538,10 +544,12 @@ impl PlaceRecognizer {
 
     /// Words the document uses as surnames: the word after a first name or a title
     /// ("David Jones", "President Obama"), so that a later "Jones said" is a person too.
-    fn surnames<'t>(&self, text: &'t str, words: &[Word]) -> FastSet<&'t str> {
+    fn surnames<'t>(&self, text: &'t str, words: &[Word], caps: &[usize]) -> FastSet<&'t str> {
         let mut out = FastSet::default();
-        for pair in words.windows(2) {
-            let (a, b) = (&pair[0], &pair[1]);
+        for &k in caps {
+            let (Some(a), Some(b)) = (words.get(k), words.get(k + 1)) else {
+                continue;
+            };
             if !(a.cap && b.cap) {
                 continue;
             }
@@ -598,16 +606,25 @@ impl PlaceRecognizer {
         false
     }
 
-    fn candidates<'t>(&self, text: &'t str, words: &[Word]) -> Vec<Candidate> {
+    fn candidates<'t>(&self, text: &'t str, words: &[Word], caps: &[usize]) -> Vec<Candidate> {
         let mut out = Vec::new();
         // One-edit readings of the words tried so far in this document.
         let mut fuzzy_cache: FastMap<(&'t str, bool), Vec<u32>> = FastMap::default();
         let mut country_cache: FastMap<(&'t str, bool), Vec<u32>> = FastMap::default();
         let mut i = 0;
         let mut key = String::new();
+        // The next capitalized word at or after `i`, as an index into `caps`.
+        let mut next_cap = 0;
         while i < words.len() {
             if !words[i].cap {
-                i += 1;
+                // Jump to the next capitalized word.
+                while caps.get(next_cap).is_some_and(|&k| k < i) {
+                    next_cap += 1;
+                }
+                match caps.get(next_cap) {
+                    Some(&k) => i = k,
+                    None => break,
+                }
                 continue;
             }
             let mut found: Option<(usize, &[u32], usize)> = None;
@@ -901,7 +918,7 @@ impl PlaceRecognizer {
         true
     }
 
-    fn abbreviations(&self, text: &str, words: &[Word], out: &mut Vec<Candidate>) {
+    fn abbreviations(&self, text: &str, words: &[Word], caps: &[usize], out: &mut Vec<Candidate>) {
         let Some(abbrev) = &self.abbrev else { return };
         let found: Vec<aho_corasick::Match> = if self.abbrev_anchored {
             let mut v = Vec::new();
@@ -933,14 +950,14 @@ impl PlaceRecognizer {
                     v.push(m);
                 }
             };
-            for w in words {
+            // Only capitalized words are tried; hyphens before each are tried first, so the
+            // positions are tried in order.
+            for w in caps.iter().filter_map(|&k| words.get(k)) {
                 while let Some(&p) = hyphens.get(h).filter(|&&p| p < w.start) {
                     try_at(p, &mut v);
                     h += 1;
                 }
-                if w.cap {
-                    try_at(w.start, &mut v);
-                }
+                try_at(w.start, &mut v);
             }
             for &p in hyphens.get(h..).unwrap_or_default() {
                 try_at(p, &mut v);
