@@ -121,17 +121,27 @@ impl Fnv {
     }
 }
 
-/// Calls `f` with the hashes of a word and of every form of it with one character deleted, until
-/// `f` returns true; returns whether it did.
+/// Calls `f` with the hashes of a word and of every form of it with one inner character (not the
+/// first, not the last) deleted, until `f` returns true; returns whether it did.
+///
+/// Two words one edit apart that start with the same character and end with the same character
+/// share one of these: equal words share the word; a substitution can only be inside, where
+/// deleting it from both gives the same form; an inserted character deleted gives the shorter
+/// word, and when it was inserted first (last) it equals the character after (before) it, which
+/// is inside and can be deleted instead.
 pub fn deletion_hashes(word: &str, mut f: impl FnMut(u64) -> bool) -> bool {
     let b = word.as_bytes();
     if f(Fnv::new().feed(b).0) {
         return true;
     }
+    let last = word.char_indices().next_back().map_or(0, |(i, _)| i);
     // The hash of the bytes before each character, carried from one character to the next.
     let mut prefix = Fnv::new();
     let mut fed = 0;
-    for (i, c) in word.char_indices() {
+    for (i, c) in word.char_indices().skip(1) {
+        if i >= last {
+            break;
+        }
         prefix = prefix.feed(&b[fed..i]);
         fed = i;
         if f(prefix.feed(&b[i + c.len_utf8()..]).0) {
@@ -141,10 +151,13 @@ pub fn deletion_hashes(word: &str, mut f: impl FnMut(u64) -> bool) -> bool {
     false
 }
 
-/// The one-edit prefilter of a set of names: the hashes of every one-word name of at least
-/// [`MIN_FUZZY_NAME`] characters and of its one-deletion forms, in buckets by their top bits.
+/// The one-edit prefilter of a set of names, for searches that keep the first and last
+/// characters: the hashes of every one-word name of at least [`MIN_FUZZY_NAME`] characters and
+/// of its forms with one inner character deleted (see [`deletion_hashes`]), in buckets by their
+/// top bits.
 /// Layout: `bits: u32`, `2^bits + 1` bucket offsets (`u32`), then the low 32 bits of each hash
-/// (`u32`), bucket by bucket. A word one edit (or less) away from a name shares a hash with it.
+/// (`u32`), bucket by bucket. A word one edit (or less) away from a name, with its first and last
+/// characters, shares a hash with it.
 pub(crate) fn deletion_section<'k>(names: impl Iterator<Item = &'k str>) -> Vec<u8> {
     let mut v = Vec::new();
     for n in names {
