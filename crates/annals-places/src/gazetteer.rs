@@ -768,7 +768,7 @@ impl<'g> KeyCursor<'g> {
     /// when no name starts with the longer key.
     pub fn push(&mut self, text: &str) -> bool {
         let fst = self.gaz.names.as_fst();
-        if !text.contains('\u{2019}') {
+        if text.is_ascii() || !text.contains('\u{2019}') {
             return match follow(fst, self.node, self.out, text.as_bytes()) {
                 Some((node, out)) => {
                     (self.node, self.out) = (node, out);
