@@ -1,17 +1,19 @@
 //! The embedded gazetteer: countries, first-level regions, US counties and cities from GeoNames.
 
-use crate::fasthash::{FastHasher, FastMap};
+use crate::fasthash::FastMap;
+use crate::index::{self, SECTIONS, section};
+use fst::Map;
 use fst::raw::{Fst, Node, Output};
-use fst::{Map, MapBuilder};
 use serde::Serialize;
-use std::hash::Hasher;
 use std::io::Read;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
-/// Flag set on lookup results that matched an alternate name rather than the entry's own name.
-pub const ALTERNATE: u32 = 1 << 31;
+pub use crate::index::{ALTERNATE, MAJOR_POPULATION, key_hash, name_key};
+use crate::index::{MIN_FUZZY_NAME, deletion_hashes};
 
-const GAZETTEER_GZ: &[u8] = include_bytes!("../../../data/places/gazetteer.tsv.gz");
+/// The index of the embedded gazetteer, built from `data/places/gazetteer.tsv.gz` by the build
+/// script.
+const EMBEDDED_INDEX: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/gazetteer.index"));
 
 /// What kind of place a gazetteer entry is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -63,18 +65,96 @@ pub struct Place {
     pub feature_code: String,
 }
 
-/// Population from which a city is searched for one-edit misspellings without a location cue.
-pub const MAJOR_POPULATION: u64 = 50_000;
+/// Feature codes that recognition tells apart (values of [`Row::feature`]).
+pub(crate) mod feature {
+    /// Any other feature code.
+    pub const OTHER: u8 = 0;
+    /// `ADM1`: a first-level region.
+    pub const ADM1: u8 = 1;
+    /// `PPLC`: a capital.
+    pub const PPLC: u8 = 2;
+    /// `CONT`: a continent.
+    pub const CONT: u8 = 3;
+}
+
+/// The fields of an entry that recognition compares, packed so that scanning the readings of a
+/// name touches little memory and compares numbers, not strings.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Row {
+    /// Population (0 when unknown).
+    pub(crate) population: u64,
+    /// Number of the admin1 code (0 when empty; equal codes have equal numbers).
+    pub(crate) admin: u32,
+    /// Number of the country code (0 when empty; equal codes have equal numbers).
+    pub(crate) country: u32,
+    /// Country, region or city.
+    pub(crate) kind: PlaceKind,
+    /// The feature code, as one of [`feature`].
+    pub(crate) feature: u8,
+}
+
+/// Index bytes: a part of the embedded index or of one built at run time.
+#[derive(Clone)]
+pub(crate) enum Bytes {
+    /// A part of a static index.
+    Static(&'static [u8]),
+    /// A range of an index built at run time.
+    Shared(Arc<[u8]>, usize, usize),
+}
+
+impl AsRef<[u8]> for Bytes {
+    fn as_ref(&self) -> &[u8] {
+        match self {
+            Bytes::Static(b) => b,
+            Bytes::Shared(b, s, e) => b.get(*s..*e).unwrap_or_default(),
+        }
+    }
+}
+
+impl Bytes {
+    /// The bytes `start..end` of these (empty when out of range).
+    fn slice(&self, start: usize, end: usize) -> Bytes {
+        match self {
+            Bytes::Static(b) => Bytes::Static(b.get(start..end).unwrap_or_default()),
+            Bytes::Shared(b, s, e) => {
+                let (s2, e2) = (s + start, s + end);
+                if start <= end && e2 <= *e {
+                    Bytes::Shared(Arc::clone(b), s2, e2)
+                } else {
+                    Bytes::Shared(Arc::clone(b), *s, *s)
+                }
+            }
+        }
+    }
+}
+
+/// Reads the little-endian `u32` at byte `at` of `b` (0 past the end).
+fn u32_at(b: &[u8], at: usize) -> u32 {
+    b.get(at..at + 4)
+        .and_then(|s| s.try_into().ok())
+        .map_or(0, u32::from_le_bytes)
+}
+
+/// Reads the little-endian `u64` at byte `at` of `b` (0 past the end).
+fn u64_at(b: &[u8], at: usize) -> u64 {
+    b.get(at..at + 8)
+        .and_then(|s| s.try_into().ok())
+        .map_or(0, u64::from_le_bytes)
+}
 
 /// The gazetteer: entries and an automaton over all their names.
 pub struct Gazetteer {
     places: Vec<Place>,
-    names: Map<Vec<u8>>,
+    /// The packed fields of each entry, in the order of `places`.
+    rows: Vec<Row>,
+    /// Number of each country code (see [`Row::country`]).
+    country_numbers: FastMap<String, u32>,
+    names: Map<Bytes>,
     postings: Vec<u32>,
     /// Names of countries and of cities of at least [`MAJOR_POPULATION`] (values as in `names`).
-    major: Map<Vec<u8>>,
+    major: Map<Bytes>,
     /// Names of countries only (values as in `names`).
-    country_names: Map<Vec<u8>>,
+    country_names: Map<Bytes>,
     /// The automaton state (node address and output so far) after the first word of every
     /// name, by the word's [`key_hash`]: most lookups start here instead of at the root.
     first_words: FastMap<u64, (usize, u64)>,
@@ -108,99 +188,55 @@ pub enum GazetteerError {
     /// The name automaton could not be built.
     #[error("cannot index gazetteer names: {0}")]
     Index(#[from] fst::Error),
+    /// The index bytes are not laid out as the index format says.
+    #[error("malformed gazetteer index: {0}")]
+    Malformed(&'static str),
 }
 
-/// Normalizes a name to its lookup key: words (letters, digits, inner apostrophes and hyphens)
-/// joined by one space, curly apostrophes made straight, periods and other punctuation dropped.
-pub fn name_key(name: &str) -> String {
-    // Most names are ASCII words joined by single spaces, which are their own key.
-    let b = name.as_bytes();
-    let plain = b.first().is_some_and(u8::is_ascii_alphanumeric)
-        && b.last().is_some_and(u8::is_ascii_alphanumeric)
-        && b.iter().all(|&c| c.is_ascii_alphanumeric() || c == b' ')
-        && !b.windows(2).any(|w| w == b"  ");
-    if plain {
-        return name.to_string();
-    }
-    let mut out = String::with_capacity(name.len());
-    for (s, e) in crate::tokens::word_spans(name) {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        for ch in name[s..e].chars() {
-            out.push(if ch == '\u{2019}' { '\'' } else { ch });
-        }
-    }
-    out
+/// A prefilter for one-edit searches over one-word names: the hashes of every name and of its
+/// one-deletion forms (see `index::deletion_section` for the layout). A word one edit (or less)
+/// away from a name shares one of these with it, so a word that shares none has no one-edit
+/// match and the automaton walk is skipped.
+struct DeletionSet {
+    bits: u32,
+    /// Bucket offsets, `2^bits + 1` of them.
+    offsets: Bytes,
+    /// Low 32 bits of the hashes, bucket by bucket.
+    hashes: Bytes,
 }
-
-/// Hash of a lookup key as [`Gazetteer::may_start`] compares it: the text with curly apostrophes
-/// made straight.
-pub fn key_hash(text: &str) -> u64 {
-    let mut h = FastHasher::default();
-    if !text.is_ascii() && text.contains('\u{2019}') {
-        h.write(text.replace('\u{2019}', "'").as_bytes());
-    } else {
-        h.write(text.as_bytes());
-    }
-    h.finish()
-}
-
-/// Shortest one-word name that the one-edit prefilters cover (the fuzzy searches of the
-/// recognizer take words of six letters or more, so their matches have five or more).
-const MIN_FUZZY_NAME: usize = 5;
-
-/// A byte-wise FNV-1a hash that can be fed in pieces.
-#[derive(Clone, Copy)]
-struct Fnv(u64);
-
-impl Fnv {
-    fn new() -> Fnv {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-
-    fn feed(mut self, bytes: &[u8]) -> Fnv {
-        for &b in bytes {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-        self
-    }
-}
-
-/// Hashes of a word and of every form of it with one character deleted.
-fn deletion_hashes(word: &str, mut f: impl FnMut(u64)) {
-    let b = word.as_bytes();
-    f(Fnv::new().feed(b).0);
-    for (i, c) in word.char_indices() {
-        f(Fnv::new().feed(&b[..i]).feed(&b[i + c.len_utf8()..]).0);
-    }
-}
-
-/// A prefilter for one-edit searches over one-word names: the sorted hashes of every name and
-/// of its one-deletion forms. A word one edit (or less) away from a name shares one of these
-/// with it, so a word that shares none has no one-edit match and the automaton walk is skipped.
-#[derive(Default)]
-struct DeletionSet(Vec<u64>);
 
 impl DeletionSet {
-    fn build<'k>(names: impl Iterator<Item = &'k str>) -> DeletionSet {
-        let mut v = Vec::new();
-        for n in names {
-            if !n.contains(' ') && n.chars().count() >= MIN_FUZZY_NAME {
-                deletion_hashes(n, |h| v.push(h));
-            }
+    fn load(b: Bytes) -> DeletionSet {
+        let bits = u32_at(b.as_ref(), 0).clamp(1, 24);
+        let n_off = (1usize << bits) + 1;
+        let len = b.as_ref().len();
+        let offsets = b.slice(4, (4 + 4 * n_off).min(len));
+        let hashes = b.slice((4 + 4 * n_off).min(len), len);
+        DeletionSet {
+            bits,
+            offsets,
+            hashes,
         }
-        v.sort_unstable();
-        v.dedup();
-        v.shrink_to_fit();
-        DeletionSet(v)
+    }
+
+    /// Whether the set may hold the hash `h` (true may be wrong).
+    fn has(&self, h: u64) -> bool {
+        let bucket = (h >> (64 - self.bits)) as usize;
+        let offsets = self.offsets.as_ref();
+        let (lo, hi) = (
+            u32_at(offsets, 4 * bucket) as usize,
+            u32_at(offsets, 4 * bucket + 4) as usize,
+        );
+        let low = (h as u32).to_le_bytes();
+        self.hashes
+            .as_ref()
+            .get(4 * lo..4 * hi)
+            .is_some_and(|b| b.chunks_exact(4).any(|c| c == low))
     }
 
     /// False when no name of the set is one edit or less away from `word` (true may be wrong).
     fn may_match(&self, word: &str) -> bool {
-        let mut hit = false;
-        deletion_hashes(word, |h| hit = hit || self.0.binary_search(&h).is_ok());
-        hit
+        deletion_hashes(word, |h| self.has(h))
     }
 }
 
@@ -212,12 +248,16 @@ impl DeletionSet {
 struct EndsFilter(FastMap<(char, char), u64>);
 
 impl EndsFilter {
-    fn build<'k>(names: impl Iterator<Item = &'k str>) -> EndsFilter {
-        let mut map: FastMap<(char, char), u64> = FastMap::default();
-        for n in names {
-            if let (Some(first), Some(last)) = (n.chars().next(), n.chars().next_back()) {
-                *map.entry((first, last)).or_default() |= 1 << n.chars().count().min(63);
-            }
+    fn load(b: &[u8]) -> EndsFilter {
+        let mut map = FastMap::default();
+        for rec in b.chunks_exact(16) {
+            let (Some(first), Some(last)) = (
+                char::from_u32(u32_at(rec, 0)),
+                char::from_u32(u32_at(rec, 4)),
+            ) else {
+                continue;
+            };
+            map.insert((first, last), u64_at(rec, 8));
         }
         EndsFilter(map)
     }
@@ -237,18 +277,66 @@ impl EndsFilter {
     }
 }
 
-/// Builds a name automaton from sorted, unique keys and their values.
-fn build_map<'k>(keys: impl Iterator<Item = (&'k str, u64)>) -> Map<Vec<u8>> {
-    let mut builder = MapBuilder::memory();
-    for (k, v) in keys {
-        // Keys come sorted and unique, so insertion cannot fail.
-        let _ = builder.insert(k.as_bytes(), v);
+/// The packed fields of an index record (see [`index::RECORD`]).
+fn read_row(rec: &[u8]) -> Row {
+    let kind = match rec.get(4) {
+        Some(&index::KIND_COUNTRY) => PlaceKind::Country,
+        Some(&index::KIND_REGION) => PlaceKind::Region,
+        _ => PlaceKind::City,
+    };
+    Row {
+        population: u64_at(rec, 24),
+        admin: u32_at(rec, 68),
+        country: u32_at(rec, 72),
+        kind,
+        feature: feature::OTHER,
     }
-    builder
-        .into_inner()
-        .ok()
-        .and_then(|b| Map::new(b).ok())
-        .unwrap_or_default()
+}
+
+/// The feature number of a feature code.
+fn feature_of(code: &str) -> u8 {
+    match code {
+        "ADM1" => feature::ADM1,
+        "PPLC" => feature::PPLC,
+        "CONT" => feature::CONT,
+        _ => feature::OTHER,
+    }
+}
+
+/// The entry of an index record (see [`index::RECORD`]).
+fn read_place(rec: &[u8], strings: &[u8]) -> Option<Place> {
+    let text = |k: usize| -> String {
+        let at = 32 + 6 * k;
+        let off = u32_at(rec, at) as usize;
+        let len = rec
+            .get(at + 4..at + 6)
+            .map_or(0, |b| usize::from(u16::from_le_bytes([b[0], b[1]])));
+        strings
+            .get(off..off + len)
+            .and_then(|b| std::str::from_utf8(b).ok())
+            .unwrap_or_default()
+            .to_string()
+    };
+    let kind = match *rec.get(4)? {
+        index::KIND_COUNTRY => PlaceKind::Country,
+        index::KIND_REGION => PlaceKind::Region,
+        index::KIND_CITY => PlaceKind::City,
+        _ => return None,
+    };
+    let flags = *rec.get(5)?;
+    Some(Place {
+        geonameid: u32_at(rec, 0),
+        kind,
+        name: text(0),
+        lat: (flags & 1 != 0).then(|| f64::from_bits(u64_at(rec, 8))),
+        lon: (flags & 2 != 0).then(|| f64::from_bits(u64_at(rec, 16))),
+        country: text(1),
+        admin1: text(2),
+        code: text(3),
+        population: u64_at(rec, 24),
+        feature_class: text(4),
+        feature_code: text(5),
+    })
 }
 
 impl Gazetteer {
@@ -256,7 +344,8 @@ impl Gazetteer {
     pub fn builtin() -> &'static Gazetteer {
         static GAZ: OnceLock<Gazetteer> = OnceLock::new();
         GAZ.get_or_init(|| {
-            Gazetteer::from_gzip(GAZETTEER_GZ).unwrap_or_else(|_| Gazetteer::from_tsv(""))
+            Gazetteer::from_index(Bytes::Static(EMBEDDED_INDEX))
+                .unwrap_or_else(|_| Gazetteer::from_tsv(""))
         })
     }
 
@@ -269,127 +358,97 @@ impl Gazetteer {
 
     /// Loads a gazetteer from its TSV text (malformed lines are skipped).
     pub fn from_tsv(text: &str) -> Gazetteer {
-        let mut places = Vec::new();
-        let mut keys: Vec<(String, u32)> = Vec::new();
-        for line in text.lines() {
-            if line.starts_with('#') {
+        let bytes: Arc<[u8]> = index::build(text).into();
+        let len = bytes.len();
+        match Gazetteer::from_index(Bytes::Shared(bytes, 0, len)) {
+            Ok(g) => g,
+            // The index just built is well formed (a test checks the empty one), so this
+            // fallback is never taken.
+            Err(_) => Gazetteer::empty(),
+        }
+    }
+
+    /// A gazetteer without entries.
+    fn empty() -> Gazetteer {
+        let empty = || {
+            let bytes: Arc<[u8]> = fst::Map::default().into_fst().into_inner().into();
+            let len = bytes.len();
+            Bytes::Shared(bytes, 0, len)
+        };
+        let map = || Map::new(empty());
+        match (map(), map(), map()) {
+            (Ok(names), Ok(major), Ok(country_names)) => Gazetteer {
+                places: Vec::new(),
+                rows: Vec::new(),
+                country_numbers: FastMap::default(),
+                names,
+                postings: Vec::new(),
+                major,
+                country_names,
+                first_words: FastMap::default(),
+                deletions: DeletionSet::load(Bytes::Static(&[])),
+                major_deletions: DeletionSet::load(Bytes::Static(&[])),
+                country_deletions: DeletionSet::load(Bytes::Static(&[])),
+                major_ends: EndsFilter::default(),
+                country_ends: EndsFilter::default(),
+                regions: std::collections::HashMap::new(),
+            },
+            // An empty automaton always loads.
+            _ => unreachable!("an empty name automaton loads"),
+        }
+    }
+
+    /// Loads a gazetteer from its index bytes (see the `index` module for the layout).
+    fn from_index(data: Bytes) -> Result<Gazetteer, GazetteerError> {
+        let raw = data.as_ref();
+        if raw.get(..index::MAGIC.len()) != Some(&index::MAGIC[..]) {
+            return Err(GazetteerError::Malformed("no index header"));
+        }
+        let mut sections: Vec<Bytes> = Vec::with_capacity(SECTIONS);
+        let mut at = index::MAGIC.len() + 8 * SECTIONS;
+        for k in 0..SECTIONS {
+            let len = usize::try_from(u64_at(raw, index::MAGIC.len() + 8 * k))
+                .map_err(|_| GazetteerError::Malformed("section length"))?;
+            let end = at
+                .checked_add(len)
+                .filter(|&e| e <= raw.len())
+                .ok_or(GazetteerError::Malformed("section past the end"))?;
+            sections.push(data.slice(at, end));
+            at = end;
+        }
+        let sec = |k: usize| sections[k].clone();
+        let names = Map::new(sec(section::NAMES))?;
+        let major = Map::new(sec(section::MAJOR))?;
+        let country_names = Map::new(sec(section::COUNTRY_NAMES))?;
+        let postings: Vec<u32> = sec(section::POSTINGS)
+            .as_ref()
+            .chunks_exact(4)
+            .map(|c| u32_at(c, 0))
+            .collect();
+        let strings = sec(section::STRINGS);
+        let records = sec(section::PLACES);
+        let count = records.as_ref().len() / index::RECORD;
+        let mut places: Vec<Place> = Vec::with_capacity(count);
+        let mut rows: Vec<Row> = Vec::with_capacity(count);
+        let mut country_numbers: FastMap<String, u32> = FastMap::default();
+        for rec in records.as_ref().chunks_exact(index::RECORD) {
+            let Some(p) = read_place(rec, strings.as_ref()) else {
                 continue;
-            }
-            let f: Vec<&str> = line.split('\t').collect();
-            if f.len() < 13 {
-                continue;
-            }
-            let kind = match f[1] {
-                "country" => PlaceKind::Country,
-                "region" => PlaceKind::Region,
-                "city" => PlaceKind::City,
-                _ => continue,
             };
-            let idx = places.len() as u32;
-            for (n, name) in [f[2], f[3]].into_iter().chain(f[4].split('|')).enumerate() {
-                let k = name_key(name);
-                if !k.is_empty() {
-                    keys.push((k, if n < 2 { idx } else { idx | ALTERNATE }));
-                }
+            let mut row = read_row(rec);
+            row.feature = feature_of(&p.feature_code);
+            if row.country != 0 && !country_numbers.contains_key(p.country.as_str()) {
+                country_numbers.insert(p.country.clone(), row.country);
             }
-            places.push(Place {
-                geonameid: f[0].parse().unwrap_or(0),
-                kind,
-                name: f[2].to_string(),
-                lat: f[5].parse().ok(),
-                lon: f[6].parse().ok(),
-                country: f[7].to_string(),
-                admin1: f[8].to_string(),
-                code: f[9].to_string(),
-                population: f[10].parse().unwrap_or(0),
-                feature_class: f[11].to_string(),
-                feature_code: f[12].to_string(),
-            });
+            places.push(p);
+            rows.push(row);
         }
-        keys.sort_unstable();
-        keys.dedup();
-        let mut postings = Vec::with_capacity(keys.len() + keys.len() / 2);
-        // (key, value, whether a major place has it, whether a country has it)
-        let mut entries: Vec<(&str, u64, bool, bool)> = Vec::new();
-        let mut firsts: Vec<&str> = Vec::new();
-        let mut i = 0;
-        while i < keys.len() {
-            let start = postings.len() as u64;
-            let mut j = i;
-            let first = postings.len();
-            let (mut major, mut country) = (false, false);
-            while j < keys.len() && keys[j].0 == keys[i].0 {
-                let v = keys[j].1;
-                // A place listed under both its name and an alternate keeps the name.
-                if !postings[first..]
-                    .iter()
-                    .any(|&p: &u32| p & !ALTERNATE == v & !ALTERNATE)
-                {
-                    postings.push(v);
-                }
-                if let Some(p) = places.get((v & !ALTERNATE) as usize) {
-                    let p: &Place = p;
-                    country |= p.kind == PlaceKind::Country;
-                    major |= p.kind == PlaceKind::Country
-                        || (p.kind == PlaceKind::City && p.population >= MAJOR_POPULATION);
-                }
-                j += 1;
-            }
-            let len = (postings.len() as u64) - start;
-            let key = keys[i].0.as_str();
-            let first_word = key.split(' ').next().unwrap_or(key);
-            if firsts.last() != Some(&first_word) {
-                firsts.push(first_word);
-            }
-            entries.push((key, (start << 24) | len.min(0xFF_FFFF), major, country));
-            i = j;
-        }
-        let names = build_map(entries.iter().map(|e| (e.0, e.1)));
-        let major = build_map(entries.iter().filter(|e| e.2).map(|e| (e.0, e.1)));
-        let country_names = build_map(entries.iter().filter(|e| e.3).map(|e| (e.0, e.1)));
-        firsts.sort_unstable();
-        firsts.dedup();
+        let words = sec(section::FIRST_WORDS);
         let mut first_words = FastMap::default();
-        first_words.reserve(firsts.len());
-        {
-            let fst = names.as_fst();
-            // The words come sorted, so each walk starts from the states of the longest
-            // prefix it shares with the word before: `path[d]` is the state after `d` bytes
-            // of `prev`.
-            let mut path = vec![(fst.root(), Output::zero())];
-            let mut prev: &[u8] = &[];
-            for w in firsts {
-                let bytes = w.as_bytes();
-                let shared = prev.iter().zip(bytes).take_while(|(a, b)| a == b).count();
-                path.truncate(shared.min(path.len() - 1) + 1);
-                let mut complete = true;
-                for &b in &bytes[path.len() - 1..] {
-                    let Some(&(node, out)) = path.last() else {
-                        break;
-                    };
-                    match node.find_input(b) {
-                        Some(t) => {
-                            let t = node.transition(t);
-                            path.push((fst.node(t.addr), out.cat(t.out)));
-                        }
-                        None => {
-                            complete = false;
-                            break;
-                        }
-                    }
-                }
-                prev = bytes;
-                if complete && let Some(&(node, out)) = path.last() {
-                    first_words.insert(key_hash(w), (node.addr(), out.value()));
-                }
-            }
+        first_words.reserve(words.as_ref().len() / 24);
+        for t in words.as_ref().chunks_exact(24) {
+            first_words.insert(u64_at(t, 0), (u64_at(t, 8) as usize, u64_at(t, 16)));
         }
-        let deletions = DeletionSet::build(entries.iter().map(|e| e.0));
-        let major_deletions = DeletionSet::build(entries.iter().filter(|e| e.2).map(|e| e.0));
-        let country_deletions = DeletionSet::build(entries.iter().filter(|e| e.3).map(|e| e.0));
-        let major_ends = EndsFilter::build(entries.iter().filter(|e| e.2).map(|e| e.0));
-        let country_ends = EndsFilter::build(entries.iter().filter(|e| e.3).map(|e| e.0));
-        drop(entries);
         let mut regions = std::collections::HashMap::new();
         for (i, p) in places.iter().enumerate() {
             if p.kind == PlaceKind::Region && p.feature_code == "ADM1" && !p.admin1.is_empty() {
@@ -398,20 +457,22 @@ impl Gazetteer {
                     .or_insert(i as u32);
             }
         }
-        Gazetteer {
+        Ok(Gazetteer {
             places,
+            rows,
+            country_numbers,
             names,
             postings,
             major,
             country_names,
             first_words,
-            deletions,
-            major_deletions,
-            country_deletions,
-            major_ends,
-            country_ends,
+            deletions: DeletionSet::load(sec(section::DELETIONS)),
+            major_deletions: DeletionSet::load(sec(section::MAJOR_DELETIONS)),
+            country_deletions: DeletionSet::load(sec(section::COUNTRY_DELETIONS)),
+            major_ends: EndsFilter::load(sec(section::MAJOR_ENDS).as_ref()),
+            country_ends: EndsFilter::load(sec(section::COUNTRY_ENDS).as_ref()),
             regions,
-        }
+        })
     }
 
     /// Every entry.
@@ -422,6 +483,29 @@ impl Gazetteer {
     /// The entry at `index` (as returned by [`Gazetteer::lookup`], alternate flag allowed).
     pub fn place(&self, index: u32) -> Option<&Place> {
         self.places.get((index & !ALTERNATE) as usize)
+    }
+
+    /// The packed fields of the entry at `index` (alternate flag allowed).
+    pub(crate) fn row(&self, index: u32) -> Option<&Row> {
+        self.rows.get((index & !ALTERNATE) as usize)
+    }
+
+    /// The number of a country code in [`Row::country`] (`None` for a code no entry has).
+    pub(crate) fn country_number(&self, code: &str) -> Option<u32> {
+        if code.is_empty() {
+            return Some(0);
+        }
+        self.country_numbers.get(code).copied()
+    }
+
+    /// Every country code of the entries with its number (see [`Row::country`]).
+    pub(crate) fn country_codes(&self) -> impl Iterator<Item = (&str, u32)> {
+        self.country_numbers.iter().map(|(c, &n)| (c.as_str(), n))
+    }
+
+    /// Number of distinct country codes of the entries.
+    pub(crate) fn country_count(&self) -> usize {
+        self.country_numbers.len()
     }
 
     /// Whether a lookup result matched only an alternate name of its entry.
@@ -466,8 +550,8 @@ impl Gazetteer {
             keep_last: false,
             no_space: false,
         };
-        self.one_edit(&self.names, key, filter, |name, v| {
-            names.insert(name.to_string(), v);
+        self.one_edit(&self.names, key, filter, |parts, v| {
+            names.insert(parts.concat(), v);
         });
         let mut out = Vec::new();
         for (name, v) in names {
@@ -534,7 +618,7 @@ impl Gazetteer {
 
     fn fuzzy_word_in(
         &self,
-        map: &Map<Vec<u8>>,
+        map: &Map<Bytes>,
         word: &str,
         keep: impl Fn(&Place) -> bool,
     ) -> Vec<u32> {
@@ -582,10 +666,10 @@ impl Gazetteer {
     /// followed by the exact rest of `key`.
     fn one_edit(
         &self,
-        map: &Map<Vec<u8>>,
+        map: &Map<Bytes>,
         key: &str,
         filter: FuzzyFilter,
-        mut found: impl FnMut(&str, u64),
+        mut found: impl FnMut([&str; 3], u64),
     ) {
         let fst = map.as_fst();
         let bytes = key.as_bytes();
@@ -597,12 +681,16 @@ impl Gazetteer {
         let n = offsets.len() - 1;
         let first = key.chars().next();
         let last = key.chars().next_back();
-        let mut report = |name: String, v: u64| {
-            let ok = (!filter.keep_first || name.chars().next() == first)
-                && (!filter.keep_last || name.chars().next_back() == last)
-                && !(filter.no_space && name.contains(' '));
+        // A name is reported as three pieces (joined, they spell it), and only joined by a
+        // caller that needs its text.
+        let mut report = |parts: [&str; 3], v: u64| {
+            let name_first = parts.iter().find_map(|p| p.chars().next());
+            let name_last = parts.iter().rev().find_map(|p| p.chars().next_back());
+            let ok = (!filter.keep_first || name_first == first)
+                && (!filter.keep_last || name_last == last)
+                && !(filter.no_space && parts.iter().any(|p| p.contains(' ')));
             if ok {
-                found(&name, v);
+                found(parts, v);
             }
         };
         let from = usize::from(filter.keep_first);
@@ -613,26 +701,28 @@ impl Gazetteer {
             let next = offsets.get(k + 1).copied();
             if k >= from {
                 if k == n && node.is_final() {
-                    report(key.to_string(), out.cat(node.final_output()).value());
+                    report([key, "", ""], out.cat(node.final_output()).value());
                 }
                 if let Some(next) = next
                     && let Some(v) = follow_final(fst, node, out, &bytes[next..])
                 {
-                    report(format!("{}{}", &key[..here], &key[next..]), v);
+                    report([&key[..here], "", &key[next..]], v);
                 }
                 let current = key[here..].chars().next();
                 each_char(fst, node, out, &mut |c, cnode, cout| {
                     if filter.no_space && c == ' ' {
                         return;
                     }
+                    let mut buf = [0u8; 4];
+                    let cs: &str = c.encode_utf8(&mut buf);
                     if let Some(v) = follow_final(fst, cnode, cout, &bytes[here..]) {
-                        report(format!("{}{c}{}", &key[..here], &key[here..]), v);
+                        report([&key[..here], cs, &key[here..]], v);
                     }
                     if let Some(next) = next
                         && current != Some(c)
                         && let Some(v) = follow_final(fst, cnode, cout, &bytes[next..])
                     {
-                        report(format!("{}{c}{}", &key[..here], &key[next..]), v);
+                        report([&key[..here], cs, &key[next..]], v);
                     }
                 });
             }
@@ -678,7 +768,7 @@ impl<'g> KeyCursor<'g> {
     /// when no name starts with the longer key.
     pub fn push(&mut self, text: &str) -> bool {
         let fst = self.gaz.names.as_fst();
-        if !text.contains('\u{2019}') {
+        if text.is_ascii() || !text.contains('\u{2019}') {
             return match follow(fst, self.node, self.out, text.as_bytes()) {
                 Some((node, out)) => {
                     (self.node, self.out) = (node, out);
@@ -728,7 +818,7 @@ struct FuzzyFilter {
 
 /// The state reached from `node` by reading `bytes`, with the output collected on the way.
 fn follow<'f>(
-    fst: &'f Fst<Vec<u8>>,
+    fst: &'f Fst<Bytes>,
     mut node: Node<'f>,
     mut out: Output,
     bytes: &[u8],
@@ -742,7 +832,7 @@ fn follow<'f>(
 }
 
 /// The value of the key made of the path to `node` followed by `bytes`, if it is a key.
-fn follow_final(fst: &Fst<Vec<u8>>, node: Node<'_>, out: Output, bytes: &[u8]) -> Option<u64> {
+fn follow_final(fst: &Fst<Bytes>, node: Node<'_>, out: Output, bytes: &[u8]) -> Option<u64> {
     let (node, out) = follow(fst, node, out, bytes)?;
     node.is_final()
         .then(|| out.cat(node.final_output()).value())
@@ -761,13 +851,13 @@ fn utf8_len(b: u8) -> usize {
 
 /// Calls `f` with every character leaving `node` and the state after it.
 fn each_char<'f>(
-    fst: &'f Fst<Vec<u8>>,
+    fst: &'f Fst<Bytes>,
     node: Node<'f>,
     out: Output,
     f: &mut dyn FnMut(char, Node<'f>, Output),
 ) {
     fn rest<'f>(
-        fst: &'f Fst<Vec<u8>>,
+        fst: &'f Fst<Bytes>,
         node: Node<'f>,
         out: Output,
         buf: &mut [u8; 4],
@@ -841,6 +931,56 @@ mod tests {
         );
         assert!(!g.lookup("Texas").is_empty());
         assert!(g.lookup("Xyzzyville").is_empty());
+    }
+
+    #[test]
+    fn embedded_index_matches_the_data_file() {
+        let gz = include_bytes!("../../../data/places/gazetteer.tsv.gz");
+        let built = Gazetteer::from_gzip(gz).expect("data file");
+        let g = Gazetteer::builtin();
+        assert_eq!(built.places(), g.places());
+        assert_eq!(built.name_count(), g.name_count());
+        assert_eq!(built.postings, g.postings);
+        assert_eq!(built.first_words, g.first_words);
+        for name in ["Paris", "New York", "Côte d'Ivoire", "Rostov-on-Don"] {
+            assert_eq!(built.lookup(name), g.lookup(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn empty_and_malformed_indexes() {
+        let g = Gazetteer::from_tsv("");
+        assert!(g.places().is_empty() && g.lookup("Paris").is_empty());
+        assert_eq!(Gazetteer::empty().name_count(), 0);
+        assert!(Gazetteer::from_index(Bytes::Static(b"not an index")).is_err());
+        let mut cut =
+            index::build("1\tcity\tParis\tParis\t\t48.8\t2.3\tFR\t11\t\t2000000\tP\tPPLC\n");
+        cut.truncate(cut.len() - 1);
+        let len = cut.len();
+        assert!(Gazetteer::from_index(Bytes::Shared(cut.into(), 0, len)).is_err());
+    }
+
+    #[test]
+    fn records_keep_every_field() {
+        let g = Gazetteer::from_tsv(
+            "7\tregion\tÎle-de-France\tIle-de-France\tIDF|Paris Region\t\t2.5\tFR\t11\tFR-IDF\t0\tA\tADM1\n",
+        );
+        let p = g.place(g.lookup("Paris Region")[0]).expect("entry");
+        assert_eq!(p.name, "Île-de-France");
+        assert_eq!(
+            (p.geonameid, p.kind, p.lat, p.lon),
+            (7, PlaceKind::Region, None, Some(2.5))
+        );
+        assert_eq!(
+            (p.country.as_str(), p.admin1.as_str(), p.code.as_str()),
+            ("FR", "11", "FR-IDF")
+        );
+        assert_eq!(
+            (p.feature_class.as_str(), p.feature_code.as_str()),
+            ("A", "ADM1")
+        );
+        assert!(Gazetteer::is_alternate(g.lookup("Paris Region")[0]));
+        assert_eq!(g.region_of("FR", "11").map(|r| r.geonameid), Some(7));
     }
 
     #[test]
@@ -937,25 +1077,49 @@ mod tests {
             "Krasnoyarsk",
             "Omskaya",
         ];
-        let set = DeletionSet::build(names.iter().copied());
+        let bytes: Arc<[u8]> = index::deletion_section(names.iter().copied()).into();
+        let len = bytes.len();
+        let set = DeletionSet::load(Bytes::Shared(bytes, 0, len));
+        // Every edit that keeps the first and the last character.
+        let same_ends = |n: &[char], s: &str| {
+            s.chars().next() == n.first().copied() && s.chars().next_back() == n.last().copied()
+        };
         for n in names {
             let chars: Vec<char> = n.chars().collect();
-            for i in 0..chars.len() {
-                let mut del = chars.clone();
-                del.remove(i);
-                let d: String = del.iter().collect();
-                assert!(set.may_match(&d), "{d}");
-                let mut sub = chars.clone();
-                sub[i] = 'q';
-                let s: String = sub.iter().collect();
-                assert!(set.may_match(&s), "{s}");
-                let mut ins = chars.clone();
-                ins.insert(i, 'é');
-                let s: String = ins.iter().collect();
-                assert!(set.may_match(&s), "{s}");
+            for i in 0..=chars.len() {
+                for c in [
+                    'q',
+                    'é',
+                    chars[i.min(chars.len() - 1)],
+                    chars[i.saturating_sub(1)],
+                ] {
+                    let mut ins = chars.clone();
+                    ins.insert(i, c);
+                    let s: String = ins.iter().collect();
+                    if same_ends(&chars, &s) {
+                        assert!(set.may_match(&s), "{s}");
+                    }
+                    if i < chars.len() {
+                        let mut sub = chars.clone();
+                        sub[i] = c;
+                        let s: String = sub.iter().collect();
+                        if same_ends(&chars, &s) {
+                            assert!(set.may_match(&s), "{s}");
+                        }
+                        let mut del = chars.clone();
+                        del.remove(i);
+                        let d: String = del.iter().collect();
+                        if same_ends(&chars, &d) {
+                            assert!(set.may_match(&d), "{d}");
+                        }
+                    }
+                }
             }
         }
         assert!(!set.may_match("Washington"));
+        // An edit at either end cannot be reported by the searches, and passes no more.
+        assert!(!set.may_match("Krasnoyarsky"));
+        assert!(!set.may_match("Xovosibirsk"));
     }
 
     fn distance(a: &str, b: &str) -> usize {

@@ -18,6 +18,7 @@
 pub mod countries;
 mod fasthash;
 pub mod gazetteer;
+mod index;
 pub mod recognize;
 pub mod tokens;
 

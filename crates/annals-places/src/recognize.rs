@@ -1,8 +1,8 @@
 //! Toponym recognition and geocoding.
 
 use crate::countries::Countries;
-use crate::fasthash::{FastMap, FastSet};
-use crate::gazetteer::{Gazetteer, Place, PlaceKind};
+use crate::fasthash::{BitsTable, FastMap, FastSet};
+use crate::gazetteer::{Gazetteer, PlaceKind, Row, feature};
 use crate::tokens::each_word;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Anchored, Input, MatchKind, StartKind};
 use annals_document::{Sentence, Span};
@@ -85,7 +85,9 @@ mod class {
 #[derive(Default)]
 struct Guards {
     /// Every one-word entry with the bits of the classes that list it, so that one lookup
-    /// answers every class test of a word.
+    /// answers every class test of a word. Words of up to [`SHORT_WORD`] bytes are keyed by
+    /// [`short_key`] (compared as one number), longer ones by their text.
+    short: BitsTable,
     classes: FastMap<Box<str>, u16>,
     /// Length of the longest connector, to skip lookups of longer words.
     connector_len: usize,
@@ -93,6 +95,49 @@ struct Guards {
     cue2: FastSet<String>,
     /// Two-word speech verbs, the words joined by one space.
     speech2: FastSet<String>,
+}
+
+/// Longest word (in bytes) keyed by [`short_key`].
+const SHORT_WORD: usize = 15;
+
+/// A word of up to [`SHORT_WORD`] bytes as one number: its bytes, then its length in the top
+/// byte (so that words differing only in trailing zero bytes differ).
+#[inline]
+fn short_key(word: &str) -> Option<u128> {
+    let b = word.as_bytes();
+    if b.len() > SHORT_WORD {
+        return None;
+    }
+    // Built in registers from (overlapping) loads: copying into a buffer and reading it back
+    // as one number stalls, and a loop over the bytes mispredicts on the length.
+    let n = b.len();
+    let load8 = |at: usize| {
+        b.get(at..at + 8)
+            .and_then(|s| <[u8; 8]>::try_from(s).ok())
+            .map_or(0, u64::from_le_bytes)
+    };
+    let load4 = |at: usize| {
+        b.get(at..at + 4)
+            .and_then(|s| <[u8; 4]>::try_from(s).ok())
+            .map_or(0, |a| u64::from(u32::from_le_bytes(a)))
+    };
+    let byte = |at: usize| b.get(at).map_or(0, |&x| u64::from(x));
+    let (lo, hi) = if n > 8 {
+        (load8(0), load8(n - 8) >> (8 * (16 - n)))
+    } else if n == 8 {
+        (load8(0), 0)
+    } else if n >= 4 {
+        (load4(0) | (load4(n - 4) << (8 * (n - 4))), 0)
+    } else if n > 0 {
+        (
+            byte(0) | (byte(n / 2) << (8 * (n / 2))) | (byte(n - 1) << (8 * (n - 1))),
+            0,
+        )
+    } else {
+        (0, 0)
+    };
+    let hi = hi | ((n as u64) << 56);
+    Some(u128::from(lo) | (u128::from(hi) << 64))
 }
 
 impl Guards {
@@ -144,12 +189,19 @@ impl Guards {
     }
 
     fn add(&mut self, word: &str, bit: u16) {
-        *self.classes.entry(word.into()).or_default() |= bit;
+        match short_key(word) {
+            Some(k) => self.short.add(k, bit),
+            None => *self.classes.entry(word.into()).or_default() |= bit,
+        }
     }
 
     /// The class bits of `word` (0 for a word no list has).
+    #[inline]
     fn class(&self, word: &str) -> u16 {
-        self.classes.get(word).copied().unwrap_or(0)
+        match short_key(word) {
+            Some(k) => self.short.get(k),
+            None => self.classes.get(word).copied().unwrap_or(0),
+        }
     }
 
     /// Whether the words `a` and `b` (lower case) are a two-word speech verb.
@@ -191,6 +243,19 @@ pub struct PlaceRecognizer {
     abbrev_pairs: Option<Vec<u64>>,
     /// Gazetteer entry of each country, by ISO alpha-2 code.
     country_entry: FastMap<String, u32>,
+    /// The packed fields and prior score of each gazetteer entry, by entry index.
+    readings: Vec<Reading>,
+    /// The ISO alpha-3 code of each country number of the gazetteer rows (`None` where the
+    /// country table has no such country).
+    iso3: Vec<Option<String>>,
+}
+
+/// What resolution compares of a gazetteer entry, in one place: its packed fields and its prior
+/// score (see [`prior`]).
+#[derive(Debug, Clone, Copy)]
+struct Reading {
+    row: Row,
+    prior: f64,
 }
 
 impl std::fmt::Debug for PlaceRecognizer {
@@ -295,6 +360,25 @@ fn possessive_stem(word: &str) -> usize {
     word.len()
 }
 
+/// How likely a name stands for this entry before any context: continents, countries and
+/// first-level regions first, then cities by population (capitals raised).
+fn prior(p: &Row) -> f64 {
+    match p.kind {
+        PlaceKind::Country => 20.0,
+        PlaceKind::Region if p.feature == feature::CONT => 22.0,
+        PlaceKind::Region if p.feature == feature::ADM1 => 15.0,
+        PlaceKind::Region => 9.0,
+        PlaceKind::City => {
+            let base = 2.0 * ((p.population as f64) + 10.0).log10();
+            if p.feature == feature::PPLC {
+                base + 4.0
+            } else {
+                base
+            }
+        }
+    }
+}
+
 impl PlaceRecognizer {
     /// A recognizer over the embedded gazetteer, country table and guard lists.
     pub fn new() -> PlaceRecognizer {
@@ -372,15 +456,34 @@ impl PlaceRecognizer {
             abbrev_anchored,
             abbrev_pairs,
             country_entry,
+            iso3: {
+                let mut iso3 = vec![None; gaz.country_count() + 1];
+                iso3[0] = countries.by_code("").map(|c| c.iso3.clone());
+                for (code, number) in gaz.country_codes() {
+                    if let Some(slot) = iso3.get_mut(number as usize) {
+                        *slot = countries.by_code(code).map(|c| c.iso3.clone());
+                    }
+                }
+                iso3
+            },
+            readings: (0..gaz.places().len() as u32)
+                .filter_map(|e| gaz.row(e))
+                .map(|&row| Reading {
+                    row,
+                    prior: prior(&row),
+                })
+                .collect(),
         }
     }
 
-    fn words(&self, text: &str, sentences: &[Sentence]) -> Vec<Word> {
+    /// The words of `text`, and the indexes of the capitalized ones.
+    fn words(&self, text: &str, sentences: &[Sentence]) -> (Vec<Word>, Vec<usize>) {
         let mut starts: Vec<usize> = sentences.iter().map(|s| s.span.start).collect();
         starts.sort_unstable();
         let mut next_start = 0;
         let mut prev_end: Option<usize> = None;
         let mut words = Vec::with_capacity(text.len() / 4 + 1);
+        let mut caps = Vec::with_capacity(text.len() / 16 + 1);
         each_word(text, |s, e| {
             let w = &text[s..e];
             let initial = if sentences.is_empty() {
@@ -394,15 +497,19 @@ impl PlaceRecognizer {
                 init
             };
             prev_end = Some(e);
+            let cap = first_upper(w);
+            if cap {
+                caps.push(words.len());
+            }
             words.push(Word {
                 start: s,
                 end: e,
                 stem_end: s + possessive_stem(w),
-                cap: first_upper(w),
+                cap,
                 initial,
             });
         });
-        words
+        (words, caps)
     }
 
     /// Finds and resolves the places named in `text`.
@@ -415,13 +522,13 @@ impl PlaceRecognizer {
         sentences: &[Sentence],
         context: &PlaceContext,
     ) -> Vec<PlaceMention> {
-        let words = self.words(text, sentences);
-        let surnames = self.surnames(text, &words);
+        let (words, caps) = self.words(text, sentences);
+        let surnames = self.surnames(text, &words, &caps);
         let mut cands = Vec::new();
-        self.abbreviations(text, &words, &mut cands);
+        self.abbreviations(text, &words, &caps, &mut cands);
         let taken: Vec<Span> = cands.iter().map(|c| c.span).collect();
         cands.extend(
-            self.candidates(text, &words)
+            self.candidates(text, &words, &caps)
                 .into_iter()
                 .filter(|c| !taken.iter().any(|t| t.overlaps(c.span))),
         );
@@ -437,10 +544,12 @@ impl PlaceRecognizer {
 
     /// Words the document uses as surnames: the word after a first name or a title
     /// ("David Jones", "President Obama"), so that a later "Jones said" is a person too.
-    fn surnames<'t>(&self, text: &'t str, words: &[Word]) -> FastSet<&'t str> {
+    fn surnames<'t>(&self, text: &'t str, words: &[Word], caps: &[usize]) -> FastSet<&'t str> {
         let mut out = FastSet::default();
-        for pair in words.windows(2) {
-            let (a, b) = (&pair[0], &pair[1]);
+        for &k in caps {
+            let (Some(a), Some(b)) = (words.get(k), words.get(k + 1)) else {
+                continue;
+            };
             if !(a.cap && b.cap) {
                 continue;
             }
@@ -497,16 +606,25 @@ impl PlaceRecognizer {
         false
     }
 
-    fn candidates<'t>(&self, text: &'t str, words: &[Word]) -> Vec<Candidate> {
+    fn candidates<'t>(&self, text: &'t str, words: &[Word], caps: &[usize]) -> Vec<Candidate> {
         let mut out = Vec::new();
         // One-edit readings of the words tried so far in this document.
         let mut fuzzy_cache: FastMap<(&'t str, bool), Vec<u32>> = FastMap::default();
         let mut country_cache: FastMap<(&'t str, bool), Vec<u32>> = FastMap::default();
         let mut i = 0;
         let mut key = String::new();
+        // The next capitalized word at or after `i`, as an index into `caps`.
+        let mut next_cap = 0;
         while i < words.len() {
             if !words[i].cap {
-                i += 1;
+                // Jump to the next capitalized word.
+                while caps.get(next_cap).is_some_and(|&k| k < i) {
+                    next_cap += 1;
+                }
+                match caps.get(next_cap) {
+                    Some(&k) => i = k,
+                    None => break,
+                }
                 continue;
             }
             let mut found: Option<(usize, &[u32], usize)> = None;
@@ -517,8 +635,8 @@ impl PlaceRecognizer {
                 let gap = &text[words[limit].end..words[limit + 1].start];
                 let plain = !gap.is_empty()
                     && gap.len() <= 3
-                    && gap.chars().all(|c| c == ' ' || c == '.')
-                    && gap.chars().filter(|&c| c == '.').count() <= 1;
+                    && gap.bytes().all(|c| c == b' ' || c == b'.')
+                    && gap.bytes().filter(|&c| c == b'.').count() <= 1;
                 if !plain {
                     break;
                 }
@@ -800,7 +918,7 @@ impl PlaceRecognizer {
         true
     }
 
-    fn abbreviations(&self, text: &str, words: &[Word], out: &mut Vec<Candidate>) {
+    fn abbreviations(&self, text: &str, words: &[Word], caps: &[usize], out: &mut Vec<Candidate>) {
         let Some(abbrev) = &self.abbrev else { return };
         let found: Vec<aho_corasick::Match> = if self.abbrev_anchored {
             let mut v = Vec::new();
@@ -832,14 +950,14 @@ impl PlaceRecognizer {
                     v.push(m);
                 }
             };
-            for w in words {
+            // Only capitalized words are tried; hyphens before each are tried first, so the
+            // positions are tried in order.
+            for w in caps.iter().filter_map(|&k| words.get(k)) {
                 while let Some(&p) = hyphens.get(h).filter(|&&p| p < w.start) {
                     try_at(p, &mut v);
                     h += 1;
                 }
-                if w.cap {
-                    try_at(w.start, &mut v);
-                }
+                try_at(w.start, &mut v);
             }
             for &p in hyphens.get(h..).unwrap_or_default() {
                 try_at(p, &mut v);
@@ -905,21 +1023,20 @@ impl PlaceRecognizer {
             if gap.trim() != "," {
                 continue;
             }
-            let a_is_country = a.entries.iter().any(|&e| {
-                self.gaz
-                    .place(e)
-                    .is_some_and(|p| p.kind == PlaceKind::Country)
-            });
+            let a_is_country = a
+                .entries
+                .iter()
+                .any(|&e| self.row(e).is_some_and(|p| p.kind == PlaceKind::Country));
             if a_is_country {
                 continue;
             }
             let mut best: Option<(u32, u32, u64)> = None;
             for &ea in a.entries.iter() {
-                let Some(pa) = self.gaz.place(ea) else {
+                let Some(pa) = self.row(ea) else {
                     continue;
                 };
                 for &eb in b.entries.iter() {
-                    let Some(pb) = self.gaz.place(eb) else {
+                    let Some(pb) = self.row(eb) else {
                         continue;
                     };
                     if ea == eb || pb.kind == PlaceKind::City || pa.kind == PlaceKind::Country {
@@ -927,9 +1044,9 @@ impl PlaceRecognizer {
                     }
                     let contains = pa.country == pb.country
                         && (pb.kind == PlaceKind::Country
-                            || (pb.feature_code == "ADM1"
-                                && !pb.admin1.is_empty()
-                                && pb.admin1 == pa.admin1));
+                            || (pb.feature == feature::ADM1
+                                && pb.admin != 0
+                                && pb.admin == pa.admin));
                     // Regions rank above cities, then population decides.
                     let rank = if pa.kind == PlaceKind::Region {
                         u64::MAX
@@ -950,21 +1067,18 @@ impl PlaceRecognizer {
         }
     }
 
-    fn prior(&self, p: &Place) -> f64 {
-        match p.kind {
-            PlaceKind::Country => 20.0,
-            PlaceKind::Region if p.feature_code == "CONT" => 22.0,
-            PlaceKind::Region if p.feature_code == "ADM1" => 15.0,
-            PlaceKind::Region => 9.0,
-            PlaceKind::City => {
-                let base = 2.0 * ((p.population as f64) + 10.0).log10();
-                if p.feature_code == "PPLC" {
-                    base + 4.0
-                } else {
-                    base
-                }
-            }
-        }
+    /// The prior score of the entry at `e` (NaN for an index without an entry).
+    fn prior_of(&self, e: u32) -> f64 {
+        self.readings
+            .get((e & !crate::gazetteer::ALTERNATE) as usize)
+            .map_or(f64::NAN, |r| r.prior)
+    }
+
+    /// The packed fields of the entry at `e` (alternate flag allowed).
+    fn row(&self, e: u32) -> Option<&Row> {
+        self.readings
+            .get((e & !crate::gazetteer::ALTERNATE) as usize)
+            .map(|r| &r.row)
     }
 
     fn keep(
@@ -986,11 +1100,15 @@ impl PlaceRecognizer {
         let has_region_or_country = c
             .entries
             .iter()
-            .any(|&e| self.gaz.place(e).is_some_and(|p| p.kind != PlaceKind::City));
+            .any(|&e| self.row(e).is_some_and(|p| p.kind != PlaceKind::City));
         let strong = c.cue || c.forced.is_some() || c.container_of;
         let next = words.get(c.last + 1);
-        let next_cap = next
-            .is_some_and(|n| n.cap && text[words[c.last].end..n.start].chars().all(|ch| ch == ' '));
+        let next_cap = next.is_some_and(|n| {
+            n.cap
+                && text[words[c.last].end..n.start]
+                    .bytes()
+                    .all(|ch| ch == b' ')
+        });
         let prev = c.first.checked_sub(1).map(|p| &words[p]);
         let prev_adjacent = prev.filter(|p| {
             p.cap
@@ -1002,7 +1120,9 @@ impl PlaceRecognizer {
         if let Some(n) = next {
             let nw = &text[n.start..n.end];
             if self.guards.is(nw, class::NOTAFTER)
-                && text[words[c.last].end..n.start].chars().all(|ch| ch == ' ')
+                && text[words[c.last].end..n.start]
+                    .bytes()
+                    .all(|ch| ch == b' ')
             {
                 return None;
             }
@@ -1027,8 +1147,7 @@ impl PlaceRecognizer {
             let weak_alternate = c.entries.iter().all(|&e| {
                 Gazetteer::is_alternate(e)
                     && self
-                        .gaz
-                        .place(e)
+                        .row(e)
                         .is_none_or(|p| p.kind == PlaceKind::City && p.population < 100_000)
             });
             if weak_alternate && !strong {
@@ -1060,9 +1179,8 @@ impl PlaceRecognizer {
             // Inside an organization or person name ("Dublin Road", "Toyota Motor"): kept
             // only for countries and first-level regions ("Queensland Health").
             let big = c.entries.iter().any(|&e| {
-                self.gaz
-                    .place(e)
-                    .is_some_and(|p| p.kind == PlaceKind::Country || p.feature_code == "ADM1")
+                self.row(e)
+                    .is_some_and(|p| p.kind == PlaceKind::Country || p.feature == feature::ADM1)
             });
             let seat =
                 next.is_some_and(|n| self.guards.is(&text[n.start..n.end], class::INSTITUTION));
@@ -1085,25 +1203,26 @@ impl PlaceRecognizer {
             .enumerate()
             .filter_map(|(k, c)| self.keep(text, words, c, surnames).map(|r| (k, r)))
             .collect();
-        // Document context: countries and regions of unambiguous or strong readings.
-        let mut country_votes: FastMap<&str, f64> = FastMap::default();
-        let mut admin_votes: FastMap<(&str, &str), f64> = FastMap::default();
+        // Document context: countries and regions of unambiguous or strong readings, by
+        // country number and (country, admin1) numbers of the gazetteer rows.
+        let mut country_votes: FastMap<u32, f64> = FastMap::default();
+        let mut admin_votes: FastMap<(u32, u32), f64> = FastMap::default();
         // What the mentions of each name voted for, so that a name does not count as its own
         // context: the readings of "Santa Ana" repeated ten times are no evidence for each other
-        // (readings forced by "Santa Ana, California" are, and stay out of this tally).
-        let mut own_vote: FastMap<(&str, &str, &str), f64> = FastMap::default();
-        // The prior of every entry of every kept candidate, computed once.
-        let mut priors: Vec<f64> = Vec::new();
-        let mut prior_at: Vec<usize> = Vec::with_capacity(kept.len());
-        for &(k, _) in &kept {
-            prior_at.push(priors.len());
-            priors.extend(
-                cands[k]
-                    .entries
-                    .iter()
-                    .map(|&e| self.gaz.place(e).map_or(f64::NAN, |p| self.prior(p))),
-            );
-        }
+        // (readings forced by "Santa Ana, California" are, and stay out of this tally). Keyed by
+        // (name number, country, admin1 or 0).
+        let mut own_vote: FastMap<(u32, u32, u32), f64> = FastMap::default();
+        // The number of each kept candidate's name: equal names, equal numbers.
+        let mut name_numbers: FastMap<&str, u32> = FastMap::default();
+        let name_of: Vec<u32> = kept
+            .iter()
+            .map(|&(k, _)| {
+                let next = name_numbers.len() as u32;
+                *name_numbers
+                    .entry(cands[k].span.slice(text))
+                    .or_insert(next)
+            })
+            .collect();
         for (n, &(k, rule)) in kept.iter().enumerate() {
             let c = &cands[k];
             if c.fuzzy {
@@ -1114,12 +1233,12 @@ impl PlaceRecognizer {
                 None => c
                     .entries
                     .iter()
-                    .zip(&priors[prior_at[n]..])
-                    .filter(|&(&e, _)| self.gaz.place(e).is_some())
-                    .max_by(|a, b| a.1.total_cmp(b.1))
-                    .map(|(&e, _)| e),
+                    .map(|&e| (e, self.prior_of(e)))
+                    .filter(|&(e, _)| self.row(e).is_some())
+                    .max_by(|a, b| a.1.total_cmp(&b.1))
+                    .map(|(e, _)| e),
             };
-            let Some(p) = best.and_then(|e| self.gaz.place(e)) else {
+            let Some(p) = best.and_then(|e| self.row(e)) else {
                 continue;
             };
             if rule == "places/in_name" && p.kind == PlaceKind::City {
@@ -1129,60 +1248,55 @@ impl PlaceRecognizer {
                 || p.kind != PlaceKind::City
                 || c.entries
                     .iter()
-                    .all(|&e| self.gaz.place(e).is_some_and(|q| q.country == p.country));
+                    .all(|&e| self.row(e).is_some_and(|q| q.country == p.country));
             if clear {
-                *country_votes.entry(p.country.as_str()).or_default() += 1.0;
-                let admin = if p.kind != PlaceKind::Country && !p.admin1.is_empty() {
-                    *admin_votes
-                        .entry((p.country.as_str(), p.admin1.as_str()))
-                        .or_default() += 1.0;
-                    p.admin1.as_str()
+                *country_votes.entry(p.country).or_default() += 1.0;
+                let admin = if p.kind != PlaceKind::Country && p.admin != 0 {
+                    *admin_votes.entry((p.country, p.admin)).or_default() += 1.0;
+                    p.admin
                 } else {
-                    ""
+                    0
                 };
                 if c.forced.is_none() {
-                    let name = c.span.slice(text);
-                    *own_vote.entry((name, p.country.as_str(), "")).or_default() += 1.0;
-                    if !admin.is_empty() {
-                        *own_vote
-                            .entry((name, p.country.as_str(), admin))
-                            .or_default() += 1.0;
+                    let name = name_of[n];
+                    *own_vote.entry((name, p.country, 0)).or_default() += 1.0;
+                    if admin != 0 {
+                        *own_vote.entry((name, p.country, admin)).or_default() += 1.0;
                     }
                 }
             }
         }
-        let mut out = Vec::new();
-        // Regions among the entries of one candidate, as (country, admin1).
-        let mut regions: Vec<(&str, &str)> = Vec::new();
+        let outlet = outlet.and_then(|o| self.gaz.country_number(o));
+        let mut out = Vec::with_capacity(kept.len());
+        // Regions among the entries of one candidate, as (country, admin1) numbers.
+        let mut regions: Vec<(u32, u32)> = Vec::new();
         for (n, &(k, rule)) in kept.iter().enumerate() {
             let c = &cands[k];
             regions.clear();
             regions.extend(c.entries.iter().filter_map(|&r| {
-                self.gaz
-                    .place(r)
+                self.row(r)
                     .filter(|q| q.kind == PlaceKind::Region)
-                    .map(|q| (q.country.as_str(), q.admin1.as_str()))
+                    .map(|q| (q.country, q.admin))
             }));
             // A country's own name is not read as a city of the same name ("Mexico").
             let named_country = c.entries.iter().find_map(|&e| {
-                self.gaz
-                    .place(e)
+                self.row(e)
                     .filter(|p| p.kind == PlaceKind::Country)
-                    .map(|p| p.country.as_str())
+                    .map(|p| p.country)
             });
             let names_country = named_country.is_some();
+            let name = name_of[n];
             let chosen = match c.forced {
                 Some(e) => Some((e, 30.0)),
                 None => c
                     .entries
                     .iter()
-                    .zip(&priors[prior_at[n]..])
-                    .filter_map(|(&e, &prior)| self.gaz.place(e).map(|p| (e, p, prior)))
+                    .filter_map(|&e| self.row(e).map(|p| (e, p, self.prior_of(e))))
                     .filter(|(_, p, _)| {
                         // Nor as a region of that same country ("Taiwan" the province).
                         let city_of_name = names_country && p.kind == PlaceKind::City;
-                        let own_region = p.kind == PlaceKind::Region
-                            && named_country == Some(p.country.as_str());
+                        let own_region =
+                            p.kind == PlaceKind::Region && named_country == Some(p.country);
                         !(city_of_name || own_region)
                     })
                     .map(|(e, p, prior)| {
@@ -1192,32 +1306,25 @@ impl PlaceRecognizer {
                         }
                         // A city named like the region around it ("Donetsk") stands for the city.
                         let namesake = p.kind == PlaceKind::City
-                            && regions.iter().any(|&(country, admin1)| {
-                                country == p.country && admin1 == p.admin1
-                            });
+                            && regions
+                                .iter()
+                                .any(|&(country, admin)| country == p.country && admin == p.admin);
                         if namesake {
                             s = s.max(15.5);
                         }
-                        let votes = country_votes
-                            .get(p.country.as_str())
-                            .copied()
-                            .unwrap_or(0.0);
-                        let name = c.span.slice(text);
-                        let own = own_vote
-                            .get(&(name, p.country.as_str(), ""))
-                            .copied()
-                            .unwrap_or(0.0);
+                        let votes = country_votes.get(&p.country).copied().unwrap_or(0.0);
+                        let own = own_vote.get(&(name, p.country, 0)).copied().unwrap_or(0.0);
                         s += 3.0 * (votes - own).clamp(0.0, 3.0);
-                        if outlet == Some(p.country.as_str()) {
+                        if outlet == Some(p.country) {
                             s += 3.0;
                         }
                         // Cities in a region the document names, regions holding its cities.
                         let in_admin = admin_votes
-                            .get(&(p.country.as_str(), p.admin1.as_str()))
+                            .get(&(p.country, p.admin))
                             .copied()
                             .unwrap_or(0.0);
                         let own_admin = own_vote
-                            .get(&(name, p.country.as_str(), p.admin1.as_str()))
+                            .get(&(name, p.country, p.admin))
                             .copied()
                             .unwrap_or(0.0);
                         if p.kind != PlaceKind::Country && in_admin - own_admin > 0.0 {
@@ -1230,22 +1337,21 @@ impl PlaceRecognizer {
             let Some((entry, score)) = chosen else {
                 continue;
             };
-            let Some(p) = self.gaz.place(entry) else {
+            let (Some(p), Some(row)) = (self.gaz.place(entry), self.row(entry)) else {
                 continue;
             };
             if c.fuzzy && c.rule != "places/fuzzy/country" {
                 // A misspelled name needs support: a cue, a list of places, or a large place
                 // in a country the document already talks about.
-                let in_country = country_votes.contains_key(p.country.as_str());
+                let in_country = country_votes.contains_key(&row.country);
                 if !(c.cue || in_country && p.population >= 50_000) {
                     continue;
                 }
             }
-            let iso3 = self
-                .countries
-                .by_code(&p.country)
-                .map(|c| c.iso3.clone())
-                .unwrap_or_else(|| p.country.clone());
+            let iso3 = match self.iso3.get(row.country as usize) {
+                Some(Some(code)) => code.clone(),
+                _ => p.country.clone(),
+            };
             let mut confidence: f64 = match rule {
                 "places/fuzzy" | "places/fuzzy/country" => 0.6,
                 "places/in_name" => 0.4,
@@ -1359,6 +1465,30 @@ impl PlaceRecognizer {
                 }
             }
             k = end + 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_keys_are_the_bytes_and_the_length() {
+        let text = "abcdefghijklmnopqrstuvwxyzÀÉü's-Ü";
+        for start in 0..text.len() {
+            for end in start..=text.len() {
+                let Some(w) = text.get(start..end) else {
+                    continue;
+                };
+                let mut buf = [0u8; 16];
+                let want = (w.len() <= SHORT_WORD).then(|| {
+                    buf[..w.len()].copy_from_slice(w.as_bytes());
+                    buf[15] = w.len() as u8;
+                    u128::from_le_bytes(buf)
+                });
+                assert_eq!(short_key(w), want, "{w:?}");
+            }
         }
     }
 }

@@ -59,6 +59,40 @@ pub fn word_spans_into(text: &str, out: &mut Vec<(usize, usize)>) {
     each_word(text, |s, e| out.push((s, e)));
 }
 
+/// `b` repeated in every byte of a `u64`.
+const fn every_byte(b: u8) -> u64 {
+    (b as u64) * 0x0101_0101_0101_0101
+}
+
+/// The end of the run of ASCII letters and digits that starts at byte `i` of `bytes`.
+#[inline]
+fn alnum_run(bytes: &[u8], mut i: usize) -> usize {
+    const HIGH: u64 = every_byte(0x80);
+    // Eight bytes at a time: a byte's high bit in `letter` (`digit`) is set when it is an ASCII
+    // letter (digit). Adding to an ASCII byte never carries into the next byte; a non-ASCII
+    // byte may, but only into the bytes after it, and it ends the run itself.
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let Ok(array) = <[u8; 8]>::try_from(chunk) else {
+            break;
+        };
+        let v = u64::from_le_bytes(array);
+        let x = v | every_byte(0x20);
+        let letter =
+            x.wrapping_add(every_byte(0x80 - b'a')) & !x.wrapping_add(every_byte(0x7F - b'z'));
+        let digit =
+            v.wrapping_add(every_byte(0x80 - b'0')) & !v.wrapping_add(every_byte(0x7F - b'9'));
+        let stop = (!(letter | digit) | v) & HIGH;
+        if stop != 0 {
+            return i + (stop.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while i < bytes.len() && CLASS[usize::from(bytes[i])] == ALNUM {
+        i += 1;
+    }
+    i
+}
+
 /// Calls `f` with the start and end of each word of `text`, in order (see [`word_spans`]).
 pub fn each_word(text: &str, mut f: impl FnMut(usize, usize)) {
     let bytes = text.as_bytes();
@@ -67,12 +101,9 @@ pub fn each_word(text: &str, mut f: impl FnMut(usize, usize)) {
     let mut i = 0;
     while i < n {
         // Skip to the start of a word; ASCII bytes are decided by table.
-        i += bytes
-            .get(i..)
-            .unwrap_or_default()
-            .iter()
-            .position(|&b| CLASS[usize::from(b)] & 1 == 1)
-            .unwrap_or(n - i);
+        while i < n && CLASS[usize::from(bytes[i])] & 1 == 0 {
+            i += 1;
+        }
         if i >= n {
             break;
         }
@@ -91,12 +122,7 @@ pub fn each_word(text: &str, mut f: impl FnMut(usize, usize)) {
         }
         let start = i;
         loop {
-            i += bytes
-                .get(i..)
-                .unwrap_or_default()
-                .iter()
-                .position(|&b| CLASS[usize::from(b)] != ALNUM)
-                .unwrap_or(n - i);
+            i = alnum_run(bytes, i);
             match class(i) {
                 JOIN if char_at(text, i + 1).is_some_and(is_word_char) => i += 1,
                 WIDE => {
@@ -120,6 +146,35 @@ pub fn each_word(text: &str, mut f: impl FnMut(usize, usize)) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn alnum_run_agrees_with_the_byte_table(s in "[a-zA-Z0-9 '\\-.@\\[`{/:éß€\u{2019}]{0,40}", at in 0usize..40) {
+            let b = s.as_bytes();
+            let at = at.min(b.len());
+            let mut want = at;
+            while want < b.len() && CLASS[usize::from(b[want])] == ALNUM {
+                want += 1;
+            }
+            prop_assert_eq!(alnum_run(b, at), want);
+        }
+    }
+
+    #[test]
+    fn alnum_run_stops_at_every_non_alnum_byte() {
+        for stop in 0u8..=255 {
+            let mut b = vec![b'a'; 20];
+            b[11] = stop;
+            let want = if CLASS[usize::from(stop)] == ALNUM {
+                20
+            } else {
+                11
+            };
+            assert_eq!(alnum_run(&b, 0), want, "{stop}");
+            assert_eq!(alnum_run(&b, 3), want, "{stop}");
+        }
+    }
 
     #[test]
     fn words_keep_inner_joiners() {
