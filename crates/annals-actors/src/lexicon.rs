@@ -7,7 +7,6 @@ use crate::dictionary::{ActorDictionary, AgentDictionary, AgentPosition, DatedCo
 use crate::tokens::{NO_WORD, Token, phrase_words};
 use crate::vocabulary::Vocabulary;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
-use std::borrow::Cow;
 use std::sync::OnceLock;
 
 const AGENTS: &str = include_str!("../../../data/actors/agents.tsv");
@@ -786,24 +785,10 @@ impl Lexicon {
         }
     }
 
-    /// Sets the vocabulary id of every token (see [`Token::id`]); [`Lexicon::items`] and
-    /// [`Lexicon::title_prefix`] match phrases by these ids.
-    /// `lower` is the lowered text the tokens were cut from: a short token borrowing its form
-    /// from it is read from it as one machine word.
-    pub(crate) fn identify(&self, lower: &str, toks: &mut [Token]) {
-        let bytes = lower.as_bytes();
-        for t in toks {
-            t.id = match &t.norm {
-                Cow::Borrowed(w)
-                    if w.len() <= 8
-                        && std::ptr::eq(w.as_ptr(), bytes.as_ptr().wrapping_add(t.start)) =>
-                {
-                    self.vocabulary
-                        .get_short(w, bytes.get(t.start..).unwrap_or_default())
-                }
-                norm => self.vocabulary.get(norm),
-            };
-        }
+    /// The words of every phrase: tokens get their ids from it as they are cut (see
+    /// [`Token::id`]), and [`Lexicon::items`] and [`Lexicon::title_prefix`] match phrases by them.
+    pub(crate) fn vocabulary(&self) -> &Vocabulary {
+        &self.vocabulary
     }
 
     /// The phrases (all but one-word stems) that may match at token `i`: those whose first word

@@ -629,26 +629,25 @@ impl Token {
     }
 }
 
-const PUNCT: u8 = 0;
-const ALNUM: u8 = 1;
-const SPACE: u8 = 2;
-const OPEN: u8 = 3;
-const CLOSE: u8 = 4;
-const NON_ASCII: u8 = 5;
+/// Byte flags inside a token: an ASCII letter or digit, an opening or a closing bracket, and
+/// the bytes that stop the plain byte scan (ASCII white space, bytes of multi-byte characters).
+const F_ALNUM: u8 = 1;
+const F_OPEN: u8 = 2;
+const F_CLOSE: u8 = 4;
+const F_STOP: u8 = 8;
 
-/// The class of each byte inside a token: ASCII letters and digits, ASCII white space,
-/// brackets, other ASCII, and bytes of multi-byte characters.
-const BYTE_CLASS: [u8; 256] = {
-    let mut table = [NON_ASCII; 256];
+/// The [`F_ALNUM`], [`F_OPEN`], [`F_CLOSE`] and [`F_STOP`] flags of each byte.
+const BYTE_FLAGS: [u8; 256] = {
+    let mut table = [F_STOP; 256];
     let mut b = 0;
     while b < 128 {
         let byte = b as u8;
         table[b] = match byte {
-            b'\t'..=b'\r' | b' ' => SPACE,
-            b'(' | b'[' | b'{' => OPEN,
-            b')' | b']' | b'}' => CLOSE,
-            _ if byte.is_ascii_alphanumeric() => ALNUM,
-            _ => PUNCT,
+            b'\t'..=b'\r' | b' ' => F_STOP,
+            b'(' | b'[' | b'{' => F_OPEN,
+            b')' | b']' | b'}' => F_CLOSE,
+            _ if byte.is_ascii_alphanumeric() => F_ALNUM,
+            _ => 0,
         };
         b += 1;
     }
@@ -670,8 +669,12 @@ impl<'t> Tokens<'t> {
         let bytes = self.text.as_bytes();
         let mut tok = Token::default();
         let mut pos = self.pos;
-        // White space before the token.
+        // White space before the token: mostly one space.
         while let Some(&b) = bytes.get(pos) {
+            if b == b' ' {
+                pos += 1;
+                continue;
+            }
             if b < 0x80 {
                 match b {
                     b'\n' => tok.breaks = tok.breaks.saturating_add(1),
@@ -681,7 +684,7 @@ impl<'t> Tokens<'t> {
                         }
                     }
                     0x0C => tok.breaks = tok.breaks.saturating_add(2),
-                    b' ' | b'\t' | 0x0B => {}
+                    b'\t' | 0x0B => {}
                     _ => break,
                 }
                 pos += 1;
@@ -703,28 +706,35 @@ impl<'t> Tokens<'t> {
             return None;
         }
         tok.start = pos;
-        // The token itself.
-        while let Some(&b) = bytes.get(pos) {
-            match BYTE_CLASS[usize::from(b)] {
-                ALNUM => tok.alnum = true,
-                PUNCT => {}
-                SPACE => break,
-                OPEN => tok.opens += 1,
-                CLOSE => tok.closes += 1,
-                _ => {
+        // The token itself: ASCII bytes without a branch per class, until white space or a
+        // multi-byte character.
+        let mut alnum = 0u8;
+        loop {
+            while let Some(&b) = bytes.get(pos) {
+                let f = BYTE_FLAGS[usize::from(b)];
+                if f & F_STOP != 0 {
+                    break;
+                }
+                alnum |= f;
+                tok.opens += u32::from(f & F_OPEN != 0);
+                tok.closes += u32::from(f & F_CLOSE != 0);
+                pos += 1;
+            }
+            match bytes.get(pos) {
+                Some(&b) if b >= 0x80 => {
                     let Some(c) = self.text.get(pos..).and_then(|s| s.chars().next()) else {
                         break;
                     };
                     if c.is_whitespace() {
                         break;
                     }
-                    tok.alnum |= c.is_alphanumeric();
+                    alnum |= u8::from(c.is_alphanumeric());
                     pos += c.len_utf8();
-                    continue;
                 }
+                _ => break,
             }
-            pos += 1;
         }
+        tok.alnum = alnum & F_ALNUM != 0;
         tok.end = pos;
         self.pos = pos;
         Some(tok)
@@ -809,6 +819,14 @@ impl State {
                 self.paren_depth = 0;
                 self.paren_tokens = 0;
             }
+        }
+        // A token that starts and ends with an ASCII letter or digit (most words) neither opens
+        // nor closes a quote.
+        if let (Some(first), Some(last)) = (t.as_bytes().first(), t.as_bytes().last())
+            && first.is_ascii_alphanumeric()
+            && last.is_ascii_alphanumeric()
+        {
+            return;
         }
         let lead = t.trim_start_matches(['(', '[']);
         let opens = lead.starts_with(['"', '“', '«']);
