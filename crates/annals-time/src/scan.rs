@@ -68,12 +68,14 @@ pub(crate) fn tokenize(
             i += 1;
             continue;
         }
-        // the common case: a plain ASCII word ending before a space or a plain punctuation mark
+        // the common case: a plain ASCII word ending before an ASCII byte that cannot extend it
+        // (the general loop below joins only an apostrophe, a period after a short word, or a
+        // letter outside ASCII)
         if class == ALPHA {
             let start = i;
             let j = alpha_run_end(b, i + 1);
             let next = b.get(j).copied();
-            if next.is_none_or(|n| matches!(n, b' ' | b'\n' | b',' | b';' | b')' | b'"')) {
+            if next.is_none_or(|n| n < 0x80 && n != b'\'' && (n != b'.' || j - start > 3)) {
                 out.push(Tok {
                     start,
                     end: j,
