@@ -100,7 +100,14 @@ pub(crate) fn lowered(text: &str) -> String {
 pub(crate) fn token_norms(text: &str) -> Vec<String> {
     let lower = lowered(text);
     let mut out = Vec::new();
-    tokenize_into(text, &lower, 0, text.len(), &Vocabulary::default(), &mut out);
+    tokenize_into(
+        text,
+        &lower,
+        0,
+        text.len(),
+        &Vocabulary::default(),
+        &mut out,
+    );
     out.into_iter().map(|t| t.norm.into_owned()).collect()
 }
 
