@@ -335,7 +335,7 @@ fn non_alnum_bytes(x: u64) -> u64 {
     let in_range = |v: u64, lo: u64, hi: u64| (v + ONES * (0x80 - lo)) & !(v + ONES * (0x7f - hi));
     let seven = x & !HIGH;
     let digit = in_range(seven, u64::from(b'0'), u64::from(b'9'));
-    let letter = in_range(seven | ONES * 0x20, u64::from(b'a'), u64::from(b'z'));
+    let letter = in_range(seven | (ONES * 0x20), u64::from(b'a'), u64::from(b'z'));
     !((digit | letter) & !x) & HIGH
 }
 

@@ -680,7 +680,7 @@ mod swar {
     #[inline]
     pub(super) fn alnums(x: u64) -> u64 {
         let v = x & !HIGH;
-        let letters = in_range(v | ONES * 0x20, b'a', b'z');
+        let letters = in_range(v | (ONES * 0x20), b'a', b'z');
         (letters | in_range(v, b'0', b'9')) & !x
     }
 
@@ -688,7 +688,7 @@ mod swar {
     #[inline]
     pub(super) fn brackets(x: u64) -> u64 {
         let v = x & !HIGH;
-        let folded = v | ONES * 0x20;
+        let folded = v | (ONES * 0x20);
         (in_range(v, b'(', b')') | in_range(folded, b'{', b'{') | in_range(folded, b'}', b'}')) & !x
     }
 }

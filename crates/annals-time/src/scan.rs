@@ -163,7 +163,7 @@ fn non_alpha_bytes(x: u64) -> u64 {
     const HIGH: u64 = 0x8080_8080_8080_8080;
     // Bytes of seven bits, folded to lower case: `v + (0x80 - b'a')` has its high bit set when
     // `v >= b'a'`, and `v + (0x7f - b'z')` when `v > b'z'`; neither sum carries.
-    let v = (x & !HIGH) | ONES * 0x20;
+    let v = (x & !HIGH) | (ONES * 0x20);
     let letter = (v + ONES * u64::from(0x80 - b'a')) & !(v + ONES * u64::from(0x7f - b'z'));
     !(letter & !x) & HIGH
 }
