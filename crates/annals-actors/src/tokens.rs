@@ -18,8 +18,8 @@ pub(crate) struct Token<'a> {
     pub upper: bool,
     /// The token is a word (has a letter or digit), not punctuation.
     pub word: bool,
-    /// The lexicon's id of `norm` ([`NO_WORD`] until the lexicon identifies the token, and for
-    /// words no lexicon phrase uses).
+    /// The vocabulary id of `norm`, set as the token is cut ([`NO_WORD`] for words no lexicon
+    /// phrase uses).
     pub id: u32,
 }
 
