@@ -7,7 +7,6 @@ use crate::dictionary::{ActorDictionary, AgentDictionary, AgentPosition, DatedCo
 use crate::tokens::{NO_WORD, Token, phrase_words};
 use crate::vocabulary::Vocabulary;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
-use std::borrow::Cow;
 use std::sync::OnceLock;
 
 const AGENTS: &str = include_str!("../../../data/actors/agents.tsv");
@@ -130,6 +129,10 @@ pub(crate) struct Lexicon {
     vocabulary: Vocabulary,
     /// Phrases (all but one-word stems) by the vocabulary id of their first word.
     by_first: Vec<Vec<Start>>,
+    /// `by_first` in one array, for lookup: the phrases of first word `w` are
+    /// `start_list[start_offsets[w]..start_offsets[w + 1]]` (see [`Lexicon::index_starts`]).
+    start_offsets: Vec<u32>,
+    start_list: Vec<Start>,
     stems: HashMap<String, Vec<usize>>,
     /// One-word country and capital names (at least [`FUZZY_MIN`] letters) under each form with
     /// one letter deleted, and under the name itself: phrase ids, for one-edit typo lookup.
@@ -290,6 +293,8 @@ impl Lexicon {
             by_words: HashMap::default(),
             vocabulary: Vocabulary::default(),
             by_first: Vec::new(),
+            start_offsets: Vec::new(),
+            start_list: Vec::new(),
             stems: HashMap::default(),
             fuzzy: HashMap::default(),
             fuzzy_lengths: HashMap::default(),
@@ -521,7 +526,20 @@ impl Lexicon {
                 );
             }
         }
+        lex.index_starts();
         lex
+    }
+
+    /// Lays `by_first` out in one array (`start_offsets`, `start_list`), in the same order; run
+    /// after every change to the phrases.
+    fn index_starts(&mut self) {
+        self.start_offsets.clear();
+        self.start_list.clear();
+        self.start_offsets.push(0);
+        for starts in &self.by_first {
+            self.start_list.extend_from_slice(starts);
+            self.start_offsets.push(self.start_list.len() as u32);
+        }
     }
 
     /// Indexes one-word country and capital names for [`Lexicon::fuzzy_match`].
@@ -728,6 +746,7 @@ impl Lexicon {
                 );
             }
         }
+        self.index_starts();
     }
 
     /// Merges a PETRARCH agent dictionary.
@@ -767,6 +786,7 @@ impl Lexicon {
                 self.add(form, false, Case::Any, e);
             }
         }
+        self.index_starts();
     }
 
     fn case_ok(case: Case, toks: &[Token]) -> bool {
@@ -786,24 +806,10 @@ impl Lexicon {
         }
     }
 
-    /// Sets the vocabulary id of every token (see [`Token::id`]); [`Lexicon::items`] and
-    /// [`Lexicon::title_prefix`] match phrases by these ids.
-    /// `lower` is the lowered text the tokens were cut from: a short token borrowing its form
-    /// from it is read from it as one machine word.
-    pub(crate) fn identify(&self, lower: &str, toks: &mut [Token]) {
-        let bytes = lower.as_bytes();
-        for t in toks {
-            t.id = match &t.norm {
-                Cow::Borrowed(w)
-                    if w.len() <= 8
-                        && std::ptr::eq(w.as_ptr(), bytes.as_ptr().wrapping_add(t.start)) =>
-                {
-                    self.vocabulary
-                        .get_short(w, bytes.get(t.start..).unwrap_or_default())
-                }
-                norm => self.vocabulary.get(norm),
-            };
-        }
+    /// The words of every phrase: tokens get their ids from it as they are cut (see
+    /// [`Token::id`]), and [`Lexicon::items`] and [`Lexicon::title_prefix`] match phrases by them.
+    pub(crate) fn vocabulary(&self) -> &Vocabulary {
+        &self.vocabulary
     }
 
     /// The phrases (all but one-word stems) that may match at token `i`: those whose first word
@@ -811,12 +817,14 @@ impl Lexicon {
     fn starting_at<'s>(&'s self, toks: &[Token], i: usize) -> impl Iterator<Item = usize> + 's {
         let first = toks.get(i).map_or(NO_WORD, |t| t.id);
         let next = toks.get(i + 1).map_or(NO_WORD, |t| t.id);
-        let starts = if first == NO_WORD {
-            &[][..]
-        } else {
-            self.by_first
-                .get(first as usize)
-                .map_or(&[][..], Vec::as_slice)
+        let starts = match (
+            self.start_offsets.get(first as usize),
+            self.start_offsets.get(first as usize + 1),
+        ) {
+            (Some(&a), Some(&b)) if first != NO_WORD => {
+                self.start_list.get(a as usize..b as usize).unwrap_or(&[])
+            }
+            _ => &[],
         };
         starts
             .iter()

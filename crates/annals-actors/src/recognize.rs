@@ -377,8 +377,14 @@ pub(crate) fn recognize(
         {
             continue;
         }
-        tokenize_into(text, &lower, s.span.start, s.span.end, &mut toks);
-        lex.identify(&lower, &mut toks);
+        tokenize_into(
+            text,
+            &lower,
+            s.span.start,
+            s.span.end,
+            lex.vocabulary(),
+            &mut toks,
+        );
         let toks = &toks[..];
         let items = lex.items(toks);
         let mut drafts = sentence_drafts(lex, &people, text, toks, &items, date);

@@ -1,5 +1,6 @@
 //! Word tokens with byte offsets, shared by text and dictionary phrases.
 
+use crate::vocabulary::Vocabulary;
 use std::borrow::Cow;
 
 /// One token of a sentence.
@@ -17,8 +18,8 @@ pub(crate) struct Token<'a> {
     pub upper: bool,
     /// The token is a word (has a letter or digit), not punctuation.
     pub word: bool,
-    /// The lexicon's id of `norm` ([`NO_WORD`] until the lexicon identifies the token, and for
-    /// words no lexicon phrase uses).
+    /// The vocabulary id of `norm`, set as the token is cut ([`NO_WORD`] for words no lexicon
+    /// phrase uses).
     pub id: u32,
 }
 
@@ -99,18 +100,27 @@ pub(crate) fn lowered(text: &str) -> String {
 pub(crate) fn token_norms(text: &str) -> Vec<String> {
     let lower = lowered(text);
     let mut out = Vec::new();
-    tokenize_into(text, &lower, 0, text.len(), &mut out);
+    tokenize_into(
+        text,
+        &lower,
+        0,
+        text.len(),
+        &Vocabulary::default(),
+        &mut out,
+    );
     out.into_iter().map(|t| t.norm.into_owned()).collect()
 }
 
 /// Tokenizes `text[start..end]` into a reused buffer (cleared first): words (letters/digits with
 /// inner `-`, `.`, apostrophes), possessive `'s` split off, `_` a word break like a space, every
 /// other visible character a token of its own. `lower` is [`lowered`]`(text)`; ASCII tokens borrow their normalized form from it.
+/// Each token gets the id of its normalized form in `vocab` ([`NO_WORD`] when it has none).
 pub(crate) fn tokenize_into<'a>(
     text: &'a str,
     lower: &'a str,
     start: usize,
     end: usize,
+    vocab: &Vocabulary,
     out: &mut Vec<Token<'a>>,
 ) {
     out.clear();
@@ -127,6 +137,7 @@ pub(crate) fn tokenize_into<'a>(
     out.reserve(slice.len() / 5);
     let mut i = 0;
     let bytes = slice.as_bytes();
+    let lower_bytes = lower_slice.as_bytes();
     while let Some(&b) = bytes.get(i) {
         if b == b' ' {
             i += 1;
@@ -137,14 +148,15 @@ pub(crate) fn tokenize_into<'a>(
             // An underscore separates words as a space does ("Dol_Amroth", as dictionaries write).
             if !b.is_ascii_whitespace() && b != 0x0b && b != b'_' {
                 // One ASCII punctuation byte: neither capitalized nor upper case.
+                let norm = lower_slice.get(i..i + 1).unwrap_or("");
                 out.push(Token {
                     start: start + i,
                     end: start + i + 1,
-                    norm: Cow::Borrowed(lower_slice.get(i..i + 1).unwrap_or("")),
+                    norm: Cow::Borrowed(norm),
                     cap: false,
                     upper: false,
                     word: false,
-                    id: NO_WORD,
+                    id: short_id(vocab, norm, lower_bytes, i),
                 });
             }
             i += 1;
@@ -153,25 +165,21 @@ pub(crate) fn tokenize_into<'a>(
         let (c, clen) = if b < 0x80 {
             // The common case: ASCII letters and digits up to a byte that is neither a joiner
             // nor the start of a non-ASCII character, so no dot, possessive or hyphen rule applies.
-            let mut j = i + 1;
-            while let Some(&n) = bytes.get(j)
-                && CLASS[usize::from(n)] & ALNUM != 0
-            {
-                j += 1;
-            }
+            let j = alnum_run_end(bytes, i + 1);
             if bytes
                 .get(j)
                 .is_none_or(|&n| n < 0x80 && !matches!(n, b'-' | b'.' | b'&' | b'\'' | b'`'))
             {
                 let cap = b.is_ascii_uppercase() || b.is_ascii_digit();
+                let norm = lower_slice.get(i..j).unwrap_or("");
                 out.push(Token {
                     start: start + i,
                     end: start + j,
-                    norm: Cow::Borrowed(lower_slice.get(i..j).unwrap_or("")),
+                    norm: Cow::Borrowed(norm),
                     cap,
                     upper: cap && all_upper(bytes.get(i..j).unwrap_or(&[]), false),
                     word: true,
-                    id: NO_WORD,
+                    id: short_id(vocab, norm, lower_bytes, i),
                 });
                 i = j;
                 continue;
@@ -186,7 +194,7 @@ pub(crate) fn tokenize_into<'a>(
                 continue;
             }
             if !c.is_alphanumeric() {
-                out.push(make(text, lower, start + i, start + i + clen, false));
+                out.push(make(text, lower, start + i, start + i + clen, false, vocab));
                 i += clen;
                 continue;
             }
@@ -267,9 +275,16 @@ pub(crate) fn tokenize_into<'a>(
                 .iter()
                 .any(|s| w[h + 1..].eq_ignore_ascii_case(s))
         {
-            out.push(make(text, lower, word_start, word_start + h, true));
-            out.push(make(text, lower, word_start + h, word_start + h + 1, false));
-            out.push(make(text, lower, word_start + h + 1, word_end, true));
+            out.push(make(text, lower, word_start, word_start + h, true, vocab));
+            out.push(make(
+                text,
+                lower,
+                word_start + h,
+                word_start + h + 1,
+                false,
+                vocab,
+            ));
+            out.push(make(text, lower, word_start + h + 1, word_end, true, vocab));
             i = j;
             continue;
         }
@@ -278,24 +293,71 @@ pub(crate) fn tokenize_into<'a>(
             // digit, so the letters are counted only then.
             None if ascii => {
                 let cap = b.is_ascii_uppercase() || b.is_ascii_digit();
+                let norm = lower_slice.get(i..j).unwrap_or(w);
                 out.push(Token {
                     start: word_start,
                     end: word_end,
-                    norm: Cow::Borrowed(lower_slice.get(i..j).unwrap_or(w)),
+                    norm: Cow::Borrowed(norm),
                     cap,
                     upper: cap && all_upper(wb, has_dot || final_dot),
                     word: true,
-                    id: NO_WORD,
+                    id: short_id(vocab, norm, lower_bytes, i),
                 });
             }
             Some(cut) => {
-                out.push(make(text, lower, word_start, cut, true));
-                out.push(make(text, lower, cut, word_end, true));
+                out.push(make(text, lower, word_start, cut, true, vocab));
+                out.push(make(text, lower, cut, word_end, true, vocab));
             }
-            None => out.push(make(text, lower, word_start, word_end, true)),
+            None => out.push(make(text, lower, word_start, word_end, true, vocab)),
         }
         i = j;
     }
+}
+
+/// The vocabulary id of `norm`, which `lower[at..]` starts with: a word of up to eight bytes is
+/// read from there as one machine word.
+#[inline]
+fn short_id(vocab: &Vocabulary, norm: &str, lower: &[u8], at: usize) -> u32 {
+    if norm.len() <= 8 {
+        vocab.get_short(norm, lower.get(at..).unwrap_or_default())
+    } else {
+        vocab.get(norm)
+    }
+}
+
+/// `0x80` in each byte of `x` that is no ASCII letter or digit, 0 in the others.
+#[inline]
+fn non_alnum_bytes(x: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // Bytes of seven bits: `v + (0x80 - lo)` has its high bit set when `v >= lo`, and
+    // `v + (0x7f - hi)` when `v > hi`; neither sum carries into the next byte.
+    let in_range = |v: u64, lo: u64, hi: u64| (v + ONES * (0x80 - lo)) & !(v + ONES * (0x7f - hi));
+    let seven = x & !HIGH;
+    let digit = in_range(seven, u64::from(b'0'), u64::from(b'9'));
+    let letter = in_range(seven | (ONES * 0x20), u64::from(b'a'), u64::from(b'z'));
+    !((digit | letter) & !x) & HIGH
+}
+
+/// The end of the run of ASCII letters and digits starting at `j` (or `j` itself), read eight
+/// bytes at a time.
+#[inline]
+fn alnum_run_end(bytes: &[u8], mut j: usize) -> usize {
+    while let Some(chunk) = bytes.get(j..j + 8) {
+        let mut eight = [0u8; 8];
+        eight.copy_from_slice(chunk);
+        let stop = non_alnum_bytes(u64::from_le_bytes(eight));
+        if stop != 0 {
+            return j + (stop.trailing_zeros() / 8) as usize;
+        }
+        j += 8;
+    }
+    while let Some(&n) = bytes.get(j)
+        && CLASS[usize::from(n)] & ALNUM != 0
+    {
+        j += 1;
+    }
+    j
 }
 
 /// Whether the ASCII word `bytes` has letters, all upper case, and either two or more of them or
@@ -316,7 +378,14 @@ fn all_upper(bytes: &[u8], dotted: bool) -> bool {
 }
 
 #[inline]
-fn make<'a>(text: &'a str, lower: &'a str, start: usize, end: usize, word: bool) -> Token<'a> {
+fn make<'a>(
+    text: &'a str,
+    lower: &'a str,
+    start: usize,
+    end: usize,
+    word: bool,
+    vocab: &Vocabulary,
+) -> Token<'a> {
     let raw = text.get(start..end).unwrap_or("");
     let bytes = raw.as_bytes();
     // One branch-free pass: letters, upper-case letters, dots, non-ASCII bytes.
@@ -329,18 +398,18 @@ fn make<'a>(text: &'a str, lower: &'a str, start: usize, end: usize, word: bool)
         high += u32::from(b >= 0x80);
     }
     if high == 0 {
-        let norm = Cow::Borrowed(lower.get(start..end).unwrap_or(raw));
+        let norm = lower.get(start..end).unwrap_or(raw);
         let cap = bytes
             .first()
             .is_some_and(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
         return Token {
             start,
             end,
-            norm,
+            norm: Cow::Borrowed(norm),
             cap,
             upper: letters > 0 && uppers == letters && (letters >= 2 || dots > 0),
             word,
-            id: NO_WORD,
+            id: short_id(vocab, norm, lower.as_bytes(), start),
         };
     }
     let norm: Cow<'_, str> = Cow::Owned(
@@ -358,6 +427,7 @@ fn make<'a>(text: &'a str, lower: &'a str, start: usize, end: usize, word: bool)
         all_upper &= c.is_uppercase();
     }
     let upper = letters > 0 && all_upper && (letters >= 2 || raw.contains('.'));
+    let id = vocab.get(&norm);
     Token {
         start,
         end,
@@ -365,7 +435,7 @@ fn make<'a>(text: &'a str, lower: &'a str, start: usize, end: usize, word: bool)
         cap,
         upper,
         word,
-        id: NO_WORD,
+        id,
     }
 }
 
@@ -403,7 +473,7 @@ mod tests {
         let text = "9AB Kenya, U.S. W. A UN-backed envoy's";
         let lower = lowered(text);
         let mut t = Vec::new();
-        tokenize_into(text, &lower, 0, text.len(), &mut t);
+        tokenize_into(text, &lower, 0, text.len(), &Vocabulary::default(), &mut t);
         let got: Vec<(&str, bool, bool)> = t
             .iter()
             .map(|t| (t.norm.as_ref(), t.cap, t.upper))
@@ -431,10 +501,24 @@ mod tests {
     }
 
     #[test]
+    fn alnum_runs_read_eight_bytes_at_a_time_stop_where_bytes_do() {
+        for byte in 0..=255u8 {
+            for pos in 0..8 {
+                let mut buf = b"ab1defg9 Q".to_vec();
+                buf[pos] = byte;
+                let want = if byte.is_ascii_alphanumeric() { 8 } else { pos };
+                assert_eq!(alnum_run_end(&buf, 0), want, "byte {byte:#x} at {pos}");
+                assert_eq!(alnum_run_end(&buf[..9], 0), want, "byte {byte:#x} at {pos}");
+            }
+        }
+        assert_eq!(alnum_run_end(b"Ministers2024 said", 0), 13);
+    }
+
+    #[test]
     fn flags() {
         let lower = lowered("UN chief");
         let mut t = Vec::new();
-        tokenize_into("UN chief", &lower, 0, 8, &mut t);
+        tokenize_into("UN chief", &lower, 0, 8, &Vocabulary::default(), &mut t);
         assert!(t[0].upper && t[0].cap && !t[1].cap);
     }
 }

@@ -629,31 +629,69 @@ impl Token {
     }
 }
 
-const PUNCT: u8 = 0;
-const ALNUM: u8 = 1;
-const SPACE: u8 = 2;
-const OPEN: u8 = 3;
-const CLOSE: u8 = 4;
-const NON_ASCII: u8 = 5;
+/// Byte flags inside a token: an ASCII letter or digit, an opening or a closing bracket, and
+/// the bytes that stop the plain byte scan (ASCII white space, bytes of multi-byte characters).
+const F_ALNUM: u8 = 1;
+const F_OPEN: u8 = 2;
+const F_CLOSE: u8 = 4;
+const F_STOP: u8 = 8;
 
-/// The class of each byte inside a token: ASCII letters and digits, ASCII white space,
-/// brackets, other ASCII, and bytes of multi-byte characters.
-const BYTE_CLASS: [u8; 256] = {
-    let mut table = [NON_ASCII; 256];
+/// The [`F_ALNUM`], [`F_OPEN`], [`F_CLOSE`] and [`F_STOP`] flags of each byte.
+const BYTE_FLAGS: [u8; 256] = {
+    let mut table = [F_STOP; 256];
     let mut b = 0;
     while b < 128 {
         let byte = b as u8;
         table[b] = match byte {
-            b'\t'..=b'\r' | b' ' => SPACE,
-            b'(' | b'[' | b'{' => OPEN,
-            b')' | b']' | b'}' => CLOSE,
-            _ if byte.is_ascii_alphanumeric() => ALNUM,
-            _ => PUNCT,
+            b'\t'..=b'\r' | b' ' => F_STOP,
+            b'(' | b'[' | b'{' => F_OPEN,
+            b')' | b']' | b'}' => F_CLOSE,
+            _ if byte.is_ascii_alphanumeric() => F_ALNUM,
+            _ => 0,
         };
         b += 1;
     }
     table
 };
+
+/// Byte classes of eight bytes at once (one `u64`, first byte lowest): each function returns
+/// `0x80` in every byte of the class and 0 in the others.
+mod swar {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+
+    /// High bits of the bytes of seven bits `v` (`v & HIGH == 0`) in `lo..=hi`: `v + (0x80 - lo)`
+    /// has its high bit set when `v >= lo`, `v + (0x7f - hi)` when `v > hi`; neither sum carries
+    /// into the next byte.
+    #[inline]
+    fn in_range(v: u64, lo: u8, hi: u8) -> u64 {
+        (v + ONES * u64::from(0x80 - lo)) & !(v + ONES * u64::from(0x7f - hi)) & HIGH
+    }
+
+    /// Bytes that end the plain scan of a token: ASCII white space and bytes of multi-byte
+    /// characters.
+    #[inline]
+    pub(super) fn stops(x: u64) -> u64 {
+        let v = x & !HIGH;
+        (x & HIGH) | in_range(v, b'\t', b'\r') | in_range(v, b' ', b' ')
+    }
+
+    /// ASCII letters and digits.
+    #[inline]
+    pub(super) fn alnums(x: u64) -> u64 {
+        let v = x & !HIGH;
+        let letters = in_range(v | (ONES * 0x20), b'a', b'z');
+        (letters | in_range(v, b'0', b'9')) & !x
+    }
+
+    /// Brackets: `(`, `)`, `[`, `]`, `{`, `}` (`[` and `]` are `{` and `}` with bit 5 clear).
+    #[inline]
+    pub(super) fn brackets(x: u64) -> u64 {
+        let v = x & !HIGH;
+        let folded = v | (ONES * 0x20);
+        (in_range(v, b'(', b')') | in_range(folded, b'{', b'{') | in_range(folded, b'}', b'}')) & !x
+    }
+}
 
 /// Iterator over the tokens of a text from a byte position (on a character boundary).
 struct Tokens<'t> {
@@ -670,8 +708,12 @@ impl<'t> Tokens<'t> {
         let bytes = self.text.as_bytes();
         let mut tok = Token::default();
         let mut pos = self.pos;
-        // White space before the token.
+        // White space before the token: mostly one space.
         while let Some(&b) = bytes.get(pos) {
+            if b == b' ' {
+                pos += 1;
+                continue;
+            }
             if b < 0x80 {
                 match b {
                     b'\n' => tok.breaks = tok.breaks.saturating_add(1),
@@ -681,7 +723,7 @@ impl<'t> Tokens<'t> {
                         }
                     }
                     0x0C => tok.breaks = tok.breaks.saturating_add(2),
-                    b' ' | b'\t' | 0x0B => {}
+                    b'\t' | 0x0B => {}
                     _ => break,
                 }
                 pos += 1;
@@ -703,28 +745,65 @@ impl<'t> Tokens<'t> {
             return None;
         }
         tok.start = pos;
-        // The token itself.
-        while let Some(&b) = bytes.get(pos) {
-            match BYTE_CLASS[usize::from(b)] {
-                ALNUM => tok.alnum = true,
-                PUNCT => {}
-                SPACE => break,
-                OPEN => tok.opens += 1,
-                CLOSE => tok.closes += 1,
-                _ => {
+        // The token itself: ASCII bytes without a branch per class, until white space or a
+        // multi-byte character.
+        let mut alnum = 0u8;
+        loop {
+            // Eight bytes at a time while they are there: most tokens end in the first eight.
+            while let Some(chunk) = bytes.get(pos..pos + 8) {
+                let mut eight = [0u8; 8];
+                eight.copy_from_slice(chunk);
+                let x = u64::from_le_bytes(eight);
+                let stop = swar::stops(x);
+                // The bytes before the first stop, as a mask of whole bytes.
+                let inside = if stop == 0 {
+                    u64::MAX
+                } else {
+                    (stop & stop.wrapping_neg()) - 1
+                };
+                alnum |= u8::from(swar::alnums(x) & inside != 0);
+                let len = if stop == 0 {
+                    8
+                } else {
+                    (stop.trailing_zeros() / 8) as usize
+                };
+                if swar::brackets(x) & inside != 0 {
+                    for &b in chunk.get(..len).unwrap_or_default() {
+                        let f = BYTE_FLAGS[usize::from(b)];
+                        tok.opens += u32::from(f & F_OPEN != 0);
+                        tok.closes += u32::from(f & F_CLOSE != 0);
+                    }
+                }
+                pos += len;
+                if stop != 0 {
+                    break;
+                }
+            }
+            while let Some(&b) = bytes.get(pos) {
+                let f = BYTE_FLAGS[usize::from(b)];
+                if f & F_STOP != 0 {
+                    break;
+                }
+                alnum |= f;
+                tok.opens += u32::from(f & F_OPEN != 0);
+                tok.closes += u32::from(f & F_CLOSE != 0);
+                pos += 1;
+            }
+            match bytes.get(pos) {
+                Some(&b) if b >= 0x80 => {
                     let Some(c) = self.text.get(pos..).and_then(|s| s.chars().next()) else {
                         break;
                     };
                     if c.is_whitespace() {
                         break;
                     }
-                    tok.alnum |= c.is_alphanumeric();
+                    alnum |= u8::from(c.is_alphanumeric());
                     pos += c.len_utf8();
-                    continue;
                 }
+                _ => break,
             }
-            pos += 1;
         }
+        tok.alnum = alnum & F_ALNUM != 0;
         tok.end = pos;
         self.pos = pos;
         Some(tok)
@@ -810,6 +889,14 @@ impl State {
                 self.paren_tokens = 0;
             }
         }
+        // A token that starts and ends with an ASCII letter or digit (most words) neither opens
+        // nor closes a quote.
+        if let (Some(first), Some(last)) = (t.as_bytes().first(), t.as_bytes().last())
+            && first.is_ascii_alphanumeric()
+            && last.is_ascii_alphanumeric()
+        {
+            return;
+        }
         let lead = t.trim_start_matches(['(', '[']);
         let opens = lead.starts_with(['"', '“', '«']);
         let trail = t.trim_end_matches(|c: char| {
@@ -882,6 +969,50 @@ mod tests {
         for m in ["2024.", "A)", "word", "(a", "."] {
             assert!(!seg.is_list_marker(m), "{m}");
         }
+    }
+
+    #[test]
+    fn eight_byte_classes_agree_with_the_byte_table() {
+        for byte in 0..=255u8 {
+            for pos in 0..8 {
+                let mut eight = *b"a1(b] c-";
+                eight[pos] = byte;
+                let x = u64::from_le_bytes(eight);
+                for (i, &b) in eight.iter().enumerate() {
+                    let f = BYTE_FLAGS[usize::from(b)];
+                    let bit = |mask: u64| mask >> (8 * i + 7) & 1 == 1;
+                    assert_eq!(bit(swar::stops(x)), f & F_STOP != 0, "{b:#x}");
+                    assert_eq!(bit(swar::alnums(x)), f & F_ALNUM != 0, "{b:#x}");
+                    assert_eq!(
+                        bit(swar::brackets(x)),
+                        f & (F_OPEN | F_CLOSE) != 0,
+                        "{b:#x}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn tokens_read_eight_bytes_at_a_time_match_a_byte_scan() {
+        let text = "Gen. (J.) Smith [said]\u{a0}x\n\n“Ünïcode”  tokens{with}brackets(nested(deep)) \
+                    a-very-long-hyphenated-token-here. é\u{2028}end";
+        let mut tokens = Tokens::at(text, 0);
+        let mut pos = 0;
+        while let Some(tok) = tokens.next() {
+            let t = &text[tok.start..tok.end];
+            assert!(
+                !t.is_empty() && !t.chars().any(char::is_whitespace),
+                "{t:?}"
+            );
+            assert!(text[pos..tok.start].chars().all(char::is_whitespace));
+            assert_eq!(tok.alnum, t.chars().any(char::is_alphanumeric), "{t:?}");
+            let count = |set: &[char]| t.chars().filter(|c| set.contains(c)).count() as u32;
+            assert_eq!(tok.opens, count(&['(', '[', '{']), "{t:?}");
+            assert_eq!(tok.closes, count(&[')', ']', '}']), "{t:?}");
+            pos = tok.end;
+        }
+        assert_eq!(pos, text.len());
     }
 
     #[test]

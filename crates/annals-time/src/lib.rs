@@ -482,7 +482,7 @@ impl TimeRecognizer {
                 }
             } else {
                 let w = lower.get(t.start..t.end).unwrap_or("");
-                if let Some(pos) = w.find('\'') {
+                if let Some(pos) = w.bytes().position(|b| b == b'\'') {
                     if self.is_future_word(&w[pos..]) {
                         dir = Some(Dir::Future);
                     }

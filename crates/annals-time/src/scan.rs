@@ -68,15 +68,14 @@ pub(crate) fn tokenize(
             i += 1;
             continue;
         }
-        // the common case: a plain ASCII word ending before a space or a plain punctuation mark
+        // the common case: a plain ASCII word ending before an ASCII byte that cannot extend it
+        // (the general loop below joins only an apostrophe, a period after a short word, or a
+        // letter outside ASCII)
         if class == ALPHA {
             let start = i;
-            let mut j = i + 1;
-            while j < b.len() && BYTE_CLASS[usize::from(b[j])] == ALPHA {
-                j += 1;
-            }
+            let j = alpha_run_end(b, i + 1);
             let next = b.get(j).copied();
-            if next.is_none_or(|n| matches!(n, b' ' | b'\n' | b',' | b';' | b')' | b'"')) {
+            if next.is_none_or(|n| n < 0x80 && n != b'\'' && (n != b'.' || j - start > 3)) {
                 out.push(Tok {
                     start,
                     end: j,
@@ -155,6 +154,37 @@ pub(crate) fn tokenize(
         });
         space = false;
     }
+}
+
+/// `0x80` in each byte of `x` that is no ASCII letter, 0 in the others.
+#[inline]
+fn non_alpha_bytes(x: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // Bytes of seven bits, folded to lower case: `v + (0x80 - b'a')` has its high bit set when
+    // `v >= b'a'`, and `v + (0x7f - b'z')` when `v > b'z'`; neither sum carries.
+    let v = (x & !HIGH) | (ONES * 0x20);
+    let letter = (v + ONES * u64::from(0x80 - b'a')) & !(v + ONES * u64::from(0x7f - b'z'));
+    !(letter & !x) & HIGH
+}
+
+/// The end of the run of ASCII letters starting at `j` (or `j` itself), read eight bytes at a
+/// time.
+#[inline]
+fn alpha_run_end(b: &[u8], mut j: usize) -> usize {
+    while let Some(chunk) = b.get(j..j + 8) {
+        let mut eight = [0u8; 8];
+        eight.copy_from_slice(chunk);
+        let stop = non_alpha_bytes(u64::from_le_bytes(eight));
+        if stop != 0 {
+            return j + (stop.trailing_zeros() / 8) as usize;
+        }
+        j += 8;
+    }
+    while j < b.len() && BYTE_CLASS[usize::from(b[j])] == ALPHA {
+        j += 1;
+    }
+    j
 }
 
 /// The vocabulary id of the word at `lower[start..end]`, or [`NO_ID`].
@@ -748,5 +778,26 @@ impl<'r, 't> Scanner<'r, 't> {
         }
         // a trailing hyphen belongs to the next token
         any.then_some((i, total + cur))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn letter_runs_read_eight_bytes_at_a_time_stop_where_bytes_do() {
+        for byte in 0..=255u8 {
+            for pos in 0..8 {
+                let mut buf = b"abcdefgh Q".to_vec();
+                buf[pos] = byte;
+                let want = if byte.is_ascii_alphabetic() { 8 } else { pos };
+                assert_eq!(alpha_run_end(&buf, 0), want, "byte {byte:#x} at {pos}");
+                // The same run read near the end of the buffer, one byte at a time.
+                assert_eq!(alpha_run_end(&buf[..9], 0), want, "byte {byte:#x} at {pos}");
+            }
+        }
+        assert_eq!(alpha_run_end(b"Wednesday, March", 0), 9);
+        assert_eq!(alpha_run_end(b"abc", 3), 3);
     }
 }
