@@ -7,7 +7,7 @@
 //! each stage where the kernel allows it, so each row shows that stage's own peak.
 
 use crate::cli::BenchArgs;
-use crate::extract::{Tally, inputs};
+use crate::extract::{STAGE_BATCH, Tally, inputs};
 use annals_document::Document;
 use annals_ingest::Item;
 use annals_pipeline::Pipeline;
@@ -75,6 +75,22 @@ fn measure(
         peak_rss_kb: peak_rss_kb(),
         found: found.to_string(),
     }
+}
+
+/// Like [`measure`], but `f` gets the documents in batches of [`STAGE_BATCH`] (the last one shorter).
+fn measure_batches(
+    stage: &'static str,
+    docs: &[Document],
+    repeat: usize,
+    mut f: impl FnMut(&[Document]) -> usize,
+) -> Row {
+    measure(stage, docs, repeat, |i, _| {
+        // Called once per document: run a batch when its first document comes up.
+        if i % STAGE_BATCH != 0 {
+            return 0;
+        }
+        f(&docs[i..docs.len().min(i + STAGE_BATCH)])
+    })
 }
 
 pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
@@ -147,6 +163,10 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
         }),
         measure("extract (all stages)", &docs, repeat, |_, d| {
             pipeline.extract(d.clone()).events.len()
+        }),
+        measure_batches("extract, stage by stage", &docs, repeat, |batch| {
+            let records = pipeline.extract_batch(batch.to_vec());
+            records.iter().map(|r| r.events.len()).sum()
         }),
     ];
 

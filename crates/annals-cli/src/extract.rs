@@ -3,7 +3,7 @@
 use crate::cli::{ExtractArgs, InputArgs, RunArgs};
 use annals_document::{Diagnostic, Document, Severity};
 use annals_ingest::{Input, Item, ReadOptions};
-use annals_pipeline::Pipeline;
+use annals_pipeline::{Extraction, Pipeline};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use std::io::{self, IsTerminal, Write};
@@ -83,6 +83,22 @@ pub fn pipeline(run: &RunArgs) -> anyhow::Result<Pipeline> {
     Ok(Pipeline::with_dictionaries(&run.dictionaries)?)
 }
 
+/// Documents one extraction task runs stage by stage (see [`Pipeline::extract_batch`]).
+pub(crate) const STAGE_BATCH: usize = 32;
+
+/// Extracts the documents drained from `docs` on the thread pool, in tasks of [`STAGE_BATCH`]
+/// documents, and maps each record with `f`; the results keep the documents' order.
+pub(crate) fn extract_parallel<T: Send>(
+    pipeline: &Pipeline,
+    docs: &mut Vec<Document>,
+    f: impl Fn(Extraction) -> T + Sync + Send,
+) -> Vec<T> {
+    docs.par_drain(..)
+        .chunks(STAGE_BATCH)
+        .flat_map_iter(|chunk| pipeline.extract_batch(chunk).into_iter().map(&f))
+        .collect()
+}
+
 pub fn run(args: ExtractArgs) -> anyhow::Result<ExitCode> {
     let pipeline = pipeline(&args.run)?;
     let mut tally = Tally::default();
@@ -94,10 +110,9 @@ pub fn run(args: ExtractArgs) -> anyhow::Result<ExitCode> {
     let mut write_failed: Option<io::Error> = None;
 
     let flush = |batch: &mut Vec<Document>, out: &mut dyn Write| -> io::Result<()> {
-        let lines: Vec<String> = batch
-            .par_drain(..)
-            .map(|doc| serde_json::to_string(&pipeline.extract(doc)).expect("records serialize"))
-            .collect();
+        let lines: Vec<String> = extract_parallel(&pipeline, batch, |record| {
+            serde_json::to_string(&record).expect("records serialize")
+        });
         for line in lines {
             out.write_all(line.as_bytes())?;
             out.write_all(b"\n")?;

@@ -13,7 +13,6 @@ use annals_ingest::Item;
 use annals_merge::{MergeConfig, Merger};
 use annals_store::{InsertStats, MergeStats, Record, Store, StoreError};
 use indicatif::ProgressBar;
-use rayon::prelude::*;
 use std::process::ExitCode;
 use std::sync::mpsc;
 use std::thread;
@@ -76,10 +75,9 @@ pub fn run(args: IngestArgs) -> anyhow::Result<ExitCode> {
             return Err(e);
         }
         present += (before - batch.len()) as u64;
-        let records: Vec<Record> = batch
-            .par_drain(..)
-            .map(|doc| Record::from_extraction(&pipeline.extract(doc)))
-            .collect();
+        let records: Vec<Record> = crate::extract::extract_parallel(&pipeline, batch, |record| {
+            Record::from_extraction(&record)
+        });
         // A failed send means the writer stopped on an error, reported when it is joined.
         Ok(send.send(records).is_ok())
     };
