@@ -150,12 +150,31 @@ fn killed_ingest_resumes_without_loss_or_duplicates() {
     // Happenings are consistent: nothing left pending, every event in exactly one happening,
     // every happening's report count matching its rows...
     assert_happenings_consistent(&killed_db);
+    assert_indexes_in_step(&killed_db);
     // ...and the same happenings as one uninterrupted run into a fresh store.
     let fresh_db = dir.path().join("fresh.db");
     let out = ingest(&input, &fresh_db).output().unwrap();
     assert!(out.status.success());
     assert_happenings_consistent(&fresh_db);
     assert_eq!(happening_groups(&killed_db), happening_groups(&fresh_db));
+}
+
+/// Checks that the full-text index and the events R*Tree hold exactly the stored rows.
+fn assert_indexes_in_step(db: &Path) {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    // Rank 1: also compare the index with its content table.
+    conn.execute(
+        "INSERT INTO documents_fts (documents_fts, rank) VALUES ('integrity-check', 1)",
+        [],
+    )
+    .expect("the full-text index matches the documents");
+    let one = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+    let located = one("SELECT COUNT(*) FROM events WHERE lat IS NOT NULL AND lon IS NOT NULL");
+    assert_eq!(one("SELECT COUNT(*) FROM events_rtree"), located);
+    assert_eq!(
+        one("SELECT COUNT(*) FROM events e JOIN events_rtree r ON r.id = e.rowid"),
+        located
+    );
 }
 
 /// Checks the happening tables against the events, with plain SQL.
