@@ -703,13 +703,14 @@ impl Merger {
                     if fi.class == Class::Denial {
                         continue;
                     }
-                    let Some(s) = self.score(fi, fj, false, None) else {
-                        continue;
-                    };
+                    // Two reports already in one set need no score (scoring has no effects).
                     let (ri, rj) = (uf.find(i), uf.find(j));
                     if ri == rj {
                         continue;
                     }
+                    let Some(s) = self.score(fi, fj, false, None) else {
+                        continue;
+                    };
                     // The days every report of the joined happening shares: a join that
                     // leaves none (beyond the tolerance) would chain distinct happenings.
                     let shared = match (shared_days[ri], shared_days[rj]) {

@@ -11,10 +11,15 @@
 //! pending rows, or the new ones.
 //!
 //! What keeps it cheap: stored events never change, so each is parsed into a [`Report`] once
-//! per open store and cached; event keys are interned to integers for the candidate and
-//! relatedness bookkeeping; each report's merge features are computed once per merge; a
-//! happening that comes out as it was stored (same digest) is not written, and one that keeps
-//! its id is updated in place, its unchanged report, reason and contradiction rows untouched.
+//! per open store (in one typed pass over its JSON) and cached; the pending events are read in
+//! one pass; while nothing stored is filed in a happening (a first ingest), no candidates are
+//! looked up; event keys are interned to integers for the candidate and relatedness
+//! bookkeeping; each report's merge features are computed once per merge; a happening that
+//! comes out as it was stored (same digest) is not written, and one that keeps its id is
+//! updated in place, its unchanged report, reason and contradiction rows untouched; report rows
+//! are inserted or updated by plain statements, and statement journals are kept in memory.
+//! Callers that merge rarely, many events at once (as `annals ingest` does), rewrite each
+//! happening once per merge rather than once per batch that reports it again.
 
 use crate::{Store, StoreError};
 use annals_document::Date;
