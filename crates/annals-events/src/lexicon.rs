@@ -868,8 +868,17 @@ mod tests {
         words.sort();
         words.extend(
             [
-                "twenty-five", "forty-two-x", "abcdefgh", "abcdefghijklmnop", "-", "",
-                "counter-insurgency-operations", "zzz", "x-ray", "été", "said-",
+                "twenty-five",
+                "forty-two-x",
+                "abcdefgh",
+                "abcdefghijklmnop",
+                "-",
+                "",
+                "counter-insurgency-operations",
+                "zzz",
+                "x-ray",
+                "été",
+                "said-",
             ]
             .map(String::from),
         );
