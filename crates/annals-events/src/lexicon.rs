@@ -90,11 +90,8 @@ fn pack_window(window: &[u8; 16], len: usize) -> ([u64; 2], bool) {
     let mut hi = [0u8; 8];
     lo.copy_from_slice(&window[..8]);
     hi.copy_from_slice(&window[8..]);
-    let keep = |n: usize| match n {
-        0 => 0,
-        1..=7 => (1u64 << (8 * n)) - 1,
-        _ => u64::MAX,
-    };
+    // The low `n` bytes (all for `n >= 8`), without a branch on the length.
+    let keep = |n: usize| ((1u128 << (8 * n.min(8))) - 1) as u64;
     let lo = u64::from_le_bytes(lo) & keep(len);
     let hi = u64::from_le_bytes(hi) & keep(len.saturating_sub(8));
     // Whether a byte is a hyphen: a zero byte of `x ^ 0x2d2d..` (masked bytes are 0, not 0x2d).
@@ -103,7 +100,7 @@ fn pack_window(window: &[u8; 16], len: usize) -> ([u64; 2], bool) {
         let x = v ^ (ONES * u64::from(b'-'));
         x.wrapping_sub(ONES) & !x & (ONES << 7) != 0
     };
-    ([lo, hi], has_hyphen(lo) || has_hyphen(hi))
+    ([lo, hi], has_hyphen(lo) | has_hyphen(hi))
 }
 
 /// One slot of a [`FlagTable`]: the packed word, its length and its flags.
@@ -871,8 +868,17 @@ mod tests {
         words.sort();
         words.extend(
             [
-                "twenty-five", "forty-two-x", "abcdefgh", "abcdefghijklmnop", "-", "",
-                "counter-insurgency-operations", "zzz", "x-ray", "été", "said-",
+                "twenty-five",
+                "forty-two-x",
+                "abcdefgh",
+                "abcdefghijklmnop",
+                "-",
+                "",
+                "counter-insurgency-operations",
+                "zzz",
+                "x-ray",
+                "été",
+                "said-",
             ]
             .map(String::from),
         );

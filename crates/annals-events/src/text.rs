@@ -292,12 +292,13 @@ fn tokenize_ascii(bytes: &[u8], start: usize, base: usize, out: &mut Tokens) {
                 i += 1;
             }
             let e = i;
-            // Split "didn't" into "did" + "n't".
-            if e - s > 1
-                && matches!(at(e - 1), b'n' | b'N')
+            // Split "didn't" into "did" + "n't" (the rare apostrophe tested first: a word's
+            // last letter would be a branch the text makes unpredictable).
+            if at(i) == b'\''
                 && i + 1 < n
-                && at(i) == b'\''
                 && matches!(at(i + 1), b't' | b'T')
+                && e - s > 1
+                && matches!(at(e - 1), b'n' | b'N')
                 && !alnum(i + 2)
             {
                 push(s, e - 1, true);
