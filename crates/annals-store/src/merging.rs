@@ -55,9 +55,6 @@ type Lookup = (u8, bool, Date, Date, Vec<String>);
 /// An event's JSON, sentence, and its document's outlet and date.
 type StoredRow = (String, Option<String>, Option<String>, Option<String>);
 
-/// `PRAGMA temp_store` value for temporary storage in memory.
-const TEMP_STORE_MEMORY: i64 = 2;
-
 /// Reports cached at most; past this, only those the last merge used are kept.
 const CACHED_REPORTS: usize = 50_000;
 
@@ -728,27 +725,9 @@ impl Store {
     /// Merges up to `max` events waiting in `merge_pending` into the stored happenings, in one
     /// transaction (see the module docs). Call it until it takes nothing to merge everything.
     pub fn merge_pending(&mut self, merger: &Merger, max: usize) -> Result<MergeStats, StoreError> {
-        // Each upsert of the merge keeps a statement journal (the pages it changes, to undo it
-        // alone); with temporary storage in a file, that journal spills to the file once it
-        // grows past a few pages and every later statement writes its pages there. In memory,
-        // it stays in memory. The setting is the connection's, so it is put back afterwards.
-        let temp_store = if self.conn.is_autocommit() {
-            let was: i64 = self.conn.query_row("PRAGMA temp_store", [], |r| r.get(0))?;
-            if was != TEMP_STORE_MEMORY {
-                self.conn
-                    .pragma_update(None, "temp_store", TEMP_STORE_MEMORY)?;
-            }
-            Some(was)
-        } else {
-            None
-        };
-        let merged = self.merge_chunk(merger, max);
-        if let Some(was) = temp_store.filter(|w| *w != TEMP_STORE_MEMORY)
-            && self.conn.is_autocommit()
-        {
-            self.conn.pragma_update(None, "temp_store", was)?;
-        }
-        merged
+        // Statement journals of the merge's upserts stay in memory: `Store::open` sets
+        // `temp_store` for the connection.
+        self.merge_chunk(merger, max)
     }
 
     /// [`Store::merge_pending`] itself.
