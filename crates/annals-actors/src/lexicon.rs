@@ -120,6 +120,17 @@ pub(crate) struct Item<'l> {
     pub entry: &'l Entry,
 }
 
+/// Working buffers of [`Lexicon::items_into`], reused across sentences.
+#[derive(Debug, Default)]
+pub(crate) struct ItemScratch<'l> {
+    /// Matched phrases at one token: (tokens, phrase id).
+    found: Vec<(usize, usize)>,
+    /// A word with one character deleted, for the typo index.
+    fuzzy_key: String,
+    /// The entries competing for the longest match.
+    entries: Vec<&'l Entry>,
+}
+
 /// Every lexicon the recognizer uses, indexed.
 #[derive(Debug, Clone)]
 pub(crate) struct Lexicon {
@@ -860,12 +871,29 @@ impl Lexicon {
     /// Longest-match phrase items over a sentence's tokens, disjoint, in order. When several
     /// phrases of the longest length match (an exact name and a dictionary stem), their entries
     /// compete together.
+    #[cfg(test)]
     pub(crate) fn items(&self, toks: &[Token]) -> Vec<Item<'_>> {
+        let mut scratch = ItemScratch::default();
         let mut out = Vec::new();
+        self.items_into(toks, &mut scratch, &mut out);
+        out
+    }
+
+    /// [`Lexicon::items`] into `out` (cleared first), with working buffers kept in `scratch`
+    /// from one sentence to the next.
+    pub(crate) fn items_into<'l>(
+        &'l self,
+        toks: &[Token],
+        scratch: &mut ItemScratch<'l>,
+        out: &mut Vec<Item<'l>>,
+    ) {
+        out.clear();
         let mut i = 0;
-        let mut found: Vec<(usize, usize)> = Vec::new();
-        let mut fuzzy_key = String::new();
-        let mut entries: Vec<&Entry> = Vec::new();
+        let ItemScratch {
+            found,
+            fuzzy_key,
+            entries,
+        } = scratch;
         let stems = !self.stems.is_empty();
         while let Some(t) = toks.get(i) {
             // Most tokens are no word of any phrase and no candidate for a typo: skip them.
@@ -900,7 +928,7 @@ impl Lexicon {
                 }
             }
             if found.is_empty()
-                && let Some(id) = self.fuzzy_match(&toks[i], &mut fuzzy_key)
+                && let Some(id) = self.fuzzy_match(&toks[i], fuzzy_key)
             {
                 found.push((1, id));
             }
@@ -926,7 +954,6 @@ impl Lexicon {
             }
             i += n;
         }
-        out
     }
 
     /// The length and sector of a role noun phrase at the start of `toks`, if one is shorter
