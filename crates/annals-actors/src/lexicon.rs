@@ -151,6 +151,8 @@ pub(crate) struct Lexicon {
     /// The lengths of the words indexed in `fuzzy` by first character: bit `n` is set when one
     /// has `n` characters (bit 63 for any longer).
     fuzzy_lengths: HashMap<char, u64>,
+    /// One bit per [`fuzzy_bit`] of every key of `fuzzy`: a clear bit spares the lookup.
+    fuzzy_filter: Vec<u64>,
     pub dict_entries: Vec<DictActor>,
     pub verbs: HashSet<String>,
     pub modifiers: HashSet<String>,
@@ -309,6 +311,7 @@ impl Lexicon {
             stems: HashMap::default(),
             fuzzy: HashMap::default(),
             fuzzy_lengths: HashMap::default(),
+            fuzzy_filter: Vec::new(),
             dict_entries: Vec::new(),
             verbs: word_set(VERBS),
             modifiers: word_set(MODIFIERS),
@@ -575,7 +578,14 @@ impl Lexicon {
                 k.replace_range(i..i + c.len_utf8(), "");
                 keys.push(k);
             }
+            if self.fuzzy_filter.is_empty() {
+                self.fuzzy_filter = vec![0; (1 << FUZZY_FILTER_BITS) / 64];
+            }
             for k in keys {
+                let bit = fuzzy_bit(poly_hash(k.as_bytes()));
+                if let Some(w) = self.fuzzy_filter.get_mut(bit / 64) {
+                    *w |= 1 << (bit % 64);
+                }
                 let ids = self.fuzzy.entry(k).or_default();
                 if !ids.contains(&id) {
                     ids.push(id);
@@ -622,12 +632,51 @@ impl Lexicon {
             }
             true
         };
-        if let Some(ids) = self.fuzzy.get(w)
+        // Hashes of every prefix and suffix of `w`, so that the hash of `w` less one character
+        // comes in constant time and keys whose filter bit is clear are never built or looked
+        // up (words too long for the buffers are looked up in full).
+        let bytes = w.as_bytes();
+        let len = bytes.len();
+        let hashed = len < FUZZY_HASHED;
+        let mut prefix = [0u64; FUZZY_HASHED];
+        let mut suffix = [0u64; FUZZY_HASHED];
+        let mut power = [1u64; FUZZY_HASHED];
+        if hashed {
+            for j in 0..len {
+                prefix[j + 1] = prefix[j]
+                    .wrapping_mul(FUZZY_BASE)
+                    .wrapping_add(u64::from(bytes[j]) + 1);
+                power[j + 1] = power[j].wrapping_mul(FUZZY_BASE);
+            }
+            for j in (0..len).rev() {
+                suffix[j] = (u64::from(bytes[j]) + 1)
+                    .wrapping_mul(power[len - 1 - j])
+                    .wrapping_add(suffix[j + 1]);
+            }
+        }
+        let may_hold = |h: u64| {
+            let bit = fuzzy_bit(h);
+            self.fuzzy_filter
+                .get(bit / 64)
+                .is_some_and(|f| f >> (bit % 64) & 1 == 1)
+        };
+        if (!hashed || may_hold(prefix[len]))
+            && let Some(ids) = self.fuzzy.get(w)
             && !check(ids)
         {
             return None;
         }
         for (i, c) in w.char_indices() {
+            let rest = i + c.len_utf8();
+            if hashed
+                && !may_hold(
+                    prefix[i]
+                        .wrapping_mul(power[len - rest])
+                        .wrapping_add(suffix[rest]),
+                )
+            {
+                continue;
+            }
             key.clear();
             key.push_str(&w[..i]);
             key.push_str(&w[i + c.len_utf8()..]);
@@ -1041,6 +1090,28 @@ impl Lexicon {
 /// Shortest word (in letters) that the typo lookup corrects.
 const FUZZY_MIN: usize = 7;
 
+/// Words of fewer bytes than this are hashed piecewise for the typo filter.
+const FUZZY_HASHED: usize = 65;
+
+/// Bits of the typo filter's index.
+const FUZZY_FILTER_BITS: u32 = 15;
+
+/// The odd multiplier of [`poly_hash`].
+const FUZZY_BASE: u64 = 0x0000_0100_0000_01b3;
+
+/// The polynomial hash `Σ (b + 1)·BASE^(len-1-k)` over the bytes `b` at `k`: the hash of two
+/// pieces joined is `hash(a)·BASE^|c| + hash(c)`.
+fn poly_hash(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0, |h, &b| {
+        h.wrapping_mul(FUZZY_BASE).wrapping_add(u64::from(b) + 1)
+    })
+}
+
+/// The typo filter bit of a word with [`poly_hash`] `h`.
+fn fuzzy_bit(h: u64) -> usize {
+    (h.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - FUZZY_FILTER_BITS)) as usize
+}
+
 /// Whether `a` and `b` differ by exactly one insertion, deletion, substitution or swap of two
 /// neighbouring characters.
 fn one_edit(a: &str, b: &str) -> bool {
@@ -1104,4 +1175,26 @@ fn title_case(name: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn word_hash_less_one_character_comes_from_its_pieces() {
+        for word in ["venezuela", "zürich", "ab", "bogotá"] {
+            let b = word.as_bytes();
+            for (i, c) in word.char_indices() {
+                let rest = i + c.len_utf8();
+                let joined = [&b[..i], &b[rest..]].concat();
+                let power = (0..b.len() - rest).fold(1u64, |p, _| p.wrapping_mul(FUZZY_BASE));
+                let pieces = poly_hash(&b[..i])
+                    .wrapping_mul(power)
+                    .wrapping_add(poly_hash(&b[rest..]));
+                assert_eq!(poly_hash(&joined), pieces, "{word} less byte {i}");
+            }
+        }
+        assert_ne!(poly_hash(b"venezuela"), poly_hash(b"venezuel"));
+    }
 }
