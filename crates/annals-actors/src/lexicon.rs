@@ -151,6 +151,8 @@ pub(crate) struct Lexicon {
     /// The lengths of the words indexed in `fuzzy` by first character: bit `n` is set when one
     /// has `n` characters (bit 63 for any longer).
     fuzzy_lengths: HashMap<char, u64>,
+    /// `fuzzy_lengths` of the ASCII characters, by byte.
+    fuzzy_lengths_ascii: [u64; 128],
     /// One bit per [`fuzzy_bit`] of every key of `fuzzy`: a clear bit spares the lookup.
     fuzzy_filter: Vec<u64>,
     pub dict_entries: Vec<DictActor>,
@@ -311,6 +313,7 @@ impl Lexicon {
             stems: HashMap::default(),
             fuzzy: HashMap::default(),
             fuzzy_lengths: HashMap::default(),
+            fuzzy_lengths_ascii: [0; 128],
             fuzzy_filter: Vec::new(),
             dict_entries: Vec::new(),
             verbs: word_set(VERBS),
@@ -570,7 +573,11 @@ impl Lexicon {
                 continue;
             }
             if let Some(first) = word.chars().next() {
-                *self.fuzzy_lengths.entry(first).or_default() |= 1 << word.chars().count().min(63);
+                let bit = 1 << word.chars().count().min(63);
+                *self.fuzzy_lengths.entry(first).or_default() |= bit;
+                if let Some(l) = self.fuzzy_lengths_ascii.get_mut(first as usize) {
+                    *l |= bit;
+                }
             }
             let mut keys = vec![word.clone()];
             for (i, c) in word.char_indices() {
@@ -610,12 +617,15 @@ impl Lexicon {
         }
         // A word one edit away starts with the same letter and has one character more or less
         // at most: none such, no lookup.
-        let lengths = w
-            .chars()
-            .next()
-            .and_then(|c| self.fuzzy_lengths.get(&c))
-            .copied()
-            .unwrap_or(0);
+        let lengths = match w.chars().next() {
+            Some(c) if c.is_ascii() => self
+                .fuzzy_lengths_ascii
+                .get(c as usize)
+                .copied()
+                .unwrap_or(0),
+            Some(c) => self.fuzzy_lengths.get(&c).copied().unwrap_or(0),
+            None => 0,
+        };
         if n < 62 && lengths >> (n - 1) & 0b111 == 0 {
             return None;
         }

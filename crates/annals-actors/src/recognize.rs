@@ -450,7 +450,14 @@ pub(crate) fn recognize(
             if d.kind == ActorKind::Person && d_coref.is_none() && d.name_toks.is_some() {
                 let words: Vec<String> = name
                     .split_whitespace()
-                    .map(|w| w.to_lowercase().replace(['’', 'ʼ'], "'"))
+                    .map(|w| {
+                        let w = w.to_lowercase();
+                        if w.contains(['’', 'ʼ']) {
+                            w.replace(['’', 'ʼ'], "'")
+                        } else {
+                            w
+                        }
+                    })
                     .filter(|w| w.chars().count() >= 3)
                     .collect();
                 if !words.is_empty() {
