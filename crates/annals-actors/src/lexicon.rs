@@ -877,7 +877,7 @@ impl Lexicon {
     }
 
     /// The words of every phrase: tokens get their ids from it as they are cut (see
-    /// [`Token::id`]), and [`Lexicon::items`] and [`Lexicon::title_prefix`] match phrases by them.
+    /// [`Token::id`]), and [`Lexicon::items_into`] and [`Lexicon::title_prefix`] match phrases by them.
     pub(crate) fn vocabulary(&self) -> &Vocabulary {
         &self.vocabulary
     }
@@ -930,16 +930,8 @@ impl Lexicon {
     /// Longest-match phrase items over a sentence's tokens, disjoint, in order. When several
     /// phrases of the longest length match (an exact name and a dictionary stem), their entries
     /// compete together.
-    #[cfg(test)]
-    pub(crate) fn items(&self, toks: &[Token]) -> Vec<Item<'_>> {
-        let mut scratch = ItemScratch::default();
-        let mut out = Vec::new();
-        self.items_into(toks, &mut scratch, &mut out);
-        out
-    }
-
-    /// [`Lexicon::items`] into `out` (cleared first), with working buffers kept in `scratch`
-    /// from one sentence to the next.
+    /// The items go into `out` (cleared first); working buffers are kept in `scratch` from one
+    /// sentence to the next.
     pub(crate) fn items_into<'l>(
         &'l self,
         toks: &[Token],
@@ -1004,7 +996,7 @@ impl Lexicon {
                     .filter(|(c, _)| Self::case_ok(*c, span))
                     .map(|(_, e)| e)
             }));
-            if let Some(entry) = self.pick(&entries) {
+            if let Some(entry) = self.pick(entries) {
                 out.push(Item {
                     t0: i,
                     t1: i + n,

@@ -391,15 +391,7 @@ pub(crate) fn recognize(
         let toks = &toks[..];
         lex.items_into(toks, &mut item_scratch, &mut items);
         let items = &items[..];
-        let mut drafts = sentence_drafts(
-            lex,
-            &people,
-            text,
-            toks,
-            items,
-            date,
-            &mut draft_scratch,
-        );
+        let mut drafts = sentence_drafts(lex, &people, text, toks, items, date, &mut draft_scratch);
         coreference(toks, &mut drafts, &people, items);
         drafts.sort_by_key(|d| (d.t0, d.t1));
         for d in drafts.drain(..) {
