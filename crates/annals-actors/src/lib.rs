@@ -124,10 +124,9 @@ pub struct ActorMention {
 /// group that is a known sector code (`IGOUNOGOV` → `IGO`, `GOV`; `MIL` → no country, `MIL`).
 pub fn split_code(code: &str) -> (Option<String>, Option<String>) {
     let (country, sector) = code_parts(code);
-    (
-        country.map(|g| g.as_str().to_string()),
-        sector.map(|g| g.as_str().to_string()),
-    )
+    // Groups are ASCII: their bytes are characters, no UTF-8 check needed.
+    let text = |g: Group| g.0.iter().map(|&b| char::from(b)).collect::<String>();
+    (country.map(text), sector.map(text))
 }
 
 /// A three-letter group of a code, upper case.
