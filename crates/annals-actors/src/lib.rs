@@ -125,7 +125,13 @@ pub struct ActorMention {
 pub fn split_code(code: &str) -> (Option<String>, Option<String>) {
     let (country, sector) = code_parts(code);
     // Groups are ASCII: their bytes are characters, no UTF-8 check needed.
-    let text = |g: Group| g.0.iter().map(|&b| char::from(b)).collect::<String>();
+    let text = |g: Group| {
+        let mut s = String::with_capacity(3);
+        for b in g.0 {
+            s.push(char::from(b));
+        }
+        s
+    };
     (country.map(text), sector.map(text))
 }
 
