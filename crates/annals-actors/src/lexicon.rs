@@ -120,6 +120,17 @@ pub(crate) struct Item<'l> {
     pub entry: &'l Entry,
 }
 
+/// Working buffers of [`Lexicon::items_into`], reused across sentences.
+#[derive(Debug, Default)]
+pub(crate) struct ItemScratch<'l> {
+    /// Matched phrases at one token: (tokens, phrase id).
+    found: Vec<(usize, usize)>,
+    /// A word with one character deleted, for the typo index.
+    fuzzy_key: String,
+    /// The entries competing for the longest match.
+    entries: Vec<&'l Entry>,
+}
+
 /// Every lexicon the recognizer uses, indexed.
 #[derive(Debug, Clone)]
 pub(crate) struct Lexicon {
@@ -140,6 +151,10 @@ pub(crate) struct Lexicon {
     /// The lengths of the words indexed in `fuzzy` by first character: bit `n` is set when one
     /// has `n` characters (bit 63 for any longer).
     fuzzy_lengths: HashMap<char, u64>,
+    /// `fuzzy_lengths` of the ASCII characters, by byte.
+    fuzzy_lengths_ascii: [u64; 128],
+    /// One bit per [`fuzzy_bit`] of every key of `fuzzy`: a clear bit spares the lookup.
+    fuzzy_filter: Vec<u64>,
     pub dict_entries: Vec<DictActor>,
     pub verbs: HashSet<String>,
     pub modifiers: HashSet<String>,
@@ -298,6 +313,8 @@ impl Lexicon {
             stems: HashMap::default(),
             fuzzy: HashMap::default(),
             fuzzy_lengths: HashMap::default(),
+            fuzzy_lengths_ascii: [0; 128],
+            fuzzy_filter: Vec::new(),
             dict_entries: Vec::new(),
             verbs: word_set(VERBS),
             modifiers: word_set(MODIFIERS),
@@ -556,7 +573,11 @@ impl Lexicon {
                 continue;
             }
             if let Some(first) = word.chars().next() {
-                *self.fuzzy_lengths.entry(first).or_default() |= 1 << word.chars().count().min(63);
+                let bit = 1 << word.chars().count().min(63);
+                *self.fuzzy_lengths.entry(first).or_default() |= bit;
+                if let Some(l) = self.fuzzy_lengths_ascii.get_mut(first as usize) {
+                    *l |= bit;
+                }
             }
             let mut keys = vec![word.clone()];
             for (i, c) in word.char_indices() {
@@ -564,7 +585,14 @@ impl Lexicon {
                 k.replace_range(i..i + c.len_utf8(), "");
                 keys.push(k);
             }
+            if self.fuzzy_filter.is_empty() {
+                self.fuzzy_filter = vec![0; (1 << FUZZY_FILTER_BITS) / 64];
+            }
             for k in keys {
+                let bit = fuzzy_bit(poly_hash(k.as_bytes()));
+                if let Some(w) = self.fuzzy_filter.get_mut(bit / 64) {
+                    *w |= 1 << (bit % 64);
+                }
                 let ids = self.fuzzy.entry(k).or_default();
                 if !ids.contains(&id) {
                     ids.push(id);
@@ -589,12 +617,15 @@ impl Lexicon {
         }
         // A word one edit away starts with the same letter and has one character more or less
         // at most: none such, no lookup.
-        let lengths = w
-            .chars()
-            .next()
-            .and_then(|c| self.fuzzy_lengths.get(&c))
-            .copied()
-            .unwrap_or(0);
+        let lengths = match w.chars().next() {
+            Some(c) if c.is_ascii() => self
+                .fuzzy_lengths_ascii
+                .get(c as usize)
+                .copied()
+                .unwrap_or(0),
+            Some(c) => self.fuzzy_lengths.get(&c).copied().unwrap_or(0),
+            None => 0,
+        };
         if n < 62 && lengths >> (n - 1) & 0b111 == 0 {
             return None;
         }
@@ -611,12 +642,51 @@ impl Lexicon {
             }
             true
         };
-        if let Some(ids) = self.fuzzy.get(w)
+        // Hashes of every prefix and suffix of `w`, so that the hash of `w` less one character
+        // comes in constant time and keys whose filter bit is clear are never built or looked
+        // up (words too long for the buffers are looked up in full).
+        let bytes = w.as_bytes();
+        let len = bytes.len();
+        let hashed = len < FUZZY_HASHED;
+        let mut prefix = [0u64; FUZZY_HASHED];
+        let mut suffix = [0u64; FUZZY_HASHED];
+        let mut power = [1u64; FUZZY_HASHED];
+        if hashed {
+            for j in 0..len {
+                prefix[j + 1] = prefix[j]
+                    .wrapping_mul(FUZZY_BASE)
+                    .wrapping_add(u64::from(bytes[j]) + 1);
+                power[j + 1] = power[j].wrapping_mul(FUZZY_BASE);
+            }
+            for j in (0..len).rev() {
+                suffix[j] = (u64::from(bytes[j]) + 1)
+                    .wrapping_mul(power[len - 1 - j])
+                    .wrapping_add(suffix[j + 1]);
+            }
+        }
+        let may_hold = |h: u64| {
+            let bit = fuzzy_bit(h);
+            self.fuzzy_filter
+                .get(bit / 64)
+                .is_some_and(|f| f >> (bit % 64) & 1 == 1)
+        };
+        if (!hashed || may_hold(prefix[len]))
+            && let Some(ids) = self.fuzzy.get(w)
             && !check(ids)
         {
             return None;
         }
         for (i, c) in w.char_indices() {
+            let rest = i + c.len_utf8();
+            if hashed
+                && !may_hold(
+                    prefix[i]
+                        .wrapping_mul(power[len - rest])
+                        .wrapping_add(suffix[rest]),
+                )
+            {
+                continue;
+            }
             key.clear();
             key.push_str(&w[..i]);
             key.push_str(&w[i + c.len_utf8()..]);
@@ -807,7 +877,7 @@ impl Lexicon {
     }
 
     /// The words of every phrase: tokens get their ids from it as they are cut (see
-    /// [`Token::id`]), and [`Lexicon::items`] and [`Lexicon::title_prefix`] match phrases by them.
+    /// [`Token::id`]), and [`Lexicon::items_into`] and [`Lexicon::title_prefix`] match phrases by them.
     pub(crate) fn vocabulary(&self) -> &Vocabulary {
         &self.vocabulary
     }
@@ -860,12 +930,21 @@ impl Lexicon {
     /// Longest-match phrase items over a sentence's tokens, disjoint, in order. When several
     /// phrases of the longest length match (an exact name and a dictionary stem), their entries
     /// compete together.
-    pub(crate) fn items(&self, toks: &[Token]) -> Vec<Item<'_>> {
-        let mut out = Vec::new();
+    /// The items go into `out` (cleared first); working buffers are kept in `scratch` from one
+    /// sentence to the next.
+    pub(crate) fn items_into<'l>(
+        &'l self,
+        toks: &[Token],
+        scratch: &mut ItemScratch<'l>,
+        out: &mut Vec<Item<'l>>,
+    ) {
+        out.clear();
         let mut i = 0;
-        let mut found: Vec<(usize, usize)> = Vec::new();
-        let mut fuzzy_key = String::new();
-        let mut entries: Vec<&Entry> = Vec::new();
+        let ItemScratch {
+            found,
+            fuzzy_key,
+            entries,
+        } = scratch;
         let stems = !self.stems.is_empty();
         while let Some(t) = toks.get(i) {
             // Most tokens are no word of any phrase and no candidate for a typo: skip them.
@@ -900,7 +979,7 @@ impl Lexicon {
                 }
             }
             if found.is_empty()
-                && let Some(id) = self.fuzzy_match(&toks[i], &mut fuzzy_key)
+                && let Some(id) = self.fuzzy_match(&toks[i], fuzzy_key)
             {
                 found.push((1, id));
             }
@@ -917,7 +996,7 @@ impl Lexicon {
                     .filter(|(c, _)| Self::case_ok(*c, span))
                     .map(|(_, e)| e)
             }));
-            if let Some(entry) = self.pick(&entries) {
+            if let Some(entry) = self.pick(entries) {
                 out.push(Item {
                     t0: i,
                     t1: i + n,
@@ -926,7 +1005,6 @@ impl Lexicon {
             }
             i += n;
         }
-        out
     }
 
     /// The length and sector of a role noun phrase at the start of `toks`, if one is shorter
@@ -1014,6 +1092,28 @@ impl Lexicon {
 /// Shortest word (in letters) that the typo lookup corrects.
 const FUZZY_MIN: usize = 7;
 
+/// Words of fewer bytes than this are hashed piecewise for the typo filter.
+const FUZZY_HASHED: usize = 65;
+
+/// Bits of the typo filter's index.
+const FUZZY_FILTER_BITS: u32 = 15;
+
+/// The odd multiplier of [`poly_hash`].
+const FUZZY_BASE: u64 = 0x0000_0100_0000_01b3;
+
+/// The polynomial hash `Σ (b + 1)·BASE^(len-1-k)` over the bytes `b` at `k`: the hash of two
+/// pieces joined is `hash(a)·BASE^|c| + hash(c)`.
+fn poly_hash(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0, |h, &b| {
+        h.wrapping_mul(FUZZY_BASE).wrapping_add(u64::from(b) + 1)
+    })
+}
+
+/// The typo filter bit of a word with [`poly_hash`] `h`.
+fn fuzzy_bit(h: u64) -> usize {
+    (h.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - FUZZY_FILTER_BITS)) as usize
+}
+
 /// Whether `a` and `b` differ by exactly one insertion, deletion, substitution or swap of two
 /// neighbouring characters.
 fn one_edit(a: &str, b: &str) -> bool {
@@ -1077,4 +1177,26 @@ fn title_case(name: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn word_hash_less_one_character_comes_from_its_pieces() {
+        for word in ["venezuela", "zürich", "ab", "bogotá"] {
+            let b = word.as_bytes();
+            for (i, c) in word.char_indices() {
+                let rest = i + c.len_utf8();
+                let joined = [&b[..i], &b[rest..]].concat();
+                let power = (0..b.len() - rest).fold(1u64, |p, _| p.wrapping_mul(FUZZY_BASE));
+                let pieces = poly_hash(&b[..i])
+                    .wrapping_mul(power)
+                    .wrapping_add(poly_hash(&b[rest..]));
+                assert_eq!(poly_hash(&joined), pieces, "{word} less byte {i}");
+            }
+        }
+        assert_ne!(poly_hash(b"venezuela"), poly_hash(b"venezuel"));
+    }
 }

@@ -124,10 +124,15 @@ pub struct ActorMention {
 /// group that is a known sector code (`IGOUNOGOV` → `IGO`, `GOV`; `MIL` → no country, `MIL`).
 pub fn split_code(code: &str) -> (Option<String>, Option<String>) {
     let (country, sector) = code_parts(code);
-    (
-        country.map(|g| g.as_str().to_string()),
-        sector.map(|g| g.as_str().to_string()),
-    )
+    // Groups are ASCII: their bytes are characters, no UTF-8 check needed.
+    let text = |g: Group| {
+        let mut s = String::with_capacity(3);
+        for b in g.0 {
+            s.push(char::from(b));
+        }
+        s
+    };
+    (country.map(text), sector.map(text))
 }
 
 /// A three-letter group of a code, upper case.

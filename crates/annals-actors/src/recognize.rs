@@ -1,7 +1,7 @@
 //! Building actor mentions from lexicon items: country + role, role + "of" country, titles and
 //! appositives for people, metonymy for capitals, coreference by name inside the document.
 
-use crate::lexicon::{self, Entry, Form, Item, Lexicon, nonstate_kind};
+use crate::lexicon::{self, Entry, Form, Item, ItemScratch, Lexicon, nonstate_kind};
 use crate::tokens::{Token, lowered, tokenize_into};
 use crate::{ActorKind, ActorMention, code_parts, split_code};
 use annals_document::{Date, Sentence, Span};
@@ -370,6 +370,9 @@ pub(crate) fn recognize(
     let mut state_names: Vec<bool> = Vec::new();
     let lower = lowered(text);
     let mut toks: Vec<Token> = Vec::new();
+    let mut items: Vec<Item> = Vec::new();
+    let mut item_scratch = ItemScratch::default();
+    let mut draft_scratch = DraftScratch::default();
     for (sentence_index, s) in sentences.iter().enumerate() {
         if s.span.end > text.len()
             || !text.is_char_boundary(s.span.start)
@@ -386,11 +389,12 @@ pub(crate) fn recognize(
             &mut toks,
         );
         let toks = &toks[..];
-        let items = lex.items(toks);
-        let mut drafts = sentence_drafts(lex, &people, text, toks, &items, date);
-        coreference(toks, &mut drafts, &people, &items);
+        lex.items_into(toks, &mut item_scratch, &mut items);
+        let items = &items[..];
+        let mut drafts = sentence_drafts(lex, &people, text, toks, items, date, &mut draft_scratch);
+        coreference(toks, &mut drafts, &people, items);
         drafts.sort_by_key(|d| (d.t0, d.t1));
-        for d in drafts {
+        for d in drafts.drain(..) {
             let start = toks[d.t0].start;
             let end = toks[d.t1 - 1].end;
             if out.last().is_some_and(|m| m.span.end > start) {
@@ -438,7 +442,14 @@ pub(crate) fn recognize(
             if d.kind == ActorKind::Person && d_coref.is_none() && d.name_toks.is_some() {
                 let words: Vec<String> = name
                     .split_whitespace()
-                    .map(|w| w.to_lowercase().replace(['’', 'ʼ'], "'"))
+                    .map(|w| {
+                        let w = w.to_lowercase();
+                        if w.contains(['’', 'ʼ']) {
+                            w.replace(['’', 'ʼ'], "'")
+                        } else {
+                            w
+                        }
+                    })
                     .filter(|w| w.chars().count() >= 3)
                     .collect();
                 if !words.is_empty() {
@@ -462,6 +473,7 @@ pub(crate) fn recognize(
                 other_codes: others,
             });
         }
+        draft_scratch.drafts = drafts;
     }
     infer_person_countries(text, &mut out, &sentence_of, &state_names);
     drop_uncoded(out)
@@ -621,6 +633,17 @@ fn infer_person_countries(
     }
 }
 
+/// Working buffers of [`sentence_drafts`], reused across sentences.
+#[derive(Debug, Default)]
+struct DraftScratch<'l> {
+    /// The drafts of the last sentence, emptied: their allocation is reused.
+    drafts: Vec<Draft<'l>>,
+    /// By token: the item covering it.
+    item_at: Vec<Option<usize>>,
+    /// By item: whether a draft has taken it.
+    used: Vec<bool>,
+}
+
 /// The mentions of one sentence.
 fn sentence_drafts<'l>(
     lex: &'l Lexicon,
@@ -629,15 +652,21 @@ fn sentence_drafts<'l>(
     toks: &[Token],
     items: &[Item<'l>],
     date: Option<Date>,
+    scratch: &mut DraftScratch<'l>,
 ) -> Vec<Draft<'l>> {
-    let mut item_at: Vec<Option<usize>> = vec![None; toks.len()];
+    let mut drafts = std::mem::take(&mut scratch.drafts);
+    drafts.clear();
+    let mut item_at = std::mem::take(&mut scratch.item_at);
+    let mut used = std::mem::take(&mut scratch.used);
+    item_at.clear();
+    item_at.resize(toks.len(), None);
     for (k, it) in items.iter().enumerate() {
         for slot in item_at.iter_mut().take(it.t1).skip(it.t0) {
             *slot = Some(k);
         }
     }
-    let mut used = vec![false; items.len()];
-    let mut drafts: Vec<Draft<'l>> = Vec::new();
+    used.clear();
+    used.resize(items.len(), false);
     let mut k = 0;
     while k < items.len() {
         if used[k] {
@@ -1051,6 +1080,8 @@ fn sentence_drafts<'l>(
             d.confidence = d.confidence.min(0.5);
         }
     }
+    scratch.item_at = item_at;
+    scratch.used = used;
     drafts
 }
 

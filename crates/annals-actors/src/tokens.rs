@@ -316,7 +316,7 @@ pub(crate) fn tokenize_into<'a>(
 
 /// The vocabulary id of `norm`, which `lower[at..]` starts with: a word of up to eight bytes is
 /// read from there as one machine word.
-#[inline]
+#[inline(always)]
 fn short_id(vocab: &Vocabulary, norm: &str, lower: &[u8], at: usize) -> u32 {
     if norm.len() <= 8 {
         vocab.get_short(norm, lower.get(at..).unwrap_or_default())
