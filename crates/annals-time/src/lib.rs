@@ -305,6 +305,8 @@ impl TimeRecognizer {
                 .unwrap_or_default(),
         };
         let mut out = TimeAnnotations::default();
+        out.expressions.reserve(matches.len());
+        out.narrative.reserve(spans.len());
         let mut mi = 0;
         let mut ti = 0;
         let mut markers = Vec::new();
