@@ -349,7 +349,8 @@ pub(crate) struct RuleSet {
     pub pair_first: Vec<bool>,
     /// Per digit count (index 1..=4): whether a number of that length starts any pair.
     pub pair_num: [bool; 5],
-    /// Per word id: whether any rule may start at the word (directly, gated, led or by pair).
+    /// Per word id: whether any rule may start at the word (directly, gated, led or by pair),
+    /// and one slot more, `false`, for tokens without an id.
     pub starts: Vec<bool>,
     pub max_word: usize,
     /// A filter over (first byte, last byte, length) of every vocabulary word: a word whose
@@ -1127,6 +1128,8 @@ impl RuleSet {
                     || self.pair_first[id]
             })
             .collect();
+        // the slot of tokens without an id
+        self.starts.push(false);
         Ok(())
     }
 }

@@ -86,14 +86,8 @@ pub(crate) fn tokenize(
                     space_before: space,
                 });
                 ids.push(word_id(set, lower, start, j));
-                // most words end at one space: step over it here
-                if next == Some(b' ') {
-                    space = true;
-                    i = j + 1;
-                } else {
-                    space = false;
-                    i = j;
-                }
+                space = false;
+                i = j;
                 continue;
             }
         }
@@ -315,15 +309,24 @@ impl<'r, 't> Scanner<'r, 't> {
         let mut caps: Vec<Option<Cap<'r>>> = Vec::with_capacity(16);
         out.reserve(self.toks.len() / 32 + 4);
         let mut i = 0;
+        // the slot of `starts` for tokens without an id ([`NO_ID`] is clamped to it)
+        let no_id_slot = self.set.starts.len().saturating_sub(1);
         while i < self.toks.len() {
+            // most tokens start no rule at all: step over them with no branch on their id
+            let may_start = |t: usize| {
+                let slot = (self.ids[t] as usize).min(no_id_slot);
+                self.set.starts.get(slot).copied().unwrap_or(false)
+                    | (self.toks[t].kind == Kind::Num)
+            };
+            while i < self.toks.len() && !may_start(i) {
+                i += 1;
+            }
+            if i >= self.toks.len() {
+                break;
+            }
             let tok = self.toks[i];
             let is_num = tok.kind == Kind::Num;
             let id = self.ids[i] as usize;
-            // most tokens start no rule at all
-            if !is_num && !self.set.starts.get(id).copied().unwrap_or(false) {
-                i += 1;
-                continue;
-            }
             let direct: &[u16] = match tok.kind {
                 Kind::Num => &[],
                 _ => self.set.trigger.get(id).map(Vec::as_slice).unwrap_or(&[]),
@@ -828,5 +831,44 @@ mod tests {
         }
         assert_eq!(alpha_run_end(b"Wednesday, March", 0), 9);
         assert_eq!(alpha_run_end(b"abc", 3), 3);
+    }
+
+    #[test]
+    fn element_first_token_tests_pass_every_token_an_alternative_takes() {
+        let recognizer = crate::TimeRecognizer::new();
+        let set = &recognizer.set;
+        let text = "On Tuesday, 3 March 2015 at 10:30 a.m. the '90s were over; twenty-four days \
+                    later, in the 1990s and nineteen ninety-six, he said last week it will end \
+                    by mid-2016, on the 5th or the fifth, every two hours, 12/05/2014 - 3 years ago.";
+        let lower = text.to_ascii_lowercase();
+        let (mut toks, mut ids) = (Vec::new(), Vec::new());
+        tokenize(set, text, lower.as_bytes(), &mut toks, &mut ids);
+        let scanner = Scanner {
+            set,
+            text,
+            lower: &lower,
+            toks: &toks,
+            ids: &ids,
+        };
+        let mut taken = 0;
+        for rule in &set.rules {
+            for elem in &rule.elems {
+                let Some(first) = &elem.first else {
+                    continue;
+                };
+                for t in 0..toks.len() {
+                    if elem.alts.iter().any(|a| scanner.match_alt(a, t).is_some()) {
+                        assert!(
+                            first.accepts(ids[t], scanner.num_len(t)),
+                            "{} at {:?}",
+                            rule.name,
+                            scanner.low(t)
+                        );
+                        taken += 1;
+                    }
+                }
+            }
+        }
+        assert!(taken > 50, "only {taken} tokens taken");
     }
 }
