@@ -856,10 +856,10 @@ mod tests {
                 let Some(first) = &elem.first else {
                     continue;
                 };
-                for t in 0..toks.len() {
+                for (t, &id) in ids.iter().enumerate() {
                     if elem.alts.iter().any(|a| scanner.match_alt(a, t).is_some()) {
                         assert!(
-                            first.accepts(ids[t], scanner.num_len(t)),
+                            first.accepts(id, scanner.num_len(t)),
                             "{} at {:?}",
                             rule.name,
                             scanner.low(t)
