@@ -124,6 +124,8 @@ struct Scanned<'r> {
 pub struct TimeRecognizer {
     set: RuleSet,
     past_suffixes: Vec<String>,
+    /// The last bytes of the past suffixes (every byte when one is empty).
+    suffix_last: [bool; 256],
 }
 
 impl Default for TimeRecognizer {
@@ -223,11 +225,22 @@ impl TimeRecognizer {
     }
 
     fn with_set(set: RuleSet) -> TimeRecognizer {
-        let past_suffixes = set
+        let past_suffixes: Vec<String> = set
             .class("pastsuffix")
             .map(|c| set.words_of(c).map(str::to_string).collect())
             .unwrap_or_default();
-        TimeRecognizer { set, past_suffixes }
+        let mut suffix_last = [false; 256];
+        for s in &past_suffixes {
+            match s.as_bytes().last() {
+                Some(&b) => suffix_last[usize::from(b)] = true,
+                None => suffix_last = [true; 256],
+            }
+        }
+        TimeRecognizer {
+            set,
+            past_suffixes,
+            suffix_last,
+        }
     }
 
     /// Tokenizes `text` and matches every rule over it: the first step of both
@@ -305,6 +318,8 @@ impl TimeRecognizer {
                 .unwrap_or_default(),
         };
         let mut out = TimeAnnotations::default();
+        out.expressions.reserve(matches.len());
+        out.narrative.reserve(spans.len());
         let mut mi = 0;
         let mut ti = 0;
         let mut markers = Vec::new();
@@ -444,7 +459,6 @@ impl TimeRecognizer {
     ) {
         let past_class = self.set.known.past;
         let future_class = self.set.known.future;
-        let suffixes = &self.past_suffixes;
         out.clear();
         breaks.clear();
         for (i, t) in toks.iter().enumerate() {
@@ -475,7 +489,7 @@ impl TimeRecognizer {
                 if dir.is_some()
                     && lower
                         .get(t.start..t.end)
-                        .is_some_and(|w| suffixes.iter().any(|s| w.ends_with(s.as_str())))
+                        .is_some_and(|w| self.has_past_suffix(w))
                     && self.after_determiner(lower, toks, ids, i)
                 {
                     dir = None;
@@ -487,7 +501,7 @@ impl TimeRecognizer {
                         dir = Some(Dir::Future);
                     }
                 } else if w.len() >= 5
-                    && suffixes.iter().any(|s| w.ends_with(s.as_str()))
+                    && self.has_past_suffix(w)
                     && !self.after_auxiliary(ids, i)
                     && !self.after_determiner(lower, toks, ids, i)
                 {
@@ -504,6 +518,14 @@ impl TimeRecognizer {
                 });
             }
         }
+    }
+
+    /// Whether `w` ends with a past suffix ("-ed"); the last byte is tested first.
+    fn has_past_suffix(&self, w: &str) -> bool {
+        w.as_bytes()
+            .last()
+            .is_none_or(|&b| self.suffix_last[usize::from(b)])
+            && self.past_suffixes.iter().any(|s| w.ends_with(s.as_str()))
     }
 
     /// Whether a word (such as the `'ll` of `we'll`) is in the `future` class.

@@ -218,6 +218,8 @@ pub(crate) enum Alt {
 pub(crate) struct Elem {
     pub alts: Vec<Alt>,
     pub optional: bool,
+    /// The tokens that can start one of its alternatives (`None`: any token may).
+    pub first: Option<Check>,
 }
 
 /// An action argument: a capture reference or a literal.
@@ -347,7 +349,8 @@ pub(crate) struct RuleSet {
     pub pair_first: Vec<bool>,
     /// Per digit count (index 1..=4): whether a number of that length starts any pair.
     pub pair_num: [bool; 5],
-    /// Per word id: whether any rule may start at the word (directly, gated, led or by pair).
+    /// Per word id: whether any rule may start at the word (directly, gated, led or by pair),
+    /// and one slot more, `false`, for tokens without an id.
     pub starts: Vec<bool>,
     pub max_word: usize,
     /// A filter over (first byte, last byte, length) of every vocabulary word: a word whose
@@ -519,7 +522,11 @@ impl RuleSet {
                 }
                 alts.push(self.parse_alt(alt)?);
             }
-            elems.push(Elem { alts, optional });
+            elems.push(Elem {
+                alts,
+                optional,
+                first: None,
+            });
         }
         self.finish_rule(id, elems, rhs)
     }
@@ -661,6 +668,31 @@ impl RuleSet {
             }
         }
         numeric
+    }
+
+    /// The tokens that can start an alternative of `elem`, or `None` when that is not known
+    /// (a zero-width alternative, or a key word without a vocabulary id).
+    fn first_token_check(&self, elem: &Elem, class_words: &[Vec<String>]) -> Option<Check> {
+        if elem.alts.iter().any(|a| {
+            matches!(
+                a,
+                Alt::Not(_) | Alt::ClauseStart | Alt::ClauseEnd | Alt::Prev(_)
+            )
+        }) {
+            return None;
+        }
+        let mut words = Vec::new();
+        let numeric = self.element_keys(elem, class_words, &mut words);
+        let mut bits = vec![0u64; self.entries.len().div_ceil(64)];
+        for w in &words {
+            let id = *self.vocab.get(w)?;
+            bits[id as usize / 64] |= 1 << (id % 64);
+        }
+        Some(Check {
+            lead: 0,
+            bits,
+            numeric,
+        })
     }
 
     /// Builds the first-token index of the rules and each rule's quick check.
@@ -1066,6 +1098,23 @@ impl RuleSet {
             self.trigger[id] = free;
             self.gated[id] = (gated, union);
         }
+        // each element's first-token test: at a token none of its alternatives can start at,
+        // the matcher tries none of them
+        let firsts: Vec<Vec<Option<Check>>> = self
+            .rules
+            .iter()
+            .map(|rule| {
+                rule.elems
+                    .iter()
+                    .map(|elem| self.first_token_check(elem, &class_words))
+                    .collect()
+            })
+            .collect();
+        for (rule, firsts) in self.rules.iter_mut().zip(firsts) {
+            for (elem, first) in rule.elems.iter_mut().zip(firsts) {
+                elem.first = first;
+            }
+        }
         for v in pairs.values_mut() {
             v.sort_unstable();
             v.dedup();
@@ -1079,6 +1128,8 @@ impl RuleSet {
                     || self.pair_first[id]
             })
             .collect();
+        // the slot of tokens without an id
+        self.starts.push(false);
         Ok(())
     }
 }
