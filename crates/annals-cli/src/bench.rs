@@ -10,7 +10,7 @@ use crate::cli::BenchArgs;
 use crate::extract::{STAGE_BATCH, Tally, inputs};
 use annals_document::Document;
 use annals_ingest::Item;
-use annals_pipeline::Pipeline;
+use annals_pipeline::{Pipeline, Recognized};
 use indicatif::ProgressBar;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -128,22 +128,12 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
     let pipeline = Pipeline::new();
     let load = load_start.elapsed();
 
-    let sentences: Vec<_> = docs.iter().map(|d| pipeline.segment(d)).collect();
-    let times: Vec<_> = docs
-        .iter()
-        .zip(&sentences)
-        .map(|(d, s)| pipeline.times(d, s))
-        .collect();
-    let places: Vec<_> = docs
-        .iter()
-        .zip(&sentences)
-        .map(|(d, s)| pipeline.places(d, s))
-        .collect();
-    let actors: Vec<_> = docs
-        .iter()
-        .zip(&sentences)
-        .map(|(d, s)| pipeline.actors(d, s))
-        .collect();
+    let Recognized {
+        sentences,
+        times,
+        places,
+        actors,
+    } = pipeline.recognize_batch(&docs);
     let rows = vec![
         read,
         measure("segment", &docs, repeat, |_, d| pipeline.segment(d).len()),

@@ -5,7 +5,7 @@
 //! prints each document's events as one JSON line instead, to check that a change keeps them.
 
 use annals_document::Document;
-use annals_pipeline::Pipeline;
+use annals_pipeline::{Pipeline, Recognized};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -34,22 +34,12 @@ fn main() -> ExitCode {
         .map(Document::new)
         .collect();
     let pipeline = Pipeline::new();
-    let sentences: Vec<_> = docs.iter().map(|d| pipeline.segment(d)).collect();
-    let times: Vec<_> = docs
-        .iter()
-        .zip(&sentences)
-        .map(|(d, s)| pipeline.times(d, s))
-        .collect();
-    let places: Vec<_> = docs
-        .iter()
-        .zip(&sentences)
-        .map(|(d, s)| pipeline.places(d, s))
-        .collect();
-    let actors: Vec<_> = docs
-        .iter()
-        .zip(&sentences)
-        .map(|(d, s)| pipeline.actors(d, s))
-        .collect();
+    let Recognized {
+        sentences,
+        times,
+        places,
+        actors,
+    } = pipeline.recognize_batch(&docs);
     let code = |i: usize, d: &Document| {
         pipeline.events(d, &sentences[i], &times[i], &places[i], &actors[i])
     };

@@ -78,6 +78,20 @@ pub struct Extraction {
     pub events: Vec<Event>,
 }
 
+/// What the stages before events found in each document of a batch
+/// ([`Pipeline::recognize_batch`]): one entry per document, in order, in every list.
+#[derive(Debug, Clone, Default)]
+pub struct Recognized {
+    /// Each document's sentences.
+    pub sentences: Vec<Vec<Sentence>>,
+    /// Each document's time expressions and narrative times.
+    pub times: Vec<TimeAnnotations>,
+    /// Each document's places.
+    pub places: Vec<Vec<PlaceMention>>,
+    /// Each document's actors.
+    pub actors: Vec<Vec<ActorMention>>,
+}
+
 /// The stages, loaded once and shared across documents (and threads).
 pub struct Pipeline {
     segmenter: NewsSegmenter,
@@ -205,27 +219,44 @@ impl Pipeline {
         }
     }
 
+    /// Runs the stages before events over `documents`, one stage over all of them before the
+    /// next (see [`Pipeline::extract_batch`]): each document's findings, by stage, in order.
+    pub fn recognize_batch(&self, documents: &[Document]) -> Recognized {
+        let sentences: Vec<Vec<Sentence>> = documents.iter().map(|d| self.segment(d)).collect();
+        let times = documents
+            .iter()
+            .zip(&sentences)
+            .map(|(d, s)| self.times(d, s))
+            .collect();
+        let places = documents
+            .iter()
+            .zip(&sentences)
+            .map(|(d, s)| self.places(d, s))
+            .collect();
+        let actors = documents
+            .iter()
+            .zip(&sentences)
+            .map(|(d, s)| self.actors(d, s))
+            .collect();
+        Recognized {
+            sentences,
+            times,
+            places,
+            actors,
+        }
+    }
+
     /// Runs every stage over `documents`, one stage over all of them before the next: the same
     /// records as [`Pipeline::extract`] on each, in order, but each stage's tables stay in the
     /// processor's caches while it works through the batch instead of being evicted by the other
     /// stages' after every document. Batches of a few dozen documents are enough.
     pub fn extract_batch(&self, documents: Vec<Document>) -> Vec<Extraction> {
-        let sentences: Vec<Vec<Sentence>> = documents.iter().map(|d| self.segment(d)).collect();
-        let times: Vec<TimeAnnotations> = documents
-            .iter()
-            .zip(&sentences)
-            .map(|(d, s)| self.times(d, s))
-            .collect();
-        let places: Vec<Vec<PlaceMention>> = documents
-            .iter()
-            .zip(&sentences)
-            .map(|(d, s)| self.places(d, s))
-            .collect();
-        let actors: Vec<Vec<ActorMention>> = documents
-            .iter()
-            .zip(&sentences)
-            .map(|(d, s)| self.actors(d, s))
-            .collect();
+        let Recognized {
+            sentences,
+            times,
+            places,
+            actors,
+        } = self.recognize_batch(&documents);
         let events: Vec<Vec<Event>> = documents
             .iter()
             .enumerate()
