@@ -725,13 +725,6 @@ impl Store {
     /// Merges up to `max` events waiting in `merge_pending` into the stored happenings, in one
     /// transaction (see the module docs). Call it until it takes nothing to merge everything.
     pub fn merge_pending(&mut self, merger: &Merger, max: usize) -> Result<MergeStats, StoreError> {
-        // Statement journals of the merge's upserts stay in memory: `Store::open` sets
-        // `temp_store` for the connection.
-        self.merge_chunk(merger, max)
-    }
-
-    /// [`Store::merge_pending`] itself.
-    fn merge_chunk(&mut self, merger: &Merger, max: usize) -> Result<MergeStats, StoreError> {
         let mut stats = MergeStats::default();
         let tx = self
             .conn
