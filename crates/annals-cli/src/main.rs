@@ -16,11 +16,27 @@ mod serve;
 use clap::Parser;
 use std::process::ExitCode;
 
+/// Turns transparent huge pages off for this process (Linux).
+///
+/// mimalloc asks for huge pages on its arenas, and it returns memory it no longer uses to the
+/// system and takes it back later. Each time, the kernel zeroes a whole 2 MB page at the first
+/// touch, however little of it is used: over an ingest that was 14% of all CPU time, against a
+/// few percent for faulting in 4 KB pages instead.
+fn no_huge_pages() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: PR_SET_THP_DISABLE takes integer arguments only and changes nothing but this
+    // process's huge page policy; a failure (old kernel) leaves the default in place.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
+}
+
 /// mimalloc: the stages allocate many small, short-lived strings and vectors per document.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    no_huge_pages();
     let args = cli::Cli::parse();
     let result = match args.command {
         cli::Command::Extract(a) => extract::run(a),
