@@ -2,6 +2,7 @@
 
 use crate::dictionary::VerbDictionary;
 use crate::lexicon::{
+    KIND_BOUNDARY, KIND_CASUALTY, KIND_MODIFIER, KIND_PASSIVE, KIND_PREP, KIND_SKIP, KIND_UNIT,
     Lexicon, PTok, Role, Rule, START_ACCORDING, START_APPROX, START_CREDIT, START_MODAL,
     START_VAGUE, WORD_HEAD, WORD_NUMBER, WORD_REPORT,
 };
@@ -60,12 +61,14 @@ struct LocalActor {
 /// Per-sentence buffers kept between sentences.
 #[derive(Debug, Default)]
 struct Scratch {
-    flags: Vec<u8>,
+    flags: Vec<u16>,
     actor_at: Vec<Option<usize>>,
     time_at: Vec<Option<usize>>,
     skipped: Vec<bool>,
     local: Vec<LocalActor>,
     events: Vec<Event>,
+    /// The allocation of the per-sentence key list, kept empty between sentences.
+    keys: Vec<&'static str>,
 }
 
 thread_local! {
@@ -205,7 +208,10 @@ impl EventCoder {
                 flags.extend(
                     toks.toks
                         .iter()
-                        .map(|t| self.lex.flags_at(&toks.keys, t.key_start, t.key_end)),
+                        .map(|t| {
+                            let (f, k) = self.lex.flags_kinds_at(&toks.keys, t.key_start, t.key_end);
+                            u16::from(f) | (u16::from(k) << 8)
+                        }),
                 );
                 // Without a trigger word a sentence codes nothing; a short one may still credit
                 // an outlet.
@@ -214,11 +220,14 @@ impl EventCoder {
                 } else {
                     WORD_HEAD | START_CREDIT
                 };
-                if !flags.iter().any(|f| f & wanted != 0) {
+                if !flags.iter().any(|f| f & u16::from(wanted) != 0) {
                     scratch.flags = flags;
                     continue;
                 }
-                let keys: Vec<&str> = (0..toks.len()).map(|i| toks.key(i)).collect();
+                let mut keys = reuse(std::mem::take(&mut scratch.keys));
+                keys.extend(toks.toks.iter().map(|t| {
+                    toks.keys.get(t.key_start..t.key_end).unwrap_or("")
+                }));
                 let found = Found {
                     actors: actor_ix.within(sentence.span),
                     places: place_ix.within(sentence.span),
@@ -291,6 +300,13 @@ impl EventCoder {
         }
         events
     }
+}
+
+/// An empty list of string slices of any lifetime in the allocation of `v` (collected in
+/// place: the element types have the same layout, so no new buffer is allocated).
+fn reuse<'b>(mut v: Vec<&str>) -> Vec<&'b str> {
+    v.clear();
+    v.into_iter().map(|_| "").collect()
 }
 
 /// The strings of `parts` one after the other.
@@ -437,8 +453,9 @@ struct SentCtx<'a, A, P> {
     time_at: Vec<Option<usize>>,
     times: Vec<(&'a TimeRef, usize, usize)>,
     skipped: Vec<bool>,
-    /// Per token: the lexicon's flags for its key (`START_*`, `WORD_*`).
-    flags: Vec<u8>,
+    /// Per token: the lexicon's flags for its key (`START_*`, `WORD_*`) in the low byte, its
+    /// kinds (`KIND_*`) in the high byte.
+    flags: Vec<u16>,
     /// Per token: its key.
     keys: Vec<&'a str>,
 }
@@ -454,7 +471,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
         places: &'a [P],
         exprs: &'a [TimeRef],
         found: Found<'a>,
-        flags: Vec<u8>,
+        flags: Vec<u16>,
         keys: Vec<&'a str>,
         scratch: &mut Scratch,
     ) -> Self {
@@ -539,6 +556,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
 
     /// Hands the per-sentence buffers back for the next sentence.
     fn recycle(self, scratch: &mut Scratch) {
+        scratch.keys = reuse(self.keys);
         scratch.flags = self.flags;
         scratch.actor_at = self.actor_at;
         scratch.time_at = self.time_at;
@@ -565,7 +583,63 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
     /// Whether a cue phrase of a kind (`START_*`) may start at token `i`.
     #[inline]
     fn starts(&self, i: usize, kind: u8) -> bool {
-        self.flags.get(i).is_some_and(|f| f & kind != 0)
+        self.flags.get(i).is_some_and(|f| f & u16::from(kind) != 0)
+    }
+
+    /// Whether the key of token `i` is in a cue list of `kind` (`KIND_*`); out of range, whether
+    /// the empty key is.
+    #[inline]
+    fn is(&self, i: usize, kind: u8) -> bool {
+        match self.flags.get(i) {
+            Some(f) => (f >> 8) as u8 & kind != 0,
+            None => self.coder.lex.kinds("") & kind != 0,
+        }
+    }
+
+    /// The clause boundary kind of token `i` ([`Cues::boundary`]).
+    ///
+    /// [`Cues::boundary`]: crate::lexicon::Cues::boundary
+    #[inline]
+    fn boundary_at(&self, i: usize) -> Option<&str> {
+        if self.is(i, KIND_BOUNDARY) {
+            self.cues().boundary.get(self.key(i)).map(String::as_str)
+        } else {
+            None
+        }
+    }
+
+    /// The role of token `i` as a preposition ([`Cues::prep`]).
+    ///
+    /// [`Cues::prep`]: crate::lexicon::Cues::prep
+    #[inline]
+    fn prep_at(&self, i: usize) -> Option<&str> {
+        if self.is(i, KIND_PREP) {
+            self.is_prep(self.key(i))
+        } else {
+            None
+        }
+    }
+
+    /// The casualty category of token `x` ([`Cues::casualty`]).
+    ///
+    /// [`Cues::casualty`]: crate::lexicon::Cues::casualty
+    #[inline]
+    fn casualty_at(&self, x: usize) -> Option<&String> {
+        if self.is(x, KIND_CASUALTY) {
+            self.cues().casualty.get(self.key(x))
+        } else {
+            None
+        }
+    }
+
+    /// The preposition role of the key of `b` (of the empty key when `None`), as
+    /// `is_prep(b.map(key).unwrap_or(""))` gives it.
+    #[inline]
+    fn prep_of(&self, b: Option<usize>) -> Option<&str> {
+        match b {
+            Some(b) => self.prep_at(b),
+            None => self.is_prep(""),
+        }
     }
 
     /// Whether token `i` is a reporting verb.
@@ -600,11 +674,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 let next = self.key(i + 1);
                 // ", a key ally of X," is an appositive.
                 (matches!(next, "a" | "an") && i > 0 && self.actor_at[i - 1].is_some())
-                    || self
-                        .cues()
-                        .boundary
-                        .get(next)
-                        .is_some_and(|v| v == "relative")
+                    || self.boundary_at(i + 1).is_some_and(|v| v == "relative")
                     || self
                         .cues()
                         .according
@@ -664,8 +734,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
         let mut j = i;
         while j > 0 {
             j -= 1;
-            let k = self.key(j);
-            if self.cues().skip.iter().any(|s| same(s, k)) {
+            if self.is(j, KIND_SKIP) {
                 continue;
             }
             return Some(j);
@@ -741,7 +810,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 _ => Modality::Reported,
             };
             // Not a frame: "was reported", "said to be".
-            if i > 0 && self.cues().passive.iter().any(|p| same(p, self.key(i - 1))) {
+            if i > 0 && self.is(i - 1, KIND_PASSIVE) {
                 continue;
             }
             // Post-posed: "..., X said (on Thursday)." or inverted "..., said X."
@@ -1262,13 +1331,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 }
                 // A trigger noun modifying another noun ("aid groups") or a participle used as an
                 // adjective ("the occupied territories") is no event.
-                if t.last == i + 1
-                    && self
-                        .cues()
-                        .modifier
-                        .iter()
-                        .any(|m| same(m, self.key(i + 1)))
-                {
+                if t.last == i + 1 && self.is(i + 1, KIND_MODIFIER) {
                     continue;
                 }
                 if i > 0
@@ -1444,9 +1507,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             let k = self.key(x);
             self.t.toks.get(x).is_some_and(|t| t.word && !t.capital)
                 && !self.is_verbish(x)
-                && self.is_prep(k).is_none()
-                && !self.cues().boundary.contains_key(k)
-                && !self.cues().passive.iter().any(|p| same(p, k))
+                && !self.is(x, KIND_PREP | KIND_BOUNDARY | KIND_PASSIVE)
                 && !k.ends_with("ed")
                 && !k.chars().next().is_some_and(|c| c.is_ascii_digit())
         };
@@ -1536,7 +1597,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             if matches!(k, "he" | "she" | "they" | "we" | "i") && !self.skipped[j] {
                 return None;
             }
-            if self.cues().boundary.get(k).is_some_and(|v| v == "clause")
+            if self.boundary_at(j).is_some_and(|v| v == "clause")
                 && k != "that"
                 && !(k == "as" || k == "so")
             {
@@ -1550,7 +1611,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             }
             if let Some(b) = self.before(la.first) {
                 let bk = self.key(b);
-                if let Some(role) = self.is_prep(bk)
+                if let Some(role) = self.prep_at(b)
                     && (role != "other" || !matches!(bk, "of"))
                 {
                     // "in X", "by X", "with X": not a subject; but "of X" is the owner of the subject.
@@ -1579,7 +1640,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 return None;
             }
             // An adjunct ("since", "despite", "amid") ends the verb's object.
-            if let Some(b) = self.cues().boundary.get(k)
+            if let Some(b) = self.boundary_at(j)
                 && (b == "relative"
                     || b == "adjunct"
                     || (b == "clause" && k != "as" && k != "that"))
@@ -1595,8 +1656,9 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 j = la.last;
                 continue;
             }
-            let prep = self.before(la.first).map(|b| self.key(b)).unwrap_or("");
-            let role = self.is_prep(prep).unwrap_or("");
+            let before = self.before(la.first);
+            let prep = before.map(|b| self.key(b)).unwrap_or("");
+            let role = self.prep_of(before).unwrap_or("");
             if agent {
                 if prep == "by" {
                     return Some(li);
@@ -1662,8 +1724,8 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             }
             if let Some(li) = self.actor_at[j] {
                 let la = self.local[li];
-                let prep = self.before(la.first).map(|b| self.key(b)).unwrap_or("");
-                if !self.skipped[la.first] && self.is_prep(prep) == Some("locative") {
+                if !self.skipped[la.first] && self.prep_of(self.before(la.first)) == Some("locative")
+                {
                     return Some(li);
                 }
                 j = la.last;
@@ -1695,7 +1757,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             }
             j -= 1;
             let b = self.key(j);
-            if self.cues().passive.iter().any(|p| same(p, b)) {
+            if self.is(j, KIND_PASSIVE) {
                 return true;
             }
             if !(b.ends_with("ly") || b == "being" || b == "not") {
@@ -1915,7 +1977,12 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 if !self.t.toks[u].word {
                     break;
                 }
-                if let Some(c) = self.cues().unit.get(k) {
+                let unit_class_here = if self.is(u, KIND_UNIT) {
+                    self.cues().unit.get(k)
+                } else {
+                    None
+                };
+                if let Some(c) = unit_class_here {
                     unit = self.raw(u, u + 1).0.to_string();
                     unit_class = c.clone();
                     e = u + 1;
@@ -1928,7 +1995,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             // Category: casualty words after the unit (or number) or just before the number.
             let mut category = String::new();
             for x in start.saturating_sub(2)..start {
-                if let Some(c) = self.cues().casualty.get(self.key(x)) {
+                if let Some(c) = self.casualty_at(x) {
                     category = c.clone();
                 }
             }
@@ -1936,7 +2003,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 if !category.is_empty() {
                     break;
                 }
-                if let Some(c) = self.cues().casualty.get(self.key(x)) {
+                if let Some(c) = self.casualty_at(x) {
                     category = c.clone();
                     break;
                 }
@@ -1946,7 +2013,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             }
             if category.is_empty() {
                 for x in start.saturating_sub(3)..start {
-                    if let Some(c) = self.cues().casualty.get(self.key(x)) {
+                    if let Some(c) = self.casualty_at(x) {
                         category = c.clone();
                     }
                 }
@@ -2172,7 +2239,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 // names another.
                 if rule.origin == crate::lexicon::Origin::Dictionary
                     && tr.binds.target.is_none()
-                    && self.is_prep(self.key(tr.last)) == Some("locative")
+                    && self.prep_at(tr.last) == Some("locative")
                     && let Some(li) = self.locative_object(tr.last, (tr.last + 3).min(n))
                     && target.is_none_or(|t| {
                         let b = self.before(self.local[t].first).unwrap_or(0);
@@ -2370,12 +2437,9 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 confidence -= 0.05;
             }
             // An adjunct ("following the killing of", "amid protests") is background.
-            if (tr.first.saturating_sub(4)..tr.first).any(|x| {
-                self.cues()
-                    .boundary
-                    .get(self.key(x))
-                    .is_some_and(|b| b == "adjunct")
-            }) {
+            if (tr.first.saturating_sub(4)..tr.first)
+                .any(|x| self.boundary_at(x).is_some_and(|b| b == "adjunct"))
+            {
                 confidence -= 0.08;
             }
             if tr.first > 0 && self.key(tr.first - 1) == "to" {
@@ -2391,13 +2455,14 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             ) {
                 confidence -= 0.1;
             }
+            let quad_code = quad(&event);
             events.push(Event {
                 id: String::new(),
-                event: event.clone(),
+                event,
                 mode,
                 context,
                 cameo,
-                quad_code: quad(&event),
+                quad_code,
                 actor,
                 recipient,
                 date,
@@ -2637,8 +2702,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             if a < s || a >= e || self.skipped[a] {
                 continue;
             }
-            let prep = self.before(a).map(|b| self.key(b)).unwrap_or("");
-            let locative = self.is_prep(prep) == Some("locative");
+            let locative = self.prep_of(self.before(a)) == Some("locative");
             // A place inside a party's words ("Russian troops", "Moscow said") names the party,
             // not where the event happened, unless a locative preposition introduces it
             // ("protesters in Lyon").

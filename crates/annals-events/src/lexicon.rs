@@ -103,12 +103,13 @@ fn pack_window(window: &[u8; 16], len: usize) -> ([u64; 2], bool) {
     ([lo, hi], has_hyphen(lo) | has_hyphen(hi))
 }
 
-/// One slot of a [`FlagTable`]: the packed word, its length and its flags.
+/// One slot of a [`FlagTable`]: the packed word, its length, its flags and its kinds.
 #[derive(Debug, Clone, Copy, Default)]
 struct Slot {
     key: [u64; 2],
     len: u8,
     flags: u8,
+    kinds: u8,
 }
 
 /// The flags of the words of at most 16 bytes, in an open-addressing table whose slots hold
@@ -143,12 +144,12 @@ impl FlagTable {
         if w.len() > PACKED {
             return None;
         }
-        self.find(pack(w).0, w.len())
+        self.find(pack(w).0, w.len()).map(|(f, _)| f)
     }
 
-    /// The flags of the word of `len` bytes packed as `key`.
+    /// The flags and the kinds (`KIND_*`) of the word of `len` bytes packed as `key`.
     #[inline]
-    fn find(&self, key: [u64; 2], len: usize) -> Option<u8> {
+    fn find(&self, key: [u64; 2], len: usize) -> Option<(u8, u8)> {
         if self.tags.is_empty() {
             return None;
         }
@@ -163,7 +164,7 @@ impl FlagTable {
                 && usize::from(slot.len) == len
                 && slot.key == key
             {
-                return Some(slot.flags);
+                return Some((slot.flags, slot.kinds));
             }
             at = (at + 1) & self.mask;
         }
@@ -171,6 +172,17 @@ impl FlagTable {
 
     /// Sets the flags of `word` (ignored when it is longer than 16 bytes).
     pub fn set(&mut self, word: &str, flags: u8) {
+        self.update(word, |s| s.flags = flags);
+    }
+
+    /// Adds `kinds` (`KIND_*` bits) to those of `word` (ignored when it is longer than 16
+    /// bytes).
+    fn add_kinds(&mut self, word: &str, kinds: u8) {
+        self.update(word, |s| s.kinds |= kinds);
+    }
+
+    /// Applies `change` to the slot of `word`, made empty first when the word is new.
+    fn update(&mut self, word: &str, change: impl FnOnce(&mut Slot)) {
         let w = word.as_bytes();
         if w.len() > PACKED {
             return;
@@ -178,14 +190,43 @@ impl FlagTable {
         if (self.filled + 1) * 2 > self.tags.len() {
             self.grow();
         }
-        self.insert(Slot {
+        let mut slot = Slot {
             key: pack(w).0,
             len: w.len() as u8,
-            flags,
-        });
+            ..Slot::default()
+        };
+        if let Some(s) = self.slot_mut(slot.key, w.len()) {
+            change(s);
+            return;
+        }
+        change(&mut slot);
+        self.insert(slot);
     }
 
-    /// Puts `slot` in the table, replacing the flags of the same word.
+    /// The slot of the word of `len` bytes packed as `key`, when it is in the table.
+    fn slot_mut(&mut self, key: [u64; 2], len: usize) -> Option<&mut Slot> {
+        if self.tags.is_empty() {
+            return None;
+        }
+        let (mut at, tag) = self.home(key, len);
+        loop {
+            let t = *self.tags.get(at)?;
+            if t == 0 {
+                return None;
+            }
+            if t == tag
+                && self
+                    .slots
+                    .get(at)
+                    .is_some_and(|s| usize::from(s.len) == len && s.key == key)
+            {
+                return self.slots.get_mut(at);
+            }
+            at = (at + 1) & self.mask;
+        }
+    }
+
+    /// Puts `slot` in the table, replacing the flags and kinds of the same word.
     fn insert(&mut self, slot: Slot) {
         let (mut at, tag) = self.home(slot.key, usize::from(slot.len));
         while let (Some(t), Some(s)) = (self.tags.get(at).copied(), self.slots.get_mut(at)) {
@@ -196,7 +237,7 @@ impl FlagTable {
                 return;
             }
             if t == tag && s.len == slot.len && s.key == slot.key {
-                s.flags = slot.flags;
+                *s = slot;
                 return;
             }
             at = (at + 1) & self.mask;
@@ -374,6 +415,22 @@ pub const WORD_HEAD: u8 = 64;
 /// The word is a number word.
 pub const WORD_NUMBER: u8 = 128;
 
+/// Kinds of a word: what lists of [`Cues`] hold it (so that a word in none of them is not
+/// looked up in each). A clause boundary word (a key of [`Cues::boundary`]).
+pub const KIND_BOUNDARY: u8 = 1;
+/// A preposition (a key of [`Cues::prep`]).
+pub const KIND_PREP: u8 = 2;
+/// A determiner skipped before an actor ([`Cues::skip`]).
+pub const KIND_SKIP: u8 = 4;
+/// A passive auxiliary ([`Cues::passive`]).
+pub const KIND_PASSIVE: u8 = 8;
+/// A noun after which a trigger noun is a modifier ([`Cues::modifier`]).
+pub const KIND_MODIFIER: u8 = 16;
+/// A casualty word (a key of [`Cues::casualty`]).
+pub const KIND_CASUALTY: u8 = 32;
+/// A unit noun (a key of [`Cues::unit`]).
+pub const KIND_UNIT: u8 = 64;
+
 /// Everything the coder loads at start-up.
 #[derive(Debug, Clone)]
 pub struct Lexicon {
@@ -388,9 +445,13 @@ pub struct Lexicon {
     /// `word_flags` for the words of up to 16 bytes, for the per-token lookup; kept in step by
     /// [`Lexicon::add`] and the word index.
     fast_flags: FlagTable,
-    /// The first bytes of the words of `word_flags`, as a bit set: a word starting with any
-    /// other byte has no flags.
+    /// The first bytes of the words of `word_flags` and of the words with kinds, as a bit set:
+    /// a word starting with any other byte has no flags and no kinds.
     first_bytes: [u64; 4],
+    /// The kinds (`KIND_*`) of the words longer than the flag table holds.
+    long_kinds: HashMap<String, u8>,
+    /// The kinds of the empty word (what lists hold `""`), for keys out of range.
+    empty_kinds: u8,
     /// Cue words.
     pub cues: Cues,
     /// Irregular verb forms by lemma.
@@ -581,6 +642,8 @@ impl Lexicon {
             word_flags: HashMap::default(),
             fast_flags: FlagTable::default(),
             first_bytes: [0; 4],
+            long_kinds: HashMap::default(),
+            empty_kinds: 0,
             cues: load_cues(),
             irregular,
             irregular_past,
@@ -663,6 +726,28 @@ impl Lexicon {
         for w in f.keys() {
             self.note_first_byte(w);
         }
+        let mut kinds: HashMap<String, u8> = HashMap::default();
+        {
+            let cues = &self.cues;
+            let mut mark = |w: &String, k: u8| *kinds.entry(w.clone()).or_default() |= k;
+            cues.boundary.keys().for_each(|w| mark(w, KIND_BOUNDARY));
+            cues.prep.keys().for_each(|w| mark(w, KIND_PREP));
+            cues.skip.iter().for_each(|w| mark(w, KIND_SKIP));
+            cues.passive.iter().for_each(|w| mark(w, KIND_PASSIVE));
+            cues.modifier.iter().for_each(|w| mark(w, KIND_MODIFIER));
+            cues.casualty.keys().for_each(|w| mark(w, KIND_CASUALTY));
+            cues.unit.keys().for_each(|w| mark(w, KIND_UNIT));
+        }
+        self.long_kinds.clear();
+        self.empty_kinds = kinds.get("").copied().unwrap_or(0);
+        for (w, k) in kinds {
+            self.note_first_byte(&w);
+            if w.len() > PACKED {
+                self.long_kinds.insert(w, k);
+            } else {
+                self.fast_flags.add_kinds(&w, k);
+            }
+        }
         if self.cues.number.contains_key("") {
             // An empty number word would make "-five" a number: no byte can be ruled out.
             self.first_bytes = [u64::MAX; 4];
@@ -685,7 +770,7 @@ impl Lexicon {
         let w = word.as_bytes();
         let (f, hyphen) = if w.len() <= PACKED {
             let (key, hyphen) = pack(w);
-            (self.fast_flags.find(key, w.len()), hyphen)
+            (self.fast_flags.find(key, w.len()).map(|(f, _)| f), hyphen)
         } else {
             (self.word_flags.get(word).copied(), w.contains(&b'-'))
         };
@@ -696,6 +781,12 @@ impl Lexicon {
     /// on (what follows the word is ignored), a short word is read with two loads.
     #[inline]
     pub fn flags_at(&self, keys: &str, start: usize, end: usize) -> u8 {
+        self.flags_kinds_at(keys, start, end).0
+    }
+
+    /// [`Lexicon::flags_at`] and the word's kinds (`KIND_*`): what cue lists hold it.
+    #[inline]
+    pub fn flags_kinds_at(&self, keys: &str, start: usize, end: usize) -> (u8, u8) {
         let len = end.wrapping_sub(start);
         let tail = keys.as_bytes().get(start..).unwrap_or(&[]);
         // A word whose first byte starts no known word (punctuation, digits) has no flags.
@@ -703,19 +794,38 @@ impl Lexicon {
             && len > 0
             && self.first_bytes[usize::from(b >> 6)] & (1 << (b & 63)) == 0
         {
-            return 0;
+            return (0, 0);
         }
         match tail.first_chunk::<16>() {
             Some(chunk) if len <= PACKED => {
                 let (key, hyphen) = pack_window(chunk, len);
-                let f = self.fast_flags.find(key, len).unwrap_or(0);
+                let (f, k) = self.fast_flags.find(key, len).unwrap_or((0, 0));
                 if f & WORD_NUMBER == 0 && hyphen {
-                    keys.get(start..end).map_or(f, |w| self.hyphen_number(w, f))
+                    (
+                        keys.get(start..end).map_or(f, |w| self.hyphen_number(w, f)),
+                        k,
+                    )
                 } else {
-                    f
+                    (f, k)
                 }
             }
-            _ => keys.get(start..end).map_or(0, |w| self.flags(w)),
+            _ => keys
+                .get(start..end)
+                .map_or((0, 0), |w| (self.flags(w), self.kinds(w))),
+        }
+    }
+
+    /// The kinds (`KIND_*`) of a word: which cue lists hold it.
+    pub fn kinds(&self, word: &str) -> u8 {
+        if word.is_empty() {
+            return self.empty_kinds;
+        }
+        if word.len() <= PACKED {
+            self.fast_flags
+                .find(pack(word.as_bytes()).0, word.len())
+                .map_or(0, |(_, k)| k)
+        } else {
+            self.long_kinds.get(word).copied().unwrap_or(0)
         }
     }
 
