@@ -416,20 +416,40 @@ fn split_party_code(code: &str) -> (String, String) {
 /// Spans sorted by start, for range queries.
 struct Sorted {
     order: Vec<(usize, usize)>,
+    /// Where the last query's range began, and its span's start: a query for a later span
+    /// (sentences come in text order) steps on from there instead of searching again.
+    last: std::cell::Cell<(usize, usize)>,
 }
 
 impl Sorted {
     fn new(spans: impl Iterator<Item = Span>) -> Sorted {
         let mut order: Vec<(usize, usize)> = spans.enumerate().map(|(i, s)| (s.start, i)).collect();
         order.sort_unstable();
-        Sorted { order }
+        Sorted {
+            order,
+            last: std::cell::Cell::new((0, 0)),
+        }
     }
 
     /// The spans that start inside `span`, in text order, as `(start, index)`.
     fn within(&self, span: Span) -> &[(usize, usize)] {
-        let from = self.order.partition_point(|(s, _)| *s < span.start);
-        let to = self.order.partition_point(|(s, _)| *s < span.end);
-        &self.order[from..to.max(from)]
+        let (last_from, last_start) = self.last.get();
+        let from = if span.start >= last_start {
+            // Every entry before `last_from` starts before `last_start`, so before `span.start`.
+            let mut from = last_from;
+            while self.order.get(from).is_some_and(|(s, _)| *s < span.start) {
+                from += 1;
+            }
+            from
+        } else {
+            self.order.partition_point(|(s, _)| *s < span.start)
+        };
+        self.last.set((from, span.start));
+        let mut to = from;
+        while self.order.get(to).is_some_and(|(s, _)| *s < span.end) {
+            to += 1;
+        }
+        &self.order[from..to]
     }
 }
 
