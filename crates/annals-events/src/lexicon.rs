@@ -104,37 +104,55 @@ fn pack_window(window: &[u8; 16], len: usize) -> ([u64; 2], bool) {
 }
 
 /// One slot of a [`FlagTable`]: the packed word, its length, its flags and its kinds.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 struct Slot {
     key: [u64; 2],
+    /// The word's length; [`EMPTY`] for a free slot (no word is that long).
     len: u8,
     flags: u8,
     kinds: u8,
 }
 
-/// The flags of the words of at most 16 bytes, in an open-addressing table whose slots hold
-/// the words themselves: a lookup compares two machine words and follows no pointer. A
-/// separate byte per slot (0 when empty, else 7 bits of the hash with the top bit set) keeps
-/// most probes for absent words inside a small array that stays in the first-level cache.
+/// The length mark of a free [`Slot`].
+const EMPTY: u8 = u8::MAX;
+
+impl Default for Slot {
+    fn default() -> Self {
+        Slot {
+            key: [0; 2],
+            len: EMPTY,
+            flags: 0,
+            kinds: 0,
+        }
+    }
+}
+
+/// Most evictions one insertion into a [`FlagTable`] makes before the table grows.
+const MAX_KICKS: usize = 64;
+
+/// The flags of the words of at most 16 bytes, in a two-choice (cuckoo) table whose slots
+/// hold the words themselves: a word is in one of the two slots its hash names, so a lookup
+/// reads both and compares them without a branch on the outcome (whether a token is a known
+/// word is something the processor cannot predict), and follows no pointer. The table stays
+/// at most a quarter full.
 #[derive(Debug, Clone, Default)]
 pub struct FlagTable {
-    tags: Vec<u8>,
     slots: Vec<Slot>,
     mask: usize,
     filled: usize,
 }
 
 impl FlagTable {
-    /// The home slot and the tag byte of a packed word.
+    /// The two slots a packed word may occupy.
     #[inline]
-    fn home(&self, key: [u64; 2], len: usize) -> (usize, u8) {
+    fn homes(&self, key: [u64; 2], len: usize) -> (usize, usize) {
         // The full 128-bit product, folded: every byte of the word reaches every bit (the low
         // half alone would leave the slot to the first bytes, and inflected forms of one verb
         // would pile up in one run of slots).
         let x = key[0] ^ key[1].rotate_left(29) ^ ((len as u64) << 59);
         let p = u128::from(x ^ SEED.rotate_left(17)) * u128::from(SEED);
         let h = (p as u64) ^ ((p >> 64) as u64);
-        ((h as usize) & self.mask, 0x80 | (h >> 57) as u8)
+        ((h as usize) & self.mask, ((h >> 32) as usize) & self.mask)
     }
 
     /// The flags of `word`; `None` when the word is not in the table or is too long for it.
@@ -144,30 +162,42 @@ impl FlagTable {
         if w.len() > PACKED {
             return None;
         }
-        self.find(pack(w).0, w.len()).map(|(f, _)| f)
+        self.position(pack(w).0, w.len())
+            .and_then(|at| self.slots.get(at))
+            .map(|s| s.flags)
     }
 
-    /// The flags and the kinds (`KIND_*`) of the word of `len` bytes packed as `key`.
+    /// The flags and the kinds (`KIND_*`) of the word of `len` bytes packed as `key`, both 0
+    /// for a word not in the table.
     #[inline]
-    fn find(&self, key: [u64; 2], len: usize) -> Option<(u8, u8)> {
-        if self.tags.is_empty() {
+    fn find(&self, key: [u64; 2], len: usize) -> (u8, u8) {
+        let (a, b) = self.homes(key, len);
+        let (Some(sa), Some(sb)) = (self.slots.get(a), self.slots.get(b)) else {
+            return (0, 0);
+        };
+        let hit = |s: &Slot| {
+            // All-ones when `s` holds the word, else zero: no branch on the comparison.
+            let same = (usize::from(s.len) == len) & (s.key[0] == key[0]) & (s.key[1] == key[1]);
+            u8::from(same).wrapping_neg()
+        };
+        let (ma, mb) = (hit(sa), hit(sb));
+        (
+            (sa.flags & ma) | (sb.flags & mb),
+            (sa.kinds & ma) | (sb.kinds & mb),
+        )
+    }
+
+    /// The slot holding the word of `len` bytes packed as `key`.
+    fn position(&self, key: [u64; 2], len: usize) -> Option<usize> {
+        if self.slots.is_empty() {
             return None;
         }
-        let (mut at, tag) = self.home(key, len);
-        loop {
-            let t = *self.tags.get(at)?;
-            if t == 0 {
-                return None;
-            }
-            if t == tag
-                && let Some(slot) = self.slots.get(at)
-                && usize::from(slot.len) == len
-                && slot.key == key
-            {
-                return Some((slot.flags, slot.kinds));
-            }
-            at = (at + 1) & self.mask;
-        }
+        let (a, b) = self.homes(key, len);
+        [a, b].into_iter().find(|&at| {
+            self.slots
+                .get(at)
+                .is_some_and(|s| usize::from(s.len) == len && s.key == key)
+        })
     }
 
     /// Sets the flags of `word` (ignored when it is longer than 16 bytes).
@@ -187,71 +217,62 @@ impl FlagTable {
         if w.len() > PACKED {
             return;
         }
-        if (self.filled + 1) * 2 > self.tags.len() {
-            self.grow();
-        }
-        let mut slot = Slot {
-            key: pack(w).0,
-            len: w.len() as u8,
-            ..Slot::default()
-        };
-        if let Some(s) = self.slot_mut(slot.key, w.len()) {
+        let key = pack(w).0;
+        if let Some(at) = self.position(key, w.len())
+            && let Some(s) = self.slots.get_mut(at)
+        {
             change(s);
             return;
         }
+        let mut slot = Slot {
+            key,
+            len: w.len() as u8,
+            flags: 0,
+            kinds: 0,
+        };
         change(&mut slot);
-        self.insert(slot);
+        if (self.filled + 1) * 4 > self.slots.len() {
+            self.grow();
+        }
+        self.place(slot);
     }
 
-    /// The slot of the word of `len` bytes packed as `key`, when it is in the table.
-    fn slot_mut(&mut self, key: [u64; 2], len: usize) -> Option<&mut Slot> {
-        if self.tags.is_empty() {
-            return None;
-        }
-        let (mut at, tag) = self.home(key, len);
+    /// Puts a new word's `slot` in the table, moving the words in its way to their other
+    /// slot; grows the table when that goes on too long.
+    fn place(&mut self, mut slot: Slot) {
         loop {
-            let t = *self.tags.get(at)?;
-            if t == 0 {
-                return None;
+            let (a, _) = self.homes(slot.key, usize::from(slot.len));
+            let mut at = a;
+            for _ in 0..MAX_KICKS {
+                let (a, b) = self.homes(slot.key, usize::from(slot.len));
+                // Prefer a free home; else take `at` and move its word to its other home.
+                for home in [a, b] {
+                    if self.slots.get(home).is_some_and(|s| s.len == EMPTY) {
+                        self.slots[home] = slot;
+                        self.filled += 1;
+                        return;
+                    }
+                }
+                let Some(s) = self.slots.get_mut(at) else {
+                    break;
+                };
+                slot = std::mem::replace(s, slot);
+                let (a, b) = self.homes(slot.key, usize::from(slot.len));
+                at = if a == at { b } else { a };
             }
-            if t == tag
-                && self
-                    .slots
-                    .get(at)
-                    .is_some_and(|s| usize::from(s.len) == len && s.key == key)
-            {
-                return self.slots.get_mut(at);
-            }
-            at = (at + 1) & self.mask;
+            // Too many moves: a larger table, then try again with the word left over.
+            self.grow();
         }
     }
 
-    /// Puts `slot` in the table, replacing the flags and kinds of the same word.
-    fn insert(&mut self, slot: Slot) {
-        let (mut at, tag) = self.home(slot.key, usize::from(slot.len));
-        while let (Some(t), Some(s)) = (self.tags.get(at).copied(), self.slots.get_mut(at)) {
-            if t == 0 {
-                *s = slot;
-                self.tags[at] = tag;
-                self.filled += 1;
-                return;
-            }
-            if t == tag && s.len == slot.len && s.key == slot.key {
-                *s = slot;
-                return;
-            }
-            at = (at + 1) & self.mask;
-        }
-    }
-
+    /// Doubles the table (at least 64 slots) and puts every word back.
     fn grow(&mut self) {
-        let size = (self.tags.len() * 2).max(64);
-        let old_tags = std::mem::replace(&mut self.tags, vec![0; size]);
+        let size = (self.slots.len() * 2).max(64);
         let old = std::mem::replace(&mut self.slots, vec![Slot::default(); size]);
         self.mask = size - 1;
         self.filled = 0;
-        for (slot, _) in old.into_iter().zip(old_tags).filter(|(_, t)| *t != 0) {
-            self.insert(slot);
+        for slot in old.into_iter().filter(|s| s.len != EMPTY) {
+            self.place(slot);
         }
     }
 
@@ -770,7 +791,7 @@ impl Lexicon {
         let w = word.as_bytes();
         let (f, hyphen) = if w.len() <= PACKED {
             let (key, hyphen) = pack(w);
-            (self.fast_flags.find(key, w.len()).map(|(f, _)| f), hyphen)
+            (Some(self.fast_flags.find(key, w.len()).0), hyphen)
         } else {
             (self.word_flags.get(word).copied(), w.contains(&b'-'))
         };
@@ -789,25 +810,21 @@ impl Lexicon {
     pub fn flags_kinds_at(&self, keys: &str, start: usize, end: usize) -> (u8, u8) {
         let len = end.wrapping_sub(start);
         let tail = keys.as_bytes().get(start..).unwrap_or(&[]);
-        // A word whose first byte starts no known word (punctuation, digits) has no flags.
-        if let Some(&b) = tail.first()
-            && len > 0
-            && self.first_bytes[usize::from(b >> 6)] & (1 << (b & 63)) == 0
-        {
-            return (0, 0);
-        }
         match tail.first_chunk::<16>() {
             Some(chunk) if len <= PACKED => {
                 let (key, hyphen) = pack_window(chunk, len);
-                let (f, k) = self.fast_flags.find(key, len).unwrap_or((0, 0));
-                if f & WORD_NUMBER == 0 && hyphen {
-                    (
-                        keys.get(start..end).map_or(f, |w| self.hyphen_number(w, f)),
-                        k,
-                    )
+                let (f, k) = self.fast_flags.find(key, len);
+                let f = if f & WORD_NUMBER == 0 && hyphen {
+                    keys.get(start..end).map_or(f, |w| self.hyphen_number(w, f))
                 } else {
-                    (f, k)
-                }
+                    f
+                };
+                // A word whose first byte starts no known word (punctuation, digits) has no
+                // flags and no kinds: masked rather than tested, as the lookup is.
+                let b = chunk[0];
+                let known = len == 0 || self.first_bytes[usize::from(b >> 6)] & (1 << (b & 63)) != 0;
+                let m = u8::from(known).wrapping_neg();
+                (f & m, k & m)
             }
             _ => keys
                 .get(start..end)
@@ -821,9 +838,7 @@ impl Lexicon {
             return self.empty_kinds;
         }
         if word.len() <= PACKED {
-            self.fast_flags
-                .find(pack(word.as_bytes()).0, word.len())
-                .map_or(0, |(_, k)| k)
+            self.fast_flags.find(pack(word.as_bytes()).0, word.len()).1
         } else {
             self.long_kinds.get(word).copied().unwrap_or(0)
         }
@@ -945,6 +960,43 @@ fn load_cues() -> Cues {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_flag_table_answers_as_a_map_does() {
+        // Made-up words of every length up to the table's limit, with flags and kinds, many
+        // enough to make the table grow and move words between their two slots.
+        let words: Vec<String> = (0..5000u32)
+            .map(|i| {
+                let len = 1 + (i as usize * 7) % PACKED;
+                (0..len)
+                    .map(|k| char::from(b'a' + ((i as usize * 31 + k * 17) % 26) as u8))
+                    .collect()
+            })
+            .collect();
+        let mut table = FlagTable::default();
+        let mut flags: HashMap<String, u8> = HashMap::default();
+        let mut kinds: HashMap<String, u8> = HashMap::default();
+        for (i, w) in words.iter().enumerate() {
+            if i % 3 != 0 {
+                table.set(w, (i % 251) as u8 | 1);
+                flags.insert(w.clone(), (i % 251) as u8 | 1);
+            }
+            if i % 5 == 0 {
+                table.add_kinds(w, (i % 7) as u8 + 1);
+                *kinds.entry(w.clone()).or_default() |= (i % 7) as u8 + 1;
+            }
+        }
+        for w in words.iter().chain([&"zzzzzzzzzzzzzzzz".to_string(), &"q".to_string()]) {
+            let (f, k) = table.find(pack(w.as_bytes()).0, w.len());
+            assert_eq!(f, flags.get(w).copied().unwrap_or(0), "{w}");
+            assert_eq!(k, kinds.get(w).copied().unwrap_or(0), "{w}");
+            assert_eq!(table.get(w), flags.get(w).copied().or(kinds.get(w).map(|_| 0)), "{w}");
+        }
+        // Setting flags keeps a word's kinds.
+        let w = &words[0];
+        table.set(w, 2);
+        assert_eq!(table.find(pack(w.as_bytes()).0, w.len()), (2, kinds[w]));
+    }
 
     #[test]
     fn inflects_regular_and_irregular_verbs() {
