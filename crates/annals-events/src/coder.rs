@@ -205,14 +205,10 @@ impl EventCoder {
                 toks.keys.push_str(KEY_PADDING);
                 let mut flags = std::mem::take(&mut scratch.flags);
                 flags.clear();
-                flags.extend(
-                    toks.toks
-                        .iter()
-                        .map(|t| {
-                            let (f, k) = self.lex.flags_kinds_at(&toks.keys, t.key_start, t.key_end);
-                            u16::from(f) | (u16::from(k) << 8)
-                        }),
-                );
+                flags.extend(toks.toks.iter().map(|t| {
+                    let (f, k) = self.lex.flags_kinds_at(&toks.keys, t.key_start, t.key_end);
+                    u16::from(f) | (u16::from(k) << 8)
+                }));
                 // Without a trigger word a sentence codes nothing; a short one may still credit
                 // an outlet.
                 let wanted = if toks.len() > 12 {
@@ -225,9 +221,11 @@ impl EventCoder {
                     continue;
                 }
                 let mut keys = reuse(std::mem::take(&mut scratch.keys));
-                keys.extend(toks.toks.iter().map(|t| {
-                    toks.keys.get(t.key_start..t.key_end).unwrap_or("")
-                }));
+                keys.extend(
+                    toks.toks
+                        .iter()
+                        .map(|t| toks.keys.get(t.key_start..t.key_end).unwrap_or("")),
+                );
                 let found = Found {
                     actors: actor_ix.within(sentence.span),
                     places: place_ix.within(sentence.span),
@@ -1744,7 +1742,8 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             }
             if let Some(li) = self.actor_at[j] {
                 let la = self.local[li];
-                if !self.skipped[la.first] && self.prep_of(self.before(la.first)) == Some("locative")
+                if !self.skipped[la.first]
+                    && self.prep_of(self.before(la.first)) == Some("locative")
                 {
                     return Some(li);
                 }

@@ -822,7 +822,8 @@ impl Lexicon {
                 // A word whose first byte starts no known word (punctuation, digits) has no
                 // flags and no kinds: masked rather than tested, as the lookup is.
                 let b = chunk[0];
-                let known = len == 0 || self.first_bytes[usize::from(b >> 6)] & (1 << (b & 63)) != 0;
+                let known =
+                    len == 0 || self.first_bytes[usize::from(b >> 6)] & (1 << (b & 63)) != 0;
                 let m = u8::from(known).wrapping_neg();
                 (f & m, k & m)
             }
@@ -986,11 +987,18 @@ mod tests {
                 *kinds.entry(w.clone()).or_default() |= (i % 7) as u8 + 1;
             }
         }
-        for w in words.iter().chain([&"zzzzzzzzzzzzzzzz".to_string(), &"q".to_string()]) {
+        for w in words
+            .iter()
+            .chain([&"zzzzzzzzzzzzzzzz".to_string(), &"q".to_string()])
+        {
             let (f, k) = table.find(pack(w.as_bytes()).0, w.len());
             assert_eq!(f, flags.get(w).copied().unwrap_or(0), "{w}");
             assert_eq!(k, kinds.get(w).copied().unwrap_or(0), "{w}");
-            assert_eq!(table.get(w), flags.get(w).copied().or(kinds.get(w).map(|_| 0)), "{w}");
+            assert_eq!(
+                table.get(w),
+                flags.get(w).copied().or(kinds.get(w).map(|_| 0)),
+                "{w}"
+            );
         }
         // Setting flags keeps a word's kinds.
         let w = &words[0];

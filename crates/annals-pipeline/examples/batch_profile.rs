@@ -64,9 +64,10 @@ fn main() -> ExitCode {
     for _ in 0..repeat {
         match stage.as_str() {
             "segment" => docs.iter().for_each(|d| found += pipeline.segment(d).len()),
-            "times" => docs.iter().enumerate().for_each(|(i, d)| {
-                found += pipeline.times(d, &sentences[i]).expressions.len()
-            }),
+            "times" => docs
+                .iter()
+                .enumerate()
+                .for_each(|(i, d)| found += pipeline.times(d, &sentences[i]).expressions.len()),
             "places" => docs
                 .iter()
                 .enumerate()
