@@ -1799,7 +1799,15 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             if !self.starts(i, START_MODAL) {
                 continue;
             }
-            for (phrase, m) in &self.cues().modal {
+            // Only the phrases starting with this word can match here.
+            let modal = &self.cues().modal;
+            for (phrase, m) in self
+                .coder
+                .lex
+                .modal_starting(self.key(i))
+                .iter()
+                .filter_map(|&pi| modal.get(pi))
+            {
                 // Auxiliaries bind the verb group only: at most three words before the trigger.
                 let near = head.saturating_sub(i + phrase.len()) <= 3
                     || m == "conditional"
@@ -1814,7 +1822,14 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             if !self.starts(i, START_MODAL) {
                 continue;
             }
-            for (phrase, m) in &self.cues().modal {
+            let modal = &self.cues().modal;
+            for (phrase, m) in self
+                .coder
+                .lex
+                .modal_starting(self.key(i))
+                .iter()
+                .filter_map(|&pi| modal.get(pi))
+            {
                 if m == "conditional" && self.phrase_at(i, phrase) {
                     found.push((m.as_str(), i));
                 }

@@ -473,6 +473,8 @@ pub struct Lexicon {
     long_kinds: HashMap<String, u8>,
     /// The kinds of the empty word (what lists hold `""`), for keys out of range.
     empty_kinds: u8,
+    /// Indices into [`Cues::modal`] by the phrase's first word, in list order.
+    modal_first: HashMap<String, Vec<usize>>,
     /// Cue words.
     pub cues: Cues,
     /// Irregular verb forms by lemma.
@@ -665,6 +667,7 @@ impl Lexicon {
             first_bytes: [0; 4],
             long_kinds: HashMap::default(),
             empty_kinds: 0,
+            modal_first: HashMap::default(),
             cues: load_cues(),
             irregular,
             irregular_past,
@@ -759,6 +762,12 @@ impl Lexicon {
             cues.casualty.keys().for_each(|w| mark(w, KIND_CASUALTY));
             cues.unit.keys().for_each(|w| mark(w, KIND_UNIT));
         }
+        self.modal_first.clear();
+        for (i, (phrase, _)) in self.cues.modal.iter().enumerate() {
+            if let Some(w) = phrase.first() {
+                self.modal_first.entry(w.clone()).or_default().push(i);
+            }
+        }
         self.long_kinds.clear();
         self.empty_kinds = kinds.get("").copied().unwrap_or(0);
         for (w, k) in kinds {
@@ -831,6 +840,12 @@ impl Lexicon {
                 .get(start..end)
                 .map_or((0, 0), |w| (self.flags(w), self.kinds(w))),
         }
+    }
+
+    /// The indices of the modality cue phrases ([`Cues::modal`]) whose first word is `word`,
+    /// in list order.
+    pub fn modal_starting(&self, word: &str) -> &[usize] {
+        self.modal_first.get(word).map_or(&[], Vec::as_slice)
     }
 
     /// The kinds (`KIND_*`) of a word: which cue lists hold it.
