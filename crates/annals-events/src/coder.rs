@@ -2,8 +2,8 @@
 
 use crate::dictionary::VerbDictionary;
 use crate::lexicon::{
-    KIND_BOUNDARY, KIND_CASUALTY, KIND_MODIFIER, KIND_PASSIVE, KIND_PREP, KIND_SKIP, KIND_UNIT,
-    Lexicon, PTok, Role, Rule, START_ACCORDING, START_APPROX, START_CREDIT, START_MODAL,
+    KIND_BOUNDARY, KIND_CASUALTY, KIND_HARD, KIND_MODIFIER, KIND_PASSIVE, KIND_PREP, KIND_SKIP,
+    KIND_UNIT, Lexicon, PTok, Role, Rule, START_ACCORDING, START_APPROX, START_CREDIT, START_MODAL,
     START_VAGUE, WORD_HEAD, WORD_NUMBER, WORD_REPORT,
 };
 use crate::text::{Tokens, tokenize};
@@ -99,21 +99,6 @@ impl Binds {
     }
 }
 
-const HARD: &[&str] = &[";", ":", "(", ")", "—", "–", "\"", "“", "”"];
-
-/// Which bytes start a word of [`HARD`].
-static HARD_FIRST: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut i = 0;
-    while i < HARD.len() {
-        if let Some(&b) = HARD[i].as_bytes().first() {
-            t[b as usize] = true;
-        }
-        i += 1;
-    }
-    t
-};
-
 /// Whether `k` is a determiner: a word that may stand between an actor slot of a pattern and
 /// its actor.
 #[inline]
@@ -126,14 +111,6 @@ fn is_determiner(k: &str) -> bool {
 fn same(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
     a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
-}
-
-#[inline]
-fn is_hard(k: &str) -> bool {
-    k.as_bytes()
-        .first()
-        .is_none_or(|&b| HARD_FIRST[usize::from(b)])
-        && HARD.iter().any(|h| same(h, k))
 }
 
 impl EventCoder {
@@ -702,7 +679,8 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             if opens {
                 let close = if k == "(" { ")" } else { "," };
                 let mut j = i + 1;
-                while j < n && self.key(j) != close && !is_hard(self.key(j)) && self.key(j) != "." {
+                while j < n && self.key(j) != close && !self.is(j, KIND_HARD) && self.key(j) != "."
+                {
                     j += 1;
                 }
                 for s in &mut self.skipped[i + 1..j.min(n)] {
@@ -791,7 +769,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 }
                 let s = i + phrase.len();
                 let mut e = s;
-                while e < n && !matches!(self.key(e), "," | "." | ";") && !is_hard(self.key(e)) {
+                while e < n && !matches!(self.key(e), "," | "." | ";") && !self.is(e, KIND_HARD) {
                     e += 1;
                 }
                 if e > s {
@@ -910,7 +888,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                     let quote = matches!(kk, "\"" | "“" | "”");
                     if kk == ","
                         || kk == "that"
-                        || (is_hard(kk) && !quote)
+                        || (self.is(seg_start - 1, KIND_HARD) && !quote)
                         || self.report_at(seg_start - 1)
                     {
                         break;
@@ -1243,7 +1221,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                     let p = at - skip;
                     if skip > 0 {
                         let k = self.key(p);
-                        if matches!(k, "," | "." | ";") || is_hard(k) {
+                        if matches!(k, "," | "." | ";") || self.is(p, KIND_HARD) {
                             break;
                         }
                     }
@@ -1394,7 +1372,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 let clear = (prev.reach..t.first).all(|x| {
                     let k = self.key(x);
                     !matches!(k, "," | "." | "and" | "but" | "while")
-                        && !is_hard(k)
+                        && !self.is(x, KIND_HARD)
                         && !self.report_at(x)
                 });
                 // The object of a trigger of the same type ("provide food aid"), and the
@@ -1608,7 +1586,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
         while j > limit {
             j -= 1;
             let k = self.key(j);
-            if is_hard(k) || (k == "that" && j > limit) {
+            if self.is(j, KIND_HARD) || (k == "that" && j > limit) {
                 return None;
             }
             // "..., he said": a subject pronoun nearer than any actor is the subject.
@@ -1651,7 +1629,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
         let mut j = from;
         while j < limit {
             let k = self.key(j);
-            if is_hard(k) || k == "." {
+            if self.is(j, KIND_HARD) || k == "." {
                 return None;
             }
             if self.report_at(j) {
@@ -1737,7 +1715,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
         let mut j = from;
         while j < limit.min(self.t.len()) {
             let k = self.key(j);
-            if is_hard(k) || k == "." || k == "," || self.report_at(j) {
+            if self.is(j, KIND_HARD) || k == "." || k == "," || self.report_at(j) {
                 return None;
             }
             if let Some(li) = self.actor_at[j] {
@@ -2138,7 +2116,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 .min_by_key(|f| f.scope.1 - f.scope.0);
             let mut limit = frame.map_or(0, |f| f.scope.0);
             for x in (limit..tr.first).rev() {
-                if is_hard(self.key(x)) || self.key(x) == ";" {
+                if self.is(x, KIND_HARD) || self.key(x) == ";" {
                     limit = x + 1;
                     break;
                 }
@@ -2794,6 +2772,9 @@ mod tests {
         assert_eq!(concat(&["GBR", "GOV", ""]), "GBRGOV");
         assert_eq!(concat(&[]), "");
         assert!(same("said", "said") && !same("said", "sad") && !same("a", "b") && same("", ""));
-        assert!(is_determiner("its") && !is_determiner("it") && is_hard(";") && !is_hard(","));
+        assert!(is_determiner("its") && !is_determiner("it"));
+        let lex = Lexicon::builtin();
+        assert!(lex.kinds(";") & KIND_HARD != 0 && lex.kinds("”") & KIND_HARD != 0);
+        assert!(lex.kinds(",") & KIND_HARD == 0 && lex.kinds("") & KIND_HARD == 0);
     }
 }

@@ -451,6 +451,11 @@ pub const KIND_MODIFIER: u8 = 16;
 pub const KIND_CASUALTY: u8 = 32;
 /// A unit noun (a key of [`Cues::unit`]).
 pub const KIND_UNIT: u8 = 64;
+/// Hard punctuation ([`HARD`]): a clause or phrase ends there.
+pub const KIND_HARD: u8 = 128;
+
+/// Hard punctuation: semicolons, colons, parentheses, dashes and quotes.
+pub const HARD: &[&str] = &[";", ":", "(", ")", "—", "–", "\"", "“", "”"];
 
 /// Everything the coder loads at start-up.
 #[derive(Debug, Clone)]
@@ -761,6 +766,7 @@ impl Lexicon {
             cues.modifier.iter().for_each(|w| mark(w, KIND_MODIFIER));
             cues.casualty.keys().for_each(|w| mark(w, KIND_CASUALTY));
             cues.unit.keys().for_each(|w| mark(w, KIND_UNIT));
+            HARD.iter().for_each(|w| mark(&(*w).to_string(), KIND_HARD));
         }
         self.modal_first.clear();
         for (i, (phrase, _)) in self.cues.modal.iter().enumerate() {
