@@ -129,6 +129,8 @@ pub(crate) struct ItemScratch<'l> {
     fuzzy_key: String,
     /// The entries competing for the longest match.
     entries: Vec<&'l Entry>,
+    /// Which tokens may start an item, 64 to a word (see [`Lexicon::items_into`]).
+    starts: Vec<u64>,
 }
 
 /// Every lexicon the recognizer uses, indexed.
@@ -939,21 +941,30 @@ impl Lexicon {
         out: &mut Vec<Item<'l>>,
     ) {
         out.clear();
-        let mut i = 0;
         let ItemScratch {
             found,
             fuzzy_key,
             entries,
+            starts,
         } = scratch;
         let stems = !self.stems.is_empty();
-        while let Some(t) = toks.get(i) {
-            // Most tokens are no word of any phrase and no candidate for a typo: skip them.
-            if t.id == NO_WORD
-                && !stems
-                && !(t.word && t.cap && !t.upper && t.norm.len() >= FUZZY_MIN)
-            {
-                i += 1;
-                continue;
+        // Most tokens are no word of any phrase and no candidate for a typo: they are marked in
+        // a bit set without a branch per token (whether a token is a lexicon word is something
+        // the processor cannot predict), and the loop below visits only the marked ones.
+        starts.clear();
+        starts.resize(toks.len().div_ceil(64), 0);
+        for (k, t) in toks.iter().enumerate() {
+            let typo = t.word & t.cap & !t.upper & (t.norm.len() >= FUZZY_MIN);
+            let start = (t.id != NO_WORD) | stems | typo;
+            if let Some(w) = starts.get_mut(k / 64) {
+                *w |= u64::from(start) << (k % 64);
+            }
+        }
+        let mut i = 0;
+        while let Some(next) = next_set(starts, i) {
+            i = next;
+            if i >= toks.len() {
+                break;
             }
             found.clear();
             for id in self.starting_at(toks, i) {
@@ -1086,6 +1097,20 @@ impl Lexicon {
             }
         }
         Some(best)
+    }
+}
+
+/// The first bit set in `bits` at position `from` or after.
+#[inline]
+fn next_set(bits: &[u64], from: usize) -> Option<usize> {
+    let mut w = from / 64;
+    let mut word = bits.get(w)? & (u64::MAX << (from % 64));
+    loop {
+        if word != 0 {
+            return Some(w * 64 + word.trailing_zeros() as usize);
+        }
+        w += 1;
+        word = *bits.get(w)?;
     }
 }
 

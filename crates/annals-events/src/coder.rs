@@ -2,7 +2,8 @@
 
 use crate::dictionary::VerbDictionary;
 use crate::lexicon::{
-    Lexicon, PTok, Role, Rule, START_ACCORDING, START_APPROX, START_CREDIT, START_MODAL,
+    KIND_BOUNDARY, KIND_CASUALTY, KIND_HARD, KIND_MODIFIER, KIND_PASSIVE, KIND_PREP, KIND_SKIP,
+    KIND_UNIT, Lexicon, PTok, Role, Rule, START_ACCORDING, START_APPROX, START_CREDIT, START_MODAL,
     START_VAGUE, WORD_HEAD, WORD_NUMBER, WORD_REPORT,
 };
 use crate::text::{Tokens, tokenize};
@@ -60,12 +61,14 @@ struct LocalActor {
 /// Per-sentence buffers kept between sentences.
 #[derive(Debug, Default)]
 struct Scratch {
-    flags: Vec<u8>,
+    flags: Vec<u16>,
     actor_at: Vec<Option<usize>>,
     time_at: Vec<Option<usize>>,
     skipped: Vec<bool>,
     local: Vec<LocalActor>,
     events: Vec<Event>,
+    /// The allocation of the per-sentence key list, kept empty between sentences.
+    keys: Vec<&'static str>,
 }
 
 thread_local! {
@@ -96,21 +99,6 @@ impl Binds {
     }
 }
 
-const HARD: &[&str] = &[";", ":", "(", ")", "—", "–", "\"", "“", "”"];
-
-/// Which bytes start a word of [`HARD`].
-static HARD_FIRST: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut i = 0;
-    while i < HARD.len() {
-        if let Some(&b) = HARD[i].as_bytes().first() {
-            t[b as usize] = true;
-        }
-        i += 1;
-    }
-    t
-};
-
 /// Whether `k` is a determiner: a word that may stand between an actor slot of a pattern and
 /// its actor.
 #[inline]
@@ -123,14 +111,6 @@ fn is_determiner(k: &str) -> bool {
 fn same(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
     a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
-}
-
-#[inline]
-fn is_hard(k: &str) -> bool {
-    k.as_bytes()
-        .first()
-        .is_none_or(|&b| HARD_FIRST[usize::from(b)])
-        && HARD.iter().any(|h| same(h, k))
 }
 
 impl EventCoder {
@@ -202,11 +182,10 @@ impl EventCoder {
                 toks.keys.push_str(KEY_PADDING);
                 let mut flags = std::mem::take(&mut scratch.flags);
                 flags.clear();
-                flags.extend(
-                    toks.toks
-                        .iter()
-                        .map(|t| self.lex.flags_at(&toks.keys, t.key_start, t.key_end)),
-                );
+                flags.extend(toks.toks.iter().map(|t| {
+                    let (f, k) = self.lex.flags_kinds_at(&toks.keys, t.key_start, t.key_end);
+                    u16::from(f) | (u16::from(k) << 8)
+                }));
                 // Without a trigger word a sentence codes nothing; a short one may still credit
                 // an outlet.
                 let wanted = if toks.len() > 12 {
@@ -214,11 +193,16 @@ impl EventCoder {
                 } else {
                     WORD_HEAD | START_CREDIT
                 };
-                if !flags.iter().any(|f| f & wanted != 0) {
+                if !flags.iter().any(|f| f & u16::from(wanted) != 0) {
                     scratch.flags = flags;
                     continue;
                 }
-                let keys: Vec<&str> = (0..toks.len()).map(|i| toks.key(i)).collect();
+                let mut keys = reuse(std::mem::take(&mut scratch.keys));
+                keys.extend(
+                    toks.toks
+                        .iter()
+                        .map(|t| toks.keys.get(t.key_start..t.key_end).unwrap_or("")),
+                );
                 let found = Found {
                     actors: actor_ix.within(sentence.span),
                     places: place_ix.within(sentence.span),
@@ -291,6 +275,13 @@ impl EventCoder {
         }
         events
     }
+}
+
+/// An empty list of string slices of any lifetime in the allocation of `v` (collected in
+/// place: the element types have the same layout, so no new buffer is allocated).
+fn reuse<'b>(mut v: Vec<&str>) -> Vec<&'b str> {
+    v.clear();
+    v.into_iter().map(|_| "").collect()
 }
 
 /// The strings of `parts` one after the other.
@@ -400,20 +391,40 @@ fn split_party_code(code: &str) -> (String, String) {
 /// Spans sorted by start, for range queries.
 struct Sorted {
     order: Vec<(usize, usize)>,
+    /// Where the last query's range began, and its span's start: a query for a later span
+    /// (sentences come in text order) steps on from there instead of searching again.
+    last: std::cell::Cell<(usize, usize)>,
 }
 
 impl Sorted {
     fn new(spans: impl Iterator<Item = Span>) -> Sorted {
         let mut order: Vec<(usize, usize)> = spans.enumerate().map(|(i, s)| (s.start, i)).collect();
         order.sort_unstable();
-        Sorted { order }
+        Sorted {
+            order,
+            last: std::cell::Cell::new((0, 0)),
+        }
     }
 
     /// The spans that start inside `span`, in text order, as `(start, index)`.
     fn within(&self, span: Span) -> &[(usize, usize)] {
-        let from = self.order.partition_point(|(s, _)| *s < span.start);
-        let to = self.order.partition_point(|(s, _)| *s < span.end);
-        &self.order[from..to.max(from)]
+        let (last_from, last_start) = self.last.get();
+        let from = if span.start >= last_start {
+            // Every entry before `last_from` starts before `last_start`, so before `span.start`.
+            let mut from = last_from;
+            while self.order.get(from).is_some_and(|(s, _)| *s < span.start) {
+                from += 1;
+            }
+            from
+        } else {
+            self.order.partition_point(|(s, _)| *s < span.start)
+        };
+        self.last.set((from, span.start));
+        let mut to = from;
+        while self.order.get(to).is_some_and(|(s, _)| *s < span.end) {
+            to += 1;
+        }
+        &self.order[from..to]
     }
 }
 
@@ -437,8 +448,9 @@ struct SentCtx<'a, A, P> {
     time_at: Vec<Option<usize>>,
     times: Vec<(&'a TimeRef, usize, usize)>,
     skipped: Vec<bool>,
-    /// Per token: the lexicon's flags for its key (`START_*`, `WORD_*`).
-    flags: Vec<u8>,
+    /// Per token: the lexicon's flags for its key (`START_*`, `WORD_*`) in the low byte, its
+    /// kinds (`KIND_*`) in the high byte.
+    flags: Vec<u16>,
     /// Per token: its key.
     keys: Vec<&'a str>,
 }
@@ -454,7 +466,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
         places: &'a [P],
         exprs: &'a [TimeRef],
         found: Found<'a>,
-        flags: Vec<u8>,
+        flags: Vec<u16>,
         keys: Vec<&'a str>,
         scratch: &mut Scratch,
     ) -> Self {
@@ -539,6 +551,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
 
     /// Hands the per-sentence buffers back for the next sentence.
     fn recycle(self, scratch: &mut Scratch) {
+        scratch.keys = reuse(self.keys);
         scratch.flags = self.flags;
         scratch.actor_at = self.actor_at;
         scratch.time_at = self.time_at;
@@ -565,7 +578,63 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
     /// Whether a cue phrase of a kind (`START_*`) may start at token `i`.
     #[inline]
     fn starts(&self, i: usize, kind: u8) -> bool {
-        self.flags.get(i).is_some_and(|f| f & kind != 0)
+        self.flags.get(i).is_some_and(|f| f & u16::from(kind) != 0)
+    }
+
+    /// Whether the key of token `i` is in a cue list of `kind` (`KIND_*`); out of range, whether
+    /// the empty key is.
+    #[inline]
+    fn is(&self, i: usize, kind: u8) -> bool {
+        match self.flags.get(i) {
+            Some(f) => (f >> 8) as u8 & kind != 0,
+            None => self.coder.lex.kinds("") & kind != 0,
+        }
+    }
+
+    /// The clause boundary kind of token `i` ([`Cues::boundary`]).
+    ///
+    /// [`Cues::boundary`]: crate::lexicon::Cues::boundary
+    #[inline]
+    fn boundary_at(&self, i: usize) -> Option<&str> {
+        if self.is(i, KIND_BOUNDARY) {
+            self.cues().boundary.get(self.key(i)).map(String::as_str)
+        } else {
+            None
+        }
+    }
+
+    /// The role of token `i` as a preposition ([`Cues::prep`]).
+    ///
+    /// [`Cues::prep`]: crate::lexicon::Cues::prep
+    #[inline]
+    fn prep_at(&self, i: usize) -> Option<&str> {
+        if self.is(i, KIND_PREP) {
+            self.is_prep(self.key(i))
+        } else {
+            None
+        }
+    }
+
+    /// The casualty category of token `x` ([`Cues::casualty`]).
+    ///
+    /// [`Cues::casualty`]: crate::lexicon::Cues::casualty
+    #[inline]
+    fn casualty_at(&self, x: usize) -> Option<&String> {
+        if self.is(x, KIND_CASUALTY) {
+            self.cues().casualty.get(self.key(x))
+        } else {
+            None
+        }
+    }
+
+    /// The preposition role of the key of `b` (of the empty key when `None`), as
+    /// `is_prep(b.map(key).unwrap_or(""))` gives it.
+    #[inline]
+    fn prep_of(&self, b: Option<usize>) -> Option<&str> {
+        match b {
+            Some(b) => self.prep_at(b),
+            None => self.is_prep(""),
+        }
     }
 
     /// Whether token `i` is a reporting verb.
@@ -600,11 +669,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 let next = self.key(i + 1);
                 // ", a key ally of X," is an appositive.
                 (matches!(next, "a" | "an") && i > 0 && self.actor_at[i - 1].is_some())
-                    || self
-                        .cues()
-                        .boundary
-                        .get(next)
-                        .is_some_and(|v| v == "relative")
+                    || self.boundary_at(i + 1).is_some_and(|v| v == "relative")
                     || self
                         .cues()
                         .according
@@ -614,7 +679,8 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             if opens {
                 let close = if k == "(" { ")" } else { "," };
                 let mut j = i + 1;
-                while j < n && self.key(j) != close && !is_hard(self.key(j)) && self.key(j) != "." {
+                while j < n && self.key(j) != close && !self.is(j, KIND_HARD) && self.key(j) != "."
+                {
                     j += 1;
                 }
                 for s in &mut self.skipped[i + 1..j.min(n)] {
@@ -664,8 +730,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
         let mut j = i;
         while j > 0 {
             j -= 1;
-            let k = self.key(j);
-            if self.cues().skip.iter().any(|s| same(s, k)) {
+            if self.is(j, KIND_SKIP) {
                 continue;
             }
             return Some(j);
@@ -704,7 +769,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 }
                 let s = i + phrase.len();
                 let mut e = s;
-                while e < n && !matches!(self.key(e), "," | "." | ";") && !is_hard(self.key(e)) {
+                while e < n && !matches!(self.key(e), "," | "." | ";") && !self.is(e, KIND_HARD) {
                     e += 1;
                 }
                 if e > s {
@@ -741,7 +806,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 _ => Modality::Reported,
             };
             // Not a frame: "was reported", "said to be".
-            if i > 0 && self.cues().passive.iter().any(|p| same(p, self.key(i - 1))) {
+            if i > 0 && self.is(i - 1, KIND_PASSIVE) {
                 continue;
             }
             // Post-posed: "..., X said (on Thursday)." or inverted "..., said X."
@@ -823,7 +888,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                     let quote = matches!(kk, "\"" | "“" | "”");
                     if kk == ","
                         || kk == "that"
-                        || (is_hard(kk) && !quote)
+                        || (self.is(seg_start - 1, KIND_HARD) && !quote)
                         || self.report_at(seg_start - 1)
                     {
                         break;
@@ -1156,7 +1221,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                     let p = at - skip;
                     if skip > 0 {
                         let k = self.key(p);
-                        if matches!(k, "," | "." | ";") || is_hard(k) {
+                        if matches!(k, "," | "." | ";") || self.is(p, KIND_HARD) {
                             break;
                         }
                     }
@@ -1262,13 +1327,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 }
                 // A trigger noun modifying another noun ("aid groups") or a participle used as an
                 // adjective ("the occupied territories") is no event.
-                if t.last == i + 1
-                    && self
-                        .cues()
-                        .modifier
-                        .iter()
-                        .any(|m| same(m, self.key(i + 1)))
-                {
+                if t.last == i + 1 && self.is(i + 1, KIND_MODIFIER) {
                     continue;
                 }
                 if i > 0
@@ -1313,7 +1372,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 let clear = (prev.reach..t.first).all(|x| {
                     let k = self.key(x);
                     !matches!(k, "," | "." | "and" | "but" | "while")
-                        && !is_hard(k)
+                        && !self.is(x, KIND_HARD)
                         && !self.report_at(x)
                 });
                 // The object of a trigger of the same type ("provide food aid"), and the
@@ -1444,9 +1503,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             let k = self.key(x);
             self.t.toks.get(x).is_some_and(|t| t.word && !t.capital)
                 && !self.is_verbish(x)
-                && self.is_prep(k).is_none()
-                && !self.cues().boundary.contains_key(k)
-                && !self.cues().passive.iter().any(|p| same(p, k))
+                && !self.is(x, KIND_PREP | KIND_BOUNDARY | KIND_PASSIVE)
                 && !k.ends_with("ed")
                 && !k.chars().next().is_some_and(|c| c.is_ascii_digit())
         };
@@ -1529,14 +1586,14 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
         while j > limit {
             j -= 1;
             let k = self.key(j);
-            if is_hard(k) || (k == "that" && j > limit) {
+            if self.is(j, KIND_HARD) || (k == "that" && j > limit) {
                 return None;
             }
             // "..., he said": a subject pronoun nearer than any actor is the subject.
             if matches!(k, "he" | "she" | "they" | "we" | "i") && !self.skipped[j] {
                 return None;
             }
-            if self.cues().boundary.get(k).is_some_and(|v| v == "clause")
+            if self.boundary_at(j).is_some_and(|v| v == "clause")
                 && k != "that"
                 && !(k == "as" || k == "so")
             {
@@ -1550,7 +1607,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             }
             if let Some(b) = self.before(la.first) {
                 let bk = self.key(b);
-                if let Some(role) = self.is_prep(bk)
+                if let Some(role) = self.prep_at(b)
                     && (role != "other" || !matches!(bk, "of"))
                 {
                     // "in X", "by X", "with X": not a subject; but "of X" is the owner of the subject.
@@ -1572,14 +1629,14 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
         let mut j = from;
         while j < limit {
             let k = self.key(j);
-            if is_hard(k) || k == "." {
+            if self.is(j, KIND_HARD) || k == "." {
                 return None;
             }
             if self.report_at(j) {
                 return None;
             }
             // An adjunct ("since", "despite", "amid") ends the verb's object.
-            if let Some(b) = self.cues().boundary.get(k)
+            if let Some(b) = self.boundary_at(j)
                 && (b == "relative"
                     || b == "adjunct"
                     || (b == "clause" && k != "as" && k != "that"))
@@ -1595,8 +1652,9 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 j = la.last;
                 continue;
             }
-            let prep = self.before(la.first).map(|b| self.key(b)).unwrap_or("");
-            let role = self.is_prep(prep).unwrap_or("");
+            let before = self.before(la.first);
+            let prep = before.map(|b| self.key(b)).unwrap_or("");
+            let role = self.prep_of(before).unwrap_or("");
             if agent {
                 if prep == "by" {
                     return Some(li);
@@ -1657,13 +1715,14 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
         let mut j = from;
         while j < limit.min(self.t.len()) {
             let k = self.key(j);
-            if is_hard(k) || k == "." || k == "," || self.report_at(j) {
+            if self.is(j, KIND_HARD) || k == "." || k == "," || self.report_at(j) {
                 return None;
             }
             if let Some(li) = self.actor_at[j] {
                 let la = self.local[li];
-                let prep = self.before(la.first).map(|b| self.key(b)).unwrap_or("");
-                if !self.skipped[la.first] && self.is_prep(prep) == Some("locative") {
+                if !self.skipped[la.first]
+                    && self.prep_of(self.before(la.first)) == Some("locative")
+                {
                     return Some(li);
                 }
                 j = la.last;
@@ -1695,7 +1754,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             }
             j -= 1;
             let b = self.key(j);
-            if self.cues().passive.iter().any(|p| same(p, b)) {
+            if self.is(j, KIND_PASSIVE) {
                 return true;
             }
             if !(b.ends_with("ly") || b == "being" || b == "not") {
@@ -1718,7 +1777,15 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             if !self.starts(i, START_MODAL) {
                 continue;
             }
-            for (phrase, m) in &self.cues().modal {
+            // Only the phrases starting with this word can match here.
+            let modal = &self.cues().modal;
+            for (phrase, m) in self
+                .coder
+                .lex
+                .modal_starting(self.key(i))
+                .iter()
+                .filter_map(|&pi| modal.get(pi))
+            {
                 // Auxiliaries bind the verb group only: at most three words before the trigger.
                 let near = head.saturating_sub(i + phrase.len()) <= 3
                     || m == "conditional"
@@ -1733,7 +1800,14 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             if !self.starts(i, START_MODAL) {
                 continue;
             }
-            for (phrase, m) in &self.cues().modal {
+            let modal = &self.cues().modal;
+            for (phrase, m) in self
+                .coder
+                .lex
+                .modal_starting(self.key(i))
+                .iter()
+                .filter_map(|&pi| modal.get(pi))
+            {
                 if m == "conditional" && self.phrase_at(i, phrase) {
                     found.push((m.as_str(), i));
                 }
@@ -1915,7 +1989,12 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 if !self.t.toks[u].word {
                     break;
                 }
-                if let Some(c) = self.cues().unit.get(k) {
+                let unit_class_here = if self.is(u, KIND_UNIT) {
+                    self.cues().unit.get(k)
+                } else {
+                    None
+                };
+                if let Some(c) = unit_class_here {
                     unit = self.raw(u, u + 1).0.to_string();
                     unit_class = c.clone();
                     e = u + 1;
@@ -1928,7 +2007,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             // Category: casualty words after the unit (or number) or just before the number.
             let mut category = String::new();
             for x in start.saturating_sub(2)..start {
-                if let Some(c) = self.cues().casualty.get(self.key(x)) {
+                if let Some(c) = self.casualty_at(x) {
                     category = c.clone();
                 }
             }
@@ -1936,7 +2015,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 if !category.is_empty() {
                     break;
                 }
-                if let Some(c) = self.cues().casualty.get(self.key(x)) {
+                if let Some(c) = self.casualty_at(x) {
                     category = c.clone();
                     break;
                 }
@@ -1946,7 +2025,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             }
             if category.is_empty() {
                 for x in start.saturating_sub(3)..start {
-                    if let Some(c) = self.cues().casualty.get(self.key(x)) {
+                    if let Some(c) = self.casualty_at(x) {
                         category = c.clone();
                     }
                 }
@@ -2037,7 +2116,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 .min_by_key(|f| f.scope.1 - f.scope.0);
             let mut limit = frame.map_or(0, |f| f.scope.0);
             for x in (limit..tr.first).rev() {
-                if is_hard(self.key(x)) || self.key(x) == ";" {
+                if self.is(x, KIND_HARD) || self.key(x) == ";" {
                     limit = x + 1;
                     break;
                 }
@@ -2172,7 +2251,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 // names another.
                 if rule.origin == crate::lexicon::Origin::Dictionary
                     && tr.binds.target.is_none()
-                    && self.is_prep(self.key(tr.last)) == Some("locative")
+                    && self.prep_at(tr.last) == Some("locative")
                     && let Some(li) = self.locative_object(tr.last, (tr.last + 3).min(n))
                     && target.is_none_or(|t| {
                         let b = self.before(self.local[t].first).unwrap_or(0);
@@ -2370,12 +2449,9 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
                 confidence -= 0.05;
             }
             // An adjunct ("following the killing of", "amid protests") is background.
-            if (tr.first.saturating_sub(4)..tr.first).any(|x| {
-                self.cues()
-                    .boundary
-                    .get(self.key(x))
-                    .is_some_and(|b| b == "adjunct")
-            }) {
+            if (tr.first.saturating_sub(4)..tr.first)
+                .any(|x| self.boundary_at(x).is_some_and(|b| b == "adjunct"))
+            {
                 confidence -= 0.08;
             }
             if tr.first > 0 && self.key(tr.first - 1) == "to" {
@@ -2391,13 +2467,14 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             ) {
                 confidence -= 0.1;
             }
+            let quad_code = quad(&event);
             events.push(Event {
                 id: String::new(),
-                event: event.clone(),
+                event,
                 mode,
                 context,
                 cameo,
-                quad_code: quad(&event),
+                quad_code,
                 actor,
                 recipient,
                 date,
@@ -2637,8 +2714,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
             if a < s || a >= e || self.skipped[a] {
                 continue;
             }
-            let prep = self.before(a).map(|b| self.key(b)).unwrap_or("");
-            let locative = self.is_prep(prep) == Some("locative");
+            let locative = self.prep_of(self.before(a)) == Some("locative");
             // A place inside a party's words ("Russian troops", "Moscow said") names the party,
             // not where the event happened, unless a locative preposition introduces it
             // ("protesters in Lyon").
@@ -2696,6 +2772,9 @@ mod tests {
         assert_eq!(concat(&["GBR", "GOV", ""]), "GBRGOV");
         assert_eq!(concat(&[]), "");
         assert!(same("said", "said") && !same("said", "sad") && !same("a", "b") && same("", ""));
-        assert!(is_determiner("its") && !is_determiner("it") && is_hard(";") && !is_hard(","));
+        assert!(is_determiner("its") && !is_determiner("it"));
+        let lex = Lexicon::builtin();
+        assert!(lex.kinds(";") & KIND_HARD != 0 && lex.kinds("”") & KIND_HARD != 0);
+        assert!(lex.kinds(",") & KIND_HARD == 0 && lex.kinds("") & KIND_HARD == 0);
     }
 }

@@ -103,37 +103,56 @@ fn pack_window(window: &[u8; 16], len: usize) -> ([u64; 2], bool) {
     ([lo, hi], has_hyphen(lo) | has_hyphen(hi))
 }
 
-/// One slot of a [`FlagTable`]: the packed word, its length and its flags.
-#[derive(Debug, Clone, Copy, Default)]
+/// One slot of a [`FlagTable`]: the packed word, its length, its flags and its kinds.
+#[derive(Debug, Clone, Copy)]
 struct Slot {
     key: [u64; 2],
+    /// The word's length; [`EMPTY`] for a free slot (no word is that long).
     len: u8,
     flags: u8,
+    kinds: u8,
 }
 
-/// The flags of the words of at most 16 bytes, in an open-addressing table whose slots hold
-/// the words themselves: a lookup compares two machine words and follows no pointer. A
-/// separate byte per slot (0 when empty, else 7 bits of the hash with the top bit set) keeps
-/// most probes for absent words inside a small array that stays in the first-level cache.
+/// The length mark of a free [`Slot`].
+const EMPTY: u8 = u8::MAX;
+
+impl Default for Slot {
+    fn default() -> Self {
+        Slot {
+            key: [0; 2],
+            len: EMPTY,
+            flags: 0,
+            kinds: 0,
+        }
+    }
+}
+
+/// Most evictions one insertion into a [`FlagTable`] makes before the table grows.
+const MAX_KICKS: usize = 64;
+
+/// The flags of the words of at most 16 bytes, in a two-choice (cuckoo) table whose slots
+/// hold the words themselves: a word is in one of the two slots its hash names, so a lookup
+/// reads both and compares them without a branch on the outcome (whether a token is a known
+/// word is something the processor cannot predict), and follows no pointer. The table stays
+/// at most a quarter full.
 #[derive(Debug, Clone, Default)]
 pub struct FlagTable {
-    tags: Vec<u8>,
     slots: Vec<Slot>,
     mask: usize,
     filled: usize,
 }
 
 impl FlagTable {
-    /// The home slot and the tag byte of a packed word.
+    /// The two slots a packed word may occupy.
     #[inline]
-    fn home(&self, key: [u64; 2], len: usize) -> (usize, u8) {
+    fn homes(&self, key: [u64; 2], len: usize) -> (usize, usize) {
         // The full 128-bit product, folded: every byte of the word reaches every bit (the low
         // half alone would leave the slot to the first bytes, and inflected forms of one verb
         // would pile up in one run of slots).
         let x = key[0] ^ key[1].rotate_left(29) ^ ((len as u64) << 59);
         let p = u128::from(x ^ SEED.rotate_left(17)) * u128::from(SEED);
         let h = (p as u64) ^ ((p >> 64) as u64);
-        ((h as usize) & self.mask, 0x80 | (h >> 57) as u8)
+        ((h as usize) & self.mask, ((h >> 32) as usize) & self.mask)
     }
 
     /// The flags of `word`; `None` when the word is not in the table or is too long for it.
@@ -143,74 +162,117 @@ impl FlagTable {
         if w.len() > PACKED {
             return None;
         }
-        self.find(pack(w).0, w.len())
+        self.position(pack(w).0, w.len())
+            .and_then(|at| self.slots.get(at))
+            .map(|s| s.flags)
     }
 
-    /// The flags of the word of `len` bytes packed as `key`.
+    /// The flags and the kinds (`KIND_*`) of the word of `len` bytes packed as `key`, both 0
+    /// for a word not in the table.
     #[inline]
-    fn find(&self, key: [u64; 2], len: usize) -> Option<u8> {
-        if self.tags.is_empty() {
+    fn find(&self, key: [u64; 2], len: usize) -> (u8, u8) {
+        let (a, b) = self.homes(key, len);
+        let (Some(sa), Some(sb)) = (self.slots.get(a), self.slots.get(b)) else {
+            return (0, 0);
+        };
+        let hit = |s: &Slot| {
+            // All-ones when `s` holds the word, else zero: no branch on the comparison.
+            let same = (usize::from(s.len) == len) & (s.key[0] == key[0]) & (s.key[1] == key[1]);
+            u8::from(same).wrapping_neg()
+        };
+        let (ma, mb) = (hit(sa), hit(sb));
+        (
+            (sa.flags & ma) | (sb.flags & mb),
+            (sa.kinds & ma) | (sb.kinds & mb),
+        )
+    }
+
+    /// The slot holding the word of `len` bytes packed as `key`.
+    fn position(&self, key: [u64; 2], len: usize) -> Option<usize> {
+        if self.slots.is_empty() {
             return None;
         }
-        let (mut at, tag) = self.home(key, len);
-        loop {
-            let t = *self.tags.get(at)?;
-            if t == 0 {
-                return None;
-            }
-            if t == tag
-                && let Some(slot) = self.slots.get(at)
-                && usize::from(slot.len) == len
-                && slot.key == key
-            {
-                return Some(slot.flags);
-            }
-            at = (at + 1) & self.mask;
-        }
+        let (a, b) = self.homes(key, len);
+        [a, b].into_iter().find(|&at| {
+            self.slots
+                .get(at)
+                .is_some_and(|s| usize::from(s.len) == len && s.key == key)
+        })
     }
 
     /// Sets the flags of `word` (ignored when it is longer than 16 bytes).
     pub fn set(&mut self, word: &str, flags: u8) {
+        self.update(word, |s| s.flags = flags);
+    }
+
+    /// Adds `kinds` (`KIND_*` bits) to those of `word` (ignored when it is longer than 16
+    /// bytes).
+    fn add_kinds(&mut self, word: &str, kinds: u8) {
+        self.update(word, |s| s.kinds |= kinds);
+    }
+
+    /// Applies `change` to the slot of `word`, made empty first when the word is new.
+    fn update(&mut self, word: &str, change: impl FnOnce(&mut Slot)) {
         let w = word.as_bytes();
         if w.len() > PACKED {
             return;
         }
-        if (self.filled + 1) * 2 > self.tags.len() {
+        let key = pack(w).0;
+        if let Some(at) = self.position(key, w.len())
+            && let Some(s) = self.slots.get_mut(at)
+        {
+            change(s);
+            return;
+        }
+        let mut slot = Slot {
+            key,
+            len: w.len() as u8,
+            flags: 0,
+            kinds: 0,
+        };
+        change(&mut slot);
+        if (self.filled + 1) * 4 > self.slots.len() {
             self.grow();
         }
-        self.insert(Slot {
-            key: pack(w).0,
-            len: w.len() as u8,
-            flags,
-        });
+        self.place(slot);
     }
 
-    /// Puts `slot` in the table, replacing the flags of the same word.
-    fn insert(&mut self, slot: Slot) {
-        let (mut at, tag) = self.home(slot.key, usize::from(slot.len));
-        while let (Some(t), Some(s)) = (self.tags.get(at).copied(), self.slots.get_mut(at)) {
-            if t == 0 {
-                *s = slot;
-                self.tags[at] = tag;
-                self.filled += 1;
-                return;
+    /// Puts a new word's `slot` in the table, moving the words in its way to their other
+    /// slot; grows the table when that goes on too long.
+    fn place(&mut self, mut slot: Slot) {
+        loop {
+            let (a, _) = self.homes(slot.key, usize::from(slot.len));
+            let mut at = a;
+            for _ in 0..MAX_KICKS {
+                let (a, b) = self.homes(slot.key, usize::from(slot.len));
+                // Prefer a free home; else take `at` and move its word to its other home.
+                for home in [a, b] {
+                    if self.slots.get(home).is_some_and(|s| s.len == EMPTY) {
+                        self.slots[home] = slot;
+                        self.filled += 1;
+                        return;
+                    }
+                }
+                let Some(s) = self.slots.get_mut(at) else {
+                    break;
+                };
+                slot = std::mem::replace(s, slot);
+                let (a, b) = self.homes(slot.key, usize::from(slot.len));
+                at = if a == at { b } else { a };
             }
-            if t == tag && s.len == slot.len && s.key == slot.key {
-                s.flags = slot.flags;
-                return;
-            }
-            at = (at + 1) & self.mask;
+            // Too many moves: a larger table, then try again with the word left over.
+            self.grow();
         }
     }
 
+    /// Doubles the table (at least 64 slots) and puts every word back.
     fn grow(&mut self) {
-        let size = (self.tags.len() * 2).max(64);
-        let old_tags = std::mem::replace(&mut self.tags, vec![0; size]);
+        let size = (self.slots.len() * 2).max(64);
         let old = std::mem::replace(&mut self.slots, vec![Slot::default(); size]);
         self.mask = size - 1;
         self.filled = 0;
-        for (slot, _) in old.into_iter().zip(old_tags).filter(|(_, t)| *t != 0) {
-            self.insert(slot);
+        for slot in old.into_iter().filter(|s| s.len != EMPTY) {
+            self.place(slot);
         }
     }
 
@@ -374,6 +436,27 @@ pub const WORD_HEAD: u8 = 64;
 /// The word is a number word.
 pub const WORD_NUMBER: u8 = 128;
 
+/// Kinds of a word: what lists of [`Cues`] hold it (so that a word in none of them is not
+/// looked up in each). A clause boundary word (a key of [`Cues::boundary`]).
+pub const KIND_BOUNDARY: u8 = 1;
+/// A preposition (a key of [`Cues::prep`]).
+pub const KIND_PREP: u8 = 2;
+/// A determiner skipped before an actor ([`Cues::skip`]).
+pub const KIND_SKIP: u8 = 4;
+/// A passive auxiliary ([`Cues::passive`]).
+pub const KIND_PASSIVE: u8 = 8;
+/// A noun after which a trigger noun is a modifier ([`Cues::modifier`]).
+pub const KIND_MODIFIER: u8 = 16;
+/// A casualty word (a key of [`Cues::casualty`]).
+pub const KIND_CASUALTY: u8 = 32;
+/// A unit noun (a key of [`Cues::unit`]).
+pub const KIND_UNIT: u8 = 64;
+/// Hard punctuation ([`HARD`]): a clause or phrase ends there.
+pub const KIND_HARD: u8 = 128;
+
+/// Hard punctuation: semicolons, colons, parentheses, dashes and quotes.
+pub const HARD: &[&str] = &[";", ":", "(", ")", "—", "–", "\"", "“", "”"];
+
 /// Everything the coder loads at start-up.
 #[derive(Debug, Clone)]
 pub struct Lexicon {
@@ -388,9 +471,15 @@ pub struct Lexicon {
     /// `word_flags` for the words of up to 16 bytes, for the per-token lookup; kept in step by
     /// [`Lexicon::add`] and the word index.
     fast_flags: FlagTable,
-    /// The first bytes of the words of `word_flags`, as a bit set: a word starting with any
-    /// other byte has no flags.
+    /// The first bytes of the words of `word_flags` and of the words with kinds, as a bit set:
+    /// a word starting with any other byte has no flags and no kinds.
     first_bytes: [u64; 4],
+    /// The kinds (`KIND_*`) of the words longer than the flag table holds.
+    long_kinds: HashMap<String, u8>,
+    /// The kinds of the empty word (what lists hold `""`), for keys out of range.
+    empty_kinds: u8,
+    /// Indices into [`Cues::modal`] by the phrase's first word, in list order.
+    modal_first: HashMap<String, Vec<usize>>,
     /// Cue words.
     pub cues: Cues,
     /// Irregular verb forms by lemma.
@@ -581,6 +670,9 @@ impl Lexicon {
             word_flags: HashMap::default(),
             fast_flags: FlagTable::default(),
             first_bytes: [0; 4],
+            long_kinds: HashMap::default(),
+            empty_kinds: 0,
+            modal_first: HashMap::default(),
             cues: load_cues(),
             irregular,
             irregular_past,
@@ -663,6 +755,35 @@ impl Lexicon {
         for w in f.keys() {
             self.note_first_byte(w);
         }
+        let mut kinds: HashMap<String, u8> = HashMap::default();
+        {
+            let cues = &self.cues;
+            let mut mark = |w: &String, k: u8| *kinds.entry(w.clone()).or_default() |= k;
+            cues.boundary.keys().for_each(|w| mark(w, KIND_BOUNDARY));
+            cues.prep.keys().for_each(|w| mark(w, KIND_PREP));
+            cues.skip.iter().for_each(|w| mark(w, KIND_SKIP));
+            cues.passive.iter().for_each(|w| mark(w, KIND_PASSIVE));
+            cues.modifier.iter().for_each(|w| mark(w, KIND_MODIFIER));
+            cues.casualty.keys().for_each(|w| mark(w, KIND_CASUALTY));
+            cues.unit.keys().for_each(|w| mark(w, KIND_UNIT));
+            HARD.iter().for_each(|w| mark(&(*w).to_string(), KIND_HARD));
+        }
+        self.modal_first.clear();
+        for (i, (phrase, _)) in self.cues.modal.iter().enumerate() {
+            if let Some(w) = phrase.first() {
+                self.modal_first.entry(w.clone()).or_default().push(i);
+            }
+        }
+        self.long_kinds.clear();
+        self.empty_kinds = kinds.get("").copied().unwrap_or(0);
+        for (w, k) in kinds {
+            self.note_first_byte(&w);
+            if w.len() > PACKED {
+                self.long_kinds.insert(w, k);
+            } else {
+                self.fast_flags.add_kinds(&w, k);
+            }
+        }
         if self.cues.number.contains_key("") {
             // An empty number word would make "-five" a number: no byte can be ruled out.
             self.first_bytes = [u64::MAX; 4];
@@ -685,7 +806,7 @@ impl Lexicon {
         let w = word.as_bytes();
         let (f, hyphen) = if w.len() <= PACKED {
             let (key, hyphen) = pack(w);
-            (self.fast_flags.find(key, w.len()), hyphen)
+            (Some(self.fast_flags.find(key, w.len()).0), hyphen)
         } else {
             (self.word_flags.get(word).copied(), w.contains(&b'-'))
         };
@@ -696,26 +817,52 @@ impl Lexicon {
     /// on (what follows the word is ignored), a short word is read with two loads.
     #[inline]
     pub fn flags_at(&self, keys: &str, start: usize, end: usize) -> u8 {
+        self.flags_kinds_at(keys, start, end).0
+    }
+
+    /// [`Lexicon::flags_at`] and the word's kinds (`KIND_*`): what cue lists hold it.
+    #[inline]
+    pub fn flags_kinds_at(&self, keys: &str, start: usize, end: usize) -> (u8, u8) {
         let len = end.wrapping_sub(start);
         let tail = keys.as_bytes().get(start..).unwrap_or(&[]);
-        // A word whose first byte starts no known word (punctuation, digits) has no flags.
-        if let Some(&b) = tail.first()
-            && len > 0
-            && self.first_bytes[usize::from(b >> 6)] & (1 << (b & 63)) == 0
-        {
-            return 0;
-        }
         match tail.first_chunk::<16>() {
             Some(chunk) if len <= PACKED => {
                 let (key, hyphen) = pack_window(chunk, len);
-                let f = self.fast_flags.find(key, len).unwrap_or(0);
-                if f & WORD_NUMBER == 0 && hyphen {
+                let (f, k) = self.fast_flags.find(key, len);
+                let f = if f & WORD_NUMBER == 0 && hyphen {
                     keys.get(start..end).map_or(f, |w| self.hyphen_number(w, f))
                 } else {
                     f
-                }
+                };
+                // A word whose first byte starts no known word (punctuation, digits) has no
+                // flags and no kinds: masked rather than tested, as the lookup is.
+                let b = chunk[0];
+                let known =
+                    len == 0 || self.first_bytes[usize::from(b >> 6)] & (1 << (b & 63)) != 0;
+                let m = u8::from(known).wrapping_neg();
+                (f & m, k & m)
             }
-            _ => keys.get(start..end).map_or(0, |w| self.flags(w)),
+            _ => keys
+                .get(start..end)
+                .map_or((0, 0), |w| (self.flags(w), self.kinds(w))),
+        }
+    }
+
+    /// The indices of the modality cue phrases ([`Cues::modal`]) whose first word is `word`,
+    /// in list order.
+    pub fn modal_starting(&self, word: &str) -> &[usize] {
+        self.modal_first.get(word).map_or(&[], Vec::as_slice)
+    }
+
+    /// The kinds (`KIND_*`) of a word: which cue lists hold it.
+    pub fn kinds(&self, word: &str) -> u8 {
+        if word.is_empty() {
+            return self.empty_kinds;
+        }
+        if word.len() <= PACKED {
+            self.fast_flags.find(pack(word.as_bytes()).0, word.len()).1
+        } else {
+            self.long_kinds.get(word).copied().unwrap_or(0)
         }
     }
 
@@ -835,6 +982,50 @@ fn load_cues() -> Cues {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_flag_table_answers_as_a_map_does() {
+        // Made-up words of every length up to the table's limit, with flags and kinds, many
+        // enough to make the table grow and move words between their two slots.
+        let words: Vec<String> = (0..5000u32)
+            .map(|i| {
+                let len = 1 + (i as usize * 7) % PACKED;
+                (0..len)
+                    .map(|k| char::from(b'a' + ((i as usize * 31 + k * 17) % 26) as u8))
+                    .collect()
+            })
+            .collect();
+        let mut table = FlagTable::default();
+        let mut flags: HashMap<String, u8> = HashMap::default();
+        let mut kinds: HashMap<String, u8> = HashMap::default();
+        for (i, w) in words.iter().enumerate() {
+            if i % 3 != 0 {
+                table.set(w, (i % 251) as u8 | 1);
+                flags.insert(w.clone(), (i % 251) as u8 | 1);
+            }
+            if i % 5 == 0 {
+                table.add_kinds(w, (i % 7) as u8 + 1);
+                *kinds.entry(w.clone()).or_default() |= (i % 7) as u8 + 1;
+            }
+        }
+        for w in words
+            .iter()
+            .chain([&"zzzzzzzzzzzzzzzz".to_string(), &"q".to_string()])
+        {
+            let (f, k) = table.find(pack(w.as_bytes()).0, w.len());
+            assert_eq!(f, flags.get(w).copied().unwrap_or(0), "{w}");
+            assert_eq!(k, kinds.get(w).copied().unwrap_or(0), "{w}");
+            assert_eq!(
+                table.get(w),
+                flags.get(w).copied().or(kinds.get(w).map(|_| 0)),
+                "{w}"
+            );
+        }
+        // Setting flags keeps a word's kinds.
+        let w = &words[0];
+        table.set(w, 2);
+        assert_eq!(table.find(pack(w.as_bytes()).0, w.len()), (2, kinds[w]));
+    }
 
     #[test]
     fn inflects_regular_and_irregular_verbs() {

@@ -1205,15 +1205,21 @@ impl PlaceRecognizer {
             .collect();
         // Document context: countries and regions of unambiguous or strong readings, by
         // country number and (country, admin1) numbers of the gazetteer rows.
-        let mut country_votes: FastMap<u32, f64> = FastMap::default();
-        let mut admin_votes: FastMap<(u32, u32), f64> = FastMap::default();
+        // Sized for the candidates up front (only looked up, never iterated): no rehashing.
+        let n = kept.len();
+        let mut country_votes: FastMap<u32, f64> =
+            FastMap::with_capacity_and_hasher(n, Default::default());
+        let mut admin_votes: FastMap<(u32, u32), f64> =
+            FastMap::with_capacity_and_hasher(n, Default::default());
         // What the mentions of each name voted for, so that a name does not count as its own
         // context: the readings of "Santa Ana" repeated ten times are no evidence for each other
         // (readings forced by "Santa Ana, California" are, and stay out of this tally). Keyed by
         // (name number, country, admin1 or 0).
-        let mut own_vote: FastMap<(u32, u32, u32), f64> = FastMap::default();
+        let mut own_vote: FastMap<(u32, u32, u32), f64> =
+            FastMap::with_capacity_and_hasher(2 * n, Default::default());
         // The number of each kept candidate's name: equal names, equal numbers.
-        let mut name_numbers: FastMap<&str, u32> = FastMap::default();
+        let mut name_numbers: FastMap<&str, u32> =
+            FastMap::with_capacity_and_hasher(n, Default::default());
         let name_of: Vec<u32> = kept
             .iter()
             .map(|&(k, _)| {
