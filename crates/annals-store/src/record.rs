@@ -3,9 +3,12 @@
 //! The record is read through its JSON form, so the store keeps working while the stages add
 //! or rename fields: every event field is optional and read defensively.
 
-use crate::sorted_json;
+use crate::sorted_json::{self, SortedJson};
+use annals_document::Document;
+use annals_events::{Event, Party};
 use annals_pipeline::Extraction;
 use serde_json::{Map, Value};
+use std::cell::RefCell;
 
 /// One document ready to be written: its columns, its record and its events.
 #[derive(Debug, Clone, PartialEq)]
@@ -85,45 +88,62 @@ pub struct EventRow {
 impl Record {
     /// The rows for one extraction record.
     ///
-    /// The same rows as [`Record::from_value`] over `serde_json::to_value(extraction)`: the
-    /// record column is written straight from the typed record (keys sorted, as a `Value` writes
-    /// them) and only the events go through a `Value`, to read their columns.
+    /// The same rows as [`Record::from_value`] over `serde_json::to_value(extraction)` (see
+    /// [`Record::from_extraction_value`]), read from the typed record without building a `Value`:
+    /// the record column and each event's JSON are written straight from the typed values (keys
+    /// sorted, as a `Value` writes them) and the event columns read from the typed events.
     pub fn from_extraction(extraction: &Extraction) -> Record {
-        let doc = &extraction.document;
-        let direct = (
-            sorted_json::to_string(extraction, &["text"], &["events"]),
-            sorted_json::to_string(&doc.origin, &[], &[]),
-            serde_json::to_value(&extraction.events),
-        );
-        let (Ok(record), Ok(origin), Ok(Value::Array(events))) = direct else {
+        let Some(rows) = Rows::of(extraction) else {
             return Record::from_extraction_value(extraction);
         };
-        let date = doc.date.map(|d| d.to_string());
-        let events = events
-            .iter()
-            .enumerate()
-            .map(|(i, ev)| {
-                let mut row = EventRow::from_value(i as i64, ev, date.as_deref());
-                row.sentence = sentence_of(ev, &doc.text);
-                row
-            })
-            .collect();
+        let doc = &extraction.document;
         Record {
             id: doc.id.clone(),
             title: doc.title.clone(),
-            date,
+            date: rows.date,
             outlet: doc.outlet.clone(),
             url: doc.url.clone(),
             language: doc.language.clone(),
-            origin,
+            origin: rows.origin,
             text: doc.text.clone(),
-            record,
-            events,
+            record: rows.record,
+            events: rows.events,
         }
     }
 
-    /// [`Record::from_extraction`] through the record's whole JSON value (the reference form).
-    fn from_extraction_value(extraction: &Extraction) -> Record {
+    /// [`Record::from_extraction`] for a record the caller is done with: the document text and
+    /// metadata are moved into the row rather than copied.
+    pub fn from_extraction_owned(extraction: Extraction) -> Record {
+        let Some(rows) = Rows::of(&extraction) else {
+            return Record::from_extraction_value(&extraction);
+        };
+        let Document {
+            id,
+            title,
+            outlet,
+            url,
+            language,
+            text,
+            ..
+        } = extraction.document;
+        Record {
+            id,
+            title,
+            date: rows.date,
+            outlet,
+            url,
+            language,
+            origin: rows.origin,
+            text,
+            record: rows.record,
+            events: rows.events,
+        }
+    }
+
+    /// [`Record::from_extraction`] through the record's whole JSON value: [`Record::from_value`]
+    /// over `serde_json::to_value(extraction)`, with the columns of the document taken from the
+    /// typed document. Slower; the reference the direct path is checked against.
+    pub fn from_extraction_value(extraction: &Extraction) -> Record {
         let value = serde_json::to_value(extraction).unwrap_or(Value::Null);
         let mut record = Record::from_value(value);
         // The typed document is authoritative for the columns.
@@ -180,7 +200,119 @@ impl Record {
     }
 }
 
+/// Room for the record column at the start (it averages about 14 KB on news articles).
+const RECORD_CAPACITY: usize = 16 * 1024;
+
+/// The columns of a record that are not copied from its document.
+struct Rows {
+    record: String,
+    origin: String,
+    date: Option<String>,
+    events: Vec<EventRow>,
+}
+
+impl Rows {
+    /// The rows written from the typed record; `None` when something in it cannot be written
+    /// that way (the caller then goes through the record's `Value`).
+    fn of(extraction: &Extraction) -> Option<Rows> {
+        thread_local! {
+            /// The writer of this thread, its buffers kept from one record to the next.
+            static JSON: RefCell<SortedJson> = RefCell::new(SortedJson::with_capacity(RECORD_CAPACITY));
+        }
+        JSON.with(|json| match json.try_borrow_mut() {
+            Ok(mut json) => Rows::write(extraction, &mut json),
+            Err(_) => Rows::write(extraction, &mut SortedJson::with_capacity(RECORD_CAPACITY)),
+        })
+    }
+
+    /// [`Rows::of`] with the given writer.
+    fn write(extraction: &Extraction, json: &mut SortedJson) -> Option<Rows> {
+        let doc = &extraction.document;
+        let record = json.write(extraction, &["text"], &["events"]).ok()?.to_string();
+        let origin = json.write(&doc.origin, &[], &[]).ok()?.to_string();
+        let date = doc.date.map(|d| d.to_string());
+        let mut events = Vec::with_capacity(extraction.events.len());
+        for (i, ev) in extraction.events.iter().enumerate() {
+            let text = json.write(ev, &[], &[]).ok()?.to_string();
+            let row = EventRow::from_event(i as i64, ev, date.as_deref(), &doc.text, text)?;
+            events.push(row);
+        }
+        Some(Rows {
+            record,
+            origin,
+            date,
+            events,
+        })
+    }
+}
+
 impl EventRow {
+    /// The columns of a typed event, as [`EventRow::from_value`] reads them from the event's
+    /// JSON, given as `json`; the sentence text is taken from the document `text`. `None` when
+    /// the modality is not written as a string.
+    fn from_event(
+        idx: i64,
+        ev: &Event,
+        doc_date: Option<&str>,
+        text: &str,
+        json: String,
+    ) -> Option<EventRow> {
+        let (date, mut earliest, mut latest) = match &ev.date {
+            Some(d) => (
+                trimmed(&d.value),
+                d.earliest.as_deref().and_then(trimmed),
+                d.latest.as_deref().and_then(trimmed),
+            ),
+            None => (None, None, None),
+        };
+        let calendar = date.as_deref().filter(|v| starts_with_year(v));
+        let fallback = calendar.or(doc_date.filter(|v| starts_with_year(v)));
+        if earliest.is_none() {
+            earliest = fallback.map(str::to_string);
+        }
+        if latest.is_none() {
+            latest = fallback.map(pad_latest);
+        }
+        let finite = |v: Option<f64>| v.filter(|v| v.is_finite());
+        let (place, place_country, lat, lon) = match &ev.event_loc {
+            Some(l) => (
+                trimmed(&l.name),
+                trimmed(&l.country),
+                finite(l.lat),
+                finite(l.lon),
+            ),
+            None => (None, None, None, None),
+        };
+        let party = |p: &Party| Participant {
+            code: trimmed(&p.code),
+            country: trimmed(&p.country),
+        };
+        let known = |p: &Participant| p.code.is_some() || p.country.is_some();
+        let modality = trimmed(&sorted_json::as_string(&ev.modality)?);
+        Some(EventRow {
+            idx,
+            event: trimmed(&ev.event),
+            mode: joined(ev.mode.iter().map(String::as_str), ","),
+            modality,
+            date,
+            earliest,
+            latest,
+            actors: ev.actor.iter().map(party).filter(known).collect(),
+            recipients: ev.recipient.iter().map(party).filter(known).collect(),
+            place,
+            place_country,
+            lat,
+            lon,
+            source: joined(ev.attribution.iter().map(|a| a.text.as_str()), "; "),
+            quad_code: Some(i64::from(ev.quad_code)),
+            sentence: text
+                .get(ev.sentence.start..ev.sentence.end)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string),
+            json,
+        })
+    }
+
     /// The columns of the event at `idx`; `doc_date` stands in when the event has no date.
     pub fn from_value(idx: i64, ev: &Value, doc_date: Option<&str>) -> EventRow {
         let field = |key: &str| ev.get(key);
@@ -274,6 +406,27 @@ pub(crate) fn span_days(earliest: Option<&str>, latest: Option<&str>) -> i64 {
     };
     end.and_then(|l| e.until(l).ok())
         .map_or(0, |s| i64::from(s.get_days()).max(0))
+}
+
+/// `s` trimmed, or `None` when nothing is left (as [`text_of`] reads a string).
+fn trimmed(s: &str) -> Option<String> {
+    let s = s.trim();
+    (!s.is_empty()).then(|| s.to_string())
+}
+
+/// The texts that are not blank, trimmed and joined with `sep`; `None` when there are none.
+fn joined<'s>(texts: impl Iterator<Item = &'s str>, sep: &str) -> Option<String> {
+    let mut out: Option<String> = None;
+    for t in texts.map(str::trim).filter(|t| !t.is_empty()) {
+        match &mut out {
+            Some(o) => {
+                o.push_str(sep);
+                o.push_str(t);
+            }
+            None => out = Some(t.to_string()),
+        }
+    }
+    out
 }
 
 /// A string, or a number or boolean written as one; `None` for anything else or an empty string.
