@@ -624,6 +624,309 @@ mod tests {
         );
     }
 
+    use annals_document::{Origin, Span};
+    use annals_events::{
+        AttributionLink, EventDate, EventLoc, Evidence, Modality, Quantity, SourceKind,
+    };
+    use proptest::prelude::*;
+
+    /// A record with no findings but `events`.
+    fn extraction(text: &str, date: Option<&str>, events: Vec<Event>) -> Extraction {
+        let mut document = Document::new(text.to_string());
+        document.date = date.and_then(|d| d.parse().ok());
+        document.origin = Origin {
+            path: "in \"quotes\".jsonl".into(),
+            line: Some(3),
+            item: None,
+            record_id: Some("r\u{1}".into()),
+            format: "jsonl".into(),
+        };
+        Extraction {
+            document,
+            sentences: Vec::new(),
+            times: Vec::new(),
+            narrative_times: Vec::new(),
+            places: Vec::new(),
+            actors: Vec::new(),
+            events,
+        }
+    }
+
+    fn party(text: &str, code: &str, country: &str) -> Party {
+        Party {
+            text: text.into(),
+            code: code.into(),
+            country: country.into(),
+            sector: String::new(),
+            span: Span::new(0, 3),
+        }
+    }
+
+    fn date(value: &str, earliest: Option<&str>, latest: Option<&str>) -> EventDate {
+        EventDate {
+            value: value.into(),
+            earliest: earliest.map(str::to_string),
+            latest: latest.map(str::to_string),
+            text: String::new(),
+            span: None,
+            rule: "test/date".into(),
+        }
+    }
+
+    fn event(id: &str) -> Event {
+        Event {
+            id: id.into(),
+            event: "PROTEST".into(),
+            mode: vec!["demonstrate".into()],
+            context: Vec::new(),
+            cameo: "141".into(),
+            quad_code: 3,
+            actor: vec![party("Farmers", "FRAAGR", "FRA")],
+            recipient: Vec::new(),
+            date: None,
+            reported_date: None,
+            event_loc: None,
+            dead: None,
+            injured: None,
+            arrested: None,
+            size: None,
+            weapons: None,
+            modality: Modality::Asserted,
+            attribution: Vec::new(),
+            trigger: Evidence {
+                text: "blocked".into(),
+                span: Span::new(8, 15),
+            },
+            sentence: Span::new(0, 20),
+            rules: vec!["test/rule".into()],
+            confidence: 0.8,
+        }
+    }
+
+    /// The direct rows, by reference and by value, against the rows read through the JSON value.
+    fn assert_same_rows(extraction: &Extraction) {
+        let reference = Record::from_extraction_value(extraction);
+        assert_eq!(Record::from_extraction(extraction), reference);
+        assert_eq!(Record::from_extraction_owned(extraction.clone()), reference);
+    }
+
+    #[test]
+    fn odd_events_give_the_rows_of_their_json() {
+        let text = "Farmers blocked roads. Zürich \"quoted\" text\twith a tab.";
+        let mut odd = Vec::new();
+        let mut e = event("e0");
+        e.event = "  ".into();
+        e.mode = vec![String::new(), " verbal ".into(), "\t".into(), "formal".into()];
+        e.actor = vec![
+            party("", "", ""),
+            party("x", " ", "FRA"),
+            party("y", "USA\u{1}", ""),
+        ];
+        e.recipient = vec![party("they", "GOV", " ")];
+        e.date = Some(date("2024", None, None));
+        e.attribution = vec![
+            AttributionLink {
+                text: " ".into(),
+                kind: SourceKind::Anonymous,
+                span: Span::new(0, 1),
+                rule: "a".into(),
+            },
+            AttributionLink {
+                text: "the \"police\"".into(),
+                kind: SourceKind::Official,
+                span: Span::new(1, 2),
+                rule: "b".into(),
+            },
+            AttributionLink {
+                text: " organisers ".into(),
+                kind: SourceKind::SocialMedia,
+                span: Span::new(2, 3),
+                rule: "c".into(),
+            },
+        ];
+        e.sentence = Span::new(0, 22);
+        odd.push(e);
+        let mut e = event("e1");
+        e.date = Some(date("2024-03", Some(""), Some("  ")));
+        e.reported_date = Some(date("PRESENT_REF", None, None));
+        e.event_loc = Some(EventLoc {
+            name: " Lyon ".into(),
+            country: String::new(),
+            lat: Some(f64::NAN),
+            lon: Some(1e300),
+            precision: "city".into(),
+            span: Span::new(3, 7),
+        });
+        e.dead = Some(Quantity {
+            value: u64::MAX,
+            unit: String::new(),
+            approximate: true,
+            text: "dozens".into(),
+            span: Span::new(1, 2),
+            rule: "q".into(),
+        });
+        e.modality = Modality::Hypothetical;
+        e.quad_code = 255;
+        e.confidence = f64::INFINITY;
+        // Not on a character boundary: no sentence text.
+        e.sentence = Span::new(24, 25);
+        odd.push(e);
+        let mut e = event("e2");
+        e.date = Some(date(" PAST_REF ", Some("2023-01-01"), None));
+        e.event_loc = Some(EventLoc {
+            name: String::new(),
+            country: "DEU".into(),
+            lat: Some(-0.0),
+            lon: Some(f64::NEG_INFINITY),
+            precision: String::new(),
+            span: Span::new(0, 0),
+        });
+        e.modality = Modality::Denied;
+        e.confidence = 5e-324;
+        // Past the end of the text, then empty.
+        e.sentence = Span::new(40, 400);
+        odd.push(e);
+        let mut e = event("e3");
+        e.date = Some(date("2024-03-05", None, Some("2024-03-09")));
+        e.sentence = Span::new(5, 5);
+        e.rules = Vec::new();
+        odd.push(e);
+        let mut e = event("e4");
+        e.date = Some(date("", None, None));
+        odd.push(e);
+        for doc_date in [None, Some("2024-03-02")] {
+            assert_same_rows(&extraction(text, doc_date, odd.clone()));
+            assert_same_rows(&extraction("", doc_date, odd.clone()));
+            assert_same_rows(&extraction(text, doc_date, Vec::new()));
+        }
+        let rows = Record::from_extraction(&extraction(text, Some("2024-03-02"), odd));
+        assert_eq!(rows.events[0].mode.as_deref(), Some("verbal,formal"));
+        assert_eq!(
+            rows.events[0].source.as_deref(),
+            Some("the \"police\"; organisers")
+        );
+        assert_eq!(rows.events[0].latest.as_deref(), Some("2024-99-99"));
+        assert_eq!(rows.events[1].lat, None);
+        assert_eq!(rows.events[1].place.as_deref(), Some("Lyon"));
+        assert_eq!(rows.events[2].earliest.as_deref(), Some("2023-01-01"));
+        assert_eq!(rows.events[2].latest.as_deref(), Some("2024-03-02"));
+        assert_eq!(rows.events[4].date, None);
+    }
+
+    fn any_text() -> impl Strategy<Value = String> {
+        prop_oneof![
+            proptest::sample::select(vec![
+                "", " ", "\t", "2024", "2024-03", "2024-03-05", " 2024-03 ", "20245", "PAST_REF",
+                "FRA", "USAGOV", "naïve \"q\" \\ \u{1}",
+            ])
+            .prop_map(str::to_string),
+            any::<String>(),
+        ]
+    }
+
+    fn any_date() -> impl Strategy<Value = Option<EventDate>> {
+        proptest::option::of(
+            (
+                any_text(),
+                proptest::option::of(any_text()),
+                proptest::option::of(any_text()),
+            )
+                .prop_map(|(v, e, l)| date(&v, e.as_deref(), l.as_deref())),
+        )
+    }
+
+    fn any_float() -> impl Strategy<Value = f64> {
+        prop_oneof![
+            any::<f64>(),
+            Just(f64::NAN),
+            Just(f64::INFINITY),
+            Just(-0.0),
+            -180.0..180.0f64
+        ]
+    }
+
+    fn any_event() -> impl Strategy<Value = Event> {
+        let parties = || {
+            proptest::collection::vec(
+                (any_text(), any_text(), any_text()).prop_map(|(t, c, n)| party(&t, &c, &n)),
+                0..3,
+            )
+        };
+        let coordinate = || proptest::option::of(any_float());
+        let loc = proptest::option::of((any_text(), any_text(), coordinate(), coordinate()).prop_map(
+            |(name, country, lat, lon)| EventLoc {
+                name,
+                country,
+                lat,
+                lon,
+                precision: "city".into(),
+                span: Span::new(0, 1),
+            },
+        ));
+        let sources = proptest::collection::vec(any_text(), 0..3);
+        let modality = proptest::sample::select(vec![
+            Modality::Asserted,
+            Modality::Reported,
+            Modality::Alleged,
+            Modality::Denied,
+            Modality::Negated,
+            Modality::Future,
+            Modality::Hypothetical,
+            Modality::Conditional,
+        ]);
+        (
+            (any_text(), proptest::collection::vec(any_text(), 0..3), any::<u8>()),
+            (parties(), parties()),
+            (any_date(), any_date(), loc),
+            (sources, modality, 0..80usize, 0..80usize, any_float()),
+        )
+            .prop_map(
+                |(
+                    (code, mode, quad),
+                    (actor, recipient),
+                    (date, reported, loc),
+                    (sources, modality, start, end, confidence),
+                )| {
+                    let mut e = event("p");
+                    e.event = code;
+                    e.mode = mode;
+                    e.quad_code = quad;
+                    e.actor = actor;
+                    e.recipient = recipient;
+                    e.date = date;
+                    e.reported_date = reported;
+                    e.event_loc = loc;
+                    e.attribution = sources
+                        .into_iter()
+                        .map(|text| AttributionLink {
+                            text,
+                            kind: SourceKind::Media,
+                            span: Span::new(0, 1),
+                            rule: "s".into(),
+                        })
+                        .collect();
+                    e.modality = modality;
+                    e.sentence = Span { start, end };
+                    e.confidence = confidence;
+                    e
+                },
+            )
+    }
+
+    proptest! {
+        #[test]
+        fn any_events_give_the_rows_of_their_json(
+            text in any_text(),
+            doc_date in proptest::option::of(proptest::sample::select(vec!["2024-03-02", "1998-08-07"])),
+            events in proptest::collection::vec(any_event(), 0..4),
+        ) {
+            let extraction = extraction(&text, doc_date, events);
+            let reference = Record::from_extraction_value(&extraction);
+            prop_assert_eq!(Record::from_extraction(&extraction), reference.clone());
+            prop_assert_eq!(Record::from_extraction_owned(extraction), reference);
+        }
+    }
+
     #[test]
     fn non_object_record_gives_empty_columns() {
         let rec = Record::from_value(json!([1, 2]));

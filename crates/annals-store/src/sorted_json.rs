@@ -970,6 +970,158 @@ mod tests {
     }
 
     #[test]
+    fn strings_are_escaped_as_serde_json_escapes_them() {
+        let odd = [
+            "",
+            "plain",
+            "exactly8",
+            "quote\" backslash\\ slash/",
+            "\u{0}\u{1}\u{8}\t\n\u{b}\u{c}\r\u{1f} \u{7f}",
+            "long text without anything to escape in it at all, many words",
+            "long text with a quote at the very end of it, after many words\"",
+            "Zürich, São Paulo, 東京, emoji 🎉, \u{2028}",
+        ];
+        for s in odd {
+            same_as_value(&s);
+            same_as_value(&s.chars().next());
+        }
+    }
+
+    #[test]
+    fn numbers_are_written_as_serde_json_writes_them() {
+        same_as_value(&[i64::MIN, -1, 0, 9, 10, 99, 100, i64::MAX]);
+        same_as_value(&[0u64, 1, 1_000_000_007, u64::MAX]);
+        same_as_value(&[i128::from(i64::MIN), i128::from(u64::MAX)]);
+        same_as_value(&[(-3i8, 200u8), (i8::MIN, u8::MAX)]);
+        same_as_value(&[(i16::MIN, u16::MAX), (-7, 7)]);
+        same_as_value(&[(i32::MIN, u32::MAX), (-70_000, 70_000)]);
+        let floats = [
+            0.0,
+            -0.0,
+            1.0,
+            -1.5,
+            0.1,
+            1e-7,
+            1e21,
+            1e300,
+            f64::MIN_POSITIVE,
+            5e-324,
+            f64::MAX,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            45.76,
+            -98.8205,
+        ];
+        same_as_value(&floats);
+        same_as_value(&floats.map(|f| f as f32));
+        assert!(to_string(&(i128::MAX), &[], &[]).is_err());
+        assert!(to_string(&(u128::MAX), &[], &[]).is_err());
+    }
+
+    /// Members given in this order, as a map.
+    #[derive(Debug, Clone)]
+    struct Pairs(Vec<(String, Tree)>);
+
+    /// A value of any shape, its objects' members in the order given.
+    #[derive(Debug, Clone)]
+    enum Tree {
+        Null,
+        Bool(bool),
+        Int(i64),
+        Uint(u64),
+        Float(f64),
+        Text(String),
+        List(Vec<Tree>),
+        Object(Pairs),
+    }
+
+    impl Serialize for Pairs {
+        fn serialize<S: ser::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+            use ser::SerializeMap;
+            let mut map = s.serialize_map(Some(self.0.len()))?;
+            for (k, v) in &self.0 {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+
+    impl Serialize for Tree {
+        fn serialize<S: ser::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+            match self {
+                Tree::Null => s.serialize_unit(),
+                Tree::Bool(b) => s.serialize_bool(*b),
+                Tree::Int(i) => s.serialize_i64(*i),
+                Tree::Uint(u) => s.serialize_u64(*u),
+                Tree::Float(f) => s.serialize_f64(*f),
+                Tree::Text(t) => s.serialize_str(t),
+                Tree::List(l) => l.serialize(s),
+                Tree::Object(p) => p.serialize(s),
+            }
+        }
+    }
+
+    fn any_text() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        prop_oneof![
+            // Short keys that often collide or share prefixes.
+            proptest::sample::select(vec!["", "a", "b", "ab", "abcdefgh", "abcdefghi", "abcdefgz", "span", "start", "end", "\"", "\\", "é", "\n"])
+                .prop_map(str::to_string),
+            any::<String>(),
+            "[ -~\\t\\n\\r\\u{0}-\\u{1f}äöü東]{0,40}",
+        ]
+    }
+
+    fn any_tree() -> impl proptest::strategy::Strategy<Value = Tree> {
+        use proptest::prelude::*;
+        let leaf = prop_oneof![
+            Just(Tree::Null),
+            any::<bool>().prop_map(Tree::Bool),
+            any::<i64>().prop_map(Tree::Int),
+            any::<u64>().prop_map(Tree::Uint),
+            any::<f64>().prop_map(Tree::Float),
+            prop_oneof![
+                Just(f64::NAN),
+                Just(f64::INFINITY),
+                Just(-0.0),
+                Just(1e300)
+            ]
+            .prop_map(Tree::Float),
+            any_text().prop_map(Tree::Text),
+        ];
+        leaf.prop_recursive(4, 64, 8, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..6).prop_map(Tree::List),
+                proptest::collection::vec((any_text(), inner), 0..8)
+                    .prop_map(|pairs| Tree::Object(Pairs(pairs))),
+            ]
+        })
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_value_is_written_as_its_value_writes(tree in any_tree()) {
+            let expected = serde_json::to_value(&tree).unwrap().to_string();
+            proptest::prop_assert_eq!(to_string(&tree, &[], &[]).unwrap(), expected);
+        }
+
+        #[test]
+        fn a_reused_writer_writes_each_value_alike(trees in proptest::collection::vec(any_tree(), 1..5)) {
+            let mut json = SortedJson::default();
+            for tree in &trees {
+                let expected = serde_json::to_value(tree).unwrap().to_string();
+                proptest::prop_assert_eq!(json.write(tree, &[], &[]).unwrap(), expected.as_str());
+            }
+        }
+
+        #[test]
+        fn any_string_is_escaped_as_serde_json_escapes_it(s in any_text()) {
+            proptest::prop_assert_eq!(to_string(&s, &[], &[]).unwrap(), serde_json::to_string(&s).unwrap());
+        }
+    }
+
+    #[test]
     fn keys_serde_json_refuses_are_refused() {
         let v: BTreeMap<(u8, u8), u8> = BTreeMap::from([((1, 2), 3)]);
         assert!(serde_json::to_value(&v).is_err());
