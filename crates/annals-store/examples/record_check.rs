@@ -71,7 +71,11 @@ fn main() -> ExitCode {
                 if !diff.is_empty() {
                     bad += 1;
                     if bad <= 5 {
-                        eprintln!("{} ({name}) differs: {}", extraction.document.id, diff.join("; "));
+                        eprintln!(
+                            "{} ({name}) differs: {}",
+                            extraction.document.id,
+                            diff.join("; ")
+                        );
                     }
                 }
             }

@@ -1,7 +1,11 @@
 //! Turning an extraction record into the rows the store writes.
 //!
-//! The record is read through its JSON form, so the store keeps working while the stages add
-//! or rename fields: every event field is optional and read defensively.
+//! A record given as JSON ([`Record::from_value`]) is read defensively: every event field is
+//! optional, so records written by other versions still load. A typed record
+//! ([`Record::from_extraction`]) gives the same rows, byte for byte, without building its JSON
+//! value: the record column and each event's JSON are written by the sorted writer, and the event
+//! columns read from the typed events by the rules [`EventRow::from_value`] applies to their JSON
+//! (the tests hold the two paths to the same rows).
 
 use crate::sorted_json::{self, SortedJson};
 use annals_document::Document;
@@ -228,7 +232,10 @@ impl Rows {
     /// [`Rows::of`] with the given writer.
     fn write(extraction: &Extraction, json: &mut SortedJson) -> Option<Rows> {
         let doc = &extraction.document;
-        let record = json.write(extraction, &["text"], &["events"]).ok()?.to_string();
+        let record = json
+            .write(extraction, &["text"], &["events"])
+            .ok()?
+            .to_string();
         let origin = json.write(&doc.origin, &[], &[]).ok()?.to_string();
         let date = doc.date.map(|d| d.to_string());
         let mut events = Vec::with_capacity(extraction.events.len());
@@ -716,7 +723,12 @@ mod tests {
         let mut odd = Vec::new();
         let mut e = event("e0");
         e.event = "  ".into();
-        e.mode = vec![String::new(), " verbal ".into(), "\t".into(), "formal".into()];
+        e.mode = vec![
+            String::new(),
+            " verbal ".into(),
+            "\t".into(),
+            "formal".into(),
+        ];
         e.actor = vec![
             party("", "", ""),
             party("x", " ", "FRA"),
@@ -816,8 +828,18 @@ mod tests {
     fn any_text() -> impl Strategy<Value = String> {
         prop_oneof![
             proptest::sample::select(vec![
-                "", " ", "\t", "2024", "2024-03", "2024-03-05", " 2024-03 ", "20245", "PAST_REF",
-                "FRA", "USAGOV", "naïve \"q\" \\ \u{1}",
+                "",
+                " ",
+                "\t",
+                "2024",
+                "2024-03",
+                "2024-03-05",
+                " 2024-03 ",
+                "20245",
+                "PAST_REF",
+                "FRA",
+                "USAGOV",
+                "naïve \"q\" \\ \u{1}",
             ])
             .prop_map(str::to_string),
             any::<String>(),
@@ -853,16 +875,18 @@ mod tests {
             )
         };
         let coordinate = || proptest::option::of(any_float());
-        let loc = proptest::option::of((any_text(), any_text(), coordinate(), coordinate()).prop_map(
-            |(name, country, lat, lon)| EventLoc {
-                name,
-                country,
-                lat,
-                lon,
-                precision: "city".into(),
-                span: Span::new(0, 1),
-            },
-        ));
+        let loc = proptest::option::of(
+            (any_text(), any_text(), coordinate(), coordinate()).prop_map(
+                |(name, country, lat, lon)| EventLoc {
+                    name,
+                    country,
+                    lat,
+                    lon,
+                    precision: "city".into(),
+                    span: Span::new(0, 1),
+                },
+            ),
+        );
         let sources = proptest::collection::vec(any_text(), 0..3);
         let modality = proptest::sample::select(vec![
             Modality::Asserted,
@@ -875,7 +899,11 @@ mod tests {
             Modality::Conditional,
         ]);
         (
-            (any_text(), proptest::collection::vec(any_text(), 0..3), any::<u8>()),
+            (
+                any_text(),
+                proptest::collection::vec(any_text(), 0..3),
+                any::<u8>(),
+            ),
             (parties(), parties()),
             (any_date(), any_date(), loc),
             (sources, modality, 0..80usize, 0..80usize, any_float()),

@@ -426,7 +426,9 @@ impl<'a, 't> ser::Serializer for Writer<'a, 't> {
     type SerializeStructVariant = Object<'a, 't>;
 
     fn serialize_bool(self, v: bool) -> Result<()> {
-        self.ctx.out.extend_from_slice(if v { b"true" } else { b"false" });
+        self.ctx
+            .out
+            .extend_from_slice(if v { b"true" } else { b"false" });
         Ok(())
     }
     fn serialize_i8(self, v: i8) -> Result<()> {
@@ -1066,8 +1068,23 @@ mod tests {
         use proptest::prelude::*;
         prop_oneof![
             // Short keys that often collide or share prefixes.
-            proptest::sample::select(vec!["", "a", "b", "ab", "abcdefgh", "abcdefghi", "abcdefgz", "span", "start", "end", "\"", "\\", "é", "\n"])
-                .prop_map(str::to_string),
+            proptest::sample::select(vec![
+                "",
+                "a",
+                "b",
+                "ab",
+                "abcdefgh",
+                "abcdefghi",
+                "abcdefgz",
+                "span",
+                "start",
+                "end",
+                "\"",
+                "\\",
+                "é",
+                "\n"
+            ])
+            .prop_map(str::to_string),
             any::<String>(),
             "[ -~\\t\\n\\r\\u{0}-\\u{1f}äöü東]{0,40}",
         ]
@@ -1081,13 +1098,8 @@ mod tests {
             any::<i64>().prop_map(Tree::Int),
             any::<u64>().prop_map(Tree::Uint),
             any::<f64>().prop_map(Tree::Float),
-            prop_oneof![
-                Just(f64::NAN),
-                Just(f64::INFINITY),
-                Just(-0.0),
-                Just(1e300)
-            ]
-            .prop_map(Tree::Float),
+            prop_oneof![Just(f64::NAN), Just(f64::INFINITY), Just(-0.0), Just(1e300)]
+                .prop_map(Tree::Float),
             any_text().prop_map(Tree::Text),
         ];
         leaf.prop_recursive(4, 64, 8, |inner| {
