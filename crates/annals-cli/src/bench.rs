@@ -11,6 +11,7 @@ use crate::extract::{STAGE_BATCH, Tally, inputs};
 use annals_document::Document;
 use annals_ingest::Item;
 use annals_pipeline::{Pipeline, Recognized};
+use annals_store::Record;
 use indicatif::ProgressBar;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -134,6 +135,7 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
         places,
         actors,
     } = pipeline.recognize_batch(&docs);
+    let extractions = pipeline.extract_batch(docs.clone());
     let rows = vec![
         read,
         measure("segment", &docs, repeat, |_, d| pipeline.segment(d).len()),
@@ -157,6 +159,11 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
         measure_batches("extract, stage by stage", &docs, repeat, |batch| {
             let records = pipeline.extract_batch(batch.to_vec());
             records.iter().map(|r| r.events.len()).sum()
+        }),
+        measure("store record", &docs, repeat, |i, _| {
+            extractions
+                .get(i)
+                .map_or(0, |e| Record::from_extraction(e).events.len())
         }),
     ];
 

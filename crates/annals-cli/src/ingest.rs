@@ -76,7 +76,7 @@ pub fn run(args: IngestArgs) -> anyhow::Result<ExitCode> {
         }
         present += (before - batch.len()) as u64;
         let records: Vec<Record> = crate::extract::extract_parallel(&pipeline, batch, |record| {
-            Record::from_extraction(&record)
+            Record::from_extraction_owned(record)
         });
         // A failed send means the writer stopped on an error, reported when it is joined.
         Ok(send.send(records).is_ok())

@@ -3,9 +3,15 @@
 //! The text is byte for byte what `serde_json::to_value(v)?.to_string()` gives (a `Value` keeps
 //! its object keys sorted, widens `f32` to `f64` and turns non-finite numbers into `null`), without
 //! building and dropping the `Value` tree: the store writes records in that form, and building
-//! the tree cost more than extracting a short article. An object's members are written as they
-//! come, then copied aside and written back in key order; a key given twice keeps its last
-//! value, as inserting into the `Value` map does.
+//! the tree cost more than extracting a short article.
+//!
+//! Each member of an object is written where it comes, key and value (`"key":value`), and its
+//! place noted. When the object closes, its members are left where they are if their keys came
+//! in ascending order; otherwise the object's text is copied aside and its members written back
+//! in key order, separated by commas (members that follow each other in both orders are copied
+//! in one piece). A key given twice keeps its last value, as inserting into the `Value` map does.
+//! Strings are escaped as serde_json escapes them, integers written digit by digit, and floats
+//! formatted by serde_json itself.
 
 use serde::ser::{self, Serialize};
 use serde_json::Value;
@@ -36,22 +42,60 @@ type Result<T> = std::result::Result<T, Unsupported>;
 /// `value` as compact JSON with sorted object keys. At the top level only, members named in
 /// `omit` are left out and members named in `empty` are written as `[]` (their values are not
 /// serialized at all).
+#[cfg_attr(not(test), allow(dead_code))]
 pub(crate) fn to_string<T: Serialize + ?Sized>(
     value: &T,
     omit: &[&str],
     empty: &[&str],
 ) -> Result<String> {
-    let mut ctx = Ctx {
-        out: Vec::with_capacity(16 * 1024),
-        members: Vec::new(),
-        scratch: Vec::new(),
-    };
-    value.serialize(Writer {
-        ctx: &mut ctx,
-        top: Some(Top { omit, empty }),
-    })?;
-    // Only JSON escapes of valid strings were written.
-    String::from_utf8(ctx.out).map_err(|e| Unsupported(e.to_string()))
+    let mut json = SortedJson::with_capacity(4 * 1024);
+    json.write(value, omit, empty)?;
+    Ok(json.take())
+}
+
+/// A writer whose buffers are kept from one value to the next (write, take the text, write the
+/// next value).
+#[derive(Default)]
+pub(crate) struct SortedJson {
+    ctx: Ctx,
+}
+
+impl SortedJson {
+    /// A writer whose output buffer starts with room for `bytes` of text.
+    pub(crate) fn with_capacity(bytes: usize) -> SortedJson {
+        SortedJson {
+            ctx: Ctx {
+                out: Vec::with_capacity(bytes),
+                members: Vec::with_capacity(64),
+                order: Vec::with_capacity(32),
+                scratch: Vec::with_capacity(bytes),
+            },
+        }
+    }
+
+    /// Writes `value` (as [`to_string`] does) in place of the previous text, and returns it.
+    pub(crate) fn write<T: Serialize + ?Sized>(
+        &mut self,
+        value: &T,
+        omit: &[&str],
+        empty: &[&str],
+    ) -> Result<&str> {
+        let ctx = &mut self.ctx;
+        ctx.out.clear();
+        ctx.members.clear();
+        value.serialize(Writer {
+            ctx: &mut *ctx,
+            top: Some(Top { omit, empty }),
+        })?;
+        // Only whole strings and ASCII were written.
+        std::str::from_utf8(&ctx.out).map_err(|e| Unsupported(e.to_string()))
+    }
+
+    /// The last text written, taking its buffer with it (the next value is written into a new
+    /// one).
+    pub(crate) fn take(&mut self) -> String {
+        String::from_utf8(std::mem::take(&mut self.ctx.out)).unwrap_or_default()
+    }
 }
 
 /// The members to leave out or empty at the top level.
@@ -61,19 +105,44 @@ struct Top<'t> {
     empty: &'t [&'t str],
 }
 
-/// One member of an object being written: its key and where its value is in `Ctx::out`.
+/// One member of an object being written: its key and where `"key":value` is in `Ctx::out`.
 struct Member {
+    /// The first eight bytes of the key, big-endian (zeros after a shorter key): comparing
+    /// these orders most keys without comparing the strings.
+    prefix: u64,
     key: Cow<'static, str>,
+    /// Where `"key":value` is in the output.
     start: usize,
     end: usize,
 }
 
+impl Member {
+    /// Orders members by key, as the keys of a `Value` map are ordered.
+    fn cmp_key(&self, other: &Member) -> std::cmp::Ordering {
+        self.prefix
+            .cmp(&other.prefix)
+            .then_with(|| self.key.as_bytes().cmp(other.key.as_bytes()))
+    }
+}
+
+/// The first eight bytes of `key`, big-endian, padded with zeros.
+fn key_prefix(key: &str) -> u64 {
+    let mut prefix = 0u64;
+    for (i, b) in key.bytes().take(8).enumerate() {
+        prefix |= u64::from(b) << (56 - 8 * i);
+    }
+    prefix
+}
+
 /// The output and the work space shared by every level.
+#[derive(Default)]
 struct Ctx {
     out: Vec<u8>,
     /// The members of the objects being written, innermost last (a stack).
     members: Vec<Member>,
-    /// Where an object's members are copied while they are written back in key order.
+    /// The order of an object's members by key (positions among its members).
+    order: Vec<usize>,
+    /// Where an object's text is copied while its members are written back in key order.
     scratch: Vec<u8>,
 }
 
@@ -83,16 +152,106 @@ struct Writer<'a, 't> {
     top: Option<Top<'t>>,
 }
 
-impl Writer<'_, '_> {
-    /// Writes a scalar the way its `Value` is written.
-    fn scalar(self, value: Value) -> Result<()> {
-        serde_json::to_writer(&mut self.ctx.out, &value).map_err(|e| Unsupported(e.to_string()))
+/// How serde_json escapes each byte in a string: 0 not at all, `u` as `\u00XX`, else a
+/// backslash and this letter.
+static ESCAPE: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = b'u';
+        b += 1;
     }
+    table[0x08] = b'b';
+    table[0x09] = b't';
+    table[0x0A] = b'n';
+    table[0x0C] = b'f';
+    table[0x0D] = b'r';
+    table[b'"' as usize] = b'"';
+    table[b'\\' as usize] = b'\\';
+    table
+};
+
+/// Lower-case hex digits, as serde_json writes `\u00XX` escapes.
+const HEX: &[u8; 16] = b"0123456789abcdef";
+
+/// Whether any of the eight bytes of `word` may need escaping (a control character, `"` or
+/// `\`). Never misses one; may report one that is not there (the bytes are then checked one by
+/// one).
+fn may_need_escape(word: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero_byte = |x: u64| x.wrapping_sub(ONES) & !x;
+    let below_space = word.wrapping_sub(ONES * 0x20) & !word;
+    let quote = zero_byte(word ^ (ONES * u64::from(b'"')));
+    let backslash = zero_byte(word ^ (ONES * u64::from(b'\\')));
+    (below_space | quote | backslash) & HIGH != 0
 }
 
-/// Writes `s` as a JSON string.
-fn write_str(out: &mut Vec<u8>, s: &str) -> Result<()> {
-    serde_json::to_writer(out, s).map_err(|e| Unsupported(e.to_string()))
+/// Writes `s` as a JSON string, escaped as serde_json escapes it.
+fn write_str(out: &mut Vec<u8>, s: &str) {
+    let bytes = s.as_bytes();
+    out.reserve(bytes.len() + 2);
+    out.push(b'"');
+    // Skip the leading bytes that need no escape eight at a time.
+    let mut clean = 0;
+    for chunk in bytes.chunks_exact(8) {
+        let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+        if may_need_escape(word) {
+            break;
+        }
+        clean += 8;
+    }
+    let mut run = 0;
+    for (i, &b) in bytes.iter().enumerate().skip(clean) {
+        let escape = ESCAPE[usize::from(b)];
+        if escape == 0 {
+            continue;
+        }
+        out.extend_from_slice(bytes.get(run..i).unwrap_or_default());
+        if escape == b'u' {
+            out.extend_from_slice(&[
+                b'\\',
+                b'u',
+                b'0',
+                b'0',
+                HEX[usize::from(b >> 4)],
+                HEX[usize::from(b & 0xF)],
+            ]);
+        } else {
+            out.extend_from_slice(&[b'\\', escape]);
+        }
+        run = i + 1;
+    }
+    out.extend_from_slice(bytes.get(run..).unwrap_or_default());
+    out.push(b'"');
+}
+
+/// Writes `v` in decimal.
+fn write_u64(out: &mut Vec<u8>, mut v: u64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[at..]);
+}
+
+/// Writes `v` in decimal.
+fn write_i64(out: &mut Vec<u8>, v: i64) {
+    if v < 0 {
+        out.push(b'-');
+    }
+    write_u64(out, v.unsigned_abs());
+}
+
+/// Writes `v` as serde_json writes an `f64` (`null` when not finite).
+fn write_f64(out: &mut Vec<u8>, v: f64) -> Result<()> {
+    serde_json::to_writer(out, &v).map_err(|e| Unsupported(e.to_string()))
 }
 
 /// An array being written.
@@ -124,13 +283,16 @@ impl Array<'_> {
     }
 }
 
-/// An object being written: member values are written as they come, then reordered by key.
+/// An object being written: members are written as they come, and their order by key noted when
+/// it closes if they came out of order.
 struct Object<'a, 't> {
     ctx: &'a mut Ctx,
-    /// Where the object's text starts in the output.
+    /// Where the object's members start in the output (just after its `{`).
     body: usize,
     /// Where its members start on the member stack.
     base: usize,
+    /// Whether the keys so far came in strictly ascending order.
+    sorted: bool,
     /// The key of a map entry whose value comes next.
     key: Option<String>,
     top: Option<Top<'t>>,
@@ -140,9 +302,11 @@ struct Object<'a, 't> {
 
 impl<'a, 't> Object<'a, 't> {
     fn new(ctx: &'a mut Ctx, top: Option<Top<'t>>, variant: bool) -> Self {
+        ctx.out.push(b'{');
         Object {
             body: ctx.out.len(),
             base: ctx.members.len(),
+            sorted: true,
             ctx,
             key: None,
             top,
@@ -151,19 +315,35 @@ impl<'a, 't> Object<'a, 't> {
     }
 
     fn member<T: Serialize + ?Sized>(&mut self, key: Cow<'static, str>, value: &T) -> Result<()> {
-        let start = self.ctx.out.len();
-        match self.top {
+        let empty = match self.top {
             Some(top) if top.omit.contains(&key.as_ref()) => return Ok(()),
-            Some(top) if top.empty.contains(&key.as_ref()) => {
-                self.ctx.out.extend_from_slice(b"[]");
-            }
-            _ => value.serialize(Writer {
-                ctx: &mut *self.ctx,
-                top: None,
-            })?,
+            Some(top) => top.empty.contains(&key.as_ref()),
+            None => false,
+        };
+        let prefix = key_prefix(&key);
+        let ctx = &mut *self.ctx;
+        if let Some(last) = ctx.members.get(self.base..).and_then(<[Member]>::last) {
+            self.sorted &= last.prefix < prefix
+                || (last.prefix == prefix && last.key.as_bytes() < key.as_bytes());
+            ctx.out.push(b',');
         }
-        let end = self.ctx.out.len();
-        self.ctx.members.push(Member { key, start, end });
+        let start = ctx.out.len();
+        write_str(&mut ctx.out, &key);
+        ctx.out.push(b':');
+        if empty {
+            ctx.out.extend_from_slice(b"[]");
+        } else {
+            value.serialize(Writer {
+                ctx: &mut *ctx,
+                top: None,
+            })?;
+        }
+        ctx.members.push(Member {
+            prefix,
+            key,
+            start,
+            end: ctx.out.len(),
+        });
         Ok(())
     }
 
@@ -171,29 +351,52 @@ impl<'a, 't> Object<'a, 't> {
         let Ctx {
             out,
             members,
+            order,
             scratch,
         } = self.ctx;
-        let mine = members.get_mut(self.base..).unwrap_or_default();
-        // Stable: of equal keys the last given stays last, and is the one kept.
-        mine.sort_by(|a, b| a.key.cmp(&b.key));
-        scratch.clear();
-        scratch.extend_from_slice(out.get(self.body..).unwrap_or_default());
-        out.truncate(self.body);
-        out.push(b'{');
-        let mut first = true;
-        for (i, m) in mine.iter().enumerate() {
-            if mine.get(i + 1).is_some_and(|next| next.key == m.key) {
-                continue;
+        if !self.sorted {
+            let mine = members.get(self.base..).unwrap_or_default();
+            // Stable: of equal keys the last given stays last, and is the one kept.
+            order.clear();
+            order.extend(0..mine.len());
+            for i in 1..order.len() {
+                let mut j = i;
+                while j > 0 && mine[order[j - 1]].cmp_key(&mine[order[j]]).is_gt() {
+                    order.swap(j - 1, j);
+                    j -= 1;
+                }
             }
-            if !first {
-                out.push(b',');
+            // Whether the member at `k` in key order gives way to a later one with its key.
+            let replaced = |k: usize| {
+                order
+                    .get(k + 1)
+                    .is_some_and(|&next| mine[next].cmp_key(&mine[order[k]]).is_eq())
+            };
+            scratch.clear();
+            scratch.extend_from_slice(out.get(self.body..).unwrap_or_default());
+            out.truncate(self.body);
+            let mut first = true;
+            let mut k = 0;
+            while k < order.len() {
+                if replaced(k) {
+                    k += 1;
+                    continue;
+                }
+                // Members that follow each other in both orders are copied in one piece, with
+                // the comma between them.
+                let (start, mut last) = (mine[order[k]].start, order[k]);
+                k += 1;
+                while k < order.len() && order[k] == last + 1 && !replaced(k) {
+                    last = order[k];
+                    k += 1;
+                }
+                if !first {
+                    out.push(b',');
+                }
+                first = false;
+                let text = scratch.get(start - self.body..mine[last].end - self.body);
+                out.extend_from_slice(text.unwrap_or_default());
             }
-            first = false;
-            write_str(out, &m.key)?;
-            out.push(b':');
-            let value =
-                scratch.get(m.start.saturating_sub(self.body)..m.end.saturating_sub(self.body));
-            out.extend_from_slice(value.unwrap_or_default());
         }
         out.push(b'}');
         if self.variant {
@@ -205,11 +408,10 @@ impl<'a, 't> Object<'a, 't> {
 }
 
 /// Writes the opening of `{"variant":`.
-fn open_variant(out: &mut Vec<u8>, variant: &str) -> Result<()> {
+fn open_variant(out: &mut Vec<u8>, variant: &str) {
     out.push(b'{');
-    write_str(out, variant)?;
+    write_str(out, variant);
     out.push(b':');
-    Ok(())
 }
 
 impl<'a, 't> ser::Serializer for Writer<'a, 't> {
@@ -239,11 +441,18 @@ impl<'a, 't> ser::Serializer for Writer<'a, 't> {
         self.serialize_i64(i64::from(v))
     }
     fn serialize_i64(self, v: i64) -> Result<()> {
-        self.scalar(Value::from(v))
+        write_i64(&mut self.ctx.out, v);
+        Ok(())
     }
     fn serialize_i128(self, v: i128) -> Result<()> {
-        let value = serde_json::to_value(v).map_err(|e| Unsupported(e.to_string()))?;
-        self.scalar(value)
+        // As `to_value`: within the range of `u64` or `i64`, else refused.
+        if let Ok(v) = u64::try_from(v) {
+            self.serialize_u64(v)
+        } else if let Ok(v) = i64::try_from(v) {
+            self.serialize_i64(v)
+        } else {
+            Err(Unsupported("number out of range".into()))
+        }
     }
     fn serialize_u8(self, v: u8) -> Result<()> {
         self.serialize_u64(u64::from(v))
@@ -255,28 +464,41 @@ impl<'a, 't> ser::Serializer for Writer<'a, 't> {
         self.serialize_u64(u64::from(v))
     }
     fn serialize_u64(self, v: u64) -> Result<()> {
-        self.scalar(Value::from(v))
+        write_u64(&mut self.ctx.out, v);
+        Ok(())
     }
     fn serialize_u128(self, v: u128) -> Result<()> {
-        let value = serde_json::to_value(v).map_err(|e| Unsupported(e.to_string()))?;
-        self.scalar(value)
+        let v = u64::try_from(v).map_err(|_| Unsupported("number out of range".into()))?;
+        self.serialize_u64(v)
     }
     fn serialize_f32(self, v: f32) -> Result<()> {
         // As `Value::from(f32)`: widened to f64, `null` when not finite.
-        self.scalar(Value::from(v))
+        write_f64(&mut self.ctx.out, f64::from(v))
     }
     fn serialize_f64(self, v: f64) -> Result<()> {
-        self.scalar(Value::from(v))
+        write_f64(&mut self.ctx.out, v)
     }
     fn serialize_char(self, v: char) -> Result<()> {
         let mut utf8 = [0u8; 4];
-        write_str(&mut self.ctx.out, v.encode_utf8(&mut utf8))
+        write_str(&mut self.ctx.out, v.encode_utf8(&mut utf8));
+        Ok(())
     }
     fn serialize_str(self, v: &str) -> Result<()> {
-        write_str(&mut self.ctx.out, v)
+        write_str(&mut self.ctx.out, v);
+        Ok(())
     }
     fn serialize_bytes(self, v: &[u8]) -> Result<()> {
-        self.scalar(Value::from(v.to_vec()))
+        // As a `Value`: an array of numbers.
+        let out = &mut self.ctx.out;
+        out.push(b'[');
+        for (i, b) in v.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            write_u64(out, u64::from(*b));
+        }
+        out.push(b']');
+        Ok(())
     }
     fn serialize_none(self) -> Result<()> {
         self.serialize_unit()
@@ -297,7 +519,8 @@ impl<'a, 't> ser::Serializer for Writer<'a, 't> {
         _index: u32,
         variant: &'static str,
     ) -> Result<()> {
-        write_str(&mut self.ctx.out, variant)
+        write_str(&mut self.ctx.out, variant);
+        Ok(())
     }
     fn serialize_newtype_struct<T: Serialize + ?Sized>(
         self,
@@ -313,7 +536,7 @@ impl<'a, 't> ser::Serializer for Writer<'a, 't> {
         variant: &'static str,
         value: &T,
     ) -> Result<()> {
-        open_variant(&mut self.ctx.out, variant)?;
+        open_variant(&mut self.ctx.out, variant);
         value.serialize(Writer {
             ctx: &mut *self.ctx,
             top: None,
@@ -342,7 +565,7 @@ impl<'a, 't> ser::Serializer for Writer<'a, 't> {
         variant: &'static str,
         _len: usize,
     ) -> Result<Array<'a>> {
-        open_variant(&mut self.ctx.out, variant)?;
+        open_variant(&mut self.ctx.out, variant);
         self.ctx.out.push(b'[');
         Ok(Array {
             ctx: self.ctx,
@@ -363,7 +586,7 @@ impl<'a, 't> ser::Serializer for Writer<'a, 't> {
         variant: &'static str,
         _len: usize,
     ) -> Result<Object<'a, 't>> {
-        open_variant(&mut self.ctx.out, variant)?;
+        open_variant(&mut self.ctx.out, variant);
         Ok(Object::new(self.ctx, None, true))
     }
 }
@@ -463,7 +686,11 @@ impl ser::SerializeStructVariant for Object<'_, '_> {
 
 /// A map key as `serde_json::to_value` turns it into an object key; anything else is refused.
 fn map_key<T: Serialize + ?Sized>(key: &T) -> Result<String> {
-    // Keys are few and small: going through a `Value` keeps exactly serde_json's rules.
+    // String keys (struct fields flattened into a map, string-keyed maps) are taken as they are.
+    if let Ok(key) = key.serialize(StrKey) {
+        return Ok(key);
+    }
+    // Other keys are few and small: going through a `Value` keeps exactly serde_json's rules.
     match serde_json::to_value(KeyProbe(key)) {
         Ok(Value::Object(map)) => map
             .into_iter()
@@ -475,6 +702,12 @@ fn map_key<T: Serialize + ?Sized>(key: &T) -> Result<String> {
     }
 }
 
+/// The text of a value that serializes as a string, a character or a unit enum variant (the
+/// string its `Value` holds); `None` for any other value.
+pub(crate) fn as_string<T: Serialize + ?Sized>(value: &T) -> Option<String> {
+    value.serialize(StrKey).ok()
+}
+
 /// A one-entry map `{key: null}`, to read how serde_json writes `key` as an object key.
 struct KeyProbe<'k, T: ?Sized>(&'k T);
 
@@ -484,6 +717,144 @@ impl<T: Serialize + ?Sized> Serialize for KeyProbe<'_, T> {
         let mut map = s.serialize_map(Some(1))?;
         map.serialize_entry(self.0, &())?;
         map.end()
+    }
+}
+
+/// Takes a key that serializes as a string, a character or a unit variant (or a newtype around
+/// one) as serde_json does, as it is; refuses every other key, which then goes through
+/// [`KeyProbe`].
+struct StrKey;
+
+/// Refuses a key that is not a string.
+fn not_str<T>() -> Result<T> {
+    Err(Unsupported("not a string key".into()))
+}
+
+impl ser::Serializer for StrKey {
+    type Ok = String;
+    type Error = Unsupported;
+    type SerializeSeq = ser::Impossible<String, Unsupported>;
+    type SerializeTuple = ser::Impossible<String, Unsupported>;
+    type SerializeTupleStruct = ser::Impossible<String, Unsupported>;
+    type SerializeTupleVariant = ser::Impossible<String, Unsupported>;
+    type SerializeMap = ser::Impossible<String, Unsupported>;
+    type SerializeStruct = ser::Impossible<String, Unsupported>;
+    type SerializeStructVariant = ser::Impossible<String, Unsupported>;
+
+    fn serialize_str(self, v: &str) -> Result<String> {
+        Ok(v.to_string())
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _name: &'static str,
+        value: &T,
+    ) -> Result<String> {
+        value.serialize(self)
+    }
+    fn serialize_bool(self, _v: bool) -> Result<String> {
+        not_str()
+    }
+    fn serialize_i8(self, _v: i8) -> Result<String> {
+        not_str()
+    }
+    fn serialize_i16(self, _v: i16) -> Result<String> {
+        not_str()
+    }
+    fn serialize_i32(self, _v: i32) -> Result<String> {
+        not_str()
+    }
+    fn serialize_i64(self, _v: i64) -> Result<String> {
+        not_str()
+    }
+    fn serialize_u8(self, _v: u8) -> Result<String> {
+        not_str()
+    }
+    fn serialize_u16(self, _v: u16) -> Result<String> {
+        not_str()
+    }
+    fn serialize_u32(self, _v: u32) -> Result<String> {
+        not_str()
+    }
+    fn serialize_u64(self, _v: u64) -> Result<String> {
+        not_str()
+    }
+    fn serialize_f32(self, _v: f32) -> Result<String> {
+        not_str()
+    }
+    fn serialize_f64(self, _v: f64) -> Result<String> {
+        not_str()
+    }
+    fn serialize_char(self, v: char) -> Result<String> {
+        Ok(v.to_string())
+    }
+    fn serialize_bytes(self, _v: &[u8]) -> Result<String> {
+        not_str()
+    }
+    fn serialize_none(self) -> Result<String> {
+        not_str()
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, _value: &T) -> Result<String> {
+        not_str()
+    }
+    fn serialize_unit(self) -> Result<String> {
+        not_str()
+    }
+    fn serialize_unit_struct(self, _name: &'static str) -> Result<String> {
+        not_str()
+    }
+    fn serialize_unit_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+    ) -> Result<String> {
+        Ok(variant.to_string())
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _name: &'static str,
+        _index: u32,
+        _variant: &'static str,
+        _value: &T,
+    ) -> Result<String> {
+        not_str()
+    }
+    fn serialize_seq(self, _len: Option<usize>) -> Result<Self::SerializeSeq> {
+        not_str()
+    }
+    fn serialize_tuple(self, _len: usize) -> Result<Self::SerializeTuple> {
+        not_str()
+    }
+    fn serialize_tuple_struct(
+        self,
+        _name: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeTupleStruct> {
+        not_str()
+    }
+    fn serialize_tuple_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        _variant: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeTupleVariant> {
+        not_str()
+    }
+    fn serialize_map(self, _len: Option<usize>) -> Result<Self::SerializeMap> {
+        not_str()
+    }
+    fn serialize_struct(self, _name: &'static str, _len: usize) -> Result<Self::SerializeStruct> {
+        not_str()
+    }
+    fn serialize_struct_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        _variant: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeStructVariant> {
+        not_str()
     }
 }
 
@@ -598,6 +969,168 @@ mod tests {
             to_string(&v, &["text"], &["events"]).unwrap(),
             r#"{"events":[],"id":"x","inner":{"text":1}}"#
         );
+    }
+
+    #[test]
+    fn strings_are_escaped_as_serde_json_escapes_them() {
+        let odd = [
+            "",
+            "plain",
+            "exactly8",
+            "quote\" backslash\\ slash/",
+            "\u{0}\u{1}\u{8}\t\n\u{b}\u{c}\r\u{1f} \u{7f}",
+            "long text without anything to escape in it at all, many words",
+            "long text with a quote at the very end of it, after many words\"",
+            "Zürich, São Paulo, 東京, emoji 🎉, \u{2028}",
+        ];
+        for s in odd {
+            same_as_value(&s);
+            same_as_value(&s.chars().next());
+        }
+    }
+
+    #[test]
+    fn numbers_are_written_as_serde_json_writes_them() {
+        same_as_value(&[i64::MIN, -1, 0, 9, 10, 99, 100, i64::MAX]);
+        same_as_value(&[0u64, 1, 1_000_000_007, u64::MAX]);
+        same_as_value(&[i128::from(i64::MIN), i128::from(u64::MAX)]);
+        same_as_value(&[(-3i8, 200u8), (i8::MIN, u8::MAX)]);
+        same_as_value(&[(i16::MIN, u16::MAX), (-7, 7)]);
+        same_as_value(&[(i32::MIN, u32::MAX), (-70_000, 70_000)]);
+        let floats = [
+            0.0,
+            -0.0,
+            1.0,
+            -1.5,
+            0.1,
+            1e-7,
+            1e21,
+            1e300,
+            f64::MIN_POSITIVE,
+            5e-324,
+            f64::MAX,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            45.76,
+            -98.8205,
+        ];
+        same_as_value(&floats);
+        same_as_value(&floats.map(|f| f as f32));
+        assert!(to_string(&(i128::MAX), &[], &[]).is_err());
+        assert!(to_string(&(u128::MAX), &[], &[]).is_err());
+    }
+
+    /// Members given in this order, as a map.
+    #[derive(Debug, Clone)]
+    struct Pairs(Vec<(String, Tree)>);
+
+    /// A value of any shape, its objects' members in the order given.
+    #[derive(Debug, Clone)]
+    enum Tree {
+        Null,
+        Bool(bool),
+        Int(i64),
+        Uint(u64),
+        Float(f64),
+        Text(String),
+        List(Vec<Tree>),
+        Object(Pairs),
+    }
+
+    impl Serialize for Pairs {
+        fn serialize<S: ser::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+            use ser::SerializeMap;
+            let mut map = s.serialize_map(Some(self.0.len()))?;
+            for (k, v) in &self.0 {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+
+    impl Serialize for Tree {
+        fn serialize<S: ser::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+            match self {
+                Tree::Null => s.serialize_unit(),
+                Tree::Bool(b) => s.serialize_bool(*b),
+                Tree::Int(i) => s.serialize_i64(*i),
+                Tree::Uint(u) => s.serialize_u64(*u),
+                Tree::Float(f) => s.serialize_f64(*f),
+                Tree::Text(t) => s.serialize_str(t),
+                Tree::List(l) => l.serialize(s),
+                Tree::Object(p) => p.serialize(s),
+            }
+        }
+    }
+
+    fn any_text() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        prop_oneof![
+            // Short keys that often collide or share prefixes.
+            proptest::sample::select(vec![
+                "",
+                "a",
+                "b",
+                "ab",
+                "abcdefgh",
+                "abcdefghi",
+                "abcdefgz",
+                "span",
+                "start",
+                "end",
+                "\"",
+                "\\",
+                "é",
+                "\n"
+            ])
+            .prop_map(str::to_string),
+            any::<String>(),
+            "[ -~\\t\\n\\r\\u{0}-\\u{1f}äöü東]{0,40}",
+        ]
+    }
+
+    fn any_tree() -> impl proptest::strategy::Strategy<Value = Tree> {
+        use proptest::prelude::*;
+        let leaf = prop_oneof![
+            Just(Tree::Null),
+            any::<bool>().prop_map(Tree::Bool),
+            any::<i64>().prop_map(Tree::Int),
+            any::<u64>().prop_map(Tree::Uint),
+            any::<f64>().prop_map(Tree::Float),
+            prop_oneof![Just(f64::NAN), Just(f64::INFINITY), Just(-0.0), Just(1e300)]
+                .prop_map(Tree::Float),
+            any_text().prop_map(Tree::Text),
+        ];
+        leaf.prop_recursive(4, 64, 8, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..6).prop_map(Tree::List),
+                proptest::collection::vec((any_text(), inner), 0..8)
+                    .prop_map(|pairs| Tree::Object(Pairs(pairs))),
+            ]
+        })
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_value_is_written_as_its_value_writes(tree in any_tree()) {
+            let expected = serde_json::to_value(&tree).unwrap().to_string();
+            proptest::prop_assert_eq!(to_string(&tree, &[], &[]).unwrap(), expected);
+        }
+
+        #[test]
+        fn a_reused_writer_writes_each_value_alike(trees in proptest::collection::vec(any_tree(), 1..5)) {
+            let mut json = SortedJson::default();
+            for tree in &trees {
+                let expected = serde_json::to_value(tree).unwrap().to_string();
+                proptest::prop_assert_eq!(json.write(tree, &[], &[]).unwrap(), expected.as_str());
+            }
+        }
+
+        #[test]
+        fn any_string_is_escaped_as_serde_json_escapes_it(s in any_text()) {
+            proptest::prop_assert_eq!(to_string(&s, &[], &[]).unwrap(), serde_json::to_string(&s).unwrap());
+        }
     }
 
     #[test]
