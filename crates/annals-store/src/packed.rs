@@ -21,7 +21,10 @@ pub(crate) fn pack(json: &str, out: &mut Vec<u8>) -> bool {
     out.push(LZ4);
     out.extend_from_slice(&len.to_le_bytes());
     let start = out.len();
-    out.resize(start + lz4_flex::block::get_maximum_output_size(bytes.len()), 0);
+    out.resize(
+        start + lz4_flex::block::get_maximum_output_size(bytes.len()),
+        0,
+    );
     match lz4_flex::block::compress_into(bytes, out.get_mut(start..).unwrap_or_default()) {
         Ok(n) => {
             out.truncate(start + n);
@@ -59,13 +62,16 @@ mod tests {
 
     #[test]
     fn packed_records_come_back_whole() {
-        let json = r#"{"actors":[{"code":"FRA","text":"Lyon"}],"title":"Grève à Lyon","x":"#
-            .repeat(40);
+        let json =
+            r#"{"actors":[{"code":"FRA","text":"Lyon"}],"title":"Grève à Lyon","x":"#.repeat(40);
         let mut blob = Vec::new();
         assert!(pack(&json, &mut blob));
         assert_eq!(blob.first(), Some(&LZ4));
         assert!(blob.len() < json.len() / 4, "{} bytes", blob.len());
-        assert_eq!(unpack(ValueRef::Blob(&blob)).as_deref(), Some(json.as_str()));
+        assert_eq!(
+            unpack(ValueRef::Blob(&blob)).as_deref(),
+            Some(json.as_str())
+        );
         assert!(pack("", &mut blob));
         assert_eq!(unpack(ValueRef::Blob(&blob)).as_deref(), Some(""));
     }
@@ -83,7 +89,11 @@ mod tests {
         let mut blob = Vec::new();
         assert!(pack(&"{\"k\":\"value value value\"}".repeat(20), &mut blob));
         for cut in [0, 1, 3, 5, blob.len() / 2, blob.len() - 1] {
-            assert_eq!(unpack(ValueRef::Blob(blob.get(..cut).unwrap())), None, "{cut}");
+            assert_eq!(
+                unpack(ValueRef::Blob(blob.get(..cut).unwrap())),
+                None,
+                "{cut}"
+            );
         }
         let mut wrong_len = blob.clone();
         if let Some(b) = wrong_len.get_mut(1) {
