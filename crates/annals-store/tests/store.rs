@@ -720,3 +720,35 @@ fn migrates_a_version_6_store_to_lean_rows() {
     }
     assert_indexes_in_step(&path);
 }
+
+#[test]
+fn new_stores_get_8_kib_pages_and_old_ones_keep_theirs() {
+    let dir = tempfile::tempdir().unwrap();
+    let page_size = |path: &std::path::Path| {
+        column(path, "SELECT CAST(page_size AS TEXT) FROM pragma_page_size")
+    };
+    let new = dir.path().join("new.db");
+    Store::open(&new)
+        .unwrap()
+        .insert_records(&corpus())
+        .unwrap();
+    assert_eq!(page_size(&new), ["8192"]);
+    let old = dir.path().join("old.db");
+    rusqlite::Connection::open(&old)
+        .unwrap()
+        .execute_batch("PRAGMA page_size = 4096; CREATE TABLE t (x); PRAGMA user_version = 0;")
+        .unwrap();
+    let mut store = Store::open(&old).unwrap();
+    store.insert_records(&corpus()).unwrap();
+    assert_eq!(page_size(&old), ["4096"]);
+    assert_eq!(
+        ids(
+            &store,
+            Query {
+                text: Some("airspace".into()),
+                ..Query::default()
+            }
+        ),
+        ["d2"]
+    );
+}
