@@ -301,7 +301,7 @@ pub(crate) fn event_filter(
         params.push(Sql::Text(format!("%{}%", like_escape(v.trim()))));
     }
     // The first actor and recipient of an event are columns of its row; `event_actors` holds
-    // the others (and, in stores written before version 7, the first ones too).
+    // the others (a store migrated from before version 7 may hold some first ones, too).
     if let Some(v) = &q.actor {
         conds.push(
             "(e.actor_code LIKE ? ESCAPE '\\' OR e.recipient_code LIKE ? ESCAPE '\\'
