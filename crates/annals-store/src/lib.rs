@@ -23,6 +23,7 @@
 
 mod api;
 mod merging;
+mod packed;
 mod plan;
 mod record;
 mod schema;
@@ -40,9 +41,13 @@ pub use schema::SCHEMA_VERSION;
 pub use search::{BBox, Hit, Query};
 
 use annals_pipeline::Extraction;
+use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use std::path::Path;
 use std::time::Duration;
+
+/// The page size of new store files, in bytes.
+const PAGE_SIZE: i64 = 8192;
 
 /// What can go wrong with the store.
 #[derive(Debug, thiserror::Error)]
@@ -106,6 +111,10 @@ impl Store {
     pub fn open(path: impl AsRef<Path>) -> Result<Store, StoreError> {
         let conn = Connection::open(path)?;
         Store::configure(&conn)?;
+        // A new store gets 8 KiB pages: a document's row (its text and compressed record) then
+        // fits in one page instead of spilling into overflow pages, and a batch writes half as
+        // many log frames. SQLite ignores this for a file that already has pages.
+        conn.pragma_update(None, "page_size", PAGE_SIZE)?;
         let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         // Statement journals (statements that may fail midway after changing rows, as the
@@ -216,9 +225,17 @@ impl Store {
                  VALUES (?1, ?2, ?2, ?3, ?3)",
             )?;
             let mut span: i64 = 0;
+            // The record, compressed (see `packed`); the buffer is reused from row to row.
+            let mut blob = Vec::new();
+            let none = Participant::default();
             for r in records {
+                let record = if packed::pack(&r.record, &mut blob) {
+                    ToSqlOutput::Borrowed(ValueRef::Blob(&blob))
+                } else {
+                    ToSqlOutput::Borrowed(ValueRef::Text(r.record.as_bytes()))
+                };
                 let changed = doc.execute(params![
-                    r.id, r.title, r.date, r.outlet, r.url, r.language, r.origin, r.text, r.record
+                    r.id, r.title, r.date, r.outlet, r.url, r.language, r.origin, r.text, record
                 ])?;
                 if changed == 0 {
                     stats.skipped += 1;
@@ -227,8 +244,10 @@ impl Store {
                 stats.inserted += 1;
                 fts.execute(params![tx.last_insert_rowid(), r.title, r.text])?;
                 for e in &r.events {
-                    let first = |list: &[Participant]| list.first().cloned().unwrap_or_default();
-                    let (a, b) = (first(&e.actors), first(&e.recipients));
+                    let (a, b) = (
+                        e.actors.first().unwrap_or(&none),
+                        e.recipients.first().unwrap_or(&none),
+                    );
                     let stored = event.execute(params![
                         r.id,
                         e.idx,
@@ -260,8 +279,10 @@ impl Store {
                         e.earliest.as_deref(),
                         e.latest.as_deref(),
                     ));
+                    // The first actor and recipient are columns of the event row; only the
+                    // others get rows of their own (version 7).
                     for (role, list) in [("actor", &e.actors), ("recipient", &e.recipients)] {
-                        for (n, p) in list.iter().enumerate() {
+                        for (n, p) in list.iter().enumerate().skip(1) {
                             party
                                 .execute(params![r.id, e.idx, role, n as i64, p.code, p.country])?;
                         }
@@ -300,19 +321,20 @@ impl Store {
 
     /// The stored extraction record of a document, as JSON (text included), if present.
     pub fn record(&self, id: &str) -> Result<Option<serde_json::Value>, StoreError> {
-        let row: Option<(String, String)> = self
+        let row: Option<(Option<String>, String)> = self
             .conn
             .query_row(
                 "SELECT record, text FROM documents WHERE id = ?1",
                 [id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                |r| Ok((packed::unpack(r.get_ref(0)?), r.get(1)?)),
             )
             .optional()?;
         let Some((record, text)) = row else {
             return Ok(None);
         };
-        let mut value: serde_json::Value =
-            serde_json::from_str(&record).unwrap_or(serde_json::Value::Null);
+        let mut value: serde_json::Value = record
+            .and_then(|json| serde_json::from_str(&json).ok())
+            .unwrap_or(serde_json::Value::Null);
         if let Some(map) = value.as_object_mut() {
             map.insert("text".into(), serde_json::Value::String(text));
             // The events live in their own rows; an empty list in the record stands for them.

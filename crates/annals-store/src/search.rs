@@ -300,19 +300,24 @@ pub(crate) fn event_filter(
         conds.push("e.source LIKE ? ESCAPE '\\'");
         params.push(Sql::Text(format!("%{}%", like_escape(v.trim()))));
     }
+    // The first actor and recipient of an event are columns of its row; `event_actors` holds
+    // the others (a store migrated from before version 7 may hold some first ones, too).
     if let Some(v) = &q.actor {
         conds.push(
-            "EXISTS (SELECT 1 FROM event_actors p WHERE p.doc_id = e.doc_id AND p.idx = e.idx
-                     AND p.code LIKE ? ESCAPE '\\')",
+            "(e.actor_code LIKE ? ESCAPE '\\' OR e.recipient_code LIKE ? ESCAPE '\\'
+              OR EXISTS (SELECT 1 FROM event_actors p WHERE p.doc_id = e.doc_id AND p.idx = e.idx
+                         AND p.code LIKE ? ESCAPE '\\'))",
         );
-        params.push(Sql::Text(format!("{}%", like_escape(v.trim()))));
+        let prefix = Sql::Text(format!("{}%", like_escape(v.trim())));
+        params.extend([prefix.clone(), prefix.clone(), prefix]);
     }
     if let Some(v) = &q.country {
         conds.push(
-            "(e.place_country = ? COLLATE NOCASE OR EXISTS (SELECT 1 FROM event_actors p
+            "(e.place_country = ? COLLATE NOCASE OR e.actor_country = ? COLLATE NOCASE
+              OR e.recipient_country = ? COLLATE NOCASE OR EXISTS (SELECT 1 FROM event_actors p
                 WHERE p.doc_id = e.doc_id AND p.idx = e.idx AND p.country = ? COLLATE NOCASE))",
         );
-        params.extend([text(v), text(v)]);
+        params.extend([text(v), text(v), text(v), text(v)]);
     }
     Ok((!conds.is_empty()).then(|| (conds.join(" AND "), params)))
 }

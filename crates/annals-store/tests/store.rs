@@ -537,3 +537,218 @@ fn migrates_a_version_5_store_to_writer_indexing() {
     assert_eq!(ids(&store, bbox("20,10,21,11")), ["old"]);
     assert_eq!(ids(&store, bbox("32,39,33,40")), ["d2"]);
 }
+
+/// An article whose one event has two actors and two recipients.
+fn crowded() -> Value {
+    doc(
+        "many",
+        "2024-09-01",
+        "Unions and farmers meet ministers",
+        "Union leaders and farmers met the labour and farm ministers in Lisbon.",
+        "Tagus Post",
+        json!([{
+            "event": "CONSULT", "mode": ["meet"], "modality": "asserted",
+            "actor": [{"code": "PRTLAB", "country": "PRT"}, {"code": "ESPAGR", "country": "ESP"}],
+            "recipient": [{"code": "PRTGOV", "country": "PRT"}, {"code": "MARGOV", "country": "MAR"}],
+            "event_loc": {"name": "Lisbon", "country": "PRT", "lat": 38.72, "lon": -9.14}
+        }]),
+    )
+}
+
+/// The values of a one-column SQL query, as text.
+fn column(path: &std::path::Path, sql: &str) -> Vec<String> {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    let mut stmt = conn.prepare(sql).unwrap();
+    stmt.query_map([], |r| r.get::<_, String>(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+#[test]
+fn every_participant_is_found_though_only_the_later_ones_have_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.db");
+    let mut store = Store::open(&path).unwrap();
+    store.insert_records(&corpus()).unwrap();
+    store
+        .insert_records(&[Record::from_value(crowded())])
+        .unwrap();
+    // The first actor and recipient are columns of the event row; the second ones have rows.
+    assert_eq!(
+        column(
+            &path,
+            "SELECT doc_id || ' ' || role || ' ' || n || ' ' || code FROM event_actors
+             ORDER BY role"
+        ),
+        ["many actor 1 ESPAGR", "many recipient 1 MARGOV"]
+    );
+    let find = |f: fn(&mut Query)| {
+        let mut q = Query::default();
+        f(&mut q);
+        let mut v = ids(&store, q);
+        v.sort();
+        v
+    };
+    for code in ["PRTLAB", "ESPAGR", "PRTGOV", "MARGOV", "esp", "Mar"] {
+        let mut q = Query {
+            actor: Some(code.into()),
+            ..Query::default()
+        };
+        assert_eq!(ids(&store, q.clone()), ["many"], "{code}");
+        q.event = Some("PROTEST".into());
+        assert!(ids(&store, q).is_empty(), "{code}: same event only");
+    }
+    assert_eq!(find(|q| q.actor = Some("PRT".into())), ["many"]);
+    assert_eq!(find(|q| q.actor = Some("GRC".into())), ["d2"]);
+    for country in ["prt", "ESP", "mar"] {
+        let q = Query {
+            country: Some(country.into()),
+            ..Query::default()
+        };
+        assert_eq!(ids(&store, q), ["many"], "{country}");
+    }
+    assert_eq!(find(|q| q.country = Some("fra".into())), ["d1"]);
+    assert!(find(|q| q.actor = Some("ESPGOV".into())).is_empty());
+    // The record is stored compressed and comes back whole.
+    assert_eq!(
+        column(&path, "SELECT typeof(record) FROM documents ORDER BY id"),
+        ["blob"; 4]
+    );
+    assert_eq!(store.record("many").unwrap().unwrap(), crowded());
+}
+
+#[test]
+fn migrates_a_version_6_store_to_lean_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v6.db");
+    {
+        // A store written by the version 6 schema: the record as TEXT, every participant
+        // in `event_actors`, one first participant (hand-edited) unlike its event's columns.
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        for sql in [
+            include_str!("../migrations/0001_documents_events.sql"),
+            include_str!("../migrations/0002_fulltext.sql"),
+            include_str!("../migrations/0003_event_modes_place_country.sql"),
+            include_str!("../migrations/0004_happenings.sql"),
+            include_str!("../migrations/0005_listing_indexes.sql"),
+            include_str!("../migrations/0006_batch_index_writes.sql"),
+        ] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.execute_batch(
+            "PRAGMA user_version = 6;
+             INSERT INTO documents (id, title, date, language, origin, text, record, ingested_at)
+             VALUES ('old', 'Harbour closed', '2019-05-01', 'en', '{}',
+                     'Dockers closed the harbour of Valmora.',
+                     '{\"id\":\"old\",\"events\":[],\"sentences\":[]}', '2019-05-01T00:00:00Z');
+             INSERT INTO documents_fts (rowid, title, text)
+                 SELECT rowid, title, text FROM documents;
+             INSERT INTO events (doc_id, idx, event, earliest, latest, actor_code, actor_country,
+                                 recipient_code, recipient_country, json)
+             VALUES ('old', 0, 'PROTEST', '2019-05-01', '2019-05-01', 'VALLAB', 'VAL',
+                     'VALGOV', 'VAL', '{\"event\":\"PROTEST\"}'),
+                    ('old', 1, 'STRIKE', '2019-05-01', '2019-05-01', NULL, NULL, NULL, NULL,
+                     '{\"event\":\"STRIKE\"}');
+             INSERT INTO event_actors (doc_id, idx, role, n, code, country) VALUES
+                 ('old', 0, 'actor', 0, 'VALLAB', 'VAL'),
+                 ('old', 0, 'actor', 1, 'XYZCVL', 'XYZ'),
+                 ('old', 0, 'recipient', 0, 'VALGOV', 'VAL'),
+                 ('old', 1, 'actor', 0, 'QRSMIL', 'QRS');",
+        )
+        .unwrap();
+    }
+    let mut store = Store::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    // The first participants equal to their event's columns are gone; the rest stay.
+    assert_eq!(
+        column(
+            &path,
+            "SELECT idx || ' ' || role || ' ' || n || ' ' || code FROM event_actors
+             ORDER BY idx, role, n"
+        ),
+        ["0 actor 1 XYZCVL", "1 actor 0 QRSMIL"]
+    );
+    let indexes = column(
+        &path,
+        "SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY name",
+    );
+    for gone in [
+        "event_actors_code",
+        "event_actors_country",
+        "events_place_country",
+    ] {
+        assert!(!indexes.iter().any(|i| i == gone), "{gone}");
+    }
+    // Every participant is still found, by code prefix and by country.
+    store.insert_records(&corpus()).unwrap();
+    for (actor, country) in [
+        ("VALLAB", "val"),
+        ("VALGOV", "VAL"),
+        ("XYZ", "xyz"),
+        ("QRSMIL", "QRS"),
+    ] {
+        let by_actor = Query {
+            actor: Some(actor.into()),
+            ..Query::default()
+        };
+        assert_eq!(ids(&store, by_actor), ["old"], "{actor}");
+        let by_country = Query {
+            country: Some(country.into()),
+            ..Query::default()
+        };
+        assert_eq!(ids(&store, by_country), ["old"], "{country}");
+    }
+    let strike = Query {
+        actor: Some("QRS".into()),
+        event: Some("PROTEST".into()),
+        ..Query::default()
+    };
+    assert!(ids(&store, strike).is_empty(), "QRS is the striking actor");
+    // The old record (TEXT) and the new ones (compressed) are read alike.
+    assert_eq!(
+        column(&path, "SELECT typeof(record) FROM documents ORDER BY rowid"),
+        ["text", "blob", "blob", "blob"]
+    );
+    let old = store.record("old").unwrap().unwrap();
+    assert_eq!(old["id"], "old");
+    assert_eq!(old["text"], "Dockers closed the harbour of Valmora.");
+    assert_eq!(old["events"][1], json!({"event": "STRIKE"}));
+    for original in corpus_json() {
+        let id = original["id"].as_str().unwrap();
+        assert_eq!(store.record(id).unwrap().unwrap(), original, "{id}");
+    }
+    assert_indexes_in_step(&path);
+}
+
+#[test]
+fn new_stores_get_8_kib_pages_and_old_ones_keep_theirs() {
+    let dir = tempfile::tempdir().unwrap();
+    let page_size = |path: &std::path::Path| {
+        column(path, "SELECT CAST(page_size AS TEXT) FROM pragma_page_size")
+    };
+    let new = dir.path().join("new.db");
+    Store::open(&new)
+        .unwrap()
+        .insert_records(&corpus())
+        .unwrap();
+    assert_eq!(page_size(&new), ["8192"]);
+    let old = dir.path().join("old.db");
+    rusqlite::Connection::open(&old)
+        .unwrap()
+        .execute_batch("PRAGMA page_size = 4096; CREATE TABLE t (x); PRAGMA user_version = 0;")
+        .unwrap();
+    let mut store = Store::open(&old).unwrap();
+    store.insert_records(&corpus()).unwrap();
+    assert_eq!(page_size(&old), ["4096"]);
+    assert_eq!(
+        ids(
+            &store,
+            Query {
+                text: Some("airspace".into()),
+                ..Query::default()
+            }
+        ),
+        ["d2"]
+    );
+}
