@@ -12,10 +12,11 @@ use std::collections::{BTreeMap, HashMap};
 #[derive(Debug, Clone)]
 pub struct Merger {
     config: MergeConfig,
-    /// FNV hashes of the stopwords, sorted: a word whose hash is absent is not a stopword.
+    /// Word keys (see [`word_key`]) of the stopwords, sorted: a word whose key is absent is not
+    /// a stopword.
     stop_hashes: Vec<u64>,
-    /// FNV hashes of the compatible type pairs, sorted, likewise.
-    compatible_hashes: Vec<(u64, u64)>,
+    /// The compatible type pairs by the FNV hashes of their types, sorted, with their score.
+    compatible_hashes: Vec<((u64, u64), (String, String), f64)>,
 }
 
 /// The features of one report that the merger compares, computed once (see
@@ -51,6 +52,8 @@ struct PlaceF<'a> {
 struct Features<'a> {
     class: Class,
     event: &'a str,
+    /// FNV hash of `event`.
+    event_hash: u64,
     quad: u8,
     actors: Vec<&'a str>,
     recipients: Vec<&'a str>,
@@ -84,6 +87,9 @@ fn date_of(n: i32) -> String {
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = yoe + era * 400 + i32::from(m <= 2);
+    if (0..=9999).contains(&y) {
+        return iso_digits(y as u16, m as u8, d as u8);
+    }
     format!("{y:04}-{m:02}-{d:02}")
 }
 
@@ -121,8 +127,35 @@ fn fnv(bytes: &[u8]) -> u64 {
     h
 }
 
-/// The hashed content words of a sentence, sorted and deduplicated: words of three characters
-/// or more, not all digits, lowercased, without the stopwords.
+/// The bytes of `w` (at most eight) as a number, first byte lowest.
+fn packed(w: &[u8]) -> u64 {
+    w.iter()
+        .enumerate()
+        .fold(0, |k, (i, b)| k | u64::from(*b) << (8 * i))
+}
+
+/// A word's key, from its lowercase bytes: the bytes themselves, packed, when there are at most
+/// eight (words without a zero byte: distinct words, distinct keys), else a hash of them with
+/// the top bit set.
+fn word_key(lower: &[u8]) -> u64 {
+    if lower.len() <= 8 {
+        return packed(lower);
+    }
+    let mut h = lower.len() as u64;
+    for chunk in lower.chunks(8) {
+        h = (h.rotate_left(23) ^ packed(chunk)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+    // The finalizer of MurmurHash3: every input bit reaches every output bit.
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    h ^= h >> 33;
+    h | 1 << 63
+}
+
+/// The keys (see [`word_key`]) of the content words of a sentence, sorted and deduplicated:
+/// words of three characters or more, not all digits, lowercased, without the stopwords.
 fn content_words(text: &str, config: &MergeConfig, stop_hashes: &[u64]) -> Vec<u64> {
     if text.is_ascii() {
         return ascii_content_words(text.as_bytes(), config, stop_hashes);
@@ -143,7 +176,7 @@ fn content_words(text: &str, config: &MergeConfig, stop_hashes: &[u64]) -> Vec<u
         } else {
             lower.push_str(&w.to_lowercase());
         }
-        let h = fnv(lower.as_bytes());
+        let h = word_key(lower.as_bytes());
         if stop_hashes.binary_search(&h).is_ok() && config.stopwords.contains(lower.as_str()) {
             continue;
         }
@@ -155,25 +188,44 @@ fn content_words(text: &str, config: &MergeConfig, stop_hashes: &[u64]) -> Vec<u
 }
 
 /// [`content_words`] of an ASCII text, byte by byte: there, the alphanumeric characters are
-/// the ASCII letters and digits, and a word's lowercase form is hashed as it is read.
+/// the ASCII letters and digits, and setting bit 5 of each lowercases it.
 fn ascii_content_words(text: &[u8], config: &MergeConfig, stop_hashes: &[u64]) -> Vec<u64> {
-    let mut words: Vec<u64> = Vec::new();
-    for w in text.split(|b| !b.is_ascii_alphanumeric()) {
+    let mut words: Vec<u64> = Vec::with_capacity(text.len() / 6 + 1);
+    let mut lower = [0u8; 64];
+    let mut at = 0;
+    while at < text.len() {
+        // The next word: a run of letters and digits.
+        let Some(start) = text[at..]
+            .iter()
+            .position(u8::is_ascii_alphanumeric)
+            .map(|p| at + p)
+        else {
+            break;
+        };
+        let end = text[start..]
+            .iter()
+            .position(|b| !b.is_ascii_alphanumeric())
+            .map_or(text.len(), |p| start + p);
+        at = end;
+        let w = &text[start..end];
         if w.len() < 3 || w.iter().all(u8::is_ascii_digit) {
             continue;
         }
-        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-        for b in w {
-            h ^= u64::from(b.to_ascii_lowercase());
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-        if stop_hashes.binary_search(&h).is_ok() {
+        let key = if w.len() <= lower.len() {
+            for (l, b) in lower.iter_mut().zip(w) {
+                *l = b | 0x20;
+            }
+            word_key(&lower[..w.len()])
+        } else {
+            word_key(&w.to_ascii_lowercase())
+        };
+        if stop_hashes.binary_search(&key).is_ok() {
             let lower = String::from_utf8_lossy(w).to_ascii_lowercase();
             if config.stopwords.contains(lower.as_str()) {
                 continue;
             }
         }
-        words.push(h);
+        words.push(key);
     }
     words.sort_unstable();
     words.dedup();
@@ -303,7 +355,7 @@ fn modality_rank(m: Modality) -> u8 {
 }
 
 fn reported_date(r: &Report) -> Option<String> {
-    r.published.map(|d| d.to_string()).or_else(|| {
+    r.published.map(iso_date).or_else(|| {
         r.event
             .reported_date
             .as_ref()
@@ -311,33 +363,122 @@ fn reported_date(r: &Report) -> Option<String> {
     })
 }
 
-fn normalize_source(s: &str) -> String {
-    let lower = s.to_lowercase();
-    let words: Vec<&str> = lower.split_whitespace().filter(|w| *w != "the").collect();
-    words.join(" ")
+/// `d.to_string()`, written directly for four-digit years.
+fn iso_date(d: Date) -> String {
+    let (y, m, day) = (d.year(), d.month(), d.day());
+    if (0..=9999).contains(&y) {
+        iso_digits(y as u16, m as u8, day as u8)
+    } else {
+        d.to_string()
+    }
 }
 
-fn kind_name(k: annals_events::SourceKind) -> String {
-    serde_json::to_value(k)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_else(|| "other".into())
+/// `YYYY-MM-DD` of a four-digit year.
+fn iso_digits(y: u16, m: u8, d: u8) -> String {
+    let digit = |v: u16| char::from(b'0' + (v % 10) as u8);
+    let mut out = String::with_capacity(10);
+    for v in [y / 1000, y / 100, y / 10, y] {
+        out.push(digit(v));
+    }
+    out.push('-');
+    out.push(digit(u16::from(m) / 10));
+    out.push(digit(u16::from(m)));
+    out.push('-');
+    out.push(digit(u16::from(d) / 10));
+    out.push(digit(u16::from(d)));
+    out
+}
+
+fn normalize_source(s: &str) -> String {
+    let lower = s.to_lowercase();
+    let mut out = String::with_capacity(lower.len());
+    for w in lower.split_whitespace().filter(|w| *w != "the") {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
+}
+
+/// The serialized name of a source kind.
+fn kind_name(k: annals_events::SourceKind) -> &'static str {
+    use annals_events::SourceKind::*;
+    match k {
+        Media => "media",
+        Official => "official",
+        Intelligence => "intelligence",
+        Anonymous => "anonymous",
+        SocialMedia => "social_media",
+        Other => "other",
+    }
+}
+
+/// The most frequent of `values` (ties to the earliest), or empty.
+fn most_frequent<'a>(values: impl Iterator<Item = &'a str>) -> String {
+    let mut counts: Vec<(&str, usize, usize)> = Vec::new();
+    for (rank, v) in values.enumerate() {
+        match counts.iter_mut().find(|c| c.0 == v) {
+            Some(c) => c.1 += 1,
+            None => counts.push((v, 1, rank)),
+        }
+    }
+    counts
+        .into_iter()
+        .max_by(|a, b| a.1.cmp(&b.1).then(b.2.cmp(&a.2)))
+        .map(|c| c.0.to_string())
+        .unwrap_or_default()
+}
+
+/// `values` sorted, without repeats, as owned strings.
+fn sorted_set<'a>(values: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut v: Vec<&str> = values.collect();
+    v.sort_unstable();
+    v.dedup();
+    v.into_iter().map(str::to_string).collect()
+}
+
+/// The original source of a report: the innermost link of its attribution chain (normalized,
+/// as written, and its kind), else its outlet (else its document).
+fn source_of(r: &Report) -> (String, &str, &'static str) {
+    match r.event.attribution.last() {
+        Some(link) => (
+            normalize_source(&link.text),
+            link.text.as_str(),
+            kind_name(link.kind),
+        ),
+        None => {
+            let o = r.outlet.as_deref().unwrap_or(&r.doc_id);
+            (normalize_source(o), o, "outlet")
+        }
+    }
+}
+
+/// What assembling needs of each report more than once: its key and its reported date.
+struct Derived {
+    keys: Vec<String>,
+    reported: Vec<Option<String>>,
 }
 
 impl Merger {
     /// A merger with the given configuration.
     pub fn new(config: MergeConfig) -> Merger {
-        let mut stop_hashes: Vec<u64> =
-            config.stopwords.iter().map(|w| fnv(w.as_bytes())).collect();
+        let mut stop_hashes: Vec<u64> = config
+            .stopwords
+            .iter()
+            .map(|w| word_key(w.as_bytes()))
+            .collect();
         stop_hashes.sort_unstable();
         stop_hashes.dedup();
-        let mut compatible_hashes: Vec<(u64, u64)> = config
+        let mut compatible_hashes: Vec<((u64, u64), (String, String), f64)> = config
             .compatible
-            .keys()
-            .map(|(a, b)| (fnv(a.as_bytes()), fnv(b.as_bytes())))
+            .iter()
+            .map(|((a, b), score)| {
+                let h = (fnv(a.as_bytes()), fnv(b.as_bytes()));
+                (h, (a.clone(), b.clone()), *score)
+            })
             .collect();
-        compatible_hashes.sort_unstable();
-        compatible_hashes.dedup();
+        compatible_hashes.sort_unstable_by(|x, y| (x.0, &x.1).cmp(&(y.0, &y.1)));
         Merger {
             config,
             stop_hashes,
@@ -345,16 +486,20 @@ impl Merger {
         }
     }
 
-    /// [`MergeConfig::type_score`], without building owned keys for pairs that are not listed.
-    fn type_score(&self, a: &str, b: &str) -> Option<f64> {
-        if a == b {
+    /// [`MergeConfig::type_score`] of two types given with their FNV hashes, without building
+    /// owned keys.
+    fn type_score(&self, a: (&str, u64), b: (&str, u64)) -> Option<f64> {
+        if a.0 == b.0 {
             return Some(1.0);
         }
-        let h = (fnv(a.as_bytes()), fnv(b.as_bytes()));
-        if self.compatible_hashes.binary_search(&h).is_err() {
-            return None;
-        }
-        self.config.type_score(a, b)
+        let h = (a.1, b.1);
+        let list = &self.compatible_hashes;
+        let from = list.partition_point(|x| x.0 < h);
+        list.get(from..)?
+            .iter()
+            .take_while(|x| x.0 == h)
+            .find(|x| x.1.0 == a.0 && x.1.1 == b.0)
+            .map(|x| x.2)
     }
 
     /// The configuration in use.
@@ -363,6 +508,11 @@ impl Merger {
     }
 
     fn features<'a>(&self, r: &'a Report) -> Features<'a> {
+        self.features_with(r, None)
+    }
+
+    /// [`Merger::features`], with the content words of its sentence when they are known.
+    fn features_with<'a>(&self, r: &'a Report, words: Option<Vec<u64>>) -> Features<'a> {
         let e = &r.event;
         let actors: Vec<&str> = e.actor.iter().map(|p| p.code.as_str()).collect();
         let recipients: Vec<&str> = e.recipient.iter().map(|p| p.code.as_str()).collect();
@@ -400,13 +550,15 @@ impl Merger {
         Features {
             class: class_of(e.modality),
             event: &e.event,
+            event_hash: fnv(e.event.as_bytes()),
             quad: e.quad_code,
             actors,
             recipients,
             keys,
             interval: interval(e, r.published),
             place,
-            words: content_words(&r.sentence, &self.config, &self.stop_hashes),
+            words: words
+                .unwrap_or_else(|| content_words(&r.sentence, &self.config, &self.stop_hashes)),
         }
     }
 
@@ -437,7 +589,8 @@ impl Merger {
             note!("veto: modality differs ({:?} vs {:?})", a.class, b.class);
             return None;
         }
-        let Some(type_score) = self.type_score(a.event, b.event) else {
+        let Some(type_score) = self.type_score((a.event, a.event_hash), (b.event, b.event_hash))
+        else {
             note!("veto: types incompatible ({} vs {})", a.event, b.event);
             return None;
         };
@@ -625,8 +778,16 @@ impl Merger {
     /// [`Merger::merge`] over borrowed reports (so a caller holding them elsewhere need not
     /// copy them).
     pub fn merge_refs(&self, reports: &[&Report]) -> Vec<Happening> {
-        let feats: Vec<Features> = reports.iter().map(|r| self.features(r)).collect();
         let n = reports.len();
+        let mut feats: Vec<Features> = Vec::with_capacity(n);
+        for (i, r) in reports.iter().enumerate() {
+            // Events of one sentence often follow each other: their words are read once.
+            let words = match (i.checked_sub(1).map(|p| reports[p]), feats.last()) {
+                (Some(p), Some(f)) if p.sentence == r.sentence => Some(f.words.clone()),
+                _ => None,
+            };
+            feats.push(self.features_with(r, words));
+        }
         // Blocking: (quad, country key) -> report indices sorted by interval start.
         let mut blocks: BTreeMap<(u8, &str), Vec<usize>> = BTreeMap::new();
         for (i, f) in feats.iter().enumerate() {
@@ -743,15 +904,19 @@ impl Merger {
         for (a, b, s) in joins {
             joins_of.entry(uf.find(a)).or_default().push((a, b, s));
         }
+        let derived = Derived {
+            keys: reports.iter().map(|r| r.key()).collect(),
+            reported: reports.iter().map(|r| reported_date(r)).collect(),
+        };
         let mut happenings: Vec<(Happening, Vec<usize>)> = groups
             .into_iter()
             .map(|(root, members)| {
                 let joins = joins_of.remove(&root).unwrap_or_default();
-                let h = self.assemble(reports, &feats, &members, &denies_of, &joins);
+                let h = self.assemble(reports, &feats, &derived, &members, &denies_of, &joins);
                 (h, members)
             })
             .collect();
-        self.flag_rejections(reports, &feats, &mut happenings);
+        self.flag_rejections(reports, &feats, &derived.keys, &mut happenings);
         let mut out: Vec<Happening> = happenings.into_iter().map(|(h, _)| h).collect();
         out.sort_by(|a, b| {
             (a.first_reported.is_none(), &a.first_reported, &a.id).cmp(&(
@@ -767,6 +932,7 @@ impl Merger {
         &self,
         reports: &[&Report],
         feats: &[Features],
+        derived: &Derived,
         members: &[usize],
         denies_of: &HashMap<usize, usize>,
         joins: &[(usize, usize, f64)],
@@ -800,33 +966,17 @@ impl Merger {
         } else {
             &supporting
         };
+        let keys = &derived.keys;
         let first = body[0];
-        let id = format!("h-{:016x}", fnv(reports[first].key().as_bytes()));
+        let id = format!("h-{:016x}", fnv(keys[first].as_bytes()));
         // Most frequent type and CAMEO code, ties to the earliest.
-        let most = |f: &dyn Fn(usize) -> String| -> String {
-            let mut counts: Vec<(String, usize, usize)> = Vec::new();
-            for (rank, &i) in body.iter().enumerate() {
-                let v = f(i);
-                match counts.iter_mut().find(|c| c.0 == v) {
-                    Some(c) => c.1 += 1,
-                    None => counts.push((v, 1, rank)),
-                }
-            }
-            counts
-                .into_iter()
-                .max_by(|a, b| a.1.cmp(&b.1).then(b.2.cmp(&a.2)))
-                .map(|c| c.0)
-                .unwrap_or_default()
-        };
-        let event = most(&|i| reports[i].event.event.clone());
-        let cameo = most(&|i| reports[i].event.cameo.clone());
-        let mut mode: Vec<String> = body
-            .iter()
-            .filter(|&&i| reports[i].event.event == event)
-            .flat_map(|&i| reports[i].event.mode.iter().cloned())
-            .collect();
-        mode.sort();
-        mode.dedup();
+        let event = most_frequent(body.iter().map(|&i| reports[i].event.event.as_str()));
+        let cameo = most_frequent(body.iter().map(|&i| reports[i].event.cameo.as_str()));
+        let mode = sorted_set(
+            body.iter()
+                .filter(|&&i| reports[i].event.event == event)
+                .flat_map(|&i| reports[i].event.mode.iter().map(String::as_str)),
+        );
         let quad_code = body
             .iter()
             .find(|&&i| reports[i].event.event == event)
@@ -837,14 +987,14 @@ impl Merger {
             .map(|&i| reports[i].event.modality)
             .min_by_key(|m| modality_rank(*m))
             .unwrap_or(Modality::Asserted);
-        let codes = |f: &dyn Fn(&Event) -> Vec<String>| {
-            let mut v: Vec<String> = body.iter().flat_map(|&i| f(&reports[i].event)).collect();
-            v.sort();
-            v.dedup();
-            v
-        };
-        let actor = codes(&|e| e.actor.iter().map(|p| p.code.clone()).collect());
-        let recipient = codes(&|e| e.recipient.iter().map(|p| p.code.clone()).collect());
+        let actor = sorted_set(
+            body.iter()
+                .flat_map(|&i| reports[i].event.actor.iter().map(|p| p.code.as_str())),
+        );
+        let recipient = sorted_set(
+            body.iter()
+                .flat_map(|&i| reports[i].event.recipient.iter().map(|p| p.code.as_str())),
+        );
         let intervals: Vec<(usize, (i32, i32))> = body
             .iter()
             .filter_map(|&i| feats[i].interval.map(|x| (i, x)))
@@ -867,7 +1017,7 @@ impl Merger {
                 if let (Some(e), Some(l)) = (early, late) {
                     contradictions.push(Contradiction {
                         kind: "date".into(),
-                        between: (reports[e].key(), reports[l].key()),
+                        between: (keys[e].clone(), keys[l].clone()),
                         detail: format!("dates differ: {} vs {}", date_of(hi), date_of(lo)),
                     });
                 }
@@ -914,7 +1064,7 @@ impl Merger {
                     if km > self.config.far_km {
                         contradictions.push(Contradiction {
                             kind: "place".into(),
-                            between: (reports[pi].key(), reports[i].key()),
+                            between: (keys[pi].clone(), keys[i].clone()),
                             detail: format!(
                                 "places {km:.0} km apart: {} vs {}",
                                 feats[pi].place.as_ref().map_or("", |p| p.name),
@@ -950,7 +1100,7 @@ impl Merger {
                 if rel > tolerance {
                     contradictions.push(Contradiction {
                         kind: "quantity".into(),
-                        between: (reports[a.2].key(), reports[b.2].key()),
+                        between: (keys[a.2].clone(), keys[b.2].clone()),
                         detail: format!(
                             "{name}: {} vs {} (\"{}\" vs \"{}\")",
                             a.0, b.0, a.3.text, b.3.text
@@ -964,10 +1114,10 @@ impl Merger {
             if let Some(&f) = denies_of.get(&d) {
                 contradictions.push(Contradiction {
                     kind: "denial".into(),
-                    between: (reports[f].key(), reports[d].key()),
+                    between: (keys[f].clone(), keys[d].clone()),
                     detail: format!(
                         "{} is {:?}: \"{}\"",
-                        reports[d].key(),
+                        keys[d].clone(),
                         reports[d].event.modality,
                         reports[d].sentence
                     ),
@@ -975,48 +1125,43 @@ impl Merger {
             }
         }
         // Sources: innermost attribution link, else the outlet itself.
-        let source_of = |r: &Report| -> (String, String, String) {
-            match r.event.attribution.last() {
-                Some(link) => (
-                    normalize_source(&link.text),
-                    link.text.clone(),
-                    kind_name(link.kind),
-                ),
-                None => {
-                    let o = r.outlet.clone().unwrap_or_else(|| r.doc_id.clone());
-                    (normalize_source(&o), o, "outlet".into())
-                }
-            }
-        };
-        let mut original_sources: Vec<(String, OriginalSource)> = Vec::new();
+        let mut original_sources: Vec<(&str, OriginalSource)> = Vec::new();
         let mut src_uf = UnionFind::new(body.len());
-        let mut by_source: HashMap<String, usize> = HashMap::new();
-        let mut by_outlet: HashMap<String, usize> = HashMap::new();
-        let sources: Vec<(String, String, String)> =
+        let sources: Vec<(String, &str, &str)> =
             body.iter().map(|&i| source_of(reports[i])).collect();
+        let outlet_names: Vec<String> = body
+            .iter()
+            .map(|&i| normalize_source(reports[i].outlet.as_deref().unwrap_or(&reports[i].doc_id)))
+            .collect();
+        let mut by_source: HashMap<&str, usize> = HashMap::new();
+        let mut by_outlet: HashMap<&str, usize> = HashMap::new();
         for (pos, (&i, (norm, text, kind))) in body.iter().zip(&sources).enumerate() {
-            let r = &reports[i];
-            match original_sources.iter_mut().find(|s| &s.0 == norm) {
-                Some(s) => s.1.reports.push(r.key()),
+            match original_sources.iter_mut().find(|s| s.0 == norm) {
+                Some(s) => s.1.reports.push(keys[i].clone()),
                 None => original_sources.push((
-                    norm.clone(),
+                    norm,
                     OriginalSource {
-                        name: text.clone(),
-                        kind: kind.clone(),
-                        reports: vec![r.key()],
+                        name: text.to_string(),
+                        kind: kind.to_string(),
+                        reports: vec![keys[i].clone()],
                     },
                 )),
             }
-            if let Some(&p) = by_source.get(norm) {
-                src_uf.union(p, pos);
-            } else {
-                by_source.insert(norm.clone(), pos);
+            match by_source.get(norm.as_str()) {
+                Some(&p) => {
+                    src_uf.union(p, pos);
+                }
+                None => {
+                    by_source.insert(norm, pos);
+                }
             }
-            let outlet = normalize_source(r.outlet.as_deref().unwrap_or(&r.doc_id));
-            if let Some(&p) = by_outlet.get(&outlet) {
-                src_uf.union(p, pos);
-            } else {
-                by_outlet.insert(outlet, pos);
+            match by_outlet.get(outlet_names[pos].as_str()) {
+                Some(&p) => {
+                    src_uf.union(p, pos);
+                }
+                None => {
+                    by_outlet.insert(&outlet_names[pos], pos);
+                }
             }
         }
         let mut groups: BTreeMap<usize, SourceGroup> = BTreeMap::new();
@@ -1027,28 +1172,22 @@ impl Merger {
                 outlets: Vec::new(),
                 reports: Vec::new(),
             });
-            let name = &sources[pos].1;
-            if !g.sources.contains(name) {
-                g.sources.push(name.clone());
+            let name = sources[pos].1;
+            if !g.sources.iter().any(|s| s == name) {
+                g.sources.push(name.to_string());
             }
             if let Some(o) = &r.outlet
                 && !g.outlets.contains(o)
             {
                 g.outlets.push(o.clone());
             }
-            g.reports.push(r.key());
+            g.reports.push(keys[i].clone());
         }
         let independent = groups.len();
-        let mut outlets: Vec<String> = order
-            .iter()
-            .filter_map(|&i| reports[i].outlet.clone())
-            .collect();
-        outlets.sort();
-        outlets.dedup();
-        let dates: Vec<String> = order
-            .iter()
-            .filter_map(|&i| reported_date(reports[i]))
-            .collect();
+        let outlets = sorted_set(order.iter().filter_map(|&i| reports[i].outlet.as_deref()));
+        let dates = || order.iter().filter_map(|&i| derived.reported[i].as_deref());
+        let first_reported = dates().min().map(str::to_string);
+        let last_reported = dates().max().map(str::to_string);
         let merge_reasons = joins
             .iter()
             .map(|&(a, b, score)| {
@@ -1056,8 +1195,8 @@ impl Merger {
                 self.score(&feats[a], &feats[b], false, Some(&mut signals));
                 signals.retain(|s| !s.starts_with("score "));
                 MergeReason {
-                    a: reports[a].key(),
-                    b: reports[b].key(),
+                    a: keys[a].clone(),
+                    b: keys[b].clone(),
                     score: (score * 1000.0).round() / 1000.0,
                     signals,
                 }
@@ -1068,12 +1207,12 @@ impl Merger {
             .map(|&i| {
                 let r = &reports[i];
                 ReportRef {
-                    key: r.key(),
+                    key: keys[i].clone(),
                     doc_id: r.doc_id.clone(),
                     event_index: r.event_index,
                     event_id: r.event.id.clone(),
                     outlet: r.outlet.clone(),
-                    reported_date: reported_date(r),
+                    reported_date: derived.reported[i].clone(),
                     event: r.event.event.clone(),
                     modality: r.event.modality,
                     attribution: r.event.attribution.iter().map(|l| l.text.clone()).collect(),
@@ -1102,8 +1241,8 @@ impl Merger {
             reports: report_refs,
             outlets,
             original_sources: original_sources.into_iter().map(|s| s.1).collect(),
-            first_reported: dates.iter().min().cloned(),
-            last_reported: dates.iter().max().cloned(),
+            first_reported,
+            last_reported,
             corroboration: Corroboration {
                 independent_sources: independent,
                 corroborated: independent >= 2,
@@ -1121,6 +1260,7 @@ impl Merger {
         &self,
         reports: &[&Report],
         feats: &[Features],
+        keys: &[String],
         happenings: &mut [(Happening, Vec<usize>)],
     ) {
         // Index the factual reports of candidate targets by actor country, sorted by start day;
@@ -1224,7 +1364,7 @@ impl Merger {
                     h,
                     Contradiction {
                         kind: "denial".into(),
-                        between: (reports[i].key(), r.key()),
+                        between: (keys[i].clone(), keys[ri].clone()),
                         detail: format!(
                             "{} by {} rejects it: \"{}\"",
                             r.event.event,
@@ -1286,7 +1426,7 @@ mod tests {
                     && !w.chars().all(|c| c.is_ascii_digit())
                     && !config.stopwords.contains(lower.as_str())
                 {
-                    general.push(fnv(lower.as_bytes()));
+                    general.push(word_key(lower.as_bytes()));
                 }
             }
             general.sort_unstable();
@@ -1344,6 +1484,36 @@ mod tests {
         c.published = Some("2031-09-01".parse().unwrap());
         c.event.date = None;
         assert_eq!(merger.related(&a, &[&c]), vec![false]);
+    }
+
+    #[test]
+    fn word_keys_tell_words_apart() {
+        let words = [
+            "",
+            "a",
+            "ab",
+            "abc",
+            "abcdefgh",
+            "abcdefgi",
+            "abcdefghi",
+            "abcdefghj",
+            "bacdefghi",
+            "protesters",
+            "protester",
+            "demonstrators",
+            "demonstrations",
+            "ministry",
+            "minister",
+            "élysée",
+            "élyséé",
+            "0123456789",
+            "1234567890",
+        ];
+        let mut keys: Vec<u64> = words.iter().map(|w| word_key(w.as_bytes())).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        assert_eq!(keys.len(), words.len());
+        assert_eq!(word_key(b"protesters"), word_key("protesters".as_bytes()));
     }
 
     #[test]
