@@ -259,6 +259,12 @@ fn haversine_km(a: (f64, f64), b: (f64, f64)) -> f64 {
     2.0 * 6371.0 * h.sqrt().min(1.0).asin()
 }
 
+/// Coordinates in radians with the cosine of the latitude, for [`haversine_rad`].
+fn radians(c: (f64, f64)) -> (f64, f64, f64) {
+    let la = c.0.to_radians();
+    (la, c.1.to_radians(), la.cos())
+}
+
 fn country_prefix(code: &str) -> Option<&str> {
     code.get(..3)
         .filter(|p| p.chars().all(|c| c.is_ascii_uppercase()))
@@ -438,26 +444,96 @@ fn sorted_set<'a>(values: impl Iterator<Item = &'a str>) -> Vec<String> {
     v.into_iter().map(str::to_string).collect()
 }
 
-/// The original source of a report: the innermost link of its attribution chain (normalized,
-/// as written, and its kind), else its outlet (else its document).
-fn source_of(r: &Report) -> (String, &str, &'static str) {
-    match r.event.attribution.last() {
-        Some(link) => (
-            normalize_source(&link.text),
-            link.text.as_str(),
-            kind_name(link.kind),
-        ),
-        None => {
-            let o = r.outlet.as_deref().unwrap_or(&r.doc_id);
-            (normalize_source(o), o, "outlet")
+/// What assembling needs of each report more than once: its key and its reported date.
+struct Derived<'a> {
+    keys: Vec<String>,
+    reported: Vec<Option<String>>,
+    /// Per report: its original source (see [`source_of`]) as the number of its normalized
+    /// name, its name as written, and its kind; and the number of its normalized outlet.
+    sources: Vec<(u32, &'a str, &'static str)>,
+    outlets: Vec<u32>,
+}
+
+impl<'a> Derived<'a> {
+    fn new(reports: &[&'a Report]) -> Derived<'a> {
+        // Names are normalized once each: most reports share a few outlets and sources.
+        let mut raw: HashMap<&str, u32> = HashMap::new();
+        let mut normal: HashMap<String, u32> = HashMap::new();
+        let mut number = |name: &'a str| -> u32 {
+            *raw.entry(name).or_insert_with(|| {
+                let next = u32::try_from(normal.len()).unwrap_or(u32::MAX);
+                *normal.entry(normalize_source(name)).or_insert(next)
+            })
+        };
+        let mut sources = Vec::with_capacity(reports.len());
+        let mut outlets = Vec::with_capacity(reports.len());
+        for r in reports {
+            let outlet = r.outlet.as_deref().unwrap_or(&r.doc_id);
+            sources.push(match r.event.attribution.last() {
+                Some(link) => (number(&link.text), link.text.as_str(), kind_name(link.kind)),
+                None => (number(outlet), outlet, "outlet"),
+            });
+            outlets.push(number(outlet));
+        }
+        Derived {
+            keys: reports.iter().map(|r| r.key()).collect(),
+            reported: reports.iter().map(|r| reported_date(r)).collect(),
+            sources,
+            outlets,
         }
     }
 }
 
-/// What assembling needs of each report more than once: its key and its reported date.
-struct Derived {
-    keys: Vec<String>,
-    reported: Vec<Option<String>>,
+/// The features of the reports of one merge as numbers, for scoring many pairs quickly (see
+/// [`Merger::quick_score`]).
+struct Quick {
+    /// Per report: the number of its event type.
+    types: Vec<usize>,
+    /// The type score of each pair of type numbers, `type_count` per row.
+    type_scores: Vec<Option<f64>>,
+    type_count: usize,
+    /// Per report: where its actors and its recipients are in `parties`.
+    actors: Vec<std::ops::Range<usize>>,
+    recipients: Vec<std::ops::Range<usize>>,
+    /// Parties: the number of the code, and its country prefix packed (0 for none).
+    parties: Vec<(u32, u32)>,
+    /// Per report: its place's coordinates in radians, and the cosine of the latitude.
+    coords: Vec<Option<(f64, f64, f64)>>,
+}
+
+/// [`country_prefix`] packed into a number (0 for none).
+fn packed_prefix(code: &str) -> u32 {
+    country_prefix(code).map_or(0, |p| p.bytes().fold(0, |k, b| k << 8 | u32::from(b)))
+}
+
+/// [`party_match`]'s score, on parties given as numbers.
+fn quick_party(a: &[(u32, u32)], b: &[(u32, u32)]) -> Option<f64> {
+    if a.is_empty() || b.is_empty() {
+        return None;
+    }
+    let mut best = 0.0;
+    for x in a {
+        for y in b {
+            let s = if x.0 == y.0 {
+                1.0
+            } else if x.1 != 0 && x.1 == y.1 {
+                0.7
+            } else {
+                0.0
+            };
+            if s > best {
+                best = s;
+            }
+        }
+    }
+    Some(best)
+}
+
+/// [`haversine_km`] of coordinates given in radians with the cosines of their latitudes (the
+/// same operations, so the same result).
+fn haversine_rad(a: (f64, f64, f64), b: (f64, f64, f64)) -> f64 {
+    let h = ((b.0 - a.0) / 2.0).sin().powi(2) + a.2 * b.2 * ((b.1 - a.1) / 2.0).sin().powi(2);
+    2.0 * 6371.0 * h.sqrt().min(1.0).asin()
 }
 
 impl Merger {
@@ -722,6 +798,159 @@ impl Merger {
         Some(score)
     }
 
+    /// The numbers [`Merger::quick_score`] compares, for the reports of one merge.
+    fn quick<'a>(&self, feats: &[Features<'a>]) -> Quick {
+        let mut type_numbers: HashMap<&str, usize> = HashMap::new();
+        let mut type_names: Vec<(&str, u64)> = Vec::new();
+        let types = feats
+            .iter()
+            .map(|f| {
+                *type_numbers.entry(f.event).or_insert_with(|| {
+                    type_names.push((f.event, f.event_hash));
+                    type_names.len() - 1
+                })
+            })
+            .collect();
+        let type_count = type_names.len();
+        let mut type_scores = Vec::with_capacity(type_count * type_count);
+        for &a in &type_names {
+            for &b in &type_names {
+                type_scores.push(self.type_score(a, b));
+            }
+        }
+        let mut codes: HashMap<&'a str, u32> = HashMap::new();
+        let mut parties: Vec<(u32, u32)> = Vec::new();
+        let (mut actors, mut recipients) = (Vec::new(), Vec::new());
+        for f in feats {
+            for (list, ranges) in [(&f.actors, &mut actors), (&f.recipients, &mut recipients)] {
+                let from = parties.len();
+                for code in list {
+                    let next = u32::try_from(codes.len()).unwrap_or(u32::MAX);
+                    let n = *codes.entry(code).or_insert(next);
+                    parties.push((n, packed_prefix(code)));
+                }
+                ranges.push(from..parties.len());
+            }
+        }
+        let coords = feats
+            .iter()
+            .map(|f| f.place.as_ref().and_then(|p| p.coords).map(radians))
+            .collect();
+        Quick {
+            types,
+            type_scores,
+            type_count,
+            actors,
+            recipients,
+            parties,
+            coords,
+        }
+    }
+
+    /// [`Merger::score`] without notes, of reports `i` and `j` of a merge (with their features
+    /// and numbers): the same result, with the cheap vetoes first.
+    fn quick_score(
+        &self,
+        q: &Quick,
+        (i, a): (usize, &Features),
+        (j, b): (usize, &Features),
+        across: bool,
+    ) -> Option<f64> {
+        let c = &self.config;
+        if a.class != b.class && !across {
+            return None;
+        }
+        let type_score = (*q.type_scores.get(q.types[i] * q.type_count + q.types[j])?)?;
+        let party = |r: &std::ops::Range<usize>| q.parties.get(r.clone()).unwrap_or(&[]);
+        let actor = quick_party(party(&q.actors[i]), party(&q.actors[j]));
+        let recipient = quick_party(party(&q.recipients[i]), party(&q.recipients[j]));
+        let mut anchor = false;
+        let mut role_scores = [0.5, 0.5];
+        let mut known_mismatch = 0;
+        let mut known = 0;
+        for (k, m) in [actor, recipient].into_iter().enumerate() {
+            match m {
+                Some(s) if s > 0.0 => {
+                    anchor = true;
+                    known += 1;
+                    role_scores[k] = s;
+                }
+                Some(_) => {
+                    known += 1;
+                    known_mismatch += 1;
+                    role_scores[k] = 0.0;
+                }
+                None => {}
+            }
+        }
+        if known > 0 && known_mismatch == known {
+            return None;
+        }
+        let coords = q.coords[i].zip(q.coords[j]);
+        if !anchor {
+            // Only a nearby place can anchor the pair: none, or one too far apart in latitude
+            // alone (the distance is at least that), leaves it unanchored.
+            let (x, y) = coords?;
+            if 6371.0 * (y.0 - x.0).abs() > c.near_km * (1.0 + 1e-9) + 1e-9 {
+                return None;
+            }
+        }
+        let actor_score = (role_scores[0] + role_scores[1]) / 2.0;
+        let date_score = match (a.interval, b.interval) {
+            (Some((s1, e1)), Some((s2, e2))) => {
+                let lo = s1.max(s2);
+                let hi = e1.min(e2);
+                if lo <= hi {
+                    let union = (e1.max(e2) - s1.min(s2) + 1) as f64;
+                    0.5 + 0.5 * f64::from(hi - lo + 1) / union
+                } else if lo - hi <= c.date_tolerance_days {
+                    0.3
+                } else {
+                    return None;
+                }
+            }
+            _ => 0.5,
+        };
+        let place_score = match (&a.place, &b.place) {
+            (Some(p), Some(r)) => match coords {
+                Some((x, y)) => {
+                    let km = haversine_rad(x, y);
+                    if km > c.far_km {
+                        return None;
+                    }
+                    if km <= c.near_km {
+                        anchor = true;
+                    }
+                    self.place_closeness(km)
+                }
+                None if !p.country.is_empty() && !r.country.is_empty() => {
+                    if p.country != r.country {
+                        return None;
+                    }
+                    0.6
+                }
+                None => 0.5,
+            },
+            _ => 0.5,
+        };
+        if !anchor {
+            return None;
+        }
+        let wording = jaccard(&a.words, &b.words);
+        let total =
+            c.weight_type + c.weight_actors + c.weight_date + c.weight_place + c.weight_wording;
+        let score = (c.weight_type * type_score
+            + c.weight_actors * actor_score
+            + c.weight_date * date_score
+            + c.weight_place * place_score
+            + c.weight_wording * wording)
+            / total.max(1e-9);
+        if score < c.threshold {
+            return None;
+        }
+        Some(score)
+    }
+
     /// Explains how two reports compare: the signals, the score and any veto.
     pub fn compare(&self, a: &Report, b: &Report) -> Comparison {
         let (fa, fb) = (self.features(a), self.features(b));
@@ -813,6 +1042,7 @@ impl Merger {
         key_from.push(key_ids.len());
         let keys_of =
             |i: usize| -> &[u32] { key_ids.get(key_from[i]..key_from[i + 1]).unwrap_or(&[]) };
+        let quick = self.quick(&feats);
         let mut uf = UnionFind::new(n);
         // Per set root: the intersection of its reports' intervals.
         let mut shared_days: Vec<Option<(i32, i32)>> = feats.iter().map(|f| f.interval).collect();
@@ -848,7 +1078,7 @@ impl Merger {
                     let denial_pair = (fi.class == Class::Denial) != (fj.class == Class::Denial)
                         && (fi.class == Class::Factual || fj.class == Class::Factual);
                     if denial_pair {
-                        if let Some(s) = self.score(fi, fj, true, None) {
+                        if let Some(s) = self.quick_score(&quick, (i, fi), (j, fj), true) {
                             let (d, f) = if fi.class == Class::Denial {
                                 (i, j)
                             } else {
@@ -869,7 +1099,7 @@ impl Merger {
                     if ri == rj {
                         continue;
                     }
-                    let Some(s) = self.score(fi, fj, false, None) else {
+                    let Some(s) = self.quick_score(&quick, (i, fi), (j, fj), false) else {
                         continue;
                     };
                     // The days every report of the joined happening shares: a join that
@@ -904,10 +1134,7 @@ impl Merger {
         for (a, b, s) in joins {
             joins_of.entry(uf.find(a)).or_default().push((a, b, s));
         }
-        let derived = Derived {
-            keys: reports.iter().map(|r| r.key()).collect(),
-            reported: reports.iter().map(|r| reported_date(r)).collect(),
-        };
+        let derived = Derived::new(reports);
         let mut happenings: Vec<(Happening, Vec<usize>)> = groups
             .into_iter()
             .map(|(root, members)| {
@@ -917,22 +1144,26 @@ impl Merger {
             })
             .collect();
         self.flag_rejections(reports, &feats, &derived.keys, &mut happenings);
-        let mut out: Vec<Happening> = happenings.into_iter().map(|(h, _)| h).collect();
-        out.sort_by(|a, b| {
+        // Sorted through their positions: happenings are large to move.
+        let mut order: Vec<usize> = (0..happenings.len()).collect();
+        order.sort_by(|&a, &b| {
+            let (a, b) = (&happenings[a].0, &happenings[b].0);
             (a.first_reported.is_none(), &a.first_reported, &a.id).cmp(&(
                 b.first_reported.is_none(),
                 &b.first_reported,
                 &b.id,
             ))
         });
-        out
+        let mut slots: Vec<Option<Happening>> =
+            happenings.into_iter().map(|(h, _)| Some(h)).collect();
+        order.iter().filter_map(|&i| slots[i].take()).collect()
     }
 
     fn assemble(
         &self,
         reports: &[&Report],
         feats: &[Features],
-        derived: &Derived,
+        derived: &Derived<'_>,
         members: &[usize],
         denies_of: &HashMap<usize, usize>,
         joins: &[(usize, usize, f64)],
@@ -1124,18 +1355,14 @@ impl Merger {
                 });
             }
         }
-        // Sources: innermost attribution link, else the outlet itself.
-        let mut original_sources: Vec<(&str, OriginalSource)> = Vec::new();
+        // Sources: innermost attribution link, else the outlet itself; reports of one source
+        // or one outlet depend on each other.
+        let mut original_sources: Vec<(u32, OriginalSource)> = Vec::new();
         let mut src_uf = UnionFind::new(body.len());
-        let sources: Vec<(String, &str, &str)> =
-            body.iter().map(|&i| source_of(reports[i])).collect();
-        let outlet_names: Vec<String> = body
-            .iter()
-            .map(|&i| normalize_source(reports[i].outlet.as_deref().unwrap_or(&reports[i].doc_id)))
-            .collect();
-        let mut by_source: HashMap<&str, usize> = HashMap::new();
-        let mut by_outlet: HashMap<&str, usize> = HashMap::new();
-        for (pos, (&i, (norm, text, kind))) in body.iter().zip(&sources).enumerate() {
+        let mut by_source: Vec<(u32, usize)> = Vec::new();
+        let mut by_outlet: Vec<(u32, usize)> = Vec::new();
+        for (pos, &i) in body.iter().enumerate() {
+            let (norm, text, kind) = derived.sources[i];
             match original_sources.iter_mut().find(|s| s.0 == norm) {
                 Some(s) => s.1.reports.push(keys[i].clone()),
                 None => original_sources.push((
@@ -1147,20 +1374,12 @@ impl Merger {
                     },
                 )),
             }
-            match by_source.get(norm.as_str()) {
-                Some(&p) => {
-                    src_uf.union(p, pos);
-                }
-                None => {
-                    by_source.insert(norm, pos);
-                }
-            }
-            match by_outlet.get(outlet_names[pos].as_str()) {
-                Some(&p) => {
-                    src_uf.union(p, pos);
-                }
-                None => {
-                    by_outlet.insert(&outlet_names[pos], pos);
+            for (seen, name) in [(&mut by_source, norm), (&mut by_outlet, derived.outlets[i])] {
+                match seen.iter().find(|x| x.0 == name) {
+                    Some(&(_, p)) => {
+                        src_uf.union(p, pos);
+                    }
+                    None => seen.push((name, pos)),
                 }
             }
         }
@@ -1172,7 +1391,7 @@ impl Merger {
                 outlets: Vec::new(),
                 reports: Vec::new(),
             });
-            let name = sources[pos].1;
+            let name = derived.sources[i].1;
             if !g.sources.iter().any(|s| s == name) {
                 g.sources.push(name.to_string());
             }
@@ -1484,6 +1703,85 @@ mod tests {
         c.published = Some("2031-09-01".parse().unwrap());
         c.event.date = None;
         assert_eq!(merger.related(&a, &[&c]), vec![false]);
+    }
+
+    #[test]
+    fn quick_scores_are_the_scores() {
+        let merger = Merger::new(MergeConfig::default());
+        let mut reports = Vec::new();
+        let pipeline = annals_pipeline::Pipeline::new();
+        for (outlet, date, text) in [
+            (
+                "Valley Herald",
+                "2025-06-03",
+                "Miners protested in Lyon on Monday, police said.",
+            ),
+            (
+                "Coast Times",
+                "2025-06-03",
+                "Hundreds of miners protested in Lyon on Monday.",
+            ),
+            (
+                "Lake Post",
+                "2025-06-04",
+                "French police arrested 20 protesters in Paris on Tuesday.",
+            ),
+            (
+                "Hill News",
+                "2025-06-04",
+                "Police in Marseille detained protesters on Monday.",
+            ),
+            (
+                "Dale Daily",
+                "2025-06-05",
+                "Russian troops attacked Kharkiv on Thursday.",
+            ),
+            (
+                "Fen Gazette",
+                "2025-06-05",
+                "Russia denied attacking Kharkiv on Thursday.",
+            ),
+            (
+                "Moor Times",
+                "2025-06-06",
+                "Ukrainian forces shelled Donetsk on Friday.",
+            ),
+        ] {
+            let mut doc =
+                annals_document::Document::new(text.into()).with_date(Some(date.parse().unwrap()));
+            doc.outlet = Some(outlet.into());
+            reports.extend(Report::from_extraction(&pipeline.extract(doc)));
+        }
+        reports.push(rejection(
+            "d1",
+            "Strelsau Courier",
+            "The plan for Ruritania was rejected.",
+        ));
+        reports.push(rejection(
+            "d2",
+            "Zenda Times",
+            "Ruritania's plan was rejected today.",
+        ));
+        let mut far = rejection("d3", "Zenda Times", "Ruritania's plan was rejected.");
+        if let Some(l) = far.event.event_loc.as_mut() {
+            l.lat = Some(50.9);
+        }
+        reports.push(far);
+        assert!(reports.len() > 8);
+        let refs: Vec<&Report> = reports.iter().collect();
+        let feats: Vec<Features> = refs.iter().map(|r| merger.features(r)).collect();
+        let quick = merger.quick(&feats);
+        let mut passed = 0;
+        for (i, a) in feats.iter().enumerate() {
+            for (j, b) in feats.iter().enumerate() {
+                for across in [false, true] {
+                    let full = merger.score(a, b, across, None);
+                    passed += usize::from(full.is_some());
+                    assert_eq!(merger.quick_score(&quick, (i, a), (j, b), across), full);
+                }
+            }
+        }
+        assert!(passed > feats.len() * 2, "{passed}");
     }
 
     #[test]
