@@ -61,7 +61,10 @@ struct Features<'a> {
     keys: Vec<&'a str>,
     interval: Option<(i32, i32)>,
     place: Option<PlaceF<'a>>,
-    words: Vec<u64>,
+    /// The sentence, and its content words once a comparison needs them (see
+    /// [`Merger::words`]).
+    sentence: &'a str,
+    words: std::cell::OnceCell<Vec<u64>>,
 }
 
 /// Days since 1970-01-01 of a civil date.
@@ -584,11 +587,6 @@ impl Merger {
     }
 
     fn features<'a>(&self, r: &'a Report) -> Features<'a> {
-        self.features_with(r, None)
-    }
-
-    /// [`Merger::features`], with the content words of its sentence when they are known.
-    fn features_with<'a>(&self, r: &'a Report, words: Option<Vec<u64>>) -> Features<'a> {
         let e = &r.event;
         let actors: Vec<&str> = e.actor.iter().map(|p| p.code.as_str()).collect();
         let recipients: Vec<&str> = e.recipient.iter().map(|p| p.code.as_str()).collect();
@@ -633,9 +631,16 @@ impl Merger {
             keys,
             interval: interval(e, r.published),
             place,
-            words: words
-                .unwrap_or_else(|| content_words(&r.sentence, &self.config, &self.stop_hashes)),
+            sentence: &r.sentence,
+            words: std::cell::OnceCell::new(),
         }
+    }
+
+    /// The content words of a report's sentence (read on first use: most reports are compared
+    /// with none that shares a party or a place).
+    fn words<'f>(&self, f: &'f Features) -> &'f [u64] {
+        f.words
+            .get_or_init(|| content_words(f.sentence, &self.config, &self.stop_hashes))
     }
 
     /// 1 within `near_km`, falling linearly to 0 at `far_km`.
@@ -776,7 +781,7 @@ impl Merger {
             // Vetoed below; the wording only matters to the notes.
             return None;
         }
-        let wording = jaccard(&a.words, &b.words);
+        let wording = jaccard(self.words(a), self.words(b));
         note!("wording {wording:.2}");
         if !anchor {
             note!("veto: no anchor (no shared party, no nearby place)");
@@ -936,7 +941,7 @@ impl Merger {
         if !anchor {
             return None;
         }
-        let wording = jaccard(&a.words, &b.words);
+        let wording = jaccard(self.words(a), self.words(b));
         let total =
             c.weight_type + c.weight_actors + c.weight_date + c.weight_place + c.weight_wording;
         let score = (c.weight_type * type_score
@@ -1008,15 +1013,7 @@ impl Merger {
     /// copy them).
     pub fn merge_refs(&self, reports: &[&Report]) -> Vec<Happening> {
         let n = reports.len();
-        let mut feats: Vec<Features> = Vec::with_capacity(n);
-        for (i, r) in reports.iter().enumerate() {
-            // Events of one sentence often follow each other: their words are read once.
-            let words = match (i.checked_sub(1).map(|p| reports[p]), feats.last()) {
-                (Some(p), Some(f)) if p.sentence == r.sentence => Some(f.words.clone()),
-                _ => None,
-            };
-            feats.push(self.features_with(r, words));
-        }
+        let feats: Vec<Features> = reports.iter().map(|r| self.features(r)).collect();
         // Blocking: (quad, country key) -> report indices sorted by interval start.
         let mut blocks: BTreeMap<(u8, &str), Vec<usize>> = BTreeMap::new();
         for (i, f) in feats.iter().enumerate() {
@@ -1560,7 +1557,7 @@ impl Merger {
                 if party <= 0.0 {
                     continue;
                 }
-                let mut s = party + jaccard(&f.words, &g.words);
+                let mut s = party + jaccard(self.words(f), self.words(g));
                 if let (Some(p), Some(q)) = (&f.place, &g.place)
                     && let (Some(x), Some(y)) = (p.coords, q.coords)
                 {

@@ -1005,6 +1005,24 @@ impl Store {
     /// Merges up to `max` events waiting in `merge_pending` into the stored happenings, in one
     /// transaction (see the module docs). Call it until it takes nothing to merge everything.
     pub fn merge_pending(&mut self, merger: &Merger, max: usize) -> Result<MergeStats, StoreError> {
+        // The merge keeps the happening tables' references itself (a happening is written
+        // before its rows, and its rows go with it), so foreign keys are not checked row by row
+        // meanwhile (they cost a lookup or two per row written). The setting holds outside
+        // transactions only, and is restored whatever the merge gives.
+        self.conn.pragma_update(None, "foreign_keys", false)?;
+        let merged = self.merge_pending_unchecked(merger, max);
+        let restored = self.conn.pragma_update(None, "foreign_keys", true);
+        let stats = merged?;
+        restored?;
+        Ok(stats)
+    }
+
+    /// [`Store::merge_pending`], foreign keys aside.
+    fn merge_pending_unchecked(
+        &mut self,
+        merger: &Merger,
+        max: usize,
+    ) -> Result<MergeStats, StoreError> {
         let mut stats = MergeStats::default();
         let tx = self
             .conn
@@ -1149,8 +1167,16 @@ impl Store {
             // Stored happenings that no longer come out go (their rows with them; their reports
             // are filed again below); the others are updated in place.
             let ids: HashSet<&str> = happenings.iter().map(|h| h.id.as_str()).collect();
-            let mut delete = tx.prepare_cached("DELETE FROM happenings WHERE id = ?1")?;
             for h in touched.iter().filter(|h| !ids.contains(h.as_str())) {
+                for table in [
+                    "happening_reports",
+                    "happening_reasons",
+                    "happening_contradictions",
+                ] {
+                    tx.prepare_cached(&format!("DELETE FROM {table} WHERE happening_id = ?1"))?
+                        .execute([h])?;
+                }
+                let mut delete = tx.prepare_cached("DELETE FROM happenings WHERE id = ?1")?;
                 stats.replaced += delete.execute([h])? as u64;
             }
         }
@@ -1379,6 +1405,12 @@ mod tests {
         assert_eq!(handed.reports.map.len(), handed_over);
         handed.merge_all_pending(&merger, 1000).unwrap();
         assert_eq!(dump(&handed), dump(&read));
+        // Foreign keys, not checked while merging, are checked again after.
+        let checked: bool = handed
+            .conn
+            .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+            .unwrap();
+        assert!(checked);
         assert!(!dump(&read).is_empty());
     }
 
