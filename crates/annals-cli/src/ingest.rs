@@ -147,7 +147,7 @@ pub fn run(args: IngestArgs) -> anyhow::Result<ExitCode> {
     );
     eprintln!(
         "{} events merged into happenings ({} happenings written, {} replaced); \
-         writer CPU: {insert_secs:.1} s storing, {merge_secs:.1} s merging",
+         writer CPU: {insert_secs:.2} s storing, {merge_secs:.2} s merging",
         merge.pending, merge.written, merge.replaced
     );
     let secs = started.elapsed().as_secs_f64().max(1e-9);

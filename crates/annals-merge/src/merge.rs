@@ -666,6 +666,10 @@ impl Merger {
         macro_rules! note {
             ($($t:tt)*) => { if let Some(n) = notes.as_deref_mut() { n.push(format!($($t)*)); } };
         }
+        // A note made of pieces, without the formatting machinery.
+        macro_rules! note_cat {
+            ($($p:expr),*) => { if let Some(n) = notes.as_deref_mut() { n.push([$($p),*].concat()); } };
+        }
         if a.class != b.class && !across {
             note!("veto: modality differs ({:?} vs {:?})", a.class, b.class);
             return None;
@@ -676,7 +680,7 @@ impl Merger {
             return None;
         };
         if type_score >= 1.0 {
-            note!("type compatible ({}={})", a.event, b.event);
+            note_cat!("type compatible (", a.event, "=", b.event, ")");
         } else {
             note!("type compatible ({}~{}, {type_score})", a.event, b.event);
         }
@@ -696,18 +700,18 @@ impl Merger {
                     known += 1;
                     role_scores[i] = s;
                     if x == y {
-                        note!("{role} overlap {x}");
+                        note_cat!(role, " overlap ", x);
                     } else {
-                        note!("{role} country overlap {x}~{y}");
+                        note_cat!(role, " country overlap ", x, "~", y);
                     }
                 }
                 Some(_) => {
                     known += 1;
                     known_mismatch += 1;
                     role_scores[i] = 0.0;
-                    note!("{role}s differ");
+                    note_cat!(role, "s differ");
                 }
-                None => note!("{role} unknown on one side"),
+                None => note_cat!(role, " unknown on one side"),
             }
         }
         if known > 0 && known_mismatch == known {
@@ -721,7 +725,7 @@ impl Merger {
                 let hi = e1.min(e2);
                 if lo <= hi {
                     let union = (e1.max(e2) - s1.min(s2) + 1) as f64;
-                    note!("dates overlap {}..{}", date_of(lo), date_of(hi));
+                    note_cat!("dates overlap ", &date_of(lo), "..", &date_of(hi));
                     0.5 + 0.5 * f64::from(hi - lo + 1) / union
                 } else if lo - hi <= c.date_tolerance_days {
                     note!("dates {} day(s) apart", lo - hi);
@@ -737,7 +741,7 @@ impl Merger {
                 }
             }
             _ => {
-                note!("date unknown on one side");
+                note_cat!("date unknown on one side");
                 0.5
             }
         };
@@ -764,16 +768,16 @@ impl Merger {
                         );
                         return None;
                     }
-                    note!("places in the same country {}", p.country);
+                    note_cat!("places in the same country ", p.country);
                     0.6
                 }
                 _ => {
-                    note!("place unknown on one side");
+                    note_cat!("place unknown on one side");
                     0.5
                 }
             },
             _ => {
-                note!("place unknown on one side");
+                note_cat!("place unknown on one side");
                 0.5
             }
         };

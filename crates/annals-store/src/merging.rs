@@ -11,15 +11,19 @@
 //! pending rows, or the new ones.
 //!
 //! What keeps it cheap: stored events never change, so each is parsed into a [`Report`] once
-//! per open store (in one typed pass over its JSON) and cached; the pending events are read in
-//! one pass; while nothing stored is filed in a happening (a first ingest), no candidates are
-//! looked up; event keys are interned to integers for the candidate and relatedness
-//! bookkeeping; each report's merge features are computed once per merge; a happening that
-//! comes out as it was stored (same digest) is not written, and one that keeps its id is
-//! updated in place, its unchanged report, reason and contradiction rows untouched; report rows
-//! are inserted or updated by plain statements, and statement journals are kept in memory.
-//! Callers that merge rarely, many events at once (as `annals ingest` does), rewrite each
-//! happening once per merge rather than once per batch that reports it again.
+//! per open store (in one typed pass over its JSON) and cached; a writer that has the events it
+//! writes at hand gives their reports to the cache as it writes them
+//! ([`Store::insert_with_reports`]), and they are never read back; the pending keys are read
+//! alone, and events not cached in one pass; while nothing stored is filed in a happening (a
+//! first ingest), no candidates are looked up; event keys are interned to integers for the
+//! candidate and relatedness bookkeeping; each report's merge features are computed once per
+//! merge; a happening that comes out as it was stored (same digest) is not written, and one
+//! that keeps its id is updated in place, its unchanged report, reason and contradiction rows
+//! untouched; new happenings, their rows and the blocking keys are inserted many rows per
+//! statement, in key order where the table is keyed; foreign keys are kept by the merge itself
+//! rather than checked row by row; statement journals are kept in memory. Callers that merge
+//! rarely, many events at once (as `annals ingest` does), rewrite each happening once per merge
+//! rather than once per batch that reports it again.
 
 use crate::{InsertStats, Record, Store, StoreError};
 use annals_document::Date;
@@ -56,6 +60,28 @@ type Lookup = (u8, bool, Date, Date, Vec<String>);
 /// An event's JSON, sentence, and its document's outlet and date.
 type StoredRow = (String, Option<String>, Option<String>, Option<String>);
 
+/// A hasher for event keys: their document ids are long and already well mixed (hashes of
+/// the texts, most often), so eight bytes at a time with one multiplication each will do.
+#[derive(Default)]
+pub(crate) struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        // The top bits pick the bucket group: fold the high product bits down.
+        self.0 ^ self.0 >> 29
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let word = chunk
+                .iter()
+                .enumerate()
+                .fold(0u64, |w, (i, b)| w | u64::from(*b) << (8 * i));
+            self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
+        }
+    }
+}
+
 /// Reports cached at most; past this, only those the last merge used are kept.
 const CACHED_REPORTS: usize = 50_000;
 
@@ -66,7 +92,7 @@ pub(crate) struct ReportCache {
     /// The merge that last used each entry, and the report (`None`: the stored event is not a
     /// report: no event type, or unreadable JSON). Boxed, so that growing the map moves small
     /// entries.
-    map: HashMap<Key, (u64, Option<Box<Report>>)>,
+    map: HashMap<Key, (u64, Option<Box<Report>>), std::hash::BuildHasherDefault<KeyHasher>>,
     /// The current merge.
     generation: u64,
     /// The documents the last [`Store::insert_records`] wrote (their reports may be handed
