@@ -16,8 +16,11 @@ pub struct Merger {
     /// a stopword.
     stop_hashes: Vec<u64>,
     /// The compatible type pairs by the FNV hashes of their types, sorted, with their score.
-    compatible_hashes: Vec<((u64, u64), (String, String), f64)>,
+    compatible_hashes: Vec<CompatiblePair>,
 }
+
+/// A compatible pair of event types: the FNV hashes of the types, the types, and the score.
+type CompatiblePair = ((u64, u64), (String, String), f64);
 
 /// The features of one report that the merger compares, computed once (see
 /// [`Merger::profile`] and [`Merger::related_profiles`]).
@@ -549,7 +552,7 @@ impl Merger {
             .collect();
         stop_hashes.sort_unstable();
         stop_hashes.dedup();
-        let mut compatible_hashes: Vec<((u64, u64), (String, String), f64)> = config
+        let mut compatible_hashes: Vec<CompatiblePair> = config
             .compatible
             .iter()
             .map(|((a, b), score)| {

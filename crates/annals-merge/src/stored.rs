@@ -659,7 +659,7 @@ mod tests {
             name: "Lyon".into(),
             country: "FRA".into(),
             lat: Some(0.1 + 0.2),
-            lon: Some(4.835_658_999_999_999_5),
+            lon: Some(34.0 / 7.0),
             precision: String::new(),
             span: Span::new(3, 7),
         });

@@ -1411,7 +1411,7 @@ mod tests {
         let merger = Merger::new(annals_merge::MergeConfig::default());
         let dir = tempfile::tempdir().unwrap();
         let mut read = Store::open(dir.path().join("read.db")).unwrap();
-        read.insert_batch(&[earlier.clone()]).unwrap();
+        read.insert_batch(std::slice::from_ref(&earlier)).unwrap();
         read.insert_batch(&extractions).unwrap();
         read.merge_all_pending(&merger, 1000).unwrap();
         let mut handed = Store::open(dir.path().join("handed.db")).unwrap();
