@@ -1819,6 +1819,19 @@ mod tests {
     }
 
     #[test]
+    fn kind_names_and_dates_are_the_serialized_ones() {
+        use annals_events::SourceKind::*;
+        for k in [Media, Official, Intelligence, Anonymous, SocialMedia, Other] {
+            assert_eq!(serde_json::to_value(k).unwrap(), kind_name(k));
+        }
+        for s in ["2025-06-03", "0001-01-01", "9999-12-31"] {
+            let d: Date = s.parse().unwrap();
+            assert_eq!(iso_date(d), d.to_string());
+            assert_eq!(date_of(day_number(d)), s);
+        }
+    }
+
+    #[test]
     fn jaccard_counts_shared_words() {
         assert_eq!(jaccard(&[1, 2, 3], &[2, 3, 4]), 0.5);
         assert_eq!(jaccard(&[], &[1]), 0.0);

@@ -336,6 +336,25 @@ fn block_keys(r: &Report) -> Vec<String> {
     keys
 }
 
+/// `d.to_string()`, written directly for four-digit years.
+fn iso_day(d: Date) -> String {
+    let (y, m, day) = (d.year(), d.month(), d.day());
+    if !(0..=9999).contains(&y) {
+        return d.to_string();
+    }
+    let digit = |v: i16| char::from(b'0' + (v % 10) as u8);
+    let mut out = String::with_capacity(10);
+    for v in [y / 1000, y / 100, y / 10, y] {
+        out.push(digit(v));
+    }
+    for (sep, v) in [('-', i16::from(m)), ('-', i16::from(day))] {
+        out.push(sep);
+        out.push(digit(v / 10));
+        out.push(digit(v));
+    }
+    out
+}
+
 /// Lists reports under their blocking keys in `merge_keys` (done once, when they are merged),
 /// many rows per statement, in about key order (so the b-tree fills from left to right; any
 /// order gives the same table).
@@ -351,7 +370,7 @@ fn index_keys(tx: &Transaction, reports: &[&Report]) -> Result<(), StoreError> {
         };
         let long = (end - start).get_days() > SHORT_DAYS as i32;
         let at = days_of.len();
-        days_of.push((start, start.to_string(), end.to_string()));
+        days_of.push((start, iso_day(start), iso_day(end)));
         of.push(r);
         let quad = i64::from(r.event.quad_code);
         let reject = r.event.event == "REJECT";
@@ -1247,6 +1266,7 @@ impl Store {
         let cache = &mut self.reports;
         let mut written: HashSet<String> =
             std::mem::take(&mut cache.inserted).into_iter().collect();
+        cache.map.reserve(reports.iter().map(Vec::len).sum());
         for (record, list) in records.iter().zip(reports) {
             // A document given twice is written from its first record.
             if !written.remove(&record.id) || list.len() != record.events.len() {
@@ -1536,6 +1556,40 @@ mod tests {
                 assert!(map.remove(k).is_some(), "{k}");
             }
             assert_eq!(happening_json(&h), whole.to_string());
+        }
+    }
+
+    #[test]
+    fn iso_days_are_the_days_as_printed() {
+        for s in [
+            "2025-06-03",
+            "0001-01-01",
+            "9999-12-31",
+            "1970-01-01",
+            "2024-02-29",
+        ] {
+            let d: Date = s.parse().unwrap();
+            assert_eq!(iso_day(d), d.to_string());
+        }
+        for d in [Date::new(-5, 3, 1).unwrap(), Date::new(9999, 1, 9).unwrap()] {
+            assert_eq!(iso_day(d), d.to_string());
+        }
+    }
+
+    #[test]
+    fn modality_names_are_the_serialized_ones() {
+        use annals_events::Modality::*;
+        for m in [
+            Asserted,
+            Reported,
+            Alleged,
+            Denied,
+            Negated,
+            Future,
+            Hypothetical,
+            Conditional,
+        ] {
+            assert_eq!(serde_json::to_value(m).unwrap(), modality_name(m));
         }
     }
 
