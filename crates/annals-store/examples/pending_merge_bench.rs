@@ -1,6 +1,6 @@
 //! Merges every pending event of a store and prints the CPU time it took.
 //!
-//! `cargo run --release -p annals-store --example merge_bench -- STORE [CHUNK]`
+//! `cargo run --release -p annals-store --example pending_merge_bench -- STORE [CHUNK]`
 
 use annals_merge::{MergeConfig, Merger};
 use annals_store::Store;
@@ -18,7 +18,7 @@ fn thread_cpu_secs() -> f64 {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
-    let path = args.next().ok_or("usage: merge_bench STORE [CHUNK]")?;
+    let path = args.next().ok_or("usage: pending_merge_bench STORE [CHUNK]")?;
     let chunk: usize = args.next().map_or(Ok(50_000), |c| c.parse())?;
     let mut store = Store::open(&path)?;
     let merger = Merger::new(MergeConfig::default());
