@@ -18,7 +18,9 @@ fn thread_cpu_secs() -> f64 {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
-    let path = args.next().ok_or("usage: pending_merge_bench STORE [CHUNK]")?;
+    let path = args
+        .next()
+        .ok_or("usage: pending_merge_bench STORE [CHUNK]")?;
     let chunk: usize = args.next().map_or(Ok(50_000), |c| c.parse())?;
     let mut store = Store::open(&path)?;
     let merger = Merger::new(MergeConfig::default());
