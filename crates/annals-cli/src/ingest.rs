@@ -10,7 +10,7 @@ use crate::cli::IngestArgs;
 use crate::extract::{Tally, inputs, progress};
 use annals_document::Document;
 use annals_ingest::Item;
-use annals_merge::{MergeConfig, Merger};
+use annals_merge::{MergeConfig, Merger, Report};
 use annals_store::{InsertStats, MergeStats, Record, Store, StoreError};
 use indicatif::ProgressBar;
 use std::process::ExitCode;
@@ -24,6 +24,9 @@ const QUEUE: usize = 2;
 /// rarely, many events at once, merges and rewrites each stored happening once per merge
 /// rather than once per batch that reports it again.
 const MERGE_CHUNK: usize = 50_000;
+
+/// One extracted document for the writer: its rows and its events' reports.
+type Extracted = (Record, Vec<Option<Report>>);
 
 /// What the writer thread did.
 #[derive(Default)]
@@ -47,7 +50,7 @@ pub fn run(args: IngestArgs) -> anyhow::Result<ExitCode> {
     let mut tally = Tally::default();
     let (inputs, options) = inputs(&args.input, &mut tally);
     let bar = progress(&inputs, !args.run.no_progress);
-    let (send, receive) = mpsc::sync_channel::<Vec<Record>>(QUEUE);
+    let (send, receive) = mpsc::sync_channel::<Vec<Extracted>>(QUEUE);
     let writer = {
         let bar = bar.clone();
         thread::spawn(move || write_batches(store, &receive, &bar))
@@ -75,9 +78,13 @@ pub fn run(args: IngestArgs) -> anyhow::Result<ExitCode> {
             return Err(e);
         }
         present += (before - batch.len()) as u64;
-        let records: Vec<Record> = crate::extract::extract_parallel(&pipeline, batch, |record| {
-            Record::from_extraction_owned(record)
-        });
+        // Each record's rows, and its events' reports for the merger (taken out of the record:
+        // merging them then needs not read them back).
+        let records: Vec<Extracted> =
+            crate::extract::extract_parallel(&pipeline, batch, |record| {
+                let rows = Record::from_extraction(&record);
+                (rows, Report::stored_from_extraction(record))
+            });
         // A failed send means the writer stopped on an error, reported when it is joined.
         Ok(send.send(records).is_ok())
     };
@@ -166,7 +173,7 @@ pub fn run(args: IngestArgs) -> anyhow::Result<ExitCode> {
 /// Events left pending by an earlier, interrupted run are merged with the first of those.
 fn write_batches(
     mut store: Store,
-    batches: &mpsc::Receiver<Vec<Record>>,
+    batches: &mpsc::Receiver<Vec<Extracted>>,
     bar: &ProgressBar,
 ) -> Result<Written, StoreError> {
     let merger = Merger::new(MergeConfig::default());
@@ -182,9 +189,10 @@ fn write_batches(
         Ok(())
     };
     let mut pending = store.pending_merge()?;
-    for records in batches {
+    for batch in batches {
         let t = thread_cpu_secs();
-        let stats = store.insert_records(&records)?;
+        let (records, reports): (Vec<Record>, Vec<_>) = batch.into_iter().unzip();
+        let stats = store.insert_with_reports(&records, reports)?;
         total.insert_secs += thread_cpu_secs() - t;
         total.insert.inserted += stats.inserted;
         total.insert.skipped += stats.skipped;

@@ -50,7 +50,7 @@ mod stored;
 
 pub use config::{MergeConfig, MergeError};
 pub use merge::{Merger, Profile};
-pub use stored::{event_from_json, event_from_str};
+pub use stored::{event_as_stored, event_from_json, event_from_str};
 
 use annals_document::Date;
 use annals_events::{Event, Modality};

@@ -12,11 +12,15 @@ use std::collections::{BTreeMap, HashMap};
 #[derive(Debug, Clone)]
 pub struct Merger {
     config: MergeConfig,
-    /// FNV hashes of the stopwords, sorted: a word whose hash is absent is not a stopword.
+    /// Word keys (see [`word_key`]) of the stopwords, sorted: a word whose key is absent is not
+    /// a stopword.
     stop_hashes: Vec<u64>,
-    /// FNV hashes of the compatible type pairs, sorted, likewise.
-    compatible_hashes: Vec<(u64, u64)>,
+    /// The compatible type pairs by the FNV hashes of their types, sorted, with their score.
+    compatible_hashes: Vec<CompatiblePair>,
 }
+
+/// A compatible pair of event types: the FNV hashes of the types, the types, and the score.
+type CompatiblePair = ((u64, u64), (String, String), f64);
 
 /// The features of one report that the merger compares, computed once (see
 /// [`Merger::profile`] and [`Merger::related_profiles`]).
@@ -51,6 +55,8 @@ struct PlaceF<'a> {
 struct Features<'a> {
     class: Class,
     event: &'a str,
+    /// FNV hash of `event`.
+    event_hash: u64,
     quad: u8,
     actors: Vec<&'a str>,
     recipients: Vec<&'a str>,
@@ -58,7 +64,10 @@ struct Features<'a> {
     keys: Vec<&'a str>,
     interval: Option<(i32, i32)>,
     place: Option<PlaceF<'a>>,
-    words: Vec<u64>,
+    /// The sentence, and its content words once a comparison needs them (see
+    /// [`Merger::words`]).
+    sentence: &'a str,
+    words: std::cell::OnceCell<Vec<u64>>,
 }
 
 /// Days since 1970-01-01 of a civil date.
@@ -84,6 +93,9 @@ fn date_of(n: i32) -> String {
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = yoe + era * 400 + i32::from(m <= 2);
+    if (0..=9999).contains(&y) {
+        return iso_digits(y as u16, m as u8, d as u8);
+    }
     format!("{y:04}-{m:02}-{d:02}")
 }
 
@@ -121,8 +133,35 @@ fn fnv(bytes: &[u8]) -> u64 {
     h
 }
 
-/// The hashed content words of a sentence, sorted and deduplicated: words of three characters
-/// or more, not all digits, lowercased, without the stopwords.
+/// The bytes of `w` (at most eight) as a number, first byte lowest.
+fn packed(w: &[u8]) -> u64 {
+    w.iter()
+        .enumerate()
+        .fold(0, |k, (i, b)| k | u64::from(*b) << (8 * i))
+}
+
+/// A word's key, from its lowercase bytes: the bytes themselves, packed, when there are at most
+/// eight (words without a zero byte: distinct words, distinct keys), else a hash of them with
+/// the top bit set.
+fn word_key(lower: &[u8]) -> u64 {
+    if lower.len() <= 8 {
+        return packed(lower);
+    }
+    let mut h = lower.len() as u64;
+    for chunk in lower.chunks(8) {
+        h = (h.rotate_left(23) ^ packed(chunk)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+    // The finalizer of MurmurHash3: every input bit reaches every output bit.
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    h ^= h >> 33;
+    h | 1 << 63
+}
+
+/// The keys (see [`word_key`]) of the content words of a sentence, sorted and deduplicated:
+/// words of three characters or more, not all digits, lowercased, without the stopwords.
 fn content_words(text: &str, config: &MergeConfig, stop_hashes: &[u64]) -> Vec<u64> {
     if text.is_ascii() {
         return ascii_content_words(text.as_bytes(), config, stop_hashes);
@@ -143,7 +182,7 @@ fn content_words(text: &str, config: &MergeConfig, stop_hashes: &[u64]) -> Vec<u
         } else {
             lower.push_str(&w.to_lowercase());
         }
-        let h = fnv(lower.as_bytes());
+        let h = word_key(lower.as_bytes());
         if stop_hashes.binary_search(&h).is_ok() && config.stopwords.contains(lower.as_str()) {
             continue;
         }
@@ -155,25 +194,44 @@ fn content_words(text: &str, config: &MergeConfig, stop_hashes: &[u64]) -> Vec<u
 }
 
 /// [`content_words`] of an ASCII text, byte by byte: there, the alphanumeric characters are
-/// the ASCII letters and digits, and a word's lowercase form is hashed as it is read.
+/// the ASCII letters and digits, and setting bit 5 of each lowercases it.
 fn ascii_content_words(text: &[u8], config: &MergeConfig, stop_hashes: &[u64]) -> Vec<u64> {
-    let mut words: Vec<u64> = Vec::new();
-    for w in text.split(|b| !b.is_ascii_alphanumeric()) {
+    let mut words: Vec<u64> = Vec::with_capacity(text.len() / 6 + 1);
+    let mut lower = [0u8; 64];
+    let mut at = 0;
+    while at < text.len() {
+        // The next word: a run of letters and digits.
+        let Some(start) = text[at..]
+            .iter()
+            .position(u8::is_ascii_alphanumeric)
+            .map(|p| at + p)
+        else {
+            break;
+        };
+        let end = text[start..]
+            .iter()
+            .position(|b| !b.is_ascii_alphanumeric())
+            .map_or(text.len(), |p| start + p);
+        at = end;
+        let w = &text[start..end];
         if w.len() < 3 || w.iter().all(u8::is_ascii_digit) {
             continue;
         }
-        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-        for b in w {
-            h ^= u64::from(b.to_ascii_lowercase());
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-        if stop_hashes.binary_search(&h).is_ok() {
+        let key = if w.len() <= lower.len() {
+            for (l, b) in lower.iter_mut().zip(w) {
+                *l = b | 0x20;
+            }
+            word_key(&lower[..w.len()])
+        } else {
+            word_key(&w.to_ascii_lowercase())
+        };
+        if stop_hashes.binary_search(&key).is_ok() {
             let lower = String::from_utf8_lossy(w).to_ascii_lowercase();
             if config.stopwords.contains(lower.as_str()) {
                 continue;
             }
         }
-        words.push(h);
+        words.push(key);
     }
     words.sort_unstable();
     words.dedup();
@@ -205,6 +263,12 @@ fn haversine_km(a: (f64, f64), b: (f64, f64)) -> f64 {
     let h = ((la2 - la1) / 2.0).sin().powi(2)
         + la1.cos() * la2.cos() * ((lo2 - lo1) / 2.0).sin().powi(2);
     2.0 * 6371.0 * h.sqrt().min(1.0).asin()
+}
+
+/// Coordinates in radians with the cosine of the latitude, for [`haversine_rad`].
+fn radians(c: (f64, f64)) -> (f64, f64, f64) {
+    let la = c.0.to_radians();
+    (la, c.1.to_radians(), la.cos())
 }
 
 fn country_prefix(code: &str) -> Option<&str> {
@@ -303,7 +367,7 @@ fn modality_rank(m: Modality) -> u8 {
 }
 
 fn reported_date(r: &Report) -> Option<String> {
-    r.published.map(|d| d.to_string()).or_else(|| {
+    r.published.map(iso_date).or_else(|| {
         r.event
             .reported_date
             .as_ref()
@@ -311,33 +375,192 @@ fn reported_date(r: &Report) -> Option<String> {
     })
 }
 
-fn normalize_source(s: &str) -> String {
-    let lower = s.to_lowercase();
-    let words: Vec<&str> = lower.split_whitespace().filter(|w| *w != "the").collect();
-    words.join(" ")
+/// `d.to_string()`, written directly for four-digit years.
+fn iso_date(d: Date) -> String {
+    let (y, m, day) = (d.year(), d.month(), d.day());
+    if (0..=9999).contains(&y) {
+        iso_digits(y as u16, m as u8, day as u8)
+    } else {
+        d.to_string()
+    }
 }
 
-fn kind_name(k: annals_events::SourceKind) -> String {
-    serde_json::to_value(k)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_else(|| "other".into())
+/// `YYYY-MM-DD` of a four-digit year.
+fn iso_digits(y: u16, m: u8, d: u8) -> String {
+    let digit = |v: u16| char::from(b'0' + (v % 10) as u8);
+    let mut out = String::with_capacity(10);
+    for v in [y / 1000, y / 100, y / 10, y] {
+        out.push(digit(v));
+    }
+    out.push('-');
+    out.push(digit(u16::from(m) / 10));
+    out.push(digit(u16::from(m)));
+    out.push('-');
+    out.push(digit(u16::from(d) / 10));
+    out.push(digit(u16::from(d)));
+    out
+}
+
+fn normalize_source(s: &str) -> String {
+    let lower = s.to_lowercase();
+    let mut out = String::with_capacity(lower.len());
+    for w in lower.split_whitespace().filter(|w| *w != "the") {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
+}
+
+/// The serialized name of a source kind.
+fn kind_name(k: annals_events::SourceKind) -> &'static str {
+    use annals_events::SourceKind::*;
+    match k {
+        Media => "media",
+        Official => "official",
+        Intelligence => "intelligence",
+        Anonymous => "anonymous",
+        SocialMedia => "social_media",
+        Other => "other",
+    }
+}
+
+/// The most frequent of `values` (ties to the earliest), or empty.
+fn most_frequent<'a>(values: impl Iterator<Item = &'a str>) -> String {
+    let mut counts: Vec<(&str, usize, usize)> = Vec::new();
+    for (rank, v) in values.enumerate() {
+        match counts.iter_mut().find(|c| c.0 == v) {
+            Some(c) => c.1 += 1,
+            None => counts.push((v, 1, rank)),
+        }
+    }
+    counts
+        .into_iter()
+        .max_by(|a, b| a.1.cmp(&b.1).then(b.2.cmp(&a.2)))
+        .map(|c| c.0.to_string())
+        .unwrap_or_default()
+}
+
+/// `values` sorted, without repeats, as owned strings.
+fn sorted_set<'a>(values: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut v: Vec<&str> = values.collect();
+    v.sort_unstable();
+    v.dedup();
+    v.into_iter().map(str::to_string).collect()
+}
+
+/// What assembling needs of each report more than once: its key and its reported date.
+struct Derived<'a> {
+    keys: Vec<String>,
+    reported: Vec<Option<String>>,
+    /// Per report: its original source (see [`source_of`]) as the number of its normalized
+    /// name, its name as written, and its kind; and the number of its normalized outlet.
+    sources: Vec<(u32, &'a str, &'static str)>,
+    outlets: Vec<u32>,
+}
+
+impl<'a> Derived<'a> {
+    fn new(reports: &[&'a Report]) -> Derived<'a> {
+        // Names are normalized once each: most reports share a few outlets and sources.
+        let mut raw: HashMap<&str, u32> = HashMap::new();
+        let mut normal: HashMap<String, u32> = HashMap::new();
+        let mut number = |name: &'a str| -> u32 {
+            *raw.entry(name).or_insert_with(|| {
+                let next = u32::try_from(normal.len()).unwrap_or(u32::MAX);
+                *normal.entry(normalize_source(name)).or_insert(next)
+            })
+        };
+        let mut sources = Vec::with_capacity(reports.len());
+        let mut outlets = Vec::with_capacity(reports.len());
+        for r in reports {
+            let outlet = r.outlet.as_deref().unwrap_or(&r.doc_id);
+            sources.push(match r.event.attribution.last() {
+                Some(link) => (number(&link.text), link.text.as_str(), kind_name(link.kind)),
+                None => (number(outlet), outlet, "outlet"),
+            });
+            outlets.push(number(outlet));
+        }
+        Derived {
+            keys: reports.iter().map(|r| r.key()).collect(),
+            reported: reports.iter().map(|r| reported_date(r)).collect(),
+            sources,
+            outlets,
+        }
+    }
+}
+
+/// The features of the reports of one merge as numbers, for scoring many pairs quickly (see
+/// [`Merger::quick_score`]).
+struct Quick {
+    /// Per report: the number of its event type.
+    types: Vec<usize>,
+    /// The type score of each pair of type numbers, `type_count` per row.
+    type_scores: Vec<Option<f64>>,
+    type_count: usize,
+    /// Per report: where its actors and its recipients are in `parties`.
+    actors: Vec<std::ops::Range<usize>>,
+    recipients: Vec<std::ops::Range<usize>>,
+    /// Parties: the number of the code, and its country prefix packed (0 for none).
+    parties: Vec<(u32, u32)>,
+    /// Per report: its place's coordinates in radians, and the cosine of the latitude.
+    coords: Vec<Option<(f64, f64, f64)>>,
+}
+
+/// [`country_prefix`] packed into a number (0 for none).
+fn packed_prefix(code: &str) -> u32 {
+    country_prefix(code).map_or(0, |p| p.bytes().fold(0, |k, b| k << 8 | u32::from(b)))
+}
+
+/// [`party_match`]'s score, on parties given as numbers.
+fn quick_party(a: &[(u32, u32)], b: &[(u32, u32)]) -> Option<f64> {
+    if a.is_empty() || b.is_empty() {
+        return None;
+    }
+    let mut best = 0.0;
+    for x in a {
+        for y in b {
+            let s = if x.0 == y.0 {
+                1.0
+            } else if x.1 != 0 && x.1 == y.1 {
+                0.7
+            } else {
+                0.0
+            };
+            if s > best {
+                best = s;
+            }
+        }
+    }
+    Some(best)
+}
+
+/// [`haversine_km`] of coordinates given in radians with the cosines of their latitudes (the
+/// same operations, so the same result).
+fn haversine_rad(a: (f64, f64, f64), b: (f64, f64, f64)) -> f64 {
+    let h = ((b.0 - a.0) / 2.0).sin().powi(2) + a.2 * b.2 * ((b.1 - a.1) / 2.0).sin().powi(2);
+    2.0 * 6371.0 * h.sqrt().min(1.0).asin()
 }
 
 impl Merger {
     /// A merger with the given configuration.
     pub fn new(config: MergeConfig) -> Merger {
-        let mut stop_hashes: Vec<u64> =
-            config.stopwords.iter().map(|w| fnv(w.as_bytes())).collect();
+        let mut stop_hashes: Vec<u64> = config
+            .stopwords
+            .iter()
+            .map(|w| word_key(w.as_bytes()))
+            .collect();
         stop_hashes.sort_unstable();
         stop_hashes.dedup();
-        let mut compatible_hashes: Vec<(u64, u64)> = config
+        let mut compatible_hashes: Vec<CompatiblePair> = config
             .compatible
-            .keys()
-            .map(|(a, b)| (fnv(a.as_bytes()), fnv(b.as_bytes())))
+            .iter()
+            .map(|((a, b), score)| {
+                let h = (fnv(a.as_bytes()), fnv(b.as_bytes()));
+                (h, (a.clone(), b.clone()), *score)
+            })
             .collect();
-        compatible_hashes.sort_unstable();
-        compatible_hashes.dedup();
+        compatible_hashes.sort_unstable_by(|x, y| (x.0, &x.1).cmp(&(y.0, &y.1)));
         Merger {
             config,
             stop_hashes,
@@ -345,16 +568,20 @@ impl Merger {
         }
     }
 
-    /// [`MergeConfig::type_score`], without building owned keys for pairs that are not listed.
-    fn type_score(&self, a: &str, b: &str) -> Option<f64> {
-        if a == b {
+    /// [`MergeConfig::type_score`] of two types given with their FNV hashes, without building
+    /// owned keys.
+    fn type_score(&self, a: (&str, u64), b: (&str, u64)) -> Option<f64> {
+        if a.0 == b.0 {
             return Some(1.0);
         }
-        let h = (fnv(a.as_bytes()), fnv(b.as_bytes()));
-        if self.compatible_hashes.binary_search(&h).is_err() {
-            return None;
-        }
-        self.config.type_score(a, b)
+        let h = (a.1, b.1);
+        let list = &self.compatible_hashes;
+        let from = list.partition_point(|x| x.0 < h);
+        list.get(from..)?
+            .iter()
+            .take_while(|x| x.0 == h)
+            .find(|x| x.1.0 == a.0 && x.1.1 == b.0)
+            .map(|x| x.2)
     }
 
     /// The configuration in use.
@@ -400,14 +627,23 @@ impl Merger {
         Features {
             class: class_of(e.modality),
             event: &e.event,
+            event_hash: fnv(e.event.as_bytes()),
             quad: e.quad_code,
             actors,
             recipients,
             keys,
             interval: interval(e, r.published),
             place,
-            words: content_words(&r.sentence, &self.config, &self.stop_hashes),
+            sentence: &r.sentence,
+            words: std::cell::OnceCell::new(),
         }
+    }
+
+    /// The content words of a report's sentence (read on first use: most reports are compared
+    /// with none that shares a party or a place).
+    fn words<'f>(&self, f: &'f Features) -> &'f [u64] {
+        f.words
+            .get_or_init(|| content_words(f.sentence, &self.config, &self.stop_hashes))
     }
 
     /// 1 within `near_km`, falling linearly to 0 at `far_km`.
@@ -433,16 +669,21 @@ impl Merger {
         macro_rules! note {
             ($($t:tt)*) => { if let Some(n) = notes.as_deref_mut() { n.push(format!($($t)*)); } };
         }
+        // A note made of pieces, without the formatting machinery.
+        macro_rules! note_cat {
+            ($($p:expr),*) => { if let Some(n) = notes.as_deref_mut() { n.push([$($p),*].concat()); } };
+        }
         if a.class != b.class && !across {
             note!("veto: modality differs ({:?} vs {:?})", a.class, b.class);
             return None;
         }
-        let Some(type_score) = self.type_score(a.event, b.event) else {
+        let Some(type_score) = self.type_score((a.event, a.event_hash), (b.event, b.event_hash))
+        else {
             note!("veto: types incompatible ({} vs {})", a.event, b.event);
             return None;
         };
         if type_score >= 1.0 {
-            note!("type compatible ({}={})", a.event, b.event);
+            note_cat!("type compatible (", a.event, "=", b.event, ")");
         } else {
             note!("type compatible ({}~{}, {type_score})", a.event, b.event);
         }
@@ -462,18 +703,18 @@ impl Merger {
                     known += 1;
                     role_scores[i] = s;
                     if x == y {
-                        note!("{role} overlap {x}");
+                        note_cat!(role, " overlap ", x);
                     } else {
-                        note!("{role} country overlap {x}~{y}");
+                        note_cat!(role, " country overlap ", x, "~", y);
                     }
                 }
                 Some(_) => {
                     known += 1;
                     known_mismatch += 1;
                     role_scores[i] = 0.0;
-                    note!("{role}s differ");
+                    note_cat!(role, "s differ");
                 }
-                None => note!("{role} unknown on one side"),
+                None => note_cat!(role, " unknown on one side"),
             }
         }
         if known > 0 && known_mismatch == known {
@@ -487,7 +728,7 @@ impl Merger {
                 let hi = e1.min(e2);
                 if lo <= hi {
                     let union = (e1.max(e2) - s1.min(s2) + 1) as f64;
-                    note!("dates overlap {}..{}", date_of(lo), date_of(hi));
+                    note_cat!("dates overlap ", &date_of(lo), "..", &date_of(hi));
                     0.5 + 0.5 * f64::from(hi - lo + 1) / union
                 } else if lo - hi <= c.date_tolerance_days {
                     note!("dates {} day(s) apart", lo - hi);
@@ -503,7 +744,7 @@ impl Merger {
                 }
             }
             _ => {
-                note!("date unknown on one side");
+                note_cat!("date unknown on one side");
                 0.5
             }
         };
@@ -530,16 +771,16 @@ impl Merger {
                         );
                         return None;
                     }
-                    note!("places in the same country {}", p.country);
+                    note_cat!("places in the same country ", p.country);
                     0.6
                 }
                 _ => {
-                    note!("place unknown on one side");
+                    note_cat!("place unknown on one side");
                     0.5
                 }
             },
             _ => {
-                note!("place unknown on one side");
+                note_cat!("place unknown on one side");
                 0.5
             }
         };
@@ -547,7 +788,7 @@ impl Merger {
             // Vetoed below; the wording only matters to the notes.
             return None;
         }
-        let wording = jaccard(&a.words, &b.words);
+        let wording = jaccard(self.words(a), self.words(b));
         note!("wording {wording:.2}");
         if !anchor {
             note!("veto: no anchor (no shared party, no nearby place)");
@@ -564,6 +805,159 @@ impl Merger {
         note!("score {score:.2} (threshold {:.2})", c.threshold);
         if score < c.threshold {
             note!("veto: score below threshold");
+            return None;
+        }
+        Some(score)
+    }
+
+    /// The numbers [`Merger::quick_score`] compares, for the reports of one merge.
+    fn quick<'a>(&self, feats: &[Features<'a>]) -> Quick {
+        let mut type_numbers: HashMap<&str, usize> = HashMap::new();
+        let mut type_names: Vec<(&str, u64)> = Vec::new();
+        let types = feats
+            .iter()
+            .map(|f| {
+                *type_numbers.entry(f.event).or_insert_with(|| {
+                    type_names.push((f.event, f.event_hash));
+                    type_names.len() - 1
+                })
+            })
+            .collect();
+        let type_count = type_names.len();
+        let mut type_scores = Vec::with_capacity(type_count * type_count);
+        for &a in &type_names {
+            for &b in &type_names {
+                type_scores.push(self.type_score(a, b));
+            }
+        }
+        let mut codes: HashMap<&'a str, u32> = HashMap::new();
+        let mut parties: Vec<(u32, u32)> = Vec::new();
+        let (mut actors, mut recipients) = (Vec::new(), Vec::new());
+        for f in feats {
+            for (list, ranges) in [(&f.actors, &mut actors), (&f.recipients, &mut recipients)] {
+                let from = parties.len();
+                for code in list {
+                    let next = u32::try_from(codes.len()).unwrap_or(u32::MAX);
+                    let n = *codes.entry(code).or_insert(next);
+                    parties.push((n, packed_prefix(code)));
+                }
+                ranges.push(from..parties.len());
+            }
+        }
+        let coords = feats
+            .iter()
+            .map(|f| f.place.as_ref().and_then(|p| p.coords).map(radians))
+            .collect();
+        Quick {
+            types,
+            type_scores,
+            type_count,
+            actors,
+            recipients,
+            parties,
+            coords,
+        }
+    }
+
+    /// [`Merger::score`] without notes, of reports `i` and `j` of a merge (with their features
+    /// and numbers): the same result, with the cheap vetoes first.
+    fn quick_score(
+        &self,
+        q: &Quick,
+        (i, a): (usize, &Features),
+        (j, b): (usize, &Features),
+        across: bool,
+    ) -> Option<f64> {
+        let c = &self.config;
+        if a.class != b.class && !across {
+            return None;
+        }
+        let type_score = (*q.type_scores.get(q.types[i] * q.type_count + q.types[j])?)?;
+        let party = |r: &std::ops::Range<usize>| q.parties.get(r.clone()).unwrap_or(&[]);
+        let actor = quick_party(party(&q.actors[i]), party(&q.actors[j]));
+        let recipient = quick_party(party(&q.recipients[i]), party(&q.recipients[j]));
+        let mut anchor = false;
+        let mut role_scores = [0.5, 0.5];
+        let mut known_mismatch = 0;
+        let mut known = 0;
+        for (k, m) in [actor, recipient].into_iter().enumerate() {
+            match m {
+                Some(s) if s > 0.0 => {
+                    anchor = true;
+                    known += 1;
+                    role_scores[k] = s;
+                }
+                Some(_) => {
+                    known += 1;
+                    known_mismatch += 1;
+                    role_scores[k] = 0.0;
+                }
+                None => {}
+            }
+        }
+        if known > 0 && known_mismatch == known {
+            return None;
+        }
+        let coords = q.coords[i].zip(q.coords[j]);
+        if !anchor {
+            // Only a nearby place can anchor the pair: none, or one too far apart in latitude
+            // alone (the distance is at least that), leaves it unanchored.
+            let (x, y) = coords?;
+            if 6371.0 * (y.0 - x.0).abs() > c.near_km * (1.0 + 1e-9) + 1e-9 {
+                return None;
+            }
+        }
+        let actor_score = (role_scores[0] + role_scores[1]) / 2.0;
+        let date_score = match (a.interval, b.interval) {
+            (Some((s1, e1)), Some((s2, e2))) => {
+                let lo = s1.max(s2);
+                let hi = e1.min(e2);
+                if lo <= hi {
+                    let union = (e1.max(e2) - s1.min(s2) + 1) as f64;
+                    0.5 + 0.5 * f64::from(hi - lo + 1) / union
+                } else if lo - hi <= c.date_tolerance_days {
+                    0.3
+                } else {
+                    return None;
+                }
+            }
+            _ => 0.5,
+        };
+        let place_score = match (&a.place, &b.place) {
+            (Some(p), Some(r)) => match coords {
+                Some((x, y)) => {
+                    let km = haversine_rad(x, y);
+                    if km > c.far_km {
+                        return None;
+                    }
+                    if km <= c.near_km {
+                        anchor = true;
+                    }
+                    self.place_closeness(km)
+                }
+                None if !p.country.is_empty() && !r.country.is_empty() => {
+                    if p.country != r.country {
+                        return None;
+                    }
+                    0.6
+                }
+                None => 0.5,
+            },
+            _ => 0.5,
+        };
+        if !anchor {
+            return None;
+        }
+        let wording = jaccard(self.words(a), self.words(b));
+        let total =
+            c.weight_type + c.weight_actors + c.weight_date + c.weight_place + c.weight_wording;
+        let score = (c.weight_type * type_score
+            + c.weight_actors * actor_score
+            + c.weight_date * date_score
+            + c.weight_place * place_score
+            + c.weight_wording * wording)
+            / total.max(1e-9);
+        if score < c.threshold {
             return None;
         }
         Some(score)
@@ -625,8 +1019,8 @@ impl Merger {
     /// [`Merger::merge`] over borrowed reports (so a caller holding them elsewhere need not
     /// copy them).
     pub fn merge_refs(&self, reports: &[&Report]) -> Vec<Happening> {
-        let feats: Vec<Features> = reports.iter().map(|r| self.features(r)).collect();
         let n = reports.len();
+        let feats: Vec<Features> = reports.iter().map(|r| self.features(r)).collect();
         // Blocking: (quad, country key) -> report indices sorted by interval start.
         let mut blocks: BTreeMap<(u8, &str), Vec<usize>> = BTreeMap::new();
         for (i, f) in feats.iter().enumerate() {
@@ -652,6 +1046,7 @@ impl Merger {
         key_from.push(key_ids.len());
         let keys_of =
             |i: usize| -> &[u32] { key_ids.get(key_from[i]..key_from[i + 1]).unwrap_or(&[]) };
+        let quick = self.quick(&feats);
         let mut uf = UnionFind::new(n);
         // Per set root: the intersection of its reports' intervals.
         let mut shared_days: Vec<Option<(i32, i32)>> = feats.iter().map(|f| f.interval).collect();
@@ -687,7 +1082,7 @@ impl Merger {
                     let denial_pair = (fi.class == Class::Denial) != (fj.class == Class::Denial)
                         && (fi.class == Class::Factual || fj.class == Class::Factual);
                     if denial_pair {
-                        if let Some(s) = self.score(fi, fj, true, None) {
+                        if let Some(s) = self.quick_score(&quick, (i, fi), (j, fj), true) {
                             let (d, f) = if fi.class == Class::Denial {
                                 (i, j)
                             } else {
@@ -708,7 +1103,7 @@ impl Merger {
                     if ri == rj {
                         continue;
                     }
-                    let Some(s) = self.score(fi, fj, false, None) else {
+                    let Some(s) = self.quick_score(&quick, (i, fi), (j, fj), false) else {
                         continue;
                     };
                     // The days every report of the joined happening shares: a join that
@@ -743,30 +1138,36 @@ impl Merger {
         for (a, b, s) in joins {
             joins_of.entry(uf.find(a)).or_default().push((a, b, s));
         }
+        let derived = Derived::new(reports);
         let mut happenings: Vec<(Happening, Vec<usize>)> = groups
             .into_iter()
             .map(|(root, members)| {
                 let joins = joins_of.remove(&root).unwrap_or_default();
-                let h = self.assemble(reports, &feats, &members, &denies_of, &joins);
+                let h = self.assemble(reports, &feats, &derived, &members, &denies_of, &joins);
                 (h, members)
             })
             .collect();
-        self.flag_rejections(reports, &feats, &mut happenings);
-        let mut out: Vec<Happening> = happenings.into_iter().map(|(h, _)| h).collect();
-        out.sort_by(|a, b| {
+        self.flag_rejections(reports, &feats, &derived.keys, &mut happenings);
+        // Sorted through their positions: happenings are large to move.
+        let mut order: Vec<usize> = (0..happenings.len()).collect();
+        order.sort_by(|&a, &b| {
+            let (a, b) = (&happenings[a].0, &happenings[b].0);
             (a.first_reported.is_none(), &a.first_reported, &a.id).cmp(&(
                 b.first_reported.is_none(),
                 &b.first_reported,
                 &b.id,
             ))
         });
-        out
+        let mut slots: Vec<Option<Happening>> =
+            happenings.into_iter().map(|(h, _)| Some(h)).collect();
+        order.iter().filter_map(|&i| slots[i].take()).collect()
     }
 
     fn assemble(
         &self,
         reports: &[&Report],
         feats: &[Features],
+        derived: &Derived<'_>,
         members: &[usize],
         denies_of: &HashMap<usize, usize>,
         joins: &[(usize, usize, f64)],
@@ -800,33 +1201,17 @@ impl Merger {
         } else {
             &supporting
         };
+        let keys = &derived.keys;
         let first = body[0];
-        let id = format!("h-{:016x}", fnv(reports[first].key().as_bytes()));
+        let id = format!("h-{:016x}", fnv(keys[first].as_bytes()));
         // Most frequent type and CAMEO code, ties to the earliest.
-        let most = |f: &dyn Fn(usize) -> String| -> String {
-            let mut counts: Vec<(String, usize, usize)> = Vec::new();
-            for (rank, &i) in body.iter().enumerate() {
-                let v = f(i);
-                match counts.iter_mut().find(|c| c.0 == v) {
-                    Some(c) => c.1 += 1,
-                    None => counts.push((v, 1, rank)),
-                }
-            }
-            counts
-                .into_iter()
-                .max_by(|a, b| a.1.cmp(&b.1).then(b.2.cmp(&a.2)))
-                .map(|c| c.0)
-                .unwrap_or_default()
-        };
-        let event = most(&|i| reports[i].event.event.clone());
-        let cameo = most(&|i| reports[i].event.cameo.clone());
-        let mut mode: Vec<String> = body
-            .iter()
-            .filter(|&&i| reports[i].event.event == event)
-            .flat_map(|&i| reports[i].event.mode.iter().cloned())
-            .collect();
-        mode.sort();
-        mode.dedup();
+        let event = most_frequent(body.iter().map(|&i| reports[i].event.event.as_str()));
+        let cameo = most_frequent(body.iter().map(|&i| reports[i].event.cameo.as_str()));
+        let mode = sorted_set(
+            body.iter()
+                .filter(|&&i| reports[i].event.event == event)
+                .flat_map(|&i| reports[i].event.mode.iter().map(String::as_str)),
+        );
         let quad_code = body
             .iter()
             .find(|&&i| reports[i].event.event == event)
@@ -837,14 +1222,14 @@ impl Merger {
             .map(|&i| reports[i].event.modality)
             .min_by_key(|m| modality_rank(*m))
             .unwrap_or(Modality::Asserted);
-        let codes = |f: &dyn Fn(&Event) -> Vec<String>| {
-            let mut v: Vec<String> = body.iter().flat_map(|&i| f(&reports[i].event)).collect();
-            v.sort();
-            v.dedup();
-            v
-        };
-        let actor = codes(&|e| e.actor.iter().map(|p| p.code.clone()).collect());
-        let recipient = codes(&|e| e.recipient.iter().map(|p| p.code.clone()).collect());
+        let actor = sorted_set(
+            body.iter()
+                .flat_map(|&i| reports[i].event.actor.iter().map(|p| p.code.as_str())),
+        );
+        let recipient = sorted_set(
+            body.iter()
+                .flat_map(|&i| reports[i].event.recipient.iter().map(|p| p.code.as_str())),
+        );
         let intervals: Vec<(usize, (i32, i32))> = body
             .iter()
             .filter_map(|&i| feats[i].interval.map(|x| (i, x)))
@@ -867,7 +1252,7 @@ impl Merger {
                 if let (Some(e), Some(l)) = (early, late) {
                     contradictions.push(Contradiction {
                         kind: "date".into(),
-                        between: (reports[e].key(), reports[l].key()),
+                        between: (keys[e].clone(), keys[l].clone()),
                         detail: format!("dates differ: {} vs {}", date_of(hi), date_of(lo)),
                     });
                 }
@@ -914,7 +1299,7 @@ impl Merger {
                     if km > self.config.far_km {
                         contradictions.push(Contradiction {
                             kind: "place".into(),
-                            between: (reports[pi].key(), reports[i].key()),
+                            between: (keys[pi].clone(), keys[i].clone()),
                             detail: format!(
                                 "places {km:.0} km apart: {} vs {}",
                                 feats[pi].place.as_ref().map_or("", |p| p.name),
@@ -950,7 +1335,7 @@ impl Merger {
                 if rel > tolerance {
                     contradictions.push(Contradiction {
                         kind: "quantity".into(),
-                        between: (reports[a.2].key(), reports[b.2].key()),
+                        between: (keys[a.2].clone(), keys[b.2].clone()),
                         detail: format!(
                             "{name}: {} vs {} (\"{}\" vs \"{}\")",
                             a.0, b.0, a.3.text, b.3.text
@@ -964,59 +1349,42 @@ impl Merger {
             if let Some(&f) = denies_of.get(&d) {
                 contradictions.push(Contradiction {
                     kind: "denial".into(),
-                    between: (reports[f].key(), reports[d].key()),
+                    between: (keys[f].clone(), keys[d].clone()),
                     detail: format!(
                         "{} is {:?}: \"{}\"",
-                        reports[d].key(),
+                        keys[d].clone(),
                         reports[d].event.modality,
                         reports[d].sentence
                     ),
                 });
             }
         }
-        // Sources: innermost attribution link, else the outlet itself.
-        let source_of = |r: &Report| -> (String, String, String) {
-            match r.event.attribution.last() {
-                Some(link) => (
-                    normalize_source(&link.text),
-                    link.text.clone(),
-                    kind_name(link.kind),
-                ),
-                None => {
-                    let o = r.outlet.clone().unwrap_or_else(|| r.doc_id.clone());
-                    (normalize_source(&o), o, "outlet".into())
-                }
-            }
-        };
-        let mut original_sources: Vec<(String, OriginalSource)> = Vec::new();
+        // Sources: innermost attribution link, else the outlet itself; reports of one source
+        // or one outlet depend on each other.
+        let mut original_sources: Vec<(u32, OriginalSource)> = Vec::new();
         let mut src_uf = UnionFind::new(body.len());
-        let mut by_source: HashMap<String, usize> = HashMap::new();
-        let mut by_outlet: HashMap<String, usize> = HashMap::new();
-        let sources: Vec<(String, String, String)> =
-            body.iter().map(|&i| source_of(reports[i])).collect();
-        for (pos, (&i, (norm, text, kind))) in body.iter().zip(&sources).enumerate() {
-            let r = &reports[i];
-            match original_sources.iter_mut().find(|s| &s.0 == norm) {
-                Some(s) => s.1.reports.push(r.key()),
+        let mut by_source: Vec<(u32, usize)> = Vec::new();
+        let mut by_outlet: Vec<(u32, usize)> = Vec::new();
+        for (pos, &i) in body.iter().enumerate() {
+            let (norm, text, kind) = derived.sources[i];
+            match original_sources.iter_mut().find(|s| s.0 == norm) {
+                Some(s) => s.1.reports.push(keys[i].clone()),
                 None => original_sources.push((
-                    norm.clone(),
+                    norm,
                     OriginalSource {
-                        name: text.clone(),
-                        kind: kind.clone(),
-                        reports: vec![r.key()],
+                        name: text.to_string(),
+                        kind: kind.to_string(),
+                        reports: vec![keys[i].clone()],
                     },
                 )),
             }
-            if let Some(&p) = by_source.get(norm) {
-                src_uf.union(p, pos);
-            } else {
-                by_source.insert(norm.clone(), pos);
-            }
-            let outlet = normalize_source(r.outlet.as_deref().unwrap_or(&r.doc_id));
-            if let Some(&p) = by_outlet.get(&outlet) {
-                src_uf.union(p, pos);
-            } else {
-                by_outlet.insert(outlet, pos);
+            for (seen, name) in [(&mut by_source, norm), (&mut by_outlet, derived.outlets[i])] {
+                match seen.iter().find(|x| x.0 == name) {
+                    Some(&(_, p)) => {
+                        src_uf.union(p, pos);
+                    }
+                    None => seen.push((name, pos)),
+                }
             }
         }
         let mut groups: BTreeMap<usize, SourceGroup> = BTreeMap::new();
@@ -1027,28 +1395,22 @@ impl Merger {
                 outlets: Vec::new(),
                 reports: Vec::new(),
             });
-            let name = &sources[pos].1;
-            if !g.sources.contains(name) {
-                g.sources.push(name.clone());
+            let name = derived.sources[i].1;
+            if !g.sources.iter().any(|s| s == name) {
+                g.sources.push(name.to_string());
             }
             if let Some(o) = &r.outlet
                 && !g.outlets.contains(o)
             {
                 g.outlets.push(o.clone());
             }
-            g.reports.push(r.key());
+            g.reports.push(keys[i].clone());
         }
         let independent = groups.len();
-        let mut outlets: Vec<String> = order
-            .iter()
-            .filter_map(|&i| reports[i].outlet.clone())
-            .collect();
-        outlets.sort();
-        outlets.dedup();
-        let dates: Vec<String> = order
-            .iter()
-            .filter_map(|&i| reported_date(reports[i]))
-            .collect();
+        let outlets = sorted_set(order.iter().filter_map(|&i| reports[i].outlet.as_deref()));
+        let dates = || order.iter().filter_map(|&i| derived.reported[i].as_deref());
+        let first_reported = dates().min().map(str::to_string);
+        let last_reported = dates().max().map(str::to_string);
         let merge_reasons = joins
             .iter()
             .map(|&(a, b, score)| {
@@ -1056,8 +1418,8 @@ impl Merger {
                 self.score(&feats[a], &feats[b], false, Some(&mut signals));
                 signals.retain(|s| !s.starts_with("score "));
                 MergeReason {
-                    a: reports[a].key(),
-                    b: reports[b].key(),
+                    a: keys[a].clone(),
+                    b: keys[b].clone(),
                     score: (score * 1000.0).round() / 1000.0,
                     signals,
                 }
@@ -1068,12 +1430,12 @@ impl Merger {
             .map(|&i| {
                 let r = &reports[i];
                 ReportRef {
-                    key: r.key(),
+                    key: keys[i].clone(),
                     doc_id: r.doc_id.clone(),
                     event_index: r.event_index,
                     event_id: r.event.id.clone(),
                     outlet: r.outlet.clone(),
-                    reported_date: reported_date(r),
+                    reported_date: derived.reported[i].clone(),
                     event: r.event.event.clone(),
                     modality: r.event.modality,
                     attribution: r.event.attribution.iter().map(|l| l.text.clone()).collect(),
@@ -1102,8 +1464,8 @@ impl Merger {
             reports: report_refs,
             outlets,
             original_sources: original_sources.into_iter().map(|s| s.1).collect(),
-            first_reported: dates.iter().min().cloned(),
-            last_reported: dates.iter().max().cloned(),
+            first_reported,
+            last_reported,
             corroboration: Corroboration {
                 independent_sources: independent,
                 corroborated: independent >= 2,
@@ -1121,6 +1483,7 @@ impl Merger {
         &self,
         reports: &[&Report],
         feats: &[Features],
+        keys: &[String],
         happenings: &mut [(Happening, Vec<usize>)],
     ) {
         // Index the factual reports of candidate targets by actor country, sorted by start day;
@@ -1201,7 +1564,7 @@ impl Merger {
                 if party <= 0.0 {
                     continue;
                 }
-                let mut s = party + jaccard(&f.words, &g.words);
+                let mut s = party + jaccard(self.words(f), self.words(g));
                 if let (Some(p), Some(q)) = (&f.place, &g.place)
                     && let (Some(x), Some(y)) = (p.coords, q.coords)
                 {
@@ -1224,7 +1587,7 @@ impl Merger {
                     h,
                     Contradiction {
                         kind: "denial".into(),
-                        between: (reports[i].key(), r.key()),
+                        between: (keys[i].clone(), keys[ri].clone()),
                         detail: format!(
                             "{} by {} rejects it: \"{}\"",
                             r.event.event,
@@ -1286,7 +1649,7 @@ mod tests {
                     && !w.chars().all(|c| c.is_ascii_digit())
                     && !config.stopwords.contains(lower.as_str())
                 {
-                    general.push(fnv(lower.as_bytes()));
+                    general.push(word_key(lower.as_bytes()));
                 }
             }
             general.sort_unstable();
@@ -1344,6 +1707,128 @@ mod tests {
         c.published = Some("2031-09-01".parse().unwrap());
         c.event.date = None;
         assert_eq!(merger.related(&a, &[&c]), vec![false]);
+    }
+
+    #[test]
+    fn quick_scores_are_the_scores() {
+        let merger = Merger::new(MergeConfig::default());
+        let mut reports = Vec::new();
+        let pipeline = annals_pipeline::Pipeline::new();
+        for (outlet, date, text) in [
+            (
+                "Valley Herald",
+                "2025-06-03",
+                "Miners protested in Lyon on Monday, police said.",
+            ),
+            (
+                "Coast Times",
+                "2025-06-03",
+                "Hundreds of miners protested in Lyon on Monday.",
+            ),
+            (
+                "Lake Post",
+                "2025-06-04",
+                "French police arrested 20 protesters in Paris on Tuesday.",
+            ),
+            (
+                "Hill News",
+                "2025-06-04",
+                "Police in Marseille detained protesters on Monday.",
+            ),
+            (
+                "Dale Daily",
+                "2025-06-05",
+                "Russian troops attacked Kharkiv on Thursday.",
+            ),
+            (
+                "Fen Gazette",
+                "2025-06-05",
+                "Russia denied attacking Kharkiv on Thursday.",
+            ),
+            (
+                "Moor Times",
+                "2025-06-06",
+                "Ukrainian forces shelled Donetsk on Friday.",
+            ),
+        ] {
+            let mut doc =
+                annals_document::Document::new(text.into()).with_date(Some(date.parse().unwrap()));
+            doc.outlet = Some(outlet.into());
+            reports.extend(Report::from_extraction(&pipeline.extract(doc)));
+        }
+        reports.push(rejection(
+            "d1",
+            "Strelsau Courier",
+            "The plan for Ruritania was rejected.",
+        ));
+        reports.push(rejection(
+            "d2",
+            "Zenda Times",
+            "Ruritania's plan was rejected today.",
+        ));
+        let mut far = rejection("d3", "Zenda Times", "Ruritania's plan was rejected.");
+        if let Some(l) = far.event.event_loc.as_mut() {
+            l.lat = Some(50.9);
+        }
+        reports.push(far);
+        assert!(reports.len() > 8);
+        let refs: Vec<&Report> = reports.iter().collect();
+        let feats: Vec<Features> = refs.iter().map(|r| merger.features(r)).collect();
+        let quick = merger.quick(&feats);
+        let mut passed = 0;
+        for (i, a) in feats.iter().enumerate() {
+            for (j, b) in feats.iter().enumerate() {
+                for across in [false, true] {
+                    let full = merger.score(a, b, across, None);
+                    passed += usize::from(full.is_some());
+                    assert_eq!(merger.quick_score(&quick, (i, a), (j, b), across), full);
+                }
+            }
+        }
+        assert!(passed > feats.len() * 2, "{passed}");
+    }
+
+    #[test]
+    fn word_keys_tell_words_apart() {
+        let words = [
+            "",
+            "a",
+            "ab",
+            "abc",
+            "abcdefgh",
+            "abcdefgi",
+            "abcdefghi",
+            "abcdefghj",
+            "bacdefghi",
+            "protesters",
+            "protester",
+            "demonstrators",
+            "demonstrations",
+            "ministry",
+            "minister",
+            "élysée",
+            "élyséé",
+            "0123456789",
+            "1234567890",
+        ];
+        let mut keys: Vec<u64> = words.iter().map(|w| word_key(w.as_bytes())).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        assert_eq!(keys.len(), words.len());
+        assert_eq!(word_key(b"protesters"), word_key("protesters".as_bytes()));
+    }
+
+    #[test]
+    fn kind_names_and_dates_are_the_serialized_ones() {
+        use annals_events::SourceKind::*;
+        for k in [Media, Official, Intelligence, Anonymous, SocialMedia, Other] {
+            assert_eq!(serde_json::to_value(k).unwrap(), kind_name(k));
+        }
+        for s in ["2025-06-03", "0001-01-01", "9999-12-31"] {
+            let d: Date = s.parse().unwrap();
+            assert_eq!(iso_date(d), d.to_string());
+            assert_eq!(date_of(day_number(d)), s);
+        }
     }
 
     #[test]

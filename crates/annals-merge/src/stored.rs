@@ -9,6 +9,7 @@ use annals_document::{Date, Span};
 use annals_events::{
     AttributionLink, Event, EventDate, EventLoc, Evidence, Modality, Party, Quantity, SourceKind,
 };
+use annals_pipeline::Extraction;
 use serde_json::Value;
 use std::sync::OnceLock;
 
@@ -451,7 +452,72 @@ fn event_from_typed(e: typed::EventJ) -> Option<Event> {
     })
 }
 
+/// `x` as its JSON text reads back (`None` when it has none: not finite). The default reading
+/// of `serde_json` may miss the nearest double on long mantissas, so the text is read back
+/// rather than assumed to give `x`.
+fn as_json_reads(x: f64) -> Option<f64> {
+    if !x.is_finite() {
+        return None;
+    }
+    serde_json::from_str(&serde_json::to_string(&x).ok()?).ok()
+}
+
+/// The event that [`event_from_str`] reads back from `serde_json::to_string(&event)`, without
+/// writing it: `None` when it has no event type. What that reading drops (empty modes, contexts
+/// and rules, parties without a code, links without a text, a place without a name, empty
+/// bounds) is dropped here, and figures take the value their JSON text reads back as.
+pub fn event_as_stored(mut e: Event) -> Option<Event> {
+    if e.event.is_empty() {
+        return None;
+    }
+    e.mode.retain(|s| !s.is_empty());
+    e.context.retain(|s| !s.is_empty());
+    e.rules.retain(|s| !s.is_empty());
+    e.actor.retain(|p| !p.code.is_empty());
+    e.recipient.retain(|p| !p.code.is_empty());
+    for d in [&mut e.date, &mut e.reported_date].into_iter().flatten() {
+        d.earliest = d.earliest.take().filter(|s| !s.is_empty());
+        d.latest = d.latest.take().filter(|s| !s.is_empty());
+    }
+    e.event_loc = e.event_loc.filter(|l| !l.name.is_empty()).map(|mut l| {
+        l.lat = l.lat.and_then(as_json_reads);
+        l.lon = l.lon.and_then(as_json_reads);
+        l
+    });
+    e.attribution.retain(|a| !a.text.is_empty());
+    e.confidence = as_json_reads(e.confidence).unwrap_or(0.0);
+    Some(e)
+}
+
 impl Report {
+    /// The report of every event of one extraction record as a store gives it back once the
+    /// record is written (`None` for an event that is not a report), taking the events out of
+    /// the record: what [`Report::from_json_str`] gives on the stored event JSON, sentence and
+    /// document columns.
+    pub fn stored_from_extraction(extraction: Extraction) -> Vec<Option<Report>> {
+        let doc = extraction.document;
+        // The document's date is stored as text and read back from its first ten characters.
+        let published = doc
+            .date
+            .and_then(|d| d.to_string().get(..10).and_then(|d| d.parse::<Date>().ok()));
+        extraction
+            .events
+            .into_iter()
+            .enumerate()
+            .map(|(i, event)| {
+                let sentence = event.sentence.slice(&doc.text).to_string();
+                Some(Report {
+                    doc_id: doc.id.clone(),
+                    event_index: i,
+                    outlet: doc.outlet.clone(),
+                    published,
+                    sentence,
+                    event: event_as_stored(event)?,
+                })
+            })
+            .collect()
+    }
+
     /// [`Report::from_json`] on the text of the stored event object (see [`event_from_str`]).
     pub fn from_json_str(
         doc_id: &str,
@@ -549,6 +615,67 @@ mod tests {
             let value: Option<Value> = serde_json::from_str(json).ok();
             let expected = value.as_ref().and_then(event_from_json);
             assert_eq!(event_from_str(json), expected, "{json}");
+        }
+    }
+
+    #[test]
+    fn events_as_stored_are_the_events_read_back() {
+        let text = "Police arrested about 20 protesters in Lyon on Friday, the prefecture said. \
+                    Russian troops attacked Kharkiv on Thursday, killing 3 people. \
+                    Farmers may march on Paris next week, a union leader said.";
+        let doc = annals_document::Document::new(text.into())
+            .with_date(Some("2024-03-02".parse().unwrap()));
+        let mut events = Pipeline::new().extract(doc).events;
+        assert!(!events.is_empty());
+        // Odd events: what a reading drops or mends, and figures whose shortest text has a
+        // long mantissa.
+        let mut odd = events[0].clone();
+        odd.mode.push(String::new());
+        odd.rules.push("".into());
+        if let Some(p) = odd.actor.first().cloned() {
+            odd.actor.insert(
+                0,
+                Party {
+                    code: String::new(),
+                    ..p
+                },
+            );
+        }
+        odd.attribution.push(AttributionLink {
+            text: String::new(),
+            kind: SourceKind::Media,
+            span: Span::new(0, 0),
+            rule: "x".into(),
+        });
+        odd.date = Some(EventDate {
+            value: "2024-03".into(),
+            earliest: Some(String::new()),
+            latest: Some("2024-03-31".into()),
+            text: "March".into(),
+            span: None,
+            rule: "r".into(),
+        });
+        odd.event_loc = Some(EventLoc {
+            name: "Lyon".into(),
+            country: "FRA".into(),
+            lat: Some(0.1 + 0.2),
+            lon: Some(34.0 / 7.0),
+            precision: String::new(),
+            span: Span::new(3, 7),
+        });
+        odd.confidence = f64::NAN;
+        let mut unnamed = odd.clone();
+        if let Some(l) = unnamed.event_loc.as_mut() {
+            l.name.clear();
+            l.lat = Some(f64::INFINITY);
+        }
+        unnamed.confidence = 1.0 / 3.0;
+        let mut untyped = odd.clone();
+        untyped.event.clear();
+        events.extend([odd, unnamed, untyped]);
+        for e in events {
+            let json = serde_json::to_string(&e).unwrap();
+            assert_eq!(event_as_stored(e), event_from_str(&json), "{json}");
         }
     }
 

@@ -188,6 +188,7 @@ impl Store {
     /// here; either the whole batch is committed or none of it.
     pub fn insert_records(&mut self, records: &[Record]) -> Result<InsertStats, StoreError> {
         let mut stats = InsertStats::default();
+        self.reports.forget_inserted();
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
@@ -242,6 +243,7 @@ impl Store {
                     continue;
                 }
                 stats.inserted += 1;
+                self.reports.inserted(&r.id);
                 fts.execute(params![tx.last_insert_rowid(), r.title, r.text])?;
                 for e in &r.events {
                     let (a, b) = (
