@@ -28,7 +28,7 @@
 use crate::{InsertStats, Record, Store, StoreError};
 use annals_document::Date;
 use annals_events::Modality;
-use annals_merge::{Contradiction, Happening, MergeReason, Merger, Report, Stance};
+use annals_merge::{Contradiction, Happening, MergeReason, Merger, Report, ReportRef, Stance};
 use rusqlite::{Connection, Transaction, params};
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -690,6 +690,17 @@ fn happening_json(h: &Happening) -> String {
 /// happenings are written, so a row found here as it would be written is not written again.
 type Filed<'a> = HashMap<(&'a str, i64), (&'a str, &'a str)>;
 
+/// The `happening_reports` row of report `r` of happening `h`: document id, event index,
+/// happening id, stance.
+fn report_row<'a>(h: &'a Happening, r: &'a ReportRef) -> (&'a str, i64, &'a str, &'static str) {
+    (
+        r.doc_id.as_str(),
+        r.event_index as i64,
+        h.id.as_str(),
+        stance_name(r.stance),
+    )
+}
+
 /// The stored name of a stance (as it serializes).
 fn stance_name(s: Stance) -> &'static str {
     match s {
@@ -881,12 +892,7 @@ fn insert_happenings(
     let mut reports: Vec<(&str, i64, &str, &str)> = Vec::new();
     for (h, _) in list {
         for r in &h.reports {
-            let row = (
-                r.doc_id.as_str(),
-                r.event_index as i64,
-                h.id.as_str(),
-                stance_name(r.stance),
-            );
+            let row = report_row(h, r);
             match filed.get(&(row.0, row.1)) {
                 Some(&was) if was == (row.2, row.3) => {}
                 Some(_) => file_report(tx, row, true)?,
@@ -984,12 +990,7 @@ fn update_happening(
     update.raw_execute()?;
     // Rows already as written are not written again.
     for r in &h.reports {
-        let row = (
-            r.doc_id.as_str(),
-            r.event_index as i64,
-            h.id.as_str(),
-            stance_name(r.stance),
-        );
+        let row = report_row(h, r);
         match filed.get(&(row.0, row.1)) {
             Some(&was) if was == (row.2, row.3) => {}
             was => file_report(tx, row, was.is_some())?,
