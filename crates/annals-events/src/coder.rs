@@ -1764,6 +1764,18 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
         false
     }
 
+    /// The modality cues (phrase, modality) that may start at token `i`: only those whose first
+    /// word is token `i`'s, and none where no cue starts.
+    fn modal_cues_at(&self, i: usize) -> impl Iterator<Item = &(Vec<String>, String)> + '_ {
+        let starting: &[usize] = if self.starts(i, START_MODAL) {
+            self.coder.lex.modal_starting(self.key(i))
+        } else {
+            &[]
+        };
+        let modal = &self.cues().modal;
+        starting.iter().filter_map(move |&pi| modal.get(pi))
+    }
+
     #[inline(never)]
     fn modality(
         &self,
@@ -1774,18 +1786,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
         let mut found: Vec<(&str, usize)> = Vec::new();
         let from = limit.max(head.saturating_sub(10));
         for i in from..head {
-            if !self.starts(i, START_MODAL) {
-                continue;
-            }
-            // Only the phrases starting with this word can match here.
-            let modal = &self.cues().modal;
-            for (phrase, m) in self
-                .coder
-                .lex
-                .modal_starting(self.key(i))
-                .iter()
-                .filter_map(|&pi| modal.get(pi))
-            {
+            for (phrase, m) in self.modal_cues_at(i) {
                 // Auxiliaries bind the verb group only: at most three words before the trigger.
                 let near = head.saturating_sub(i + phrase.len()) <= 3
                     || m == "conditional"
@@ -1797,17 +1798,7 @@ impl<'a, A: ActorView, P: PlaceView> SentCtx<'a, A, P> {
         }
         // "if" anywhere before the trigger in the sentence.
         for i in 0..from {
-            if !self.starts(i, START_MODAL) {
-                continue;
-            }
-            let modal = &self.cues().modal;
-            for (phrase, m) in self
-                .coder
-                .lex
-                .modal_starting(self.key(i))
-                .iter()
-                .filter_map(|&pi| modal.get(pi))
-            {
+            for (phrase, m) in self.modal_cues_at(i) {
                 if m == "conditional" && self.phrase_at(i, phrase) {
                     found.push((m.as_str(), i));
                 }
