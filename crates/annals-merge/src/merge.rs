@@ -83,6 +83,58 @@ fn day_number(d: Date) -> i32 {
 }
 
 /// The civil date of a day number.
+/// How the day intervals of two reports compare (days as numbered by [`date_of`]).
+#[derive(Debug, Clone, Copy)]
+enum DateFit {
+    /// The intervals share the days `lo..=hi`; `union` is how many days both cover together.
+    Overlap { lo: i32, hi: i32, union: i32 },
+    /// Apart by `days`, within the tolerance.
+    Near { days: i32 },
+    /// Apart by `days`, beyond the tolerance; `starts` are the two first days.
+    Far { days: i32, starts: (i32, i32) },
+    /// One side has no interval.
+    Unknown,
+}
+
+impl DateFit {
+    /// Compares two intervals; up to `tolerance` days apart counts as near.
+    #[inline]
+    fn of(a: Option<(i32, i32)>, b: Option<(i32, i32)>, tolerance: i32) -> DateFit {
+        let (Some((s1, e1)), Some((s2, e2))) = (a, b) else {
+            return DateFit::Unknown;
+        };
+        let lo = s1.max(s2);
+        let hi = e1.min(e2);
+        if lo <= hi {
+            DateFit::Overlap {
+                lo,
+                hi,
+                union: e1.max(e2) - s1.min(s2) + 1,
+            }
+        } else if lo - hi <= tolerance {
+            DateFit::Near { days: lo - hi }
+        } else {
+            DateFit::Far {
+                days: lo - hi,
+                starts: (s1, s2),
+            }
+        }
+    }
+
+    /// The date score, or `None` (a veto) for dates too far apart.
+    #[inline]
+    fn score(self) -> Option<f64> {
+        match self {
+            DateFit::Overlap { lo, hi, union } => {
+                Some(0.5 + 0.5 * f64::from(hi - lo + 1) / f64::from(union))
+            }
+            DateFit::Near { .. } => Some(0.3),
+            DateFit::Far { .. } => None,
+            DateFit::Unknown => Some(0.5),
+        }
+    }
+}
+
 fn date_of(n: i32) -> String {
     let z = n + 719_468;
     let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
@@ -722,32 +774,22 @@ impl Merger {
             return None;
         }
         let actor_score = (role_scores[0] + role_scores[1]) / 2.0;
-        let date_score = match (a.interval, b.interval) {
-            (Some((s1, e1)), Some((s2, e2))) => {
-                let lo = s1.max(s2);
-                let hi = e1.min(e2);
-                if lo <= hi {
-                    let union = (e1.max(e2) - s1.min(s2) + 1) as f64;
-                    note_cat!("dates overlap ", &date_of(lo), "..", &date_of(hi));
-                    0.5 + 0.5 * f64::from(hi - lo + 1) / union
-                } else if lo - hi <= c.date_tolerance_days {
-                    note!("dates {} day(s) apart", lo - hi);
-                    0.3
-                } else {
-                    note!(
-                        "veto: dates {} day(s) apart ({} vs {})",
-                        lo - hi,
-                        date_of(s1),
-                        date_of(s2)
-                    );
-                    return None;
-                }
+        let fit = DateFit::of(a.interval, b.interval, c.date_tolerance_days);
+        match fit {
+            DateFit::Overlap { lo, hi, .. } => {
+                note_cat!("dates overlap ", &date_of(lo), "..", &date_of(hi));
             }
-            _ => {
-                note_cat!("date unknown on one side");
-                0.5
+            DateFit::Near { days } => note!("dates {days} day(s) apart"),
+            DateFit::Far { days, starts } => {
+                note!(
+                    "veto: dates {days} day(s) apart ({} vs {})",
+                    date_of(starts.0),
+                    date_of(starts.1)
+                );
             }
-        };
+            DateFit::Unknown => note_cat!("date unknown on one side"),
+        }
+        let date_score = fit.score()?;
         let place_score = match (&a.place, &b.place) {
             (Some(p), Some(q)) => match (p.coords, q.coords) {
                 (Some(x), Some(y)) => {
@@ -908,21 +950,7 @@ impl Merger {
             }
         }
         let actor_score = (role_scores[0] + role_scores[1]) / 2.0;
-        let date_score = match (a.interval, b.interval) {
-            (Some((s1, e1)), Some((s2, e2))) => {
-                let lo = s1.max(s2);
-                let hi = e1.min(e2);
-                if lo <= hi {
-                    let union = (e1.max(e2) - s1.min(s2) + 1) as f64;
-                    0.5 + 0.5 * f64::from(hi - lo + 1) / union
-                } else if lo - hi <= c.date_tolerance_days {
-                    0.3
-                } else {
-                    return None;
-                }
-            }
-            _ => 0.5,
-        };
+        let date_score = DateFit::of(a.interval, b.interval, c.date_tolerance_days).score()?;
         let place_score = match (&a.place, &b.place) {
             (Some(p), Some(r)) => match coords {
                 Some((x, y)) => {
