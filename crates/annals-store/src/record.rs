@@ -272,14 +272,7 @@ impl EventRow {
             ),
             None => (None, None, None),
         };
-        let calendar = date.as_deref().filter(|v| starts_with_year(v));
-        let fallback = calendar.or(doc_date.filter(|v| starts_with_year(v)));
-        if earliest.is_none() {
-            earliest = fallback.map(str::to_string);
-        }
-        if latest.is_none() {
-            latest = fallback.map(pad_latest);
-        }
+        fill_bounds(date.as_deref(), doc_date, &mut earliest, &mut latest);
         let finite = |v: Option<f64>| v.filter(|v| v.is_finite());
         let (place, place_country, lat, lon) = match &ev.event_loc {
             Some(l) => (
@@ -332,15 +325,7 @@ impl EventRow {
             ),
             other => (text_of(other), None, None),
         };
-        // Only calendar values (`2024`, `2024-03`, `2024-03-05`...) bound the event in time.
-        let calendar = date.as_deref().filter(|v| starts_with_year(v));
-        let fallback = calendar.or(doc_date.filter(|v| starts_with_year(v)));
-        if earliest.is_none() {
-            earliest = fallback.map(str::to_string);
-        }
-        if latest.is_none() {
-            latest = fallback.map(pad_latest);
-        }
+        fill_bounds(date.as_deref(), doc_date, &mut earliest, &mut latest);
         let loc = field("event_loc")
             .or_else(|| field("place"))
             .or_else(|| field("location"));
@@ -464,6 +449,24 @@ fn codes(v: Option<&Value>) -> Option<String> {
             (!all.is_empty()).then(|| all.join(","))
         }
         other => code_of(Some(other)),
+    }
+}
+
+/// Fills a missing `earliest` or `latest` from the event's date, else the document's date; only
+/// calendar values (`2024`, `2024-03`, `2024-03-05`...) bound the event in time.
+fn fill_bounds(
+    date: Option<&str>,
+    doc_date: Option<&str>,
+    earliest: &mut Option<String>,
+    latest: &mut Option<String>,
+) {
+    let calendar = date.filter(|v| starts_with_year(v));
+    let fallback = calendar.or(doc_date.filter(|v| starts_with_year(v)));
+    if earliest.is_none() {
+        *earliest = fallback.map(str::to_string);
+    }
+    if latest.is_none() {
+        *latest = fallback.map(pad_latest);
     }
 }
 
