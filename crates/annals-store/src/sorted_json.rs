@@ -10,6 +10,9 @@
 //! in ascending order; otherwise the object's text is copied aside and its members written back
 //! in key order, separated by commas (members that follow each other in both orders are copied
 //! in one piece). A key given twice keeps its last value, as inserting into the `Value` map does.
+//! When every key of an object is a field name (a struct's), that order is kept as a plan for
+//! the next object with the same keys in the same order, found by the keys' addresses, so the
+//! objects of one type are put in order without comparing their keys again.
 //! Strings are escaped as serde_json escapes them, integers written digit by digit, and floats
 //! formatted by serde_json itself.
 
@@ -69,6 +72,8 @@ impl SortedJson {
                 members: Vec::with_capacity(64),
                 order: Vec::with_capacity(32),
                 scratch: Vec::with_capacity(bytes),
+                plans: Vec::new(),
+                runs: Vec::with_capacity(32),
             },
         }
     }
@@ -107,9 +112,6 @@ struct Top<'t> {
 
 /// One member of an object being written: its key and where `"key":value` is in `Ctx::out`.
 struct Member {
-    /// The first eight bytes of the key, big-endian (zeros after a shorter key): comparing
-    /// these orders most keys without comparing the strings.
-    prefix: u64,
     key: Cow<'static, str>,
     /// Where `"key":value` is in the output.
     start: usize,
@@ -119,19 +121,48 @@ struct Member {
 impl Member {
     /// Orders members by key, as the keys of a `Value` map are ordered.
     fn cmp_key(&self, other: &Member) -> std::cmp::Ordering {
-        self.prefix
-            .cmp(&other.prefix)
-            .then_with(|| self.key.as_bytes().cmp(other.key.as_bytes()))
+        self.key.as_bytes().cmp(other.key.as_bytes())
     }
 }
 
-/// The first eight bytes of `key`, big-endian, padded with zeros.
-fn key_prefix(key: &str) -> u64 {
-    let mut prefix = 0u64;
-    for (i, b) in key.bytes().take(8).enumerate() {
-        prefix |= u64::from(b) << (56 - 8 * i);
+/// How many plans [`Ctx::plans`] keeps (a power of two).
+const PLAN_SLOTS: usize = 256;
+
+/// How the members of an object whose keys are all field names (`&'static str`) are written
+/// back in key order, kept for the next object with the same keys in the same order (the
+/// derived `Serialize` of a struct gives its fields in one order, so objects of one type and
+/// shape share a plan and their keys are never compared again).
+#[derive(Default)]
+struct Plan {
+    /// The keys, in the order given, by address and length (the same address and length is the
+    /// same text).
+    keys: Vec<(usize, usize)>,
+    /// The members to write, in key order, as runs of members that follow each other in both
+    /// orders (first and last position among the object's members).
+    runs: Vec<(usize, usize)>,
+}
+
+impl Plan {
+    /// Whether the plan is for `members`, keys given in this order.
+    fn fits(&self, members: &[Member]) -> bool {
+        self.keys.len() == members.len()
+            && self
+                .keys
+                .iter()
+                .zip(members)
+                .all(|(&k, m)| k == (m.key.as_ptr() as usize, m.key.len()))
     }
-    prefix
+
+    /// Whether the plan leaves the members where they are (their keys came in ascending order).
+    fn in_place(&self) -> bool {
+        self.runs.len() == 1 && self.runs[0] == (0, self.keys.len().saturating_sub(1))
+    }
+}
+
+/// Mixes a key (address and length) into the shape of an object.
+fn mix(shape: u64, key: &str) -> u64 {
+    (shape.rotate_left(23) ^ key.as_ptr() as u64 ^ (key.len() as u64).rotate_left(48))
+        .wrapping_mul(0x9E37_79B9_7F4A_7C15)
 }
 
 /// The output and the work space shared by every level.
@@ -144,6 +175,11 @@ struct Ctx {
     order: Vec<usize>,
     /// Where an object's text is copied while its members are written back in key order.
     scratch: Vec<u8>,
+    /// Plans for objects whose keys are field names, by the shape of their keys (direct
+    /// mapped: a plan for another shape in the same slot is replaced).
+    plans: Vec<Plan>,
+    /// The runs of an object whose keys are not all field names (see [`Plan::runs`]).
+    runs: Vec<(usize, usize)>,
 }
 
 /// Writes one value to the output.
@@ -283,16 +319,18 @@ impl Array<'_> {
     }
 }
 
-/// An object being written: members are written as they come, and their order by key noted when
-/// it closes if they came out of order.
+/// An object being written: members are written as they come, and put in key order when it
+/// closes if they came out of order.
 struct Object<'a, 't> {
     ctx: &'a mut Ctx,
     /// Where the object's members start in the output (just after its `{`).
     body: usize,
     /// Where its members start on the member stack.
     base: usize,
-    /// Whether the keys so far came in strictly ascending order.
-    sorted: bool,
+    /// The keys so far, mixed (see [`mix`]); meaningful while `fields` holds.
+    shape: u64,
+    /// Whether every key so far is a field name (`&'static str`), so that a plan may be kept.
+    fields: bool,
     /// The key of a map entry whose value comes next.
     key: Option<String>,
     top: Option<Top<'t>>,
@@ -306,7 +344,8 @@ impl<'a, 't> Object<'a, 't> {
         Object {
             body: ctx.out.len(),
             base: ctx.members.len(),
-            sorted: true,
+            shape: 0,
+            fields: true,
             ctx,
             key: None,
             top,
@@ -320,11 +359,12 @@ impl<'a, 't> Object<'a, 't> {
             Some(top) => top.empty.contains(&key.as_ref()),
             None => false,
         };
-        let prefix = key_prefix(&key);
+        match &key {
+            Cow::Borrowed(k) => self.shape = mix(self.shape, k),
+            Cow::Owned(_) => self.fields = false,
+        }
         let ctx = &mut *self.ctx;
-        if let Some(last) = ctx.members.get(self.base..).and_then(<[Member]>::last) {
-            self.sorted &= last.prefix < prefix
-                || (last.prefix == prefix && last.key.as_bytes() < key.as_bytes());
+        if ctx.members.len() > self.base {
             ctx.out.push(b',');
         }
         let start = ctx.out.len();
@@ -339,7 +379,6 @@ impl<'a, 't> Object<'a, 't> {
             })?;
         }
         ctx.members.push(Member {
-            prefix,
             key,
             start,
             end: ctx.out.len(),
@@ -353,49 +392,42 @@ impl<'a, 't> Object<'a, 't> {
             members,
             order,
             scratch,
+            plans,
+            runs,
         } = self.ctx;
-        if !self.sorted {
-            let mine = members.get(self.base..).unwrap_or_default();
-            // Stable: of equal keys the last given stays last, and is the one kept.
-            order.clear();
-            order.extend(0..mine.len());
-            for i in 1..order.len() {
-                let mut j = i;
-                while j > 0 && mine[order[j - 1]].cmp_key(&mine[order[j]]).is_gt() {
-                    order.swap(j - 1, j);
-                    j -= 1;
+        let mine = members.get(self.base..).unwrap_or_default();
+        if mine.len() > 1 {
+            let runs: &[(usize, usize)] = if self.fields {
+                if plans.is_empty() {
+                    plans.resize_with(PLAN_SLOTS, Plan::default);
                 }
-            }
-            // Whether the member at `k` in key order gives way to a later one with its key.
-            let replaced = |k: usize| {
-                order
-                    .get(k + 1)
-                    .is_some_and(|&next| mine[next].cmp_key(&mine[order[k]]).is_eq())
+                let slot = (self.shape >> 56) as usize % PLAN_SLOTS;
+                let plan = &mut plans[slot];
+                if !plan.fits(mine) {
+                    plan.keys.clear();
+                    plan.keys
+                        .extend(mine.iter().map(|m| (m.key.as_ptr() as usize, m.key.len())));
+                    key_order(mine, order, &mut plan.runs);
+                }
+                if plan.in_place() { &[] } else { &plan.runs }
+            } else if mine.windows(2).all(|w| w[0].cmp_key(&w[1]).is_lt()) {
+                &[]
+            } else {
+                key_order(mine, order, runs);
+                runs
             };
-            scratch.clear();
-            scratch.extend_from_slice(out.get(self.body..).unwrap_or_default());
-            out.truncate(self.body);
-            let mut first = true;
-            let mut k = 0;
-            while k < order.len() {
-                if replaced(k) {
-                    k += 1;
-                    continue;
+            if !runs.is_empty() {
+                scratch.clear();
+                scratch.extend_from_slice(out.get(self.body..).unwrap_or_default());
+                out.truncate(self.body);
+                for (i, &(first, last)) in runs.iter().enumerate() {
+                    if i > 0 {
+                        out.push(b',');
+                    }
+                    let (start, end) = (mine[first].start, mine[last].end);
+                    let text = scratch.get(start - self.body..end - self.body);
+                    out.extend_from_slice(text.unwrap_or_default());
                 }
-                // Members that follow each other in both orders are copied in one piece, with
-                // the comma between them.
-                let (start, mut last) = (mine[order[k]].start, order[k]);
-                k += 1;
-                while k < order.len() && order[k] == last + 1 && !replaced(k) {
-                    last = order[k];
-                    k += 1;
-                }
-                if !first {
-                    out.push(b',');
-                }
-                first = false;
-                let text = scratch.get(start - self.body..mine[last].end - self.body);
-                out.extend_from_slice(text.unwrap_or_default());
             }
         }
         out.push(b'}');
@@ -404,6 +436,43 @@ impl<'a, 't> Object<'a, 't> {
         }
         members.truncate(self.base);
         Ok(())
+    }
+}
+
+/// The members of an object in key order, as runs of members that follow each other in both
+/// orders (see [`Plan::runs`]); of members with the same key only the last given is kept, as
+/// inserting into a `Value` map keeps it.
+fn key_order(mine: &[Member], order: &mut Vec<usize>, runs: &mut Vec<(usize, usize)>) {
+    // Stable: of equal keys the last given stays last, and is the one kept.
+    order.clear();
+    order.extend(0..mine.len());
+    for i in 1..order.len() {
+        let mut j = i;
+        while j > 0 && mine[order[j - 1]].cmp_key(&mine[order[j]]).is_gt() {
+            order.swap(j - 1, j);
+            j -= 1;
+        }
+    }
+    // Whether the member at `k` in key order gives way to a later one with its key.
+    let replaced = |k: usize| {
+        order
+            .get(k + 1)
+            .is_some_and(|&next| mine[next].cmp_key(&mine[order[k]]).is_eq())
+    };
+    runs.clear();
+    let mut k = 0;
+    while k < order.len() {
+        if replaced(k) {
+            k += 1;
+            continue;
+        }
+        let (first, mut last) = (order[k], order[k]);
+        k += 1;
+        while k < order.len() && order[k] == last + 1 && !replaced(k) {
+            last = order[k];
+            k += 1;
+        }
+        runs.push((first, last));
     }
 }
 
@@ -959,6 +1028,74 @@ mod tests {
     fn a_repeated_key_keeps_its_last_value() {
         same_as_value(&Twice);
         assert_eq!(to_string(&Twice, &[], &[]).unwrap(), r#"{"a":2,"k":3}"#);
+    }
+
+    /// A struct whose fields come out of key order, some of them left out when empty.
+    #[derive(Serialize)]
+    struct Sparse {
+        span: (u8, u8),
+        #[serde(skip_serializing_if = "Option::is_none")]
+        text: Option<&'static str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        anchor: Option<Box<Sparse>>,
+        kind: &'static str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        zone: Option<u8>,
+    }
+
+    /// A struct that gives a field name twice, out of order.
+    struct TwiceField(u8);
+
+    impl Serialize for TwiceField {
+        fn serialize<S: ser::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+            use ser::SerializeStruct;
+            let mut st = s.serialize_struct("TwiceField", 3)?;
+            st.serialize_field("k", &self.0)?;
+            st.serialize_field("a", &2)?;
+            if self.0 > 0 {
+                st.serialize_field("k", &(self.0 + 1))?;
+            }
+            st.end()
+        }
+    }
+
+    #[test]
+    fn objects_of_one_type_in_several_shapes_are_each_ordered() {
+        // One writer, so each shape's plan is reused by the values after the first of it.
+        let mut json = SortedJson::default();
+        let shapes = [(None, None), (Some("t"), Some(3)), (None, Some(0))];
+        let mut values = Vec::new();
+        for round in 0..3u8 {
+            for (text, zone) in shapes {
+                let anchor = (round % 2 == 1).then(|| {
+                    Box::new(Sparse {
+                        span: (round, 1),
+                        text,
+                        anchor: None,
+                        kind: "inner",
+                        zone: None,
+                    })
+                });
+                values.push(Sparse {
+                    span: (0, round),
+                    text,
+                    anchor,
+                    kind: "outer",
+                    zone,
+                });
+            }
+        }
+        for v in &values {
+            let expected = serde_json::to_value(v).unwrap().to_string();
+            assert_eq!(json.write(v, &[], &[]).unwrap(), expected);
+            let expected = serde_json::to_value([v, v]).unwrap().to_string();
+            assert_eq!(json.write(&[v, v], &[], &[]).unwrap(), expected);
+        }
+        for v in [TwiceField(0), TwiceField(4), TwiceField(0), TwiceField(4)] {
+            let expected = serde_json::to_value(&v).unwrap().to_string();
+            assert_eq!(json.write(&v, &[], &[]).unwrap(), expected);
+        }
+        assert_eq!(json.write(&TwiceField(4), &[], &[]).unwrap(), r#"{"a":2,"k":5}"#);
     }
 
     #[test]
