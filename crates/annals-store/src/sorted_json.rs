@@ -1095,7 +1095,10 @@ mod tests {
             let expected = serde_json::to_value(&v).unwrap().to_string();
             assert_eq!(json.write(&v, &[], &[]).unwrap(), expected);
         }
-        assert_eq!(json.write(&TwiceField(4), &[], &[]).unwrap(), r#"{"a":2,"k":5}"#);
+        assert_eq!(
+            json.write(&TwiceField(4), &[], &[]).unwrap(),
+            r#"{"a":2,"k":5}"#
+        );
     }
 
     #[test]
