@@ -12,7 +12,8 @@
 //! in one piece). A key given twice keeps its last value, as inserting into the `Value` map does.
 //! When every key of an object is a field name (a struct's), that order is kept as a plan for
 //! the next object with the same keys in the same order, found by the keys' addresses, so the
-//! objects of one type are put in order without comparing their keys again.
+//! objects of one type are put in order without comparing their keys again. Field names found
+//! to need no escape are noted the same way and copied as they are from then on.
 //! Strings are escaped as serde_json escapes them, integers written digit by digit, and floats
 //! formatted by serde_json itself.
 
@@ -74,6 +75,7 @@ impl SortedJson {
                 scratch: Vec::with_capacity(bytes),
                 plans: Vec::new(),
                 runs: Vec::with_capacity(32),
+                clean_keys: Vec::new(),
             },
         }
     }
@@ -180,6 +182,9 @@ struct Ctx {
     plans: Vec<Plan>,
     /// The runs of an object whose keys are not all field names (see [`Plan::runs`]).
     runs: Vec<(usize, usize)>,
+    /// Field names that need no escape, by address and length, direct mapped (empty until the
+    /// first is noted).
+    clean_keys: Vec<(usize, usize)>,
 }
 
 /// Writes one value to the output.
@@ -368,8 +373,13 @@ impl<'a, 't> Object<'a, 't> {
             ctx.out.push(b',');
         }
         let start = ctx.out.len();
-        write_str(&mut ctx.out, &key);
-        ctx.out.push(b':');
+        match &key {
+            Cow::Borrowed(k) => write_field_key(ctx, k),
+            Cow::Owned(k) => {
+                write_str(&mut ctx.out, k);
+                ctx.out.push(b':');
+            }
+        }
         if empty {
             ctx.out.extend_from_slice(b"[]");
         } else {
@@ -394,6 +404,7 @@ impl<'a, 't> Object<'a, 't> {
             scratch,
             plans,
             runs,
+            ..
         } = self.ctx;
         let mine = members.get(self.base..).unwrap_or_default();
         if mine.len() > 1 {
@@ -437,6 +448,37 @@ impl<'a, 't> Object<'a, 't> {
         members.truncate(self.base);
         Ok(())
     }
+}
+
+/// How many field names [`Ctx::clean_keys`] keeps (a power of two).
+const KEY_SLOTS: usize = 512;
+
+/// Writes a field name and its colon (`"key":`). A name found to need no escape is noted by
+/// address and length, so that the next time it is copied without being looked at.
+fn write_field_key(ctx: &mut Ctx, key: &'static str) {
+    let id = (key.as_ptr() as usize, key.len());
+    let slot = ((id.0 as u64 ^ (id.1 as u64) << 48).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 55)
+        as usize
+        % KEY_SLOTS;
+    if ctx.clean_keys.get(slot) == Some(&id) {
+        ctx.out.reserve(key.len() + 3);
+        ctx.out.push(b'"');
+        ctx.out.extend_from_slice(key.as_bytes());
+        ctx.out.extend_from_slice(b"\":");
+        return;
+    }
+    let start = ctx.out.len();
+    write_str(&mut ctx.out, key);
+    // Escaped, the key would be longer than its two quotes.
+    if ctx.out.len() - start == key.len() + 2 {
+        if ctx.clean_keys.is_empty() {
+            ctx.clean_keys.resize(KEY_SLOTS, (0, 0));
+        }
+        if let Some(entry) = ctx.clean_keys.get_mut(slot) {
+            *entry = id;
+        }
+    }
+    ctx.out.push(b':');
 }
 
 /// The members of an object in key order, as runs of members that follow each other in both
@@ -1041,6 +1083,9 @@ mod tests {
         kind: &'static str,
         #[serde(skip_serializing_if = "Option::is_none")]
         zone: Option<u8>,
+        /// A field name that needs escaping, each time it is written.
+        #[serde(rename = "q\"uote\n")]
+        odd: bool,
     }
 
     /// A struct that gives a field name twice, out of order.
@@ -1074,6 +1119,7 @@ mod tests {
                         anchor: None,
                         kind: "inner",
                         zone: None,
+                        odd: false,
                     })
                 });
                 values.push(Sparse {
@@ -1082,6 +1128,7 @@ mod tests {
                     anchor,
                     kind: "outer",
                     zone,
+                    odd: true,
                 });
             }
         }
