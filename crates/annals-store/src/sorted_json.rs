@@ -184,7 +184,7 @@ struct Ctx {
     runs: Vec<(usize, usize)>,
     /// Field names that need no escape, by address and length, direct mapped (empty until the
     /// first is noted).
-    clean_keys: Vec<(usize, usize)>,
+    clean_keys: Vec<NotedKey>,
 }
 
 /// Writes one value to the output.
@@ -453,32 +453,48 @@ impl<'a, 't> Object<'a, 't> {
 /// How many field names [`Ctx::clean_keys`] keeps (a power of two).
 const KEY_SLOTS: usize = 512;
 
+/// The longest text of a noted field name, quotes and colon included.
+const KEY_TEXT: usize = 32;
+
+/// A field name that needs no escape, by address and length, and its text (`"key":`, padded
+/// with zeros).
+#[derive(Default)]
+struct NotedKey {
+    id: (usize, usize),
+    text: [u8; KEY_TEXT],
+}
+
 /// Writes a field name and its colon (`"key":`). A name found to need no escape is noted by
-/// address and length, so that the next time it is copied without being looked at.
+/// address and length with that text, so that the next time its text is copied as it is: as a
+/// whole padded block of known size (no call to copy a few bytes), cut back to its length.
 fn write_field_key(ctx: &mut Ctx, key: &'static str) {
     let id = (key.as_ptr() as usize, key.len());
     let slot = ((id.0 as u64 ^ (id.1 as u64) << 48).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 55)
         as usize
         % KEY_SLOTS;
-    if ctx.clean_keys.get(slot) == Some(&id) {
-        ctx.out.reserve(key.len() + 3);
-        ctx.out.push(b'"');
-        ctx.out.extend_from_slice(key.as_bytes());
-        ctx.out.extend_from_slice(b"\":");
+    if let Some(noted) = ctx.clean_keys.get(slot)
+        && noted.id == id
+    {
+        let at = ctx.out.len();
+        ctx.out.extend_from_slice(&noted.text);
+        ctx.out.truncate(at + key.len() + 3);
         return;
     }
     let start = ctx.out.len();
     write_str(&mut ctx.out, key);
+    ctx.out.push(b':');
     // Escaped, the key would be longer than its two quotes.
-    if ctx.out.len() - start == key.len() + 2 {
+    let written = ctx.out.get(start..).unwrap_or_default();
+    if written.len() == key.len() + 3 && written.len() <= KEY_TEXT {
         if ctx.clean_keys.is_empty() {
-            ctx.clean_keys.resize(KEY_SLOTS, (0, 0));
+            ctx.clean_keys.resize_with(KEY_SLOTS, NotedKey::default);
         }
-        if let Some(entry) = ctx.clean_keys.get_mut(slot) {
-            *entry = id;
+        if let Some(noted) = ctx.clean_keys.get_mut(slot) {
+            noted.id = id;
+            noted.text = [0; KEY_TEXT];
+            noted.text[..written.len()].copy_from_slice(written);
         }
     }
-    ctx.out.push(b':');
 }
 
 /// The members of an object in key order, as runs of members that follow each other in both
@@ -1086,6 +1102,9 @@ mod tests {
         /// A field name that needs escaping, each time it is written.
         #[serde(rename = "q\"uote\n")]
         odd: bool,
+        /// A field name longer than a noted one may be.
+        #[serde(rename = "a_field_name_longer_than_thirty_two_bytes")]
+        long: u8,
     }
 
     /// A struct that gives a field name twice, out of order.
@@ -1120,6 +1139,7 @@ mod tests {
                         kind: "inner",
                         zone: None,
                         odd: false,
+                        long: 1,
                     })
                 });
                 values.push(Sparse {
@@ -1129,6 +1149,7 @@ mod tests {
                     kind: "outer",
                     zone,
                     odd: true,
+                    long: 2,
                 });
             }
         }
