@@ -127,6 +127,9 @@ impl Member {
     }
 }
 
+/// The size of the blocks in which short members are copied back in key order.
+const BLOCK: usize = 32;
+
 /// How many plans [`Ctx::plans`] keeps (a power of two).
 const PLAN_SLOTS: usize = 256;
 
@@ -430,14 +433,24 @@ impl<'a, 't> Object<'a, 't> {
             if !runs.is_empty() {
                 scratch.clear();
                 scratch.extend_from_slice(out.get(self.body..).unwrap_or_default());
+                // Padding, so that a short run can be copied as a whole block (of known size, no
+                // call to copy a few bytes) and cut back to its length.
+                scratch.extend_from_slice(&[0; BLOCK]);
                 out.truncate(self.body);
                 for (i, &(first, last)) in runs.iter().enumerate() {
                     if i > 0 {
                         out.push(b',');
                     }
-                    let (start, end) = (mine[first].start, mine[last].end);
-                    let text = scratch.get(start - self.body..end - self.body);
-                    out.extend_from_slice(text.unwrap_or_default());
+                    let (start, end) = (mine[first].start - self.body, mine[last].end - self.body);
+                    let block = scratch.get(start..start + BLOCK);
+                    match block.and_then(|b| <&[u8; BLOCK]>::try_from(b).ok()) {
+                        Some(block) if end - start <= BLOCK => {
+                            let at = out.len();
+                            out.extend_from_slice(block);
+                            out.truncate(at + (end - start));
+                        }
+                        _ => out.extend_from_slice(scratch.get(start..end).unwrap_or_default()),
+                    }
                 }
             }
         }
