@@ -36,12 +36,12 @@ pub use api::{
     MergeReasonView, Order, Page, ReportView, TOTAL_CAP,
 };
 pub use merging::MergeStats;
-pub use record::{EventRow, Participant, Record};
+pub use record::{EventRow, Participant, Record, RecordColumn};
 pub use schema::SCHEMA_VERSION;
 pub use search::{BBox, Hit, Query};
 
 use annals_pipeline::Extraction;
-use rusqlite::types::{ToSqlOutput, ValueRef};
+use rusqlite::types::ToSqlOutput;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use std::path::Path;
 use std::time::Duration;
@@ -226,15 +226,10 @@ impl Store {
                  VALUES (?1, ?2, ?2, ?3, ?3)",
             )?;
             let mut span: i64 = 0;
-            // The record, compressed (see `packed`); the buffer is reused from row to row.
-            let mut blob = Vec::new();
             let none = Participant::default();
             for r in records {
-                let record = if packed::pack(&r.record, &mut blob) {
-                    ToSqlOutput::Borrowed(ValueRef::Blob(&blob))
-                } else {
-                    ToSqlOutput::Borrowed(ValueRef::Text(r.record.as_bytes()))
-                };
+                // The record, compressed when the row was built (see `RecordColumn`).
+                let record = ToSqlOutput::Borrowed(r.record.value());
                 let changed = doc.execute(params![
                     r.id, r.title, r.date, r.outlet, r.url, r.language, r.origin, r.text, record
                 ])?;
