@@ -91,7 +91,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         stored_bytes as f64 / 1e6,
         merged_bytes as f64 / 1e6
     );
+    // Closing folds the write-ahead log back into the store file.
+    let c = cpu_secs();
     drop(store);
+    println!("closing: {:.3} CPU s", cpu_secs() - c);
     let conn = rusqlite::Connection::open(&path)?;
     let groups: String = conn.query_row(
         "SELECT COUNT(*) || ' happenings, digest ' || COALESCE(SUM(x), 0) FROM (

@@ -34,10 +34,72 @@ pub struct Record {
     /// The article text.
     pub text: String,
     /// The whole extraction record as JSON, without its `text` (kept in its own column) and with
-    /// its `events` list left empty (each event is kept in its own row).
-    pub record: String,
+    /// its `events` list left empty (each event is kept in its own row); compressed as the
+    /// store keeps it when the row is built, so that the writer only copies it.
+    pub record: RecordColumn,
     /// The events found in the document, in record order.
     pub events: Vec<EventRow>,
+}
+
+/// The `documents.record` column of a [`Record`]: the record JSON, and the bytes written for it
+/// (the JSON compressed, see `packed`), made together so that the two always agree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordColumn {
+    /// The record JSON.
+    json: String,
+    /// The JSON packed as the column's BLOB; empty when it cannot be (the JSON is then
+    /// written as TEXT).
+    packed: Vec<u8>,
+}
+
+impl RecordColumn {
+    /// The column for this record JSON; compresses it.
+    pub fn new(json: String) -> RecordColumn {
+        thread_local! {
+            /// Room to compress into, kept from one record to the next.
+            static SCRATCH: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+        }
+        let pack = |buffer: &mut Vec<u8>| {
+            if crate::packed::pack(&json, buffer) {
+                buffer.as_slice().to_vec()
+            } else {
+                Vec::new()
+            }
+        };
+        let packed = SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
+            Ok(mut buffer) => pack(&mut buffer),
+            Err(_) => pack(&mut Vec::new()),
+        });
+        RecordColumn { json, packed }
+    }
+
+    /// The record JSON.
+    pub fn as_str(&self) -> &str {
+        &self.json
+    }
+
+    /// The value written to the column: the packed BLOB, or the JSON as TEXT.
+    pub(crate) fn value(&self) -> rusqlite::types::ValueRef<'_> {
+        if self.packed.is_empty() {
+            rusqlite::types::ValueRef::Text(self.json.as_bytes())
+        } else {
+            rusqlite::types::ValueRef::Blob(&self.packed)
+        }
+    }
+}
+
+impl std::ops::Deref for RecordColumn {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.json
+    }
+}
+
+impl From<RecordColumn> for String {
+    fn from(column: RecordColumn) -> String {
+        column.json
+    }
 }
 
 /// One participant of an event (an actor or a recipient).
@@ -110,7 +172,7 @@ impl Record {
             language: doc.language.clone(),
             origin: rows.origin,
             text: doc.text.clone(),
-            record: rows.record,
+            record: RecordColumn::new(rows.record),
             events: rows.events,
         }
     }
@@ -139,7 +201,7 @@ impl Record {
             language,
             origin: rows.origin,
             text,
-            record: rows.record,
+            record: RecordColumn::new(rows.record),
             events: rows.events,
         }
     }
@@ -198,7 +260,7 @@ impl Record {
             language: text_of(map.get("language")).unwrap_or_else(|| "en".into()),
             origin,
             text,
-            record: json_text(&Value::Object(map)),
+            record: RecordColumn::new(json_text(&Value::Object(map))),
             events,
         }
     }
@@ -534,8 +596,21 @@ fn sources(v: Option<&Value>) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn record_column_keeps_the_json_and_writes_it_compressed() {
+        let json = r#"{"events":[],"id":"a","title":"Talks in Geneva"}"#.repeat(4);
+        let column = RecordColumn::new(json.clone());
+        assert_eq!(column.as_str(), json);
+        assert_eq!(&*column, json.as_str());
+        let value = column.value();
+        assert!(matches!(value, rusqlite::types::ValueRef::Blob(_)));
+        assert_eq!(crate::packed::unpack(value).as_deref(), Some(json.as_str()));
+        assert_eq!(String::from(column), json);
+    }
 
     #[test]
     fn reads_events_defensively() {

@@ -722,7 +722,7 @@ fn migrates_a_version_6_store_to_lean_rows() {
 }
 
 #[test]
-fn new_stores_get_8_kib_pages_and_old_ones_keep_theirs() {
+fn new_stores_get_32_kib_pages_and_old_ones_keep_theirs() {
     let dir = tempfile::tempdir().unwrap();
     let page_size = |path: &std::path::Path| {
         column(path, "SELECT CAST(page_size AS TEXT) FROM pragma_page_size")
@@ -732,7 +732,7 @@ fn new_stores_get_8_kib_pages_and_old_ones_keep_theirs() {
         .unwrap()
         .insert_records(&corpus())
         .unwrap();
-    assert_eq!(page_size(&new), ["8192"]);
+    assert_eq!(page_size(&new), ["32768"]);
     let old = dir.path().join("old.db");
     rusqlite::Connection::open(&old)
         .unwrap()
