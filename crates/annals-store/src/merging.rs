@@ -408,9 +408,10 @@ fn index_keys(tx: &Transaction, reports: &[&Report]) -> Result<(), StoreError> {
     let rows: Vec<&(String, i64, bool, usize)> = order.iter().map(|&(_, n)| &rows[n]).collect();
     insert_rows(
         tx,
-        "INSERT INTO merge_keys (key, quad_code, long, earliest, latest, doc_id, idx) VALUES",
+        "INSERT OR IGNORE INTO merge_keys (key, quad_code, long, earliest, latest, doc_id, idx)
+         VALUES",
         7,
-        "ON CONFLICT DO NOTHING",
+        "",
         &rows,
         |s, at, &&(ref key, quad, long, i)| {
             let (r, (_, e, l)) = (of[i], &days_of[i]);
@@ -422,7 +423,9 @@ fn index_keys(tx: &Transaction, reports: &[&Report]) -> Result<(), StoreError> {
             s.raw_bind_parameter(at + 5, &r.doc_id)?;
             s.raw_bind_parameter(at + 6, r.event_index as i64)
         },
-    )
+    )?;
+    // A row already there (the same event listed again) is as it would be written.
+    Ok(())
 }
 
 /// A stored event within one merge: its document (interned in [`Docs`]) and its index.
@@ -877,14 +880,17 @@ const ROWS_PER_INSERT: usize = 64;
 /// statement up to `VALUES`, `tail` what follows the rows (an `ON CONFLICT` clause, or
 /// nothing), `cols` the values of one row, which `bind` binds from the 1-based parameter index
 /// it is given. One statement per many rows: far fewer statement runs and statement journals.
-fn insert_rows<R>(
+/// Returns the rows of the statements that changed fewer rows than they had (with
+/// `INSERT OR IGNORE`: those where some row was already there).
+fn insert_rows<'r, R>(
     tx: &Transaction,
     head: &str,
     cols: usize,
     tail: &str,
-    rows: &[R],
+    rows: &'r [R],
     mut bind: impl FnMut(&mut rusqlite::Statement, usize, &R) -> rusqlite::Result<()>,
-) -> Result<(), StoreError> {
+) -> Result<Vec<&'r [R]>, StoreError> {
+    let mut short = Vec::new();
     for chunk in rows.chunks(ROWS_PER_INSERT) {
         let mut sql = String::with_capacity(head.len() + tail.len() + chunk.len() * (2 * cols + 3));
         sql.push_str(head);
@@ -910,19 +916,26 @@ fn insert_rows<R>(
         for (i, row) in chunk.iter().enumerate() {
             bind(stmt, i * cols + 1, row)?;
         }
-        stmt.raw_execute()?;
+        if stmt.raw_execute()? < chunk.len() {
+            short.push(chunk);
+        }
     }
-    Ok(())
+    Ok(short)
 }
 
 const HAPPENING_INSERT: &str = "INSERT INTO happenings (id, event, quad_code, modality, earliest,
     latest, place, place_country, lat, lon, actor, recipient, first_reported, last_reported,
     reports, outlets, independent_sources, corroborated, contradictions, json, digest) VALUES";
-const REPORT_UPSERT: (&str, &str) = (
-    "INSERT INTO happening_reports (doc_id, idx, happening_id, stance) VALUES",
-    "ON CONFLICT(doc_id, idx) DO UPDATE SET happening_id = excluded.happening_id,
-         stance = excluded.stance",
-);
+/// New rows, many per statement: `INSERT OR IGNORE` (whose constraints cannot abort the
+/// statement halfway, unlike an upsert's, so that it needs no statement journal), and the rows
+/// of a statement that left some out are written again one by one (see [`file_report`] and the
+/// single-row upserts below).
+const REPORT_INSERT: &str =
+    "INSERT OR IGNORE INTO happening_reports (doc_id, idx, happening_id, stance) VALUES";
+const REASON_INSERT: &str =
+    "INSERT OR IGNORE INTO happening_reasons (happening_id, n, a, b, score, signals) VALUES";
+const CONTRADICTION_INSERT: &str =
+    "INSERT OR IGNORE INTO happening_contradictions (happening_id, n, kind, a, b, detail) VALUES";
 const REASON_UPSERT: (&str, &str) = (
     "INSERT INTO happening_reasons (happening_id, n, a, b, score, signals) VALUES",
     "ON CONFLICT(happening_id, n) DO UPDATE SET a = excluded.a, b = excluded.b,
@@ -993,19 +1006,15 @@ fn insert_happenings(
     }
     // In key order: the b-tree is filled from left to right.
     reports.sort_unstable();
-    insert_rows(
-        tx,
-        REPORT_UPSERT.0,
-        4,
-        REPORT_UPSERT.1,
-        &reports,
-        |s, at, r| {
-            s.raw_bind_parameter(at, r.0)?;
-            s.raw_bind_parameter(at + 1, r.1)?;
-            s.raw_bind_parameter(at + 2, r.2)?;
-            s.raw_bind_parameter(at + 3, r.3)
-        },
-    )?;
+    let short = insert_rows(tx, REPORT_INSERT, 4, "", &reports, |s, at, r| {
+        s.raw_bind_parameter(at, r.0)?;
+        s.raw_bind_parameter(at + 1, r.1)?;
+        s.raw_bind_parameter(at + 2, r.2)?;
+        s.raw_bind_parameter(at + 3, r.3)
+    })?;
+    for row in short.into_iter().flatten() {
+        file_report(tx, *row, false)?;
+    }
     let mut reasons: Vec<(&str, i64, &MergeReason, String)> = list
         .iter()
         .flat_map(|HappeningRow { h, .. }| {
@@ -1016,21 +1025,17 @@ fn insert_happenings(
         })
         .collect();
     reasons.sort_unstable_by_key(|r| (r.0, r.1));
-    insert_rows(
-        tx,
-        REASON_UPSERT.0,
-        6,
-        REASON_UPSERT.1,
-        &reasons,
-        |s, at, r| {
-            s.raw_bind_parameter(at, r.0)?;
-            s.raw_bind_parameter(at + 1, r.1)?;
-            s.raw_bind_parameter(at + 2, &r.2.a)?;
-            s.raw_bind_parameter(at + 3, &r.2.b)?;
-            s.raw_bind_parameter(at + 4, r.2.score)?;
-            s.raw_bind_parameter(at + 5, &r.3)
-        },
-    )?;
+    let short = insert_rows(tx, REASON_INSERT, 6, "", &reasons, |s, at, r| {
+        s.raw_bind_parameter(at, r.0)?;
+        s.raw_bind_parameter(at + 1, r.1)?;
+        s.raw_bind_parameter(at + 2, &r.2.a)?;
+        s.raw_bind_parameter(at + 3, &r.2.b)?;
+        s.raw_bind_parameter(at + 4, r.2.score)?;
+        s.raw_bind_parameter(at + 5, &r.3)
+    })?;
+    for &(h, n, m, ref signals) in short.into_iter().flatten() {
+        upsert_reason(tx, h, n, m, signals)?;
+    }
     let contradictions: Vec<(&str, i64, &Contradiction)> = list
         .iter()
         .flat_map(|HappeningRow { h, .. }| {
@@ -1040,11 +1045,11 @@ fn insert_happenings(
                 .map(|(n, c)| (h.id.as_str(), n as i64, c))
         })
         .collect();
-    insert_rows(
+    let short = insert_rows(
         tx,
-        CONTRADICTION_UPSERT.0,
+        CONTRADICTION_INSERT,
         6,
-        CONTRADICTION_UPSERT.1,
+        "",
         &contradictions,
         |s, at, r| {
             s.raw_bind_parameter(at, r.0)?;
@@ -1055,6 +1060,40 @@ fn insert_happenings(
             s.raw_bind_parameter(at + 5, &r.2.detail)
         },
     )?;
+    for &(h, n, c) in short.into_iter().flatten() {
+        upsert_contradiction(tx, h, n, c)?;
+    }
+    Ok(())
+}
+
+/// Writes merge reason `n` of happening `h` (`signals` as JSON), unless it is stored as it is.
+fn upsert_reason(
+    tx: &Transaction,
+    h: &str,
+    n: i64,
+    m: &MergeReason,
+    signals: &str,
+) -> Result<(), StoreError> {
+    let mut reason = tx.prepare_cached(&format!(
+        "{} (?1, ?2, ?3, ?4, ?5, ?6) {}",
+        REASON_UPSERT.0, REASON_UPSERT.1
+    ))?;
+    reason.execute(params![h, n, m.a, m.b, m.score, signals])?;
+    Ok(())
+}
+
+/// Writes contradiction `n` of happening `h`, unless it is stored as it is.
+fn upsert_contradiction(
+    tx: &Transaction,
+    h: &str,
+    n: i64,
+    c: &Contradiction,
+) -> Result<(), StoreError> {
+    let mut contra = tx.prepare_cached(&format!(
+        "{} (?1, ?2, ?3, ?4, ?5, ?6) {}",
+        CONTRADICTION_UPSERT.0, CONTRADICTION_UPSERT.1
+    ))?;
+    contra.execute(params![h, n, c.kind, c.between.0, c.between.1, c.detail])?;
     Ok(())
 }
 
@@ -1101,27 +1140,12 @@ fn update_happening(
             gone.execute(params![doc, idx, h.id])?;
         }
     }
-    let mut reason = tx.prepare_cached(&format!(
-        "{} (?1, ?2, ?3, ?4, ?5, ?6) {}",
-        REASON_UPSERT.0, REASON_UPSERT.1
-    ))?;
     for (n, m) in h.merge_reasons.iter().enumerate() {
         let signals = serde_json::to_string(&m.signals).unwrap_or_else(|_| "[]".into());
-        reason.execute(params![h.id, n as i64, m.a, m.b, m.score, signals])?;
+        upsert_reason(tx, &h.id, n as i64, m, &signals)?;
     }
-    let mut contra = tx.prepare_cached(&format!(
-        "{} (?1, ?2, ?3, ?4, ?5, ?6) {}",
-        CONTRADICTION_UPSERT.0, CONTRADICTION_UPSERT.1
-    ))?;
     for (n, c) in h.contradictions.iter().enumerate() {
-        contra.execute(params![
-            h.id,
-            n as i64,
-            c.kind,
-            c.between.0,
-            c.between.1,
-            c.detail
-        ])?;
+        upsert_contradiction(tx, &h.id, n as i64, c)?;
     }
     tx.prepare_cached("DELETE FROM happening_reasons WHERE happening_id = ?1 AND n >= ?2")?
         .execute(params![h.id, h.merge_reasons.len() as i64])?;
@@ -1694,6 +1718,98 @@ mod tests {
         for s in [Stance::Supports, Stance::Denies] {
             assert_eq!(serde_json::to_value(s).unwrap(), stance_name(s));
         }
+    }
+
+    #[test]
+    fn batch_inserts_rewrite_rows_already_there() {
+        let mut h = happenings().swap_remove(0);
+        h.merge_reasons.push(MergeReason {
+            a: "a#0".into(),
+            b: "b#0".into(),
+            score: 0.5,
+            signals: vec!["same place".into()],
+        });
+        h.contradictions.push(Contradiction {
+            kind: "date".into(),
+            between: ("a#0".into(), "b#0".into()),
+            detail: "dates differ".into(),
+        });
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(dir.path().join("x.db")).unwrap();
+        store.conn.pragma_update(None, "foreign_keys", false).unwrap();
+        let tx = store.conn.transaction().unwrap();
+        // Rows left from elsewhere, unlike those the happening has: each must be rewritten.
+        let r = &h.reports[0];
+        tx.execute(
+            "INSERT INTO happening_reports VALUES (?1, ?2, 'h-other', 'denies')",
+            params![r.doc_id, r.event_index as i64],
+        )
+        .unwrap();
+        let n = h.merge_reasons.len() as i64 - 1;
+        tx.execute(
+            "INSERT INTO happening_reasons VALUES (?1, ?2, 'x', 'y', 0.1, '[]')",
+            params![h.id, n],
+        )
+        .unwrap();
+        let n = h.contradictions.len() as i64 - 1;
+        tx.execute(
+            "INSERT INTO happening_contradictions VALUES (?1, ?2, 'place', 'x', 'y', 'far')",
+            params![h.id, n],
+        )
+        .unwrap();
+        let json = happening_json(&h);
+        let d = digest(&h, &json, &mut Vec::new());
+        let row = HappeningRow::new(&h, json, d);
+        insert_happenings(&tx, &[&row], &HashMap::new()).unwrap();
+        let reports: Vec<(String, i64, String, String)> = tx
+            .prepare("SELECT * FROM happening_reports ORDER BY doc_id, idx")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        let mut expected: Vec<_> = h
+            .reports
+            .iter()
+            .map(|r| {
+                let row = report_row(&h, r);
+                (row.0.to_string(), row.1, row.2.to_string(), row.3.to_string())
+            })
+            .collect();
+        expected.sort();
+        assert_eq!(reports, expected);
+        let reasons: Vec<(String, String, f64, String)> = tx
+            .prepare("SELECT a, b, score, signals FROM happening_reasons ORDER BY n")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        let expected: Vec<_> = h
+            .merge_reasons
+            .iter()
+            .map(|m| {
+                let signals = serde_json::to_string(&m.signals).unwrap();
+                (m.a.clone(), m.b.clone(), m.score, signals)
+            })
+            .collect();
+        assert_eq!(reasons, expected);
+        let contradictions: Vec<(String, String, String, String)> = tx
+            .prepare("SELECT kind, a, b, detail FROM happening_contradictions ORDER BY n")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        let expected: Vec<_> = h
+            .contradictions
+            .iter()
+            .map(|c| {
+                let (a, b) = c.between.clone();
+                (c.kind.clone(), a, b, c.detail.clone())
+            })
+            .collect();
+        assert_eq!(contradictions, expected);
     }
 
     #[test]
