@@ -1215,15 +1215,20 @@ impl Store {
         let mut near: Vec<Id> = asked.lists.iter().flatten().copied().collect();
         near.sort_unstable();
         near.dedup();
-        // ...that are filed (new ones in this chunk are not), with their happenings...
-        let mut filed: HashMap<Id, usize> = HashMap::new();
+        // ...that are filed (new ones in this chunk are not), with their happenings: per
+        // position in `near`, its place in `filed_keys` (`NOT_FILED` if none), and per filed
+        // key, the number of its happening in `happening_ids`.
+        const NOT_FILED: u32 = u32::MAX;
+        let mut filed_at: Vec<u32> = vec![NOT_FILED; near.len()];
+        let mut filed_keys: Vec<Key> = Vec::new();
+        let mut happening_of: Vec<usize> = Vec::new();
         let mut happening_ids: Vec<String> = Vec::new();
         {
             let mut numbers: HashMap<String, usize> = HashMap::new();
             let mut of = tx.prepare_cached(
                 "SELECT happening_id FROM happening_reports WHERE doc_id = ?1 AND idx = ?2",
             )?;
-            for &id in &near {
+            for (&id, at) in near.iter().zip(&mut filed_at) {
                 let mut rows = of.query(params![docs.name(id.0), id.1])?;
                 if let Some(row) = rows.next()? {
                     let h: String = row.get(0)?;
@@ -1231,38 +1236,49 @@ impl Store {
                         happening_ids.push(h.clone());
                         happening_ids.len() - 1
                     });
-                    filed.insert(id, n);
+                    *at = u32::try_from(filed_keys.len()).unwrap_or(NOT_FILED);
+                    filed_keys.push(docs.key(id));
+                    happening_of.push(n);
                 }
             }
         }
         // ...and of those, the ones a new report could be merged with or deny: only their
         // happenings are merged anew.
-        let filed_keys: Vec<Key> = near
-            .iter()
-            .filter(|id| filed.contains_key(id))
-            .map(|&id| docs.key(id))
-            .collect();
         load_reports(&tx, cache, &filed_keys)?;
         let mut touched_at = vec![false; happening_ids.len()];
         {
             let cache = &*cache;
-            let mut profiles: HashMap<Id, Option<annals_merge::Profile>> = HashMap::new();
+            // Each candidate list as places in `filed_keys`, once per list.
+            let lists: Vec<Vec<u32>> = asked
+                .lists
+                .iter()
+                .map(|list| {
+                    list.iter()
+                        .filter_map(|id| near.binary_search(id).ok())
+                        .map(|pos| filed_at[pos])
+                        .filter(|&f| f != NOT_FILED)
+                        .collect()
+                })
+                .collect();
+            let mut profiles: Vec<Option<Option<annals_merge::Profile>>> =
+                std::iter::repeat_with(|| None).take(filed_keys.len()).collect();
             for (key, found) in fresh_keys.iter().zip(&near_of) {
-                let Some(list) = found.and_then(|n| asked.lists.get(n)) else {
+                let Some(list) = found.and_then(|n| lists.get(n)) else {
                     continue;
                 };
                 let Some(report) = cache.get(key) else {
                     continue;
                 };
                 let profile = merger.profile(report);
-                for id in list {
-                    let Some(&h) = filed.get(id) else { continue };
+                for &f in list {
+                    let f = f as usize;
+                    let h = happening_of[f];
                     if touched_at[h] {
                         continue;
                     }
-                    let other = profiles
-                        .entry(*id)
-                        .or_insert_with(|| cache.get(&docs.key(*id)).map(|o| merger.profile(o)));
+                    let other = profiles[f].get_or_insert_with(|| {
+                        cache.get(&filed_keys[f]).map(|o| merger.profile(o))
+                    });
                     if let Some(o) = other
                         && merger.related_profiles(&profile, o)
                     {
