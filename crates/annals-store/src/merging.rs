@@ -121,15 +121,18 @@ impl ReportCache {
         self.generation += 1;
     }
 
-    /// Past the bound, keeps only the reports the current merge used (all of them, if those
-    /// alone are too many, go too).
+    /// Past the bound, keeps only reports the current merge used, as many as the bound allows
+    /// (the next merge most often needs them again: they are the reports of the happenings
+    /// near the latest events).
     fn trim(&mut self) {
         if self.map.len() > CACHED_REPORTS {
             let current = self.generation;
-            self.map.retain(|_, e| e.0 == current);
-            if self.map.len() > CACHED_REPORTS {
-                self.map.clear();
-            }
+            let mut kept = 0;
+            self.map.retain(|_, e| {
+                let keep = e.0 == current && kept < CACHED_REPORTS;
+                kept += usize::from(keep);
+                keep
+            });
         }
     }
 }
