@@ -29,7 +29,7 @@ use crate::{InsertStats, Record, Store, StoreError};
 use annals_document::Date;
 use annals_events::Modality;
 use annals_merge::{Contradiction, Happening, MergeReason, Merger, Report, ReportRef, Stance};
-use rusqlite::{Connection, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// How far back (days) before a report's first day a stored report may start and still be a
@@ -138,43 +138,52 @@ impl ReportCache {
 }
 
 /// Reads the reports of `keys` not cached yet (document metadata, sentence and event JSON)
-/// into the cache; returns the keys that are reports, in the order given.
+/// into the cache; returns the keys that are reports, in the order given. The events are read
+/// in key order (so the b-trees are walked from left to right), and each document's outlet
+/// and date once.
 fn load_reports(
     conn: &Connection,
     cache: &mut ReportCache,
     keys: &[Key],
 ) -> Result<Vec<Key>, StoreError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT e.json, e.sentence, d.outlet, d.date FROM events e
-         JOIN documents d ON d.id = e.doc_id WHERE e.doc_id = ?1 AND e.idx = ?2",
-    )?;
-    let mut out = Vec::with_capacity(keys.len());
+    let mut missing: Vec<&Key> = Vec::new();
     for key in keys {
-        if let Some(cached) = cache.map.get_mut(key) {
-            cached.0 = cache.generation;
-            if cached.1.is_some() {
-                out.push(key.clone());
-            }
-            continue;
-        }
-        let (doc, idx) = key;
-        let row: Option<StoredRow> = stmt
-            .query_row(params![doc, idx], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-            })
-            .map(Some)
-            .or_else(|e| match e {
-                rusqlite::Error::QueryReturnedNoRows => Ok(None),
-                e => Err(e),
-            })?;
-        let Some(row) = row else {
-            continue;
-        };
-        if cache_report(cache, key, row) {
-            out.push(key.clone());
+        match cache.map.get_mut(key) {
+            Some(cached) => cached.0 = cache.generation,
+            None => missing.push(key),
         }
     }
-    Ok(out)
+    missing.sort_unstable();
+    missing.dedup();
+    let mut event =
+        conn.prepare_cached("SELECT json, sentence FROM events WHERE doc_id = ?1 AND idx = ?2")?;
+    let mut document = conn.prepare_cached("SELECT outlet, date FROM documents WHERE id = ?1")?;
+    // The document of the previous key, and its outlet and date (`None`: not stored).
+    type Meta = Option<(Option<String>, Option<String>)>;
+    let mut doc: Option<(&str, Meta)> = None;
+    for key in missing {
+        let (id, idx) = key;
+        if doc.as_ref().is_none_or(|d| d.0 != id.as_str()) {
+            let meta = document
+                .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?;
+            doc = Some((id.as_str(), meta));
+        }
+        let Some((_, Some((outlet, date)))) = &doc else {
+            continue;
+        };
+        let row: Option<(String, Option<String>)> = event
+            .query_row(params![id, idx], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        if let Some((json, sentence)) = row {
+            cache_report(cache, key, (json, sentence, outlet.clone(), date.clone()));
+        }
+    }
+    Ok(keys
+        .iter()
+        .filter(|k| cache.map.get(*k).is_some_and(|e| e.1.is_some()))
+        .cloned()
+        .collect())
 }
 
 /// Reads the report of a stored event row (its JSON, sentence, and its document's outlet and
