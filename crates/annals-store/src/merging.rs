@@ -1152,9 +1152,34 @@ fn update_happening(
             gone.execute(params![doc, idx, h.id])?;
         }
     }
+    // The stored reasons are read in one pass; only those that differ are written.
+    let mut stored_reasons: Vec<Option<(String, String, f64, String)>> = Vec::new();
+    {
+        let mut of = tx.prepare_cached(
+            "SELECT n, a, b, score, signals FROM happening_reasons WHERE happening_id = ?1",
+        )?;
+        let mut rows = of.query([&h.id])?;
+        while let Some(row) = rows.next()? {
+            let Ok(n) = usize::try_from(row.get::<_, i64>(0)?) else {
+                continue;
+            };
+            if n >= h.merge_reasons.len() {
+                continue;
+            }
+            if stored_reasons.len() <= n {
+                stored_reasons.resize(n + 1, None);
+            }
+            stored_reasons[n] = Some((row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?));
+        }
+    }
     for (n, m) in h.merge_reasons.iter().enumerate() {
         let signals = serde_json::to_string(&m.signals).unwrap_or_else(|_| "[]".into());
-        upsert_reason(tx, &h.id, n as i64, m, &signals)?;
+        let same = stored_reasons.get(n).and_then(Option::as_ref).is_some_and(|s| {
+            s.0 == m.a && s.1 == m.b && s.2 == m.score && s.3 == signals
+        });
+        if !same {
+            upsert_reason(tx, &h.id, n as i64, m, &signals)?;
+        }
     }
     for (n, c) in h.contradictions.iter().enumerate() {
         upsert_contradiction(tx, &h.id, n as i64, c)?;
