@@ -278,6 +278,11 @@ fn ascii_content_words(text: &[u8], config: &MergeConfig, stop_hashes: &[u64]) -
             word_key(&w.to_ascii_lowercase())
         };
         if stop_hashes.binary_search(&key).is_ok() {
+            // Keys of up to eight bytes are the bytes themselves: only a longer word's key may
+            // be a stopword's by chance.
+            if w.len() <= 8 {
+                continue;
+            }
             let lower = String::from_utf8_lossy(w).to_ascii_lowercase();
             if config.stopwords.contains(lower.as_str()) {
                 continue;
