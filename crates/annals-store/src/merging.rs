@@ -1174,9 +1174,10 @@ fn update_happening(
     }
     for (n, m) in h.merge_reasons.iter().enumerate() {
         let signals = serde_json::to_string(&m.signals).unwrap_or_else(|_| "[]".into());
-        let same = stored_reasons.get(n).and_then(Option::as_ref).is_some_and(|s| {
-            s.0 == m.a && s.1 == m.b && s.2 == m.score && s.3 == signals
-        });
+        let same = stored_reasons
+            .get(n)
+            .and_then(Option::as_ref)
+            .is_some_and(|s| s.0 == m.a && s.1 == m.b && s.2 == m.score && s.3 == signals);
         if !same {
             upsert_reason(tx, &h.id, n as i64, m, &signals)?;
         }
@@ -1298,7 +1299,9 @@ impl Store {
                 })
                 .collect();
             let mut profiles: Vec<Option<Option<annals_merge::Profile>>> =
-                std::iter::repeat_with(|| None).take(filed_keys.len()).collect();
+                std::iter::repeat_with(|| None)
+                    .take(filed_keys.len())
+                    .collect();
             for (key, found) in fresh_keys.iter().zip(&near_of) {
                 let Some(list) = found.and_then(|n| lists.get(n)) else {
                     continue;
@@ -1789,7 +1792,10 @@ mod tests {
         });
         let dir = tempfile::tempdir().unwrap();
         let mut store = Store::open(dir.path().join("x.db")).unwrap();
-        store.conn.pragma_update(None, "foreign_keys", false).unwrap();
+        store
+            .conn
+            .pragma_update(None, "foreign_keys", false)
+            .unwrap();
         let tx = store.conn.transaction().unwrap();
         // Rows left from elsewhere, unlike those the happening has: each must be rewritten.
         let r = &h.reports[0];
@@ -1826,7 +1832,12 @@ mod tests {
             .iter()
             .map(|r| {
                 let row = report_row(&h, r);
-                (row.0.to_string(), row.1, row.2.to_string(), row.3.to_string())
+                (
+                    row.0.to_string(),
+                    row.1,
+                    row.2.to_string(),
+                    row.3.to_string(),
+                )
             })
             .collect();
         expected.sort();
