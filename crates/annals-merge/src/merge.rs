@@ -278,6 +278,11 @@ fn ascii_content_words(text: &[u8], config: &MergeConfig, stop_hashes: &[u64]) -
             word_key(&w.to_ascii_lowercase())
         };
         if stop_hashes.binary_search(&key).is_ok() {
+            // Keys of up to eight bytes are the bytes themselves: only a longer word's key may
+            // be a stopword's by chance.
+            if w.len() <= 8 {
+                continue;
+            }
             let lower = String::from_utf8_lossy(w).to_ascii_lowercase();
             if config.stopwords.contains(lower.as_str()) {
                 continue;
@@ -708,14 +713,16 @@ impl Merger {
         }
     }
 
-    /// Scores a pair; `None` when a rule vetoes it. Writes the signals into `notes` when given.
-    /// `across` allows a denial to be compared with a factual report.
+    /// Scores a pair; `None` when a rule vetoes it. Writes the signals into `notes` when given
+    /// (the score itself among them when `score_note`). `across` allows a denial to be compared
+    /// with a factual report.
     fn score(
         &self,
         a: &Features,
         b: &Features,
         across: bool,
         mut notes: Option<&mut Vec<String>>,
+        score_note: bool,
     ) -> Option<f64> {
         let c = &self.config;
         macro_rules! note {
@@ -844,7 +851,9 @@ impl Merger {
             + c.weight_place * place_score
             + c.weight_wording * wording)
             / total.max(1e-9);
-        note!("score {score:.2} (threshold {:.2})", c.threshold);
+        if score_note {
+            note!("score {score:.2} (threshold {:.2})", c.threshold);
+        }
         if score < c.threshold {
             note!("veto: score below threshold");
             return None;
@@ -995,7 +1004,7 @@ impl Merger {
     pub fn compare(&self, a: &Report, b: &Report) -> Comparison {
         let (fa, fb) = (self.features(a), self.features(b));
         let mut signals = Vec::new();
-        let score = self.score(&fa, &fb, false, Some(&mut signals));
+        let score = self.score(&fa, &fb, false, Some(&mut signals), true);
         Comparison {
             merged: score.is_some(),
             score: score.unwrap_or(0.0),
@@ -1035,7 +1044,7 @@ impl Merger {
         // is related when it would be joined, or attached as a denial.
         let denial_pair = (f.class == Class::Denial) != (g.class == Class::Denial)
             && (f.class == Class::Factual || g.class == Class::Factual);
-        self.score(f, g, denial_pair, None).is_some()
+        self.score(f, g, denial_pair, None, false).is_some()
     }
 
     /// Merges reports into happenings, ordered by first report date then id.
@@ -1101,14 +1110,19 @@ impl Merger {
                         break;
                     }
                     let (fi, fj) = (&feats[i], &feats[j]);
+                    let denial_pair = (fi.class == Class::Denial) != (fj.class == Class::Denial)
+                        && (fi.class == Class::Factual || fj.class == Class::Factual);
+                    // Two reports already in one set need no score (scoring has no effects),
+                    // whichever block they meet in: checked first, as it is the cheaper test.
+                    if !denial_pair && fi.class != Class::Denial && uf.find(i) == uf.find(j) {
+                        continue;
+                    }
                     // Score a pair only in the block of the first key both share.
                     let kj = keys_of(j);
                     let first_shared = keys_of(i).iter().find(|k| kj.contains(k)).copied();
                     if first_shared != key {
                         continue;
                     }
-                    let denial_pair = (fi.class == Class::Denial) != (fj.class == Class::Denial)
-                        && (fi.class == Class::Factual || fj.class == Class::Factual);
                     if denial_pair {
                         if let Some(s) = self.quick_score(&quick, (i, fi), (j, fj), true) {
                             let (d, f) = if fi.class == Class::Denial {
@@ -1126,11 +1140,8 @@ impl Merger {
                     if fi.class == Class::Denial {
                         continue;
                     }
-                    // Two reports already in one set need no score (scoring has no effects).
+                    // In two sets (see above): their roots.
                     let (ri, rj) = (uf.find(i), uf.find(j));
-                    if ri == rj {
-                        continue;
-                    }
                     let Some(s) = self.quick_score(&quick, (i, fi), (j, fj), false) else {
                         continue;
                     };
@@ -1443,8 +1454,8 @@ impl Merger {
             .iter()
             .map(|&(a, b, score)| {
                 let mut signals = Vec::new();
-                self.score(&feats[a], &feats[b], false, Some(&mut signals));
-                signals.retain(|s| !s.starts_with("score "));
+                // Every signal but the score (given apart).
+                self.score(&feats[a], &feats[b], false, Some(&mut signals), false);
                 MergeReason {
                     a: keys[a].clone(),
                     b: keys[b].clone(),
@@ -1807,7 +1818,7 @@ mod tests {
         for (i, a) in feats.iter().enumerate() {
             for (j, b) in feats.iter().enumerate() {
                 for across in [false, true] {
-                    let full = merger.score(a, b, across, None);
+                    let full = merger.score(a, b, across, None, false);
                     passed += usize::from(full.is_some());
                     assert_eq!(merger.quick_score(&quick, (i, a), (j, b), across), full);
                 }

@@ -29,7 +29,7 @@ use crate::{InsertStats, Record, Store, StoreError};
 use annals_document::Date;
 use annals_events::Modality;
 use annals_merge::{Contradiction, Happening, MergeReason, Merger, Report, ReportRef, Stance};
-use rusqlite::{Connection, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// How far back (days) before a report's first day a stored report may start and still be a
@@ -121,57 +121,69 @@ impl ReportCache {
         self.generation += 1;
     }
 
-    /// Past the bound, keeps only the reports the current merge used (all of them, if those
-    /// alone are too many, go too).
+    /// Past the bound, keeps only reports the current merge used, as many as the bound allows
+    /// (the next merge most often needs them again: they are the reports of the happenings
+    /// near the latest events).
     fn trim(&mut self) {
         if self.map.len() > CACHED_REPORTS {
             let current = self.generation;
-            self.map.retain(|_, e| e.0 == current);
-            if self.map.len() > CACHED_REPORTS {
-                self.map.clear();
-            }
+            let mut kept = 0;
+            self.map.retain(|_, e| {
+                let keep = e.0 == current && kept < CACHED_REPORTS;
+                kept += usize::from(keep);
+                keep
+            });
         }
     }
 }
 
 /// Reads the reports of `keys` not cached yet (document metadata, sentence and event JSON)
-/// into the cache; returns the keys that are reports, in the order given.
+/// into the cache; returns the keys that are reports, in the order given. The events are read
+/// in key order (so the b-trees are walked from left to right), and each document's outlet
+/// and date once.
 fn load_reports(
     conn: &Connection,
     cache: &mut ReportCache,
     keys: &[Key],
 ) -> Result<Vec<Key>, StoreError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT e.json, e.sentence, d.outlet, d.date FROM events e
-         JOIN documents d ON d.id = e.doc_id WHERE e.doc_id = ?1 AND e.idx = ?2",
-    )?;
-    let mut out = Vec::with_capacity(keys.len());
+    let mut missing: Vec<&Key> = Vec::new();
     for key in keys {
-        if let Some(cached) = cache.map.get_mut(key) {
-            cached.0 = cache.generation;
-            if cached.1.is_some() {
-                out.push(key.clone());
-            }
-            continue;
-        }
-        let (doc, idx) = key;
-        let row: Option<StoredRow> = stmt
-            .query_row(params![doc, idx], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-            })
-            .map(Some)
-            .or_else(|e| match e {
-                rusqlite::Error::QueryReturnedNoRows => Ok(None),
-                e => Err(e),
-            })?;
-        let Some(row) = row else {
-            continue;
-        };
-        if cache_report(cache, key, row) {
-            out.push(key.clone());
+        match cache.map.get_mut(key) {
+            Some(cached) => cached.0 = cache.generation,
+            None => missing.push(key),
         }
     }
-    Ok(out)
+    missing.sort_unstable();
+    missing.dedup();
+    let mut event =
+        conn.prepare_cached("SELECT json, sentence FROM events WHERE doc_id = ?1 AND idx = ?2")?;
+    let mut document = conn.prepare_cached("SELECT outlet, date FROM documents WHERE id = ?1")?;
+    // The document of the previous key, and its outlet and date (`None`: not stored).
+    type Meta = Option<(Option<String>, Option<String>)>;
+    let mut doc: Option<(&str, Meta)> = None;
+    for key in missing {
+        let (id, idx) = key;
+        if doc.as_ref().is_none_or(|d| d.0 != id.as_str()) {
+            let meta = document
+                .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?;
+            doc = Some((id.as_str(), meta));
+        }
+        let Some((_, Some((outlet, date)))) = &doc else {
+            continue;
+        };
+        let row: Option<(String, Option<String>)> = event
+            .query_row(params![id, idx], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        if let Some((json, sentence)) = row {
+            cache_report(cache, key, (json, sentence, outlet.clone(), date.clone()));
+        }
+    }
+    Ok(keys
+        .iter()
+        .filter(|k| cache.map.get(*k).is_some_and(|e| e.1.is_some()))
+        .cloned()
+        .collect())
 }
 
 /// Reads the report of a stored event row (its JSON, sentence, and its document's outlet and
@@ -408,9 +420,10 @@ fn index_keys(tx: &Transaction, reports: &[&Report]) -> Result<(), StoreError> {
     let rows: Vec<&(String, i64, bool, usize)> = order.iter().map(|&(_, n)| &rows[n]).collect();
     insert_rows(
         tx,
-        "INSERT INTO merge_keys (key, quad_code, long, earliest, latest, doc_id, idx) VALUES",
+        "INSERT OR IGNORE INTO merge_keys (key, quad_code, long, earliest, latest, doc_id, idx)
+         VALUES",
         7,
-        "ON CONFLICT DO NOTHING",
+        "",
         &rows,
         |s, at, &&(ref key, quad, long, i)| {
             let (r, (_, e, l)) = (of[i], &days_of[i]);
@@ -422,7 +435,9 @@ fn index_keys(tx: &Transaction, reports: &[&Report]) -> Result<(), StoreError> {
             s.raw_bind_parameter(at + 5, &r.doc_id)?;
             s.raw_bind_parameter(at + 6, r.event_index as i64)
         },
-    )
+    )?;
+    // A row already there (the same event listed again) is as it would be written.
+    Ok(())
 }
 
 /// A stored event within one merge: its document (interned in [`Docs`]) and its index.
@@ -539,29 +554,120 @@ fn candidates(
     Ok(Some(n))
 }
 
-/// FNV-1a over the bytes written to it.
-struct Fnv(u64);
+/// The bytes a digest hashes besides the `json` column, written field by field: strings and
+/// lists with their lengths first, so that no two happenings write the same bytes.
+struct DigestBytes<'b>(&'b mut Vec<u8>);
 
-impl std::io::Write for Fnv {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        for b in buf {
-            self.0 ^= u64::from(*b);
-            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
-        }
-        Ok(buf.len())
+impl DigestBytes<'_> {
+    fn number(&mut self, n: u64) {
+        self.0.extend_from_slice(&n.to_le_bytes());
     }
 
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
+    fn text(&mut self, s: &str) {
+        self.number(s.len() as u64);
+        self.0.extend_from_slice(s.as_bytes());
+    }
+
+    fn optional(&mut self, s: Option<&str>) {
+        match s {
+            Some(s) => {
+                self.0.push(1);
+                self.text(s);
+            }
+            None => self.0.push(0),
+        }
     }
 }
 
-/// A hash of the whole happening as merged (FNV-1a over its JSON), as a signed SQLite integer.
-fn digest(h: &Happening) -> i64 {
-    let mut hash = Fnv(0xcbf2_9ce4_8422_2325);
-    // Writing to a hash cannot fail, nor can serializing a happening.
-    let _ = serde_json::to_writer(&mut hash, h);
-    hash.0 as i64
+/// A hash of the whole happening as merged, as a signed SQLite integer: XXH64 over its `json`
+/// column (see [`happening_json`]) and every field that column leaves out (its id, reports,
+/// merge reasons and contradictions). `buf` is scratch space, reused from one call to the next.
+fn digest(h: &Happening, json: &str, buf: &mut Vec<u8>) -> i64 {
+    // Named field by field: a field added to these types fails to compile here until it is
+    // hashed (or known to be in the `json` column).
+    let Happening {
+        id,
+        event: _,
+        mode: _,
+        cameo: _,
+        quad_code: _,
+        modality: _,
+        actor: _,
+        recipient: _,
+        date: _,
+        event_loc: _,
+        reports,
+        outlets: _,
+        original_sources: _,
+        first_reported: _,
+        last_reported: _,
+        corroboration: _,
+        contradictions,
+        merge_reasons,
+    } = h;
+    buf.clear();
+    let mut b = DigestBytes(buf);
+    b.text(json);
+    b.text(id);
+    b.number(reports.len() as u64);
+    for r in reports {
+        let ReportRef {
+            key,
+            doc_id,
+            event_index,
+            event_id,
+            outlet,
+            reported_date,
+            event,
+            modality,
+            attribution,
+            stance,
+            sentence,
+        } = r;
+        b.text(key);
+        b.text(doc_id);
+        b.number(*event_index as u64);
+        b.text(event_id);
+        b.optional(outlet.as_deref());
+        b.optional(reported_date.as_deref());
+        b.text(event);
+        b.text(modality_name(*modality));
+        b.number(attribution.len() as u64);
+        for a in attribution {
+            b.text(a);
+        }
+        b.text(stance_name(*stance));
+        b.text(sentence);
+    }
+    b.number(merge_reasons.len() as u64);
+    for m in merge_reasons {
+        let MergeReason {
+            a,
+            b: other,
+            score,
+            signals,
+        } = m;
+        b.text(a);
+        b.text(other);
+        b.number(score.to_bits());
+        b.number(signals.len() as u64);
+        for s in signals {
+            b.text(s);
+        }
+    }
+    b.number(contradictions.len() as u64);
+    for c in contradictions {
+        let Contradiction {
+            kind,
+            between,
+            detail,
+        } = c;
+        b.text(kind);
+        b.text(&between.0);
+        b.text(&between.1);
+        b.text(detail);
+    }
+    twox_hash::XxHash64::oneshot(0, buf) as i64
 }
 
 /// The happening's `json` column: its JSON without its reports, merge reasons, contradictions
@@ -736,11 +842,12 @@ struct HappeningRow<'a> {
 const HAPPENING_COLUMNS: usize = 21;
 
 impl<'a> HappeningRow<'a> {
-    fn new(h: &'a Happening, digest: i64) -> HappeningRow<'a> {
+    /// The row of `h`, whose `json` column and digest are given.
+    fn new(h: &'a Happening, json: String, digest: i64) -> HappeningRow<'a> {
         HappeningRow {
             h,
             digest,
-            json: happening_json(h),
+            json,
             actor: h.actor.join(","),
             recipient: h.recipient.join(","),
         }
@@ -785,14 +892,17 @@ const ROWS_PER_INSERT: usize = 64;
 /// statement up to `VALUES`, `tail` what follows the rows (an `ON CONFLICT` clause, or
 /// nothing), `cols` the values of one row, which `bind` binds from the 1-based parameter index
 /// it is given. One statement per many rows: far fewer statement runs and statement journals.
-fn insert_rows<R>(
+/// Returns the rows of the statements that changed fewer rows than they had (with
+/// `INSERT OR IGNORE`: those where some row was already there).
+fn insert_rows<'r, R>(
     tx: &Transaction,
     head: &str,
     cols: usize,
     tail: &str,
-    rows: &[R],
+    rows: &'r [R],
     mut bind: impl FnMut(&mut rusqlite::Statement, usize, &R) -> rusqlite::Result<()>,
-) -> Result<(), StoreError> {
+) -> Result<Vec<&'r [R]>, StoreError> {
+    let mut short = Vec::new();
     for chunk in rows.chunks(ROWS_PER_INSERT) {
         let mut sql = String::with_capacity(head.len() + tail.len() + chunk.len() * (2 * cols + 3));
         sql.push_str(head);
@@ -818,19 +928,26 @@ fn insert_rows<R>(
         for (i, row) in chunk.iter().enumerate() {
             bind(stmt, i * cols + 1, row)?;
         }
-        stmt.raw_execute()?;
+        if stmt.raw_execute()? < chunk.len() {
+            short.push(chunk);
+        }
     }
-    Ok(())
+    Ok(short)
 }
 
 const HAPPENING_INSERT: &str = "INSERT INTO happenings (id, event, quad_code, modality, earliest,
     latest, place, place_country, lat, lon, actor, recipient, first_reported, last_reported,
     reports, outlets, independent_sources, corroborated, contradictions, json, digest) VALUES";
-const REPORT_UPSERT: (&str, &str) = (
-    "INSERT INTO happening_reports (doc_id, idx, happening_id, stance) VALUES",
-    "ON CONFLICT(doc_id, idx) DO UPDATE SET happening_id = excluded.happening_id,
-         stance = excluded.stance",
-);
+/// New rows, many per statement: `INSERT OR IGNORE` (whose constraints cannot abort the
+/// statement halfway, unlike an upsert's, so that it needs no statement journal), and the rows
+/// of a statement that left some out are written again one by one (see [`file_report`] and the
+/// single-row upserts below).
+const REPORT_INSERT: &str =
+    "INSERT OR IGNORE INTO happening_reports (doc_id, idx, happening_id, stance) VALUES";
+const REASON_INSERT: &str =
+    "INSERT OR IGNORE INTO happening_reasons (happening_id, n, a, b, score, signals) VALUES";
+const CONTRADICTION_INSERT: &str =
+    "INSERT OR IGNORE INTO happening_contradictions (happening_id, n, kind, a, b, detail) VALUES";
 const REASON_UPSERT: (&str, &str) = (
     "INSERT INTO happening_reasons (happening_id, n, a, b, score, signals) VALUES",
     "ON CONFLICT(happening_id, n) DO UPDATE SET a = excluded.a, b = excluded.b,
@@ -877,20 +994,19 @@ fn file_report(
 /// per statement. Reports filed elsewhere before are moved one by one (see [`file_report`]).
 fn insert_happenings(
     tx: &Transaction,
-    list: &[(&Happening, i64)],
+    list: &[&HappeningRow],
     filed: &Filed,
 ) -> Result<(), StoreError> {
-    let rows: Vec<HappeningRow> = list.iter().map(|&(h, d)| HappeningRow::new(h, d)).collect();
     insert_rows(
         tx,
         HAPPENING_INSERT,
         HAPPENING_COLUMNS,
         "",
-        &rows,
+        list,
         |s, at, r| r.bind(s, at),
     )?;
     let mut reports: Vec<(&str, i64, &str, &str)> = Vec::new();
-    for (h, _) in list {
+    for HappeningRow { h, .. } in list {
         for r in &h.reports {
             let row = report_row(h, r);
             match filed.get(&(row.0, row.1)) {
@@ -902,22 +1018,18 @@ fn insert_happenings(
     }
     // In key order: the b-tree is filled from left to right.
     reports.sort_unstable();
-    insert_rows(
-        tx,
-        REPORT_UPSERT.0,
-        4,
-        REPORT_UPSERT.1,
-        &reports,
-        |s, at, r| {
-            s.raw_bind_parameter(at, r.0)?;
-            s.raw_bind_parameter(at + 1, r.1)?;
-            s.raw_bind_parameter(at + 2, r.2)?;
-            s.raw_bind_parameter(at + 3, r.3)
-        },
-    )?;
+    let short = insert_rows(tx, REPORT_INSERT, 4, "", &reports, |s, at, r| {
+        s.raw_bind_parameter(at, r.0)?;
+        s.raw_bind_parameter(at + 1, r.1)?;
+        s.raw_bind_parameter(at + 2, r.2)?;
+        s.raw_bind_parameter(at + 3, r.3)
+    })?;
+    for row in short.into_iter().flatten() {
+        file_report(tx, *row, false)?;
+    }
     let mut reasons: Vec<(&str, i64, &MergeReason, String)> = list
         .iter()
-        .flat_map(|(h, _)| {
+        .flat_map(|HappeningRow { h, .. }| {
             h.merge_reasons.iter().enumerate().map(|(n, m)| {
                 let signals = serde_json::to_string(&m.signals).unwrap_or_else(|_| "[]".into());
                 (h.id.as_str(), n as i64, m, signals)
@@ -925,35 +1037,31 @@ fn insert_happenings(
         })
         .collect();
     reasons.sort_unstable_by_key(|r| (r.0, r.1));
-    insert_rows(
-        tx,
-        REASON_UPSERT.0,
-        6,
-        REASON_UPSERT.1,
-        &reasons,
-        |s, at, r| {
-            s.raw_bind_parameter(at, r.0)?;
-            s.raw_bind_parameter(at + 1, r.1)?;
-            s.raw_bind_parameter(at + 2, &r.2.a)?;
-            s.raw_bind_parameter(at + 3, &r.2.b)?;
-            s.raw_bind_parameter(at + 4, r.2.score)?;
-            s.raw_bind_parameter(at + 5, &r.3)
-        },
-    )?;
+    let short = insert_rows(tx, REASON_INSERT, 6, "", &reasons, |s, at, r| {
+        s.raw_bind_parameter(at, r.0)?;
+        s.raw_bind_parameter(at + 1, r.1)?;
+        s.raw_bind_parameter(at + 2, &r.2.a)?;
+        s.raw_bind_parameter(at + 3, &r.2.b)?;
+        s.raw_bind_parameter(at + 4, r.2.score)?;
+        s.raw_bind_parameter(at + 5, &r.3)
+    })?;
+    for &(h, n, m, ref signals) in short.into_iter().flatten() {
+        upsert_reason(tx, h, n, m, signals)?;
+    }
     let contradictions: Vec<(&str, i64, &Contradiction)> = list
         .iter()
-        .flat_map(|(h, _)| {
+        .flat_map(|HappeningRow { h, .. }| {
             h.contradictions
                 .iter()
                 .enumerate()
                 .map(|(n, c)| (h.id.as_str(), n as i64, c))
         })
         .collect();
-    insert_rows(
+    let short = insert_rows(
         tx,
-        CONTRADICTION_UPSERT.0,
+        CONTRADICTION_INSERT,
         6,
-        CONTRADICTION_UPSERT.1,
+        "",
         &contradictions,
         |s, at, r| {
             s.raw_bind_parameter(at, r.0)?;
@@ -964,6 +1072,40 @@ fn insert_happenings(
             s.raw_bind_parameter(at + 5, &r.2.detail)
         },
     )?;
+    for &(h, n, c) in short.into_iter().flatten() {
+        upsert_contradiction(tx, h, n, c)?;
+    }
+    Ok(())
+}
+
+/// Writes merge reason `n` of happening `h` (`signals` as JSON), unless it is stored as it is.
+fn upsert_reason(
+    tx: &Transaction,
+    h: &str,
+    n: i64,
+    m: &MergeReason,
+    signals: &str,
+) -> Result<(), StoreError> {
+    let mut reason = tx.prepare_cached(&format!(
+        "{} (?1, ?2, ?3, ?4, ?5, ?6) {}",
+        REASON_UPSERT.0, REASON_UPSERT.1
+    ))?;
+    reason.execute(params![h, n, m.a, m.b, m.score, signals])?;
+    Ok(())
+}
+
+/// Writes contradiction `n` of happening `h`, unless it is stored as it is.
+fn upsert_contradiction(
+    tx: &Transaction,
+    h: &str,
+    n: i64,
+    c: &Contradiction,
+) -> Result<(), StoreError> {
+    let mut contra = tx.prepare_cached(&format!(
+        "{} (?1, ?2, ?3, ?4, ?5, ?6) {}",
+        CONTRADICTION_UPSERT.0, CONTRADICTION_UPSERT.1
+    ))?;
+    contra.execute(params![h, n, c.kind, c.between.0, c.between.1, c.detail])?;
     Ok(())
 }
 
@@ -973,8 +1115,7 @@ fn insert_happenings(
 /// others are dropped).
 fn update_happening(
     tx: &Transaction,
-    h: &Happening,
-    digest: i64,
+    row: &HappeningRow,
     stored: &[Key],
     filed: &Filed,
 ) -> Result<(), StoreError> {
@@ -986,8 +1127,9 @@ fn update_happening(
              json = ?20, digest = ?21
          WHERE id = ?1",
     )?;
-    HappeningRow::new(h, digest).bind(&mut update, 1)?;
+    row.bind(&mut update, 1)?;
     update.raw_execute()?;
+    let h = row.h;
     // Rows already as written are not written again.
     for r in &h.reports {
         let row = report_row(h, r);
@@ -1010,27 +1152,38 @@ fn update_happening(
             gone.execute(params![doc, idx, h.id])?;
         }
     }
-    let mut reason = tx.prepare_cached(&format!(
-        "{} (?1, ?2, ?3, ?4, ?5, ?6) {}",
-        REASON_UPSERT.0, REASON_UPSERT.1
-    ))?;
+    // The stored reasons are read in one pass; only those that differ are written.
+    let mut stored_reasons: Vec<Option<(String, String, f64, String)>> = Vec::new();
+    {
+        let mut of = tx.prepare_cached(
+            "SELECT n, a, b, score, signals FROM happening_reasons WHERE happening_id = ?1",
+        )?;
+        let mut rows = of.query([&h.id])?;
+        while let Some(row) = rows.next()? {
+            let Ok(n) = usize::try_from(row.get::<_, i64>(0)?) else {
+                continue;
+            };
+            if n >= h.merge_reasons.len() {
+                continue;
+            }
+            if stored_reasons.len() <= n {
+                stored_reasons.resize(n + 1, None);
+            }
+            stored_reasons[n] = Some((row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?));
+        }
+    }
     for (n, m) in h.merge_reasons.iter().enumerate() {
         let signals = serde_json::to_string(&m.signals).unwrap_or_else(|_| "[]".into());
-        reason.execute(params![h.id, n as i64, m.a, m.b, m.score, signals])?;
+        let same = stored_reasons
+            .get(n)
+            .and_then(Option::as_ref)
+            .is_some_and(|s| s.0 == m.a && s.1 == m.b && s.2 == m.score && s.3 == signals);
+        if !same {
+            upsert_reason(tx, &h.id, n as i64, m, &signals)?;
+        }
     }
-    let mut contra = tx.prepare_cached(&format!(
-        "{} (?1, ?2, ?3, ?4, ?5, ?6) {}",
-        CONTRADICTION_UPSERT.0, CONTRADICTION_UPSERT.1
-    ))?;
     for (n, c) in h.contradictions.iter().enumerate() {
-        contra.execute(params![
-            h.id,
-            n as i64,
-            c.kind,
-            c.between.0,
-            c.between.1,
-            c.detail
-        ])?;
+        upsert_contradiction(tx, &h.id, n as i64, c)?;
     }
     tx.prepare_cached("DELETE FROM happening_reasons WHERE happening_id = ?1 AND n >= ?2")?
         .execute(params![h.id, h.merge_reasons.len() as i64])?;
@@ -1100,15 +1253,20 @@ impl Store {
         let mut near: Vec<Id> = asked.lists.iter().flatten().copied().collect();
         near.sort_unstable();
         near.dedup();
-        // ...that are filed (new ones in this chunk are not), with their happenings...
-        let mut filed: HashMap<Id, usize> = HashMap::new();
+        // ...that are filed (new ones in this chunk are not), with their happenings: per
+        // position in `near`, its place in `filed_keys` (`NOT_FILED` if none), and per filed
+        // key, the number of its happening in `happening_ids`.
+        const NOT_FILED: u32 = u32::MAX;
+        let mut filed_at: Vec<u32> = vec![NOT_FILED; near.len()];
+        let mut filed_keys: Vec<Key> = Vec::new();
+        let mut happening_of: Vec<usize> = Vec::new();
         let mut happening_ids: Vec<String> = Vec::new();
         {
             let mut numbers: HashMap<String, usize> = HashMap::new();
             let mut of = tx.prepare_cached(
                 "SELECT happening_id FROM happening_reports WHERE doc_id = ?1 AND idx = ?2",
             )?;
-            for &id in &near {
+            for (&id, at) in near.iter().zip(&mut filed_at) {
                 let mut rows = of.query(params![docs.name(id.0), id.1])?;
                 if let Some(row) = rows.next()? {
                     let h: String = row.get(0)?;
@@ -1116,38 +1274,51 @@ impl Store {
                         happening_ids.push(h.clone());
                         happening_ids.len() - 1
                     });
-                    filed.insert(id, n);
+                    *at = u32::try_from(filed_keys.len()).unwrap_or(NOT_FILED);
+                    filed_keys.push(docs.key(id));
+                    happening_of.push(n);
                 }
             }
         }
         // ...and of those, the ones a new report could be merged with or deny: only their
         // happenings are merged anew.
-        let filed_keys: Vec<Key> = near
-            .iter()
-            .filter(|id| filed.contains_key(id))
-            .map(|&id| docs.key(id))
-            .collect();
         load_reports(&tx, cache, &filed_keys)?;
         let mut touched_at = vec![false; happening_ids.len()];
         {
             let cache = &*cache;
-            let mut profiles: HashMap<Id, Option<annals_merge::Profile>> = HashMap::new();
+            // Each candidate list as places in `filed_keys`, once per list.
+            let lists: Vec<Vec<u32>> = asked
+                .lists
+                .iter()
+                .map(|list| {
+                    list.iter()
+                        .filter_map(|id| near.binary_search(id).ok())
+                        .map(|pos| filed_at[pos])
+                        .filter(|&f| f != NOT_FILED)
+                        .collect()
+                })
+                .collect();
+            let mut profiles: Vec<Option<Option<annals_merge::Profile>>> =
+                std::iter::repeat_with(|| None)
+                    .take(filed_keys.len())
+                    .collect();
             for (key, found) in fresh_keys.iter().zip(&near_of) {
-                let Some(list) = found.and_then(|n| asked.lists.get(n)) else {
+                let Some(list) = found.and_then(|n| lists.get(n)) else {
                     continue;
                 };
                 let Some(report) = cache.get(key) else {
                     continue;
                 };
                 let profile = merger.profile(report);
-                for id in list {
-                    let Some(&h) = filed.get(id) else { continue };
+                for &f in list {
+                    let f = f as usize;
+                    let h = happening_of[f];
                     if touched_at[h] {
                         continue;
                     }
-                    let other = profiles
-                        .entry(*id)
-                        .or_insert_with(|| cache.get(&docs.key(*id)).map(|o| merger.profile(o)));
+                    let other = profiles[f].get_or_insert_with(|| {
+                        cache.get(&filed_keys[f]).map(|o| merger.profile(o))
+                    });
                     if let Some(o) = other
                         && merger.related_profiles(&profile, o)
                     {
@@ -1204,10 +1375,14 @@ impl Store {
                 old.insert(h.clone(), of.query_row([h], |r| r.get(0))?);
             }
         }
-        let fresh: Vec<(&Happening, i64)> = happenings
+        let mut scratch = Vec::new();
+        let fresh: Vec<HappeningRow> = happenings
             .iter()
-            .map(|h| (h, digest(h)))
-            .filter(|(h, d)| old.get(&h.id) != Some(d))
+            .filter_map(|h| {
+                let json = happening_json(h);
+                let d = digest(h, &json, &mut scratch);
+                (old.get(&h.id) != Some(&d)).then(|| HappeningRow::new(h, json, d))
+            })
             .collect();
         {
             // Stored happenings that no longer come out go (their rows with them; their reports
@@ -1227,14 +1402,14 @@ impl Store {
             }
         }
         // Stored happenings are rewritten in place; the new ones are inserted together.
-        let (updated, inserted): (Vec<_>, Vec<_>) =
-            fresh.iter().partition(|(h, _)| old.contains_key(&h.id));
-        for (h, d) in &updated {
+        let (updated, inserted): (Vec<&HappeningRow>, Vec<&HappeningRow>) =
+            fresh.iter().partition(|r| old.contains_key(&r.h.id));
+        for row in &updated {
             let stored = members_of
-                .get(h.id.as_str())
+                .get(row.h.id.as_str())
                 .and_then(|r| members.get(r.clone()))
                 .unwrap_or(&[]);
-            update_happening(&tx, h, *d, stored, &filed)?;
+            update_happening(&tx, row, stored, &filed)?;
         }
         stats.replaced += updated.len() as u64;
         insert_happenings(&tx, &inserted, &filed)?;
@@ -1602,15 +1777,157 @@ mod tests {
     }
 
     #[test]
-    fn digest_hashes_the_whole_json() {
+    fn batch_inserts_rewrite_rows_already_there() {
+        let mut h = happenings().swap_remove(0);
+        h.merge_reasons.push(MergeReason {
+            a: "a#0".into(),
+            b: "b#0".into(),
+            score: 0.5,
+            signals: vec!["same place".into()],
+        });
+        h.contradictions.push(Contradiction {
+            kind: "date".into(),
+            between: ("a#0".into(), "b#0".into()),
+            detail: "dates differ".into(),
+        });
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(dir.path().join("x.db")).unwrap();
+        store
+            .conn
+            .pragma_update(None, "foreign_keys", false)
+            .unwrap();
+        let tx = store.conn.transaction().unwrap();
+        // Rows left from elsewhere, unlike those the happening has: each must be rewritten.
+        let r = &h.reports[0];
+        tx.execute(
+            "INSERT INTO happening_reports VALUES (?1, ?2, 'h-other', 'denies')",
+            params![r.doc_id, r.event_index as i64],
+        )
+        .unwrap();
+        let n = h.merge_reasons.len() as i64 - 1;
+        tx.execute(
+            "INSERT INTO happening_reasons VALUES (?1, ?2, 'x', 'y', 0.1, '[]')",
+            params![h.id, n],
+        )
+        .unwrap();
+        let n = h.contradictions.len() as i64 - 1;
+        tx.execute(
+            "INSERT INTO happening_contradictions VALUES (?1, ?2, 'place', 'x', 'y', 'far')",
+            params![h.id, n],
+        )
+        .unwrap();
+        let json = happening_json(&h);
+        let d = digest(&h, &json, &mut Vec::new());
+        let row = HappeningRow::new(&h, json, d);
+        insert_happenings(&tx, &[&row], &HashMap::new()).unwrap();
+        let reports: Vec<(String, i64, String, String)> = tx
+            .prepare("SELECT * FROM happening_reports ORDER BY doc_id, idx")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        let mut expected: Vec<_> = h
+            .reports
+            .iter()
+            .map(|r| {
+                let row = report_row(&h, r);
+                (
+                    row.0.to_string(),
+                    row.1,
+                    row.2.to_string(),
+                    row.3.to_string(),
+                )
+            })
+            .collect();
+        expected.sort();
+        assert_eq!(reports, expected);
+        let reasons: Vec<(String, String, f64, String)> = tx
+            .prepare("SELECT a, b, score, signals FROM happening_reasons ORDER BY n")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        let expected: Vec<_> = h
+            .merge_reasons
+            .iter()
+            .map(|m| {
+                let signals = serde_json::to_string(&m.signals).unwrap();
+                (m.a.clone(), m.b.clone(), m.score, signals)
+            })
+            .collect();
+        assert_eq!(reasons, expected);
+        let contradictions: Vec<(String, String, String, String)> = tx
+            .prepare("SELECT kind, a, b, detail FROM happening_contradictions ORDER BY n")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        let expected: Vec<_> = h
+            .contradictions
+            .iter()
+            .map(|c| {
+                let (a, b) = c.between.clone();
+                (c.kind.clone(), a, b, c.detail.clone())
+            })
+            .collect();
+        assert_eq!(contradictions, expected);
+    }
+
+    #[test]
+    fn digest_hashes_the_whole_happening() {
+        let digest_of = |h: &Happening| digest(h, &happening_json(h), &mut Vec::new());
+        type Change = fn(&mut Happening);
+        let changes: [(&str, Change); 12] = [
+            ("id", |h| h.id.push('x')),
+            ("event", |h| h.event.push('x')),
+            ("actor", |h| h.actor.push("XYZ".into())),
+            ("sources", |h| h.corroboration.independent_sources += 1),
+            ("sentence", |h| h.reports[0].sentence.push('x')),
+            ("stance", |h| h.reports[0].stance = Stance::Denies),
+            ("attribution", |h| h.reports[0].attribution.push("x".into())),
+            ("outlet", |h| h.reports[0].outlet = None),
+            ("reports", |h| {
+                let r = h.reports[0].clone();
+                h.reports.push(r);
+            }),
+            ("reason", |h| {
+                h.merge_reasons.push(MergeReason {
+                    a: "a#0".into(),
+                    b: "b#0".into(),
+                    score: 0.5,
+                    signals: vec!["same place".into()],
+                });
+            }),
+            ("contradiction", |h| {
+                h.contradictions.push(Contradiction {
+                    kind: "date".into(),
+                    between: ("a#0".into(), "b#0".into()),
+                    detail: "dates differ".into(),
+                });
+            }),
+            ("bare text moved", |h| {
+                // The same characters, split between two strings at another place.
+                let s = std::mem::take(&mut h.reports[0].sentence);
+                h.reports[0].event_id.push_str(&s);
+            }),
+        ];
+        let mut scratch = vec![1, 2, 3];
         for h in happenings() {
-            let json = serde_json::to_vec(&h).unwrap();
-            let mut x: u64 = 0xcbf2_9ce4_8422_2325;
-            for b in json {
-                x ^= u64::from(b);
-                x = x.wrapping_mul(0x0100_0000_01b3);
+            let d = digest_of(&h);
+            assert_eq!(digest(&h.clone(), &happening_json(&h), &mut scratch), d);
+            for (what, change) in changes {
+                let mut other = h.clone();
+                change(&mut other);
+                assert_ne!(digest_of(&other), d, "{what}");
+                if !other.merge_reasons.is_empty() {
+                    let mut signal = other.clone();
+                    signal.merge_reasons[0].signals.push("x".into());
+                    assert_ne!(digest_of(&signal), digest_of(&other), "{what}: signals");
+                }
             }
-            assert_eq!(digest(&h), x as i64);
         }
     }
 }
