@@ -49,6 +49,9 @@ use std::time::Duration;
 /// The page size of new store files, in bytes.
 const PAGE_SIZE: i64 = 32768;
 
+/// The page cache of each connection, in bytes.
+const CACHE_BYTES: i64 = 64 << 20;
+
 /// What can go wrong with the store.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -124,6 +127,9 @@ impl Store {
         // merge's upserts and cascading deletes) in memory, not in temporary files: merging
         // wrote about eight times the store's size to them.
         conn.pragma_update(None, "temp_store", "MEMORY")?;
+        // The page size is settled now (a new file's first page is written): size the cache
+        // again, in pages of that size.
+        Store::size_cache(&conn)?;
         schema::migrate(&conn)?;
         let text_docs = plan::register_text_docs(&conn)?;
         Ok(Store {
@@ -159,11 +165,21 @@ impl Store {
         })
     }
 
+    /// Gives the connection [`CACHE_BYTES`] of page cache, in pages of the size the file uses
+    /// (the default 2 MiB spills mid-batch and rereads index pages). Counted in pages of the
+    /// page size in use: a size in KiB set before a new file's page size is chosen is turned
+    /// into pages of the default size, and the cache then holds eight times as many bytes once
+    /// the pages are 32 KiB.
+    fn size_cache(conn: &Connection) -> Result<(), StoreError> {
+        let page: i64 = conn.query_row("PRAGMA page_size", [], |r| r.get(0))?;
+        conn.pragma_update(None, "cache_size", CACHE_BYTES / page.max(512))?;
+        Ok(())
+    }
+
     fn configure(conn: &Connection) -> Result<(), StoreError> {
         conn.busy_timeout(Duration::from_secs(30))?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        // 64 MiB of page cache (the default 2 MiB spills mid-batch and rereads index pages).
-        conn.pragma_update(None, "cache_size", -65536)?;
+        Store::size_cache(conn)?;
         // Plans do not depend on bound values, so rebinding a cached statement (a new date
         // range, a new LIMIT) does not make SQLite prepare it again.
         conn.set_db_config(
@@ -378,5 +394,45 @@ impl Store {
     /// or for at most [`COUNT_BUDGET`]: the count, and whether it is exact (false: at least).
     pub fn search_count(&self, query: &Query, cap: u64) -> Result<(u64, bool), StoreError> {
         search::count(&self.conn, &self.text_docs, query, cap)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The page cache size of the store's connection, in pages.
+    fn cache_pages(store: &Store) -> i64 {
+        store
+            .conn
+            .query_row("PRAGMA cache_size", [], |r| r.get(0))
+            .unwrap()
+    }
+
+    #[test]
+    fn the_page_cache_holds_the_same_bytes_whatever_the_page_size() {
+        let dir = tempfile::tempdir().unwrap();
+        let new = dir.path().join("new.db");
+        let store = Store::open(&new).unwrap();
+        assert_eq!(cache_pages(&store), CACHE_BYTES / PAGE_SIZE);
+        drop(store);
+        // Reopened, for writing and for reading: the file's page size is known on opening.
+        assert_eq!(
+            cache_pages(&Store::open(&new).unwrap()),
+            CACHE_BYTES / PAGE_SIZE
+        );
+        let reader = Store::open_read_only(&new).unwrap();
+        assert_eq!(cache_pages(&reader), CACHE_BYTES / PAGE_SIZE);
+        // A store made with smaller pages keeps them, and gets more of them.
+        let old = dir.path().join("old.db");
+        Connection::open(&old)
+            .unwrap()
+            .execute_batch("PRAGMA page_size = 4096; CREATE TABLE t (x); PRAGMA user_version = 0;")
+            .unwrap();
+        assert_eq!(cache_pages(&Store::open(&old).unwrap()), CACHE_BYTES / 4096);
+        assert_eq!(
+            cache_pages(&Store::open_read_only(&old).unwrap()),
+            CACHE_BYTES / 4096
+        );
     }
 }
