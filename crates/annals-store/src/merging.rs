@@ -1776,6 +1776,22 @@ mod tests {
         }
     }
 
+    /// The rows of `sql`, four columns each.
+    fn four_columns<A, B, C, D>(tx: &Transaction, sql: &str) -> Vec<(A, B, C, D)>
+    where
+        A: rusqlite::types::FromSql,
+        B: rusqlite::types::FromSql,
+        C: rusqlite::types::FromSql,
+        D: rusqlite::types::FromSql,
+    {
+        tx.prepare(sql)
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    }
+
     #[test]
     fn batch_inserts_rewrite_rows_already_there() {
         let mut h = happenings().swap_remove(0);
@@ -1820,13 +1836,8 @@ mod tests {
         let d = digest(&h, &json, &mut Vec::new());
         let row = HappeningRow::new(&h, json, d);
         insert_happenings(&tx, &[&row], &HashMap::new()).unwrap();
-        let reports: Vec<(String, i64, String, String)> = tx
-            .prepare("SELECT * FROM happening_reports ORDER BY doc_id, idx")
-            .unwrap()
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
-            .unwrap()
-            .map(Result::unwrap)
-            .collect();
+        let reports: Vec<(String, i64, String, String)> =
+            four_columns(&tx, "SELECT * FROM happening_reports ORDER BY doc_id, idx");
         let mut expected: Vec<_> = h
             .reports
             .iter()
@@ -1842,13 +1853,10 @@ mod tests {
             .collect();
         expected.sort();
         assert_eq!(reports, expected);
-        let reasons: Vec<(String, String, f64, String)> = tx
-            .prepare("SELECT a, b, score, signals FROM happening_reasons ORDER BY n")
-            .unwrap()
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
-            .unwrap()
-            .map(Result::unwrap)
-            .collect();
+        let reasons: Vec<(String, String, f64, String)> = four_columns(
+            &tx,
+            "SELECT a, b, score, signals FROM happening_reasons ORDER BY n",
+        );
         let expected: Vec<_> = h
             .merge_reasons
             .iter()
@@ -1858,13 +1866,10 @@ mod tests {
             })
             .collect();
         assert_eq!(reasons, expected);
-        let contradictions: Vec<(String, String, String, String)> = tx
-            .prepare("SELECT kind, a, b, detail FROM happening_contradictions ORDER BY n")
-            .unwrap()
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
-            .unwrap()
-            .map(Result::unwrap)
-            .collect();
+        let contradictions: Vec<(String, String, String, String)> = four_columns(
+            &tx,
+            "SELECT kind, a, b, detail FROM happening_contradictions ORDER BY n",
+        );
         let expected: Vec<_> = h
             .contradictions
             .iter()
