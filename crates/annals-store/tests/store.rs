@@ -472,25 +472,37 @@ fn batches_keep_the_full_text_index_and_the_rtree_in_step() {
     assert!(ids(&store, text("quiet")).is_empty());
 }
 
+/// The migrations of the schema as it was frozen, in order (entry `i` takes a store from version
+/// `i` to `i + 1`): stores of older versions are made with them.
+const OLD_MIGRATIONS: [&str; 6] = [
+    include_str!("../migrations/0001_documents_events.sql"),
+    include_str!("../migrations/0002_fulltext.sql"),
+    include_str!("../migrations/0003_event_modes_place_country.sql"),
+    include_str!("../migrations/0004_happenings.sql"),
+    include_str!("../migrations/0005_listing_indexes.sql"),
+    include_str!("../migrations/0006_batch_index_writes.sql"),
+];
+
+/// A new store file at `path` with the schema of `version` (and no rows).
+fn store_at_version(path: &std::path::Path, version: usize) -> rusqlite::Connection {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    for sql in &OLD_MIGRATIONS[..version] {
+        conn.execute_batch(sql).unwrap();
+    }
+    conn.pragma_update(None, "user_version", version as i64)
+        .unwrap();
+    conn
+}
+
 #[test]
 fn migrates_a_version_5_store_to_writer_indexing() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("v5.db");
     {
         // A store written by the version 5 schema, whose triggers indexed its rows.
-        let conn = rusqlite::Connection::open(&path).unwrap();
-        for sql in [
-            include_str!("../migrations/0001_documents_events.sql"),
-            include_str!("../migrations/0002_fulltext.sql"),
-            include_str!("../migrations/0003_event_modes_place_country.sql"),
-            include_str!("../migrations/0004_happenings.sql"),
-            include_str!("../migrations/0005_listing_indexes.sql"),
-        ] {
-            conn.execute_batch(sql).unwrap();
-        }
+        let conn = store_at_version(&path, 5);
         conn.execute_batch(
-            "PRAGMA user_version = 5;
-             INSERT INTO documents (id, title, date, language, origin, text, record, ingested_at)
+            "             INSERT INTO documents (id, title, date, language, origin, text, record, ingested_at)
              VALUES ('old', 'Harbour closed', '2019-05-01', 'en', '{}',
                      'Dockers closed the harbour of Valmora.', '{\"events\":[]}',
                      '2019-05-01T00:00:00Z');
@@ -625,20 +637,9 @@ fn migrates_a_version_6_store_to_lean_rows() {
     {
         // A store written by the version 6 schema: the record as TEXT, every participant
         // in `event_actors`, one first participant (hand-edited) unlike its event's columns.
-        let conn = rusqlite::Connection::open(&path).unwrap();
-        for sql in [
-            include_str!("../migrations/0001_documents_events.sql"),
-            include_str!("../migrations/0002_fulltext.sql"),
-            include_str!("../migrations/0003_event_modes_place_country.sql"),
-            include_str!("../migrations/0004_happenings.sql"),
-            include_str!("../migrations/0005_listing_indexes.sql"),
-            include_str!("../migrations/0006_batch_index_writes.sql"),
-        ] {
-            conn.execute_batch(sql).unwrap();
-        }
+        let conn = store_at_version(&path, 6);
         conn.execute_batch(
-            "PRAGMA user_version = 6;
-             INSERT INTO documents (id, title, date, language, origin, text, record, ingested_at)
+            "             INSERT INTO documents (id, title, date, language, origin, text, record, ingested_at)
              VALUES ('old', 'Harbour closed', '2019-05-01', 'en', '{}',
                      'Dockers closed the harbour of Valmora.',
                      '{\"id\":\"old\",\"events\":[],\"sentences\":[]}', '2019-05-01T00:00:00Z');
