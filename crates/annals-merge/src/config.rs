@@ -81,6 +81,29 @@ fn word_list(text: &str) -> HashSet<String> {
 }
 
 impl MergeConfig {
+    /// A pair's score: the signals (type, actors, date, place, wording, each in 0..=1)
+    /// averaged by their weights.
+    pub(crate) fn weighted(
+        &self,
+        type_score: f64,
+        actor_score: f64,
+        date_score: f64,
+        place_score: f64,
+        wording: f64,
+    ) -> f64 {
+        let total = self.weight_type
+            + self.weight_actors
+            + self.weight_date
+            + self.weight_place
+            + self.weight_wording;
+        (self.weight_type * type_score
+            + self.weight_actors * actor_score
+            + self.weight_date * date_score
+            + self.weight_place * place_score
+            + self.weight_wording * wording)
+            / total.max(1e-9)
+    }
+
     /// Values used only if the embedded data were unreadable.
     fn builtin() -> MergeConfig {
         MergeConfig {

@@ -843,14 +843,7 @@ impl Merger {
             note!("veto: no anchor (no shared party, no nearby place)");
             return None;
         }
-        let total =
-            c.weight_type + c.weight_actors + c.weight_date + c.weight_place + c.weight_wording;
-        let score = (c.weight_type * type_score
-            + c.weight_actors * actor_score
-            + c.weight_date * date_score
-            + c.weight_place * place_score
-            + c.weight_wording * wording)
-            / total.max(1e-9);
+        let score = c.weighted(type_score, actor_score, date_score, place_score, wording);
         if score_note {
             note!("score {score:.2} (threshold {:.2})", c.threshold);
         }
@@ -986,14 +979,7 @@ impl Merger {
             return None;
         }
         let wording = jaccard(self.words(a), self.words(b));
-        let total =
-            c.weight_type + c.weight_actors + c.weight_date + c.weight_place + c.weight_wording;
-        let score = (c.weight_type * type_score
-            + c.weight_actors * actor_score
-            + c.weight_date * date_score
-            + c.weight_place * place_score
-            + c.weight_wording * wording)
-            / total.max(1e-9);
+        let score = c.weighted(type_score, actor_score, date_score, place_score, wording);
         if score < c.threshold {
             return None;
         }
