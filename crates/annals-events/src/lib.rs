@@ -60,6 +60,34 @@ pub enum Modality {
     Conditional,
 }
 
+impl Modality {
+    /// Every modality, in declaration order.
+    pub const ALL: [Modality; 8] = [
+        Modality::Asserted,
+        Modality::Reported,
+        Modality::Alleged,
+        Modality::Denied,
+        Modality::Negated,
+        Modality::Future,
+        Modality::Hypothetical,
+        Modality::Conditional,
+    ];
+
+    /// The modality's name, as it serializes (`asserted`, `reported`, ...).
+    pub fn name(self) -> &'static str {
+        match self {
+            Modality::Asserted => "asserted",
+            Modality::Reported => "reported",
+            Modality::Alleged => "alleged",
+            Modality::Denied => "denied",
+            Modality::Negated => "negated",
+            Modality::Future => "future",
+            Modality::Hypothetical => "hypothetical",
+            Modality::Conditional => "conditional",
+        }
+    }
+}
+
 /// An actor or recipient of an event.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Party {
@@ -483,5 +511,17 @@ impl PlaceView for annals_places::PlaceMention {
     }
     fn precision(&self) -> &str {
         self.precision
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Modality;
+
+    #[test]
+    fn modality_names_are_the_serialized_ones() {
+        for m in Modality::ALL {
+            assert_eq!(serde_json::to_value(m).unwrap(), m.name());
+        }
     }
 }

@@ -122,24 +122,10 @@ fn named<T: serde::Serialize + Copy>(values: &[T]) -> Vec<(String, T)> {
 
 /// The modality named `name` (its serialized form), else asserted.
 pub(crate) fn modality_named(name: &str) -> Modality {
-    use Modality::*;
-    static NAMES: OnceLock<Vec<(String, Modality)>> = OnceLock::new();
-    NAMES
-        .get_or_init(|| {
-            named(&[
-                Asserted,
-                Reported,
-                Alleged,
-                Denied,
-                Negated,
-                Future,
-                Hypothetical,
-                Conditional,
-            ])
-        })
-        .iter()
-        .find(|(n, _)| n == name)
-        .map_or(Asserted, |(_, m)| *m)
+    Modality::ALL
+        .into_iter()
+        .find(|m| m.name() == name)
+        .unwrap_or(Modality::Asserted)
 }
 
 fn source_kind(name: &str) -> SourceKind {

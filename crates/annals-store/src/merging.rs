@@ -27,7 +27,6 @@
 
 use crate::{InsertStats, Record, Store, StoreError};
 use annals_document::Date;
-use annals_events::Modality;
 use annals_merge::{Contradiction, Happening, MergeReason, Merger, Report, ReportRef, Stance};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -631,7 +630,7 @@ fn digest(h: &Happening, json: &str, buf: &mut Vec<u8>) -> i64 {
         b.optional(outlet.as_deref());
         b.optional(reported_date.as_deref());
         b.text(event);
-        b.text(modality_name(*modality));
+        b.text(modality.name());
         b.number(attribution.len() as u64);
         for a in attribution {
             b.text(a);
@@ -815,20 +814,6 @@ fn stance_name(s: Stance) -> &'static str {
     }
 }
 
-/// The stored name of a modality (as it serializes).
-fn modality_name(m: Modality) -> &'static str {
-    match m {
-        Modality::Asserted => "asserted",
-        Modality::Reported => "reported",
-        Modality::Alleged => "alleged",
-        Modality::Denied => "denied",
-        Modality::Negated => "negated",
-        Modality::Future => "future",
-        Modality::Hypothetical => "hypothetical",
-        Modality::Conditional => "conditional",
-    }
-}
-
 /// The columns of one `happenings` row, bound in table order (`id` first, `digest` last).
 struct HappeningRow<'a> {
     h: &'a Happening,
@@ -861,7 +846,7 @@ impl<'a> HappeningRow<'a> {
         s.raw_bind_parameter(at, &h.id)?;
         s.raw_bind_parameter(at + 1, &h.event)?;
         s.raw_bind_parameter(at + 2, h.quad_code)?;
-        s.raw_bind_parameter(at + 3, modality_name(h.modality))?;
+        s.raw_bind_parameter(at + 3, h.modality.name())?;
         s.raw_bind_parameter(at + 4, date.map(|d| d.earliest.as_str()))?;
         s.raw_bind_parameter(at + 5, date.map(|d| d.latest.as_str()))?;
         s.raw_bind_parameter(at + 6, loc.map(|l| l.name.as_str()))?;
@@ -1749,23 +1734,6 @@ mod tests {
         }
         for d in [Date::new(-5, 3, 1).unwrap(), Date::new(9999, 1, 9).unwrap()] {
             assert_eq!(iso_day(d), d.to_string());
-        }
-    }
-
-    #[test]
-    fn modality_names_are_the_serialized_ones() {
-        use annals_events::Modality::*;
-        for m in [
-            Asserted,
-            Reported,
-            Alleged,
-            Denied,
-            Negated,
-            Future,
-            Hypothetical,
-            Conditional,
-        ] {
-            assert_eq!(serde_json::to_value(m).unwrap(), modality_name(m));
         }
     }
 
