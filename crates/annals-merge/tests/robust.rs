@@ -20,17 +20,6 @@ fn template() -> &'static Report {
     })
 }
 
-const MODALITIES: [Modality; 8] = [
-    Modality::Asserted,
-    Modality::Reported,
-    Modality::Alleged,
-    Modality::Denied,
-    Modality::Negated,
-    Modality::Future,
-    Modality::Hypothetical,
-    Modality::Conditional,
-];
-
 prop_compose! {
     fn report()(
         event in prop::sample::select(vec!["ASSAULT", "COERCE", "REJECT", "MOBILIZE", "", "ünï"]),
@@ -46,7 +35,7 @@ prop_compose! {
     ) -> Report {
         let mut r = template().clone();
         r.event.event = event.to_string();
-        r.event.modality = MODALITIES[modality];
+        r.event.modality = Modality::ALL[modality];
         if let Some(p) = r.event.actor.first_mut() {
             p.code = code.clone();
             p.country = code.chars().take(3).collect();

@@ -966,16 +966,7 @@ mod tests {
             ),
         );
         let sources = proptest::collection::vec(any_text(), 0..3);
-        let modality = proptest::sample::select(vec![
-            Modality::Asserted,
-            Modality::Reported,
-            Modality::Alleged,
-            Modality::Denied,
-            Modality::Negated,
-            Modality::Future,
-            Modality::Hypothetical,
-            Modality::Conditional,
-        ]);
+        let modality = proptest::sample::select(Modality::ALL.to_vec());
         (
             (
                 any_text(),
