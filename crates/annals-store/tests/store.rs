@@ -502,7 +502,7 @@ fn migrates_a_version_5_store_to_writer_indexing() {
         // A store written by the version 5 schema, whose triggers indexed its rows.
         let conn = store_at_version(&path, 5);
         conn.execute_batch(
-            "             INSERT INTO documents (id, title, date, language, origin, text, record, ingested_at)
+            "INSERT INTO documents (id, title, date, language, origin, text, record, ingested_at)
              VALUES ('old', 'Harbour closed', '2019-05-01', 'en', '{}',
                      'Dockers closed the harbour of Valmora.', '{\"events\":[]}',
                      '2019-05-01T00:00:00Z');
@@ -639,7 +639,7 @@ fn migrates_a_version_6_store_to_lean_rows() {
         // in `event_actors`, one first participant (hand-edited) unlike its event's columns.
         let conn = store_at_version(&path, 6);
         conn.execute_batch(
-            "             INSERT INTO documents (id, title, date, language, origin, text, record, ingested_at)
+            "INSERT INTO documents (id, title, date, language, origin, text, record, ingested_at)
              VALUES ('old', 'Harbour closed', '2019-05-01', 'en', '{}',
                      'Dockers closed the harbour of Valmora.',
                      '{\"id\":\"old\",\"events\":[],\"sentences\":[]}', '2019-05-01T00:00:00Z');
