@@ -127,8 +127,8 @@ impl Store {
         // merge's upserts and cascading deletes) in memory, not in temporary files: merging
         // wrote about eight times the store's size to them.
         conn.pragma_update(None, "temp_store", "MEMORY")?;
-        // The page size is settled now (a new file's first page is written): size the cache
-        // again, in pages of that size.
+        // The page size is settled now (a new file's was chosen above): size the cache again,
+        // in pages of that size.
         Store::size_cache(&conn)?;
         schema::migrate(&conn)?;
         let text_docs = plan::register_text_docs(&conn)?;

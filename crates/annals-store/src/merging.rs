@@ -417,12 +417,12 @@ fn index_keys(tx: &Transaction, reports: &[&Report]) -> Result<(), StoreError> {
         .collect();
     order.sort_unstable();
     let rows: Vec<&(String, i64, bool, usize)> = order.iter().map(|&(_, n)| &rows[n]).collect();
+    // A row already there (the same event listed again) is as it would be written: ignored.
     insert_rows(
         tx,
         "INSERT OR IGNORE INTO merge_keys (key, quad_code, long, earliest, latest, doc_id, idx)
          VALUES",
         7,
-        "",
         &rows,
         |s, at, &&(ref key, quad, long, i)| {
             let (r, (_, e, l)) = (of[i], &days_of[i]);
@@ -435,7 +435,6 @@ fn index_keys(tx: &Transaction, reports: &[&Report]) -> Result<(), StoreError> {
             s.raw_bind_parameter(at + 6, r.event_index as i64)
         },
     )?;
-    // A row already there (the same event listed again) is as it would be written.
     Ok(())
 }
 
@@ -874,22 +873,20 @@ impl<'a> HappeningRow<'a> {
 const ROWS_PER_INSERT: usize = 64;
 
 /// Inserts `rows` with statements of up to [`ROWS_PER_INSERT`] rows each: `head` is the
-/// statement up to `VALUES`, `tail` what follows the rows (an `ON CONFLICT` clause, or
-/// nothing), `cols` the values of one row, which `bind` binds from the 1-based parameter index
-/// it is given. One statement per many rows: far fewer statement runs and statement journals.
+/// statement up to `VALUES`, `cols` the values of one row, which `bind` binds from the 1-based
+/// parameter index it is given. One statement per many rows: far fewer statement runs and statement journals.
 /// Returns the rows of the statements that changed fewer rows than they had (with
 /// `INSERT OR IGNORE`: those where some row was already there).
 fn insert_rows<'r, R>(
     tx: &Transaction,
     head: &str,
     cols: usize,
-    tail: &str,
     rows: &'r [R],
     mut bind: impl FnMut(&mut rusqlite::Statement, usize, &R) -> rusqlite::Result<()>,
 ) -> Result<Vec<&'r [R]>, StoreError> {
     let mut short = Vec::new();
     for chunk in rows.chunks(ROWS_PER_INSERT) {
-        let mut sql = String::with_capacity(head.len() + tail.len() + chunk.len() * (2 * cols + 3));
+        let mut sql = String::with_capacity(head.len() + chunk.len() * (2 * cols + 3));
         sql.push_str(head);
         for i in 0..chunk.len() {
             sql.push_str(if i == 0 { " (" } else { ", (" });
@@ -898,8 +895,6 @@ fn insert_rows<'r, R>(
             }
             sql.push(')');
         }
-        sql.push(' ');
-        sql.push_str(tail);
         // Full chunks reuse one cached statement; the last, shorter one is prepared once.
         let mut cached;
         let mut once;
@@ -982,14 +977,9 @@ fn insert_happenings(
     list: &[&HappeningRow],
     filed: &Filed,
 ) -> Result<(), StoreError> {
-    insert_rows(
-        tx,
-        HAPPENING_INSERT,
-        HAPPENING_COLUMNS,
-        "",
-        list,
-        |s, at, r| r.bind(s, at),
-    )?;
+    insert_rows(tx, HAPPENING_INSERT, HAPPENING_COLUMNS, list, |s, at, r| {
+        r.bind(s, at)
+    })?;
     let mut reports: Vec<(&str, i64, &str, &str)> = Vec::new();
     for HappeningRow { h, .. } in list {
         for r in &h.reports {
@@ -1003,7 +993,7 @@ fn insert_happenings(
     }
     // In key order: the b-tree is filled from left to right.
     reports.sort_unstable();
-    let short = insert_rows(tx, REPORT_INSERT, 4, "", &reports, |s, at, r| {
+    let short = insert_rows(tx, REPORT_INSERT, 4, &reports, |s, at, r| {
         s.raw_bind_parameter(at, r.0)?;
         s.raw_bind_parameter(at + 1, r.1)?;
         s.raw_bind_parameter(at + 2, r.2)?;
@@ -1022,7 +1012,7 @@ fn insert_happenings(
         })
         .collect();
     reasons.sort_unstable_by_key(|r| (r.0, r.1));
-    let short = insert_rows(tx, REASON_INSERT, 6, "", &reasons, |s, at, r| {
+    let short = insert_rows(tx, REASON_INSERT, 6, &reasons, |s, at, r| {
         s.raw_bind_parameter(at, r.0)?;
         s.raw_bind_parameter(at + 1, r.1)?;
         s.raw_bind_parameter(at + 2, &r.2.a)?;
@@ -1042,21 +1032,14 @@ fn insert_happenings(
                 .map(|(n, c)| (h.id.as_str(), n as i64, c))
         })
         .collect();
-    let short = insert_rows(
-        tx,
-        CONTRADICTION_INSERT,
-        6,
-        "",
-        &contradictions,
-        |s, at, r| {
-            s.raw_bind_parameter(at, r.0)?;
-            s.raw_bind_parameter(at + 1, r.1)?;
-            s.raw_bind_parameter(at + 2, &r.2.kind)?;
-            s.raw_bind_parameter(at + 3, &r.2.between.0)?;
-            s.raw_bind_parameter(at + 4, &r.2.between.1)?;
-            s.raw_bind_parameter(at + 5, &r.2.detail)
-        },
-    )?;
+    let short = insert_rows(tx, CONTRADICTION_INSERT, 6, &contradictions, |s, at, r| {
+        s.raw_bind_parameter(at, r.0)?;
+        s.raw_bind_parameter(at + 1, r.1)?;
+        s.raw_bind_parameter(at + 2, &r.2.kind)?;
+        s.raw_bind_parameter(at + 3, &r.2.between.0)?;
+        s.raw_bind_parameter(at + 4, &r.2.between.1)?;
+        s.raw_bind_parameter(at + 5, &r.2.detail)
+    })?;
     for &(h, n, c) in short.into_iter().flatten() {
         upsert_contradiction(tx, h, n, c)?;
     }
