@@ -704,6 +704,7 @@ impl<'t> Tokens<'t> {
         Tokens { text, pos }
     }
 
+    #[inline(always)]
     fn next(&mut self) -> Option<Token> {
         let bytes = self.text.as_bytes();
         let mut tok = Token::default();
@@ -867,11 +868,13 @@ impl State {
     }
 
     /// Updates bracket, quote and dot state with a token just read.
+    #[inline]
     fn absorb(&mut self, tok: &Token, text: &str) {
         self.tok_idx += 1;
-        let t = tok.text(text);
+        // Token bounds fall on character boundaries: its bytes are read without a check.
+        let bytes = text.as_bytes().get(tok.start..tok.end).unwrap_or_default();
         self.before_last_dots = self.last_dots;
-        self.last_dots = !t.is_empty() && t.bytes().all(|b| b == b'.');
+        self.last_dots = !bytes.is_empty() && bytes.iter().all(|&b| b == b'.');
         if tok.opens > 0 || tok.closes > 0 {
             let depth = self
                 .paren_depth
@@ -891,12 +894,17 @@ impl State {
         }
         // A token that starts and ends with an ASCII letter or digit (most words) neither opens
         // nor closes a quote.
-        if let (Some(first), Some(last)) = (t.as_bytes().first(), t.as_bytes().last())
+        if let (Some(first), Some(last)) = (bytes.first(), bytes.last())
             && first.is_ascii_alphanumeric()
             && last.is_ascii_alphanumeric()
         {
             return;
         }
+        self.absorb_quote(tok.text(text));
+    }
+
+    /// Updates the quote state with a token that does not start and end with a letter or digit.
+    fn absorb_quote(&mut self, t: &str) {
         let lead = t.trim_start_matches(['(', '[']);
         let opens = lead.starts_with(['"', '“', '«']);
         let trail = t.trim_end_matches(|c: char| {
