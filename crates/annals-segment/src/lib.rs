@@ -553,10 +553,17 @@ impl Terminal<'_> {
 }
 
 /// The sentence punctuation a token ends with, looking through closing quotes and brackets.
+#[inline(always)]
 fn terminal(token: &str) -> Option<Terminal<'_>> {
+    // Most tokens end with a letter or digit: told without a call.
     if token.as_bytes().last()?.is_ascii_alphanumeric() {
         return None;
     }
+    terminal_mark(token)
+}
+
+/// [`terminal`] for a token that does not end with an ASCII letter or digit.
+fn terminal_mark(token: &str) -> Option<Terminal<'_>> {
     let core = token.trim_end_matches(is_closer);
     let mark = match core.chars().next_back()? {
         '.' if core.ends_with("..") => Mark::Ellipsis,
@@ -868,7 +875,7 @@ impl State {
     }
 
     /// Updates bracket, quote and dot state with a token just read.
-    #[inline]
+    #[inline(always)]
     fn absorb(&mut self, tok: &Token, text: &str) {
         self.tok_idx += 1;
         // Token bounds fall on character boundaries: its bytes are read without a check.
@@ -898,6 +905,11 @@ impl State {
             && first.is_ascii_alphanumeric()
             && last.is_ascii_alphanumeric()
         {
+            return;
+        }
+        // Every quote mark is `"` or a character outside ASCII: a token with neither (`said,`)
+        // does not touch the quote state.
+        if bytes.iter().all(|&b| b != b'"' && b < 0x80) {
             return;
         }
         self.absorb_quote(tok.text(text));
