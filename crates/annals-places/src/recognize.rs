@@ -348,16 +348,16 @@ fn first_upper(s: &str) -> bool {
     }
 }
 
-fn possessive_stem(word: &str) -> usize {
-    if !word.ends_with('s') {
-        return word.len();
+/// The length of `word` (the bytes of a whole word) without a possessive `'s` (`’s`, `ʼs`).
+fn possessive_stem(word: &[u8]) -> usize {
+    let n = word.len();
+    match word {
+        [.., b'\'', b's'] => n - 2,
+        // U+2019 and U+02BC in UTF-8.
+        [.., 0xE2, 0x80, 0x99, b's'] => n - 4,
+        [.., 0xCA, 0xBC, b's'] => n - 3,
+        _ => n,
     }
-    for suffix in ["'s", "\u{2019}s", "\u{2bc}s"] {
-        if let Some(stem) = word.strip_suffix(suffix) {
-            return stem.len();
-        }
-    }
-    word.len()
 }
 
 /// How likely a name stands for this entry before any context: continents, countries and
@@ -484,8 +484,9 @@ impl PlaceRecognizer {
         let mut prev_end: Option<usize> = None;
         let mut words = Vec::with_capacity(text.len() / 4 + 1);
         let mut caps = Vec::with_capacity(text.len() / 16 + 1);
+        let bytes = text.as_bytes();
         each_word(text, |s, e| {
-            let w = &text[s..e];
+            let w = bytes.get(s..e).unwrap_or_default();
             let initial = if sentences.is_empty() {
                 prev_end.is_none_or(|p| text[p..s].contains(['.', '!', '?', '\n']))
             } else {
@@ -497,7 +498,10 @@ impl PlaceRecognizer {
                 init
             };
             prev_end = Some(e);
-            let cap = first_upper(w);
+            let cap = match w.first() {
+                Some(b) if b.is_ascii() => b.is_ascii_uppercase(),
+                _ => first_upper(&text[s..e]),
+            };
             if cap {
                 caps.push(words.len());
             }
@@ -1097,10 +1101,11 @@ impl PlaceRecognizer {
         if self.guards.is(whole, class::NEVER) && !c.rule.starts_with("places/abbreviation") {
             return None;
         }
-        let has_region_or_country = c
-            .entries
-            .iter()
-            .any(|&e| self.row(e).is_some_and(|p| p.kind != PlaceKind::City));
+        let has_region_or_country = || {
+            c.entries
+                .iter()
+                .any(|&e| self.row(e).is_some_and(|p| p.kind != PlaceKind::City))
+        };
         let strong = c.cue || c.forced.is_some() || c.container_of;
         let next = words.get(c.last + 1);
         let next_cap = next.is_some_and(|n| {
@@ -1164,7 +1169,7 @@ impl PlaceRecognizer {
             }
             if pc & (class::GIVEN | class::PERSON | class::FIRST) != 0
                 && !words[c.first - 1].initial
-                && !has_region_or_country
+                && !has_region_or_country()
             {
                 return None;
             }
@@ -1459,13 +1464,16 @@ impl PlaceRecognizer {
             let capitals_of_different_countries = group.len() >= 2
                 && group.iter().all(|m| m.feature_code == "PPLC")
                 && group.iter().any(|m| m.country != group[0].country);
-            let before = text.get(..mentions[k].span.start).unwrap_or("");
-            let modifier = before
-                .trim_end()
-                .rsplit(char::is_whitespace)
-                .next()
-                .is_some_and(|w| w.eq_ignore_ascii_case("of") || w.eq_ignore_ascii_case("in"));
-            if all_seats && !modifier && (capitals_of_different_countries || speech()) {
+            // After "of" or "in" the name is a place ("the people of Russia").
+            let modifier = || {
+                let before = text.get(..mentions[k].span.start).unwrap_or("");
+                before
+                    .trim_end()
+                    .rsplit(char::is_whitespace)
+                    .next()
+                    .is_some_and(|w| w.eq_ignore_ascii_case("of") || w.eq_ignore_ascii_case("in"))
+            };
+            if all_seats && !modifier() && (capitals_of_different_countries || speech()) {
                 for m in &mut mentions[k..=end] {
                     m.metonymy = true;
                 }
