@@ -124,7 +124,6 @@ fn block_masks(block: &[u8; 64]) -> (u64, u64, u64) {
 }
 
 /// Calls `f` with the start and end of each word of `text`, in order (see [`word_spans`]).
-#[inline(always)]
 pub fn each_word(text: &str, mut f: impl FnMut(usize, usize)) {
     let bytes = text.as_bytes();
     let n = bytes.len();
