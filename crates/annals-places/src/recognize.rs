@@ -23,6 +23,9 @@ pub struct PlaceContext {
 }
 
 /// A place named in the text, resolved to a gazetteer entry.
+///
+/// The texts that come from the embedded gazetteer, the country table or the rule names are
+/// borrowed from them, not copied for every mention.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PlaceMention {
     /// Byte span of the name in the document text (a possessive `'s` left out).
@@ -30,7 +33,7 @@ pub struct PlaceMention {
     /// The name as written.
     pub text: String,
     /// The gazetteer's preferred name of the place.
-    pub name: String,
+    pub name: Cow<'static, str>,
     /// GeoNames id (0 for regions the sources give no id).
     pub geonameid: u32,
     /// Latitude, when known.
@@ -38,19 +41,19 @@ pub struct PlaceMention {
     /// Longitude, when known.
     pub lon: Option<f64>,
     /// ISO 3166-1 alpha-3 code of the country (use `Countries::by_code` for the CAMEO code).
-    pub country: String,
+    pub country: Cow<'static, str>,
     /// GeoNames admin1 code of the first-level region (empty when unknown).
-    pub admin1: String,
+    pub admin1: Cow<'static, str>,
     /// GeoNames feature class.
-    pub feature_class: String,
+    pub feature_class: Cow<'static, str>,
     /// GeoNames feature code.
-    pub feature_code: String,
+    pub feature_code: Cow<'static, str>,
     /// `country`, `region` or `city`.
     pub precision: &'static str,
     /// Population of the place (0 when unknown).
     pub population: u64,
     /// The rule that found it, e.g. `places/exact/cue`.
-    pub rule: String,
+    pub rule: Cow<'static, str>,
     /// Confidence in `[0, 1]`.
     pub confidence: f64,
     /// True when the name stands for a government ("Moscow said"), not a location.
@@ -247,7 +250,7 @@ pub struct PlaceRecognizer {
     readings: Vec<Reading>,
     /// The ISO alpha-3 code of each country number of the gazetteer rows (`None` where the
     /// country table has no such country).
-    iso3: Vec<Option<String>>,
+    iso3: Vec<Option<&'static str>>,
 }
 
 /// What resolution compares of a gazetteer entry, in one place: its packed fields and its prior
@@ -458,10 +461,10 @@ impl PlaceRecognizer {
             country_entry,
             iso3: {
                 let mut iso3 = vec![None; gaz.country_count() + 1];
-                iso3[0] = countries.by_code("").map(|c| c.iso3.clone());
+                iso3[0] = countries.by_code("").map(|c| c.iso3.as_str());
                 for (code, number) in gaz.country_codes() {
                     if let Some(slot) = iso3.get_mut(number as usize) {
-                        *slot = countries.by_code(code).map(|c| c.iso3.clone());
+                        *slot = countries.by_code(code).map(|c| c.iso3.as_str());
                     }
                 }
                 iso3
@@ -1348,7 +1351,8 @@ impl PlaceRecognizer {
             let Some((entry, score)) = chosen else {
                 continue;
             };
-            let (Some(p), Some(row)) = (self.gaz.place(entry), self.row(entry)) else {
+            let gaz: &'static Gazetteer = self.gaz;
+            let (Some(p), Some(row)) = (gaz.place(entry), self.row(entry)) else {
                 continue;
             };
             if c.fuzzy && c.rule != "places/fuzzy/country" {
@@ -1360,8 +1364,8 @@ impl PlaceRecognizer {
                 }
             }
             let iso3 = match self.iso3.get(row.country as usize) {
-                Some(Some(code)) => code.clone(),
-                _ => p.country.clone(),
+                Some(&Some(code)) => code,
+                _ => p.country.as_str(),
             };
             let mut confidence: f64 = match rule {
                 "places/fuzzy" | "places/fuzzy/country" => 0.6,
@@ -1380,26 +1384,26 @@ impl PlaceRecognizer {
                 confidence -= 0.1;
             }
             let rule = if c.forced.is_some() && !c.container_of {
-                "places/exact/containment".to_string()
+                "places/exact/containment"
             } else if c.cue && rule == "places/exact" {
-                "places/exact/cue".to_string()
+                "places/exact/cue"
             } else {
-                rule.to_string()
+                rule
             };
             out.push(PlaceMention {
                 span: c.span,
                 text: c.span.slice(text).to_string(),
-                name: p.name.clone(),
+                name: Cow::Borrowed(&p.name),
                 geonameid: p.geonameid,
                 lat: p.lat,
                 lon: p.lon,
-                country: iso3,
-                admin1: p.admin1.clone(),
-                feature_class: p.feature_class.clone(),
-                feature_code: p.feature_code.clone(),
+                country: Cow::Borrowed(iso3),
+                admin1: Cow::Borrowed(&p.admin1),
+                feature_class: Cow::Borrowed(&p.feature_class),
+                feature_code: Cow::Borrowed(&p.feature_code),
                 precision: p.kind.precision(),
                 population: p.population,
-                rule,
+                rule: Cow::Borrowed(rule),
                 confidence: confidence.clamp(0.0, 1.0),
                 metonymy: false,
             });
