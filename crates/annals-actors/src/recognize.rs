@@ -363,11 +363,14 @@ pub(crate) fn recognize(
     } else {
         sentences
     };
-    let mut out: Vec<ActorMention> = Vec::new();
+    // News text has about one and a half mentions a sentence: room for that from the start
+    // saves growing (and copying) the lists mention by mention.
+    let expected = sentences.len() + sentences.len() / 2;
+    let mut out: Vec<ActorMention> = Vec::with_capacity(expected);
     let mut people: Vec<Person> = Vec::new();
-    let mut sentence_of: Vec<usize> = Vec::new();
+    let mut sentence_of: Vec<usize> = Vec::with_capacity(expected);
     // By mention: whether its code came from a country name in the text.
-    let mut state_names: Vec<bool> = Vec::new();
+    let mut state_names: Vec<bool> = Vec::with_capacity(expected);
     let lower = lowered(text);
     let mut toks: Vec<Token> = Vec::new();
     let mut items: Vec<Item> = Vec::new();
@@ -392,7 +395,13 @@ pub(crate) fn recognize(
         lex.items_into(toks, &mut item_scratch, &mut items);
         let items = &items[..];
         let mut drafts = sentence_drafts(lex, &people, text, toks, items, date, &mut draft_scratch);
-        coreference(toks, &mut drafts, &people, items);
+        coreference(
+            toks,
+            &mut drafts,
+            &people,
+            items,
+            &mut draft_scratch.covered,
+        );
         drafts.sort_by_key(|d| (d.t0, d.t1));
         for d in drafts.drain(..) {
             let start = toks[d.t0].start;
@@ -642,6 +651,8 @@ struct DraftScratch<'l> {
     item_at: Vec<Option<usize>>,
     /// By item: whether a draft has taken it.
     used: Vec<bool>,
+    /// By token: whether a draft or an item covers it (see [`coreference`]).
+    covered: Vec<bool>,
 }
 
 /// The mentions of one sentence.
@@ -661,8 +672,9 @@ fn sentence_drafts<'l>(
     item_at.clear();
     item_at.resize(toks.len(), None);
     for (k, it) in items.iter().enumerate() {
-        for slot in item_at.iter_mut().take(it.t1).skip(it.t0) {
-            *slot = Some(k);
+        let end = it.t1.min(item_at.len());
+        if let Some(slots) = item_at.get_mut(it.t0.min(end)..end) {
+            slots.fill(Some(k));
         }
     }
     used.clear();
@@ -1691,16 +1703,25 @@ fn metonymy(
 }
 
 /// Later mentions of a known person by (part of) their name: "Zinoviev", the right "Kim".
-fn coreference(toks: &[Token], drafts: &mut Vec<Draft>, people: &[Person], items: &[Item]) {
-    let mut covered = vec![false; toks.len()];
-    for d in drafts.iter() {
-        for c in covered.iter_mut().take(d.t1).skip(d.t0) {
-            *c = true;
-        }
+/// `covered` is a working buffer, kept from one sentence to the next.
+fn coreference(
+    toks: &[Token],
+    drafts: &mut Vec<Draft>,
+    people: &[Person],
+    items: &[Item],
+    covered: &mut Vec<bool>,
+) {
+    // Nobody named yet (the first sentences of most documents): nothing to refer back to.
+    if people.is_empty() {
+        return;
     }
-    for it in items {
-        for c in covered.iter_mut().take(it.t1).skip(it.t0) {
-            *c = true;
+    covered.clear();
+    covered.resize(toks.len(), false);
+    let spans = drafts.iter().map(|d| (d.t0, d.t1));
+    for (t0, t1) in spans.chain(items.iter().map(|it| (it.t0, it.t1))) {
+        let end = t1.min(covered.len());
+        if let Some(c) = covered.get_mut(t0.min(end)..end) {
+            c.fill(true);
         }
     }
     // Earlier people of this sentence count too (drafts are not yet indexed: skip them).

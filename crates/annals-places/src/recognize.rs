@@ -23,6 +23,9 @@ pub struct PlaceContext {
 }
 
 /// A place named in the text, resolved to a gazetteer entry.
+///
+/// The texts that come from the embedded gazetteer, the country table or the rule names are
+/// borrowed from them, not copied for every mention.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PlaceMention {
     /// Byte span of the name in the document text (a possessive `'s` left out).
@@ -30,7 +33,7 @@ pub struct PlaceMention {
     /// The name as written.
     pub text: String,
     /// The gazetteer's preferred name of the place.
-    pub name: String,
+    pub name: Cow<'static, str>,
     /// GeoNames id (0 for regions the sources give no id).
     pub geonameid: u32,
     /// Latitude, when known.
@@ -38,19 +41,19 @@ pub struct PlaceMention {
     /// Longitude, when known.
     pub lon: Option<f64>,
     /// ISO 3166-1 alpha-3 code of the country (use `Countries::by_code` for the CAMEO code).
-    pub country: String,
+    pub country: Cow<'static, str>,
     /// GeoNames admin1 code of the first-level region (empty when unknown).
-    pub admin1: String,
+    pub admin1: Cow<'static, str>,
     /// GeoNames feature class.
-    pub feature_class: String,
+    pub feature_class: Cow<'static, str>,
     /// GeoNames feature code.
-    pub feature_code: String,
+    pub feature_code: Cow<'static, str>,
     /// `country`, `region` or `city`.
     pub precision: &'static str,
     /// Population of the place (0 when unknown).
     pub population: u64,
     /// The rule that found it, e.g. `places/exact/cue`.
-    pub rule: String,
+    pub rule: Cow<'static, str>,
     /// Confidence in `[0, 1]`.
     pub confidence: f64,
     /// True when the name stands for a government ("Moscow said"), not a location.
@@ -247,7 +250,7 @@ pub struct PlaceRecognizer {
     readings: Vec<Reading>,
     /// The ISO alpha-3 code of each country number of the gazetteer rows (`None` where the
     /// country table has no such country).
-    iso3: Vec<Option<String>>,
+    iso3: Vec<Option<&'static str>>,
 }
 
 /// What resolution compares of a gazetteer entry, in one place: its packed fields and its prior
@@ -348,16 +351,16 @@ fn first_upper(s: &str) -> bool {
     }
 }
 
-fn possessive_stem(word: &str) -> usize {
-    if !word.ends_with('s') {
-        return word.len();
+/// The length of `word` (the bytes of a whole word) without a possessive `'s` (`’s`, `ʼs`).
+fn possessive_stem(word: &[u8]) -> usize {
+    let n = word.len();
+    match word {
+        [.., b'\'', b's'] => n - 2,
+        // U+2019 and U+02BC in UTF-8.
+        [.., 0xE2, 0x80, 0x99, b's'] => n - 4,
+        [.., 0xCA, 0xBC, b's'] => n - 3,
+        _ => n,
     }
-    for suffix in ["'s", "\u{2019}s", "\u{2bc}s"] {
-        if let Some(stem) = word.strip_suffix(suffix) {
-            return stem.len();
-        }
-    }
-    word.len()
 }
 
 /// How likely a name stands for this entry before any context: continents, countries and
@@ -458,10 +461,10 @@ impl PlaceRecognizer {
             country_entry,
             iso3: {
                 let mut iso3 = vec![None; gaz.country_count() + 1];
-                iso3[0] = countries.by_code("").map(|c| c.iso3.clone());
+                iso3[0] = countries.by_code("").map(|c| c.iso3.as_str());
                 for (code, number) in gaz.country_codes() {
                     if let Some(slot) = iso3.get_mut(number as usize) {
-                        *slot = countries.by_code(code).map(|c| c.iso3.clone());
+                        *slot = countries.by_code(code).map(|c| c.iso3.as_str());
                     }
                 }
                 iso3
@@ -484,8 +487,9 @@ impl PlaceRecognizer {
         let mut prev_end: Option<usize> = None;
         let mut words = Vec::with_capacity(text.len() / 4 + 1);
         let mut caps = Vec::with_capacity(text.len() / 16 + 1);
+        let bytes = text.as_bytes();
         each_word(text, |s, e| {
-            let w = &text[s..e];
+            let w = bytes.get(s..e).unwrap_or_default();
             let initial = if sentences.is_empty() {
                 prev_end.is_none_or(|p| text[p..s].contains(['.', '!', '?', '\n']))
             } else {
@@ -497,7 +501,10 @@ impl PlaceRecognizer {
                 init
             };
             prev_end = Some(e);
-            let cap = first_upper(w);
+            let cap = match w.first() {
+                Some(b) if b.is_ascii() => b.is_ascii_uppercase(),
+                _ => first_upper(&text[s..e]),
+            };
             if cap {
                 caps.push(words.len());
             }
@@ -1097,10 +1104,11 @@ impl PlaceRecognizer {
         if self.guards.is(whole, class::NEVER) && !c.rule.starts_with("places/abbreviation") {
             return None;
         }
-        let has_region_or_country = c
-            .entries
-            .iter()
-            .any(|&e| self.row(e).is_some_and(|p| p.kind != PlaceKind::City));
+        let has_region_or_country = || {
+            c.entries
+                .iter()
+                .any(|&e| self.row(e).is_some_and(|p| p.kind != PlaceKind::City))
+        };
         let strong = c.cue || c.forced.is_some() || c.container_of;
         let next = words.get(c.last + 1);
         let next_cap = next.is_some_and(|n| {
@@ -1164,7 +1172,7 @@ impl PlaceRecognizer {
             }
             if pc & (class::GIVEN | class::PERSON | class::FIRST) != 0
                 && !words[c.first - 1].initial
-                && !has_region_or_country
+                && !has_region_or_country()
             {
                 return None;
             }
@@ -1343,7 +1351,8 @@ impl PlaceRecognizer {
             let Some((entry, score)) = chosen else {
                 continue;
             };
-            let (Some(p), Some(row)) = (self.gaz.place(entry), self.row(entry)) else {
+            let gaz: &'static Gazetteer = self.gaz;
+            let (Some(p), Some(row)) = (gaz.place(entry), self.row(entry)) else {
                 continue;
             };
             if c.fuzzy && c.rule != "places/fuzzy/country" {
@@ -1355,8 +1364,8 @@ impl PlaceRecognizer {
                 }
             }
             let iso3 = match self.iso3.get(row.country as usize) {
-                Some(Some(code)) => code.clone(),
-                _ => p.country.clone(),
+                Some(&Some(code)) => code,
+                _ => p.country.as_str(),
             };
             let mut confidence: f64 = match rule {
                 "places/fuzzy" | "places/fuzzy/country" => 0.6,
@@ -1375,26 +1384,26 @@ impl PlaceRecognizer {
                 confidence -= 0.1;
             }
             let rule = if c.forced.is_some() && !c.container_of {
-                "places/exact/containment".to_string()
+                "places/exact/containment"
             } else if c.cue && rule == "places/exact" {
-                "places/exact/cue".to_string()
+                "places/exact/cue"
             } else {
-                rule.to_string()
+                rule
             };
             out.push(PlaceMention {
                 span: c.span,
                 text: c.span.slice(text).to_string(),
-                name: p.name.clone(),
+                name: Cow::Borrowed(&p.name),
                 geonameid: p.geonameid,
                 lat: p.lat,
                 lon: p.lon,
-                country: iso3,
-                admin1: p.admin1.clone(),
-                feature_class: p.feature_class.clone(),
-                feature_code: p.feature_code.clone(),
+                country: Cow::Borrowed(iso3),
+                admin1: Cow::Borrowed(&p.admin1),
+                feature_class: Cow::Borrowed(&p.feature_class),
+                feature_code: Cow::Borrowed(&p.feature_code),
                 precision: p.kind.precision(),
                 population: p.population,
-                rule,
+                rule: Cow::Borrowed(rule),
                 confidence: confidence.clamp(0.0, 1.0),
                 metonymy: false,
             });
@@ -1459,13 +1468,16 @@ impl PlaceRecognizer {
             let capitals_of_different_countries = group.len() >= 2
                 && group.iter().all(|m| m.feature_code == "PPLC")
                 && group.iter().any(|m| m.country != group[0].country);
-            let before = text.get(..mentions[k].span.start).unwrap_or("");
-            let modifier = before
-                .trim_end()
-                .rsplit(char::is_whitespace)
-                .next()
-                .is_some_and(|w| w.eq_ignore_ascii_case("of") || w.eq_ignore_ascii_case("in"));
-            if all_seats && !modifier && (capitals_of_different_countries || speech()) {
+            // After "of" or "in" the name is a place ("the people of Russia").
+            let modifier = || {
+                let before = text.get(..mentions[k].span.start).unwrap_or("");
+                before
+                    .trim_end()
+                    .rsplit(char::is_whitespace)
+                    .next()
+                    .is_some_and(|w| w.eq_ignore_ascii_case("of") || w.eq_ignore_ascii_case("in"))
+            };
+            if all_seats && !modifier() && (capitals_of_different_countries || speech()) {
                 for m in &mut mentions[k..=end] {
                     m.metonymy = true;
                 }

@@ -24,13 +24,10 @@ fn cities_regions_and_countries() {
     assert_eq!(kh.country, "UKR");
     assert_eq!(kh.precision, "city");
     assert_eq!(kh.span.slice(t), "Kharkiv");
-    assert_eq!(named(&f, "Odesa").map(|m| m.country.as_str()), Some("UKR"));
+    assert_eq!(named(&f, "Odesa").map(|m| &*m.country), Some("UKR"));
     assert_eq!(named(&f, "Bavaria").map(|m| m.precision), Some("region"));
     let chile = named(&f, "Chile").expect("Chile");
-    assert_eq!(
-        (chile.precision, chile.country.as_str()),
-        ("country", "CHL")
-    );
+    assert_eq!((chile.precision, &*chile.country), ("country", "CHL"));
 }
 
 #[test]
@@ -40,7 +37,7 @@ fn multiword_possessive_and_suffix() {
     let ba = named(&f, "Buenos Aires").expect("Buenos Aires");
     assert_eq!(ba.country, "ARG");
     assert_eq!(
-        named(&f, "Rio de Janeiro").map(|m| m.country.as_str()),
+        named(&f, "Rio de Janeiro").map(|m| &*m.country),
         Some("BRA")
     );
     let nb = named(&f, "Nairobi").expect("Nairobi in Nairobi-based");
@@ -60,8 +57,8 @@ fn guards_drop_people_months_and_common_words() {
 #[test]
 fn common_word_place_with_cue_is_kept() {
     let f = find("The festival moved from Nice to Lyon last year.");
-    assert_eq!(named(&f, "Nice").map(|m| m.country.as_str()), Some("FRA"));
-    assert_eq!(named(&f, "Lyon").map(|m| m.country.as_str()), Some("FRA"));
+    assert_eq!(named(&f, "Nice").map(|m| &*m.country), Some("FRA"));
+    assert_eq!(named(&f, "Lyon").map(|m| &*m.country), Some("FRA"));
 }
 
 #[test]
@@ -70,20 +67,14 @@ fn one_edit_typos_of_long_names() {
     let t = "Factories in Novosibirk and Yekatarinburg stopped work.";
     let f = find(t);
     let n = named(&f, "Novosibirk").expect("typo of Novosibirsk");
-    assert_eq!(
-        (n.name.as_str(), n.country.as_str()),
-        ("Novosibirsk", "RUS")
-    );
+    assert_eq!((&*n.name, &*n.country), ("Novosibirsk", "RUS"));
     assert_eq!(n.rule, "places/fuzzy");
-    assert_eq!(
-        named(&f, "Yekatarinburg").map(|m| m.country.as_str()),
-        Some("RUS")
-    );
+    assert_eq!(named(&f, "Yekatarinburg").map(|m| &*m.country), Some("RUS"));
     // Short words get no fuzzy matching, and demonyms are not misspelled countries.
     let g = find("Russian officials in Lodnon spoke.");
     let russian = named(&g, "Russian").expect("demonym");
     assert_eq!(
-        (russian.rule.as_str(), russian.country.as_str()),
+        (&*russian.rule, &*russian.country),
         ("places/demonym", "RUS")
     );
     assert!(named(&g, "Lodnon").is_none(), "{g:?}");
@@ -94,21 +85,15 @@ fn containment_picks_the_contained_reading() {
     let t = "The fair opened in Paris, Texas, and later in Alexandria, Louisiana.";
     let f = find(t);
     let paris = named(&f, "Paris").expect("Paris");
-    assert_eq!(
-        (paris.country.as_str(), paris.admin1.as_str()),
-        ("USA", "TX")
-    );
+    assert_eq!((&*paris.country, &*paris.admin1), ("USA", "TX"));
     assert!(paris.rule.contains("containment"), "{}", paris.rule);
     let alex = named(&f, "Alexandria").expect("Alexandria");
-    assert_eq!((alex.country.as_str(), alex.admin1.as_str()), ("USA", "LA"));
+    assert_eq!((&*alex.country, &*alex.admin1), ("USA", "LA"));
     assert!(named(&f, "Texas").is_some());
     // Without context the larger place wins.
     let g = find("Tourists crowded Paris and Alexandria this summer.");
-    assert_eq!(named(&g, "Paris").map(|m| m.country.as_str()), Some("FRA"));
-    assert_eq!(
-        named(&g, "Alexandria").map(|m| m.country.as_str()),
-        Some("EGY")
-    );
+    assert_eq!(named(&g, "Paris").map(|m| &*m.country), Some("FRA"));
+    assert_eq!(named(&g, "Alexandria").map(|m| &*m.country), Some("EGY"));
 }
 
 #[test]
@@ -122,17 +107,13 @@ fn a_repeated_name_is_no_context_for_itself() {
     let all: Vec<&PlaceMention> = f.iter().filter(|m| m.text == "Córdoba").collect();
     assert_eq!(all.len(), 5, "{f:?}");
     for c in all {
-        assert_eq!((c.country.as_str(), c.precision), ("ESP", "city"), "{c:?}");
+        assert_eq!((&*c.country, c.precision), ("ESP", "city"), "{c:?}");
     }
     // Other names still count: Geelong places both mentions of the state in Australia.
     let g =
         find("Bushfires spread across Victoria near Geelong as Victoria declared an emergency.");
     for v in g.iter().filter(|m| m.text == "Victoria") {
-        assert_eq!(
-            (v.country.as_str(), v.precision),
-            ("AUS", "region"),
-            "{v:?}"
-        );
+        assert_eq!((&*v.country, v.precision), ("AUS", "region"), "{v:?}");
     }
 }
 
@@ -140,21 +121,15 @@ fn a_repeated_name_is_no_context_for_itself() {
 fn document_and_outlet_context() {
     let g = find("Storms hit Georgia and Alabama, closing schools across Atlanta.");
     let ga = named(&g, "Georgia").expect("Georgia");
-    assert_eq!((ga.country.as_str(), ga.precision), ("USA", "region"));
+    assert_eq!((&*ga.country, ga.precision), ("USA", "region"));
     let h = find("Troops left Georgia after talks in Tbilisi.");
-    assert_eq!(
-        named(&h, "Georgia").map(|m| m.country.as_str()),
-        Some("GEO")
-    );
+    assert_eq!(named(&h, "Georgia").map(|m| &*m.country), Some("GEO"));
     let ctx = PlaceContext {
         outlet_country: Some("USA".into()),
     };
     let text = "The lab in Cambridge reopened.";
     let k = rec().recognize(text, &[], &ctx);
-    assert_eq!(
-        named(&k, "Cambridge").map(|m| m.country.as_str()),
-        Some("USA")
-    );
+    assert_eq!(named(&k, "Cambridge").map(|m| &*m.country), Some("USA"));
     let k = rec().recognize(
         text,
         &[],
@@ -162,10 +137,7 @@ fn document_and_outlet_context() {
             outlet_country: Some("GB".into()),
         },
     );
-    assert_eq!(
-        named(&k, "Cambridge").map(|m| m.country.as_str()),
-        Some("GBR")
-    );
+    assert_eq!(named(&k, "Cambridge").map(|m| &*m.country), Some("GBR"));
 }
 
 #[test]
@@ -189,11 +161,11 @@ fn metonymy_of_capitals_and_countries() {
 fn abbreviations_and_spans_on_non_ascii_text() {
     let t = "Ministers from the U.S. and the UK met in Zürich\u{2019}s old town — then in Kraków.";
     let f = find(t);
-    assert_eq!(named(&f, "U.S.").map(|m| m.country.as_str()), Some("USA"));
-    assert_eq!(named(&f, "UK").map(|m| m.country.as_str()), Some("GBR"));
+    assert_eq!(named(&f, "U.S.").map(|m| &*m.country), Some("USA"));
+    assert_eq!(named(&f, "UK").map(|m| &*m.country), Some("GBR"));
     let z = named(&f, "Zürich").expect("Zürich");
     assert_eq!(z.span.slice(t), "Zürich");
-    assert_eq!(named(&f, "Kraków").map(|m| m.country.as_str()), Some("POL"));
+    assert_eq!(named(&f, "Kraków").map(|m| &*m.country), Some("POL"));
 }
 
 #[test]
@@ -219,14 +191,11 @@ fn demonyms_datelines_and_region_abbreviations() {
     let t = "GREENVILLE, S.C. \u{2014} The American and North Korean envoys met.";
     let f = find(t);
     let g = named(&f, "GREENVILLE").expect("dateline in capitals");
-    assert_eq!((g.country.as_str(), g.admin1.as_str()), ("USA", "SC"));
+    assert_eq!((&*g.country, &*g.admin1), ("USA", "SC"));
     assert_eq!(named(&f, "S.C.").map(|m| m.precision), Some("region"));
-    assert_eq!(
-        named(&f, "American").map(|m| m.country.as_str()),
-        Some("USA")
-    );
+    assert_eq!(named(&f, "American").map(|m| &*m.country), Some("USA"));
     let nk = named(&f, "North Korean").expect("two-word demonym");
-    assert_eq!((nk.country.as_str(), nk.metonymy), ("PRK", false));
+    assert_eq!((&*nk.country, nk.metonymy), ("PRK", false));
     // A state abbreviation is not taken without a place before it.
     let h = find("Ga. officials met in Ind. schools.");
     assert!(
@@ -243,13 +212,10 @@ fn misspelled_country_names() {
     let f = find(t);
     let af = named(&f, "Afganistan").expect("typo of Afghanistan");
     assert_eq!(
-        (af.country.as_str(), af.precision, af.rule.as_str()),
+        (&*af.country, af.precision, &*af.rule),
         ("AFG", "country", "places/fuzzy/country")
     );
-    assert_eq!(
-        named(&f, "Kazakstan").map(|m| m.country.as_str()),
-        Some("KAZ")
-    );
+    assert_eq!(named(&f, "Kazakstan").map(|m| &*m.country), Some("KAZ"));
     // Inside a person's name ("Jordon Ellis") or short, a near-country word stays a name; an
     // alternate name ("Holland") is not searched for.
     let g = find("The coach, Jordon Ellis, resigned. Jordon said so in Howland.");
@@ -267,23 +233,23 @@ fn names_whose_first_word_ends_in_possessive() {
     let t = "Farmers in Hawke's Bay counted the damage.";
     let f = find(t);
     let hb = named(&f, "Hawke's Bay").expect("Hawke's Bay");
-    assert_eq!((hb.country.as_str(), hb.precision), ("NZL", "region"));
+    assert_eq!((&*hb.country, hb.precision), ("NZL", "region"));
 }
 
 #[test]
 fn abbreviations_only_at_word_starts() {
     let t = "CAMPUS police in the USA and FOCUS groups in the UAE.";
     let f = find(t);
-    assert_eq!(named(&f, "USA").map(|m| m.country.as_str()), Some("USA"));
-    assert_eq!(named(&f, "UAE").map(|m| m.country.as_str()), Some("ARE"));
+    assert_eq!(named(&f, "USA").map(|m| &*m.country), Some("USA"));
+    assert_eq!(named(&f, "UAE").map(|m| &*m.country), Some("ARE"));
     assert!(
         f.iter().all(|m| m.text != "US" && m.text != "UK"),
         "abbreviation inside a word: {f:?}"
     );
     // After a hyphen an abbreviation starts a word of its own.
     let g = find("Talks on Egypt-US ties and Canada-U.S. trade resumed.");
-    assert_eq!(named(&g, "US").map(|m| m.country.as_str()), Some("USA"));
-    assert_eq!(named(&g, "U.S.").map(|m| m.country.as_str()), Some("USA"));
+    assert_eq!(named(&g, "US").map(|m| &*m.country), Some("USA"));
+    assert_eq!(named(&g, "U.S.").map(|m| &*m.country), Some("USA"));
 }
 
 #[test]
