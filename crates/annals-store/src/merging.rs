@@ -977,9 +977,15 @@ fn insert_happenings(
     list: &[&HappeningRow],
     filed: &Filed,
 ) -> Result<(), StoreError> {
+    // New rows get rowids above the largest one (unless that is the largest possible, when
+    // SQLite picks them at random): their points are those of the rows past it.
+    let last: Option<i64> = tx
+        .prepare_cached("SELECT MAX(rowid) FROM happenings")?
+        .query_row([], |r| r.get(0))?;
     insert_rows(tx, HAPPENING_INSERT, HAPPENING_COLUMNS, list, |s, at, r| {
         r.bind(s, at)
     })?;
+    add_points(tx, list, last)?;
     let mut reports: Vec<(&str, i64, &str, &str)> = Vec::new();
     for HappeningRow { h, .. } in list {
         for r in &h.reports {
@@ -1042,6 +1048,31 @@ fn insert_happenings(
     })?;
     for &(h, n, c) in short.into_iter().flatten() {
         upsert_contradiction(tx, h, n, c)?;
+    }
+    Ok(())
+}
+
+/// Adds the located happenings of `list`, just inserted, to `happenings_rtree` (version 8 has
+/// no insert trigger, see `0009_lean_happenings.sql`): the rows past rowid `last` (the largest
+/// before the inserts), or, when the rowids may have been picked at random, each row by id.
+fn add_points(tx: &Transaction, list: &[&HappeningRow], last: Option<i64>) -> Result<(), StoreError> {
+    const POINT: &str = "INSERT INTO happenings_rtree (id, min_lon, max_lon, min_lat, max_lat)
+         SELECT rowid, lon, lon, lat, lat FROM happenings";
+    match last {
+        Some(i64::MAX) => {
+            let mut point = tx.prepare_cached(&format!(
+                "{POINT} WHERE id = ?1 AND lat IS NOT NULL AND lon IS NOT NULL"
+            ))?;
+            for row in list {
+                point.execute([&row.h.id])?;
+            }
+        }
+        last => {
+            tx.prepare_cached(&format!(
+                "{POINT} WHERE rowid > ?1 AND lat IS NOT NULL AND lon IS NOT NULL"
+            ))?
+            .execute([last.unwrap_or(0)])?;
+        }
     }
     Ok(())
 }
