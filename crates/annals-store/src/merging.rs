@@ -925,16 +925,13 @@ const HAPPENING_INSERT: &str = "INSERT INTO happenings (id, event, quad_code, mo
 const REPORT_INSERT: &str =
     "INSERT OR IGNORE INTO happening_reports (doc_id, idx, happening_id, stance) VALUES";
 const REASON_INSERT: &str =
-    "INSERT OR IGNORE INTO happening_reasons (happening_id, n, a, b, score, signals) VALUES";
+    "INSERT OR IGNORE INTO happening_reasons (happening_id, reasons) VALUES";
 const CONTRADICTION_INSERT: &str =
     "INSERT OR IGNORE INTO happening_contradictions (happening_id, n, kind, a, b, detail) VALUES";
-const REASON_UPSERT: (&str, &str) = (
-    "INSERT INTO happening_reasons (happening_id, n, a, b, score, signals) VALUES",
-    "ON CONFLICT(happening_id, n) DO UPDATE SET a = excluded.a, b = excluded.b,
-         score = excluded.score, signals = excluded.signals
-     WHERE a IS NOT excluded.a OR b IS NOT excluded.b OR score IS NOT excluded.score
-         OR signals IS NOT excluded.signals",
-);
+const REASON_UPSERT: &str = "INSERT INTO happening_reasons (happening_id, reasons)
+     VALUES (?1, ?2)
+     ON CONFLICT(happening_id) DO UPDATE SET reasons = excluded.reasons
+     WHERE reasons IS NOT excluded.reasons";
 const CONTRADICTION_UPSERT: (&str, &str) = (
     "INSERT INTO happening_contradictions (happening_id, n, kind, a, b, detail) VALUES",
     "ON CONFLICT(happening_id, n) DO UPDATE SET kind = excluded.kind, a = excluded.a,
@@ -1008,26 +1005,19 @@ fn insert_happenings(
     for row in short.into_iter().flatten() {
         file_report(tx, *row, false)?;
     }
-    let mut reasons: Vec<(&str, i64, &MergeReason, String)> = list
+    // One row per happening that has merge reasons, in key order.
+    let mut reasons: Vec<(&str, String)> = list
         .iter()
-        .flat_map(|HappeningRow { h, .. }| {
-            h.merge_reasons.iter().enumerate().map(|(n, m)| {
-                let signals = serde_json::to_string(&m.signals).unwrap_or_else(|_| "[]".into());
-                (h.id.as_str(), n as i64, m, signals)
-            })
-        })
+        .filter(|r| !r.h.merge_reasons.is_empty())
+        .map(|HappeningRow { h, .. }| (h.id.as_str(), reasons_json(&h.merge_reasons)))
         .collect();
-    reasons.sort_unstable_by_key(|r| (r.0, r.1));
-    let short = insert_rows(tx, REASON_INSERT, 6, &reasons, |s, at, r| {
+    reasons.sort_unstable_by(|x, y| x.0.cmp(y.0));
+    let short = insert_rows(tx, REASON_INSERT, 2, &reasons, |s, at, r| {
         s.raw_bind_parameter(at, r.0)?;
-        s.raw_bind_parameter(at + 1, r.1)?;
-        s.raw_bind_parameter(at + 2, &r.2.a)?;
-        s.raw_bind_parameter(at + 3, &r.2.b)?;
-        s.raw_bind_parameter(at + 4, r.2.score)?;
-        s.raw_bind_parameter(at + 5, &r.3)
+        s.raw_bind_parameter(at + 1, &r.1)
     })?;
-    for &(h, n, m, ref signals) in short.into_iter().flatten() {
-        upsert_reason(tx, h, n, m, signals)?;
+    for (h, json) in short.into_iter().flatten() {
+        upsert_reasons(tx, h, json)?;
     }
     let contradictions: Vec<(&str, i64, &Contradiction)> = list
         .iter()
@@ -1077,19 +1067,22 @@ fn add_points(tx: &Transaction, list: &[&HappeningRow], last: Option<i64>) -> Re
     Ok(())
 }
 
-/// Writes merge reason `n` of happening `h` (`signals` as JSON), unless it is stored as it is.
-fn upsert_reason(
-    tx: &Transaction,
-    h: &str,
-    n: i64,
-    m: &MergeReason,
-    signals: &str,
-) -> Result<(), StoreError> {
-    let mut reason = tx.prepare_cached(&format!(
-        "{} (?1, ?2, ?3, ?4, ?5, ?6) {}",
-        REASON_UPSERT.0, REASON_UPSERT.1
-    ))?;
-    reason.execute(params![h, n, m.a, m.b, m.score, signals])?;
+/// The `reasons` column of a happening's `happening_reasons` row: its merge reasons in order,
+/// as a JSON array of `[a, b, score, [signals...]]`.
+fn reasons_json(reasons: &[MergeReason]) -> String {
+    let rows: Vec<(&str, &str, f64, &[String])> = reasons
+        .iter()
+        .map(|m| (m.a.as_str(), m.b.as_str(), m.score, m.signals.as_slice()))
+        .collect();
+    // Serializing these types cannot fail.
+    serde_json::to_string(&rows).unwrap_or_else(|_| "[]".into())
+}
+
+/// Writes the merge reasons of happening `h` (`json`, see [`reasons_json`]), unless they are
+/// stored as they are.
+fn upsert_reasons(tx: &Transaction, h: &str, json: &str) -> Result<(), StoreError> {
+    tx.prepare_cached(REASON_UPSERT)?
+        .execute(params![h, json])?;
     Ok(())
 }
 
@@ -1151,41 +1144,17 @@ fn update_happening(
             gone.execute(params![doc, idx, h.id])?;
         }
     }
-    // The stored reasons are read in one pass; only those that differ are written.
-    let mut stored_reasons: Vec<Option<(String, String, f64, String)>> = Vec::new();
-    {
-        let mut of = tx.prepare_cached(
-            "SELECT n, a, b, score, signals FROM happening_reasons WHERE happening_id = ?1",
-        )?;
-        let mut rows = of.query([&h.id])?;
-        while let Some(row) = rows.next()? {
-            let Ok(n) = usize::try_from(row.get::<_, i64>(0)?) else {
-                continue;
-            };
-            if n >= h.merge_reasons.len() {
-                continue;
-            }
-            if stored_reasons.len() <= n {
-                stored_reasons.resize(n + 1, None);
-            }
-            stored_reasons[n] = Some((row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?));
-        }
-    }
-    for (n, m) in h.merge_reasons.iter().enumerate() {
-        let signals = serde_json::to_string(&m.signals).unwrap_or_else(|_| "[]".into());
-        let same = stored_reasons
-            .get(n)
-            .and_then(Option::as_ref)
-            .is_some_and(|s| s.0 == m.a && s.1 == m.b && s.2 == m.score && s.3 == signals);
-        if !same {
-            upsert_reason(tx, &h.id, n as i64, m, &signals)?;
-        }
+    // The reasons row is written only when it differs (the upsert checks), and removed when
+    // the happening has none.
+    if h.merge_reasons.is_empty() {
+        tx.prepare_cached("DELETE FROM happening_reasons WHERE happening_id = ?1")?
+            .execute([&h.id])?;
+    } else {
+        upsert_reasons(tx, &h.id, &reasons_json(&h.merge_reasons))?;
     }
     for (n, c) in h.contradictions.iter().enumerate() {
         upsert_contradiction(tx, &h.id, n as i64, c)?;
     }
-    tx.prepare_cached("DELETE FROM happening_reasons WHERE happening_id = ?1 AND n >= ?2")?
-        .execute(params![h.id, h.merge_reasons.len() as i64])?;
     tx.prepare_cached("DELETE FROM happening_contradictions WHERE happening_id = ?1 AND n >= ?2")?
         .execute(params![h.id, h.contradictions.len() as i64])?;
     Ok(())
@@ -1515,7 +1484,7 @@ mod tests {
                  lon, actor, recipient, first_reported, last_reported, reports, outlets,
                  independent_sources, corroborated, contradictions, json, digest FROM happenings",
             "SELECT doc_id, idx, happening_id, stance FROM happening_reports",
-            "SELECT happening_id, n, a, b, score, signals FROM happening_reasons",
+            "SELECT happening_id, reasons FROM happening_reasons",
             "SELECT happening_id, n, kind, a, b, detail FROM happening_contradictions",
         ] {
             let mut stmt = store.conn.prepare(sql).unwrap();
@@ -1802,10 +1771,9 @@ mod tests {
             params![r.doc_id, r.event_index as i64],
         )
         .unwrap();
-        let n = h.merge_reasons.len() as i64 - 1;
         tx.execute(
-            "INSERT INTO happening_reasons VALUES (?1, ?2, 'x', 'y', 0.1, '[]')",
-            params![h.id, n],
+            "INSERT INTO happening_reasons VALUES (?1, '[[\"x\",\"y\",0.1,[]]]')",
+            [&h.id],
         )
         .unwrap();
         let n = h.contradictions.len() as i64 - 1;
@@ -1835,19 +1803,18 @@ mod tests {
             .collect();
         expected.sort();
         assert_eq!(reports, expected);
-        let reasons: Vec<(String, String, f64, String)> = four_columns(
-            &tx,
-            "SELECT a, b, score, signals FROM happening_reasons ORDER BY n",
-        );
-        let expected: Vec<_> = h
+        let reasons: String = tx
+            .query_row("SELECT reasons FROM happening_reasons", [], |r| r.get(0))
+            .unwrap();
+        let expected: Vec<serde_json::Value> = h
             .merge_reasons
             .iter()
-            .map(|m| {
-                let signals = serde_json::to_string(&m.signals).unwrap();
-                (m.a.clone(), m.b.clone(), m.score, signals)
-            })
+            .map(|m| serde_json::json!([m.a, m.b, m.score, m.signals]))
             .collect();
-        assert_eq!(reasons, expected);
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&reasons).unwrap(),
+            serde_json::Value::Array(expected)
+        );
         let contradictions: Vec<(String, String, String, String)> = four_columns(
             &tx,
             "SELECT kind, a, b, detail FROM happening_contradictions ORDER BY n",
