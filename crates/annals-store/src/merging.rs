@@ -316,20 +316,19 @@ const REJECT_QUAD: i64 = -1;
 
 /// The blocking keys of a report, as the merger reads them (a superset): its parties'
 /// countries (or code prefixes), else its place's country, else the empty key.
-fn block_keys(r: &Report) -> Vec<String> {
-    let mut keys: Vec<String> = r
+fn block_keys(r: &Report) -> Vec<&str> {
+    let mut keys: Vec<&str> = r
         .event
         .actor
         .iter()
         .chain(&r.event.recipient)
         .filter_map(|p| {
             if p.country.len() == 3 {
-                Some(p.country.clone())
+                Some(p.country.as_str())
             } else {
                 p.code
                     .get(..3)
                     .filter(|c| c.chars().all(|x| x.is_ascii_uppercase()))
-                    .map(str::to_string)
             }
         })
         .collect();
@@ -337,32 +336,51 @@ fn block_keys(r: &Report) -> Vec<String> {
         && let Some(l) = &r.event.event_loc
         && !l.country.is_empty()
     {
-        keys.push(l.country.clone());
+        keys.push(&l.country);
     }
     if keys.is_empty() {
-        keys.push(String::new());
+        keys.push("");
     }
-    keys.sort();
+    keys.sort_unstable();
     keys.dedup();
     keys
 }
 
-/// `d.to_string()`, written directly for four-digit years.
-fn iso_day(d: Date) -> String {
+/// A day as ISO text (`d.to_string()`), kept inline: at most 16 bytes.
+#[derive(Clone, Copy)]
+struct IsoDay {
+    bytes: [u8; 16],
+    len: u8,
+}
+
+impl IsoDay {
+    /// The text of the day.
+    fn as_str(&self) -> &str {
+        // Only ASCII is written (see `iso_day`).
+        std::str::from_utf8(&self.bytes[..usize::from(self.len)]).unwrap_or_default()
+    }
+}
+
+/// `d.to_string()`, written directly for four-digit years (the others are at most 13 bytes:
+/// a sign, six digits, the month and the day).
+fn iso_day(d: Date) -> IsoDay {
+    let mut out = IsoDay {
+        bytes: [0; 16],
+        len: 10,
+    };
     let (y, m, day) = (d.year(), d.month(), d.day());
     if !(0..=9999).contains(&y) {
-        return d.to_string();
+        let text = d.to_string();
+        let n = text.len().min(out.bytes.len());
+        out.bytes[..n].copy_from_slice(&text.as_bytes()[..n]);
+        out.len = n as u8;
+        return out;
     }
-    let digit = |v: i16| char::from(b'0' + (v % 10) as u8);
-    let mut out = String::with_capacity(10);
-    for v in [y / 1000, y / 100, y / 10, y] {
-        out.push(digit(v));
-    }
-    for (sep, v) in [('-', i16::from(m)), ('-', i16::from(day))] {
-        out.push(sep);
-        out.push(digit(v / 10));
-        out.push(digit(v));
-    }
+    let digit = |v: i16| b'0' + (v % 10) as u8;
+    let b = &mut out.bytes;
+    [b[0], b[1], b[2], b[3]] = [y / 1000, y / 100, y / 10, y].map(digit);
+    [b[4], b[5], b[6]] = [b'-', digit(i16::from(m) / 10), digit(i16::from(m))];
+    [b[7], b[8], b[9]] = [b'-', digit(i16::from(day) / 10), digit(i16::from(day))];
     out
 }
 
@@ -371,9 +389,9 @@ fn iso_day(d: Date) -> String {
 /// order gives the same table).
 fn index_keys(tx: &Transaction, reports: &[&Report]) -> Result<(), StoreError> {
     // Per report: its first day, and its days as written.
-    let mut days_of: Vec<(Date, String, String)> = Vec::with_capacity(reports.len());
+    let mut days_of: Vec<(Date, IsoDay, IsoDay)> = Vec::with_capacity(reports.len());
     // Per row: key, quad code, long, and the report's position in `days_of` and `reports`.
-    let mut rows: Vec<(String, i64, bool, usize)> = Vec::with_capacity(reports.len() * 2);
+    let mut rows: Vec<(&str, i64, bool, usize)> = Vec::with_capacity(reports.len() * 2);
     let mut of: Vec<&Report> = Vec::with_capacity(reports.len());
     for r in reports {
         let Some((start, end)) = days(r) else {
@@ -387,14 +405,14 @@ fn index_keys(tx: &Transaction, reports: &[&Report]) -> Result<(), StoreError> {
         let reject = r.event.event == "REJECT";
         for key in block_keys(r) {
             if reject {
-                rows.push((key.clone(), REJECT_QUAD, long, at));
+                rows.push((key, REJECT_QUAD, long, at));
             }
             rows.push((key, quad, long, at));
         }
     }
     // Sorted on packed keys: the key's rank among the keys, quad code, long, first day, and the
     // report's position (reports come in document order).
-    let mut names: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
+    let mut names: Vec<&str> = rows.iter().map(|r| r.0).collect();
     names.sort_unstable();
     names.dedup();
     let day = |d: Date| {
@@ -406,7 +424,7 @@ fn index_keys(tx: &Transaction, reports: &[&Report]) -> Result<(), StoreError> {
         .iter()
         .enumerate()
         .map(|(n, (key, quad, long, at))| {
-            let rank = names.binary_search(&key.as_str()).unwrap_or(0) as u128;
+            let rank = names.binary_search(key).unwrap_or(0) as u128;
             let packed = rank << 96
                 | u128::from((quad + 1).clamp(0, 255) as u8) << 88
                 | u128::from(*long) << 80
@@ -416,7 +434,7 @@ fn index_keys(tx: &Transaction, reports: &[&Report]) -> Result<(), StoreError> {
         })
         .collect();
     order.sort_unstable();
-    let rows: Vec<&(String, i64, bool, usize)> = order.iter().map(|&(_, n)| &rows[n]).collect();
+    let rows: Vec<&(&str, i64, bool, usize)> = order.iter().map(|&(_, n)| &rows[n]).collect();
     // A row already there (the same event listed again) is as it would be written: ignored.
     insert_rows(
         tx,
@@ -424,13 +442,13 @@ fn index_keys(tx: &Transaction, reports: &[&Report]) -> Result<(), StoreError> {
          VALUES",
         7,
         &rows,
-        |s, at, &&(ref key, quad, long, i)| {
+        |s, at, &&(key, quad, long, i)| {
             let (r, (_, e, l)) = (of[i], &days_of[i]);
             s.raw_bind_parameter(at, key)?;
             s.raw_bind_parameter(at + 1, quad)?;
             s.raw_bind_parameter(at + 2, long)?;
-            s.raw_bind_parameter(at + 3, e)?;
-            s.raw_bind_parameter(at + 4, l)?;
+            s.raw_bind_parameter(at + 3, e.as_str())?;
+            s.raw_bind_parameter(at + 4, l.as_str())?;
             s.raw_bind_parameter(at + 5, &r.doc_id)?;
             s.raw_bind_parameter(at + 6, r.event_index as i64)
         },
@@ -497,7 +515,7 @@ fn candidates(
     let tol = i64::from(c.date_tolerance_days);
     let window = i64::from(c.denial_window_days);
     let reject = r.event.event == "REJECT";
-    let keys = block_keys(r);
+    let keys: Vec<String> = block_keys(r).into_iter().map(str::to_string).collect();
     // Reports of one article often share all of it: ask once.
     let lookup = (r.event.quad_code, reject, start, end, keys);
     if let Some(&found) = asked.by_lookup.get(&lookup) {
@@ -1045,7 +1063,11 @@ fn insert_happenings(
 /// Adds the located happenings of `list`, just inserted, to `happenings_rtree` (version 8 has
 /// no insert trigger, see `0009_lean_happenings.sql`): the rows past rowid `last` (the largest
 /// before the inserts), or, when the rowids may have been picked at random, each row by id.
-fn add_points(tx: &Transaction, list: &[&HappeningRow], last: Option<i64>) -> Result<(), StoreError> {
+fn add_points(
+    tx: &Transaction,
+    list: &[&HappeningRow],
+    last: Option<i64>,
+) -> Result<(), StoreError> {
     const POINT: &str = "INSERT INTO happenings_rtree (id, min_lon, max_lon, min_lat, max_lat)
          SELECT rowid, lon, lon, lat, lat FROM happenings";
     match last {
@@ -1713,10 +1735,10 @@ mod tests {
             "2024-02-29",
         ] {
             let d: Date = s.parse().unwrap();
-            assert_eq!(iso_day(d), d.to_string());
+            assert_eq!(iso_day(d).as_str(), d.to_string());
         }
         for d in [Date::new(-5, 3, 1).unwrap(), Date::new(9999, 1, 9).unwrap()] {
-            assert_eq!(iso_day(d), d.to_string());
+            assert_eq!(iso_day(d).as_str(), d.to_string());
         }
     }
 

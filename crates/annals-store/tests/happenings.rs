@@ -400,7 +400,10 @@ fn migrates_a_version_7_store_to_lean_happenings() {
         "happening_contradictions_kind",
         "happenings_rtree_insert",
     ] {
-        assert!(!triggers.iter().chain(&indexes).any(|n| n == gone), "{gone}");
+        assert!(
+            !triggers.iter().chain(&indexes).any(|n| n == gone),
+            "{gone}"
+        );
     }
     for kept in ["happenings_rtree_delete", "happenings_rtree_update"] {
         assert!(triggers.iter().any(|t| t == kept), "{kept}");
