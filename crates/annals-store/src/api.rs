@@ -1079,22 +1079,24 @@ impl Store {
                 })
             })?
             .collect::<Result<Vec<_>, _>>()?;
-        let merge_reasons = self
+        // One row per happening: its reasons in order, as `[a, b, score, [signals...]]`.
+        let reasons: Option<String> = self
             .conn
-            .prepare_cached(
-                "SELECT a, b, score, signals FROM happening_reasons
-                 WHERE happening_id = ?1 ORDER BY n",
-            )?
-            .query_map([&id], |r| {
-                let signals: String = r.get(3)?;
-                Ok(MergeReasonView {
-                    a: r.get(0)?,
-                    b: r.get(1)?,
-                    score: r.get(2)?,
-                    signals: serde_json::from_str(&signals).unwrap_or_default(),
-                })
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
+            .prepare_cached("SELECT reasons FROM happening_reasons WHERE happening_id = ?1")?
+            .query_row([&id], |r| r.get(0))
+            .optional()?;
+        type Reason = (String, String, f64, Vec<String>);
+        let merge_reasons = reasons
+            .and_then(|json| serde_json::from_str::<Vec<Reason>>(&json).ok())
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(a, b, score, signals)| MergeReasonView {
+                a,
+                b,
+                score,
+                signals,
+            })
+            .collect();
         Ok(HappeningDetail {
             happening,
             report_list,

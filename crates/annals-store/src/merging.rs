@@ -316,20 +316,19 @@ const REJECT_QUAD: i64 = -1;
 
 /// The blocking keys of a report, as the merger reads them (a superset): its parties'
 /// countries (or code prefixes), else its place's country, else the empty key.
-fn block_keys(r: &Report) -> Vec<String> {
-    let mut keys: Vec<String> = r
+fn block_keys(r: &Report) -> Vec<&str> {
+    let mut keys: Vec<&str> = r
         .event
         .actor
         .iter()
         .chain(&r.event.recipient)
         .filter_map(|p| {
             if p.country.len() == 3 {
-                Some(p.country.clone())
+                Some(p.country.as_str())
             } else {
                 p.code
                     .get(..3)
                     .filter(|c| c.chars().all(|x| x.is_ascii_uppercase()))
-                    .map(str::to_string)
             }
         })
         .collect();
@@ -337,32 +336,51 @@ fn block_keys(r: &Report) -> Vec<String> {
         && let Some(l) = &r.event.event_loc
         && !l.country.is_empty()
     {
-        keys.push(l.country.clone());
+        keys.push(&l.country);
     }
     if keys.is_empty() {
-        keys.push(String::new());
+        keys.push("");
     }
-    keys.sort();
+    keys.sort_unstable();
     keys.dedup();
     keys
 }
 
-/// `d.to_string()`, written directly for four-digit years.
-fn iso_day(d: Date) -> String {
+/// A day as ISO text (`d.to_string()`), kept inline: at most 16 bytes.
+#[derive(Clone, Copy)]
+struct IsoDay {
+    bytes: [u8; 16],
+    len: u8,
+}
+
+impl IsoDay {
+    /// The text of the day.
+    fn as_str(&self) -> &str {
+        // Only ASCII is written (see `iso_day`).
+        std::str::from_utf8(&self.bytes[..usize::from(self.len)]).unwrap_or_default()
+    }
+}
+
+/// `d.to_string()`, written directly for four-digit years (the others are at most 13 bytes:
+/// a sign, six digits, the month and the day).
+fn iso_day(d: Date) -> IsoDay {
+    let mut out = IsoDay {
+        bytes: [0; 16],
+        len: 10,
+    };
     let (y, m, day) = (d.year(), d.month(), d.day());
     if !(0..=9999).contains(&y) {
-        return d.to_string();
+        let text = d.to_string();
+        let n = text.len().min(out.bytes.len());
+        out.bytes[..n].copy_from_slice(&text.as_bytes()[..n]);
+        out.len = n as u8;
+        return out;
     }
-    let digit = |v: i16| char::from(b'0' + (v % 10) as u8);
-    let mut out = String::with_capacity(10);
-    for v in [y / 1000, y / 100, y / 10, y] {
-        out.push(digit(v));
-    }
-    for (sep, v) in [('-', i16::from(m)), ('-', i16::from(day))] {
-        out.push(sep);
-        out.push(digit(v / 10));
-        out.push(digit(v));
-    }
+    let digit = |v: i16| b'0' + (v % 10) as u8;
+    let b = &mut out.bytes;
+    [b[0], b[1], b[2], b[3]] = [y / 1000, y / 100, y / 10, y].map(digit);
+    [b[4], b[5], b[6]] = [b'-', digit(i16::from(m) / 10), digit(i16::from(m))];
+    [b[7], b[8], b[9]] = [b'-', digit(i16::from(day) / 10), digit(i16::from(day))];
     out
 }
 
@@ -371,9 +389,9 @@ fn iso_day(d: Date) -> String {
 /// order gives the same table).
 fn index_keys(tx: &Transaction, reports: &[&Report]) -> Result<(), StoreError> {
     // Per report: its first day, and its days as written.
-    let mut days_of: Vec<(Date, String, String)> = Vec::with_capacity(reports.len());
+    let mut days_of: Vec<(Date, IsoDay, IsoDay)> = Vec::with_capacity(reports.len());
     // Per row: key, quad code, long, and the report's position in `days_of` and `reports`.
-    let mut rows: Vec<(String, i64, bool, usize)> = Vec::with_capacity(reports.len() * 2);
+    let mut rows: Vec<(&str, i64, bool, usize)> = Vec::with_capacity(reports.len() * 2);
     let mut of: Vec<&Report> = Vec::with_capacity(reports.len());
     for r in reports {
         let Some((start, end)) = days(r) else {
@@ -387,14 +405,14 @@ fn index_keys(tx: &Transaction, reports: &[&Report]) -> Result<(), StoreError> {
         let reject = r.event.event == "REJECT";
         for key in block_keys(r) {
             if reject {
-                rows.push((key.clone(), REJECT_QUAD, long, at));
+                rows.push((key, REJECT_QUAD, long, at));
             }
             rows.push((key, quad, long, at));
         }
     }
     // Sorted on packed keys: the key's rank among the keys, quad code, long, first day, and the
     // report's position (reports come in document order).
-    let mut names: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
+    let mut names: Vec<&str> = rows.iter().map(|r| r.0).collect();
     names.sort_unstable();
     names.dedup();
     let day = |d: Date| {
@@ -406,7 +424,7 @@ fn index_keys(tx: &Transaction, reports: &[&Report]) -> Result<(), StoreError> {
         .iter()
         .enumerate()
         .map(|(n, (key, quad, long, at))| {
-            let rank = names.binary_search(&key.as_str()).unwrap_or(0) as u128;
+            let rank = names.binary_search(key).unwrap_or(0) as u128;
             let packed = rank << 96
                 | u128::from((quad + 1).clamp(0, 255) as u8) << 88
                 | u128::from(*long) << 80
@@ -416,7 +434,7 @@ fn index_keys(tx: &Transaction, reports: &[&Report]) -> Result<(), StoreError> {
         })
         .collect();
     order.sort_unstable();
-    let rows: Vec<&(String, i64, bool, usize)> = order.iter().map(|&(_, n)| &rows[n]).collect();
+    let rows: Vec<&(&str, i64, bool, usize)> = order.iter().map(|&(_, n)| &rows[n]).collect();
     // A row already there (the same event listed again) is as it would be written: ignored.
     insert_rows(
         tx,
@@ -424,13 +442,13 @@ fn index_keys(tx: &Transaction, reports: &[&Report]) -> Result<(), StoreError> {
          VALUES",
         7,
         &rows,
-        |s, at, &&(ref key, quad, long, i)| {
+        |s, at, &&(key, quad, long, i)| {
             let (r, (_, e, l)) = (of[i], &days_of[i]);
             s.raw_bind_parameter(at, key)?;
             s.raw_bind_parameter(at + 1, quad)?;
             s.raw_bind_parameter(at + 2, long)?;
-            s.raw_bind_parameter(at + 3, e)?;
-            s.raw_bind_parameter(at + 4, l)?;
+            s.raw_bind_parameter(at + 3, e.as_str())?;
+            s.raw_bind_parameter(at + 4, l.as_str())?;
             s.raw_bind_parameter(at + 5, &r.doc_id)?;
             s.raw_bind_parameter(at + 6, r.event_index as i64)
         },
@@ -497,7 +515,7 @@ fn candidates(
     let tol = i64::from(c.date_tolerance_days);
     let window = i64::from(c.denial_window_days);
     let reject = r.event.event == "REJECT";
-    let keys = block_keys(r);
+    let keys: Vec<String> = block_keys(r).into_iter().map(str::to_string).collect();
     // Reports of one article often share all of it: ask once.
     let lookup = (r.event.quad_code, reject, start, end, keys);
     if let Some(&found) = asked.by_lookup.get(&lookup) {
@@ -925,16 +943,13 @@ const HAPPENING_INSERT: &str = "INSERT INTO happenings (id, event, quad_code, mo
 const REPORT_INSERT: &str =
     "INSERT OR IGNORE INTO happening_reports (doc_id, idx, happening_id, stance) VALUES";
 const REASON_INSERT: &str =
-    "INSERT OR IGNORE INTO happening_reasons (happening_id, n, a, b, score, signals) VALUES";
+    "INSERT OR IGNORE INTO happening_reasons (happening_id, reasons) VALUES";
 const CONTRADICTION_INSERT: &str =
     "INSERT OR IGNORE INTO happening_contradictions (happening_id, n, kind, a, b, detail) VALUES";
-const REASON_UPSERT: (&str, &str) = (
-    "INSERT INTO happening_reasons (happening_id, n, a, b, score, signals) VALUES",
-    "ON CONFLICT(happening_id, n) DO UPDATE SET a = excluded.a, b = excluded.b,
-         score = excluded.score, signals = excluded.signals
-     WHERE a IS NOT excluded.a OR b IS NOT excluded.b OR score IS NOT excluded.score
-         OR signals IS NOT excluded.signals",
-);
+const REASON_UPSERT: &str = "INSERT INTO happening_reasons (happening_id, reasons)
+     VALUES (?1, ?2)
+     ON CONFLICT(happening_id) DO UPDATE SET reasons = excluded.reasons
+     WHERE reasons IS NOT excluded.reasons";
 const CONTRADICTION_UPSERT: (&str, &str) = (
     "INSERT INTO happening_contradictions (happening_id, n, kind, a, b, detail) VALUES",
     "ON CONFLICT(happening_id, n) DO UPDATE SET kind = excluded.kind, a = excluded.a,
@@ -977,9 +992,15 @@ fn insert_happenings(
     list: &[&HappeningRow],
     filed: &Filed,
 ) -> Result<(), StoreError> {
+    // New rows get rowids above the largest one (unless that is the largest possible, when
+    // SQLite picks them at random): their points are those of the rows past it.
+    let last: Option<i64> = tx
+        .prepare_cached("SELECT MAX(rowid) FROM happenings")?
+        .query_row([], |r| r.get(0))?;
     insert_rows(tx, HAPPENING_INSERT, HAPPENING_COLUMNS, list, |s, at, r| {
         r.bind(s, at)
     })?;
+    add_points(tx, list, last)?;
     let mut reports: Vec<(&str, i64, &str, &str)> = Vec::new();
     for HappeningRow { h, .. } in list {
         for r in &h.reports {
@@ -1002,26 +1023,19 @@ fn insert_happenings(
     for row in short.into_iter().flatten() {
         file_report(tx, *row, false)?;
     }
-    let mut reasons: Vec<(&str, i64, &MergeReason, String)> = list
+    // One row per happening that has merge reasons, in key order.
+    let mut reasons: Vec<(&str, String)> = list
         .iter()
-        .flat_map(|HappeningRow { h, .. }| {
-            h.merge_reasons.iter().enumerate().map(|(n, m)| {
-                let signals = serde_json::to_string(&m.signals).unwrap_or_else(|_| "[]".into());
-                (h.id.as_str(), n as i64, m, signals)
-            })
-        })
+        .filter(|r| !r.h.merge_reasons.is_empty())
+        .map(|HappeningRow { h, .. }| (h.id.as_str(), reasons_json(&h.merge_reasons)))
         .collect();
-    reasons.sort_unstable_by_key(|r| (r.0, r.1));
-    let short = insert_rows(tx, REASON_INSERT, 6, &reasons, |s, at, r| {
+    reasons.sort_unstable_by(|x, y| x.0.cmp(y.0));
+    let short = insert_rows(tx, REASON_INSERT, 2, &reasons, |s, at, r| {
         s.raw_bind_parameter(at, r.0)?;
-        s.raw_bind_parameter(at + 1, r.1)?;
-        s.raw_bind_parameter(at + 2, &r.2.a)?;
-        s.raw_bind_parameter(at + 3, &r.2.b)?;
-        s.raw_bind_parameter(at + 4, r.2.score)?;
-        s.raw_bind_parameter(at + 5, &r.3)
+        s.raw_bind_parameter(at + 1, &r.1)
     })?;
-    for &(h, n, m, ref signals) in short.into_iter().flatten() {
-        upsert_reason(tx, h, n, m, signals)?;
+    for (h, json) in short.into_iter().flatten() {
+        upsert_reasons(tx, h, json)?;
     }
     let contradictions: Vec<(&str, i64, &Contradiction)> = list
         .iter()
@@ -1046,19 +1060,51 @@ fn insert_happenings(
     Ok(())
 }
 
-/// Writes merge reason `n` of happening `h` (`signals` as JSON), unless it is stored as it is.
-fn upsert_reason(
+/// Adds the located happenings of `list`, just inserted, to `happenings_rtree` (version 8 has
+/// no insert trigger, see `0009_lean_happenings.sql`): the rows past rowid `last` (the largest
+/// before the inserts), or, when the rowids may have been picked at random, each row by id.
+fn add_points(
     tx: &Transaction,
-    h: &str,
-    n: i64,
-    m: &MergeReason,
-    signals: &str,
+    list: &[&HappeningRow],
+    last: Option<i64>,
 ) -> Result<(), StoreError> {
-    let mut reason = tx.prepare_cached(&format!(
-        "{} (?1, ?2, ?3, ?4, ?5, ?6) {}",
-        REASON_UPSERT.0, REASON_UPSERT.1
-    ))?;
-    reason.execute(params![h, n, m.a, m.b, m.score, signals])?;
+    const POINT: &str = "INSERT INTO happenings_rtree (id, min_lon, max_lon, min_lat, max_lat)
+         SELECT rowid, lon, lon, lat, lat FROM happenings";
+    match last {
+        Some(i64::MAX) => {
+            let mut point = tx.prepare_cached(&format!(
+                "{POINT} WHERE id = ?1 AND lat IS NOT NULL AND lon IS NOT NULL"
+            ))?;
+            for row in list {
+                point.execute([&row.h.id])?;
+            }
+        }
+        last => {
+            tx.prepare_cached(&format!(
+                "{POINT} WHERE rowid > ?1 AND lat IS NOT NULL AND lon IS NOT NULL"
+            ))?
+            .execute([last.unwrap_or(0)])?;
+        }
+    }
+    Ok(())
+}
+
+/// The `reasons` column of a happening's `happening_reasons` row: its merge reasons in order,
+/// as a JSON array of `[a, b, score, [signals...]]`.
+fn reasons_json(reasons: &[MergeReason]) -> String {
+    let rows: Vec<(&str, &str, f64, &[String])> = reasons
+        .iter()
+        .map(|m| (m.a.as_str(), m.b.as_str(), m.score, m.signals.as_slice()))
+        .collect();
+    // Serializing these types cannot fail.
+    serde_json::to_string(&rows).unwrap_or_else(|_| "[]".into())
+}
+
+/// Writes the merge reasons of happening `h` (`json`, see [`reasons_json`]), unless they are
+/// stored as they are.
+fn upsert_reasons(tx: &Transaction, h: &str, json: &str) -> Result<(), StoreError> {
+    tx.prepare_cached(REASON_UPSERT)?
+        .execute(params![h, json])?;
     Ok(())
 }
 
@@ -1120,41 +1166,17 @@ fn update_happening(
             gone.execute(params![doc, idx, h.id])?;
         }
     }
-    // The stored reasons are read in one pass; only those that differ are written.
-    let mut stored_reasons: Vec<Option<(String, String, f64, String)>> = Vec::new();
-    {
-        let mut of = tx.prepare_cached(
-            "SELECT n, a, b, score, signals FROM happening_reasons WHERE happening_id = ?1",
-        )?;
-        let mut rows = of.query([&h.id])?;
-        while let Some(row) = rows.next()? {
-            let Ok(n) = usize::try_from(row.get::<_, i64>(0)?) else {
-                continue;
-            };
-            if n >= h.merge_reasons.len() {
-                continue;
-            }
-            if stored_reasons.len() <= n {
-                stored_reasons.resize(n + 1, None);
-            }
-            stored_reasons[n] = Some((row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?));
-        }
-    }
-    for (n, m) in h.merge_reasons.iter().enumerate() {
-        let signals = serde_json::to_string(&m.signals).unwrap_or_else(|_| "[]".into());
-        let same = stored_reasons
-            .get(n)
-            .and_then(Option::as_ref)
-            .is_some_and(|s| s.0 == m.a && s.1 == m.b && s.2 == m.score && s.3 == signals);
-        if !same {
-            upsert_reason(tx, &h.id, n as i64, m, &signals)?;
-        }
+    // The reasons row is written only when it differs (the upsert checks), and removed when
+    // the happening has none.
+    if h.merge_reasons.is_empty() {
+        tx.prepare_cached("DELETE FROM happening_reasons WHERE happening_id = ?1")?
+            .execute([&h.id])?;
+    } else {
+        upsert_reasons(tx, &h.id, &reasons_json(&h.merge_reasons))?;
     }
     for (n, c) in h.contradictions.iter().enumerate() {
         upsert_contradiction(tx, &h.id, n as i64, c)?;
     }
-    tx.prepare_cached("DELETE FROM happening_reasons WHERE happening_id = ?1 AND n >= ?2")?
-        .execute(params![h.id, h.merge_reasons.len() as i64])?;
     tx.prepare_cached("DELETE FROM happening_contradictions WHERE happening_id = ?1 AND n >= ?2")?
         .execute(params![h.id, h.contradictions.len() as i64])?;
     Ok(())
@@ -1484,7 +1506,7 @@ mod tests {
                  lon, actor, recipient, first_reported, last_reported, reports, outlets,
                  independent_sources, corroborated, contradictions, json, digest FROM happenings",
             "SELECT doc_id, idx, happening_id, stance FROM happening_reports",
-            "SELECT happening_id, n, a, b, score, signals FROM happening_reasons",
+            "SELECT happening_id, reasons FROM happening_reasons",
             "SELECT happening_id, n, kind, a, b, detail FROM happening_contradictions",
         ] {
             let mut stmt = store.conn.prepare(sql).unwrap();
@@ -1713,10 +1735,10 @@ mod tests {
             "2024-02-29",
         ] {
             let d: Date = s.parse().unwrap();
-            assert_eq!(iso_day(d), d.to_string());
+            assert_eq!(iso_day(d).as_str(), d.to_string());
         }
         for d in [Date::new(-5, 3, 1).unwrap(), Date::new(9999, 1, 9).unwrap()] {
-            assert_eq!(iso_day(d), d.to_string());
+            assert_eq!(iso_day(d).as_str(), d.to_string());
         }
     }
 
@@ -1771,10 +1793,9 @@ mod tests {
             params![r.doc_id, r.event_index as i64],
         )
         .unwrap();
-        let n = h.merge_reasons.len() as i64 - 1;
         tx.execute(
-            "INSERT INTO happening_reasons VALUES (?1, ?2, 'x', 'y', 0.1, '[]')",
-            params![h.id, n],
+            "INSERT INTO happening_reasons VALUES (?1, '[[\"x\",\"y\",0.1,[]]]')",
+            [&h.id],
         )
         .unwrap();
         let n = h.contradictions.len() as i64 - 1;
@@ -1804,19 +1825,18 @@ mod tests {
             .collect();
         expected.sort();
         assert_eq!(reports, expected);
-        let reasons: Vec<(String, String, f64, String)> = four_columns(
-            &tx,
-            "SELECT a, b, score, signals FROM happening_reasons ORDER BY n",
-        );
-        let expected: Vec<_> = h
+        let reasons: String = tx
+            .query_row("SELECT reasons FROM happening_reasons", [], |r| r.get(0))
+            .unwrap();
+        let expected: Vec<serde_json::Value> = h
             .merge_reasons
             .iter()
-            .map(|m| {
-                let signals = serde_json::to_string(&m.signals).unwrap();
-                (m.a.clone(), m.b.clone(), m.score, signals)
-            })
+            .map(|m| serde_json::json!([m.a, m.b, m.score, m.signals]))
             .collect();
-        assert_eq!(reasons, expected);
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&reasons).unwrap(),
+            serde_json::Value::Array(expected)
+        );
         let contradictions: Vec<(String, String, String, String)> = four_columns(
             &tx,
             "SELECT kind, a, b, detail FROM happening_contradictions ORDER BY n",

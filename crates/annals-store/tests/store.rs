@@ -529,7 +529,6 @@ fn migrates_a_version_5_store_to_writer_indexing() {
         "documents_fts_update",
         "events_rtree_delete",
         "events_rtree_update",
-        "happenings_rtree_insert",
     ] {
         assert!(triggers.iter().any(|t| t == kept), "{kept}");
     }
