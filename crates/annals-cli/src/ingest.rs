@@ -205,6 +205,8 @@ fn write_batches(
         bar.set_message(format!("{} stored", total.insert.inserted));
     }
     merge(&mut store, &mut total)?;
+    // The process ends after this: the store is closed without freeing its caches one by one.
+    store.close_before_exit()?;
     Ok(total)
 }
 

@@ -10,33 +10,30 @@ use rusqlite::types::ValueRef;
 /// Format byte of a record compressed as one LZ4 block, its uncompressed length first.
 pub(crate) const LZ4: u8 = 1;
 
-/// Writes `json` compressed into `out` (cleared first), in the column's BLOB format; false
-/// if it cannot (a record over 4 GiB), and the JSON is then to be stored as TEXT.
-pub(crate) fn pack(json: &str, out: &mut Vec<u8>) -> bool {
+/// The bytes before the compressed JSON: the format byte and the JSON's length.
+const HEADER: usize = 5;
+
+/// Compresses `json` in the column's BLOB format into `room`, a buffer kept from one record to
+/// the next: it is grown when too small and never shrunk, so that its bytes are zeroed once
+/// rather than before every record. Returns the packed bytes (the start of `room`), or `None`
+/// if the JSON cannot be packed (over 4 GiB) and is then to be stored as TEXT.
+pub(crate) fn pack_into<'r>(json: &str, room: &'r mut Vec<u8>) -> Option<&'r [u8]> {
     let bytes = json.as_bytes();
-    out.clear();
-    let Ok(len) = u32::try_from(bytes.len()) else {
-        return false;
-    };
-    out.push(LZ4);
-    out.extend_from_slice(&len.to_le_bytes());
-    let start = out.len();
-    out.resize(
-        start + lz4_flex::block::get_maximum_output_size(bytes.len()),
-        0,
-    );
-    match lz4_flex::block::compress_into(bytes, out.get_mut(start..).unwrap_or_default()) {
-        Ok(n) => {
-            out.truncate(start + n);
-            true
-        }
-        // The buffer is sized for the worst case, so this does not happen.
-        Err(_) => false,
+    let len = u32::try_from(bytes.len()).ok()?;
+    let need = HEADER + lz4_flex::block::get_maximum_output_size(bytes.len());
+    if room.len() < need {
+        room.resize(need, 0);
     }
+    let (head, body) = room.split_at_mut_checked(HEADER)?;
+    head[0] = LZ4;
+    head[1..].copy_from_slice(&len.to_le_bytes());
+    // The room is sized for the worst case, so this does not fail.
+    let n = lz4_flex::block::compress_into(bytes, body).ok()?;
+    room.get(..HEADER + n)
 }
 
 /// The record JSON of a stored `documents.record` value (TEXT, or a BLOB written by
-/// [`pack`]); `None` if the value is neither or does not decompress to UTF-8.
+/// [`pack_into`]); `None` if the value is neither or does not decompress to UTF-8.
 pub(crate) fn unpack(value: ValueRef<'_>) -> Option<String> {
     match value {
         ValueRef::Text(text) => String::from_utf8(text.to_vec()).ok(),
@@ -64,16 +61,20 @@ mod tests {
     fn packed_records_come_back_whole() {
         let json =
             r#"{"actors":[{"code":"FRA","text":"Lyon"}],"title":"Grève à Lyon","x":"#.repeat(40);
-        let mut blob = Vec::new();
-        assert!(pack(&json, &mut blob));
+        let mut room = Vec::new();
+        let blob = pack_into(&json, &mut room).unwrap().to_vec();
         assert_eq!(blob.first(), Some(&LZ4));
         assert!(blob.len() < json.len() / 4, "{} bytes", blob.len());
         assert_eq!(
             unpack(ValueRef::Blob(&blob)).as_deref(),
             Some(json.as_str())
         );
-        assert!(pack("", &mut blob));
-        assert_eq!(unpack(ValueRef::Blob(&blob)).as_deref(), Some(""));
+        // The room is reused: a shorter record after a longer one comes back whole too.
+        let blob = pack_into("", &mut room).unwrap();
+        assert_eq!(unpack(ValueRef::Blob(blob)).as_deref(), Some(""));
+        let short = r#"{"id":"b"}"#;
+        let blob = pack_into(short, &mut room).unwrap();
+        assert_eq!(unpack(ValueRef::Blob(blob)).as_deref(), Some(short));
     }
 
     #[test]
@@ -86,8 +87,9 @@ mod tests {
 
     #[test]
     fn damaged_blobs_give_none() {
-        let mut blob = Vec::new();
-        assert!(pack(&"{\"k\":\"value value value\"}".repeat(20), &mut blob));
+        let mut room = Vec::new();
+        let json = "{\"k\":\"value value value\"}".repeat(20);
+        let blob = pack_into(&json, &mut room).unwrap().to_vec();
         for cut in [0, 1, 3, 5, blob.len() / 2, blob.len() - 1] {
             assert_eq!(
                 unpack(ValueRef::Blob(blob.get(..cut).unwrap())),

@@ -15,7 +15,8 @@
 //! objects of one type are put in order without comparing their keys again. Field names found
 //! to need no escape are noted the same way and copied as they are from then on.
 //! Strings are escaped as serde_json escapes them, integers written digit by digit, and floats
-//! formatted by serde_json itself.
+//! formatted by serde_json itself. [`SortedJson::write_unsorted`] writes the same text with the
+//! members of each object left where they come, for text that is only ever parsed back.
 
 use serde::ser::{self, Serialize};
 use serde_json::Value;
@@ -76,6 +77,7 @@ impl SortedJson {
                 plans: Vec::new(),
                 runs: Vec::with_capacity(32),
                 clean_keys: Vec::new(),
+                unsorted: false,
             },
         }
     }
@@ -96,6 +98,23 @@ impl SortedJson {
         })?;
         // Only whole strings and ASCII were written.
         std::str::from_utf8(&ctx.out).map_err(|e| Unsupported(e.to_string()))
+    }
+
+    /// Writes `value` as [`SortedJson::write`] does, but with the members of each object in
+    /// the order the value gives them (a key given twice appears twice, the last one holding the
+    /// value a `Value` keeps): the same `Value` once parsed, written without putting keys in
+    /// order, for text that is only ever read back by parsing it.
+    pub(crate) fn write_unsorted<T: Serialize + ?Sized>(
+        &mut self,
+        value: &T,
+        omit: &[&str],
+        empty: &[&str],
+    ) -> Result<&str> {
+        self.ctx.unsorted = true;
+        let written = self.write(value, omit, empty).map(|_| ());
+        self.ctx.unsorted = false;
+        written?;
+        std::str::from_utf8(&self.ctx.out).map_err(|e| Unsupported(e.to_string()))
     }
 
     /// The last text written, taking its buffer with it (the next value is written into a new
@@ -188,6 +207,9 @@ struct Ctx {
     /// Field names that need no escape, by address and length, direct mapped (empty until the
     /// first is noted).
     clean_keys: Vec<NotedKey>,
+    /// Whether objects keep their members in the order given (see
+    /// [`SortedJson::write_unsorted`]).
+    unsorted: bool,
 }
 
 /// Writes one value to the output.
@@ -407,10 +429,11 @@ impl<'a, 't> Object<'a, 't> {
             scratch,
             plans,
             runs,
+            unsorted,
             ..
         } = self.ctx;
         let mine = members.get(self.base..).unwrap_or_default();
-        if mine.len() > 1 {
+        if mine.len() > 1 && !*unsorted {
             let runs: &[(usize, usize)] = if self.fields {
                 if plans.is_empty() {
                     plans.resize_with(PLAN_SLOTS, Plan::default);
@@ -1007,6 +1030,11 @@ mod tests {
     fn same_as_value<T: Serialize>(v: &T) {
         let expected = serde_json::to_value(v).unwrap().to_string();
         assert_eq!(to_string(v, &[], &[]).unwrap(), expected);
+        // Unsorted, the text parses to the same value.
+        let mut json = SortedJson::default();
+        let unsorted: Value =
+            serde_json::from_str(json.write_unsorted(v, &[], &[]).unwrap()).unwrap();
+        assert_eq!(unsorted, serde_json::from_str::<Value>(&expected).unwrap());
     }
 
     #[derive(Serialize)]
@@ -1345,6 +1373,19 @@ mod tests {
             for tree in &trees {
                 let expected = serde_json::to_value(tree).unwrap().to_string();
                 proptest::prop_assert_eq!(json.write(tree, &[], &[]).unwrap(), expected.as_str());
+            }
+        }
+
+        #[test]
+        fn unsorted_text_parses_to_the_value(trees in proptest::collection::vec(any_tree(), 1..5)) {
+            let mut json = SortedJson::default();
+            for tree in &trees {
+                let sorted = json.write(tree, &[], &[]).unwrap().to_string();
+                let unsorted = json.write_unsorted(tree, &[], &[]).unwrap().to_string();
+                let parsed: Value = serde_json::from_str(&unsorted).unwrap();
+                proptest::prop_assert_eq!(parsed, serde_json::from_str::<Value>(&sorted).unwrap());
+                // The writer sorts again afterwards.
+                proptest::prop_assert_eq!(json.write(tree, &[], &[]).unwrap(), sorted.as_str());
             }
         }
 

@@ -111,6 +111,27 @@ fn batches_are_idempotent_by_document_id() {
 }
 
 #[test]
+fn closing_before_exit_folds_the_log_back_and_keeps_everything() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.db");
+    let mut store = Store::open(&path).unwrap();
+    store.insert_records(&corpus()).unwrap();
+    let merger = annals_merge::Merger::new(annals_merge::MergeConfig::default());
+    store.merge_all_pending(&merger, 100).unwrap();
+    store.close_before_exit().unwrap();
+    // The write-ahead log was checkpointed into the file and removed, as a dropped store does.
+    assert!(!dir.path().join("t.db-wal").exists());
+    let store = Store::open_read_only(&path).unwrap();
+    let counts = store.counts().unwrap();
+    assert_eq!((counts.documents, counts.events), (3, 4));
+    assert_eq!(store.pending_merge().unwrap(), 0);
+    for original in corpus_json() {
+        let id = original["id"].as_str().unwrap();
+        assert_eq!(store.record(id).unwrap().unwrap(), original, "{id}");
+    }
+}
+
+#[test]
 fn records_come_back_whole_with_their_events() {
     let (_dir, store) = store();
     for original in corpus_json() {
