@@ -1061,7 +1061,7 @@ fn insert_happenings(
 }
 
 /// Adds the located happenings of `list`, just inserted, to `happenings_rtree` (version 8 has
-/// no insert trigger, see `0009_lean_happenings.sql`): the rows past rowid `last` (the largest
+/// no insert trigger, see `0008_lean_happenings.sql`): the rows past rowid `last` (the largest
 /// before the inserts), or, when the rowids may have been picked at random, each row by id.
 fn add_points(
     tx: &Transaction,

@@ -13,7 +13,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0005_listing_indexes.sql"),
     include_str!("../migrations/0006_batch_index_writes.sql"),
     include_str!("../migrations/0007_lean_rows.sql"),
-    include_str!("../migrations/0009_lean_happenings.sql"),
+    include_str!("../migrations/0008_lean_happenings.sql"),
 ];
 
 /// The schema version this build writes.
