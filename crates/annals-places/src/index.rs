@@ -12,7 +12,8 @@
 //! - `PLACES`: one [`RECORD`]-byte record per entry (see [`write_place`]);
 //! - `STRINGS`: the UTF-8 text the records point into (each distinct string once);
 //! - `FIRST_WORDS`: `(key hash, node address, output)` triples, `u64` each, of the automaton
-//!   state after the first word of every name;
+//!   state after the first word of every name, sorted by hash and found through bucket offsets
+//!   (see [`first_words_section`]);
 //! - `DELETIONS`, `MAJOR_DELETIONS`, `COUNTRY_DELETIONS`: one-edit prefilters (see
 //!   [`deletion_section`]);
 //! - `MAJOR_ENDS`, `COUNTRY_ENDS`: `(first char, last char, length bits)` as `u32, u32, u64`.
@@ -33,7 +34,7 @@ pub const MAJOR_POPULATION: u64 = 50_000;
 pub const MIN_FUZZY_NAME: usize = 5;
 
 /// First bytes of an index.
-pub const MAGIC: &[u8; 8] = b"ANGAZIX1";
+pub const MAGIC: &[u8; 8] = b"ANGAZIX2";
 
 /// Section numbers of the index layout.
 pub mod section {
@@ -171,19 +172,44 @@ pub(crate) fn deletion_section<'k>(names: impl Iterator<Item = &'k str>) -> Vec<
     v.sort_unstable();
     v.dedup();
     // About four hashes a bucket.
-    let bits = (usize::BITS - (v.len() / 4).max(1).leading_zeros()).clamp(1, 24);
+    let mut out = bucket_offsets(&v, 4);
+    out.reserve(4 * v.len());
+    for h in v {
+        out.extend_from_slice(&(h as u32).to_le_bytes());
+    }
+    out
+}
+
+/// The head of a table of sorted hashes found by their top bits: `bits: u32` (about `per`
+/// hashes a bucket), then `2^bits + 1` offsets (`u32`): bucket `b` holds the hashes from
+/// offset `b` up to offset `b + 1`.
+fn bucket_offsets(sorted: &[u64], per: usize) -> Vec<u8> {
+    let bits = (usize::BITS - (sorted.len() / per).max(1).leading_zeros()).clamp(1, 24);
     let buckets = 1usize << bits;
-    let mut out = Vec::with_capacity(4 + 4 * (buckets + 1) + 4 * v.len());
+    let mut out = Vec::with_capacity(4 + 4 * (buckets + 1));
     out.extend_from_slice(&bits.to_le_bytes());
     let mut k = 0;
     for b in 0..=buckets {
-        while k < v.len() && ((v[k] >> (64 - bits)) as usize) < b {
+        while k < sorted.len() && ((sorted[k] >> (64 - bits)) as usize) < b {
             k += 1;
         }
         out.extend_from_slice(&(k as u32).to_le_bytes());
     }
-    for h in v {
-        out.extend_from_slice(&(h as u32).to_le_bytes());
+    out
+}
+
+/// The first-word table: `(key hash, node address, output)` triples sorted by hash (stably, so
+/// words of equal hashes stay in word order), about two a bucket.
+/// Layout: `bits: u32`, `2^bits + 1` bucket offsets (`u32`), then the triples (`u64` each),
+/// bucket by bucket; bucket `b` holds the hashes whose top `bits` bits are `b`.
+fn first_words_section(triples: &[(u64, u64, u64)]) -> Vec<u8> {
+    let hashes: Vec<u64> = triples.iter().map(|t| t.0).collect();
+    let mut out = bucket_offsets(&hashes, 2);
+    out.reserve(24 * triples.len());
+    for &(h, addr, value) in triples {
+        for x in [h, addr, value] {
+            out.extend_from_slice(&x.to_le_bytes());
+        }
     }
     out
 }
@@ -383,8 +409,7 @@ pub fn build(text: &str) -> Vec<u8> {
             }
         }
     }
-    // A stable sort: words of equal hashes stay in word order, so the map filled from this
-    // table keeps the last of them.
+    // A stable sort: words of equal hashes stay in word order, and lookups take the last.
     first_words.sort_by_key(|t| t.0);
     let deletions = deletion_section(entries.iter().map(|e| e.0));
     let major_deletions = deletion_section(entries.iter().filter(|e| e.2).map(|e| e.0));
@@ -400,12 +425,7 @@ pub fn build(text: &str) -> Vec<u8> {
     for line in &lines {
         write_place(line, &mut places, &mut strings, &mut interned, &mut codes);
     }
-    let mut words = Vec::with_capacity(first_words.len() * 24);
-    for (h, addr, out) in first_words {
-        for x in [h, addr, out] {
-            words.extend_from_slice(&x.to_le_bytes());
-        }
-    }
+    let words = first_words_section(&first_words);
     let post: Vec<u8> = postings.iter().flat_map(|p| p.to_le_bytes()).collect();
     let sections: [&[u8]; SECTIONS] = [
         &names,
