@@ -665,6 +665,11 @@ impl Gazetteer {
         self.entry(index).map(|p| p.row())
     }
 
+    /// The packed fields of every entry, in index order.
+    pub(crate) fn rows(&self) -> impl ExactSizeIterator<Item = Row> + '_ {
+        self.entries().map(|p| p.row())
+    }
+
     /// The number of a country code in [`Row::country`] (`None` for a code no entry has).
     pub(crate) fn country_number(&self, code: &str) -> Option<u32> {
         if code.is_empty() {
@@ -1164,6 +1169,13 @@ mod tests {
         let made: Vec<Place> = g.entries().map(|e| e.to_place()).collect();
         assert_eq!(g.places(), &made[..]);
         assert_eq!(g.place(5), Some(&made[5]));
+        let rows: Vec<Row> = g.rows().collect();
+        assert_eq!(rows.len(), 40);
+        assert!(
+            rows.iter()
+                .enumerate()
+                .all(|(i, r)| g.row(i as u32) == Some(*r))
+        );
         let row = g.row(6).expect("row");
         assert_eq!((row.kind, row.population), (PlaceKind::Country, 6000));
         assert_eq!(g.country_number("C2"), Some(row.country));

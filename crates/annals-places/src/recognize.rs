@@ -466,8 +466,8 @@ impl PlaceRecognizer {
                 }
                 iso3
             },
-            readings: (0..gaz.len() as u32)
-                .filter_map(|e| gaz.row(e))
+            readings: gaz
+                .rows()
                 .map(|row| Reading {
                     row,
                     prior: prior(&row),
