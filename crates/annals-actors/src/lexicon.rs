@@ -137,7 +137,8 @@ pub(crate) struct ItemScratch<'l> {
 #[derive(Debug, Clone)]
 pub(crate) struct Lexicon {
     phrases: Vec<Phrase>,
-    by_words: HashMap<(Vec<String>, bool), usize>,
+    /// Phrase ids by the vocabulary ids of their words and whether they are stems.
+    by_words: HashMap<(Vec<u32>, bool), usize>,
     /// Every word of every phrase.
     vocabulary: Vocabulary,
     /// Phrases (all but one-word stems) by the vocabulary id of their first word.
@@ -335,19 +336,15 @@ impl Lexicon {
             return;
         }
         let stem = stem && words.last().is_some_and(|w| w.chars().count() >= 4);
-        let key = (words.clone(), stem);
+        // A phrase is known by the vocabulary ids of its words (a word already there keeps its
+        // id, so a known phrase adds nothing to the vocabulary).
+        let ids: Vec<u32> = words.iter().map(|w| self.vocabulary.insert(w)).collect();
+        let key = (ids, stem);
         let id = match self.by_words.get(&key) {
             Some(&id) => id,
             None => {
+                let (ids, stem) = key;
                 let id = self.phrases.len();
-                let ids: Vec<u32> = words.iter().map(|w| self.vocabulary.insert(w)).collect();
-                self.phrases.push(Phrase {
-                    words: words.clone(),
-                    ids: ids.clone(),
-                    stem,
-                    entries: Vec::new(),
-                });
-                self.by_words.insert(key, id);
                 if stem && words.len() == 1 {
                     self.stems.entry(words[0].clone()).or_default().push(id);
                 } else {
@@ -362,6 +359,13 @@ impl Lexicon {
                     };
                     self.by_first[first].push(Start { phrase: id, next });
                 }
+                self.by_words.insert((ids.clone(), stem), id);
+                self.phrases.push(Phrase {
+                    words,
+                    ids,
+                    stem,
+                    entries: Vec::new(),
+                });
                 id
             }
         };
