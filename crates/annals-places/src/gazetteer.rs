@@ -68,13 +68,13 @@ pub struct Place {
 /// Feature codes that recognition tells apart (values of [`Row::feature`]).
 pub(crate) mod feature {
     /// Any other feature code.
-    pub const OTHER: u8 = 0;
+    pub const OTHER: u8 = crate::index::FEATURE_OTHER;
     /// `ADM1`: a first-level region.
-    pub const ADM1: u8 = 1;
+    pub const ADM1: u8 = crate::index::FEATURE_ADM1;
     /// `PPLC`: a capital.
-    pub const PPLC: u8 = 2;
+    pub const PPLC: u8 = crate::index::FEATURE_PPLC;
     /// `CONT`: a continent.
-    pub const CONT: u8 = 3;
+    pub const CONT: u8 = crate::index::FEATURE_CONT;
 }
 
 /// The fields of an entry that recognition compares, packed so that scanning the readings of a
@@ -155,6 +155,8 @@ pub struct Gazetteer {
     records: Bytes,
     /// The text the records point into.
     strings: Bytes,
+    /// The rows of the entries ([`index::ROW`] bytes each).
+    rows: Bytes,
     /// Number of entries.
     count: usize,
     /// Entries made into [`Place`] values, [`CHUNK`] at a time, as [`Gazetteer::place`] asks
@@ -338,13 +340,18 @@ impl FirstWords {
     }
 }
 
-/// The feature number of a feature code.
-fn feature_of(code: &[u8]) -> u8 {
-    match code {
-        b"ADM1" => feature::ADM1,
-        b"PPLC" => feature::PPLC,
-        b"CONT" => feature::CONT,
-        _ => feature::OTHER,
+/// The fields of an index row (see [`index::ROW`]).
+fn read_row(row: &[u8]) -> Row {
+    Row {
+        population: u64_at(row, 0),
+        admin: u32_at(row, 8),
+        country: u32_at(row, 12),
+        kind: match row.get(16) {
+            Some(&index::KIND_COUNTRY) => PlaceKind::Country,
+            Some(&index::KIND_REGION) => PlaceKind::Region,
+            _ => PlaceKind::City,
+        },
+        feature: row.get(17).copied().unwrap_or(feature::OTHER),
     }
 }
 
@@ -461,17 +468,6 @@ impl<'g> PlaceRef<'g> {
             feature_code: self.feature_code().to_string(),
         }
     }
-
-    /// The packed fields that recognition compares.
-    fn row(&self) -> Row {
-        Row {
-            population: self.population(),
-            admin: u32_at(self.rec, 68),
-            country: u32_at(self.rec, 72),
-            kind: self.kind(),
-            feature: feature_of(self.bytes(5)),
-        }
-    }
 }
 
 impl Gazetteer {
@@ -515,6 +511,7 @@ impl Gazetteer {
             (Ok(names), Ok(major), Ok(country_names)) => Gazetteer {
                 records: Bytes::Static(&[]),
                 strings: Bytes::Static(&[]),
+                rows: Bytes::Static(&[]),
                 count: 0,
                 chunks: Box::default(),
                 all: OnceLock::new(),
@@ -566,26 +563,22 @@ impl Gazetteer {
         let strings = sec(section::STRINGS);
         let records = sec(section::PLACES);
         let count = records.as_ref().len() / index::RECORD;
-        // Country codes are numbered from 1 in order of first appearance, so a code is new
-        // where its number passes the highest so far.
+        let rows = sec(section::ROWS);
+        if rows.as_ref().len() != count * index::ROW {
+            return Err(GazetteerError::Malformed("rows and records differ"));
+        }
+        let codes = std::str::from_utf8(sections[section::COUNTRY_CODES].as_ref())
+            .map_err(|_| GazetteerError::Malformed("country codes"))?;
         let mut country_numbers: FastMap<String, u32> = FastMap::default();
-        let mut highest = 0;
-        for rec in records.as_ref().chunks_exact(index::RECORD) {
-            let number = u32_at(rec, 72);
-            if number > highest {
-                highest = number;
-                let p = PlaceRef {
-                    rec,
-                    strings: strings.as_ref(),
-                };
-                country_numbers
-                    .entry(p.country().to_string())
-                    .or_insert(number);
-            }
+        for (k, code) in codes.split_terminator('\n').enumerate() {
+            country_numbers
+                .entry(code.to_string())
+                .or_insert(k as u32 + 1);
         }
         Ok(Gazetteer {
             records,
             strings,
+            rows,
             count,
             chunks: (0..count.div_ceil(CHUNK))
                 .map(|_| OnceLock::new())
@@ -662,12 +655,16 @@ impl Gazetteer {
 
     /// The packed fields of the entry at `index` (alternate flag allowed).
     pub(crate) fn row(&self, index: u32) -> Option<Row> {
-        self.entry(index).map(|p| p.row())
+        let at = ((index & !ALTERNATE) as usize).checked_mul(index::ROW)?;
+        self.rows
+            .as_ref()
+            .get(at..at.checked_add(index::ROW)?)
+            .map(read_row)
     }
 
     /// The packed fields of every entry, in index order.
     pub(crate) fn rows(&self) -> impl ExactSizeIterator<Item = Row> + '_ {
-        self.entries().map(|p| p.row())
+        self.rows.as_ref().chunks_exact(index::ROW).map(read_row)
     }
 
     /// The number of a country code in [`Row::country`] (`None` for a code no entry has).
@@ -1129,6 +1126,21 @@ mod tests {
         let g = Gazetteer::builtin();
         assert_eq!(built.places(), g.places());
         assert_eq!(built.name_count(), g.name_count());
+        // Each row repeats its record's fields, and the country numbers are the records'.
+        for (i, (p, row)) in g.entries().zip(g.rows()).enumerate() {
+            assert_eq!(
+                (row.kind, row.population, row.country, row.admin),
+                (
+                    p.kind(),
+                    p.population(),
+                    u32_at(p.rec, 72),
+                    u32_at(p.rec, 68)
+                ),
+                "{i}"
+            );
+            assert_eq!(row.feature, index::feature_number(p.feature_code()), "{i}");
+            assert_eq!(g.country_number(p.country()), Some(row.country), "{i}");
+        }
         assert_eq!(built.postings, g.postings);
         assert_eq!(built.first_words.bits, g.first_words.bits);
         assert_eq!(

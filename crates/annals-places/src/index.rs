@@ -16,7 +16,11 @@
 //!   (see [`first_words_section`]);
 //! - `DELETIONS`, `MAJOR_DELETIONS`, `COUNTRY_DELETIONS`: one-edit prefilters (see
 //!   [`deletion_section`]);
-//! - `MAJOR_ENDS`, `COUNTRY_ENDS`: `(first char, last char, length bits)` as `u32, u32, u64`.
+//! - `MAJOR_ENDS`, `COUNTRY_ENDS`: `(first char, last char, length bits)` as `u32, u32, u64`;
+//! - `ROWS`: one [`ROW`]-byte row per entry, the fields recognition compares (see
+//!   [`write_place`]);
+//! - `COUNTRY_CODES`: the country codes of the entries in the order of their numbers (see
+//!   [`RECORD`]), each followed by a newline.
 
 use crate::fasthash::{FastHasher, FastMap};
 use fst::MapBuilder;
@@ -34,7 +38,7 @@ pub const MAJOR_POPULATION: u64 = 50_000;
 pub const MIN_FUZZY_NAME: usize = 5;
 
 /// First bytes of an index.
-pub const MAGIC: &[u8; 8] = b"ANGAZIX2";
+pub const MAGIC: &[u8; 8] = b"ANGAZIX3";
 
 /// Section numbers of the index layout.
 pub mod section {
@@ -50,10 +54,12 @@ pub mod section {
     pub const COUNTRY_DELETIONS: usize = 9;
     pub const MAJOR_ENDS: usize = 10;
     pub const COUNTRY_ENDS: usize = 11;
+    pub const ROWS: usize = 12;
+    pub const COUNTRY_CODES: usize = 13;
 }
 
 /// Number of sections.
-pub const SECTIONS: usize = 12;
+pub const SECTIONS: usize = 14;
 
 /// Bytes of one entry record: geonameid `u32`, kind `u8` (0 country, 1 region, 2 city), flags
 /// `u8` (1: latitude known, 2: longitude known), two spare bytes, latitude and longitude `f64`,
@@ -61,6 +67,30 @@ pub const SECTIONS: usize = 12;
 /// name, country, admin1, code, feature class, feature code; then the numbers (`u32`, counted
 /// from 1, 0 for an empty code) of the admin1 and of the country code: equal codes, equal numbers.
 pub const RECORD: usize = 32 + 6 * 6 + 8;
+
+/// Bytes of one entry row: population `u64`, the numbers of the admin1 and of the country code
+/// (`u32` each, as in the record), kind `u8` (as in the record), feature `u8` (one of the
+/// `FEATURE_` constants), six spare bytes.
+pub const ROW: usize = 24;
+
+/// Feature number of any feature code but those below.
+pub const FEATURE_OTHER: u8 = 0;
+/// Feature number of `ADM1` (a first-level region).
+pub const FEATURE_ADM1: u8 = 1;
+/// Feature number of `PPLC` (a capital).
+pub const FEATURE_PPLC: u8 = 2;
+/// Feature number of `CONT` (a continent).
+pub const FEATURE_CONT: u8 = 3;
+
+/// The feature number of a feature code.
+pub fn feature_number(code: &str) -> u8 {
+    match code {
+        "ADM1" => FEATURE_ADM1,
+        "PPLC" => FEATURE_PPLC,
+        "CONT" => FEATURE_CONT,
+        _ => FEATURE_OTHER,
+    }
+}
 
 /// Kind byte of a country record.
 pub const KIND_COUNTRY: u8 = 0;
@@ -258,10 +288,12 @@ struct Line<'t> {
     population: u64,
 }
 
-/// Writes an entry record (see [`RECORD`]), its strings interned into `strings`.
+/// Writes an entry record (see [`RECORD`]), its strings interned into `strings`, and its row
+/// (see [`ROW`]) into `rows`.
 fn write_place<'t>(
     line: &Line<'t>,
     out: &mut Vec<u8>,
+    rows: &mut Vec<u8>,
     strings: &mut Vec<u8>,
     interned: &mut FastMap<&'t str, u32>,
     codes: &mut [FastMap<&'t str, u32>; 2],
@@ -299,6 +331,10 @@ fn write_place<'t>(
     }
     out.extend_from_slice(&admin.to_le_bytes());
     out.extend_from_slice(&country.to_le_bytes());
+    rows.extend_from_slice(&line.population.to_le_bytes());
+    rows.extend_from_slice(&admin.to_le_bytes());
+    rows.extend_from_slice(&country.to_le_bytes());
+    rows.extend_from_slice(&[line.kind, feature_number(line.strings[5]), 0, 0, 0, 0, 0, 0]);
 }
 
 /// Builds the index of a gazetteer TSV text (malformed lines are skipped).
@@ -422,8 +458,24 @@ pub fn build(text: &str) -> Vec<u8> {
     let mut strings = Vec::new();
     let mut interned = FastMap::default();
     let mut codes = [FastMap::default(), FastMap::default()];
+    let mut rows = Vec::with_capacity(lines.len() * ROW);
     for line in &lines {
-        write_place(line, &mut places, &mut strings, &mut interned, &mut codes);
+        write_place(
+            line,
+            &mut places,
+            &mut rows,
+            &mut strings,
+            &mut interned,
+            &mut codes,
+        );
+    }
+    let [_, country_codes] = codes;
+    let mut numbered: Vec<(u32, &str)> = country_codes.into_iter().map(|(c, n)| (n, c)).collect();
+    numbered.sort_unstable();
+    let mut country_text = Vec::new();
+    for (_, code) in numbered {
+        country_text.extend_from_slice(code.as_bytes());
+        country_text.push(b'\n');
     }
     let words = first_words_section(&first_words);
     let post: Vec<u8> = postings.iter().flat_map(|p| p.to_le_bytes()).collect();
@@ -440,6 +492,8 @@ pub fn build(text: &str) -> Vec<u8> {
         &country_deletions,
         &major_ends,
         &country_ends,
+        &rows,
+        &country_text,
     ];
     let total: usize = sections.iter().map(|s| s.len()).sum();
     let mut out = Vec::with_capacity(MAGIC.len() + 8 * SECTIONS + total);
