@@ -364,7 +364,8 @@ impl Lexicon {
                     words,
                     ids,
                     stem,
-                    entries: Vec::new(),
+                    // Most phrases have one entry.
+                    entries: Vec::with_capacity(1),
                 });
                 id
             }
@@ -585,15 +586,16 @@ impl Lexicon {
                     *l |= bit;
                 }
             }
-            let mut keys = vec![word.clone()];
-            for (i, c) in word.char_indices() {
-                let mut k = word.clone();
-                k.replace_range(i..i + c.len_utf8(), "");
-                keys.push(k);
-            }
             if self.fuzzy_filter.is_empty() {
                 self.fuzzy_filter = vec![0; (1 << FUZZY_FILTER_BITS) / 64];
             }
+            // The word, then the word less each of its characters.
+            let keys = std::iter::once(word.clone()).chain(word.char_indices().map(|(i, c)| {
+                let mut k = String::with_capacity(word.len() - c.len_utf8());
+                k.push_str(&word[..i]);
+                k.push_str(&word[i + c.len_utf8()..]);
+                k
+            }));
             for k in keys {
                 let bit = fuzzy_bit(poly_hash(k.as_bytes()));
                 if let Some(w) = self.fuzzy_filter.get_mut(bit / 64) {
