@@ -360,6 +360,9 @@ fn read_row(row: &[u8]) -> Row {
 #[derive(Clone, Copy)]
 pub struct PlaceRef<'g> {
     rec: &'g [u8],
+    /// The entry's row (see [`index::ROW`]): its kind and population, read without touching
+    /// the record.
+    row: &'g [u8],
     strings: &'g [u8],
 }
 
@@ -398,7 +401,7 @@ impl<'g> PlaceRef<'g> {
 
     /// Country, region or city.
     pub fn kind(&self) -> PlaceKind {
-        match self.rec.get(4) {
+        match self.row.get(16) {
             Some(&index::KIND_COUNTRY) => PlaceKind::Country,
             Some(&index::KIND_REGION) => PlaceKind::Region,
             _ => PlaceKind::City,
@@ -439,7 +442,7 @@ impl<'g> PlaceRef<'g> {
 
     /// Population (0 when unknown).
     pub fn population(&self) -> u64 {
-        u64_at(self.rec, 24)
+        u64_at(self.row, 0)
     }
 
     /// GeoNames feature class (`A` or `P`).
@@ -616,8 +619,14 @@ impl Gazetteer {
             .records
             .as_ref()
             .get(at..at.checked_add(index::RECORD)?)?;
+        let i = (index & !ALTERNATE) as usize;
+        let row = self
+            .rows
+            .as_ref()
+            .get(i * index::ROW..(i + 1) * index::ROW)?;
         Some(PlaceRef {
             rec,
+            row,
             strings: self.strings.as_ref(),
         })
     }
@@ -628,7 +637,8 @@ impl Gazetteer {
         self.records
             .as_ref()
             .chunks_exact(index::RECORD)
-            .map(move |rec| PlaceRef { rec, strings })
+            .zip(self.rows.as_ref().chunks_exact(index::ROW))
+            .map(move |(rec, row)| PlaceRef { rec, row, strings })
     }
 
     /// Every entry (made into [`Place`] values on the first call).
@@ -1126,13 +1136,14 @@ mod tests {
         let g = Gazetteer::builtin();
         assert_eq!(built.places(), g.places());
         assert_eq!(built.name_count(), g.name_count());
-        // Each row repeats its record's fields, and the country numbers are the records'.
+        // Each row repeats its record's fields (kind byte, population, code numbers, feature
+        // code), and the country numbers are the records'.
         for (i, (p, row)) in g.entries().zip(g.rows()).enumerate() {
             assert_eq!(
                 (row.kind, row.population, row.country, row.admin),
                 (
-                    p.kind(),
-                    p.population(),
+                    [PlaceKind::Country, PlaceKind::Region, PlaceKind::City][usize::from(p.rec[4])],
+                    u64_at(p.rec, 24),
                     u32_at(p.rec, 72),
                     u32_at(p.rec, 68)
                 ),
