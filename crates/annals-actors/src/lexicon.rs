@@ -568,17 +568,26 @@ impl Lexicon {
 
     /// Indexes one-word country and capital names for [`Lexicon::fuzzy_match`].
     fn index_fuzzy(&mut self) {
-        for (id, p) in self.phrases.iter().enumerate() {
-            let [word] = p.words.as_slice() else {
-                continue;
-            };
-            let geo = p.entries.iter().any(|(c, e)| {
-                *c == Case::Capitalized
-                    && matches!(e, Entry::Country { .. } | Entry::Capital { .. })
-            });
-            if !geo || word.chars().count() < FUZZY_MIN || !word.chars().all(char::is_alphabetic) {
-                continue;
-            }
+        let words: Vec<(usize, &String)> = self
+            .phrases
+            .iter()
+            .enumerate()
+            .filter_map(|(id, p)| {
+                let [word] = p.words.as_slice() else {
+                    return None;
+                };
+                let geo = p.entries.iter().any(|(c, e)| {
+                    *c == Case::Capitalized
+                        && matches!(e, Entry::Country { .. } | Entry::Capital { .. })
+                });
+                (geo && word.chars().count() >= FUZZY_MIN && word.chars().all(char::is_alphabetic))
+                    .then_some((id, word))
+            })
+            .collect();
+        // Each word is indexed under itself and under each form with one character deleted.
+        self.fuzzy
+            .reserve(words.iter().map(|(_, w)| w.chars().count() + 1).sum());
+        for (id, word) in words {
             if let Some(first) = word.chars().next() {
                 let bit = 1 << word.chars().count().min(63);
                 *self.fuzzy_lengths.entry(first).or_default() |= bit;
