@@ -383,8 +383,7 @@ impl Lexicon {
     /// The built-in lexicons.
     pub(crate) fn builtin() -> Lexicon {
         let mut lex = Lexicon::empty();
-        lex.countries = countries::builtin();
-        let countries = lex.countries.clone();
+        let countries = countries::builtin();
         for c in &countries {
             for n in &c.names {
                 lex.add(
@@ -441,6 +440,7 @@ impl Lexicon {
                 );
             }
         }
+        lex.countries = countries;
         lex.index_fuzzy();
         for line in data_lines(AGENTS) {
             let cols: Vec<&str> = line.split('\t').map(str::trim).collect();
