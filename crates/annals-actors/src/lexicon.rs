@@ -137,7 +137,8 @@ pub(crate) struct ItemScratch<'l> {
 #[derive(Debug, Clone)]
 pub(crate) struct Lexicon {
     phrases: Vec<Phrase>,
-    by_words: HashMap<(Vec<String>, bool), usize>,
+    /// Phrase ids by the vocabulary ids of their words and whether they are stems.
+    by_words: HashMap<(Vec<u32>, bool), usize>,
     /// Every word of every phrase.
     vocabulary: Vocabulary,
     /// Phrases (all but one-word stems) by the vocabulary id of their first word.
@@ -335,19 +336,15 @@ impl Lexicon {
             return;
         }
         let stem = stem && words.last().is_some_and(|w| w.chars().count() >= 4);
-        let key = (words.clone(), stem);
+        // A phrase is known by the vocabulary ids of its words (a word already there keeps its
+        // id, so a known phrase adds nothing to the vocabulary).
+        let ids: Vec<u32> = words.iter().map(|w| self.vocabulary.insert(w)).collect();
+        let key = (ids, stem);
         let id = match self.by_words.get(&key) {
             Some(&id) => id,
             None => {
+                let (ids, stem) = key;
                 let id = self.phrases.len();
-                let ids: Vec<u32> = words.iter().map(|w| self.vocabulary.insert(w)).collect();
-                self.phrases.push(Phrase {
-                    words: words.clone(),
-                    ids: ids.clone(),
-                    stem,
-                    entries: Vec::new(),
-                });
-                self.by_words.insert(key, id);
                 if stem && words.len() == 1 {
                     self.stems.entry(words[0].clone()).or_default().push(id);
                 } else {
@@ -362,6 +359,14 @@ impl Lexicon {
                     };
                     self.by_first[first].push(Start { phrase: id, next });
                 }
+                self.by_words.insert((ids.clone(), stem), id);
+                self.phrases.push(Phrase {
+                    words,
+                    ids,
+                    stem,
+                    // Most phrases have one entry.
+                    entries: Vec::with_capacity(1),
+                });
                 id
             }
         };
@@ -378,8 +383,7 @@ impl Lexicon {
     /// The built-in lexicons.
     pub(crate) fn builtin() -> Lexicon {
         let mut lex = Lexicon::empty();
-        lex.countries = countries::builtin();
-        let countries = lex.countries.clone();
+        let countries = countries::builtin();
         for c in &countries {
             for n in &c.names {
                 lex.add(
@@ -436,6 +440,7 @@ impl Lexicon {
                 );
             }
         }
+        lex.countries = countries;
         lex.index_fuzzy();
         for line in data_lines(AGENTS) {
             let cols: Vec<&str> = line.split('\t').map(str::trim).collect();
@@ -563,17 +568,26 @@ impl Lexicon {
 
     /// Indexes one-word country and capital names for [`Lexicon::fuzzy_match`].
     fn index_fuzzy(&mut self) {
-        for (id, p) in self.phrases.iter().enumerate() {
-            let [word] = p.words.as_slice() else {
-                continue;
-            };
-            let geo = p.entries.iter().any(|(c, e)| {
-                *c == Case::Capitalized
-                    && matches!(e, Entry::Country { .. } | Entry::Capital { .. })
-            });
-            if !geo || word.chars().count() < FUZZY_MIN || !word.chars().all(char::is_alphabetic) {
-                continue;
-            }
+        let words: Vec<(usize, &String)> = self
+            .phrases
+            .iter()
+            .enumerate()
+            .filter_map(|(id, p)| {
+                let [word] = p.words.as_slice() else {
+                    return None;
+                };
+                let geo = p.entries.iter().any(|(c, e)| {
+                    *c == Case::Capitalized
+                        && matches!(e, Entry::Country { .. } | Entry::Capital { .. })
+                });
+                (geo && word.chars().count() >= FUZZY_MIN && word.chars().all(char::is_alphabetic))
+                    .then_some((id, word))
+            })
+            .collect();
+        // Each word is indexed under itself and under each form with one character deleted.
+        self.fuzzy
+            .reserve(words.iter().map(|(_, w)| w.chars().count() + 1).sum());
+        for (id, word) in words {
             if let Some(first) = word.chars().next() {
                 let bit = 1 << word.chars().count().min(63);
                 *self.fuzzy_lengths.entry(first).or_default() |= bit;
@@ -581,15 +595,16 @@ impl Lexicon {
                     *l |= bit;
                 }
             }
-            let mut keys = vec![word.clone()];
-            for (i, c) in word.char_indices() {
-                let mut k = word.clone();
-                k.replace_range(i..i + c.len_utf8(), "");
-                keys.push(k);
-            }
             if self.fuzzy_filter.is_empty() {
                 self.fuzzy_filter = vec![0; (1 << FUZZY_FILTER_BITS) / 64];
             }
+            // The word, then the word less each of its characters.
+            let keys = std::iter::once(word.clone()).chain(word.char_indices().map(|(i, c)| {
+                let mut k = String::with_capacity(word.len() - c.len_utf8());
+                k.push_str(&word[..i]);
+                k.push_str(&word[i + c.len_utf8()..]);
+                k
+            }));
             for k in keys {
                 let bit = fuzzy_bit(poly_hash(k.as_bytes()));
                 if let Some(w) = self.fuzzy_filter.get_mut(bit / 64) {

@@ -68,13 +68,13 @@ pub struct Place {
 /// Feature codes that recognition tells apart (values of [`Row::feature`]).
 pub(crate) mod feature {
     /// Any other feature code.
-    pub const OTHER: u8 = 0;
+    pub const OTHER: u8 = crate::index::FEATURE_OTHER;
     /// `ADM1`: a first-level region.
-    pub const ADM1: u8 = 1;
+    pub const ADM1: u8 = crate::index::FEATURE_ADM1;
     /// `PPLC`: a capital.
-    pub const PPLC: u8 = 2;
+    pub const PPLC: u8 = crate::index::FEATURE_PPLC;
     /// `CONT`: a continent.
-    pub const CONT: u8 = 3;
+    pub const CONT: u8 = crate::index::FEATURE_CONT;
 }
 
 /// The fields of an entry that recognition compares, packed so that scanning the readings of a
@@ -142,11 +142,28 @@ fn u64_at(b: &[u8], at: usize) -> u64 {
         .map_or(0, u64::from_le_bytes)
 }
 
+/// Entries per chunk of the cache of [`Place`] values (see [`Gazetteer::place`]).
+const CHUNK: usize = 16;
+
 /// The gazetteer: entries and an automaton over all their names.
+///
+/// Entries stay in their packed index records; [`Gazetteer::entry`] reads one in place, and
+/// the owned [`Place`] values of [`Gazetteer::place`] and [`Gazetteer::places`] are made the
+/// first time they are asked for.
 pub struct Gazetteer {
-    places: Vec<Place>,
-    /// The packed fields of each entry, in the order of `places`.
-    rows: Vec<Row>,
+    /// The entry records ([`index::RECORD`] bytes each).
+    records: Bytes,
+    /// The text the records point into.
+    strings: Bytes,
+    /// The rows of the entries ([`index::ROW`] bytes each).
+    rows: Bytes,
+    /// Number of entries.
+    count: usize,
+    /// Entries made into [`Place`] values, [`CHUNK`] at a time, as [`Gazetteer::place`] asks
+    /// for them.
+    chunks: Box<[OnceLock<Box<[Place]>>]>,
+    /// Every entry as a [`Place`], made on the first call of [`Gazetteer::places`].
+    all: OnceLock<Vec<Place>>,
     /// Number of each country code (see [`Row::country`]).
     country_numbers: FastMap<String, u32>,
     names: Map<Bytes>,
@@ -157,7 +174,7 @@ pub struct Gazetteer {
     country_names: Map<Bytes>,
     /// The automaton state (node address and output so far) after the first word of every
     /// name, by the word's [`key_hash`]: most lookups start here instead of at the root.
-    first_words: FastMap<u64, (usize, u64)>,
+    first_words: FirstWords,
     /// One-edit prefilters of `names`, `major` and `country_names` (see [`DeletionSet`]).
     deletions: DeletionSet,
     major_deletions: DeletionSet,
@@ -165,7 +182,9 @@ pub struct Gazetteer {
     /// End-letter prefilters of `major` and `country_names` (see [`EndsFilter`]).
     major_ends: EndsFilter,
     country_ends: EndsFilter,
-    regions: std::collections::HashMap<String, u32>,
+    /// First-level regions by `country.admin1`, made on the first call of
+    /// [`Gazetteer::region_of`].
+    regions: OnceLock<FastMap<String, u32>>,
 }
 
 impl std::fmt::Debug for Gazetteer {
@@ -173,7 +192,7 @@ impl std::fmt::Debug for Gazetteer {
         write!(
             f,
             "Gazetteer({} places, {} names)",
-            self.places.len(),
+            self.count,
             self.names.len()
         )
     }
@@ -277,66 +296,181 @@ impl EndsFilter {
     }
 }
 
-/// The packed fields of an index record (see [`index::RECORD`]).
-fn read_row(rec: &[u8]) -> Row {
-    let kind = match rec.get(4) {
-        Some(&index::KIND_COUNTRY) => PlaceKind::Country,
-        Some(&index::KIND_REGION) => PlaceKind::Region,
-        _ => PlaceKind::City,
-    };
+/// The first-word table of the name automaton (see `index::first_words_section` for the
+/// layout): `(key hash, node address, output)` triples sorted by hash, found through bucket
+/// offsets by the top bits of the hash.
+struct FirstWords {
+    bits: u32,
+    /// Bucket offsets, `2^bits + 1` of them.
+    offsets: Bytes,
+    /// The triples, `u64` each, bucket by bucket.
+    triples: Bytes,
+}
+
+impl FirstWords {
+    fn load(b: Bytes) -> FirstWords {
+        let bits = u32_at(b.as_ref(), 0).clamp(1, 24);
+        let n_off = (1usize << bits) + 1;
+        let len = b.as_ref().len();
+        let offsets = b.slice(4, (4 + 4 * n_off).min(len));
+        let triples = b.slice((4 + 4 * n_off).min(len), len);
+        FirstWords {
+            bits,
+            offsets,
+            triples,
+        }
+    }
+
+    /// The node address and output stored for the key hash `h` (of several words with this
+    /// hash, the last in word order).
+    fn get(&self, h: u64) -> Option<(usize, u64)> {
+        let bucket = (h >> (64 - self.bits)) as usize;
+        let offsets = self.offsets.as_ref();
+        let (lo, hi) = (
+            u32_at(offsets, 4 * bucket) as usize,
+            u32_at(offsets, 4 * bucket + 4) as usize,
+        );
+        self.triples
+            .as_ref()
+            .get(24 * lo..24 * hi)?
+            .chunks_exact(24)
+            .rev()
+            .find(|t| u64_at(t, 0) == h)
+            .map(|t| (u64_at(t, 8) as usize, u64_at(t, 16)))
+    }
+}
+
+/// The fields of an index row (see [`index::ROW`]).
+fn read_row(row: &[u8]) -> Row {
     Row {
-        population: u64_at(rec, 24),
-        admin: u32_at(rec, 68),
-        country: u32_at(rec, 72),
-        kind,
-        feature: feature::OTHER,
+        population: u64_at(row, 0),
+        admin: u32_at(row, 8),
+        country: u32_at(row, 12),
+        kind: match row.get(16) {
+            Some(&index::KIND_COUNTRY) => PlaceKind::Country,
+            Some(&index::KIND_REGION) => PlaceKind::Region,
+            _ => PlaceKind::City,
+        },
+        feature: row.get(17).copied().unwrap_or(feature::OTHER),
     }
 }
 
-/// The feature number of a feature code.
-fn feature_of(code: &str) -> u8 {
-    match code {
-        "ADM1" => feature::ADM1,
-        "PPLC" => feature::PPLC,
-        "CONT" => feature::CONT,
-        _ => feature::OTHER,
+/// One gazetteer entry, read in place from its index record (see [`index::RECORD`]) without
+/// copying its text (see [`Gazetteer::entry`]).
+#[derive(Clone, Copy)]
+pub struct PlaceRef<'g> {
+    rec: &'g [u8],
+    /// The entry's row (see [`index::ROW`]): its kind and population, read without touching
+    /// the record.
+    row: &'g [u8],
+    strings: &'g [u8],
+}
+
+impl std::fmt::Debug for PlaceRef<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PlaceRef")
+            .field("geonameid", &self.geonameid())
+            .field("kind", &self.kind())
+            .field("name", &self.name())
+            .field("country", &self.country())
+            .finish_non_exhaustive()
     }
 }
 
-/// The entry of an index record (see [`index::RECORD`]).
-fn read_place(rec: &[u8], strings: &[u8]) -> Option<Place> {
-    let text = |k: usize| -> String {
+impl<'g> PlaceRef<'g> {
+    /// The bytes of string field `k` (name, country, admin1, code, feature class, feature code).
+    fn bytes(&self, k: usize) -> &'g [u8] {
         let at = 32 + 6 * k;
-        let off = u32_at(rec, at) as usize;
-        let len = rec
+        let off = u32_at(self.rec, at) as usize;
+        let len = self
+            .rec
             .get(at + 4..at + 6)
             .map_or(0, |b| usize::from(u16::from_le_bytes([b[0], b[1]])));
-        strings
-            .get(off..off + len)
-            .and_then(|b| std::str::from_utf8(b).ok())
-            .unwrap_or_default()
-            .to_string()
-    };
-    let kind = match *rec.get(4)? {
-        index::KIND_COUNTRY => PlaceKind::Country,
-        index::KIND_REGION => PlaceKind::Region,
-        index::KIND_CITY => PlaceKind::City,
-        _ => return None,
-    };
-    let flags = *rec.get(5)?;
-    Some(Place {
-        geonameid: u32_at(rec, 0),
-        kind,
-        name: text(0),
-        lat: (flags & 1 != 0).then(|| f64::from_bits(u64_at(rec, 8))),
-        lon: (flags & 2 != 0).then(|| f64::from_bits(u64_at(rec, 16))),
-        country: text(1),
-        admin1: text(2),
-        code: text(3),
-        population: u64_at(rec, 24),
-        feature_class: text(4),
-        feature_code: text(5),
-    })
+        self.strings.get(off..off + len).unwrap_or_default()
+    }
+
+    /// String field `k` (empty when it is not UTF-8).
+    fn text(&self, k: usize) -> &'g str {
+        std::str::from_utf8(self.bytes(k)).unwrap_or_default()
+    }
+
+    /// GeoNames id (0 for regions the sources give no id).
+    pub fn geonameid(&self) -> u32 {
+        u32_at(self.rec, 0)
+    }
+
+    /// Country, region or city.
+    pub fn kind(&self) -> PlaceKind {
+        match self.row.get(16) {
+            Some(&index::KIND_COUNTRY) => PlaceKind::Country,
+            Some(&index::KIND_REGION) => PlaceKind::Region,
+            _ => PlaceKind::City,
+        }
+    }
+
+    /// Preferred name.
+    pub fn name(&self) -> &'g str {
+        self.text(0)
+    }
+
+    /// Latitude, when known.
+    pub fn lat(&self) -> Option<f64> {
+        let flags = self.rec.get(5).copied().unwrap_or(0);
+        (flags & 1 != 0).then(|| f64::from_bits(u64_at(self.rec, 8)))
+    }
+
+    /// Longitude, when known.
+    pub fn lon(&self) -> Option<f64> {
+        let flags = self.rec.get(5).copied().unwrap_or(0);
+        (flags & 2 != 0).then(|| f64::from_bits(u64_at(self.rec, 16)))
+    }
+
+    /// ISO 3166-1 alpha-2 code of the country.
+    pub fn country(&self) -> &'g str {
+        self.text(1)
+    }
+
+    /// GeoNames admin1 code of the region the place lies in (empty when unknown).
+    pub fn admin1(&self) -> &'g str {
+        self.text(2)
+    }
+
+    /// ISO code of the entry itself: alpha-3 for countries, ISO 3166-2 for regions.
+    pub fn code(&self) -> &'g str {
+        self.text(3)
+    }
+
+    /// Population (0 when unknown).
+    pub fn population(&self) -> u64 {
+        u64_at(self.row, 0)
+    }
+
+    /// GeoNames feature class (`A` or `P`).
+    pub fn feature_class(&self) -> &'g str {
+        self.text(4)
+    }
+
+    /// GeoNames feature code (`PCLI`, `ADM1`, `ADM2`, `PPLC`, `PPL`).
+    pub fn feature_code(&self) -> &'g str {
+        self.text(5)
+    }
+
+    /// The entry as an owned [`Place`].
+    pub fn to_place(&self) -> Place {
+        Place {
+            geonameid: self.geonameid(),
+            kind: self.kind(),
+            name: self.name().to_string(),
+            lat: self.lat(),
+            lon: self.lon(),
+            country: self.country().to_string(),
+            admin1: self.admin1().to_string(),
+            code: self.code().to_string(),
+            population: self.population(),
+            feature_class: self.feature_class().to_string(),
+            feature_code: self.feature_code().to_string(),
+        }
+    }
 }
 
 impl Gazetteer {
@@ -378,20 +512,24 @@ impl Gazetteer {
         let map = || Map::new(empty());
         match (map(), map(), map()) {
             (Ok(names), Ok(major), Ok(country_names)) => Gazetteer {
-                places: Vec::new(),
-                rows: Vec::new(),
+                records: Bytes::Static(&[]),
+                strings: Bytes::Static(&[]),
+                rows: Bytes::Static(&[]),
+                count: 0,
+                chunks: Box::default(),
+                all: OnceLock::new(),
                 country_numbers: FastMap::default(),
                 names,
                 postings: Vec::new(),
                 major,
                 country_names,
-                first_words: FastMap::default(),
+                first_words: FirstWords::load(Bytes::Static(&[])),
                 deletions: DeletionSet::load(Bytes::Static(&[])),
                 major_deletions: DeletionSet::load(Bytes::Static(&[])),
                 country_deletions: DeletionSet::load(Bytes::Static(&[])),
                 major_ends: EndsFilter::default(),
                 country_ends: EndsFilter::default(),
-                regions: std::collections::HashMap::new(),
+                regions: OnceLock::new(),
             },
             // An empty automaton always loads.
             _ => unreachable!("an empty name automaton loads"),
@@ -428,66 +566,115 @@ impl Gazetteer {
         let strings = sec(section::STRINGS);
         let records = sec(section::PLACES);
         let count = records.as_ref().len() / index::RECORD;
-        let mut places: Vec<Place> = Vec::with_capacity(count);
-        let mut rows: Vec<Row> = Vec::with_capacity(count);
+        let rows = sec(section::ROWS);
+        if rows.as_ref().len() != count * index::ROW {
+            return Err(GazetteerError::Malformed("rows and records differ"));
+        }
+        let codes = std::str::from_utf8(sections[section::COUNTRY_CODES].as_ref())
+            .map_err(|_| GazetteerError::Malformed("country codes"))?;
         let mut country_numbers: FastMap<String, u32> = FastMap::default();
-        for rec in records.as_ref().chunks_exact(index::RECORD) {
-            let Some(p) = read_place(rec, strings.as_ref()) else {
-                continue;
-            };
-            let mut row = read_row(rec);
-            row.feature = feature_of(&p.feature_code);
-            if row.country != 0 && !country_numbers.contains_key(p.country.as_str()) {
-                country_numbers.insert(p.country.clone(), row.country);
-            }
-            places.push(p);
-            rows.push(row);
-        }
-        let words = sec(section::FIRST_WORDS);
-        let mut first_words = FastMap::default();
-        first_words.reserve(words.as_ref().len() / 24);
-        for t in words.as_ref().chunks_exact(24) {
-            first_words.insert(u64_at(t, 0), (u64_at(t, 8) as usize, u64_at(t, 16)));
-        }
-        let mut regions = std::collections::HashMap::new();
-        for (i, p) in places.iter().enumerate() {
-            if p.kind == PlaceKind::Region && p.feature_code == "ADM1" && !p.admin1.is_empty() {
-                regions
-                    .entry(format!("{}.{}", p.country, p.admin1))
-                    .or_insert(i as u32);
-            }
+        for (k, code) in codes.split_terminator('\n').enumerate() {
+            country_numbers
+                .entry(code.to_string())
+                .or_insert(k as u32 + 1);
         }
         Ok(Gazetteer {
-            places,
+            records,
+            strings,
             rows,
+            count,
+            chunks: (0..count.div_ceil(CHUNK))
+                .map(|_| OnceLock::new())
+                .collect(),
+            all: OnceLock::new(),
             country_numbers,
             names,
             postings,
             major,
             country_names,
-            first_words,
+            first_words: FirstWords::load(sec(section::FIRST_WORDS)),
             deletions: DeletionSet::load(sec(section::DELETIONS)),
             major_deletions: DeletionSet::load(sec(section::MAJOR_DELETIONS)),
             country_deletions: DeletionSet::load(sec(section::COUNTRY_DELETIONS)),
             major_ends: EndsFilter::load(sec(section::MAJOR_ENDS).as_ref()),
             country_ends: EndsFilter::load(sec(section::COUNTRY_ENDS).as_ref()),
-            regions,
+            regions: OnceLock::new(),
         })
     }
 
-    /// Every entry.
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.count
+    }
+
+    /// Whether the gazetteer has no entries.
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// The entry at `index` (alternate flag allowed), read in place.
+    pub fn entry(&self, index: u32) -> Option<PlaceRef<'_>> {
+        let at = ((index & !ALTERNATE) as usize).checked_mul(index::RECORD)?;
+        let rec = self
+            .records
+            .as_ref()
+            .get(at..at.checked_add(index::RECORD)?)?;
+        let i = (index & !ALTERNATE) as usize;
+        let row = self
+            .rows
+            .as_ref()
+            .get(i * index::ROW..(i + 1) * index::ROW)?;
+        Some(PlaceRef {
+            rec,
+            row,
+            strings: self.strings.as_ref(),
+        })
+    }
+
+    /// Every entry in index order, read in place.
+    pub fn entries(&self) -> impl ExactSizeIterator<Item = PlaceRef<'_>> {
+        let strings = self.strings.as_ref();
+        self.records
+            .as_ref()
+            .chunks_exact(index::RECORD)
+            .zip(self.rows.as_ref().chunks_exact(index::ROW))
+            .map(move |(rec, row)| PlaceRef { rec, row, strings })
+    }
+
+    /// Every entry (made into [`Place`] values on the first call).
     pub fn places(&self) -> &[Place] {
-        &self.places
+        self.all
+            .get_or_init(|| self.entries().map(|p| p.to_place()).collect())
     }
 
     /// The entry at `index` (as returned by [`Gazetteer::lookup`], alternate flag allowed).
     pub fn place(&self, index: u32) -> Option<&Place> {
-        self.places.get((index & !ALTERNATE) as usize)
+        let i = (index & !ALTERNATE) as usize;
+        if let Some(all) = self.all.get() {
+            return all.get(i);
+        }
+        let chunk = self.chunks.get(i / CHUNK)?.get_or_init(|| {
+            let start = i / CHUNK * CHUNK;
+            (start..(start + CHUNK).min(self.count))
+                .filter_map(|k| self.entry(k as u32))
+                .map(|p| p.to_place())
+                .collect()
+        });
+        chunk.get(i % CHUNK)
     }
 
     /// The packed fields of the entry at `index` (alternate flag allowed).
-    pub(crate) fn row(&self, index: u32) -> Option<&Row> {
-        self.rows.get((index & !ALTERNATE) as usize)
+    pub(crate) fn row(&self, index: u32) -> Option<Row> {
+        let at = ((index & !ALTERNATE) as usize).checked_mul(index::ROW)?;
+        self.rows
+            .as_ref()
+            .get(at..at.checked_add(index::ROW)?)
+            .map(read_row)
+    }
+
+    /// The packed fields of every entry, in index order.
+    pub(crate) fn rows(&self) -> impl ExactSizeIterator<Item = Row> + '_ {
+        self.rows.as_ref().chunks_exact(index::ROW).map(read_row)
     }
 
     /// The number of a country code in [`Row::country`] (`None` for a code no entry has).
@@ -608,7 +795,7 @@ impl Gazetteer {
         self.one_edit(&self.country_names, key, filter, |_, v| {
             out.extend(self.postings_of(v).iter().copied().filter(|&e| {
                 !Gazetteer::is_alternate(e)
-                    && self.place(e).is_some_and(|p| p.kind == PlaceKind::Country)
+                    && self.row(e).is_some_and(|p| p.kind == PlaceKind::Country)
             }));
         });
         out.sort_unstable();
@@ -616,12 +803,7 @@ impl Gazetteer {
         out
     }
 
-    fn fuzzy_word_in(
-        &self,
-        map: &Map<Bytes>,
-        word: &str,
-        keep: impl Fn(&Place) -> bool,
-    ) -> Vec<u32> {
+    fn fuzzy_word_in(&self, map: &Map<Bytes>, word: &str, keep: impl Fn(&Row) -> bool) -> Vec<u32> {
         let mut out = Vec::new();
         let filter = FuzzyFilter {
             keep_first: true,
@@ -633,7 +815,7 @@ impl Gazetteer {
                 self.postings_of(v)
                     .iter()
                     .copied()
-                    .filter(|&e| self.place(e).is_some_and(&keep)),
+                    .filter(|&e| self.row(e).is_some_and(|r| keep(&r))),
             );
         });
         out.sort_unstable();
@@ -644,13 +826,13 @@ impl Gazetteer {
     /// Whether some name starts with this word (a quick test before walking the automaton;
     /// false positives are possible, false negatives are not).
     pub fn may_start(&self, word: &str) -> bool {
-        self.first_words.contains_key(&key_hash(word))
+        self.first_words.get(key_hash(word)).is_some()
     }
 
     /// A cursor after `word` (the first word of a key), or `None` when no name starts with it.
     /// Same as [`Gazetteer::cursor`] followed by [`KeyCursor::push`], without walking the word.
     pub fn cursor_after(&self, word: &str) -> Option<KeyCursor<'_>> {
-        let &(addr, out) = self.first_words.get(&key_hash(word))?;
+        let (addr, out) = self.first_words.get(key_hash(word))?;
         Some(KeyCursor {
             gaz: self,
             node: self.names.as_fst().node(addr),
@@ -749,7 +931,21 @@ impl Gazetteer {
 
     /// The first-level region with this GeoNames admin1 code in this country (ISO alpha-2).
     pub fn region_of(&self, country: &str, admin1: &str) -> Option<&Place> {
-        self.regions
+        let regions = self.regions.get_or_init(|| {
+            let mut regions = FastMap::default();
+            for (i, p) in self.entries().enumerate() {
+                if p.kind() == PlaceKind::Region
+                    && p.feature_code() == "ADM1"
+                    && !p.admin1().is_empty()
+                {
+                    regions
+                        .entry(format!("{}.{}", p.country(), p.admin1()))
+                        .or_insert(i as u32);
+                }
+            }
+            regions
+        });
+        regions
             .get(&format!("{country}.{admin1}"))
             .and_then(|&i| self.place(i))
     }
@@ -940,11 +1136,73 @@ mod tests {
         let g = Gazetteer::builtin();
         assert_eq!(built.places(), g.places());
         assert_eq!(built.name_count(), g.name_count());
+        // Each row repeats its record's fields (kind byte, population, code numbers, feature
+        // code), and the country numbers are the records'.
+        for (i, (p, row)) in g.entries().zip(g.rows()).enumerate() {
+            assert_eq!(
+                (row.kind, row.population, row.country, row.admin),
+                (
+                    [PlaceKind::Country, PlaceKind::Region, PlaceKind::City][usize::from(p.rec[4])],
+                    u64_at(p.rec, 24),
+                    u32_at(p.rec, 72),
+                    u32_at(p.rec, 68)
+                ),
+                "{i}"
+            );
+            assert_eq!(row.feature, index::feature_number(p.feature_code()), "{i}");
+            assert_eq!(g.country_number(p.country()), Some(row.country), "{i}");
+        }
         assert_eq!(built.postings, g.postings);
-        assert_eq!(built.first_words, g.first_words);
+        assert_eq!(built.first_words.bits, g.first_words.bits);
+        assert_eq!(
+            built.first_words.offsets.as_ref(),
+            g.first_words.offsets.as_ref()
+        );
+        assert_eq!(
+            built.first_words.triples.as_ref(),
+            g.first_words.triples.as_ref()
+        );
         for name in ["Paris", "New York", "Côte d'Ivoire", "Rostov-on-Don"] {
             assert_eq!(built.lookup(name), g.lookup(name), "{name}");
         }
+    }
+
+    #[test]
+    fn entries_read_in_place_equal_the_places_made_from_them() {
+        let tsv: String = (0..40)
+            .map(|i| {
+                let kind = ["country", "region", "city"][i % 3];
+                format!(
+                    "{i}\t{kind}\tName{i}\tName{i}\tAlt{i}\t{i}.5\t\tC{}\tA{i}\tK{i}\t{}\tP\tPPL\n",
+                    i % 4,
+                    i * 1000
+                )
+            })
+            .collect();
+        let g = Gazetteer::from_tsv(&tsv);
+        assert_eq!((g.len(), g.is_empty()), (40, false));
+        // Chunks made in an order other than the entries'.
+        for i in [33u32, 2, 17, 39, 0, 16] {
+            let p = g.place(i | ALTERNATE).expect("entry");
+            assert_eq!(Some(p.clone()), g.entry(i).map(|e| e.to_place()));
+            assert_eq!(p.name, format!("Name{i}"));
+            assert_eq!((p.lat, p.lon), (Some(f64::from(i) + 0.5), None));
+        }
+        assert!(g.place(40).is_none() && g.entry(40).is_none());
+        let made: Vec<Place> = g.entries().map(|e| e.to_place()).collect();
+        assert_eq!(g.places(), &made[..]);
+        assert_eq!(g.place(5), Some(&made[5]));
+        let rows: Vec<Row> = g.rows().collect();
+        assert_eq!(rows.len(), 40);
+        assert!(
+            rows.iter()
+                .enumerate()
+                .all(|(i, r)| g.row(i as u32) == Some(*r))
+        );
+        let row = g.row(6).expect("row");
+        assert_eq!((row.kind, row.population), (PlaceKind::Country, 6000));
+        assert_eq!(g.country_number("C2"), Some(row.country));
+        assert_eq!(g.country_count(), 4);
     }
 
     #[test]

@@ -12,10 +12,15 @@
 //! - `PLACES`: one [`RECORD`]-byte record per entry (see [`write_place`]);
 //! - `STRINGS`: the UTF-8 text the records point into (each distinct string once);
 //! - `FIRST_WORDS`: `(key hash, node address, output)` triples, `u64` each, of the automaton
-//!   state after the first word of every name;
+//!   state after the first word of every name, sorted by hash and found through bucket offsets
+//!   (see [`first_words_section`]);
 //! - `DELETIONS`, `MAJOR_DELETIONS`, `COUNTRY_DELETIONS`: one-edit prefilters (see
 //!   [`deletion_section`]);
-//! - `MAJOR_ENDS`, `COUNTRY_ENDS`: `(first char, last char, length bits)` as `u32, u32, u64`.
+//! - `MAJOR_ENDS`, `COUNTRY_ENDS`: `(first char, last char, length bits)` as `u32, u32, u64`;
+//! - `ROWS`: one [`ROW`]-byte row per entry, the fields recognition compares (see
+//!   [`write_place`]);
+//! - `COUNTRY_CODES`: the country codes of the entries in the order of their numbers (see
+//!   [`RECORD`]), each followed by a newline.
 
 use crate::fasthash::{FastHasher, FastMap};
 use fst::MapBuilder;
@@ -33,7 +38,7 @@ pub const MAJOR_POPULATION: u64 = 50_000;
 pub const MIN_FUZZY_NAME: usize = 5;
 
 /// First bytes of an index.
-pub const MAGIC: &[u8; 8] = b"ANGAZIX1";
+pub const MAGIC: &[u8; 8] = b"ANGAZIX3";
 
 /// Section numbers of the index layout.
 pub mod section {
@@ -49,10 +54,12 @@ pub mod section {
     pub const COUNTRY_DELETIONS: usize = 9;
     pub const MAJOR_ENDS: usize = 10;
     pub const COUNTRY_ENDS: usize = 11;
+    pub const ROWS: usize = 12;
+    pub const COUNTRY_CODES: usize = 13;
 }
 
 /// Number of sections.
-pub const SECTIONS: usize = 12;
+pub const SECTIONS: usize = 14;
 
 /// Bytes of one entry record: geonameid `u32`, kind `u8` (0 country, 1 region, 2 city), flags
 /// `u8` (1: latitude known, 2: longitude known), two spare bytes, latitude and longitude `f64`,
@@ -60,6 +67,30 @@ pub const SECTIONS: usize = 12;
 /// name, country, admin1, code, feature class, feature code; then the numbers (`u32`, counted
 /// from 1, 0 for an empty code) of the admin1 and of the country code: equal codes, equal numbers.
 pub const RECORD: usize = 32 + 6 * 6 + 8;
+
+/// Bytes of one entry row: population `u64`, the numbers of the admin1 and of the country code
+/// (`u32` each, as in the record), kind `u8` (as in the record), feature `u8` (one of the
+/// `FEATURE_` constants), six spare bytes.
+pub const ROW: usize = 24;
+
+/// Feature number of any feature code but those below.
+pub const FEATURE_OTHER: u8 = 0;
+/// Feature number of `ADM1` (a first-level region).
+pub const FEATURE_ADM1: u8 = 1;
+/// Feature number of `PPLC` (a capital).
+pub const FEATURE_PPLC: u8 = 2;
+/// Feature number of `CONT` (a continent).
+pub const FEATURE_CONT: u8 = 3;
+
+/// The feature number of a feature code.
+pub fn feature_number(code: &str) -> u8 {
+    match code {
+        "ADM1" => FEATURE_ADM1,
+        "PPLC" => FEATURE_PPLC,
+        "CONT" => FEATURE_CONT,
+        _ => FEATURE_OTHER,
+    }
+}
 
 /// Kind byte of a country record.
 pub const KIND_COUNTRY: u8 = 0;
@@ -171,19 +202,44 @@ pub(crate) fn deletion_section<'k>(names: impl Iterator<Item = &'k str>) -> Vec<
     v.sort_unstable();
     v.dedup();
     // About four hashes a bucket.
-    let bits = (usize::BITS - (v.len() / 4).max(1).leading_zeros()).clamp(1, 24);
+    let mut out = bucket_offsets(&v, 4);
+    out.reserve(4 * v.len());
+    for h in v {
+        out.extend_from_slice(&(h as u32).to_le_bytes());
+    }
+    out
+}
+
+/// The head of a table of sorted hashes found by their top bits: `bits: u32` (about `per`
+/// hashes a bucket), then `2^bits + 1` offsets (`u32`): bucket `b` holds the hashes from
+/// offset `b` up to offset `b + 1`.
+fn bucket_offsets(sorted: &[u64], per: usize) -> Vec<u8> {
+    let bits = (usize::BITS - (sorted.len() / per).max(1).leading_zeros()).clamp(1, 24);
     let buckets = 1usize << bits;
-    let mut out = Vec::with_capacity(4 + 4 * (buckets + 1) + 4 * v.len());
+    let mut out = Vec::with_capacity(4 + 4 * (buckets + 1));
     out.extend_from_slice(&bits.to_le_bytes());
     let mut k = 0;
     for b in 0..=buckets {
-        while k < v.len() && ((v[k] >> (64 - bits)) as usize) < b {
+        while k < sorted.len() && ((sorted[k] >> (64 - bits)) as usize) < b {
             k += 1;
         }
         out.extend_from_slice(&(k as u32).to_le_bytes());
     }
-    for h in v {
-        out.extend_from_slice(&(h as u32).to_le_bytes());
+    out
+}
+
+/// The first-word table: `(key hash, node address, output)` triples sorted by hash (stably, so
+/// words of equal hashes stay in word order), about two a bucket.
+/// Layout: `bits: u32`, `2^bits + 1` bucket offsets (`u32`), then the triples (`u64` each),
+/// bucket by bucket; bucket `b` holds the hashes whose top `bits` bits are `b`.
+fn first_words_section(triples: &[(u64, u64, u64)]) -> Vec<u8> {
+    let hashes: Vec<u64> = triples.iter().map(|t| t.0).collect();
+    let mut out = bucket_offsets(&hashes, 2);
+    out.reserve(24 * triples.len());
+    for &(h, addr, value) in triples {
+        for x in [h, addr, value] {
+            out.extend_from_slice(&x.to_le_bytes());
+        }
     }
     out
 }
@@ -232,10 +288,12 @@ struct Line<'t> {
     population: u64,
 }
 
-/// Writes an entry record (see [`RECORD`]), its strings interned into `strings`.
+/// Writes an entry record (see [`RECORD`]), its strings interned into `strings`, and its row
+/// (see [`ROW`]) into `rows`.
 fn write_place<'t>(
     line: &Line<'t>,
     out: &mut Vec<u8>,
+    rows: &mut Vec<u8>,
     strings: &mut Vec<u8>,
     interned: &mut FastMap<&'t str, u32>,
     codes: &mut [FastMap<&'t str, u32>; 2],
@@ -273,6 +331,10 @@ fn write_place<'t>(
     }
     out.extend_from_slice(&admin.to_le_bytes());
     out.extend_from_slice(&country.to_le_bytes());
+    rows.extend_from_slice(&line.population.to_le_bytes());
+    rows.extend_from_slice(&admin.to_le_bytes());
+    rows.extend_from_slice(&country.to_le_bytes());
+    rows.extend_from_slice(&[line.kind, feature_number(line.strings[5]), 0, 0, 0, 0, 0, 0]);
 }
 
 /// Builds the index of a gazetteer TSV text (malformed lines are skipped).
@@ -383,8 +445,7 @@ pub fn build(text: &str) -> Vec<u8> {
             }
         }
     }
-    // A stable sort: words of equal hashes stay in word order, so the map filled from this
-    // table keeps the last of them.
+    // A stable sort: words of equal hashes stay in word order, and lookups take the last.
     first_words.sort_by_key(|t| t.0);
     let deletions = deletion_section(entries.iter().map(|e| e.0));
     let major_deletions = deletion_section(entries.iter().filter(|e| e.2).map(|e| e.0));
@@ -397,15 +458,26 @@ pub fn build(text: &str) -> Vec<u8> {
     let mut strings = Vec::new();
     let mut interned = FastMap::default();
     let mut codes = [FastMap::default(), FastMap::default()];
+    let mut rows = Vec::with_capacity(lines.len() * ROW);
     for line in &lines {
-        write_place(line, &mut places, &mut strings, &mut interned, &mut codes);
+        write_place(
+            line,
+            &mut places,
+            &mut rows,
+            &mut strings,
+            &mut interned,
+            &mut codes,
+        );
     }
-    let mut words = Vec::with_capacity(first_words.len() * 24);
-    for (h, addr, out) in first_words {
-        for x in [h, addr, out] {
-            words.extend_from_slice(&x.to_le_bytes());
-        }
+    let [_, country_codes] = codes;
+    let mut numbered: Vec<(u32, &str)> = country_codes.into_iter().map(|(c, n)| (n, c)).collect();
+    numbered.sort_unstable();
+    let mut country_text = Vec::new();
+    for (_, code) in numbered {
+        country_text.extend_from_slice(code.as_bytes());
+        country_text.push(b'\n');
     }
+    let words = first_words_section(&first_words);
     let post: Vec<u8> = postings.iter().flat_map(|p| p.to_le_bytes()).collect();
     let sections: [&[u8]; SECTIONS] = [
         &names,
@@ -420,6 +492,8 @@ pub fn build(text: &str) -> Vec<u8> {
         &country_deletions,
         &major_ends,
         &country_ends,
+        &rows,
+        &country_text,
     ];
     let total: usize = sections.iter().map(|s| s.len()).sum();
     let mut out = Vec::with_capacity(MAGIC.len() + 8 * SECTIONS + total);

@@ -23,5 +23,5 @@ pub mod recognize;
 pub mod tokens;
 
 pub use countries::{Countries, Country};
-pub use gazetteer::{Gazetteer, Place, PlaceKind};
+pub use gazetteer::{Gazetteer, Place, PlaceKind, PlaceRef};
 pub use recognize::{PlaceContext, PlaceMention, PlaceRecognizer};

@@ -390,11 +390,11 @@ impl PlaceRecognizer {
         let mut guards = Guards::parse(GUARDS_TSV);
         let mut country_entry = FastMap::default();
         let mut region_code = FastMap::default();
-        for (i, p) in gaz.places().iter().enumerate() {
-            if p.kind == PlaceKind::Country {
-                country_entry.insert(p.country.clone(), i as u32);
-            } else if p.kind == PlaceKind::Region && !p.code.is_empty() {
-                region_code.entry(p.code.clone()).or_insert(i as u32);
+        for (i, p) in gaz.entries().enumerate() {
+            if p.kind() == PlaceKind::Country {
+                country_entry.insert(p.country().to_string(), i as u32);
+            } else if p.kind() == PlaceKind::Region && !p.code().is_empty() {
+                region_code.entry(p.code().to_string()).or_insert(i as u32);
             }
         }
         for first in countries
@@ -469,9 +469,9 @@ impl PlaceRecognizer {
                 }
                 iso3
             },
-            readings: (0..gaz.places().len() as u32)
-                .filter_map(|e| gaz.row(e))
-                .map(|&row| Reading {
+            readings: gaz
+                .rows()
+                .map(|row| Reading {
                     row,
                     prior: prior(&row),
                 })
