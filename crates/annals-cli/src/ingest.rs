@@ -24,6 +24,12 @@ const QUEUE: usize = 2;
 /// rarely, many events at once, merges and rewrites each stored happening once per merge
 /// rather than once per batch that reports it again.
 const MERGE_CHUNK: usize = 50_000;
+/// Page cache of the writer's connection. Writing appends pages and reads few back (events
+/// written are merged from the reports handed over, not read again), so the store's default
+/// cache, meant for queries, only filled up with written pages: 16 MiB instead of 64 MiB took
+/// about 50 MB off the peak memory of an ingest of a few thousand articles, and a fifth of its
+/// page faults, for the same CPU spent storing and merging.
+const WRITER_CACHE_BYTES: i64 = 16 << 20;
 
 /// One extracted document for the writer: its rows and its events' reports.
 type Extracted = (Record, Vec<Option<Report>>);
@@ -188,6 +194,7 @@ fn write_batches(
         total.merge.reloaded += m.reloaded;
         Ok(())
     };
+    store.set_cache_bytes(WRITER_CACHE_BYTES)?;
     let mut pending = store.pending_merge()?;
     for batch in batches {
         let t = thread_cpu_secs();

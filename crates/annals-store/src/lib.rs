@@ -171,9 +171,20 @@ impl Store {
     /// into pages of the default size, and the cache then holds eight times as many bytes once
     /// the pages are 32 KiB.
     fn size_cache(conn: &Connection) -> Result<(), StoreError> {
+        Store::cache_bytes(conn, CACHE_BYTES)
+    }
+
+    /// Sets the connection's page cache to about `bytes`, in pages of the size the file uses.
+    fn cache_bytes(conn: &Connection, bytes: i64) -> Result<(), StoreError> {
         let page: i64 = conn.query_row("PRAGMA page_size", [], |r| r.get(0))?;
-        conn.pragma_update(None, "cache_size", CACHE_BYTES / page.max(512))?;
+        conn.pragma_update(None, "cache_size", (bytes / page.max(512)).max(1))?;
         Ok(())
+    }
+
+    /// Gives this connection about `bytes` of page cache (at least one page) instead of the
+    /// default, 64 MiB; other connections to the file keep theirs.
+    pub fn set_cache_bytes(&self, bytes: i64) -> Result<(), StoreError> {
+        Store::cache_bytes(&self.conn, bytes)
     }
 
     fn configure(conn: &Connection) -> Result<(), StoreError> {
@@ -451,5 +462,20 @@ mod tests {
             cache_pages(&Store::open_read_only(&old).unwrap()),
             CACHE_BYTES / 4096
         );
+    }
+
+    #[test]
+    fn a_connection_can_be_given_a_smaller_cache() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.db");
+        let store = Store::open(&path).unwrap();
+        let reader = Store::open_read_only(&path).unwrap();
+        store.set_cache_bytes(16 << 20).unwrap();
+        assert_eq!(cache_pages(&store), (16 << 20) / PAGE_SIZE);
+        // Other connections keep theirs.
+        assert_eq!(cache_pages(&reader), CACHE_BYTES / PAGE_SIZE);
+        // Never less than one page.
+        store.set_cache_bytes(0).unwrap();
+        assert_eq!(cache_pages(&store), 1);
     }
 }
