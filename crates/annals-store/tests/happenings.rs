@@ -1,9 +1,12 @@
 //! Happenings in the store and the read API, on articles written for these tests.
 
+mod common;
+
 use annals_document::Document;
 use annals_merge::{MergeConfig, Merger};
 use annals_pipeline::{Extraction, Pipeline};
 use annals_store::{DocQuery, EventQuery, HappeningQuery, Order, Store};
+use common::{assert_points_in_step, store_at_version};
 use std::collections::BTreeMap;
 
 /// (outlet, date, title, text)
@@ -334,34 +337,6 @@ fn pages_by_offset_and_cursor_cover_every_event_once() {
     );
 }
 
-/// The schema migrations up to version 7, in order.
-const MIGRATIONS_TO_7: [&str; 7] = [
-    include_str!("../migrations/0001_documents_events.sql"),
-    include_str!("../migrations/0002_fulltext.sql"),
-    include_str!("../migrations/0003_event_modes_place_country.sql"),
-    include_str!("../migrations/0004_happenings.sql"),
-    include_str!("../migrations/0005_listing_indexes.sql"),
-    include_str!("../migrations/0006_batch_index_writes.sql"),
-    include_str!("../migrations/0007_lean_rows.sql"),
-];
-
-/// Checks that `happenings_rtree` holds exactly the located happenings, at their places.
-fn assert_points_in_step(path: &std::path::Path) -> i64 {
-    let conn = rusqlite::Connection::open(path).unwrap();
-    let count = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
-    let located =
-        count("SELECT count(*) FROM happenings WHERE lat IS NOT NULL AND lon IS NOT NULL");
-    assert_eq!(count("SELECT count(*) FROM happenings_rtree"), located);
-    // R*Tree coordinates are 32-bit floats: compare within their precision.
-    let matching = count(
-        "SELECT count(*) FROM happenings h JOIN happenings_rtree r ON r.id = h.rowid
-         WHERE abs(r.min_lon - h.lon) < 1e-4 AND abs(r.max_lon - h.lon) < 1e-4
-           AND abs(r.min_lat - h.lat) < 1e-4 AND abs(r.max_lat - h.lat) < 1e-4",
-    );
-    assert_eq!(matching, located);
-    located
-}
-
 #[test]
 fn migrates_a_version_7_store_to_lean_happenings() {
     let dir = tempfile::tempdir().unwrap();
@@ -369,11 +344,7 @@ fn migrates_a_version_7_store_to_lean_happenings() {
     {
         // A store written by the version 7 schema: its insert trigger put the happening's
         // point in the R*Tree.
-        let conn = rusqlite::Connection::open(&path).unwrap();
-        for sql in MIGRATIONS_TO_7 {
-            conn.execute_batch(sql).unwrap();
-        }
-        conn.pragma_update(None, "user_version", 7).unwrap();
+        let conn = store_at_version(&path, 7);
         conn.execute_batch(
             "INSERT INTO happenings (id, event, earliest, latest, place, place_country, lat, lon,
                  reports, outlets, independent_sources, corroborated, contradictions, json,
@@ -408,7 +379,10 @@ fn migrates_a_version_7_store_to_lean_happenings() {
     for kept in ["happenings_rtree_delete", "happenings_rtree_update"] {
         assert!(triggers.iter().any(|t| t == kept), "{kept}");
     }
-    assert_eq!(assert_points_in_step(&path), 1);
+    assert_eq!(
+        assert_points_in_step(&path, "happenings", "happenings_rtree"),
+        1
+    );
     // Happenings written now get their points from the merge, in batches and one by one;
     // rewritten and removed ones keep the R*Tree in step through the triggers.
     let pipeline = Pipeline::new();
@@ -418,7 +392,7 @@ fn migrates_a_version_7_store_to_lean_happenings() {
     store.merge_all_pending(&merger, 10_000).unwrap();
     store.insert_batch(&records[3..]).unwrap();
     store.merge_all_pending(&merger, 1).unwrap();
-    assert!(assert_points_in_step(&path) > 1);
+    assert!(assert_points_in_step(&path, "happenings", "happenings_rtree") > 1);
     let located = store
         .happenings(&HappeningQuery {
             bbox: Some("20,10,21,11".parse().unwrap()),

@@ -1,8 +1,11 @@
 //! Store behaviour: idempotent batches, migrations, full-text search and every filter.
 
+mod common;
+
 use annals_document::Document;
 use annals_pipeline::Pipeline;
 use annals_store::{Query, Record, SCHEMA_VERSION, Store, StoreError};
+use common::{assert_points_in_step, store_at_version};
 use serde_json::{Value, json};
 
 fn doc(id: &str, date: &str, title: &str, text: &str, outlet: &str, events: Value) -> Value {
@@ -439,16 +442,7 @@ fn assert_indexes_in_step(path: &std::path::Path) {
         [],
     )
     .expect("the full-text index matches the documents");
-    let count = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
-    let located = count("SELECT count(*) FROM events WHERE lat IS NOT NULL AND lon IS NOT NULL");
-    assert_eq!(count("SELECT count(*) FROM events_rtree"), located);
-    // R*Tree coordinates are 32-bit floats: compare within their precision.
-    let matching = count(
-        "SELECT count(*) FROM events e JOIN events_rtree r ON r.id = e.rowid
-         WHERE abs(r.min_lon - e.lon) < 1e-4 AND abs(r.max_lon - e.lon) < 1e-4
-           AND abs(r.min_lat - e.lat) < 1e-4 AND abs(r.max_lat - e.lat) < 1e-4",
-    );
-    assert_eq!(matching, located);
+    assert_points_in_step(path, "events", "events_rtree");
 }
 
 #[test]
@@ -491,28 +485,6 @@ fn batches_keep_the_full_text_index_and_the_rtree_in_step() {
     assert!(ids(&store, text("farmers")).is_empty());
     assert_eq!(ids(&store, text("harbour")), ["d3"]);
     assert!(ids(&store, text("quiet")).is_empty());
-}
-
-/// The migrations of the schema as it was frozen, in order (entry `i` takes a store from version
-/// `i` to `i + 1`): stores of older versions are made with them.
-const OLD_MIGRATIONS: [&str; 6] = [
-    include_str!("../migrations/0001_documents_events.sql"),
-    include_str!("../migrations/0002_fulltext.sql"),
-    include_str!("../migrations/0003_event_modes_place_country.sql"),
-    include_str!("../migrations/0004_happenings.sql"),
-    include_str!("../migrations/0005_listing_indexes.sql"),
-    include_str!("../migrations/0006_batch_index_writes.sql"),
-];
-
-/// A new store file at `path` with the schema of `version` (and no rows).
-fn store_at_version(path: &std::path::Path, version: usize) -> rusqlite::Connection {
-    let conn = rusqlite::Connection::open(path).unwrap();
-    for sql in &OLD_MIGRATIONS[..version] {
-        conn.execute_batch(sql).unwrap();
-    }
-    conn.pragma_update(None, "user_version", version as i64)
-        .unwrap();
-    conn
 }
 
 #[test]
