@@ -216,40 +216,18 @@ pub enum GazetteerError {
 /// one-deletion forms (see `index::deletion_section` for the layout). A word one edit (or less)
 /// away from a name shares one of these with it, so a word that shares none has no one-edit
 /// match and the automaton walk is skipped.
-struct DeletionSet {
-    bits: u32,
-    /// Bucket offsets, `2^bits + 1` of them.
-    offsets: Bytes,
-    /// Low 32 bits of the hashes, bucket by bucket.
-    hashes: Bytes,
-}
+struct DeletionSet(Buckets);
 
 impl DeletionSet {
     fn load(b: Bytes) -> DeletionSet {
-        let bits = u32_at(b.as_ref(), 0).clamp(1, 24);
-        let n_off = (1usize << bits) + 1;
-        let len = b.as_ref().len();
-        let offsets = b.slice(4, (4 + 4 * n_off).min(len));
-        let hashes = b.slice((4 + 4 * n_off).min(len), len);
-        DeletionSet {
-            bits,
-            offsets,
-            hashes,
-        }
+        DeletionSet(Buckets::load(b))
     }
 
     /// Whether the set may hold the hash `h` (true may be wrong).
     fn has(&self, h: u64) -> bool {
-        let bucket = (h >> (64 - self.bits)) as usize;
-        let offsets = self.offsets.as_ref();
-        let (lo, hi) = (
-            u32_at(offsets, 4 * bucket) as usize,
-            u32_at(offsets, 4 * bucket + 4) as usize,
-        );
         let low = (h as u32).to_le_bytes();
-        self.hashes
-            .as_ref()
-            .get(4 * lo..4 * hi)
+        self.0
+            .items(h, 4)
             .is_some_and(|b| b.chunks_exact(4).any(|c| c == low))
     }
 
@@ -299,44 +277,60 @@ impl EndsFilter {
 /// The first-word table of the name automaton (see `index::first_words_section` for the
 /// layout): `(key hash, node address, output)` triples sorted by hash, found through bucket
 /// offsets by the top bits of the hash.
-struct FirstWords {
-    bits: u32,
-    /// Bucket offsets, `2^bits + 1` of them.
-    offsets: Bytes,
-    /// The triples, `u64` each, bucket by bucket.
-    triples: Bytes,
-}
+struct FirstWords(Buckets);
 
 impl FirstWords {
     fn load(b: Bytes) -> FirstWords {
-        let bits = u32_at(b.as_ref(), 0).clamp(1, 24);
-        let n_off = (1usize << bits) + 1;
-        let len = b.as_ref().len();
-        let offsets = b.slice(4, (4 + 4 * n_off).min(len));
-        let triples = b.slice((4 + 4 * n_off).min(len), len);
-        FirstWords {
-            bits,
-            offsets,
-            triples,
-        }
+        FirstWords(Buckets::load(b))
     }
 
     /// The node address and output stored for the key hash `h` (of several words with this
     /// hash, the last in word order).
     fn get(&self, h: u64) -> Option<(usize, u64)> {
+        self.0
+            .items(h, 24)?
+            .chunks_exact(24)
+            .rev()
+            .find(|t| u64_at(t, 0) == h)
+            .map(|t| (u64_at(t, 8) as usize, u64_at(t, 16)))
+    }
+}
+
+/// An index section of fixed-size items bucketed by the top bits of a 64-bit hash: the number
+/// of bits (`u32`), `2^bits + 1` bucket offsets (`u32`, in items), then the items, bucket by
+/// bucket (the layout of `index::deletion_section` and `index::first_words_section`).
+struct Buckets {
+    bits: u32,
+    /// Bucket offsets, `2^bits + 1` of them.
+    offsets: Bytes,
+    /// The items, bucket by bucket.
+    items: Bytes,
+}
+
+impl Buckets {
+    fn load(b: Bytes) -> Buckets {
+        let bits = u32_at(b.as_ref(), 0).clamp(1, 24);
+        let n_off = (1usize << bits) + 1;
+        let len = b.as_ref().len();
+        let offsets = b.slice(4, (4 + 4 * n_off).min(len));
+        let items = b.slice((4 + 4 * n_off).min(len), len);
+        Buckets {
+            bits,
+            offsets,
+            items,
+        }
+    }
+
+    /// The bytes of the items, `size` bytes each, in the bucket of the hash `h`; `None` when
+    /// the section is too short to hold them.
+    fn items(&self, h: u64, size: usize) -> Option<&[u8]> {
         let bucket = (h >> (64 - self.bits)) as usize;
         let offsets = self.offsets.as_ref();
         let (lo, hi) = (
             u32_at(offsets, 4 * bucket) as usize,
             u32_at(offsets, 4 * bucket + 4) as usize,
         );
-        self.triples
-            .as_ref()
-            .get(24 * lo..24 * hi)?
-            .chunks_exact(24)
-            .rev()
-            .find(|t| u64_at(t, 0) == h)
-            .map(|t| (u64_at(t, 8) as usize, u64_at(t, 16)))
+        self.items.as_ref().get(size * lo..size * hi)
     }
 }
 
@@ -1153,15 +1147,10 @@ mod tests {
             assert_eq!(g.country_number(p.country()), Some(row.country), "{i}");
         }
         assert_eq!(built.postings, g.postings);
-        assert_eq!(built.first_words.bits, g.first_words.bits);
-        assert_eq!(
-            built.first_words.offsets.as_ref(),
-            g.first_words.offsets.as_ref()
-        );
-        assert_eq!(
-            built.first_words.triples.as_ref(),
-            g.first_words.triples.as_ref()
-        );
+        let (built_words, words) = (&built.first_words.0, &g.first_words.0);
+        assert_eq!(built_words.bits, words.bits);
+        assert_eq!(built_words.offsets.as_ref(), words.offsets.as_ref());
+        assert_eq!(built_words.items.as_ref(), words.items.as_ref());
         for name in ["Paris", "New York", "Côte d'Ivoire", "Rostov-on-Don"] {
             assert_eq!(built.lookup(name), g.lookup(name), "{name}");
         }
