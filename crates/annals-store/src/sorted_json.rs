@@ -89,15 +89,7 @@ impl SortedJson {
         omit: &[&str],
         empty: &[&str],
     ) -> Result<&str> {
-        let ctx = &mut self.ctx;
-        ctx.out.clear();
-        ctx.members.clear();
-        value.serialize(Writer {
-            ctx: &mut *ctx,
-            top: Some(Top { omit, empty }),
-        })?;
-        // Only whole strings and ASCII were written.
-        std::str::from_utf8(&ctx.out).map_err(|e| Unsupported(e.to_string()))
+        self.write_keys(value, omit, empty, false)
     }
 
     /// Writes `value` as [`SortedJson::write`] does, but with the members of each object in
@@ -110,11 +102,27 @@ impl SortedJson {
         omit: &[&str],
         empty: &[&str],
     ) -> Result<&str> {
-        self.ctx.unsorted = true;
-        let written = self.write(value, omit, empty).map(|_| ());
-        self.ctx.unsorted = false;
-        written?;
-        std::str::from_utf8(&self.ctx.out).map_err(|e| Unsupported(e.to_string()))
+        self.write_keys(value, omit, empty, true)
+    }
+
+    /// [`SortedJson::write`], or [`SortedJson::write_unsorted`] when `unsorted`.
+    fn write_keys<T: Serialize + ?Sized>(
+        &mut self,
+        value: &T,
+        omit: &[&str],
+        empty: &[&str],
+        unsorted: bool,
+    ) -> Result<&str> {
+        let ctx = &mut self.ctx;
+        ctx.out.clear();
+        ctx.members.clear();
+        ctx.unsorted = unsorted;
+        value.serialize(Writer {
+            ctx: &mut *ctx,
+            top: Some(Top { omit, empty }),
+        })?;
+        // Only whole strings and ASCII were written.
+        std::str::from_utf8(&ctx.out).map_err(|e| Unsupported(e.to_string()))
     }
 
     /// The last text written, taking its buffer with it (the next value is written into a new
