@@ -148,8 +148,8 @@ const CHUNK: usize = 16;
 /// The gazetteer: entries and an automaton over all their names.
 ///
 /// Entries stay in their packed index records; [`Gazetteer::entry`] reads one in place, and
-/// the owned [`Place`] values of [`Gazetteer::place`] and [`Gazetteer::places`] are made the
-/// first time they are asked for.
+/// the owned [`Place`] values of [`Gazetteer::place`] are made the first time they are asked
+/// for.
 pub struct Gazetteer {
     /// The entry records ([`index::RECORD`] bytes each).
     records: Bytes,
@@ -162,8 +162,6 @@ pub struct Gazetteer {
     /// Entries made into [`Place`] values, [`CHUNK`] at a time, as [`Gazetteer::place`] asks
     /// for them.
     chunks: Box<[OnceLock<Box<[Place]>>]>,
-    /// Every entry as a [`Place`], made on the first call of [`Gazetteer::places`].
-    all: OnceLock<Vec<Place>>,
     /// Number of each country code (see [`Row::country`]).
     country_numbers: FastMap<String, u32>,
     names: Map<Bytes>,
@@ -511,7 +509,6 @@ impl Gazetteer {
                 rows: Bytes::Static(&[]),
                 count: 0,
                 chunks: Box::default(),
-                all: OnceLock::new(),
                 country_numbers: FastMap::default(),
                 names,
                 postings: Vec::new(),
@@ -580,7 +577,6 @@ impl Gazetteer {
             chunks: (0..count.div_ceil(CHUNK))
                 .map(|_| OnceLock::new())
                 .collect(),
-            all: OnceLock::new(),
             country_numbers,
             names,
             postings,
@@ -635,18 +631,9 @@ impl Gazetteer {
             .map(move |(rec, row)| PlaceRef { rec, row, strings })
     }
 
-    /// Every entry (made into [`Place`] values on the first call).
-    pub fn places(&self) -> &[Place] {
-        self.all
-            .get_or_init(|| self.entries().map(|p| p.to_place()).collect())
-    }
-
     /// The entry at `index` (as returned by [`Gazetteer::lookup`], alternate flag allowed).
     pub fn place(&self, index: u32) -> Option<&Place> {
         let i = (index & !ALTERNATE) as usize;
-        if let Some(all) = self.all.get() {
-            return all.get(i);
-        }
         let chunk = self.chunks.get(i / CHUNK)?.get_or_init(|| {
             let start = i / CHUNK * CHUNK;
             (start..(start + CHUNK).min(self.count))
@@ -1103,11 +1090,7 @@ mod tests {
     #[test]
     fn embedded_gazetteer_loads_with_many_cities() {
         let g = Gazetteer::builtin();
-        let cities = g
-            .places()
-            .iter()
-            .filter(|p| p.kind == PlaceKind::City)
-            .count();
+        let cities = g.entries().filter(|p| p.kind() == PlaceKind::City).count();
         assert!(cities > 20_000, "{cities}");
         let seoul: Vec<&Place> = g
             .lookup("Seoul")
@@ -1128,7 +1111,8 @@ mod tests {
         let gz = include_bytes!("../../../data/places/gazetteer.tsv.gz");
         let built = Gazetteer::from_gzip(gz).expect("data file");
         let g = Gazetteer::builtin();
-        assert_eq!(built.places(), g.places());
+        let places = |g: &Gazetteer| -> Vec<Place> { g.entries().map(|p| p.to_place()).collect() };
+        assert_eq!(places(&built), places(g));
         assert_eq!(built.name_count(), g.name_count());
         // Each row repeats its record's fields (kind byte, population, code numbers, feature
         // code), and the country numbers are the records'.
@@ -1179,7 +1163,6 @@ mod tests {
         }
         assert!(g.place(40).is_none() && g.entry(40).is_none());
         let made: Vec<Place> = g.entries().map(|e| e.to_place()).collect();
-        assert_eq!(g.places(), &made[..]);
         assert_eq!(g.place(5), Some(&made[5]));
         let rows: Vec<Row> = g.rows().collect();
         assert_eq!(rows.len(), 40);
@@ -1197,7 +1180,7 @@ mod tests {
     #[test]
     fn empty_and_malformed_indexes() {
         let g = Gazetteer::from_tsv("");
-        assert!(g.places().is_empty() && g.lookup("Paris").is_empty());
+        assert!(g.is_empty() && g.lookup("Paris").is_empty());
         assert_eq!(Gazetteer::empty().name_count(), 0);
         assert!(Gazetteer::from_index(Bytes::Static(b"not an index")).is_err());
         let mut cut =
